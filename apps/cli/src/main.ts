@@ -1,0 +1,54 @@
+/**
+ * `shekara` command line. The edge of the process: the only place that reads the real clock and
+ * the process's streams; everything below is given them.
+ */
+import { AUDIT_USAGE, UsageError, parseAuditArgs } from './audit/args';
+import { runAudit, type CliIo } from './audit/command';
+
+export const USAGE = `Usage: shekara <command> [options]
+
+Commands:
+  audit    audit an exchange journal against the schedule (shekara audit --help)`;
+
+/** EX_USAGE from sysexits.h. */
+export const EXIT_USAGE = 64;
+
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === '-h' || command === '--help') {
+    io.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  if (command !== 'audit') {
+    const problem = command === undefined ? 'no command given' : `unknown command ${JSON.stringify(command)}`;
+    io.stderr.write(`shekara: ${problem}\n${USAGE}\n`);
+    return EXIT_USAGE;
+  }
+  try {
+    const parsed = parseAuditArgs(rest);
+    if (parsed.help) {
+      io.stdout.write(AUDIT_USAGE + '\n');
+      return 0;
+    }
+    return await runAudit(parsed.options, io);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    io.stderr.write(`shekara audit: ${e.message}\nRun "shekara audit --help" for usage.\n`);
+    return EXIT_USAGE;
+  }
+}
+
+/** The real process: its streams and its clock. */
+export function run(): void {
+  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, now: () => new Date() }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`shekara: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 70; // EX_SOFTWARE
+    },
+  );
+}
+
+if (require.main === module) run();

@@ -1,0 +1,128 @@
+import 'reflect-metadata';
+import type { LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { configureHttpApp } from '@shekara/server';
+import { AuthService, DEMO_PASSWORD } from '@shekara/auth';
+import { Clock, ConfigError, JsonLogger, SystemClock } from '@shekara/common';
+import type { Environment } from '@shekara/common';
+import { BusNames, RpcMethod, DueEscalationsRequestSchema, DueEscalationsResponseSchema, MarkEscalatedRequestSchema, MarkEscalatedResponseSchema, VerdictsRequestSchema, VerdictsResponseSchema } from '@shekara/contracts';
+import { loadDirectory } from '@shekara/directory';
+import { JetStreamServer, NatsRpcServer, connectNats, ensureStreams, exponentialRetry, manager } from '@shekara/messaging';
+import { ensureDatabase } from '@shekara/persistence';
+import { loadSupervisorConfig } from './config';
+import type { SupervisorConfig } from './config';
+import { supervisorDataSource } from './data-source';
+import { supervisorDemoUsers } from './demo-users';
+import { SupervisorError, SupervisorErrorCode } from './errors';
+import { SupervisorModule } from './supervisor.module';
+
+export interface SupervisorOptions {
+  clock?: Clock;
+  logger?: LoggerService;
+}
+
+/**
+ * Builds and starts the supervisor ledger: its database (created and migrated), the directory, the
+ * audit stream, the HTTP API, the audit-event consumer and the scheduler's request/reply methods.
+ * Resolves once it serves.
+ */
+export async function startSupervisor(config: SupervisorConfig, options: SupervisorOptions = {}): Promise<NestExpressApplication> {
+  const clock = options.clock ?? new SystemClock();
+  const logger = options.logger ?? new JsonLogger('supervisor', config.logLevel);
+  const directory = loadDirectory(config.directoryPath);
+
+  await ensureDatabase(config.databaseUrl);
+  const dataSource = supervisorDataSource(config.databaseUrl);
+  await dataSource.initialize();
+  await dataSource.runMigrations({ transaction: 'each' });
+
+  const names = new BusNames(config.busPrefix);
+  const natsSettings = { servers: config.nats.servers, user: config.nats.user, pass: config.nats.pass, name: 'shekara-supervisor' };
+  const nats = await connectNats(natsSettings);
+  // The nodes create it too; same settings, so whoever boots first wins and nothing flips.
+  await ensureStreams(await manager(nats), [names.auditStream()], { replicas: config.streamReplicas, duplicateWindowMs: 2 * 60_000 });
+
+  const app = await NestFactory.create<NestExpressApplication>(SupervisorModule.forRoot({ config, clock, dataSource, directory, nats, names }), {
+    logger,
+    bodyParser: false,
+    abortOnError: false,
+  });
+  configureHttpApp(app, {
+    bodyLimit: '64kb',
+    webDir: config.webDir,
+    invalidInput: (fields) => new SupervisorError(SupervisorErrorCode.InvalidQuery, undefined, fields),
+    databaseUnavailable: () => new SupervisorError(SupervisorErrorCode.DatabaseUnavailable),
+    docs: {
+      title: 'Shekara — supervisor ledger',
+      description:
+        'Compliance ledger of the three agencies’ exchange: verdicts (the same engine as `shekara audit`), on-time rates, overdue items, message timelines, exports. Supervisors and administrators only.',
+    },
+  });
+
+  app.connectMicroservice(
+    {
+      strategy: new JetStreamServer({
+        nats: { ...natsSettings, name: 'shekara-supervisor-ledger' },
+        // No dead-letter subject: events the ledger cannot accept are kept in ledger_rejects by the
+        // handler; other failures are retried without limit (see LedgerConsumer).
+        consumers: [{ ...names.auditConsumer(), concurrency: 16 }],
+        maxDeliveries: Number.MAX_SAFE_INTEGER,
+        retryDelayMs: exponentialRetry(500, 60_000),
+        ackWaitMs: config.bus.ackWaitMs,
+      }),
+    },
+  );
+  // The bus and RPC transports do not inherit the HTTP app's global pipes and filters: its
+  // ValidationPipe would "transform" a bus payload (a Uint8Array) into an empty one. Their controllers
+  // hand errors back to the transport as thrown (@UseFilters(PassThroughErrors)).
+  app.connectMicroservice(
+    {
+      strategy: new NatsRpcServer({
+        nats: natsSettings,
+        names,
+        target: 'supervisor',
+        routes: [
+          { method: RpcMethod.Verdicts, request: VerdictsRequestSchema, response: VerdictsResponseSchema },
+          { method: RpcMethod.DueEscalations, request: DueEscalationsRequestSchema, response: DueEscalationsResponseSchema },
+          { method: RpcMethod.MarkEscalated, request: MarkEscalatedRequestSchema, response: MarkEscalatedResponseSchema },
+        ],
+      }),
+    },
+  );
+
+  if (config.demoUsers) {
+    const auth = app.get(AuthService);
+    for (const u of supervisorDemoUsers()) await auth.upsertUser({ ...u, password: DEMO_PASSWORD });
+  }
+
+  await app.startAllMicroservices();
+  await app.listen(config.http.port, config.http.host);
+  return app;
+}
+
+/**
+ * The whole main() of the supervisor: read the environment (the only place that does), start, and
+ * exit with a clear message naming the bad setting when the configuration is invalid.
+ */
+export async function runSupervisor(env: Environment): Promise<void> {
+  let config: SupervisorConfig;
+  try {
+    config = loadSupervisorConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`shekara-supervisor: ${err.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+  const logger = new JsonLogger('supervisor', config.logLevel);
+  try {
+    const app = await startSupervisor(config, { logger });
+    logger.log({ msg: 'supervisor started', url: await app.getUrl() });
+  } catch (err) {
+    logger.fatal({ msg: 'supervisor failed to start', err });
+    logger.pino.flush();
+    setTimeout(() => process.exit(1), 100);
+  }
+}

@@ -1,0 +1,48 @@
+import { IsBoolean, IsInt, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { validateEnvironment } from '@shekara/common';
+import { BoolEnv, ServiceEnvironment, natsFromEnvironment } from '@shekara/server';
+import type { Environment } from '@shekara/common';
+
+/** Environment variables of the supervisor ledger: validated once at boot. */
+export class SupervisorEnvironment extends ServiceEnvironment {
+  @Matches(/^postgres(ql)?:\/\/.+\/[a-zA-Z_][a-zA-Z0-9_]*$/, { message: 'must be postgres://user@host:port/database' })
+  DATABASE_URL: string;
+  @IsInt() @Min(1) @Max(5) STREAM_REPLICAS: number = 1;
+  @IsString() @MinLength(32, { message: 'must be at least 32 characters' }) JWT_SECRET: string;
+  @IsInt() @Min(60) JWT_TTL_S: number = 12 * 3600;
+  @IsInt() @Min(1000) BUS_ACK_WAIT_MS: number = 30_000;
+  @BoolEnv() @IsBoolean() DEMO_USERS: boolean = false;
+  /** The built supervisor console (served at /), if present. */
+  @IsString() WEB_DIR: string = 'dist/web/supervisor';
+}
+
+export interface SupervisorConfig {
+  databaseUrl: string;
+  nats: { servers: string[]; user?: string; pass?: string };
+  busPrefix: string;
+  streamReplicas: number;
+  http: { host: string; port: number };
+  jwt: { secret: string; ttlSeconds: number };
+  directoryPath: string;
+  logLevel: string;
+  bus: { ackWaitMs: number };
+  demoUsers: boolean;
+  webDir: string;
+}
+
+export function loadSupervisorConfig(env: Environment): SupervisorConfig {
+  const e = validateEnvironment(SupervisorEnvironment, env);
+  return {
+    databaseUrl: e.DATABASE_URL,
+    nats: natsFromEnvironment(e),
+    busPrefix: e.BUS_PREFIX,
+    streamReplicas: e.STREAM_REPLICAS,
+    http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
+    jwt: { secret: e.JWT_SECRET, ttlSeconds: e.JWT_TTL_S },
+    directoryPath: e.DIRECTORY_PATH,
+    logLevel: e.LOG_LEVEL,
+    bus: { ackWaitMs: e.BUS_ACK_WAIT_MS },
+    demoUsers: e.DEMO_USERS,
+    webDir: e.WEB_DIR,
+  };
+}

@@ -1,0 +1,18 @@
+import { DataSource } from 'typeorm';
+import { UserEntity } from '@shekara/auth';
+import { SupervisorInit1763900000000 } from './migrations/1763900000000-SupervisorInit';
+
+export const SUPERVISOR_MIGRATIONS = [SupervisorInit1763900000000];
+
+/** The ledger's own database (never an agency node's). Migrations only, never synchronize. */
+export function supervisorDataSource(url: string): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities: [UserEntity],
+    migrations: SUPERVISOR_MIGRATIONS,
+    migrationsTableName: 'typeorm_migrations',
+    synchronize: false,
+    extra: { max: 10, connectionTimeoutMillis: 3000 },
+  });
+}

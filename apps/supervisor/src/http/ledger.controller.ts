@@ -1,0 +1,102 @@
+import { Controller, Get, Header, Inject, Param, Query, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@shekara/auth';
+import { Clock } from '@shekara/common';
+import { HeatmapQuery } from '../queries/heatmap.query';
+import { JournalQuery } from '../queries/journal.query';
+import { OverdueQuery } from '../queries/overdue.query';
+import { RatesQuery } from '../queries/rates.query';
+import { SeriesQuery } from '../queries/series.query';
+import { TimelineQuery } from '../queries/timeline.query';
+import { UnitsQuery } from '../queries/units.query';
+import { VerdictsQuery } from '../queries/verdicts.query';
+import { CAPITAL_ZONE } from '../tokens';
+import { JournalQueryDto, OverdueQueryDto, PagedQuery, SeriesQueryDto, UnitsQueryDto, VerdictsQueryDto } from './query.dto';
+import { queryRange, respond } from './respond';
+
+const EXPORTS = ['application/json', 'text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'];
+
+/** The supervisors' API over the ledger: supervisors and administrators only. */
+@ApiTags('ledger')
+@ApiBearerAuth()
+@Roles('supervisor', 'admin')
+@Controller('api')
+export class LedgerController {
+  constructor(
+    private readonly clock: Clock,
+    @Inject(CAPITAL_ZONE) private readonly zone: string,
+    private readonly verdictsQuery: VerdictsQuery,
+    private readonly ratesQuery: RatesQuery,
+    private readonly seriesQuery: SeriesQuery,
+    private readonly overdueQuery: OverdueQuery,
+    private readonly heatmapQuery: HeatmapQuery,
+    private readonly timelineQuery: TimelineQuery,
+    private readonly journalQuery: JournalQuery,
+    private readonly unitsQuery: UnitsQuery,
+  ) {}
+
+  @Get('verdicts')
+  @ApiProduces(...EXPORTS)
+  @ApiOperation({
+    summary: 'Verdicts of a range (same engine and records as `shekara audit`), filtered by the owing unit, obligation, verdict, period',
+    description: 'JSON: { range, asOf, policy, rejected, total, page, pageSize, items }. format=csv|xlsx: the whole filtered listing.',
+  })
+  async verdicts(@Query() q: VerdictsQueryDto): Promise<Record<string, unknown> | StreamableFile> {
+    const range = queryRange(q, this.clock.now(), this.zone);
+    const result = await this.verdictsQuery.run(range, { agency: q.agency, unit: q.unit, level: q.level, region: q.region, obligation: q.obligation, verdict: q.verdict, period: q.period });
+    return respond(result, q.format, q);
+  }
+
+  @Get('rates')
+  @ApiProduces(...EXPORTS)
+  @ApiOperation({ summary: 'Per-unit on-time rate (on-time verdicts / judged verdicts) over a range, with the count of each verdict; worst first' })
+  async rates(@Query() q: PagedQuery): Promise<Record<string, unknown> | StreamableFile> {
+    const range = queryRange(q, this.clock.now(), this.zone);
+    return respond(await this.ratesQuery.run(range, { agency: q.agency, unit: q.unit, level: q.level, region: q.region }), q.format, q);
+  }
+
+  @Get('rates/series')
+  @ApiProduces(...EXPORTS)
+  @ApiOperation({ summary: 'On-time rate per day, week or month of a range, for a unit, an agency or the filtered units (charts)' })
+  async series(@Query() q: SeriesQueryDto): Promise<Record<string, unknown> | StreamableFile> {
+    const range = queryRange(q, this.clock.now(), this.zone);
+    return respond(await this.seriesQuery.run(range, { agency: q.agency, unit: q.unit, level: q.level, region: q.region }, q.bucket), q.format);
+  }
+
+  @Get('overdue')
+  @ApiProduces(...EXPORTS)
+  @ApiOperation({ summary: 'Now: urgent reports UNCONFIRMED past their deadline (with escalation state) and MISSING periodic reports, due in the last lookbackDays' })
+  async overdue(@Query() q: OverdueQueryDto): Promise<Record<string, unknown> | StreamableFile> {
+    return respond(await this.overdueQuery.run({ agency: q.agency, unit: q.unit, level: q.level, region: q.region, obligation: q.obligation }, q.lookbackDays), q.format, q);
+  }
+
+  @Get('heatmap')
+  @ApiProduces(...EXPORTS)
+  @ApiOperation({ summary: 'Units × days: each unit’s daily verdict per day (worst over its counterparts), one letter per day' })
+  async heatmap(@Query() q: PagedQuery): Promise<Record<string, unknown> | StreamableFile> {
+    const range = queryRange(q, this.clock.now(), this.zone);
+    return respond(await this.heatmapQuery.run(range, { agency: q.agency, unit: q.unit, level: q.level, region: q.region }), q.format, q);
+  }
+
+  @Get('messages/:id/timeline')
+  @ApiOperation({ summary: 'One message: what the ledger knows of it, every event in order, confirmations, escalation, the verdicts naming it' })
+  timeline(@Param('id') id: string) {
+    return this.timelineQuery.run(id.slice(0, 200));
+  }
+
+  @Get('journal')
+  @Header('Content-Type', 'application/x-ndjson; charset=utf-8')
+  @ApiProduces('application/x-ndjson')
+  @ApiOperation({ summary: 'The messages the verdicts of a range rest on, as a `shekara audit` JSONL journal (for cross-checking)' })
+  async journal(@Query() q: JournalQueryDto): Promise<string> {
+    const range = queryRange(q, this.clock.now(), this.zone);
+    return (await this.journalQuery.run(range)).lines;
+  }
+
+  @Get('directory/units')
+  @ApiProduces(...EXPORTS)
+  @ApiOperation({ summary: 'Units of the directory (for the filters)' })
+  async units(@Query() q: UnitsQueryDto): Promise<Record<string, unknown> | StreamableFile> {
+    return respond(this.unitsQuery.run({ agency: q.agency, level: q.level, region: q.region }), q.format, q);
+  }
+}

@@ -1,0 +1,118 @@
+import { ApiPropertyOptional, OmitType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { AGENCIES } from '@shekara/contracts';
+import type { AgencyCode } from '@shekara/contracts';
+import { OBLIGATIONS } from '@shekara/policy';
+import type { Level, Obligation, VerdictName } from '@shekara/policy';
+import { EXPORT_FORMATS } from '../export/export';
+import type { ExportFormat } from '../export/export';
+import { BUCKETS } from '../verdicts/ranges';
+import type { Bucket } from '../verdicts/ranges';
+import { VERDICT_NAMES } from '../verdicts/records';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A date range (local dates, inclusive); both absent: the last 7 days up to today. */
+export class RangeQuery {
+  @ApiPropertyOptional({ description: 'First local date (YYYY-MM-DD), inclusive', example: '2024-04-01' })
+  @IsOptional()
+  @Matches(DATE, { message: 'from must be YYYY-MM-DD' })
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'Last local date (YYYY-MM-DD), inclusive', example: '2024-04-30' })
+  @IsOptional()
+  @Matches(DATE, { message: 'to must be YYYY-MM-DD' })
+  to?: string;
+}
+
+/** Filters on the unit a row belongs to (for verdicts: the unit that owes the report). */
+export class UnitFilterQuery extends RangeQuery {
+  @ApiPropertyOptional({ enum: AGENCIES })
+  @IsOptional()
+  @IsIn(AGENCIES)
+  agency?: AgencyCode;
+
+  @ApiPropertyOptional({ description: 'Unit id, e.g. border.l4.CP-CN-A-01' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  unit?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 5 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  level?: Level;
+
+  @ApiPropertyOptional({ description: 'Region (ISO 3166-2), e.g. KZ-19' })
+  @IsOptional()
+  @Matches(/^KZ-[0-9A-Z]{1,4}$/, { message: 'region must be an ISO 3166-2 code such as KZ-19' })
+  region?: string;
+}
+
+export class PagedQuery extends UnitFilterQuery {
+  @ApiPropertyOptional({ default: 1, minimum: 1 })
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  page: number = 1;
+
+  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  pageSize: number = 100;
+
+  @ApiPropertyOptional({ enum: EXPORT_FORMATS, default: 'json', description: 'csv and xlsx return the whole filtered listing, not a page' })
+  @IsIn(EXPORT_FORMATS)
+  format: ExportFormat = 'json';
+}
+
+export class VerdictsQueryDto extends PagedQuery {
+  @ApiPropertyOptional({ enum: OBLIGATIONS })
+  @IsOptional()
+  @IsIn(OBLIGATIONS)
+  obligation?: Obligation;
+
+  @ApiPropertyOptional({ enum: VERDICT_NAMES })
+  @IsOptional()
+  @IsIn(VERDICT_NAMES)
+  verdict?: VerdictName;
+
+  @ApiPropertyOptional({ description: 'Period: YYYY-MM-DD (DAILY), YYYY-MM (MONTHLY), YYYY-H1|H2 (SEMIANNUAL)' })
+  @IsOptional()
+  @Matches(/^\d{4}-(\d{2}(-\d{2})?|H[12])$/, { message: 'period must be YYYY-MM-DD, YYYY-MM or YYYY-H1/H2' })
+  period?: string;
+}
+
+export class SeriesQueryDto extends UnitFilterQuery {
+  @ApiPropertyOptional({ enum: BUCKETS, default: 'day' })
+  @IsIn(BUCKETS)
+  bucket: Bucket = 'day';
+
+  @ApiPropertyOptional({ enum: EXPORT_FORMATS, default: 'json' })
+  @IsIn(EXPORT_FORMATS)
+  format: ExportFormat = 'json';
+}
+
+export class OverdueQueryDto extends OmitType(PagedQuery, ['from', 'to'] as const) {
+  @ApiPropertyOptional({ enum: OBLIGATIONS })
+  @IsOptional()
+  @IsIn(OBLIGATIONS)
+  obligation?: Obligation;
+
+  @ApiPropertyOptional({ default: 7, minimum: 1, maximum: 62, description: 'List what fell due in this many last days' })
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(62)
+  lookbackDays: number = 7;
+}
+
+export class JournalQueryDto extends RangeQuery {}
+
+export class UnitsQueryDto extends OmitType(PagedQuery, ['from', 'to', 'unit'] as const) {}

@@ -1,0 +1,36 @@
+import { StreamableFile } from '@nestjs/common';
+import { addDays, isLocalDate } from '@shekara/policy';
+import type { AuditRange } from '@shekara/policy';
+import { SupervisorError, SupervisorErrorCode } from '../errors';
+import { exportListing } from '../export/export';
+import type { ExportFormat } from '../export/export';
+import type { ListingResult } from '../queries/listing';
+import { rangeDays, rangeOf } from '../verdicts/ranges';
+import { paginate } from '../verdicts/units';
+import type { RangeQuery } from './query.dto';
+
+/** The longest range a listing computes (days). */
+export const MAX_RANGE_DAYS = 400;
+
+/** The range of a query: validated dates, from <= to, at most MAX_RANGE_DAYS; default the last 7 days. */
+export function queryRange(q: RangeQuery, now: Date, zone: string): AuditRange {
+  const fields = [];
+  if (q.from !== undefined && !isLocalDate(q.from)) fields.push({ field: 'from', messages: [`${q.from} is not a date`] });
+  if (q.to !== undefined && !isLocalDate(q.to)) fields.push({ field: 'to', messages: [`${q.to} is not a date`] });
+  if (fields.length) throw new SupervisorError(SupervisorErrorCode.InvalidQuery, undefined, fields);
+  const range = rangeOf(q.from, q.to, now, zone);
+  if (range.from > range.to) throw new SupervisorError(SupervisorErrorCode.InvalidQuery, undefined, [{ field: 'from', messages: ['from must not be after to'] }]);
+  if (rangeDays(range) > MAX_RANGE_DAYS) throw new SupervisorError(SupervisorErrorCode.RangeTooLong, `At most ${MAX_RANGE_DAYS} days; ${range.from}..${range.to} is ${rangeDays(range)}; the last allowed end is ${addDays(range.from, MAX_RANGE_DAYS - 1)}.`);
+  return range;
+}
+
+/** JSON: the meta and one page of rows (all rows without paging). csv / xlsx: the whole filtered listing as a file. */
+export async function respond<T>(result: ListingResult<T>, format: ExportFormat, paging?: { page: number; pageSize: number }): Promise<Record<string, unknown> | StreamableFile> {
+  if (format === 'json') {
+    if (!paging) return { ...result.meta, total: result.listing.rows.length, items: result.listing.rows.map(result.json) };
+    const p = paginate(result.listing.rows, paging.page, paging.pageSize);
+    return { ...result.meta, total: p.total, page: p.page, pageSize: p.pageSize, items: p.items.map(result.json) };
+  }
+  const file = await exportListing(result.listing, format);
+  return new StreamableFile(file.body, { type: file.contentType, disposition: `attachment; filename="${file.fileName}"`, length: file.body.length });
+}

@@ -1,0 +1,87 @@
+import { create, toBinary } from '@bufbuild/protobuf';
+import type { MessageInitShape } from '@bufbuild/protobuf';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { AuditAction, AuditEventSchema, MessageKind } from '@shekara/contracts';
+import { parseAuditEvent } from './audit-event';
+
+const at = new Date('2024-04-09T03:00:00Z');
+
+function sent(overrides: Omit<MessageInitShape<typeof AuditEventSchema>, '$typeName'> = {}): Uint8Array {
+  return toBinary(
+    AuditEventSchema,
+    create(AuditEventSchema, {
+      eventId: 'e-1',
+      node: 'border',
+      action: AuditAction.SENT,
+      at: timestampFromDate(at),
+      actor: 'border.duty',
+      messageId: 'm-1',
+      kind: MessageKind.URGENT,
+      senderUnit: 'border.l4.X',
+      recipientUnits: ['interior.l4.X', 'customs.l4.X'],
+      units: ['border.l4.X'],
+      sentAt: timestampFromDate(at),
+      reportedAt: timestampFromDate(new Date('2024-04-09T02:55:00Z')),
+      summary: 's'.repeat(400),
+      ...overrides,
+    }),
+  );
+}
+
+describe('parseAuditEvent', () => {
+  it('turns a SENT event into an event and the message the engine judges', () => {
+    const r = parseAuditEvent(sent());
+    expect(r).toEqual({
+      ok: true,
+      event: { eventId: 'e-1', messageId: 'm-1', action: 'SENT', node: 'border', at, actor: 'border.duty', units: ['border.l4.X'] },
+      message: {
+        id: 'm-1',
+        kind: 'URGENT',
+        sender: 'border.l4.X',
+        recipients: ['interior.l4.X', 'customs.l4.X'],
+        sentAt: at,
+        reportedAt: new Date('2024-04-09T02:55:00Z'),
+        summary: 's'.repeat(300),
+        node: 'border',
+        eventId: 'e-1',
+      },
+    });
+  });
+
+  it('keeps period, event_at and confirms when present', () => {
+    const daily = parseAuditEvent(sent({ kind: MessageKind.DAILY, reportedAt: undefined, period: '2024-04-09' }));
+    expect(daily.ok && daily.message).toMatchObject({ kind: 'DAILY', period: '2024-04-09' });
+    expect(daily.ok && daily.message && 'reportedAt' in daily.message).toBe(false);
+    const confirmation = parseAuditEvent(sent({ kind: MessageKind.URGENT_CONFIRMATION, confirms: 'm-0' }));
+    expect(confirmation.ok && confirmation.message?.confirms).toBe('m-0');
+    const advance = parseAuditEvent(sent({ kind: MessageKind.ADVANCE, eventAt: timestampFromDate(new Date('2024-05-01T00:00:00Z')) }));
+    expect(advance.ok && advance.message?.eventAt).toEqual(new Date('2024-05-01T00:00:00Z'));
+  });
+
+  it('records other actions without a message row, with units and reason', () => {
+    const r = parseAuditEvent(sent({ action: AuditAction.REJECTED, units: ['customs.l4.X'], reason: 'bad signature' }));
+    expect(r).toEqual({ ok: true, event: expect.objectContaining({ action: 'REJECTED', units: ['customs.l4.X'], reason: 'bad signature' }) });
+    expect(r.ok && r.message).toBeUndefined();
+    const dl = parseAuditEvent(sent({ action: AuditAction.DEAD_LETTERED, messageId: '', reason: 'not an envelope' }));
+    expect(dl.ok && dl.event).toMatchObject({ action: 'DEAD_LETTERED', reason: 'not an envelope' });
+    expect(dl.ok && 'messageId' in dl.event).toBe(false);
+  });
+
+  it.each<[string, Uint8Array, RegExp]>([
+    ['bytes that are not an AuditEvent', new Uint8Array([0xff, 0xff, 0xff, 0xff]), /not a shekara.v1.AuditEvent/],
+    ['no event id', sent({ eventId: '' }), /event_id is required/],
+    ['an unknown node', sent({ node: 'police' }), /node must be an agency code/],
+    ['no action', sent({ action: AuditAction.UNSPECIFIED }), /unknown action/],
+    ['no instant', sent({ at: undefined }), /at is required/],
+    ['no actor', sent({ actor: '' }), /actor is required/],
+    ['no message id on a receipt', sent({ action: AuditAction.DELIVERED, messageId: '' }), /message_id is required for DELIVERED/],
+    ['SENT for a receipt kind', sent({ kind: MessageKind.DELIVERY_RECEIPT }), /SENT needs the kind of a report/],
+    ['SENT without sender', sent({ senderUnit: '' }), /sender_unit/],
+    ['SENT without recipients', sent({ recipientUnits: [] }), /recipient_units/],
+    ['SENT without sent_at', sent({ sentAt: undefined }), /sent_at/],
+  ])('refuses %s with the reason', (_name, bytes, reason) => {
+    const r = parseAuditEvent(bytes);
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.reason).toMatch(reason);
+  });
+});

@@ -1,0 +1,137 @@
+/**
+ * Audit events as the ledger stores them: decoding and checking one bus message (protobuf binary
+ * shekara.v1.AuditEvent) into a ledger event and, for SENT, the message row. Pure: no I/O.
+ *
+ * Only the shape is checked here. Domain checks (known units, fields each kind requires,
+ * confirmations of known reports) are the verdict engine's, exactly as for the offline audit, so a
+ * message the engine refuses is still kept and shows up in the verdict listings' `rejected` list.
+ */
+import { fromBinary } from '@bufbuild/protobuf';
+import { timestampDate } from '@bufbuild/protobuf/wkt';
+import type { Timestamp } from '@bufbuild/protobuf/wkt';
+import { AuditAction, AuditEventSchema, MessageKind, isAgencyCode } from '@shekara/contracts';
+import type { AuditEvent } from '@shekara/contracts';
+import { MESSAGE_KINDS } from '@shekara/policy';
+import type { MessageKind as PolicyKind } from '@shekara/policy';
+
+export const LEDGER_ACTIONS = ['SENT', 'RECEIVED', 'DELIVERED', 'READ', 'REJECTED', 'DEAD_LETTERED'] as const;
+export type LedgerAction = (typeof LEDGER_ACTIONS)[number];
+
+const ACTION_NAMES: Readonly<Record<number, LedgerAction>> = {
+  [AuditAction.SENT]: 'SENT',
+  [AuditAction.RECEIVED]: 'RECEIVED',
+  [AuditAction.DELIVERED]: 'DELIVERED',
+  [AuditAction.READ]: 'READ',
+  [AuditAction.REJECTED]: 'REJECTED',
+  [AuditAction.DEAD_LETTERED]: 'DEAD_LETTERED',
+};
+
+const KIND_NAMES: Readonly<Record<number, PolicyKind>> = {
+  [MessageKind.URGENT]: 'URGENT',
+  [MessageKind.URGENT_CONFIRMATION]: 'URGENT_CONFIRMATION',
+  [MessageKind.DAILY]: 'DAILY',
+  [MessageKind.MONTHLY]: 'MONTHLY',
+  [MessageKind.ADVANCE]: 'ADVANCE',
+  [MessageKind.SEMIANNUAL]: 'SEMIANNUAL',
+};
+
+/** One row of ledger_events. */
+export interface LedgerEvent {
+  eventId: string;
+  messageId?: string;
+  action: LedgerAction;
+  node: string;
+  at: Date;
+  actor: string;
+  units: string[];
+  reason?: string;
+}
+
+/** One row of ledger_messages (from a SENT event): what the verdict engine judges. */
+export interface LedgerMessage {
+  id: string;
+  kind: PolicyKind;
+  sender: string;
+  recipients: string[];
+  sentAt: Date;
+  reportedAt?: Date;
+  period?: string;
+  eventAt?: Date;
+  confirms?: string;
+  summary: string;
+  node: string;
+  eventId: string;
+}
+
+export type ParsedAuditEvent = { ok: true; event: LedgerEvent; message?: LedgerMessage } | { ok: false; reason: string; eventId?: string };
+
+const MAX_ID = 200;
+
+/** Decodes and checks one audit event from its wire bytes. */
+export function parseAuditEvent(bytes: Uint8Array): ParsedAuditEvent {
+  let ev: AuditEvent;
+  try {
+    ev = fromBinary(AuditEventSchema, bytes);
+  } catch (e) {
+    return { ok: false, reason: `not a shekara.v1.AuditEvent: ${(e as Error).message}` };
+  }
+  return checkAuditEvent(ev);
+}
+
+/** Checks a decoded audit event (see parseAuditEvent). */
+export function checkAuditEvent(ev: AuditEvent): ParsedAuditEvent {
+  const eventId = ev.eventId || undefined;
+  const bad = (reason: string): ParsedAuditEvent => ({ ok: false, reason, eventId });
+  if (!ev.eventId) return bad('event_id is required');
+  if (ev.eventId.length > MAX_ID) return bad('event_id is too long');
+  if (!isAgencyCode(ev.node)) return bad(`node must be an agency code, got ${JSON.stringify(ev.node)}`);
+  const action = ACTION_NAMES[ev.action];
+  if (!action) return bad(`unknown action ${ev.action}`);
+  const at = instant(ev.at);
+  if (!at) return bad('at is required');
+  if (!ev.actor) return bad('actor is required');
+  if (!ev.messageId && action !== 'DEAD_LETTERED') return bad(`message_id is required for ${action}`);
+  if (ev.messageId.length > MAX_ID) return bad('message_id is too long');
+
+  const event: LedgerEvent = {
+    eventId: ev.eventId,
+    action,
+    node: ev.node,
+    at,
+    actor: ev.actor.slice(0, MAX_ID),
+    units: [...ev.units],
+    ...(ev.messageId ? { messageId: ev.messageId } : {}),
+    ...(ev.reason ? { reason: ev.reason.slice(0, 2000) } : {}),
+  };
+  if (action !== 'SENT') return { ok: true, event };
+
+  const kind = KIND_NAMES[ev.kind];
+  if (!kind) return bad(`SENT needs the kind of a report (${MESSAGE_KINDS.join(', ')}), got ${MessageKind[ev.kind] ?? ev.kind}`);
+  if (!ev.senderUnit) return bad('SENT needs sender_unit');
+  if (ev.recipientUnits.length === 0) return bad('SENT needs recipient_units');
+  const sentAt = instant(ev.sentAt);
+  if (!sentAt) return bad('SENT needs sent_at');
+  const message: LedgerMessage = {
+    id: ev.messageId,
+    kind,
+    sender: ev.senderUnit,
+    recipients: [...ev.recipientUnits],
+    sentAt,
+    summary: ev.summary.slice(0, 300),
+    node: ev.node,
+    eventId: ev.eventId,
+  };
+  const reportedAt = instant(ev.reportedAt);
+  const eventAt = instant(ev.eventAt);
+  if (reportedAt) message.reportedAt = reportedAt;
+  if (ev.period) message.period = ev.period;
+  if (eventAt) message.eventAt = eventAt;
+  if (ev.confirms) message.confirms = ev.confirms;
+  return { ok: true, event, message };
+}
+
+function instant(ts: Timestamp | undefined): Date | undefined {
+  if (!ts) return undefined;
+  const d = timestampDate(ts);
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}

@@ -1,0 +1,217 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { Clock } from '@shekara/common';
+import type { AuditMessage } from '@shekara/policy';
+import type { MessageSelection } from '../verdicts/ranges';
+import type { LedgerAction, LedgerEvent, LedgerMessage } from './audit-event';
+
+/** A ledger message as the engine sees it, plus what listings show. */
+export interface StoredMessage extends AuditMessage {
+  summary: string;
+  node: string;
+}
+
+export interface TimelineEvent {
+  eventId: string;
+  action: LedgerAction;
+  node: string;
+  at: Date;
+  actor: string;
+  units: string[];
+  reason?: string;
+}
+
+export interface RejectedEvent {
+  stream: string;
+  seq: number;
+  subject: string;
+  eventId?: string;
+  reason: string;
+  raw: Uint8Array;
+}
+
+export interface UnconfirmedUrgent {
+  id: string;
+  sender: string;
+  recipients: string[];
+  reportedAt: Date;
+  due: Date;
+  summary: string;
+}
+
+type MessageRow = {
+  id: string;
+  kind: AuditMessage['kind'];
+  sender: string;
+  recipients: string[];
+  sent_at: Date;
+  reported_at: Date | null;
+  period: string | null;
+  event_at: Date | null;
+  confirms: string | null;
+  summary: string;
+  node: string;
+};
+
+const MESSAGE_COLUMNS = 'id, kind, sender, recipients, sent_at, reported_at, period, event_at, confirms, summary, node';
+
+function toMessage(r: MessageRow): StoredMessage {
+  const m: StoredMessage = { id: r.id, kind: r.kind, from: r.sender, to: r.recipients, sentAt: r.sent_at, summary: r.summary, node: r.node };
+  if (r.reported_at) m.reportedAt = r.reported_at;
+  if (r.confirms !== null) m.confirms = r.confirms;
+  if (r.period !== null) m.period = r.period;
+  if (r.event_at) m.eventAt = r.event_at;
+  return m;
+}
+
+/** The ledger's database: recording audit events idempotently, and reading what the queries need. */
+@Injectable()
+export class LedgerStore {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Records one event and, for SENT, its message, each at most once (by event id and message id):
+   * events may arrive in any order and more than once. Returns whether the event was new.
+   */
+  async record(event: LedgerEvent, message?: LedgerMessage): Promise<'recorded' | 'duplicate'> {
+    const now = this.clock.now();
+    return this.ds.transaction(async (m) => {
+      const inserted: unknown[] = await m.query(
+        `INSERT INTO ledger_events (event_id, message_id, action, node, at, actor, units, reason, recorded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+        [event.eventId, event.messageId ?? null, event.action, event.node, event.at, event.actor, event.units, event.reason ?? null, now],
+      );
+      if (message) await this.recordMessage(m, message, now);
+      return inserted.length > 0 ? 'recorded' : 'duplicate';
+    });
+  }
+
+  private async recordMessage(m: EntityManager, msg: LedgerMessage, now: Date): Promise<void> {
+    // The version keys the verdict cache: bumped only when a message is really added.
+    await m.query(
+      `WITH ins AS (
+         INSERT INTO ledger_messages (id, kind, sender, recipients, sent_at, reported_at, period, event_at, confirms, summary, node, event_id, recorded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (id) DO NOTHING RETURNING 1)
+       UPDATE ledger_state SET version = version + 1 WHERE id = 1 AND EXISTS (SELECT 1 FROM ins)`,
+      [msg.id, msg.kind, msg.sender, msg.recipients, msg.sentAt, msg.reportedAt ?? null, msg.period ?? null, msg.eventAt ?? null, msg.confirms ?? null, msg.summary, msg.node, msg.eventId, now],
+    );
+  }
+
+  /** Keeps an audit event the ledger cannot accept, with the reason (once per stream sequence). */
+  async reject(r: RejectedEvent): Promise<void> {
+    await this.ds.query(
+      `INSERT INTO ledger_rejects (stream, stream_seq, subject, event_id, reason, raw, rejected_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (stream, stream_seq) DO NOTHING`,
+      [r.stream, r.seq, r.subject, r.eventId ?? null, r.reason, Buffer.from(r.raw), this.clock.now()],
+    );
+  }
+
+  async rejects(limit = 100): Promise<Array<{ stream: string; seq: number; subject: string; eventId?: string; reason: string; rejectedAt: Date }>> {
+    const rows: Array<{ stream: string; stream_seq: string; subject: string; event_id: string | null; reason: string; rejected_at: Date }> = await this.ds.query(
+      `SELECT stream, stream_seq, subject, event_id, reason, rejected_at FROM ledger_rejects ORDER BY id DESC LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r) => ({ stream: r.stream, seq: Number(r.stream_seq), subject: r.subject, ...(r.event_id ? { eventId: r.event_id } : {}), reason: r.reason, rejectedAt: r.rejected_at }));
+  }
+
+  /** Changes whenever a message is added to the ledger. */
+  async version(): Promise<string> {
+    const rows: Array<{ version: string }> = await this.ds.query(`SELECT version FROM ledger_state WHERE id = 1`);
+    return String(rows[0]?.version ?? '0');
+  }
+
+  /** The messages a range's verdicts rest on (see ranges.ts), ordered by sent_at, id. */
+  async messagesFor(s: MessageSelection): Promise<StoredMessage[]> {
+    const rows: MessageRow[] = await this.ds.query(
+      `WITH base AS (
+         SELECT ${MESSAGE_COLUMNS} FROM ledger_messages
+         WHERE (kind = 'DAILY' AND ((period >= $1 AND period <= $2) OR (period IS NULL AND sent_at >= $3 AND sent_at < $4)))
+            OR (kind = 'MONTHLY' AND period = ANY($5))
+            OR (kind = 'SEMIANNUAL' AND period = ANY($6))
+            OR (kind = 'URGENT' AND reported_at >= $3 AND reported_at < $4)
+            OR (kind = 'ADVANCE' AND sent_at >= $3 AND sent_at < $4))
+       SELECT * FROM base
+       UNION ALL
+       SELECT ${MESSAGE_COLUMNS} FROM ledger_messages
+       WHERE kind = 'URGENT_CONFIRMATION' AND confirms IN (SELECT id FROM base WHERE kind = 'URGENT')
+       ORDER BY sent_at, id`,
+      [s.dailyFrom, s.dailyTo, s.lo, s.hi, s.months, s.halves],
+    );
+    return rows.map(toMessage);
+  }
+
+  async message(id: string): Promise<StoredMessage | undefined> {
+    const rows: MessageRow[] = await this.ds.query(`SELECT ${MESSAGE_COLUMNS} FROM ledger_messages WHERE id = $1`, [id]);
+    return rows[0] ? toMessage(rows[0]) : undefined;
+  }
+
+  async messagesById(ids: readonly string[]): Promise<Map<string, StoredMessage>> {
+    if (!ids.length) return new Map();
+    const rows: MessageRow[] = await this.ds.query(`SELECT ${MESSAGE_COLUMNS} FROM ledger_messages WHERE id = ANY($1)`, [ids]);
+    return new Map(rows.map((r) => [r.id, toMessage(r)]));
+  }
+
+  /** Every event about a message, in the order they happened (ties by event id: UUIDv7 is time-ordered). */
+  async events(messageId: string): Promise<TimelineEvent[]> {
+    const rows: Array<{ event_id: string; action: LedgerAction; node: string; at: Date; actor: string; units: string[]; reason: string | null }> = await this.ds.query(
+      `SELECT event_id, action, node, at, actor, units, reason FROM ledger_events WHERE message_id = $1 ORDER BY at, event_id`,
+      [messageId],
+    );
+    return rows.map((r) => ({ eventId: r.event_id, action: r.action, node: r.node, at: r.at, actor: r.actor, units: r.units, ...(r.reason ? { reason: r.reason } : {}) }));
+  }
+
+  /** The written confirmations of an urgent report, earliest first. */
+  async confirmationsOf(urgentId: string): Promise<StoredMessage[]> {
+    const rows: MessageRow[] = await this.ds.query(
+      `SELECT ${MESSAGE_COLUMNS} FROM ledger_messages WHERE kind = 'URGENT_CONFIRMATION' AND confirms = $1 ORDER BY sent_at, id`,
+      [urgentId],
+    );
+    return rows.map(toMessage);
+  }
+
+  /** When each of these urgent reports was escalated (absent: not escalated). */
+  async escalations(urgentIds: readonly string[]): Promise<Map<string, Date>> {
+    if (!urgentIds.length) return new Map();
+    const rows: Array<{ urgent_id: string; escalated_at: Date }> = await this.ds.query(`SELECT urgent_id, escalated_at FROM escalations WHERE urgent_id = ANY($1)`, [urgentIds]);
+    return new Map(rows.map((r) => [r.urgent_id, r.escalated_at]));
+  }
+
+  /** Records an escalation once; true when it had been recorded before. */
+  async markEscalated(urgentId: string, at: Date): Promise<boolean> {
+    const rows: unknown[] = await this.ds.query(
+      `INSERT INTO escalations (urgent_id, escalated_at, recorded_at) VALUES ($1, $2, $3) ON CONFLICT (urgent_id) DO NOTHING RETURNING urgent_id`,
+      [urgentId, at, this.clock.now()],
+    );
+    return rows.length === 0;
+  }
+
+  /**
+   * Urgent reports without a written confirmation (from their own sender, sent by asOf) whose
+   * deadline (reported_at + withinMs) is before `until`, not escalated; earliest deadline first.
+   */
+  async unconfirmedUrgents(asOf: Date, until: Date, withinMs: number, limit: number): Promise<UnconfirmedUrgent[]> {
+    const rows: Array<{ id: string; sender: string; recipients: string[]; reported_at: Date; summary: string }> = await this.ds.query(
+      `SELECT u.id, u.sender, u.recipients, u.reported_at, u.summary FROM ledger_messages u
+       WHERE u.kind = 'URGENT' AND u.reported_at IS NOT NULL AND u.sent_at <= $1
+         AND u.reported_at < $2::timestamptz - make_interval(secs => $3::double precision / 1000)
+         AND NOT EXISTS (SELECT 1 FROM ledger_messages c WHERE c.kind = 'URGENT_CONFIRMATION' AND c.confirms = u.id AND c.sender = u.sender AND c.sent_at <= $1)
+         AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.urgent_id = u.id)
+       ORDER BY u.reported_at, u.id
+       LIMIT $4`,
+      [asOf, until, withinMs, limit],
+    );
+    return rows.map((r) => ({ id: r.id, sender: r.sender, recipients: r.recipients, reportedAt: r.reported_at, due: new Date(r.reported_at.getTime() + withinMs), summary: r.summary }));
+  }
+
+  /** Counts for operations: messages, events, rejects. */
+  async counts(): Promise<{ messages: number; events: number; rejects: number }> {
+    const rows: Array<{ messages: string; events: string; rejects: string }> = await this.ds.query(
+      `SELECT (SELECT count(*) FROM ledger_messages) AS messages, (SELECT count(*) FROM ledger_events) AS events, (SELECT count(*) FROM ledger_rejects) AS rejects`,
+    );
+    return { messages: Number(rows[0].messages), events: Number(rows[0].events), rejects: Number(rows[0].rejects) };
+  }
+}

@@ -1,0 +1,62 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { halfYearBounds, isHalfYear, isMonth, localDate } from '@shekara/policy';
+import type { AuditRange } from '@shekara/policy';
+import { SupervisorError, SupervisorErrorCode } from '../errors';
+import { LedgerStore } from '../ledger/ledger.store';
+import type { StoredMessage } from '../ledger/ledger.store';
+import { UNIT_INFOS } from '../tokens';
+import { journalRecord } from './journal.query';
+import { toRecord } from '../verdicts/records';
+import type { UnitInfo } from '../verdicts/units';
+import { VerdictService } from '../verdicts/verdict.service';
+
+/**
+ * GET /api/messages/:id/timeline: the message as the ledger knows it, every event about it in
+ * order (sent, received, delivered, read, rejected, dead-lettered), its written confirmations and
+ * escalation (urgent reports), and the verdicts that name it.
+ */
+@Injectable()
+export class TimelineQuery {
+  constructor(
+    private readonly store: LedgerStore,
+    private readonly verdicts: VerdictService,
+    @Inject(UNIT_INFOS) private readonly units: ReadonlyMap<string, UnitInfo>,
+  ) {}
+
+  async run(id: string) {
+    const [message, events] = await Promise.all([this.store.message(id), this.store.events(id)]);
+    if (!message && events.length === 0) throw new SupervisorError(SupervisorErrorCode.MessageNotFound, id);
+    const confirmations = message?.kind === 'URGENT' ? await this.store.confirmationsOf(id) : [];
+    const escalation = message?.kind === 'URGENT' ? (await this.store.escalations([id])).get(id) : undefined;
+    const range = message ? this.rangeOf(message) : undefined;
+    const verdicts = range ? (await this.verdicts.verdicts(range)).verdicts.filter((v) => v.ref === id || v.message === id).map(toRecord) : [];
+    return {
+      message: message ? { ...journalRecord(message), summary: message.summary, node: message.node } : null,
+      events: events.map((e) => ({ event_id: e.eventId, action: e.action, node: e.node, at: e.at.toISOString(), actor: e.actor, units: e.units, ...(e.reason ? { reason: e.reason } : {}) })),
+      confirmations: confirmations.map((c) => ({ id: c.id, from: c.from, sent_at: c.sentAt.toISOString() })),
+      escalated_at: escalation ? escalation.toISOString() : null,
+      verdicts,
+    };
+  }
+
+  /** The range whose verdicts judge this message (the engine's own selection rules). */
+  private rangeOf(m: StoredMessage): AuditRange | undefined {
+    const zone = this.units.get(m.from)?.zone;
+    if (!zone) return undefined;
+    const day = (d: string): AuditRange => ({ from: d, to: d });
+    switch (m.kind) {
+      case 'URGENT':
+        return m.reportedAt ? day(localDate(m.reportedAt, zone)) : undefined;
+      case 'URGENT_CONFIRMATION':
+        return undefined; // judged with its urgent report (see that report's timeline)
+      case 'DAILY':
+        return day(m.period ?? localDate(m.sentAt, zone));
+      case 'MONTHLY':
+        return isMonth(m.period) ? day(`${m.period}-01`) : undefined;
+      case 'SEMIANNUAL':
+        return isHalfYear(m.period) ? day(halfYearBounds(m.period!).first) : undefined;
+      case 'ADVANCE':
+        return day(localDate(m.sentAt, zone));
+    }
+  }
+}

@@ -1,0 +1,104 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Clock } from '@shekara/common';
+import { POLICIES, audit, policyForRange } from '@shekara/policy';
+import type { AuditRange, Directory as PolicyDirectory, MessageIssue, Policy, Verdict } from '@shekara/policy';
+import { SupervisorError, SupervisorErrorCode } from '../errors';
+import { LedgerStore } from '../ledger/ledger.store';
+import type { StoredMessage } from '../ledger/ledger.store';
+import { SupervisorMetrics } from '../ops/metrics';
+import { POLICY_DIRECTORY } from '../tokens';
+import { selectionFor } from './ranges';
+
+/** The verdicts of one range as of one instant, with the messages they rest on. */
+export interface VerdictSet {
+  range: AuditRange;
+  asOf: Date;
+  policy: Policy;
+  verdicts: Verdict[];
+  /** Ledger messages the engine refused (unknown unit, missing field, …), with the reason. */
+  rejected: Array<{ id?: string; reason: string }>;
+  messages: ReadonlyMap<string, StoredMessage>;
+  /** The messages in the order loaded (sent_at, id): the range's journal. */
+  journal: readonly StoredMessage[];
+}
+
+interface CacheEntry {
+  version: string;
+  set: VerdictSet;
+  /** The same verdicts hold for any asOf in [set.asOf, validThrough]. */
+  validThrough: number;
+}
+
+const CACHE_SIZE = 16;
+
+/**
+ * Verdicts computed by the one engine (@shekara/policy audit(), the same as `shekara audit`) on
+ * the ledger's messages for a range. Results are cached per (range, ledger version) for as long as
+ * they cannot change with time: until the earliest deadline of a PENDING verdict passes, or a
+ * message stamped later than asOf comes into view.
+ */
+@Injectable()
+export class VerdictService {
+  private readonly cache = new Map<string, CacheEntry>();
+  private readonly inFlight = new Map<string, Promise<CacheEntry>>();
+
+  constructor(
+    private readonly store: LedgerStore,
+    private readonly clock: Clock,
+    private readonly metrics: SupervisorMetrics,
+    @Inject(POLICY_DIRECTORY) private readonly directory: PolicyDirectory,
+  ) {}
+
+  /** The verdicts of `range` as of `asOf` (default: now). */
+  async verdicts(range: AuditRange, asOf: Date = this.clock.now()): Promise<VerdictSet> {
+    const key = `${range.from}|${range.to}`;
+    const version = await this.store.version();
+    const at = asOf.getTime();
+    const hit = this.cache.get(key);
+    if (hit && hit.version === version && at >= hit.set.asOf.getTime() && at <= hit.validThrough) {
+      this.metrics.verdictCache.inc({ outcome: 'hit' });
+      this.cache.delete(key);
+      this.cache.set(key, hit); // most recently used last
+      return { ...hit.set, asOf };
+    }
+    this.metrics.verdictCache.inc({ outcome: 'miss' });
+    const flightKey = `${key}|${version}|${at}`;
+    let p = this.inFlight.get(flightKey);
+    if (!p) {
+      p = this.compute(range, asOf, version).finally(() => this.inFlight.delete(flightKey));
+      this.inFlight.set(flightKey, p);
+    }
+    const entry = await p;
+    this.cache.delete(key);
+    this.cache.set(key, entry);
+    while (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value as string);
+    return entry.set;
+  }
+
+  private async compute(range: AuditRange, asOf: Date, version: string): Promise<CacheEntry> {
+    let policy: Policy;
+    try {
+      policy = policyForRange(POLICIES, range);
+    } catch (e) {
+      throw new SupervisorError(SupervisorErrorCode.InvalidQuery, (e as Error).message);
+    }
+    const stop = this.metrics.verdictSeconds.startTimer();
+    const journal = await this.store.messagesFor(selectionFor(range));
+    const { verdicts, rejected } = audit({ policy, directory: this.directory, messages: journal, range, asOf });
+    stop();
+    const at = asOf.getTime();
+    let validThrough = Number.POSITIVE_INFINITY;
+    for (const v of verdicts) if (v.verdict === 'PENDING') validThrough = Math.min(validThrough, v.due.getTime());
+    for (const m of journal) if (m.sentAt.getTime() > at) validThrough = Math.min(validThrough, m.sentAt.getTime() - 1);
+    const set: VerdictSet = {
+      range,
+      asOf,
+      policy,
+      verdicts,
+      rejected: rejected.map((r: MessageIssue) => ({ ...(r.id !== undefined ? { id: r.id } : {}), reason: r.reason })),
+      messages: new Map(journal.map((m) => [m.id, m])),
+      journal,
+    };
+    return { version, set, validThrough };
+  }
+}

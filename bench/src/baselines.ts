@@ -1,0 +1,154 @@
+/**
+ * Baselines on the same machine in the same run: raw JetStream (async windowed publish + durable
+ * pull consumer with explicit ack, same message size) and raw PostgreSQL (the rows one accepted
+ * report writes at the sender, one transaction per message, in a database with the node's schema).
+ */
+import { randomUUID } from 'node:crypto';
+import { AckPolicy, DeliverPolicy, DiscardPolicy, RetentionPolicy, StorageType, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { Client } from 'pg';
+import { agencyNodeDataSource } from '@shekara/agency-node';
+import { ensureDatabase } from '@shekara/persistence';
+import { NATS_URL } from './system';
+import type { BenchSystem } from './system';
+import { percentiles } from './stats';
+import type { Percentiles } from './stats';
+
+export interface JetStreamBaseline {
+  messages: number;
+  bytes: number;
+  window: number;
+  seconds: number;
+  msgsPerSec: number;
+  publishMsgsPerSec: number;
+  latencyMs: Percentiles;
+}
+
+export async function rawJetStream(sys: BenchSystem, opts: { messages: number; bytes: number; window: number }): Promise<JetStreamBaseline> {
+  // Publisher and consumer on connections of their own, as two services would be.
+  const nc = await connect({ servers: NATS_URL, noAsyncTraces: true } as never);
+  const ncSub = await connect({ servers: NATS_URL, noAsyncTraces: true } as never);
+  const stream = `${sys.runId}_RAW`;
+  const subject = `${sys.runId}.raw`;
+  sys.extraStreams.add(stream);
+  try {
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.add({ name: stream, subjects: [subject], retention: RetentionPolicy.Limits, storage: StorageType.File, discard: DiscardPolicy.Old, num_replicas: 1, duplicate_window: 120e9 });
+    await jsm.consumers.add(stream, { durable_name: 'raw', ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ack_wait: 30e9, max_ack_pending: 10_000 });
+    const js = jetstream(nc);
+    const consumer = await jetstream(ncSub).consumers.get(stream, 'raw');
+    const lat: number[] = [];
+    let consumed = 0;
+    let lastAt = 0;
+    const done = (async () => {
+      const msgs = await consumer.consume({ max_messages: 1000 });
+      for await (const m of msgs) {
+        const sentAt = m.data.length >= 8 ? new DataView(m.data.buffer, m.data.byteOffset, 8).getFloat64(0) : 0;
+        m.ack();
+        lastAt = performance.now();
+        lat.push(lastAt - sentAt);
+        if (++consumed >= opts.messages) {
+          // close() waits for the pull to end; not needed to stop counting.
+          void Promise.resolve(msgs.close()).catch(() => undefined);
+          break;
+        }
+      }
+    })();
+    const t0 = performance.now();
+    const inflight = new Set<Promise<unknown>>();
+    for (let i = 0; i < opts.messages; i++) {
+      const data = new Uint8Array(opts.bytes);
+      new DataView(data.buffer).setFloat64(0, performance.now());
+      const p = js.publish(subject, data, { msgID: randomUUID() }).finally(() => inflight.delete(p));
+      inflight.add(p);
+      if (inflight.size >= opts.window) await Promise.race(inflight);
+    }
+    await Promise.all(inflight);
+    const published = performance.now();
+    await Promise.race([done, new Promise((_, rej) => setTimeout(() => rej(new Error(`raw JetStream consumer timed out after ${consumed} of ${opts.messages}`)), 30_000 + opts.messages))]);
+    const seconds = (lastAt - t0) / 1000;
+    await jsm.streams.delete(stream).catch(() => undefined);
+    return {
+      messages: opts.messages,
+      bytes: opts.bytes,
+      window: opts.window,
+      seconds,
+      msgsPerSec: opts.messages / seconds,
+      publishMsgsPerSec: opts.messages / ((published - t0) / 1000),
+      latencyMs: percentiles(lat),
+    };
+  } finally {
+    await nc.close();
+    await ncSub.close().catch(() => undefined);
+  }
+}
+
+const migrated = new Set<string>();
+
+export interface PostgresBaseline {
+  connections: number;
+  notify: boolean;
+  transactions: number;
+  rowsPerTransaction: number;
+  seconds: number;
+  txPerSec: number;
+  latencyMs: Percentiles;
+}
+
+/**
+ * The rows MessagesService.send writes for one report to one recipient unit: the message (with its
+ * JSON payload and the signed envelope), one recipient row, two outbox rows (ENVELOPE and AUDIT),
+ * one audit_log row, and the NOTIFY; one transaction per message.
+ */
+export async function rawPostgres(sys: BenchSystem, opts: { seconds: number; connections: number; payload: object; signedBytes: number; auditBytes: number; notify?: boolean }): Promise<PostgresBaseline> {
+  const url = sys.dbUrl('rawpg');
+  if (!migrated.has(url)) {
+    await ensureDatabase(url);
+    const ds = agencyNodeDataSource(url);
+    await ds.initialize();
+    await ds.runMigrations({ transaction: 'each' });
+    await ds.destroy();
+    migrated.add(url);
+  }
+  const payload = JSON.stringify(opts.payload);
+  const signed = Buffer.alloc(opts.signedBytes, 7);
+  const audit = Buffer.alloc(opts.auditBytes, 9);
+  const lat: number[] = [];
+  let count = 0;
+  const deadline = performance.now() + opts.seconds * 1000;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: opts.connections }, async () => {
+      const c = new Client({ connectionString: url });
+      await c.connect();
+      try {
+        while (performance.now() < deadline) {
+          const s = performance.now();
+          const id = randomUUID();
+          const now = new Date();
+          await c.query('BEGIN');
+          await c.query(
+            `INSERT INTO messages (id, direction, kind, sender_unit, recipient_units, correlation_id, classification, created_at, reported_at, period, summary, payload, signed, created_by)
+             VALUES ($1, 'OUT', 'DAILY', 'border.l4.CP-CN-A-01', $2, $6, 'UNCLASSIFIED', $3, $3, '2026-03-02', 'The situation at the border is stable.', $4, $5, 'border.duty')`,
+            [id, ['interior.l4.CP-CN-A-01'], now, payload, signed, id],
+          );
+          await c.query(`INSERT INTO message_recipients (message_id, unit_id, agency, status) VALUES ($1, 'interior.l4.CP-CN-A-01', 'interior', 'PENDING')`, [id]);
+          await c.query(
+            `INSERT INTO outbox (message_id, kind, target_agency, subject, nats_msg_id, payload, created_at, next_attempt_at)
+             VALUES ($1, 'ENVELOPE', 'interior', 'x.inbox.interior', $6, $2, $4, $4), ($1, 'AUDIT', 'border', 'x.audit.border', $5, $3, $4, $4)`,
+            [id, signed, audit, now, randomUUID(), id],
+          );
+          await c.query(`INSERT INTO audit_log (at, actor, action, message_id, unit_id, details) VALUES ($1, 'border.duty', 'sent', $2, 'border.l4.CP-CN-A-01', '{}')`, [now, id]);
+          if (opts.notify !== false) await c.query(`SELECT pg_notify('bench_raw', '')`);
+          await c.query('COMMIT');
+          lat.push(performance.now() - s);
+          count++;
+        }
+      } finally {
+        await c.end();
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  return { connections: opts.connections, notify: opts.notify !== false, transactions: count, rowsPerTransaction: 5, seconds, txPerSec: count / seconds, latencyMs: percentiles(lat) };
+}

@@ -1,0 +1,334 @@
+/**
+ * Shekara end to end: reports accepted by the sender node's HTTP API (or injected at its outbox)
+ * → stored, signed, relayed, consumed, verified, stored once by the recipient node → receipt
+ * recorded back at the sender.
+ *
+ * Latency of a message = the sender's audit_log 'delivered' entry (written in the transaction that
+ * records the receipt at the sender) − messages.created_at (the instant the sender accepted it),
+ * both from the sender node's clock, read from its database after the run.
+ */
+import http from 'node:http';
+import { create, toBinary } from '@bufbuild/protobuf';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { SystemClock, uuidv7 } from '@shekara/common';
+import { AuditAction as WireAction, AuditEventSchema, MessageKind, encodeEnvelope, encodeSigned, validateSendMessageRequest } from '@shekara/contracts';
+import type { SendMessageRequest } from '@shekara/contracts';
+import { loadAgencyKeys, loadDirectory } from '@shekara/directory';
+import { UnitSigner } from '@shekara/security';
+// The node's own envelope code (not exported from the lib root): the injected rows carry exactly
+// the envelope MessagesService.send would have built.
+import { envelopeFromRequest, messageColumns } from '../../libs/agency-node/src/messages/envelopes';
+import { Client } from 'pg';
+import { join } from 'node:path';
+import type { BenchSystem, Proc } from './system';
+import { sleep } from './system';
+import { percentiles } from './stats';
+import type { Percentiles } from './stats';
+
+export const SENDER = 'border.l4.CP-CN-A-01';
+export const RECIPIENT = 'interior.l4.CP-CN-A-01';
+
+/** A realistic daily report (test/fixtures/contracts/ok/daily.json), to the interior counterpart, ~1 KB. */
+export function dailyReport(): Record<string, unknown> {
+  return {
+    senderUnit: SENDER,
+    recipientUnits: [RECIPIENT],
+    classification: 'CLASSIFICATION_UNCLASSIFIED',
+    daily: {
+      period: '2026-03-02',
+      changes: [
+        {
+          checkpointId: 'CP-CN-A-01',
+          situation: 'Queue of 140 trucks due to a scanner failure on the Chinese side; restored at 16:20. Two illegal migrants detained in the truck lane, handed to the migration police.',
+          counts: { personsCrossed: 2350, vehiclesCrossed: 612, personsRefused: 4, personsDetained: 2 },
+        },
+        { checkpointId: 'CP-CN-R-01', situation: 'No changes; 3 trains processed. Container inspection of train 1208 completed without findings.' },
+      ],
+      summary: 'The situation at the border is stable. Two illegal migrants detained at Nur Zholy (urgent report of 02.03); the truck queue was cleared by 18:00 local time.',
+    },
+  };
+}
+
+export class ApiClient {
+  private readonly agent: http.Agent;
+  private readonly body: Buffer;
+  private token = '';
+  constructor(private readonly node: Proc, maxSockets: number) {
+    this.agent = new http.Agent({ keepAlive: true, maxSockets });
+    this.body = Buffer.from(JSON.stringify(dailyReport()));
+  }
+
+  get bodyBytes(): number {
+    return this.body.length;
+  }
+
+  async login(username: string, password: string): Promise<void> {
+    const r = await this.request('POST', '/api/auth/login', Buffer.from(JSON.stringify({ username, password })));
+    if (r.status !== 200) throw new Error(`login failed: ${r.status} ${r.text}`);
+    this.token = JSON.parse(r.text).accessToken;
+  }
+
+  request(method: string, path: string, body?: Buffer): Promise<{ status: number; text: string }> {
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        { host: '127.0.0.1', port: this.node.port, method, path, agent: this.agent, headers: { 'content-type': 'application/json', ...(body ? { 'content-length': body.length } : {}), ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', reject);
+        },
+      );
+      req.setTimeout(30_000, () => req.destroy(new Error('HTTP timeout')));
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  /** Sends one report; resolves with its id (or undefined on an error) and the response time. */
+  async send(): Promise<{ id?: string; ms: number; status: number }> {
+    const s = performance.now();
+    try {
+      const r = await this.request('POST', '/api/messages', this.body);
+      const ms = performance.now() - s;
+      if (r.status !== 201 && r.status !== 200) return { ms, status: r.status };
+      // The id is the first field of the view: avoid parsing the whole body in the client.
+      const m = /"id":"([0-9a-f-]{36})"/.exec(r.text);
+      return { id: m?.[1], ms, status: r.status };
+    } catch {
+      return { ms: performance.now() - s, status: 0 };
+    }
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+export interface LoadResult {
+  mode: string;
+  offeredPerSec?: number;
+  concurrency?: number;
+  seconds: number;
+  accepted: number;
+  errors: number;
+  /** Open loop: sends not issued because maxInFlight requests were already pending (client behind). */
+  shed: number;
+  acceptedPerSec: number;
+  httpMs: Percentiles;
+  ids: string[];
+  startedAt: number;
+  endedAt: number;
+}
+
+/** Open loop: a send every 1/rate s for `seconds`, whatever the responses do (at most maxInFlight pending). */
+export async function openLoop(client: ApiClient, rate: number, seconds: number, maxInFlight = 1000): Promise<LoadResult> {
+  const ids: string[] = [];
+  const http: number[] = [];
+  let errors = 0;
+  let shed = 0;
+  let inFlight = 0;
+  const pending = new Set<Promise<void>>();
+  const startedAt = Date.now();
+  const t0 = performance.now();
+  const total = Math.round(rate * seconds);
+  let i = 0;
+  while (i < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * rate) + 1);
+    for (; i < due; i++) {
+      if (inFlight >= maxInFlight) {
+        shed++;
+        continue;
+      }
+      inFlight++;
+      const p: Promise<void> = client.send().then((r) => {
+        inFlight--;
+        pending.delete(p);
+        http.push(r.ms);
+        if (r.id) ids.push(r.id);
+        else errors++;
+      });
+      pending.add(p);
+    }
+    const next = t0 + (i / rate) * 1000;
+    await sleep(Math.max(0, next - performance.now()));
+  }
+  const sentFor = (performance.now() - t0) / 1000;
+  await Promise.all(pending);
+  return { mode: `open loop ${rate}/s`, offeredPerSec: rate, seconds: sentFor, accepted: ids.length, errors, shed, acceptedPerSec: ids.length / ((performance.now() - t0) / 1000), httpMs: percentiles(http), ids, startedAt, endedAt: Date.now() };
+}
+
+/** Closed loop: `concurrency` senders, each sending again as soon as its previous report was accepted. */
+export async function closedLoop(client: ApiClient, concurrency: number, seconds: number): Promise<LoadResult> {
+  const ids: string[] = [];
+  const http: number[] = [];
+  let errors = 0;
+  const startedAt = Date.now();
+  const t0 = performance.now();
+  const deadline = t0 + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < deadline) {
+        const r = await client.send();
+        http.push(r.ms);
+        if (r.id) ids.push(r.id);
+        else errors++;
+      }
+    }),
+  );
+  const s = (performance.now() - t0) / 1000;
+  return { mode: `closed loop, ${concurrency} in flight`, concurrency, seconds: s, accepted: ids.length, errors, shed: 0, acceptedPerSec: ids.length / s, httpMs: percentiles(http), ids, startedAt, endedAt: Date.now() };
+}
+
+export interface Delivery {
+  id: string;
+  createdMs: number;
+  receiptMs: number;
+}
+
+/** Waits until every id has its receipt recorded at the sender (or the timeout), then reads the times. */
+export async function awaitReceipts(sys: BenchSystem, senderDb: string, ids: string[], timeoutMs: number): Promise<{ deliveries: Delivery[]; missing: number; waitedMs: number }> {
+  const c = new Client({ connectionString: senderDb });
+  await c.connect();
+  const t0 = Date.now();
+  try {
+    for (;;) {
+      const [{ n }] = (await c.query(`SELECT count(*)::int AS n FROM message_recipients WHERE message_id = ANY($1::uuid[]) AND status IN ('DELIVERED', 'READ')`, [ids])).rows;
+      if (n >= ids.length || Date.now() - t0 > timeoutMs) break;
+      await sleep(250);
+    }
+    const rows = (
+      await c.query(
+        `SELECT m.id::text AS id, extract(epoch FROM m.created_at) * 1000 AS c, extract(epoch FROM min(a.at)) * 1000 AS d
+           FROM messages m JOIN audit_log a ON a.message_id = m.id::text AND a.action = 'delivered'
+          WHERE m.id = ANY($1::uuid[]) GROUP BY m.id, m.created_at`,
+        [ids],
+      )
+    ).rows as { id: string; c: string; d: string }[];
+    const deliveries = rows.map((r) => ({ id: r.id, createdMs: Number(r.c), receiptMs: Number(r.d) }));
+    return { deliveries, missing: ids.length - deliveries.length, waitedMs: Date.now() - t0 };
+  } finally {
+    await c.end();
+  }
+}
+
+export interface E2eStats {
+  latencyMs: Percentiles;
+  /** Receipts recorded per second within [start + warm-up, end of sending]. */
+  sustainedPerSec: number;
+  /** All messages / (last receipt − first accepted). */
+  overallPerSec: number;
+  missing: number;
+}
+
+export function e2eStats(deliveries: Delivery[], missing: number, window: { from: number; to: number }): E2eStats {
+  const lat = deliveries.map((d) => d.receiptMs - d.createdMs);
+  const inWindow = deliveries.filter((d) => d.receiptMs >= window.from && d.receiptMs <= window.to).length;
+  const first = Math.min(...deliveries.map((d) => d.createdMs));
+  const last = Math.max(...deliveries.map((d) => d.receiptMs));
+  return {
+    latencyMs: percentiles(lat),
+    sustainedPerSec: inWindow / ((window.to - window.from) / 1000),
+    overallPerSec: deliveries.length / ((last - first) / 1000),
+    missing,
+  };
+}
+
+/**
+ * Pre-builds `count` accepted reports exactly as MessagesService.send stores them (message signed
+ * by the unit's key with the node's own envelope code, one PENDING recipient, the ENVELOPE and
+ * AUDIT outbox rows, the audit_log entry), then writes them into the sender's database in
+ * transactions of `batch` messages, with NOTIFY, as fast as the database takes them.
+ */
+export async function injectOutbox(sys: BenchSystem, senderDb: string, count: number, batch: number): Promise<{ ids: string[]; buildMs: number; insertMs: number; startedAt: number; batchSigning: boolean }> {
+  const directory = loadDirectory(sys.directoryPath);
+  const keys = loadAgencyKeys(join(sys.keysDir, 'border.json'), 'border', directory);
+  const signer = new UnitSigner([...keys].map(([keyId, privateKey]) => ({ keyId, privateKey, unitId: directory.keyOwner(keyId)! })));
+  const v = validateSendMessageRequest(dailyReport());
+  if (!v.ok) throw new Error(`bench report invalid: ${JSON.stringify(v.errors)}`);
+  const req = v.value as SendMessageRequest;
+  const clock = new SystemClock();
+  const [{ batch: batchSigning }] = await sys.sql<{ batch: boolean }>(senderDb, `SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 'outbox' AND column_name = 'signing_unit') AS batch`);
+  const tb = performance.now();
+  type Row = { id: string; corr: string; cols: ReturnType<typeof messageColumns>; signed: Buffer; eventId: string; audit: Buffer };
+  const rows: Row[] = [];
+  for (let i = 0; i < count; i++) {
+    const now = clock.now();
+    const id = uuidv7(clock);
+    const env = envelopeFromRequest(req, id, now);
+    const cols = messageColumns(env);
+    const envelope = encodeEnvelope(env);
+    // Per-message signing (send path up to d01cc28): the SignedEnvelope goes into the message and
+    // the outbox. Batch signing (outbox.signing_unit present): the relay signs; the row holds the
+    // serialized Envelope and the unit that must sign it, the message's proof is filled in later.
+    const signed = batchSigning ? Buffer.from(envelope) : Buffer.from(encodeSigned({ envelope, ...signer.sign(SENDER, envelope) }));
+    const eventId = uuidv7(clock);
+    const audit = Buffer.from(
+      toBinary(
+        AuditEventSchema,
+        create(AuditEventSchema, {
+          eventId,
+          node: 'border',
+          action: WireAction.SENT,
+          at: timestampFromDate(now),
+          actor: 'border.duty',
+          messageId: id,
+          kind: MessageKind.DAILY,
+          senderUnit: SENDER,
+          recipientUnits: [RECIPIENT],
+          units: [SENDER],
+          sentAt: timestampFromDate(now),
+          reportedAt: cols.reportedAt ? timestampFromDate(cols.reportedAt) : undefined,
+          period: cols.period ?? '',
+          summary: cols.summary.slice(0, 300),
+        }),
+      ),
+    );
+    rows.push({ id, corr: env.correlationId, cols, signed, eventId, audit });
+  }
+  const buildMs = performance.now() - tb;
+  const inbox = sys.names.inboxSubject('interior');
+  const auditSubject = sys.names.auditSubject('border');
+  const c = new Client({ connectionString: senderDb });
+  await c.connect();
+  const startedAt = Date.now();
+  const ti = performance.now();
+  try {
+    for (let i = 0; i < rows.length; i += batch) {
+      const chunk = rows.slice(i, i + batch);
+      const now = new Date();
+      const ids = chunk.map((r) => r.id);
+      await c.query('BEGIN');
+      await c.query(
+        `INSERT INTO messages (id, direction, kind, sender_unit, recipient_units, correlation_id, classification, created_at, reported_at, period, summary, payload, signed, created_by)
+         SELECT id, 'OUT', $3, $4, $5, corr, $6, $7, $7, $8, $9, payload::jsonb, signed, 'border.duty'
+           FROM unnest($1::uuid[], $2::text[], $10::text[], $11::bytea[]) AS x(id, corr, payload, signed)`,
+        [ids, chunk.map((r) => r.corr), chunk[0].cols.kind, SENDER, [RECIPIENT], chunk[0].cols.classification, now, chunk[0].cols.period, chunk[0].cols.summary, chunk.map((r) => JSON.stringify(r.cols.payload)), chunk.map((r) => (batchSigning ? null : r.signed))],
+      );
+      await c.query(`INSERT INTO message_recipients (message_id, unit_id, agency, status) SELECT id, $2, 'interior', 'PENDING' FROM unnest($1::uuid[]) AS id`, [ids, RECIPIENT]);
+      await c.query(
+        batchSigning
+          ? `INSERT INTO outbox (message_id, kind, target_agency, subject, nats_msg_id, payload, created_at, next_attempt_at, signing_unit)
+             SELECT id, 'ENVELOPE', 'interior', $3, id::text, p, $4, $4, $5 FROM unnest($1::uuid[], $2::bytea[]) AS x(id, p)`
+          : `INSERT INTO outbox (message_id, kind, target_agency, subject, nats_msg_id, payload, created_at, next_attempt_at)
+             SELECT id, 'ENVELOPE', 'interior', $3, id::text, p, $4, $4 FROM unnest($1::uuid[], $2::bytea[]) AS x(id, p)`,
+        batchSigning ? [ids, chunk.map((r) => r.signed), inbox, now, SENDER] : [ids, chunk.map((r) => r.signed), inbox, now],
+      );
+      await c.query(
+        `INSERT INTO outbox (message_id, kind, target_agency, subject, nats_msg_id, payload, created_at, next_attempt_at)
+         SELECT id, 'AUDIT', 'border', $4, ev, p, $5, $5 FROM unnest($1::uuid[], $2::text[], $3::bytea[]) AS x(id, ev, p)`,
+        [ids, chunk.map((r) => r.eventId), chunk.map((r) => r.audit), auditSubject, now],
+      );
+      await c.query(
+        `INSERT INTO audit_log (at, actor, action, message_id, unit_id, details)
+         SELECT $2, 'border.duty', 'sent', id, $3, jsonb_build_object('correlationId', id) FROM unnest($1::text[]) AS id`,
+        [ids, now, SENDER],
+      );
+      await c.query(`SELECT pg_notify('shekara_outbox', '')`);
+      await c.query('COMMIT');
+    }
+  } finally {
+    await c.end();
+  }
+  return { ids: rows.map((r) => r.id), buildMs, insertMs: performance.now() - ti, startedAt, batchSigning };
+}

@@ -1,0 +1,349 @@
+/**
+ * `npm run bench`: Shekara's performance against raw JetStream and PostgreSQL baselines measured in
+ * the same run, plus compliance at scale. Not part of the test suite. Prints a table and writes
+ * bench/results/latest.json and bench/results/latest.md. BENCH_QUICK=1: a ~2-3 minute version.
+ * Everything runs on 127.0.0.1 with a run-unique bus prefix and databases, bounded in count and
+ * time, and is cleaned up at the end (also on failure or Ctrl-C).
+ */
+import { mkdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execSync } from 'node:child_process';
+import { DEMO_PASSWORD } from '@shekara/agency-node';
+import { BenchSystem, BUILD, ROOT, sleep } from './system';
+import type { Proc } from './system';
+import { Monitor, pidsNamed, round } from './procstat';
+import type { UsageSummary } from './procstat';
+import { rawJetStream, rawPostgres } from './baselines';
+import { ApiClient, awaitReceipts, closedLoop, e2eStats, injectOutbox, openLoop } from './e2e';
+import type { LoadResult } from './e2e';
+import { generateYear, loadLedger, offlineAudit, supervisorToken, timedGet, writeJournal } from './compliance';
+import { summarise } from './profile';
+import type { ProfileSummary } from './profile';
+
+const QUICK = process.env.BENCH_QUICK === '1';
+const PROFILE = process.env.BENCH_PROFILE !== '0';
+const C = QUICK
+  ? { warmupS: 4, rawMessages: 20_000, pgSeconds: 4, lowS: 12, highS: 12, satS: 15, satConcurrency: 64, inject: 5_000, profileS: 8 }
+  : { warmupS: 8, rawMessages: 60_000, pgSeconds: 8, lowS: 30, highS: 30, satS: 30, satConcurrency: 64, inject: 15_000, profileS: 12 };
+const WARM_S = QUICK ? 3 : 5;
+/** How long a phase may take to drain (every receipt back) after sending stops; what is left is reported missing. */
+const DRAIN_MS = (QUICK ? 45 : 75) * 1000; // seconds at the start of a load phase left out of "sustained"
+const RESULTS = join(ROOT, 'bench', 'results');
+
+const log = (s: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
+
+interface Row {
+  metric: string;
+  value: number | string;
+  unit: string;
+  target?: string;
+  pass?: boolean;
+  ratio?: string;
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const tmp = join(tmpdir(), `shekara-bench-${process.pid}`);
+  const sys = new BenchSystem(tmp);
+  let cleaned = false;
+  const cleanup = async () => {
+    if (cleaned) return;
+    cleaned = true;
+    log('cleaning up (processes, streams, databases)');
+    await sys.cleanup().catch((e) => log(`cleanup: ${e}`));
+    const logs = join(RESULTS, 'tmp');
+    mkdirSync(logs, { recursive: true });
+    execSync(`cp ${tmp}/*.log ${logs}/ 2>/dev/null || true`);
+    rmSync(tmp, { recursive: true, force: true });
+  };
+  process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
+  process.once('SIGTERM', () => void cleanup().then(() => process.exit(143)));
+  const hardStop = setTimeout(() => {
+    log('time limit (20 min) reached: stopping');
+    void cleanup().then(() => process.exit(1));
+  }, 20 * 60_000);
+  hardStop.unref();
+
+  const result: Record<string, any> = {
+    startedAt: new Date(started).toISOString(),
+    quick: QUICK,
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: round(totalmem() / 2 ** 30, 1), node: process.version, commit: gitCommit(), source: process.env.BENCH_SOURCE_DESC ?? 'working tree' },
+    runId: sys.runId,
+    loadAverageAtStart: loadavg().map((x) => round(x, 2)),
+  };
+  try {
+    sys.ensureDirectory();
+    const profDir = join(RESULTS, 'profiles');
+    mkdirSync(profDir, { recursive: true });
+    const hook = join(BUILD, 'bench', 'src', 'profile-hook.js');
+    const startNode = async (agency: 'border' | 'interior') => {
+      const out = join(profDir, `${agency}.cpuprofile`);
+      for (const f of [out, `${out}.start`, `${out}.stop`]) rmSync(f, { force: true });
+      return sys.startNode(agency, { nodeArgs: ['-r', hook], env: { BENCH_PROFILE_OUT: out } });
+    };
+    log(`run ${sys.runId}: starting the sender (border) and recipient (interior) nodes as processes`);
+    const sender = await startNode('border');
+    const recipient = await startNode('interior');
+    const senderDb = sys.dbUrl('border');
+    const recipientDb = sys.dbUrl('interior');
+    const nats = pidsNamed('nats-server');
+    const monitor = () =>
+      new Monitor(() => ({
+        'sender node (border)': [sender.child.pid!],
+        'recipient node (interior)': [recipient.child.pid!],
+        'bench client': [process.pid],
+        'nats-server': nats,
+        'postgres (all backends)': pidsNamed('postgres'),
+      }));
+
+    const client = new ApiClient(sender, 512);
+    await client.login('border.duty', DEMO_PASSWORD);
+    result.reportBytes = client.bodyBytes;
+
+    log(`warm-up: closed loop, 16 in flight, ${C.warmupS} s`);
+    const warm = await closedLoop(client, 16, C.warmupS);
+    await awaitReceipts(sys, senderDb, warm.ids, 60_000);
+    // The bytes on the bus: what the recipient received and stored (signed envelope or batch proof).
+    const [{ signed: signedIn }] = await sys.sql(recipientDb, `SELECT avg(octet_length(signed))::int AS signed FROM messages WHERE direction = 'IN'`);
+    const [{ audit: auditOut }] = await sys.sql(senderDb, `SELECT avg(octet_length(payload))::int AS audit FROM outbox WHERE kind = 'AUDIT'`);
+    const signed: number = signedIn ?? 1024;
+    const audit: number = auditOut ?? 300;
+    result.signedEnvelopeBytes = signed;
+    log(`signed envelope ${signed} B, audit event ${audit} B, report body ${client.bodyBytes} B`);
+
+    // ── baselines ──
+    log(`raw JetStream: ${C.rawMessages} messages of ${signed} B, window 256, durable pull consumer with explicit ack`);
+    let m = monitor();
+    m.start();
+    const js = await rawJetStream(sys, { messages: C.rawMessages, bytes: signed, window: 256 });
+    result.rawJetStream = { ...js, usage: m.stop() };
+    log(`  ${round(js.msgsPerSec, 0)} msg/s end to end (publish ${round(js.publishMsgsPerSec, 0)}/s), p50 ${js.latencyMs.p50} ms p99 ${js.latencyMs.p99} ms`);
+
+    const pgOpts = { seconds: C.pgSeconds, payload: JSON.parse(JSON.stringify({ daily: {} })), signedBytes: signed, auditBytes: audit };
+    const pg1 = await rawPostgres(sys, { ...pgOpts, connections: 1 });
+    log(`raw PostgreSQL, 1 connection: ${round(pg1.txPerSec, 0)} tx/s (5 rows + NOTIFY each), p99 ${pg1.latencyMs.p99} ms`);
+    const pg8 = await rawPostgres(sys, { ...pgOpts, connections: 8 });
+    log(`raw PostgreSQL, 8 connections: ${round(pg8.txPerSec, 0)} tx/s`);
+    const pg8n = await rawPostgres(sys, { ...pgOpts, connections: 8, notify: false });
+    log(`raw PostgreSQL, 8 connections, without NOTIFY: ${round(pg8n.txPerSec, 0)} tx/s`);
+    result.rawPostgres = { oneConnection: pg1, eightConnections: pg8, eightConnectionsNoNotify: pg8n };
+
+    // ── Shekara end to end through the API ──
+    const phase = async (name: string, run: () => Promise<LoadResult>) => {
+      const mon = monitor();
+      mon.start();
+      const load = await run();
+      const usageSending = mon.stop();
+      log(`  ${name}: accepted ${load.accepted} (${round(load.acceptedPerSec, 0)}/s, errors ${load.errors}, shed ${load.shed}), HTTP p50 ${load.httpMs.p50} p99 ${load.httpMs.p99} ms; waiting for receipts`);
+      const r = await awaitReceipts(sys, senderDb, load.ids, DRAIN_MS);
+      const stats = e2eStats(r.deliveries, r.missing, { from: load.startedAt + WARM_S * 1000, to: load.endedAt });
+      log(`  ${name}: e2e sustained ${round(stats.sustainedPerSec, 0)} msg/s, latency p50 ${stats.latencyMs.p50} p95 ${stats.latencyMs.p95} p99 ${stats.latencyMs.p99} ms, missing ${stats.missing}, drained ${round(r.waitedMs / 1000, 1)} s after sending`);
+      const { ids: _ids, ...rest } = load;
+      void _ids;
+      return { load: rest, e2e: stats, drainAfterSendingS: round(r.waitedMs / 1000, 1), usage: usageSending };
+    };
+    log(`API, open loop at 200 msg/s for ${C.lowS} s`);
+    result.api200 = await phase('200/s', () => openLoop(client, 200, C.lowS));
+    log(`API, open loop at 1,000 msg/s for ${C.highS} s`);
+    result.api1000 = await phase('1000/s', () => openLoop(client, 1000, C.highS));
+    log(`API, saturation: closed loop with ${C.satConcurrency} in flight for ${C.satS} s`);
+    result.apiSaturation = await phase('saturation', () => closedLoop(client, C.satConcurrency, C.satS));
+
+    // ── injected at the outbox ──
+    log(`outbox-injected: ${C.inject} reports built and signed with the node's envelope code, written in transactions of 500`);
+    m = monitor();
+    m.start();
+    const inj = await injectOutbox(sys, senderDb, C.inject, 500);
+    const injR = await awaitReceipts(sys, senderDb, inj.ids, DRAIN_MS * 2);
+    const injUsage = m.stop();
+    const injStats = e2eStats(injR.deliveries, injR.missing, { from: inj.startedAt + 2000, to: Math.max(...injR.deliveries.map((d) => d.receiptMs)) - 1000 });
+    result.outboxInjected = { messages: C.inject, buildMs: round(inj.buildMs, 0), insertMs: round(inj.insertMs, 0), insertPerSec: round(C.inject / (inj.insertMs / 1000), 0), e2e: injStats, usage: injUsage };
+    log(`  injected ${C.inject} in ${round(inj.insertMs / 1000, 1)} s; e2e ${round(injStats.overallPerSec, 0)} msg/s overall, ${round(injStats.sustainedPerSec, 0)} sustained; missing ${injStats.missing}`);
+
+    // exactly once at the recipient
+    const [{ n: inCount, d: distinct }] = await sys.sql(recipientDb, `SELECT count(*)::int AS n, count(DISTINCT id)::int AS d FROM messages WHERE direction = 'IN'`);
+    const [{ n: outCount }] = await sys.sql(senderDb, `SELECT count(*)::int AS n FROM messages WHERE direction = 'OUT'`);
+    const [{ n: dead }] = await sys.sql(recipientDb, `SELECT count(*)::int AS n FROM dead_letters`);
+    result.integrity = { sentBySender: outCount, storedByRecipient: inCount, distinctAtRecipient: distinct, deadLetters: dead };
+    log(`integrity: sender ${outCount} OUT, recipient ${inCount} IN (${distinct} distinct), dead letters ${dead}`);
+
+    // ── profile under saturation ──
+    if (PROFILE) {
+      log(`profile: V8 CPU profiles of both nodes during ${C.profileS} s of saturation`);
+      const outs = (['border', 'interior'] as const).map((a) => join(profDir, `${a}.cpuprofile`));
+      for (const o of outs) writeFileSync(`${o}.start`, '');
+      await sleep(600);
+      const load = await closedLoop(client, C.satConcurrency, C.profileS);
+      for (const o of outs) writeFileSync(`${o}.stop`, '');
+      await awaitReceipts(sys, senderDb, load.ids, DRAIN_MS);
+      for (let i = 0; i < 40 && !outs.every((o) => existsSync(o)); i++) await sleep(250);
+      const profiles: Record<string, ProfileSummary> = {};
+      for (const [i, o] of outs.entries()) if (existsSync(o)) profiles[i === 0 ? 'sender (border)' : 'recipient (interior)'] = summarise(o, 20);
+      result.profiles = profiles;
+      for (const o of outs) for (const f of [`${o}.start`, `${o}.stop`]) rmSync(f, { force: true });
+    }
+    client.close();
+    await sys.stop('border');
+    await sys.stop('interior');
+
+    // ── compliance at scale ──
+    const year = 2024;
+    log(`compliance: generating ${year} for the full seeded directory`);
+    const tg = performance.now();
+    const journal = generateYear(sys.directoryPath, year);
+    const journalPath = join(tmp, `journal-${year}.jsonl`);
+    const journalBytes = await writeJournal(journalPath, journal.messages);
+    const genMs = performance.now() - tg;
+    log(`  ${journal.messages.length} messages (${JSON.stringify(journal.counts)}), ${round(journalBytes / 2 ** 20, 1)} MiB, ${round(genMs / 1000, 1)} s`);
+    log('  offline audit of the year (shekara audit)');
+    const auditRun = await offlineAudit(sys.directoryPath, journalPath, year, journal.messages.length);
+    log(`  audit: ${round(auditRun.seconds, 1)} s, ${auditRun.verdicts} verdict lines, ${round(auditRun.messagesPerSec, 0)} messages/s, peak RSS ${round(auditRun.rssMaxMiB, 0)} MiB`);
+    log('  supervisor ledger: loading the year');
+    const sup = await sys.startSupervisor();
+    const supDb = sys.dbUrl('supervisor');
+    const loadS = await loadLedger(sys, supDb, journal.messages);
+    const token = await supervisorToken(sup.url, 'supervisor.border', DEMO_PASSWORD);
+    const supMon = new Monitor(() => ({ supervisor: [sup.child.pid!] }));
+    supMon.start();
+    const listing = {
+      juneComputed: await timedGet(sup.url, `/api/verdicts?from=${year}-06-01&to=${year}-06-30&pageSize=100`, token),
+      juneCached: await timedGet(sup.url, `/api/verdicts?from=${year}-06-01&to=${year}-06-30&pageSize=100&page=2`, token),
+      novemberComputed: await timedGet(sup.url, `/api/verdicts?from=${year}-11-01&to=${year}-11-30&pageSize=100`, token),
+      ratesNovember: await timedGet(sup.url, `/api/rates?from=${year}-11-01&to=${year}-11-30&pageSize=1000`, token),
+      heatmapNovember: await timedGet(sup.url, `/api/heatmap?from=${year}-11-01&to=${year}-11-30&pageSize=1000`, token),
+    };
+    const supUsage = supMon.stop();
+    const yearMon = new Monitor(() => ({ supervisor: [sup.child.pid!] }));
+    yearMon.start();
+    const yearComputed = await timedGet(sup.url, `/api/verdicts?from=${year}-01-01&to=${year}-12-31&pageSize=100`, token);
+    Object.assign(listing, { yearComputed });
+    const supYearUsage = yearMon.stop();
+    result.compliance = {
+      year,
+      messages: journal.messages.length,
+      counts: journal.counts,
+      journalMiB: round(journalBytes / 2 ** 20, 1),
+      generateS: round(genMs / 1000, 1),
+      offlineAudit: auditRun,
+      ledgerLoadS: round(loadS, 1),
+      listing,
+      supervisorUsage: supUsage,
+      supervisorUsageYearListing: supYearUsage,
+    };
+    for (const [k, v] of Object.entries(listing)) log(`  ${k}: ${round(v.ms, 0)} ms (status ${v.status}, total ${v.total})`);
+    await sys.stop('supervisor');
+  } finally {
+    await cleanup();
+  }
+  result.durationS = round((Date.now() - started) / 1000, 0);
+  result.loadAverageAtEnd = loadavg().map((x) => round(x, 2));
+  const rows = table(result);
+  result.table = rows;
+  mkdirSync(RESULTS, { recursive: true });
+  writeFileSync(join(RESULTS, 'latest.json'), JSON.stringify(result, null, 2) + '\n');
+  writeFileSync(join(RESULTS, 'latest.md'), markdown(result, rows));
+  process.stdout.write('\n' + textTable(rows) + '\n');
+  process.stdout.write(`\nwritten: bench/results/latest.json, bench/results/latest.md (${result.durationS} s)\n`);
+}
+
+function gitCommit(): string {
+  try {
+    return execSync('git rev-parse --short HEAD', { cwd: ROOT, encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+function table(r: Record<string, any>): Row[] {
+  const rows: Row[] = [];
+  const js = r.rawJetStream;
+  const sat = r.apiSaturation;
+  const inj = r.outboxInjected;
+  const n = (x: number, d = 0) => round(x, d);
+  rows.push({ metric: `raw JetStream end to end (${js.bytes} B, window ${js.window}, pull+ack)`, value: n(js.msgsPerSec), unit: 'msg/s' });
+  rows.push({ metric: 'raw JetStream latency p50 / p99', value: `${js.latencyMs.p50} / ${js.latencyMs.p99}`, unit: 'ms' });
+  rows.push({ metric: 'raw PostgreSQL, 5 rows + NOTIFY per tx, 1 connection', value: n(r.rawPostgres.oneConnection.txPerSec), unit: 'tx/s' });
+  rows.push({ metric: 'raw PostgreSQL, same, 8 connections', value: n(r.rawPostgres.eightConnections.txPerSec), unit: 'tx/s' });
+  rows.push({ metric: 'raw PostgreSQL, 8 connections, without the NOTIFY', value: n(r.rawPostgres.eightConnectionsNoNotify.txPerSec), unit: 'tx/s' });
+  const satRate = sat.e2e.sustainedPerSec;
+  rows.push({ metric: `Shekara e2e via API, saturation (${sat.load.concurrency} in flight), sustained`, value: n(satRate), unit: 'msg/s', target: '≥ 40% of raw JetStream', pass: satRate >= 0.4 * js.msgsPerSec, ratio: `${n((100 * satRate) / js.msgsPerSec, 1)}%` });
+  rows.push({ metric: 'Shekara e2e via API, saturation, accepted by the API', value: n(sat.load.acceptedPerSec), unit: 'msg/s' });
+  rows.push({ metric: 'Shekara e2e via API, saturation, latency p50 / p95 / p99', value: `${sat.e2e.latencyMs.p50} / ${sat.e2e.latencyMs.p95} / ${sat.e2e.latencyMs.p99}`, unit: 'ms' });
+  rows.push({ metric: 'Shekara e2e injected at the outbox, sustained', value: n(inj.e2e.sustainedPerSec), unit: 'msg/s', target: '≥ 40% of raw JetStream', pass: inj.e2e.sustainedPerSec >= 0.4 * js.msgsPerSec, ratio: `${n((100 * inj.e2e.sustainedPerSec) / js.msgsPerSec, 1)}%` });
+  for (const [key, label] of [['api200', '200'], ['api1000', '1,000']] as const) {
+    const p = r[key];
+    rows.push({ metric: `Shekara e2e via API at ${label} msg/s offered: sustained`, value: n(p.e2e.sustainedPerSec), unit: 'msg/s', target: `= offered`, pass: p.e2e.sustainedPerSec >= 0.95 * p.load.offeredPerSec && p.load.errors === 0 && p.load.shed === 0 });
+    const ok = key === 'api200' ? p.e2e.latencyMs.p99 < 50 : undefined;
+    rows.push({ metric: `  latency p50 / p95 / p99 at ${label} msg/s`, value: `${p.e2e.latencyMs.p50} / ${p.e2e.latencyMs.p95} / ${p.e2e.latencyMs.p99}`, unit: 'ms', ...(key === 'api200' ? { target: 'p99 < 50 ms', pass: ok } : {}) });
+  }
+  const usage = sat.usage as Record<string, UsageSummary>;
+  for (const [name, u] of Object.entries(usage)) {
+    const app = name.includes('node');
+    rows.push({ metric: `CPU / peak RSS at saturation: ${name}`, value: `${u.cpuCores} cores / ${u.rssMaxMiB} MiB`, unit: '', ...(app ? { target: 'RSS < 256 MiB', pass: u.rssMaxMiB < 256 } : {}) });
+  }
+  const c = r.compliance;
+  if (c) {
+    rows.push({ metric: `year ${c.year}, full directory: messages in the journal`, value: c.messages, unit: 'msgs' });
+    rows.push({ metric: 'offline audit of the year (shekara audit)', value: n(c.offlineAudit.seconds, 1), unit: 's', target: '< 30 s', pass: c.offlineAudit.seconds < 30 });
+    rows.push({ metric: '  audit throughput', value: n(c.offlineAudit.messagesPerSec), unit: 'msg/s' });
+    rows.push({ metric: '  audit peak RSS', value: n(c.offlineAudit.rssMaxMiB), unit: 'MiB' });
+    const month = Math.max(c.listing.juneComputed.ms, c.listing.novemberComputed.ms);
+    rows.push({ metric: 'ledger: a month of verdicts for all units (computed, slower of two)', value: n(month), unit: 'ms', target: '< 1 s', pass: month < 1000 && c.listing.juneComputed.status === 200 });
+    rows.push({ metric: '  same month, cached', value: n(c.listing.juneCached.ms), unit: 'ms' });
+    rows.push({ metric: '  the whole year of verdicts (computed)', value: n(c.listing.yearComputed.ms), unit: 'ms' });
+    const su = c.supervisorUsage.supervisor as UsageSummary;
+    rows.push({ metric: 'supervisor peak RSS during the month listings', value: su.rssMaxMiB, unit: 'MiB', target: '< 256 MiB', pass: su.rssMaxMiB < 256 });
+    rows.push({ metric: '  supervisor peak RSS during the whole-year listing', value: (c.supervisorUsageYearListing.supervisor as UsageSummary).rssMaxMiB, unit: 'MiB' });
+  }
+  return rows;
+}
+
+function textTable(rows: Row[]): string {
+  const cells = rows.map((r) => [r.metric, `${typeof r.value === 'number' ? r.value.toLocaleString('en-US') : r.value} ${r.unit}`.trim(), r.target ?? '', r.pass === undefined ? '' : r.pass ? 'PASS' : 'FAIL', r.ratio ?? '']);
+  const head = ['metric', 'value', 'target', 'result', 'ratio'];
+  const w = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const line = (c: string[]) => c.map((x, i) => x.padEnd(w[i])).join('  ');
+  return [line(head), w.map((x) => '-'.repeat(x)).join('  '), ...cells.map(line)].join('\n');
+}
+
+function markdown(r: Record<string, any>, rows: Row[]): string {
+  const esc = (s: string) => s.replace(/\|/g, '\\|');
+  const t = [
+    '| metric | value | target | result | ratio |',
+    '|---|---:|---|---|---:|',
+    ...rows.map((x) => `| ${esc(x.metric.trim())} | ${typeof x.value === 'number' ? x.value.toLocaleString('en-US') : x.value} ${x.unit} | ${x.target ?? ''} | ${x.pass === undefined ? '' : x.pass ? 'pass' : '**FAIL**'} | ${x.ratio ?? ''} |`),
+  ].join('\n');
+  const prof = r.profiles as Record<string, ProfileSummary> | undefined;
+  const profText = prof
+    ? Object.entries(prof)
+        .map(([name, p]) => `**${name}** (busy ${round(p.busyMs / 1000, 1)} s of ${round(p.totalMs / 1000, 1)} s sampled): ${p.areas.slice(0, 8).map((a) => `${a.area} ${a.pctBusy}%`).join(', ')}.`)
+        .join('\n\n')
+    : '';
+  return `## Performance and reliability
+
+Measured by \`npm run bench\` (\`bench/\`; not part of the test suite) on ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}, code: ${r.machine.source}, ${r.startedAt.slice(0, 10)}${r.quick ? ' (BENCH_QUICK)' : ''}. PostgreSQL, NATS and the benchmark client share the same two cores with the nodes.
+
+${t}
+
+What is measured:
+
+- **Baselines**, in the same run: raw JetStream — async publish with 256 in flight of messages the size of a signed envelope (${r.signedEnvelopeBytes} B) to a file stream, consumed by a durable pull consumer with explicit ack, in one process; throughput = messages / (last consumed − first published). Raw PostgreSQL — the five rows one accepted report writes at the sender (message with its JSON payload and signed envelope, recipient, two outbox rows, audit entry) plus NOTIFY, one transaction per message, in a database with the node's schema.
+- **Shekara end to end**: the sender (border) and the recipient (interior) agency nodes run as separate processes (\`dist\`-built apps, run-unique bus prefix and databases, \`LOG_LEVEL=${process.env.BENCH_LOG_LEVEL ?? 'info'}\`). A daily report (${r.reportBytes} B of JSON) goes from \`border.l4.CP-CN-A-01\` to \`interior.l4.CP-CN-A-01\`: HTTP POST with a JWT over keep-alive connections → stored, signed, relayed, consumed, verified, stored once → receipt back at the sender. Latency per message = the sender's audit entry \`delivered\` (written in the transaction that records the receipt) − \`messages.created_at\` (accepted), both from the sender's clock, read from its database after the run. Sustained throughput = receipts recorded per second from ${WARM_S} s after the start of a phase to its end. Offered load is open loop (a send every 1/rate s regardless of responses); saturation is closed loop (${r.apiSaturation?.load?.concurrency} requests in flight). *Injected at the outbox*: reports built and signed with the node's own envelope code and unit key, written into the sender's database exactly as \`MessagesService.send\` writes them (message, recipient, ENVELOPE and AUDIT outbox rows, audit entry, NOTIFY), 500 per transaction, as fast as possible; measures relay → consume → receipt without HTTP.
+- **CPU and memory** per process from \`/proc\` (utime+stime over the phase; peak VmRSS sampled every 250 ms). PostgreSQL is all backends of the shared server.
+- **Compliance at scale**: a year (${r.compliance?.year}) of traffic for the full seeded directory (${r.compliance?.messages?.toLocaleString('en-US')} messages: ${Object.entries(r.compliance?.counts ?? {}).map(([k, v]) => `${k} ${(v as number).toLocaleString('en-US')}`).join(', ')}): every member of every interaction group sends its daily report (90% in the window, 5% late, 2% filed the next day, 3% missing) and monthly report, headquarters their half-yearly materials, about one urgent report per week per level-4/5 group (85% confirmed within 2 h, 10% late, 5% never) and two advance notices a month per group. The offline audit is the built \`shekara audit\` over the year's JSONL journal (${r.compliance?.journalMiB} MiB). The ledger listing is \`GET /api/verdicts\` for one month, all units, on a supervisor process whose ledger holds the year (loaded straight into \`ledger_messages\` as \`test/supervisor/volume.test.ts\` does).
+
+Integrity check of the run: the sender accepted ${r.integrity?.sentBySender}, the recipient stored ${r.integrity?.storedByRecipient} (${r.integrity?.distinctAtRecipient} distinct), ${r.integrity?.deadLetters} dead letters.
+
+${profText ? `CPU profile of the nodes at saturation (self time by area, % of busy time):\n\n${profText}\n\n` : ''}Reproduce: \`npm run bench\` (about 8–10 minutes; \`BENCH_QUICK=1 npm run bench\` about 3). Needs the local PostgreSQL, NATS with JetStream (\`npm run up\` starts them); builds the tree into \`bench/.build\`, writes \`bench/results/latest.json\` and this snippet to \`bench/results/latest.md\`. \`BENCH_PROFILE=0\` skips the CPU profiles; \`BENCH_LOG_LEVEL\` sets the nodes' log level.
+`;
+}
+
+// Exit explicitly: keep-alive sockets and NATS pulls must not keep a finished run alive.
+main().then(
+  () => process.exit(0),
+  (e) => {
+    log(`failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    process.exit(1);
+  },
+);

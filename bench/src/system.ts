@@ -1,0 +1,168 @@
+/**
+ * The system under test as separate processes, built from this tree (bench/.build): the sender and
+ * recipient agency nodes (and the supervisor for the compliance part), each with a run-unique bus
+ * prefix and database, on 127.0.0.1 only. Everything started here is stopped and dropped by
+ * cleanup().
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { BusNames } from '@shekara/contracts';
+import type { AgencyCode } from '@shekara/contracts';
+import { dropDatabase, withDatabase } from '@shekara/persistence';
+
+export const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const NATS_URL = process.env.BENCH_NATS_URL ?? 'nats://127.0.0.1:4222';
+export const BUILD = join(__dirname, '..', '..'); // bench/.build
+export const ROOT = join(BUILD, '..', '..');
+
+export interface Proc {
+  name: string;
+  child: ChildProcess;
+  port: number;
+  url: string;
+  log: string;
+}
+
+export class BenchSystem {
+  readonly runId = `bench${randomBytes(3).toString('hex')}`;
+  readonly names = new BusNames(this.runId);
+  readonly procs = new Map<string, Proc>();
+  readonly databases = new Set<string>();
+  readonly extraStreams = new Set<string>();
+  directoryPath = '';
+  keysDir = '';
+
+  constructor(readonly tmp: string) {
+    mkdirSync(tmp, { recursive: true });
+  }
+
+  /** The seeded directory and unit keys, through the project's own CLI (scripts/directory.ts). */
+  ensureDirectory(): void {
+    const r = spawnSync(process.execPath, [join(BUILD, 'scripts', 'directory.js'), 'ensure', this.tmp], { encoding: 'utf8', cwd: ROOT });
+    if (r.status !== 0) throw new Error(`directory ensure failed: ${r.stderr}`);
+    this.directoryPath = join(this.tmp, 'directory.json');
+    this.keysDir = join(this.tmp, 'keys');
+  }
+
+  dbUrl(name: string): string {
+    const url = withDatabase(PG_URL, `shekara_${this.runId}_${name}`);
+    this.databases.add(url);
+    return url;
+  }
+
+  private async spawnApp(name: string, main: string, env: Record<string, string>, opts: { nodeArgs?: string[] } = {}): Promise<Proc> {
+    const port = await freePort();
+    const log = join(this.tmp, `${name}.log`);
+    const out = createWriteStream(log);
+    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), main], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'production', HTTP_HOST: '127.0.0.1', HTTP_PORT: String(port), NATS_URL, BUS_PREFIX: this.runId, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.pipe(out);
+    child.stderr!.pipe(out);
+    const p: Proc = { name, child, port, url: `http://127.0.0.1:${port}`, log };
+    this.procs.set(name, p);
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}); log ${log}:\n${readFileSync(log, 'utf8').slice(-2000)}`);
+      try {
+        const r = await fetch(`${p.url}/health/ready`);
+        if (r.ok) break;
+      } catch {
+        /* not yet */
+      }
+      if (Date.now() > deadline) throw new Error(`${name} not ready after 90 s; log ${log}`);
+      await sleep(200);
+    }
+    return p;
+  }
+
+  async startNode(agency: AgencyCode, opts: { nodeArgs?: string[]; logLevel?: string; env?: Record<string, string> } = {}): Promise<Proc> {
+    return this.spawnApp(
+      agency,
+      join(BUILD, 'apps', agency, 'src', 'main.js'),
+      {
+        DATABASE_URL: this.dbUrl(agency),
+        JWT_SECRET: `bench-${this.runId}-${randomBytes(24).toString('hex')}`,
+        DIRECTORY_PATH: this.directoryPath,
+        KEYS_PATH: join(this.keysDir, `${agency}.json`),
+        DEMO_USERS: 'true',
+        LOG_LEVEL: opts.logLevel ?? process.env.BENCH_LOG_LEVEL ?? 'info',
+        WEB_DIR: join(this.tmp, 'no-web'),
+        ...opts.env,
+      },
+      opts,
+    );
+  }
+
+  async startSupervisor(): Promise<Proc> {
+    return this.spawnApp('supervisor', join(BUILD, 'apps', 'supervisor', 'src', 'main.js'), {
+      DATABASE_URL: this.dbUrl('supervisor'),
+      JWT_SECRET: `bench-${this.runId}-${randomBytes(24).toString('hex')}`,
+      DIRECTORY_PATH: this.directoryPath,
+      DEMO_USERS: 'true',
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+      WEB_DIR: join(this.tmp, 'no-web'),
+    });
+  }
+
+  async stop(name: string, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const p = this.procs.get(name);
+    if (!p) return;
+    this.procs.delete(name);
+    if (p.child.exitCode !== null || p.child.signalCode !== null) return;
+    const exited = new Promise<void>((r) => p.child.once('exit', () => r()));
+    p.child.kill(signal);
+    const t = setTimeout(() => p.child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(t);
+  }
+
+  async sql<T = any>(url: string, query: string, params: unknown[] = []): Promise<T[]> {
+    const c = new Client({ connectionString: url });
+    await c.connect();
+    try {
+      return (await c.query(query, params)).rows as T[];
+    } finally {
+      await c.end();
+    }
+  }
+
+  async cleanup(): Promise<void> {
+    for (const name of [...this.procs.keys()]) await this.stop(name).catch(() => undefined);
+    const nc = await connect({ servers: NATS_URL });
+    try {
+      const jsm = await jetstreamManager(nc);
+      for (const s of [...this.names.allStreams().map((x) => x.name), ...this.extraStreams]) await jsm.streams.delete(s).catch(() => undefined);
+    } finally {
+      await nc.close();
+    }
+    for (const url of this.databases) await dropDatabase(url).catch(() => undefined);
+  }
+}
+
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      const port = typeof a === 'object' && a ? a.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function exists(p: string): boolean {
+  return existsSync(p);
+}

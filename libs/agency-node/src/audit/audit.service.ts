@@ -1,0 +1,116 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { create, toBinary } from '@bufbuild/protobuf';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import type { EntityManager } from 'typeorm';
+import { Clock, uuidv7 } from '@shekara/common';
+import { AuditAction as WireAction, AuditEventSchema, MessageKind } from '@shekara/contracts';
+import type { AgencyCode } from '@shekara/contracts';
+import type { AgencyNodeConfig } from '../config';
+import { OutboxService } from '../outbox/outbox.service';
+import { NODE_CONFIG } from '../tokens';
+
+export enum AuditAction {
+  Sent = 'sent',
+  Received = 'received',
+  Delivered = 'delivered',
+  Read = 'read',
+  Rejected = 'rejected',
+  DeadLettered = 'dead-lettered',
+  SignedIn = 'signed-in',
+  SignInFailed = 'sign-in-failed',
+}
+
+/** The actions the supervisor ledger hears about (sign-ins stay local). */
+const PUBLISHED: Partial<Record<AuditAction, WireAction>> = {
+  [AuditAction.Sent]: WireAction.SENT,
+  [AuditAction.Received]: WireAction.RECEIVED,
+  [AuditAction.Delivered]: WireAction.DELIVERED,
+  [AuditAction.Read]: WireAction.READ,
+  [AuditAction.Rejected]: WireAction.REJECTED,
+  [AuditAction.DeadLettered]: WireAction.DEAD_LETTERED,
+};
+
+/** What the ledger needs to know of the message an event concerns. */
+export interface MessageFacts {
+  kind: string;
+  senderUnit: string;
+  recipientUnits: string[];
+  sentAt: Date;
+  reportedAt?: Date | null;
+  period?: string | null;
+  eventAt?: Date | null;
+  confirms?: string | null;
+  summary?: string;
+}
+
+export interface AuditEntry {
+  actor: string;
+  action: AuditAction;
+  messageId?: string;
+  /** The units the event concerns (a receipt's recipient unit; the local recipients of a delivery). */
+  units?: string[];
+  message?: MessageFacts;
+  reason?: string;
+  details?: Record<string, unknown>;
+}
+
+/** Appends to the audit log (the table refuses updates and deletes). */
+export async function appendAuditLog(m: EntityManager, at: Date, entries: AuditEntry[]): Promise<void> {
+  if (!entries.length) return;
+  const values: unknown[] = [];
+  const rows = entries.map((e, i) => {
+    const details = { ...e.details, ...(e.reason ? { reason: e.reason } : {}) };
+    values.push(at, e.actor, e.action, e.messageId ?? null, e.units?.join(',') || null, JSON.stringify(details));
+    const b = i * 6;
+    return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6})`;
+  });
+  await m.query(`INSERT INTO audit_log (at, actor, action, message_id, unit_id, details) VALUES ${rows.join(', ')}`, values);
+}
+
+/**
+ * Records audit entries inside the caller's transaction, and queues the message-related ones as
+ * AuditEvents for the supervisor ledger through the outbox (so none is lost).
+ */
+@Injectable()
+export class AuditService {
+  constructor(
+    private readonly clock: Clock,
+    private readonly outbox: OutboxService,
+    @Inject(NODE_CONFIG) private readonly config: AgencyNodeConfig,
+  ) {}
+
+  async record(m: EntityManager, entries: AuditEntry | AuditEntry[]): Promise<void> {
+    const list = Array.isArray(entries) ? entries : [entries];
+    const at = this.clock.now();
+    await appendAuditLog(m, at, list);
+    const events = list.filter((e) => PUBLISHED[e.action]).map((e) => this.event(e, at));
+    await this.outbox.enqueue(
+      m,
+      events.map((ev) => ({ kind: 'AUDIT', messageId: ev.messageId || ev.eventId, targetAgency: this.config.agency as AgencyCode, payload: toBinary(AuditEventSchema, ev), natsMsgId: ev.eventId })),
+    );
+  }
+
+  private event(e: AuditEntry, at: Date) {
+    const f = e.message;
+    const ts = (d?: Date | null) => (d ? timestampFromDate(d) : undefined);
+    return create(AuditEventSchema, {
+      eventId: uuidv7(this.clock),
+      node: this.config.agency,
+      action: PUBLISHED[e.action]!,
+      at: timestampFromDate(at),
+      actor: e.actor,
+      messageId: e.messageId ?? '',
+      kind: f ? (MessageKind[f.kind as keyof typeof MessageKind] ?? MessageKind.UNSPECIFIED) : MessageKind.UNSPECIFIED,
+      senderUnit: f?.senderUnit ?? '',
+      recipientUnits: f?.recipientUnits ?? [],
+      units: e.units ?? [],
+      sentAt: ts(f?.sentAt),
+      reportedAt: ts(f?.reportedAt),
+      period: f?.period ?? '',
+      eventAt: ts(f?.eventAt),
+      confirms: f?.confirms ?? '',
+      reason: e.reason ?? '',
+      summary: (f?.summary ?? '').slice(0, 300),
+    });
+  }
+}

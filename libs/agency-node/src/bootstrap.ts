@@ -1,0 +1,130 @@
+import 'reflect-metadata';
+import type { LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Clock, ConfigError, JsonLogger, SystemClock } from '@shekara/common';
+import type { Environment } from '@shekara/common';
+import { BusNames, NotifyRequestSchema, NotifyResponseSchema, PrepareDraftsRequestSchema, PrepareDraftsResponseSchema, RpcMethod } from '@shekara/contracts';
+import type { AgencyCode } from '@shekara/contracts';
+import { loadAgencyKeys, loadDirectory } from '@shekara/directory';
+import { JetStreamServer, NatsRpcServer, connectNats, ensureStreams, exponentialRetry, manager } from '@shekara/messaging';
+import { ensureDatabase } from '@shekara/persistence';
+import { UnitSigner } from '@shekara/security';
+import { AgencyNodeModule } from './agency-node.module';
+import { AuthService } from '@shekara/auth';
+import { loadAgencyNodeConfig } from './config';
+import type { AgencyNodeConfig } from './config';
+import { agencyNodeDataSource } from './data-source';
+import { DEMO_PASSWORD, demoUsers } from './demo-users';
+import { NodeError, NodeErrorCode } from './errors';
+import { configureHttpApp } from '@shekara/server';
+
+export interface AgencyNodeOptions {
+  clock?: Clock;
+  logger?: LoggerService;
+}
+
+/**
+ * Builds and starts an agency node: database (created and migrated), directory and keys (checked),
+ * JetStream streams, the HTTP API and the JetStream consumers. Resolves once it serves.
+ */
+export async function startAgencyNode(config: AgencyNodeConfig, options: AgencyNodeOptions = {}): Promise<NestExpressApplication> {
+  const clock = options.clock ?? new SystemClock();
+  const logger = options.logger ?? new JsonLogger(config.agency, config.logLevel);
+  const directory = loadDirectory(config.directoryPath);
+  const keys = loadAgencyKeys(config.keysPath, config.agency, directory);
+  const signer = new UnitSigner([...keys].map(([keyId, privateKey]) => ({ keyId, privateKey, unitId: directory.keyOwner(keyId) })));
+
+  await ensureDatabase(config.databaseUrl);
+  const dataSource = agencyNodeDataSource(config.databaseUrl);
+  await dataSource.initialize();
+  await dataSource.runMigrations({ transaction: 'each' });
+
+  const names = new BusNames(config.busPrefix);
+  const natsSettings = { servers: config.nats.servers, user: config.nats.user, pass: config.nats.pass, name: `shekara-${config.agency}` };
+  const nats = await connectNats(natsSettings);
+  await ensureStreams(await manager(nats), names.allStreams(), { replicas: config.streamReplicas, duplicateWindowMs: 2 * 60_000 });
+
+  const app = await NestFactory.create<NestExpressApplication>(AgencyNodeModule.forRoot({ config, clock, dataSource, directory, signer, nats, names }), {
+    logger,
+    bodyParser: false,
+    abortOnError: false,
+  });
+  configureHttpApp(app, {
+    bodyLimit: config.http.bodyLimit,
+    webDir: config.webDir,
+    invalidInput: (fields) => new NodeError(NodeErrorCode.InvalidBody, undefined, fields),
+    databaseUnavailable: () => new NodeError(NodeErrorCode.DatabaseUnavailable),
+    docs: {
+      title: `Shekara — ${config.agency} node`,
+      description: 'Duty desk API of an agency node. Message bodies follow the shekara.v1 protobuf contract (proto JSON form).',
+    },
+  });
+
+  app.connectMicroservice(
+    {
+      strategy: new JetStreamServer({
+        nats: { ...natsSettings, name: `shekara-${config.agency}-consumer` },
+        consumers: [
+          { ...names.inboxConsumer(config.agency), deadLetterSubject: names.deadLetterSubject(config.agency), concurrency: 256 },
+          names.deadLetterConsumer(config.agency),
+        ],
+        maxDeliveries: config.bus.maxDeliveries,
+        retryDelayMs: exponentialRetry(500, 60_000),
+        ackWaitMs: config.bus.ackWaitMs,
+      }),
+    },
+  );
+  // The bus and RPC transports do not inherit the HTTP app's global pipes and filters: its
+  // ValidationPipe would "transform" a bus payload (a Uint8Array) into an empty one. Their controllers
+  // hand errors back to the transport as thrown (@UseFilters(PassThroughErrors)).
+
+  app.connectMicroservice(
+    {
+      strategy: new NatsRpcServer({
+        nats: natsSettings,
+        names,
+        target: config.agency,
+        routes: [
+          { method: RpcMethod.PrepareDrafts, request: PrepareDraftsRequestSchema, response: PrepareDraftsResponseSchema },
+          { method: RpcMethod.Notify, request: NotifyRequestSchema, response: NotifyResponseSchema },
+        ],
+      }),
+    },
+  );
+
+  if (config.demoUsers) {
+    const auth = app.get(AuthService);
+    for (const u of demoUsers(config.agency)) await auth.upsertUser({ ...u, password: DEMO_PASSWORD });
+  }
+
+  await app.startAllMicroservices();
+  await app.listen(config.http.port, config.http.host);
+  return app;
+}
+
+/**
+ * The whole main() of an agency app: read the environment (the only place that does), start, and
+ * exit with a clear message naming the bad setting when the configuration is invalid.
+ */
+export async function runAgencyNode(agency: AgencyCode, env: Environment): Promise<void> {
+  let config: AgencyNodeConfig;
+  try {
+    config = loadAgencyNodeConfig({ ...env, SHEKARA_AGENCY: agency });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`shekara-${agency}: ${err.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+  const logger = new JsonLogger(agency, config.logLevel);
+  try {
+    const app = await startAgencyNode(config, { logger });
+    logger.log({ msg: 'agency node started', agency, url: await app.getUrl() });
+  } catch (err) {
+    logger.fatal({ msg: 'agency node failed to start', err });
+    logger.pino.flush();
+    setTimeout(() => process.exit(1), 100);
+  }
+}

@@ -1,0 +1,318 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { timestampDate } from '@bufbuild/protobuf/wkt';
+import { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { Clock, isUuid, uuidv7, withLogContext } from '@shekara/common';
+import { DeliveryOutcome, decodeEnvelope, decodeSigned, encodeEnvelope, validateEnvelope } from '@shekara/contracts';
+import type { AgencyCode, Envelope } from '@shekara/contracts';
+import type { Directory } from '@shekara/directory';
+import { PermanentMessageError } from '@shekara/messaging';
+import { SignatureVerifier } from '@shekara/security';
+import { GroupCommitter } from '@shekara/persistence';
+import { AuditAction, AuditService } from '../audit/audit.service';
+import type { AgencyNodeConfig } from '../config';
+import { deliveryReceipt, messageColumns } from '../messages/envelopes';
+import { LiveEvents } from '../messages/live-events';
+import { NodeMetrics } from '../ops/metrics';
+import { OutboxService } from '../outbox/outbox.service';
+import type { OutboxItem } from '../outbox/outbox.service';
+import { DIRECTORY, NODE_CONFIG } from '../tokens';
+
+/** The result of checking a bus message: who signed it and what it says. */
+export interface Verified {
+  env: Envelope;
+  signerUnit: string;
+  localRecipients: string[];
+}
+
+/** A verified message waiting for its group commit, with the exact bytes received. */
+interface Accepted extends Verified {
+  bytes: Uint8Array;
+}
+
+/**
+ * The recipient side of the bus: verify (signature, then schema, then addressing), store once,
+ * answer with a signed receipt; and, for receipts coming back, move the sender's per-recipient
+ * status along. Anything that can never be accepted throws PermanentMessageError and is
+ * dead-lettered by the transport.
+ */
+@Injectable()
+export class InboxService {
+  private readonly log = new Logger('Inbox');
+  private readonly verifier: SignatureVerifier;
+  /** Messages verified at about the same time are stored in one transaction (group commit). */
+  private readonly committer: GroupCommitter<Accepted>;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly clock: Clock,
+    private readonly outbox: OutboxService,
+    private readonly audit: AuditService,
+    private readonly metrics: NodeMetrics,
+    private readonly live: LiveEvents,
+    @Inject(DIRECTORY) private readonly directory: Directory,
+    @Inject(NODE_CONFIG) private readonly config: AgencyNodeConfig,
+  ) {
+    this.verifier = new SignatureVerifier((keyId) => {
+      const publicKey = this.directory.publicKey(keyId);
+      return publicKey ? { publicKey, unitId: this.directory.keyOwner(keyId) } : undefined;
+    });
+    this.committer = new GroupCommitter((items) => this.store(items), { maxBatch: 128, parallel: 3 });
+  }
+
+  /** Verifies a SignedEnvelope. Throws PermanentMessageError with the reason. */
+  verify(bytes: Uint8Array): Verified {
+    let signed;
+    try {
+      signed = decodeSigned(bytes);
+    } catch (e) {
+      throw new PermanentMessageError(`malformed: not a SignedEnvelope (${(e as Error).message})`);
+    }
+    if (!signed.keyId || !signed.signature.length) throw new PermanentMessageError('unsigned: no key id or signature');
+    const p = signed.batchProof;
+    const check = this.verifier.verify(signed.keyId, signed.envelope, signed.signature, p ? { index: p.index, size: p.leafCount, path: p.siblings } : undefined);
+    if (!check.ok) throw new PermanentMessageError(`bad signature: ${check.reason}`);
+    let env: Envelope;
+    try {
+      env = decodeEnvelope(signed.envelope);
+    } catch (e) {
+      throw new PermanentMessageError(`malformed: envelope does not parse (${(e as Error).message})`);
+    }
+    if (env.senderUnit !== check.unitId) throw new PermanentMessageError(`bad signature: signed by ${check.unitId} but claims sender ${env.senderUnit}`);
+    const errors = validateEnvelope(env);
+    if (errors.length) throw new PermanentMessageError(`schema: ${errors.map((e) => `${e.field}: ${e.messages.join(', ')}`).join('; ')}`.slice(0, 1500));
+    const localRecipients = env.recipientUnits.filter((u) => this.directory.findUnit(u)?.agency === this.config.agency);
+    if (!localRecipients.length) throw new PermanentMessageError(`not addressed to a unit of ${this.config.agency}`);
+    const notAllowed = localRecipients.filter((u) => !this.directory.canSend(env.senderUnit, u));
+    if (notAllowed.length) throw new PermanentMessageError(`not permitted: ${env.senderUnit} shares no interaction group with ${notAllowed.join(', ')}`);
+    return { env, signerUnit: check.unitId, localRecipients };
+  }
+
+  /** Verifies a bus message (CPU only), then stores it with others in one transaction. */
+  async handle(bytes: Uint8Array): Promise<void> {
+    const v = this.verify(bytes);
+    await withLogContext({ messageId: v.env.messageId, correlationId: v.env.correlationId }, () => this.committer.submit({ ...v, bytes }));
+  }
+
+  /** One transaction for a batch of verified messages; effects visible outside run after commit. */
+  private async store(items: Accepted[]): Promise<void> {
+    const after: (() => void)[] = [];
+    await this.ds.transaction(async (m) => {
+      const reports = items.filter((i) => i.env.payload.case !== 'deliveryReceipt' && i.env.payload.case !== 'readReceipt');
+      if (reports.length) await this.storeReports(m, reports, after);
+      const receipts = items.filter((i) => !reports.includes(i));
+      if (receipts.length) await this.storeReceipts(m, receipts, after);
+    });
+    for (const f of after) f();
+  }
+
+  /** Stores reports once (by id) and (re-)sends a delivery receipt for each local recipient unit. */
+  private async storeReports(m: EntityManager, items: Accepted[], after: (() => void)[]): Promise<void> {
+    const now = this.clock.now();
+    // The same message twice in one batch (a re-send racing the first copy) is stored once.
+    const unique = [...new Map(items.map((i) => [i.env.messageId, i])).values()];
+    const rows = unique.map((i) => ({ i, cols: messageColumns(i.env) }));
+    const inserted: { id: string }[] = await m.query(
+      `INSERT INTO messages (id, direction, kind, sender_unit, recipient_units, correlation_id, classification, created_at,
+                             reported_at, received_at, period, event_at, confirms, summary, payload, signed)
+       SELECT x.id, 'IN', x.kind, x.sender, x.recipients, x.correlation_id, x.classification, x.created_at,
+              x.reported_at, $1, x.period, x.event_at, x.confirms, x.summary, x.payload, x.signed
+         FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, kind text, sender text, recipients text[], correlation_id text,
+              classification text, created_at timestamptz, reported_at timestamptz, period text, event_at timestamptz,
+              confirms uuid, summary text, payload jsonb, signed bytea)
+       ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [
+        now,
+        JSON.stringify(
+          rows.map(({ i, cols }) => ({
+            id: i.env.messageId,
+            kind: cols.kind,
+            sender: i.env.senderUnit,
+            recipients: i.env.recipientUnits,
+            correlation_id: i.env.correlationId,
+            classification: cols.classification,
+            created_at: timestampDate(i.env.createdAt!).toISOString(),
+            reported_at: cols.reportedAt?.toISOString() ?? null,
+            period: cols.period,
+            event_at: cols.eventAt?.toISOString() ?? null,
+            confirms: cols.confirms,
+            summary: cols.summary,
+            payload: cols.payload,
+            signed: `\\x${Buffer.from(i.bytes).toString('hex')}`,
+          })),
+        ),
+      ],
+    );
+    const fresh = new Set(inserted.map((r) => r.id));
+    const stored = rows.filter(({ i }) => fresh.has(i.env.messageId));
+    if (stored.length) {
+      const ids: string[] = [];
+      const units: string[] = [];
+      for (const { i } of stored) for (const u of i.localRecipients) (ids.push(i.env.messageId), units.push(u));
+      await m.query(
+        `INSERT INTO message_recipients (message_id, unit_id, agency, status, delivered_at)
+         SELECT x.id, x.unit, $3, 'DELIVERED', $4 FROM unnest($1::uuid[], $2::text[]) AS x(id, unit)`,
+        [ids, units, this.config.agency, now],
+      );
+      await this.audit.record(
+        m,
+        stored.map(({ i, cols }) => ({
+          actor: i.env.senderUnit,
+          action: AuditAction.Received,
+          messageId: i.env.messageId,
+          units: i.localRecipients,
+          message: { kind: cols.kind, senderUnit: i.env.senderUnit, recipientUnits: i.env.recipientUnits, sentAt: timestampDate(i.env.createdAt!), reportedAt: cols.reportedAt, period: cols.period, eventAt: cols.eventAt, confirms: cols.confirms, summary: cols.summary },
+        })),
+      );
+    }
+    await this.outbox.enqueue(m, unique.flatMap((i) => this.receipts(i.env, i.localRecipients, DeliveryOutcome.DELIVERED)));
+    after.push(() => {
+      for (const { i, cols } of rows) {
+        if (!fresh.has(i.env.messageId)) {
+          this.metrics.duplicates.inc();
+          continue;
+        }
+        this.metrics.received.inc({ kind: cols.kind });
+        withLogContext({ messageId: i.env.messageId, correlationId: i.env.correlationId }, () => this.log.log({ msg: 'message stored', kind: cols.kind, sender: i.env.senderUnit, recipients: i.localRecipients }));
+        this.metrics.inboxLatency.observe(Math.max(0, (now.getTime() - timestampDate(i.env.createdAt!).getTime()) / 1000));
+        for (const u of i.localRecipients) this.live.emit(u, { type: 'message', id: i.env.messageId, box: 'inbox' });
+      }
+    });
+  }
+
+  /** Signed receipts from each local recipient unit back to the sender. */
+  receipts(env: Envelope, localRecipients: string[], outcome: DeliveryOutcome, reason = ''): OutboxItem[] {
+    const now = this.clock.now();
+    const targetAgency = this.directory.agencyOf(env.senderUnit) as AgencyCode;
+    return localRecipients.map((unit) => {
+      const receipt = deliveryReceipt({ id: uuidv7(this.clock), now, recipientUnit: unit, originalSender: env.senderUnit, messageId: env.messageId }, outcome, reason);
+      return { kind: 'RECEIPT', messageId: env.messageId, targetAgency, payload: encodeEnvelope(receipt), signingUnit: unit, natsMsgId: receipt.messageId };
+    });
+  }
+
+  /**
+   * Receipts for messages this node sent, a batch at a time: each moves its recipient's status
+   * forward, never back (DELIVERED or DEAD_LETTERED from PENDING/SENT, READ from any of those), and an
+   * envelope whose agency has answered for every recipient is done in the outbox. A repeated or
+   * out-of-date receipt changes nothing.
+   */
+  private async storeReceipts(m: EntityManager, items: Accepted[], after: (() => void)[]): Promise<void> {
+    const receipts = items.map(({ env }) => {
+      const p = env.payload;
+      if (p.case !== 'deliveryReceipt' && p.case !== 'readReceipt') throw new Error('not a receipt');
+      const r = p.value;
+      if (r.recipientUnit !== env.senderUnit) throw new PermanentMessageError(`receipt for ${r.recipientUnit} signed by ${env.senderUnit}`);
+      const action =
+        p.case === 'readReceipt' ? AuditAction.Read : p.value.outcome === DeliveryOutcome.REJECTED ? AuditAction.Rejected : AuditAction.Delivered;
+      return {
+        env,
+        action,
+        messageId: r.messageId,
+        unit: r.recipientUnit,
+        at: r.at ? timestampDate(r.at) : this.clock.now(),
+        reader: p.case === 'readReceipt' ? p.value.reader : null,
+        reason: p.case === 'deliveryReceipt' ? p.value.reason || null : null,
+      };
+    });
+    const sent: { id: string; kind: string; created_at: Date; sender_unit: string; recipient_units: string[] }[] = await m.query(
+      `SELECT id, kind, created_at, sender_unit, recipient_units FROM messages WHERE id = ANY($1::uuid[]) AND direction = 'OUT'`,
+      [[...new Set(receipts.map((r) => r.messageId))]],
+    );
+    const byId = new Map(sent.map((x) => [x.id, x]));
+    for (const r of receipts) {
+      const message = byId.get(r.messageId);
+      if (!message) throw new PermanentMessageError(`receipt for unknown message ${r.messageId}`);
+      if (!r.env.recipientUnits.includes(message.sender_unit)) throw new PermanentMessageError('receipt not addressed to the sender of the message');
+    }
+    // Deliveries and rejections first, then reads (a READ may follow a DELIVERED in the same batch).
+    const changed: { message_id: string; unit_id: string; agency: string; action: string }[] = [];
+    for (const phase of [[AuditAction.Delivered, AuditAction.Rejected], [AuditAction.Read]]) {
+      const batch = receipts.filter((r) => phase.includes(r.action));
+      if (!batch.length) continue;
+      changed.push(
+        ...(await m.query(
+          `WITH x AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[]) AS x(id, unit, action, at, reader, reason)),
+                u AS (UPDATE message_recipients r SET
+                        status = CASE x.action WHEN 'read' THEN 'READ' WHEN 'rejected' THEN 'DEAD_LETTERED' ELSE 'DELIVERED' END,
+                        delivered_at = CASE x.action WHEN 'delivered' THEN x.at WHEN 'read' THEN COALESCE(r.delivered_at, x.at) ELSE r.delivered_at END,
+                        read_at = CASE x.action WHEN 'read' THEN x.at ELSE r.read_at END,
+                        read_by = CASE x.action WHEN 'read' THEN x.reader ELSE r.read_by END,
+                        dead_lettered_at = CASE x.action WHEN 'rejected' THEN x.at ELSE r.dead_lettered_at END,
+                        reason = CASE x.action WHEN 'rejected' THEN x.reason ELSE r.reason END
+                      FROM x
+                     WHERE r.message_id = x.id AND r.unit_id = x.unit
+                       AND (r.status IN ('PENDING', 'SENT') OR (x.action = 'read' AND r.status = 'DELIVERED'))
+                     RETURNING r.message_id, r.unit_id, r.agency, x.action)
+           SELECT * FROM u`,
+          [batch.map((r) => r.messageId), batch.map((r) => r.unit), batch.map((r) => r.action), batch.map((r) => r.at), batch.map((r) => r.reader), batch.map((r) => r.reason)],
+        )),
+      );
+    }
+    if (!changed.length) return;
+    const answered = [...new Map(changed.map((c) => [`${c.message_id} ${c.agency}`, c])).values()];
+    await this.outbox.completeIfAnswered(m, answered.map((c) => ({ messageId: c.message_id, agency: c.agency })));
+    const isChanged = new Set(changed.map((c) => `${c.message_id} ${c.unit_id} ${c.action}`));
+    const applied = receipts.filter((r) => isChanged.has(`${r.messageId} ${r.unit} ${r.action}`));
+    await this.audit.record(
+      m,
+      applied.map((r) => {
+        const message = byId.get(r.messageId)!;
+        return {
+          actor: r.reader ?? r.unit,
+          action: r.action,
+          messageId: r.messageId,
+          units: [r.unit],
+          message: { kind: message.kind, senderUnit: message.sender_unit, recipientUnits: message.recipient_units, sentAt: message.created_at },
+          reason: r.reason ?? undefined,
+          details: { at: r.at },
+        };
+      }),
+    );
+    const now = this.clock.nowMs();
+    after.push(() => {
+      for (const r of applied) {
+        const message = byId.get(r.messageId)!;
+        if (r.action !== AuditAction.Read) {
+          this.metrics.delivered.inc({ outcome: r.action === AuditAction.Rejected ? 'REJECTED' : 'DELIVERED' });
+          this.metrics.deliveryLatency.observe(Math.max(0, (now - new Date(message.created_at).getTime()) / 1000));
+        }
+        this.live.emit(message.sender_unit, { type: 'status', id: r.messageId, box: 'outbox' });
+      }
+    });
+  }
+
+  async recordDeadLetter(m: EntityManager, args: { stream: string; seq: string; subject: string; reason: string; deliveries: number; raw: Uint8Array }): Promise<void> {
+    // Best effort: identify the message so the sender can be told; the raw bytes are kept regardless.
+    let env: Envelope | undefined;
+    try {
+      env = decodeEnvelope(decodeSigned(args.raw).envelope);
+    } catch {
+      env = undefined;
+    }
+    const inserted: unknown[] = await m.query(
+      `INSERT INTO dead_letters (source_stream, source_seq, subject, reason, deliveries, message_id, sender_unit, kind, raw, dead_lettered_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (source_stream, source_seq) DO NOTHING RETURNING id`,
+      [args.stream, args.seq, args.subject, args.reason, args.deliveries, env?.messageId?.slice(0, 200) || null, env?.senderUnit?.slice(0, 200) || null, env ? messageColumns(env).kind : null, Buffer.from(args.raw), this.clock.now()],
+    );
+    if (!inserted.length) return;
+    this.metrics.deadLettered.inc();
+    // A message that could not be verified may claim anything: only a well-formed id and a known
+    // sender unit are taken from it (the raw bytes are kept above regardless).
+    const claimedId = env?.messageId && isUuid(env.messageId) ? env.messageId : undefined;
+    const sender = env && this.directory.findUnit(env.senderUnit);
+    await this.audit.record(m, {
+      actor: 'bus',
+      action: AuditAction.DeadLettered,
+      messageId: claimedId,
+      reason: args.reason,
+      message: env && sender && claimedId ? { kind: messageColumns(env).kind, senderUnit: sender.id, recipientUnits: env.recipientUnits.filter((u) => this.directory.findUnit(u)), sentAt: this.clock.now() } : undefined,
+      details: { stream: args.stream, seq: args.seq, ...(env?.messageId && !claimedId ? { claimedMessageId: env.messageId.slice(0, 200) } : {}) },
+    });
+    // Tell the claimed sender, when it is a known unit of another agency and the message was a report.
+    const isReport = env && env.payload.case !== 'deliveryReceipt' && env.payload.case !== 'readReceipt';
+    if (env && claimedId && sender && isReport && sender.agency !== this.config.agency) {
+      const local = env.recipientUnits.filter((u) => this.directory.findUnit(u)?.agency === this.config.agency);
+      await this.outbox.enqueue(m, this.receipts(env, local, DeliveryOutcome.REJECTED, args.reason));
+    }
+  }
+}

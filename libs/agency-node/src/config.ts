@@ -1,0 +1,63 @@
+import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { validateEnvironment } from '@shekara/common';
+import { BoolEnv, ServiceEnvironment, natsFromEnvironment } from '@shekara/server';
+import type { Environment } from '@shekara/common';
+import { AGENCIES } from '@shekara/contracts';
+import type { AgencyCode } from '@shekara/contracts';
+
+/** Environment variables of an agency node: validated once at boot (see .env.example). */
+export class AgencyNodeEnvironment extends ServiceEnvironment {
+  @IsIn(AGENCIES) SHEKARA_AGENCY: AgencyCode;
+  @Matches(/^postgres(ql)?:\/\/.+\/[a-zA-Z_][a-zA-Z0-9_]*$/, { message: 'must be postgres://user@host:port/database' })
+  DATABASE_URL: string;
+  @IsInt() @Min(1) @Max(5) STREAM_REPLICAS: number = 1;
+  @IsString() @MinLength(32, { message: 'must be at least 32 characters' }) JWT_SECRET: string;
+  @IsInt() @Min(60) JWT_TTL_S: number = 12 * 3600;
+  @IsString() KEYS_PATH: string;
+  @Matches(/^\d+(b|kb|mb)$/i) HTTP_BODY_LIMIT: string = '2mb';
+  @IsInt() @Min(100) OUTBOX_POLL_MS: number = 1000;
+  @IsInt() @Min(1000) OUTBOX_RESEND_AFTER_MS: number = 30_000;
+  @IsInt() @Min(1000) OUTBOX_RESEND_MAX_MS: number = 10 * 60_000;
+  @IsInt() @Min(1) @Max(1000) BUS_MAX_DELIVERIES: number = 8;
+  @IsInt() @Min(1000) BUS_ACK_WAIT_MS: number = 30_000;
+  @BoolEnv() @IsBoolean() DEMO_USERS: boolean = false;
+  /** The built duty desk console (served at /), if present. */
+  @IsString() WEB_DIR: string = 'dist/web/desk';
+}
+
+export interface AgencyNodeConfig {
+  agency: AgencyCode;
+  databaseUrl: string;
+  nats: { servers: string[]; user?: string; pass?: string };
+  busPrefix: string;
+  streamReplicas: number;
+  http: { host: string; port: number; bodyLimit: string };
+  jwt: { secret: string; ttlSeconds: number };
+  directoryPath: string;
+  keysPath: string;
+  logLevel: string;
+  outbox: { pollMs: number; resendAfterMs: number; resendMaxMs: number };
+  bus: { maxDeliveries: number; ackWaitMs: number };
+  demoUsers: boolean;
+  webDir: string;
+}
+
+export function loadAgencyNodeConfig(env: Environment): AgencyNodeConfig {
+  const e = validateEnvironment(AgencyNodeEnvironment, env);
+  return {
+    agency: e.SHEKARA_AGENCY,
+    databaseUrl: e.DATABASE_URL,
+    nats: natsFromEnvironment(e),
+    busPrefix: e.BUS_PREFIX,
+    streamReplicas: e.STREAM_REPLICAS,
+    http: { host: e.HTTP_HOST, port: e.HTTP_PORT, bodyLimit: e.HTTP_BODY_LIMIT },
+    jwt: { secret: e.JWT_SECRET, ttlSeconds: e.JWT_TTL_S },
+    directoryPath: e.DIRECTORY_PATH,
+    keysPath: e.KEYS_PATH,
+    logLevel: e.LOG_LEVEL,
+    outbox: { pollMs: e.OUTBOX_POLL_MS, resendAfterMs: e.OUTBOX_RESEND_AFTER_MS, resendMaxMs: e.OUTBOX_RESEND_MAX_MS },
+    bus: { maxDeliveries: e.BUS_MAX_DELIVERIES, ackWaitMs: e.BUS_ACK_WAIT_MS },
+    demoUsers: e.DEMO_USERS,
+    webDir: e.WEB_DIR,
+  };
+}

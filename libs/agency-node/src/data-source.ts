@@ -1,0 +1,21 @@
+import { DataSource } from 'typeorm';
+import { AGENCY_NODE_ENTITIES } from './entities';
+import { AgencyNodeInit1763700000000 } from './migrations/1763700000000-AgencyNodeInit';
+import { AuditOutbox1763800000000 } from './migrations/1763800000000-AuditOutbox';
+import { DraftsNotifications1763900000000 } from './migrations/1763900000000-DraftsNotifications';
+import { BatchSigning1764000000000 } from './migrations/1764000000000-BatchSigning';
+
+/** Every agency node's database gets the same migrations, each applied in that node's own database. */
+export const AGENCY_NODE_MIGRATIONS = [AgencyNodeInit1763700000000, AuditOutbox1763800000000, DraftsNotifications1763900000000, BatchSigning1764000000000];
+
+export function agencyNodeDataSource(url: string): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities: AGENCY_NODE_ENTITIES,
+    migrations: AGENCY_NODE_MIGRATIONS,
+    migrationsTableName: 'typeorm_migrations',
+    synchronize: false,
+    extra: { max: 10, connectionTimeoutMillis: 3000 },
+  });
+}

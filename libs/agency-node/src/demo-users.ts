@@ -1,0 +1,24 @@
+import type { AgencyCode } from '@shekara/contracts';
+import type { Role } from '@shekara/auth';
+
+/** The checkpoint whose units the demo users belong to (Nur Zholy, on the border with China). */
+export const DEMO_CHECKPOINT = 'CP-CN-A-01';
+export { DEMO_PASSWORD } from '@shekara/auth';
+
+export interface DemoUser {
+  username: string;
+  displayName: string;
+  unitId: string;
+  role: Role;
+}
+
+/** Demo accounts of one agency: a duty officer and a supervisor at the demo checkpoint (level 4), an admin. */
+export function demoUsers(agency: AgencyCode): DemoUser[] {
+  const unit = `${agency}.l4.${DEMO_CHECKPOINT}`;
+  const who: Record<AgencyCode, string> = { interior: 'Migration post', border: 'Border control section', customs: 'Customs post' };
+  return [
+    { username: `${agency}.duty`, displayName: `${who[agency]} duty officer`, unitId: unit, role: 'duty-officer' },
+    { username: `${agency}.supervisor`, displayName: `${who[agency]} supervisor`, unitId: unit, role: 'supervisor' },
+    { username: `${agency}.admin`, displayName: `${agency} node administrator`, unitId: unit, role: 'admin' },
+  ];
+}

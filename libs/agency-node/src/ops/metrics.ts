@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Prometheus metrics of an agency node (served at /metrics). */
+@Injectable()
+export class NodeMetrics {
+  readonly registry = new Registry();
+  readonly sent = new Counter({ name: 'shekara_messages_sent_total', help: 'Messages accepted from duty desks', labelNames: ['kind'], registers: [this.registry] });
+  readonly published = new Counter({ name: 'shekara_envelopes_published_total', help: 'Envelope publications to JetStream (including re-sends)', registers: [this.registry] });
+  readonly received = new Counter({ name: 'shekara_messages_received_total', help: 'Messages stored in the inbox (first delivery only)', labelNames: ['kind'], registers: [this.registry] });
+  readonly duplicates = new Counter({ name: 'shekara_messages_duplicate_total', help: 'Deliveries of messages already stored', registers: [this.registry] });
+  readonly delivered = new Counter({ name: 'shekara_messages_delivered_total', help: 'Delivery receipts recorded for sent messages', labelNames: ['outcome'], registers: [this.registry] });
+  readonly deadLettered = new Counter({ name: 'shekara_messages_dead_lettered_total', help: 'Bus messages dead-lettered by this node', registers: [this.registry] });
+  readonly outboxDepth = new Gauge({ name: 'shekara_outbox_depth', help: 'Outbox rows not yet done', labelNames: ['kind'], registers: [this.registry] });
+  readonly consumerLag = new Gauge({ name: 'shekara_consumer_lag', help: 'Messages pending for the inbox consumer', registers: [this.registry] });
+  readonly deliveryLatency = new Histogram({
+    name: 'shekara_delivery_latency_seconds',
+    help: 'From message creation to the delivery receipt recorded at the sender',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+    registers: [this.registry],
+  });
+  readonly inboxLatency = new Histogram({
+    name: 'shekara_inbox_latency_seconds',
+    help: 'From message creation to storage in the recipient inbox',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+}

@@ -1,0 +1,224 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { jetstream } from '@nats-io/jetstream';
+import type { JetStreamClient } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { encodeSigned } from '@shekara/contracts';
+import { signBatch } from '@shekara/security';
+import type { UnitSigner } from '@shekara/security';
+import { Clock } from '@shekara/common';
+import { NODE_CONFIG, NATS, SIGNER } from '../tokens';
+import type { AgencyNodeConfig } from '../config';
+import { NodeMetrics } from '../ops/metrics';
+import type { OutboxKind } from './outbox.service';
+
+interface Row {
+  id: string;
+  message_id: string;
+  kind: OutboxKind;
+  target_agency: string;
+  subject: string;
+  nats_msg_id: string;
+  payload: Buffer;
+  attempts: number;
+  last_published_at: Date | null;
+  signing_unit: string | null;
+  signed: Buffer | null;
+}
+
+/**
+ * The Nats-Msg-Id of a publication. Until JetStream has acknowledged one, every try uses the same
+ * id, so a publication that did land but whose ack was lost is dropped by the server as a
+ * duplicate. After an ack, a re-send (no receipt came) is deliberate and must not be dropped by the
+ * server's duplicate window (the stream may have lost the first copy): it gets a fresh id.
+ */
+export function publicationId(row: Pick<Row, 'nats_msg_id' | 'attempts' | 'last_published_at'>): string {
+  return row.last_published_at ? `${row.nats_msg_id}.resend-${row.attempts}` : row.nats_msg_id;
+}
+
+/**
+ * Publishes outbox rows to JetStream. Wakes on NOTIFY after each commit and polls as a safety net.
+ *
+ * A receipt row is done once JetStream acknowledged it. An envelope row is re-published with
+ * backoff until every recipient's receipt arrived (JetStream 2.9 does not fsync each message and a
+ * stream can be lost; the receipt, not the broker's ack, ends the sender's responsibility). The
+ * recipient's idempotent inbox makes re-publishing harmless. Rows are claimed with
+ * FOR UPDATE SKIP LOCKED, so several relays on one database never publish the same row at once.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly log = new Logger('OutboxRelay');
+  private js: JetStreamClient;
+  private listener?: Client;
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private again = false;
+  private stopped = false;
+  static readonly BATCH = 256;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly clock: Clock,
+    private readonly metrics: NodeMetrics,
+    @Inject(NATS) nc: NatsConnection,
+    @Inject(SIGNER) private readonly signer: UnitSigner,
+    @Inject(NODE_CONFIG) private readonly config: AgencyNodeConfig,
+  ) {
+    this.js = jetstream(nc);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.timer = setInterval(() => this.kick(), this.config.outbox.pollMs);
+    await this.listen();
+    this.kick();
+  }
+
+  private async listen(): Promise<void> {
+    if (this.stopped) return;
+    const client = new Client({ connectionString: this.config.databaseUrl });
+    client.on('notification', () => this.kick());
+    client.on('error', () => {
+      // The database went away: fall back to polling and re-listen later.
+      this.listener = undefined;
+      client.end().catch(() => undefined);
+      setTimeout(() => void this.listen(), 2000).unref();
+    });
+    try {
+      await client.connect();
+      await client.query('LISTEN shekara_outbox');
+      this.listener = client;
+    } catch {
+      client.end().catch(() => undefined);
+      setTimeout(() => void this.listen(), 2000).unref();
+    }
+  }
+
+  /** Runs a relay pass now, or right after the one in progress. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain().finally(() => {
+      this.running = undefined;
+      if (this.again) {
+        this.again = false;
+        this.kick();
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (!this.stopped && (await this.pass()) === OutboxRelay.BATCH) {
+        /* a full batch: there may be more */
+      }
+    } catch (err) {
+      this.log.warn({ msg: 'outbox relay pass failed; will retry', error: (err as Error).message });
+    }
+  }
+
+  /** One batch: claim due rows, publish them concurrently, record the outcome. Returns rows claimed. */
+  async pass(): Promise<number> {
+    return this.ds.transaction(async (m) => {
+      const now = this.clock.now();
+      const rows: Row[] = await m.query(
+        `SELECT id, message_id, kind, target_agency, subject, nats_msg_id, payload, attempts, last_published_at, signing_unit, signed FROM outbox
+          WHERE done_at IS NULL AND next_attempt_at <= $1
+          ORDER BY next_attempt_at, id LIMIT ${OutboxRelay.BATCH} FOR UPDATE SKIP LOCKED`,
+        [now],
+      );
+      if (!rows.length) return 0;
+      await this.signBatch(m, rows);
+      const results = await Promise.allSettled(rows.map((r) => this.js.publish(r.subject, r.signed ?? r.payload, { msgID: publicationId(r) })));
+      const ok: Row[] = [];
+      const failed: { row: Row; error: string }[] = [];
+      results.forEach((res, i) => (res.status === 'fulfilled' ? ok.push(rows[i]) : failed.push({ row: rows[i], error: String(res.reason?.message ?? res.reason) })));
+      const published = this.clock.now();
+      // Receipts and audit events are done once JetStream has them; envelopes wait for receipts.
+      const receipts = ok.filter((r) => r.kind !== 'ENVELOPE').map((r) => r.id);
+      if (receipts.length) {
+        await m.query(`UPDATE outbox SET attempts = attempts + 1, last_published_at = $2, done_at = $2 WHERE id = ANY($1::bigint[])`, [receipts, published]);
+      }
+      const envelopes = ok.filter((r) => r.kind === 'ENVELOPE');
+      if (envelopes.length) {
+        await m.query(
+          `UPDATE outbox o SET attempts = o.attempts + 1, last_published_at = $2, last_error = NULL,
+                  next_attempt_at = $2::timestamptz + make_interval(secs => LEAST($3::bigint, $4::bigint * power(2, LEAST(o.attempts, 20))::bigint) / 1000.0)
+            WHERE o.id = ANY($1::bigint[])`,
+          [envelopes.map((r) => r.id), published, this.config.outbox.resendMaxMs, this.config.outbox.resendAfterMs],
+        );
+        await m.query(
+          `UPDATE message_recipients r SET status = 'SENT', sent_at = $3
+             FROM unnest($1::uuid[], $2::text[]) AS x(message_id, agency)
+            WHERE r.message_id = x.message_id AND r.agency = x.agency AND r.status = 'PENDING'`,
+          [envelopes.map((r) => r.message_id), envelopes.map((r) => r.target_agency), published],
+        );
+        this.metrics.published.inc(envelopes.length);
+      }
+      for (const f of failed) {
+        await m.query(
+          `UPDATE outbox SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3 WHERE id = $1`,
+          [f.row.id, f.error.slice(0, 500), new Date(published.getTime() + Math.min(this.config.outbox.resendMaxMs, 1000 * 2 ** Math.min(f.row.attempts, 10)))],
+        );
+      }
+      if (failed.length) this.log.warn({ msg: 'publish failed; will retry', failed: failed.length, error: failed[0].error });
+      return rows.length;
+    });
+  }
+
+  /**
+   * Signs the rows not yet signed, one Ed25519 signature per signing unit over the Merkle root of
+   * its envelopes in this batch; each envelope gets its inclusion proof. The signed bytes are kept
+   * (re-sends publish the same bytes) and become the sent message's proof of origin.
+   */
+  private async signBatch(m: EntityManager, rows: Row[]): Promise<void> {
+    const byUnit = new Map<string, Map<string, Row[]>>();
+    for (const r of rows) {
+      if (!r.signing_unit || r.signed) continue;
+      const leaves = byUnit.get(r.signing_unit) ?? new Map<string, Row[]>();
+      // One leaf per publication id: a message to two agencies is one envelope, signed once.
+      leaves.set(r.nats_msg_id, [...(leaves.get(r.nats_msg_id) ?? []), r]);
+      byUnit.set(r.signing_unit, leaves);
+    }
+    if (!byUnit.size) return;
+    const ids: string[] = [];
+    const signedHex: string[] = [];
+    for (const [unit, leaves] of byUnit) {
+      const groups = [...leaves.values()];
+      const batch = signBatch(this.signer, unit, groups.map((g) => g[0].payload));
+      groups.forEach((group, i) => {
+        const proof = batch.proofs[i];
+        const bytes = Buffer.from(
+          encodeSigned({ envelope: group[0].payload, keyId: batch.keyId, signature: batch.signature, batchProof: { siblings: proof.path, index: proof.index, leafCount: proof.size } }),
+        );
+        for (const r of group) {
+          r.signed = bytes;
+          ids.push(r.id);
+          signedHex.push(bytes.toString('hex'));
+        }
+      });
+    }
+    await m.query(
+      `UPDATE outbox o SET signed = decode(x.signed, 'hex') FROM unnest($1::bigint[], $2::text[]) AS x(id, signed) WHERE o.id = x.id`,
+      [ids, signedHex],
+    );
+    // The sender keeps the signed envelope as the proof of what it sent.
+    await m.query(
+      `UPDATE messages msg SET signed = o.signed FROM outbox o
+        WHERE o.id = ANY($1::bigint[]) AND o.kind = 'ENVELOPE' AND msg.id = o.message_id AND msg.direction = 'OUT' AND msg.signed IS NULL`,
+      [ids],
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+    await this.listener?.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,69 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { Clock } from '@shekara/common';
+import type { AgencyCode, BusNames } from '@shekara/contracts';
+import { BUS_NAMES } from '../tokens';
+
+/** ENVELOPE: a report to a recipient agency (kept until receipts); RECEIPT: a receipt back to a sender; AUDIT: an event for the supervisor ledger. */
+export type OutboxKind = 'ENVELOPE' | 'RECEIPT' | 'AUDIT';
+
+export interface OutboxItem {
+  kind: OutboxKind;
+  messageId: string;
+  targetAgency: AgencyCode;
+  /**
+   * ENVELOPE, RECEIPT: the serialized Envelope, signed by the relay as `signingUnit` (a batch at a
+   * time). AUDIT: the AuditEvent bytes, published as they are.
+   */
+  payload: Uint8Array;
+  signingUnit?: string;
+  /** JetStream Nats-Msg-Id: the message id (the server drops duplicates within its window). */
+  natsMsgId: string;
+}
+
+/** Writes outbox rows inside the caller's transaction; the relay publishes them after commit. */
+@Injectable()
+export class OutboxService {
+  private readonly notified = new WeakSet<object>();
+  constructor(
+    private readonly clock: Clock,
+    @Inject(BUS_NAMES) private readonly names: BusNames,
+  ) {}
+
+  async enqueue(m: EntityManager, items: OutboxItem[]): Promise<void> {
+    if (!items.length) return;
+    const now = this.clock.now();
+    const values: unknown[] = [];
+    const rows = items.map((it, i) => {
+      const subject = it.kind === 'AUDIT' ? this.names.auditSubject(it.targetAgency) : this.names.inboxSubject(it.targetAgency);
+      values.push(it.messageId, it.kind, it.targetAgency, subject, it.natsMsgId, Buffer.from(it.payload), now, it.signingUnit ?? null);
+      const b = i * 8;
+      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}, $${b + 7}, $${b + 8})`;
+    });
+    await m.query(
+      `INSERT INTO outbox (message_id, kind, target_agency, subject, nats_msg_id, payload, created_at, next_attempt_at, signing_unit)
+       VALUES ${rows.join(', ')}
+       ON CONFLICT (message_id, target_agency) WHERE kind = 'ENVELOPE' DO NOTHING`,
+      values,
+    );
+    // Wakes the relays after commit. Once per transaction: NOTIFY serialises commits server-wide.
+    const tx = m.queryRunner ?? m;
+    if (!this.notified.has(tx)) {
+      this.notified.add(tx);
+      await m.query(`SELECT pg_notify('shekara_outbox', '')`);
+    }
+  }
+
+  /** An envelope's outbox row is done once every recipient unit of that agency answered with a receipt. */
+  async completeIfAnswered(m: EntityManager, answered: { messageId: string; agency: string }[]): Promise<void> {
+    if (!answered.length) return;
+    await m.query(
+      `UPDATE outbox o SET done_at = $3
+         FROM unnest($1::uuid[], $2::text[]) AS x(id, agency)
+        WHERE o.message_id = x.id AND o.target_agency = x.agency AND o.kind = 'ENVELOPE' AND o.done_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM message_recipients r
+                           WHERE r.message_id = x.id AND r.agency = x.agency AND r.status IN ('PENDING', 'SENT'))`,
+      [answered.map((a) => a.messageId), answered.map((a) => a.agency), this.clock.now()],
+    );
+  }
+}

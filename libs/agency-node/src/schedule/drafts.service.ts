@@ -1,0 +1,160 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { Clock, uuidv7 } from '@shekara/common';
+import { MessageKind, kindName } from '@shekara/contracts';
+import type { PrepareDraftsRequest } from '@shekara/contracts';
+import type { Directory } from '@shekara/directory';
+import { JOINT_INSTRUCTION_2002, addDays, addMonths, dailyWindow, halfYearBounds, monthlyWindow, semiannualWindow, startOfLocalDay, endOfLocalDay } from '@shekara/policy';
+import type { AgencyNodeConfig } from '../config';
+import { NodeError, NodeErrorCode } from '../errors';
+import { LiveEvents } from '../messages/live-events';
+import { DIRECTORY, NODE_CONFIG } from '../tokens';
+
+/** What a unit exchanged over a span, for the prefilled text of a draft. */
+interface Activity {
+  urgentSent: number;
+  urgentReceived: number;
+  topics: Map<string, number>;
+  detainedPersons: number;
+  advanceNotices: number;
+}
+
+export interface DraftView {
+  id: string;
+  kind: string;
+  period: string;
+  createdAt: Date;
+  windowOpensAt: Date | null;
+  windowClosesAt: Date | null;
+  body: Record<string, unknown>;
+}
+
+/**
+ * Drafts of the periodic reports, assembled when a window opens (on the scheduler's request) from
+ * what the unit exchanged over the period it covers, for the duty officer to edit and send.
+ * Idempotent per (unit, kind, period).
+ */
+@Injectable()
+export class DraftsService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly clock: Clock,
+    private readonly live: LiveEvents,
+    @Inject(DIRECTORY) private readonly directory: Directory,
+    @Inject(NODE_CONFIG) private readonly config: AgencyNodeConfig,
+  ) {}
+
+  async prepare(req: PrepareDraftsRequest): Promise<{ prepared: number; existing: number }> {
+    const kind = kindName(req.kind);
+    if (!['DAILY', 'MONTHLY', 'SEMIANNUAL'].includes(kind)) throw new NodeError(NodeErrorCode.InvalidBody, `No drafts for ${kind}.`);
+    let prepared = 0;
+    for (const unitId of req.unitIds) {
+      const unit = this.directory.findUnit(unitId);
+      if (!unit || unit.agency !== this.config.agency) throw new NodeError(NodeErrorCode.UnknownUnit, `${unitId} is not a unit of ${this.config.agency}.`);
+      const [from, to] = this.coveredSpan(req.kind, req.period, unit.zone);
+      const activity = await this.activity(unitId, from, to);
+      const body = this.body(req.kind, req.period, unitId, activity, unit.checkpointId);
+      const [opens, closes] = this.window(req.kind, req.period, unit.zone);
+      const inserted: unknown[] = await this.ds.query(
+        `INSERT INTO drafts (id, unit_id, kind, period, body, created_at, window_opens_at, window_closes_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (unit_id, kind, period) DO NOTHING RETURNING id`,
+        [uuidv7(this.clock), unitId, kind, req.period, body, this.clock.now(), new Date(opens), new Date(closes)],
+      );
+      if (inserted.length) {
+        prepared++;
+        this.live.emit(unitId, { type: 'draft', id: (inserted[0] as { id: string }).id, box: 'drafts' });
+      }
+    }
+    return { prepared, existing: req.unitIds.length - prepared };
+  }
+
+  async list(unitId: string): Promise<DraftView[]> {
+    const rows = await this.ds.query(
+      `SELECT id, kind, period, body, created_at, window_opens_at, window_closes_at FROM drafts
+        WHERE unit_id = $1 AND sent_message_id IS NULL ORDER BY created_at DESC LIMIT 20`,
+      [unitId],
+    );
+    return rows.map((r: Record<string, never>) => ({ id: r.id, kind: r.kind, period: r.period, createdAt: r.created_at, windowOpensAt: r.window_opens_at, windowClosesAt: r.window_closes_at, body: r.body }));
+  }
+
+  /** A report of the same kind and period was sent: its draft is used up. */
+  async markSent(m: EntityManager, unitId: string, kind: string, period: string, messageId: string): Promise<void> {
+    await m.query(`UPDATE drafts SET sent_message_id = $4 WHERE unit_id = $1 AND kind = $2 AND period = $3 AND sent_message_id IS NULL`, [unitId, kind, period, messageId]);
+  }
+
+  async discard(unitId: string, id: string): Promise<void> {
+    const r: unknown[] = await this.ds.query(`WITH d AS (DELETE FROM drafts WHERE id = $1 AND unit_id = $2 RETURNING id) SELECT id FROM d`, [id, unitId]);
+    if (!r.length) throw new NodeError(NodeErrorCode.MessageNotFound, 'No such draft.');
+  }
+
+  private window(kind: MessageKind, period: string, zone: string): readonly [number, number] {
+    const policy = JOINT_INSTRUCTION_2002;
+    if (kind === MessageKind.DAILY) return dailyWindow(policy, period, zone);
+    if (kind === MessageKind.MONTHLY) return monthlyWindow(policy, period, zone);
+    return semiannualWindow(period, zone);
+  }
+
+  /** The span a report covers: the day before a daily window, the month, the half-year. */
+  private coveredSpan(kind: MessageKind, period: string, zone: string): [Date, Date] {
+    if (kind === MessageKind.DAILY) {
+      const [opens] = dailyWindow(JOINT_INSTRUCTION_2002, period, zone);
+      const [before] = dailyWindow(JOINT_INSTRUCTION_2002, addDays(period, -1), zone);
+      return [new Date(before), new Date(opens)];
+    }
+    if (kind === MessageKind.MONTHLY) return [startOfLocalDay(`${period}-01`, zone), endOfLocalDay(addDays(`${addMonths(period, 1)}-01`, -1), zone)];
+    const { first, last } = halfYearBounds(period);
+    return [startOfLocalDay(first, zone), endOfLocalDay(last, zone)];
+  }
+
+  private async activity(unitId: string, from: Date, to: Date): Promise<Activity> {
+    const rows: { kind: string; direction: string; payload: Record<string, any> }[] = await this.ds.query(
+      `SELECT m.kind, m.direction, m.payload FROM messages m
+        WHERE m.created_at >= $2 AND m.created_at < $3 AND m.kind IN ('URGENT', 'ADVANCE')
+          AND (m.sender_unit = $1 OR $1 = ANY(m.recipient_units))`,
+      [unitId, from, to],
+    );
+    const a: Activity = { urgentSent: 0, urgentReceived: 0, topics: new Map(), detainedPersons: 0, advanceNotices: 0 };
+    for (const r of rows) {
+      if (r.kind === 'ADVANCE') {
+        a.advanceNotices++;
+        continue;
+      }
+      if (r.direction === 'OUT') a.urgentSent++;
+      else a.urgentReceived++;
+      const topic = String(r.payload?.urgent?.topic ?? 'URGENT_TOPIC_UNSPECIFIED').replace('URGENT_TOPIC_', '');
+      a.topics.set(topic, (a.topics.get(topic) ?? 0) + 1);
+      a.detainedPersons += r.payload?.urgent?.detainedMigrants?.persons?.length ?? 0;
+    }
+    return a;
+  }
+
+  private body(kind: MessageKind, period: string, unitId: string, a: Activity, checkpointId?: string): Record<string, unknown> {
+    const recipients = this.directory.counterparts(unitId).map((u) => u.id);
+    const topics = [...a.topics].map(([t, n]) => `${TOPIC_RU[t] ?? t} — ${n}`).join('; ');
+    const summary =
+      `Срочных донесений: направлено ${a.urgentSent}, получено ${a.urgentReceived}` +
+      (topics ? ` (${topics})` : '') +
+      `. Задержано незаконных мигрантов: ${a.detainedPersons}. Заблаговременных сообщений: ${a.advanceNotices}.`;
+    const base = { senderUnit: unitId, recipientUnits: recipients, classification: 'CLASSIFICATION_FOR_OFFICIAL_USE' };
+    if (kind === MessageKind.DAILY) {
+      const changes = checkpointId ? [{ checkpointId, situation: a.urgentSent + a.urgentReceived ? summary : 'Без изменений.', counts: { personsDetained: a.detainedPersons } }] : [];
+      return { ...base, daily: { period, summary, changes } };
+    }
+    if (kind === MessageKind.MONTHLY) {
+      return { ...base, monthly: { period, borderSituation: summary, ethnicConflictGroups: '', violatorTactics: '', crossBorderDamage: '', protectionMethodsAndDetentions: '' } };
+    }
+    return { ...base, semiannual: { period, materials: [{ kind: 'MATERIAL_KIND_REVIEW', title: `Обзор за ${period}`, text: summary }] } };
+  }
+}
+
+const TOPIC_RU: Record<string, string> = {
+  CRISIS_PRECONDITIONS: 'предпосылки кризисных ситуаций',
+  NEIGHBOUR_STATE_ACTIONS: 'акции сопредельных государств',
+  SMUGGLING: 'контрабанда',
+  WANTED_PERSONS: 'разыскиваемые лица',
+  DETAINED_MIGRANTS: 'задержанные мигранты',
+  FORGED_DOCUMENTS: 'поддельные документы',
+  ILLEGAL_CROSSING: 'незаконное пересечение',
+  VALUABLES_TRAFFICKING: 'ценности',
+};

@@ -1,0 +1,45 @@
+import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { AuthedRequest } from '@shekara/auth';
+import { Roles } from '@shekara/auth';
+import { PageQuery } from '../ops/admin.controller';
+import { DraftsService } from './drafts.service';
+import { DueService } from './due.service';
+import { NotificationsService } from './notifications.service';
+
+@ApiTags('schedule')
+@ApiBearerAuth()
+@Controller('api')
+export class ScheduleController {
+  constructor(
+    private readonly due: DueService,
+    private readonly drafts: DraftsService,
+    private readonly notifications: NotificationsService,
+  ) {}
+
+  @Get('due')
+  @ApiOperation({ summary: "Due now for your unit: today's daily window, the monthly window when open, confirmations owed, drafts" })
+  dueNow(@Req() req: AuthedRequest) {
+    return this.due.forUnit(req.user.unitId);
+  }
+
+  @Get('drafts')
+  @ApiOperation({ summary: 'Drafts prepared by the scheduler for your unit, not yet sent' })
+  listDrafts(@Req() req: AuthedRequest) {
+    return this.drafts.list(req.user.unitId);
+  }
+
+  @Delete('drafts/:id')
+  @HttpCode(204)
+  @Roles('duty-officer')
+  @ApiOperation({ summary: 'Discard a draft' })
+  discard(@Req() req: AuthedRequest, @Param('id', new ParseUUIDPipe()) id: string) {
+    return this.drafts.discard(req.user.unitId, id);
+  }
+
+  @Get('notifications')
+  @ApiOperation({ summary: 'Notifications raised to your unit (window open, reminders, missing reports, escalations)' })
+  list(@Req() req: AuthedRequest, @Query() q: PageQuery) {
+    return this.notifications.list(req.user.unitId, q.page, q.pageSize);
+  }
+}

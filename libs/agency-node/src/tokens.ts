@@ -1,0 +1,6 @@
+/** Injection tokens of the agency node module. */
+export const NODE_CONFIG = Symbol('AGENCY_NODE_CONFIG');
+export const DIRECTORY = Symbol('DIRECTORY');
+export const SIGNER = Symbol('UNIT_SIGNER');
+export const NATS = Symbol('NATS_CONNECTION');
+export const BUS_NAMES = Symbol('BUS_NAMES');

@@ -1,0 +1,4 @@
+export * from './clock';
+export * from './uuid';
+export * from './config';
+export * from './logger';

@@ -1,0 +1,73 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { LoggerService } from '@nestjs/common';
+import pino from 'pino';
+import type { Logger as Pino } from 'pino';
+
+/** Fields every log line written inside a context carries (message and correlation ids). */
+export interface LogContext {
+  messageId?: string;
+  correlationId?: string;
+  requestId?: string;
+}
+
+const storage = new AsyncLocalStorage<LogContext>();
+
+/** Runs fn with fields added to every log line written within it (also across awaits). */
+export function withLogContext<T>(ctx: LogContext, fn: () => T): T {
+  return storage.run({ ...storage.getStore(), ...ctx }, fn);
+}
+
+export function currentLogContext(): LogContext | undefined {
+  return storage.getStore();
+}
+
+/** Structured JSON logs (one object a line) for every app, via pino. */
+export class JsonLogger implements LoggerService {
+  readonly pino: Pino;
+
+  constructor(service: string, level: string = 'info', destination?: pino.DestinationStream) {
+    this.pino = pino(
+      {
+        level,
+        base: { service },
+        timestamp: pino.stdTimeFunctions.isoTime,
+        messageKey: 'msg',
+        formatters: { level: (label) => ({ level: label }) },
+        mixin: () => ({ ...storage.getStore() }),
+      },
+      destination ?? pino.destination({ sync: false }),
+    );
+  }
+
+  private write(level: 'info' | 'error' | 'warn' | 'debug' | 'trace' | 'fatal', message: unknown, rest: unknown[]): void {
+    const context = typeof rest[rest.length - 1] === 'string' ? (rest.pop() as string) : undefined;
+    const fields: Record<string, unknown> = context ? { context } : {};
+    if (level === 'error' && typeof rest[0] === 'string') fields.stack = rest[0];
+    if (message instanceof Error) {
+      this.pino[level]({ ...fields, err: message }, message.message);
+    } else if (message && typeof message === 'object') {
+      this.pino[level]({ ...fields, ...(message as object) });
+    } else {
+      this.pino[level](fields, String(message));
+    }
+  }
+
+  log(message: unknown, ...rest: unknown[]): void {
+    this.write('info', message, rest);
+  }
+  error(message: unknown, ...rest: unknown[]): void {
+    this.write('error', message, rest);
+  }
+  warn(message: unknown, ...rest: unknown[]): void {
+    this.write('warn', message, rest);
+  }
+  debug(message: unknown, ...rest: unknown[]): void {
+    this.write('debug', message, rest);
+  }
+  verbose(message: unknown, ...rest: unknown[]): void {
+    this.write('trace', message, rest);
+  }
+  fatal(message: unknown, ...rest: unknown[]): void {
+    this.write('fatal', message, rest);
+  }
+}

@@ -1,0 +1,297 @@
+/**
+ * Property decorators for the DTOs of the proto JSON form. Each one composes the class-validator
+ * rules, the class-transformer type (for nested messages) and the Swagger schema of one kind of
+ * proto field, so a DTO property reads as one line per field and the three can never disagree.
+ *
+ * The drift check (drift.ts) reads the metadata these register: `isString`, `isInt`, `isBoolean`,
+ * `isArray`, `isProtoEnum` (constraint: the enum descriptor), `isProtoTimestamp`, `isBase64Bytes`,
+ * nested validation and the class-transformer `@Type`.
+ */
+import 'reflect-metadata';
+import { fromJson, type DescEnum } from '@bufbuild/protobuf';
+import { TimestampSchema } from '@bufbuild/protobuf/wkt';
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsDefined,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateBy,
+  ValidateIf,
+  ValidateNested,
+  type ValidationArguments,
+} from 'class-validator';
+import { isCalendarDate } from '../formats';
+
+/** A DTO instance as seen by cross-field rules. */
+export type DtoObject = Record<string, any>;
+
+/**
+ * Whether a field must be present: always, never, or when a condition on the enclosing object holds
+ * (a present value is always validated; `message` replaces "is required here").
+ */
+export type Presence =
+  | 'required'
+  | 'optional'
+  | { requiredWhen: (dto: DtoObject) => boolean; message?: string };
+
+function compose(...decorators: PropertyDecorator[]): PropertyDecorator {
+  return (target, key) => {
+    for (const d of decorators) d(target, key);
+  };
+}
+
+function isAbsent(v: unknown): boolean {
+  return v === undefined || v === null || v === '';
+}
+
+/**
+ * Presence rules. Validation stops at a property's first error, so "is required" is the only
+ * message for a missing field. An empty string counts as absent for conditional fields, as in the
+ * proto JSON form, where "" is the default of a string.
+ */
+function presence(p: Presence): PropertyDecorator[] {
+  if (p === 'required') return [IsDefined({ message: '$property is required' })];
+  if (p === 'optional') return [IsOptional()];
+  return [
+    ValidateIf((o: DtoObject, v: unknown) => !isAbsent(v) || p.requiredWhen(o)),
+    IsDefined({ message: p.message ?? '$property is required here' }),
+  ];
+}
+
+/**
+ * A cross-field or custom rule on one property; `test` sees the value and the enclosing DTO.
+ * Write it ABOVE the field decorator: decorators apply bottom-up and a property stops at its first
+ * error, so the field's own checks (type, enum) run first and the rule sees a well-typed value.
+ */
+export function Rule(
+  name: string,
+  test: (value: unknown, dto: DtoObject) => boolean,
+  message: string | ((args: ValidationArguments) => string),
+): PropertyDecorator {
+  return ValidateBy({
+    name,
+    validator: {
+      validate: (value: unknown, args?: ValidationArguments) => test(value, args?.object as DtoObject),
+      defaultMessage: (args?: ValidationArguments) =>
+        typeof message === 'string' ? message : message(args as ValidationArguments),
+    },
+  });
+}
+
+export interface TextOptions {
+  presence?: Presence;
+  /** Maximum length in characters (UTF-16 code units). */
+  max: number;
+  pattern?: RegExp;
+  /** What the pattern means, for the error message ("must be a unit id like ..."). */
+  format?: string;
+  example?: string;
+}
+
+/** A string field. A required one must not be blank; an optional one may be "". */
+export function Text(o: TextOptions): PropertyDecorator {
+  const p = o.presence ?? 'required';
+  const mustHaveContent = p !== 'optional' && !o.pattern;
+  return compose(
+    ...presence(p),
+    IsString(),
+    ...(mustHaveContent ? [Matches(/\S/, { message: '$property must not be blank' })] : []),
+    MaxLength(o.max),
+    ...(o.pattern ? [Matches(o.pattern, { message: `$property must be ${o.format ?? `like ${o.pattern.source}`}` })] : []),
+    ApiProperty({
+      type: String,
+      required: p === 'required',
+      maxLength: o.max,
+      ...(o.pattern ? { pattern: o.pattern.source } : {}),
+      ...(o.example !== undefined ? { example: o.example } : {}),
+    }),
+  );
+}
+
+/** A "YYYY-MM-DD" local date that exists in the calendar. */
+export function CalendarDate(p: Presence = 'required'): PropertyDecorator {
+  return compose(
+    ...presence(p),
+    IsString(),
+    Rule('isCalendarDate', (v) => typeof v === 'string' && isCalendarDate(v), '$property must be a real date YYYY-MM-DD from 1900 on'),
+    ApiProperty({ type: String, format: 'date', required: p === 'required', example: '1990-04-17' }),
+  );
+}
+
+export interface TextListOptions {
+  min: number;
+  max: number;
+  maxLength: number;
+  pattern: RegExp;
+  format: string;
+  example?: string[];
+}
+
+/** A repeated string field; items are distinct. */
+export function TextList(o: TextListOptions): PropertyDecorator {
+  return compose(
+    ...presence(o.min > 0 ? 'required' : 'optional'),
+    IsArray(),
+    ArrayMinSize(o.min),
+    ArrayMaxSize(o.max),
+    ArrayUnique(undefined, { message: '$property must not contain duplicates' }),
+    IsString({ each: true }),
+    MaxLength(o.maxLength, { each: true }),
+    Matches(o.pattern, { each: true, message: `each of $property must be ${o.format}` }),
+    ApiProperty({
+      type: String,
+      isArray: true,
+      required: o.min > 0,
+      minItems: o.min,
+      maxItems: o.max,
+      uniqueItems: true,
+      ...(o.example ? { example: o.example } : {}),
+    }),
+  );
+}
+
+/** Names of the valid values of a proto enum in JSON: every value but the zero `*_UNSPECIFIED`. */
+function enumJsonNames(desc: DescEnum): string[] {
+  return desc.values.filter((v) => v.number !== 0).map((v) => v.name);
+}
+
+/** A proto enum field in JSON form: one of the value names, never the zero value. */
+export function ProtoEnum(desc: DescEnum, p: Presence = 'required'): PropertyDecorator {
+  const names = enumJsonNames(desc);
+  return compose(
+    ...presence(p),
+    ValidateBy({
+      name: 'isProtoEnum',
+      constraints: [desc],
+      validator: {
+        validate: (v: unknown) => typeof v === 'string' && names.includes(v),
+        defaultMessage: (args?: ValidationArguments) => `${args?.property} must be one of: ${names.join(', ')}`,
+      },
+    }),
+    ApiProperty({ enum: names, enumName: desc.name, required: p === 'required' }),
+  );
+}
+
+/**
+ * Whether `v` is a google.protobuf.Timestamp in JSON form: parsed by protobuf-es itself (so the
+ * DTO accepts exactly what `fromJson` accepts), and naming a real calendar day.
+ */
+function isTimestampJson(v: unknown): boolean {
+  if (typeof v !== 'string') return false;
+  try {
+    fromJson(TimestampSchema, v);
+  } catch {
+    return false;
+  }
+  return isCalendarDate(v.slice(0, 10));
+}
+
+/** A google.protobuf.Timestamp field: an RFC 3339 string. */
+export function Timestamp(p: Presence = 'required'): PropertyDecorator {
+  return compose(
+    ...presence(p),
+    Rule(
+      'isProtoTimestamp',
+      isTimestampJson,
+      '$property must be an RFC 3339 timestamp, e.g. "2026-03-01T08:15:00Z" or "2026-03-01T13:15:00+05:00"',
+    ),
+    ApiProperty({ type: String, format: 'date-time', required: p === 'required', example: '2026-03-01T08:15:00Z' }),
+  );
+}
+
+export interface UIntOptions {
+  presence?: Presence;
+  min?: number;
+  max: number;
+}
+
+/** A uint32 field (a JSON number). */
+export function UInt(o: UIntOptions): PropertyDecorator {
+  const p = o.presence ?? 'optional';
+  const min = o.min ?? 0;
+  return compose(
+    ...presence(p),
+    IsInt(),
+    Min(min),
+    Max(o.max),
+    ApiProperty({ type: 'integer', required: p === 'required', minimum: min, maximum: o.max }),
+  );
+}
+
+/** A bool field (optional: absent means false). */
+export function Bool(): PropertyDecorator {
+  return compose(IsOptional(), IsBoolean(), ApiProperty({ type: Boolean, required: false }));
+}
+
+/** Standard or URL-safe base64, padding optional: what protobuf-es accepts for bytes. */
+const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3}=?)?$|^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-]{2}(?:==)?|[A-Za-z0-9_-]{3}=?)?$/;
+
+/** A required bytes field in base64, decoded size 1..maxBytes. */
+export function Bytes(maxBytes: number): PropertyDecorator {
+  return compose(
+    ...presence('required'),
+    ValidateBy({
+      name: 'isBase64Bytes',
+      constraints: [maxBytes],
+      validator: {
+        validate: (v: unknown) => {
+          if (typeof v !== 'string' || v.length === 0 || !BASE64_RE.test(v)) return false;
+          const size = Buffer.byteLength(v, 'base64');
+          return size >= 1 && size <= maxBytes;
+        },
+        defaultMessage: () => `$property must be base64 of 1 to ${maxBytes} bytes`,
+      },
+    }),
+    ApiProperty({ type: String, format: 'byte', required: true, maxLength: Math.ceil(maxBytes / 3) * 4 }),
+  );
+}
+
+/** A DTO class (constructed by class-transformer without arguments). */
+export type DtoClass = new (...args: any[]) => object;
+
+/**
+ * Swagger's lazy type: @nestjs/swagger recognises a lazy type function by its name being "type",
+ * which an arrow function gets from the object key it is written under.
+ */
+function lazySwaggerType(typeFn: () => DtoClass): { type: () => DtoClass } {
+  return { type: () => typeFn() };
+}
+
+/** A singular nested message field. */
+export function Nested(typeFn: () => DtoClass, p: Presence = 'required'): PropertyDecorator {
+  return compose(
+    ...presence(p),
+    IsObject({ message: '$property must be an object' }),
+    ValidateNested(),
+    Type(typeFn),
+    ApiProperty({ ...lazySwaggerType(typeFn), required: p === 'required' }),
+  );
+}
+
+/**
+ * A repeated nested message field with `min`..`max` items; required when `min` > 0 unless
+ * `presence` says otherwise.
+ */
+export function NestedList(typeFn: () => DtoClass, o: { min: number; max: number; presence?: Presence }): PropertyDecorator {
+  return compose(
+    ...presence(o.presence ?? (o.min > 0 ? 'required' : 'optional')),
+    IsArray(),
+    ArrayMinSize(o.min),
+    ArrayMaxSize(o.max),
+    ValidateNested({ each: true }),
+    Type(typeFn),
+    ApiProperty({ ...lazySwaggerType(typeFn), isArray: true, required: o.min > 0, minItems: o.min, maxItems: o.max }),
+  );
+}

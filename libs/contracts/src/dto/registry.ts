@@ -1,0 +1,127 @@
+/**
+ * The registry DTO class ↔ proto message. The validators find a message's DTO here, and the drift
+ * spec checks every entry field by field against the descriptor, and that every message of the
+ * package is either registered or explicitly bus-only.
+ */
+import type { DescMessage } from '@bufbuild/protobuf';
+import { SendMessageRequestSchema } from '../gen/shekara/v1/api_pb';
+import { AttachmentSchema, PersonSchema, TravelDocumentSchema } from '../gen/shekara/v1/common_pb';
+import { EnvelopeSchema, MerkleProofSchema, SignedEnvelopeSchema } from '../gen/shekara/v1/envelope_pb';
+import { file_shekara_v1_audit } from '../gen/shekara/v1/audit_pb';
+import { file_shekara_v1_rpc } from '../gen/shekara/v1/rpc_pb';
+import { DeliveryReceiptSchema, ReadReceiptSchema } from '../gen/shekara/v1/receipts_pb';
+import {
+  AdminDetaineesSchema,
+  AdvanceSchema,
+  CheckpointChangeSchema,
+  CheckpointCountsSchema,
+  DailySchema,
+  DocumentChangeSchema,
+  DocumentNoticeSchema,
+  LostDocumentSchema,
+  MaterialSchema,
+  MonthlySchema,
+  PlannedExpulsionSchema,
+  SemiannualSchema,
+} from '../gen/shekara/v1/reports_pb';
+import {
+  CrisisPreconditionsSchema,
+  DetainedMigrantsSchema,
+  ForgedDocumentSchema,
+  ForgedDocumentsSchema,
+  IllegalCrossingSchema,
+  NeighbourStateActionsSchema,
+  SmugglingSchema,
+  UrgentConfirmationSchema,
+  UrgentSchema,
+  ValuablesTraffickingSchema,
+  WantedPersonsSchema,
+} from '../gen/shekara/v1/urgent_pb';
+import { AttachmentDto, PersonDto, TravelDocumentDto } from './common.dto';
+import type { DtoClass } from './decorators';
+import { DeliveryReceiptDto, ReadReceiptDto } from './receipts.dto';
+import {
+  AdminDetaineesDto,
+  AdvanceDto,
+  CheckpointChangeDto,
+  CheckpointCountsDto,
+  DailyDto,
+  DocumentChangeDto,
+  DocumentNoticeDto,
+  LostDocumentDto,
+  MaterialDto,
+  MonthlyDto,
+  PlannedExpulsionDto,
+  SemiannualDto,
+} from './reports.dto';
+import { SendMessageRequestDto } from './send-message-request.dto';
+import {
+  CrisisPreconditionsDto,
+  DetainedMigrantsDto,
+  ForgedDocumentDto,
+  ForgedDocumentsDto,
+  IllegalCrossingDto,
+  NeighbourStateActionsDto,
+  SmugglingDto,
+  UrgentConfirmationDto,
+  UrgentDto,
+  ValuablesTraffickingDto,
+  WantedPersonsDto,
+} from './urgent.dto';
+
+/** Every DTO with the message it validates. */
+export const DTO_REGISTRY: ReadonlyArray<readonly [DescMessage, DtoClass]> = [
+  [TravelDocumentSchema, TravelDocumentDto],
+  [PersonSchema, PersonDto],
+  [AttachmentSchema, AttachmentDto],
+  [CrisisPreconditionsSchema, CrisisPreconditionsDto],
+  [NeighbourStateActionsSchema, NeighbourStateActionsDto],
+  [SmugglingSchema, SmugglingDto],
+  [WantedPersonsSchema, WantedPersonsDto],
+  [DetainedMigrantsSchema, DetainedMigrantsDto],
+  [ForgedDocumentSchema, ForgedDocumentDto],
+  [ForgedDocumentsSchema, ForgedDocumentsDto],
+  [IllegalCrossingSchema, IllegalCrossingDto],
+  [ValuablesTraffickingSchema, ValuablesTraffickingDto],
+  [UrgentSchema, UrgentDto],
+  [UrgentConfirmationSchema, UrgentConfirmationDto],
+  [CheckpointCountsSchema, CheckpointCountsDto],
+  [CheckpointChangeSchema, CheckpointChangeDto],
+  [DailySchema, DailyDto],
+  [MonthlySchema, MonthlyDto],
+  [DocumentChangeSchema, DocumentChangeDto],
+  [LostDocumentSchema, LostDocumentDto],
+  [DocumentNoticeSchema, DocumentNoticeDto],
+  [PlannedExpulsionSchema, PlannedExpulsionDto],
+  [AdminDetaineesSchema, AdminDetaineesDto],
+  [AdvanceSchema, AdvanceDto],
+  [MaterialSchema, MaterialDto],
+  [SemiannualSchema, SemiannualDto],
+  [DeliveryReceiptSchema, DeliveryReceiptDto],
+  [ReadReceiptSchema, ReadReceiptDto],
+  [SendMessageRequestSchema, SendMessageRequestDto],
+];
+
+/**
+ * Messages that never travel as JSON over HTTP and have no DTO: the envelope and its signed
+ * wrapper are checked structurally by `validateEnvelope`.
+ */
+/**
+ * Messages that never come from an HTTP body, hence have no DTO: the envelope wrappers, the audit
+ * events (node → supervisor) and the internal request/reply messages (validated with the proto
+ * schema itself, by fromJson, at their NATS edge).
+ */
+export const BUS_ONLY_MESSAGES: readonly DescMessage[] = [
+  EnvelopeSchema,
+  SignedEnvelopeSchema,
+  MerkleProofSchema,
+  ...file_shekara_v1_audit.messages,
+  ...file_shekara_v1_rpc.messages,
+];
+
+const byTypeName = new Map(DTO_REGISTRY.map(([desc, cls]) => [desc.typeName, cls]));
+
+/** The DTO class of a message, or undefined for a message without one. */
+export function dtoFor(desc: DescMessage): DtoClass | undefined {
+  return byTypeName.get(desc.typeName);
+}

@@ -1,0 +1,17 @@
+export * from './subjects';
+
+// The generated contract: messages, enums, their schemas and JSON types.
+export * from './gen/shekara/v1/common_pb';
+export * from './gen/shekara/v1/urgent_pb';
+export * from './gen/shekara/v1/reports_pb';
+export * from './gen/shekara/v1/receipts_pb';
+export * from './gen/shekara/v1/envelope_pb';
+export * from './gen/shekara/v1/api_pb';
+export * from './gen/shekara/v1/audit_pb';
+export * from './gen/shekara/v1/rpc_pb';
+
+export * from './formats';
+export * from './kinds';
+export * from './codec';
+export * from './validation';
+export * from './dto';

@@ -1,0 +1,11 @@
+export * from './errors';
+export * from './model';
+export * from './agencies';
+export * from './reference';
+export * from './crypto';
+export { isKnownZone, localDate } from './time';
+export { parseDirectoryData } from './validate';
+export * from './seed';
+export * from './directory';
+export * from './keys';
+export * from './files';

@@ -1,0 +1,4 @@
+export * from './errors';
+export * from './nats';
+export * from './jetstream.server';
+export * from './rpc';

@@ -1,0 +1,229 @@
+import { Logger } from '@nestjs/common';
+import { BaseRpcContext, Server } from '@nestjs/microservices';
+import type { CustomTransportStrategy, MessageHandler } from '@nestjs/microservices';
+import { jetstream } from '@nats-io/jetstream';
+import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
+import { headers as natsHeaders } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { ConsumerSpec } from '@shekara/contracts';
+import { lastValueFrom } from 'rxjs';
+import { PermanentMessageError } from './errors';
+import { connectNats, ensureConsumer, manager } from './nats';
+import type { NatsSettings } from './nats';
+
+/** Handlers bound to this transport use it as the second argument of @EventPattern. */
+export const JETSTREAM_TRANSPORT = Symbol('SHEKARA_JETSTREAM');
+
+/** Headers the transport puts on a dead letter. */
+export const DeadLetterHeader = {
+  Reason: 'Shekara-Reason',
+  OriginalSubject: 'Shekara-Original-Subject',
+  OriginalStream: 'Shekara-Original-Stream',
+  OriginalSeq: 'Shekara-Original-Seq',
+  Deliveries: 'Shekara-Deliveries',
+} as const;
+
+export interface JetStreamConsumerOptions extends ConsumerSpec {
+  /** Where a message goes when it can never be accepted; absent: retry forever (the DLQ consumer itself). */
+  deadLetterSubject?: string;
+  /** Handler runs in flight at once for this consumer. */
+  concurrency?: number;
+}
+
+export interface JetStreamServerOptions {
+  nats: NatsSettings;
+  consumers: JetStreamConsumerOptions[];
+  /** Deliveries after which a failing message is dead-lettered and terminated. */
+  maxDeliveries: number;
+  /** nak delay for the n-th failed delivery (1-based). */
+  retryDelayMs: (delivery: number) => number;
+  ackWaitMs: number;
+}
+
+/** What a bus handler gets besides the message bytes. */
+export class JetStreamContext extends BaseRpcContext<[JsMsg]> {
+  get message(): JsMsg {
+    return this.getArgByIndex(0);
+  }
+  get subject(): string {
+    return this.message.subject;
+  }
+  get deliveryCount(): number {
+    return this.message.info.deliveryCount;
+  }
+  header(name: string): string | undefined {
+    return this.message.headers?.get(name) || undefined;
+  }
+}
+
+export const exponentialRetry =
+  (baseMs: number, capMs: number) =>
+  (delivery: number): number =>
+    Math.min(capMs, baseMs * 2 ** Math.max(0, delivery - 1));
+
+/**
+ * Nest transport strategy over JetStream durable pull consumers.
+ *
+ * - At listen(), refuses to start unless every configured route has exactly one handler bound to
+ *   this transport and every handler has a route.
+ * - Each message is acked only after the handler's promise/observable completes.
+ * - A handler throwing PermanentMessageError: the message is dead-lettered with the reason, then
+ *   terminated. Any other error: nak with an increasing delay; after maxDeliveries, dead-lettered
+ *   with the last error and terminated. If the dead letter cannot be published, the message is
+ *   nak'ed instead so nothing is ever dropped.
+ */
+export class JetStreamServer extends Server implements CustomTransportStrategy {
+  override readonly transportId = JETSTREAM_TRANSPORT;
+  override readonly propagatesEventHandlerErrors = true;
+  private readonly log = new Logger('JetStreamServer');
+  private nc?: NatsConnection;
+  private readonly running: ConsumerMessages[] = [];
+  private readonly loops: Promise<void>[] = [];
+  private closing = false;
+
+  /** Patterns registered more than once (Nest silently overwrites request handlers). */
+  private readonly doubled = new Set<string>();
+
+  override addHandler(pattern: unknown, callback: Parameters<Server['addHandler']>[1], isEventHandler = false, extras: Record<string, unknown> = {}): void {
+    const key = typeof pattern === 'string' ? pattern : JSON.stringify(pattern);
+    if (this.getHandlers().has(key)) this.doubled.add(key);
+    super.addHandler(pattern, callback, isEventHandler, extras);
+  }
+
+  constructor(private readonly options: JetStreamServerOptions) {
+    super();
+  }
+
+  /** Refuses to start on a route without a handler, a handler without a route, or a doubled handler. */
+  checkHandlers(): void {
+    const routes = new Set(this.options.consumers.map((c) => c.route as string));
+    const problems: string[] = [];
+    for (const route of routes) {
+      const h = this.getHandlers().get(route);
+      if (!h) problems.push(`route "${route}" has no handler`);
+      else if (h.next || this.doubled.has(route)) problems.push(`route "${route}" has more than one handler`);
+    }
+    for (const pattern of this.getHandlers().keys()) {
+      if (!routes.has(pattern)) problems.push(`handler "${pattern}" has no configured consumer`);
+    }
+    if (problems.length) throw new Error(`JetStream transport refuses to start: ${problems.join('; ')}`);
+  }
+
+  async listen(callback: (err?: unknown) => void): Promise<void> {
+    try {
+      this.checkHandlers();
+      this.nc = await connectNats(this.options.nats);
+      const jsm = await manager(this.nc);
+      const js = jetstream(this.nc);
+      for (const spec of this.options.consumers) {
+        await ensureConsumer(jsm, spec, { ackWaitMs: this.options.ackWaitMs });
+        const consumer = await js.consumers.get(spec.stream, spec.durable);
+        const concurrency = spec.concurrency ?? 32;
+        const messages = await consumer.consume({ max_messages: Math.max(64, concurrency * 4) });
+        this.running.push(messages);
+        this.loops.push(this.loop(spec, messages, this.getHandlers().get(spec.route)!, concurrency));
+      }
+      callback();
+    } catch (err) {
+      callback(err);
+    }
+  }
+
+  private async loop(
+    spec: JetStreamConsumerOptions,
+    messages: ConsumerMessages,
+    handler: MessageHandler,
+    concurrency: number,
+  ): Promise<void> {
+    const inFlight = new Set<Promise<void>>();
+    for await (const msg of messages) {
+      const p = this.process(spec, msg, handler).finally(() => inFlight.delete(p));
+      inFlight.add(p);
+      if (inFlight.size >= concurrency) await Promise.race(inFlight);
+    }
+    await Promise.allSettled(inFlight);
+  }
+
+  private async process(spec: JetStreamConsumerOptions, msg: JsMsg, handler: MessageHandler): Promise<void> {
+    const ctx = new JetStreamContext([msg]);
+    try {
+      const result = await handler(msg.data, ctx);
+      await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+      msg.ack();
+    } catch (err) {
+      const deliveries = msg.info.deliveryCount;
+      const permanent = err instanceof PermanentMessageError;
+      if (spec.deadLetterSubject && (permanent || deliveries >= this.options.maxDeliveries)) {
+        const reason = permanent
+          ? err.reason
+          : `deliveries exhausted after ${deliveries} attempts: ${errorText(err)}`;
+        if (await this.deadLetter(spec, msg, reason)) {
+          // No reason on the TERM: nats-server 2.9 ignores "+TERM <reason>" (2.10.4+ understands it), and
+          // the message would be redelivered for ever. The reason travels with the dead letter.
+          msg.term();
+          return;
+        }
+      }
+      if (!permanent) this.log.warn({ msg: 'bus handler failed, will retry', route: spec.route, deliveries, error: errorText(err) });
+      msg.nak(this.options.retryDelayMs(deliveries));
+    }
+  }
+
+  private async deadLetter(spec: JetStreamConsumerOptions, msg: JsMsg, reason: string): Promise<boolean> {
+    if (!this.nc || !spec.deadLetterSubject) return false;
+    try {
+      const h = natsHeaders();
+      h.set(DeadLetterHeader.Reason, reason.replace(/[\r\n]+/g, ' ').slice(0, 2000));
+      h.set(DeadLetterHeader.OriginalSubject, msg.subject);
+      h.set(DeadLetterHeader.OriginalStream, msg.info.stream);
+      h.set(DeadLetterHeader.OriginalSeq, String(msg.seq));
+      h.set(DeadLetterHeader.Deliveries, String(msg.info.deliveryCount));
+      await jetstream(this.nc).publish(spec.deadLetterSubject, msg.data, {
+        headers: h,
+        msgID: `${msg.info.stream}:${msg.seq}`,
+      });
+      this.log.warn({ msg: 'message dead-lettered', route: spec.route, stream: msg.info.stream, seq: msg.seq, reason });
+      return true;
+    } catch (err) {
+      this.log.error({ msg: 'could not publish dead letter; will retry', error: errorText(err) });
+      return false;
+    }
+  }
+
+  /** Stops consuming, lets handlers in flight finish (bounded: unacked messages are redelivered anyway). */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    for (const m of this.running) m.stop();
+    await within(Promise.allSettled(this.loops), 10_000);
+    await closeConnection(this.nc);
+  }
+
+  on(): never {
+    throw new Error('JetStreamServer does not support event listeners');
+  }
+
+  unwrap<T>(): T {
+    return this.nc as T;
+  }
+}
+
+/** Waits for p, but no longer than ms. */
+export function within(p: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    t.unref();
+    void p.finally(() => (clearTimeout(t), resolve()));
+  });
+}
+
+/** Drains a connection (pending publishes flushed), closing it outright if that takes too long. */
+export async function closeConnection(nc: NatsConnection | undefined, ms = 5_000): Promise<void> {
+  if (!nc || nc.isClosed()) return;
+  await within(nc.drain().catch(() => undefined), ms);
+  if (!nc.isClosed()) await nc.close().catch(() => undefined);
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

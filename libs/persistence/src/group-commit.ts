@@ -1,0 +1,75 @@
+/**
+ * Group commit: work items submitted at about the same time are applied together, in one
+ * transaction, and each caller's promise settles when that transaction has committed (or failed).
+ * A failed batch is retried item by item, so one bad item never holds the others back and each
+ * caller gets its own outcome.
+ */
+export interface GroupCommitOptions {
+  /** Most items applied in one batch. */
+  maxBatch: number;
+  /** Batches applied at once (each is one transaction, so at most the pool size). */
+  parallel: number;
+}
+
+interface Pending<T> {
+  item: T;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
+export class GroupCommitter<T> {
+  private queue: Pending<T>[] = [];
+  private running = 0;
+  private scheduled = false;
+
+  /** apply(items) runs one transaction for the items; it throws to fail them all. */
+  constructor(
+    private readonly apply: (items: T[]) => Promise<void>,
+    private readonly options: GroupCommitOptions,
+  ) {}
+
+  submit(item: T): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.running >= this.options.parallel || !this.queue.length) return;
+    this.scheduled = true;
+    // Let the callers of this tick join the batch before it starts.
+    setImmediate(() => {
+      this.scheduled = false;
+      while (this.running < this.options.parallel && this.queue.length) {
+        const batch = this.queue.splice(0, this.options.maxBatch);
+        this.running++;
+        void this.run(batch).finally(() => {
+          this.running--;
+          this.schedule();
+        });
+      }
+    });
+  }
+
+  private async run(batch: Pending<T>[]): Promise<void> {
+    try {
+      await this.apply(batch.map((p) => p.item));
+      for (const p of batch) p.resolve();
+      return;
+    } catch (err) {
+      if (batch.length === 1) {
+        batch[0].reject(err);
+        return;
+      }
+    }
+    for (const p of batch) {
+      try {
+        await this.apply([p.item]);
+        p.resolve();
+      } catch (err) {
+        p.reject(err);
+      }
+    }
+  }
+}

@@ -1,0 +1,3 @@
+export * from './signing';
+export * from './passwords';
+export * from './merkle';

@@ -1,0 +1,93 @@
+import { sign, verify } from 'node:crypto';
+import { batchSigningInput, merkleTree, rootFromProof } from './merkle';
+import type { InclusionProof } from './merkle';
+import type { KeyObject } from 'node:crypto';
+
+/** A unit's private signing key, as held by its agency node. */
+export interface UnitKey {
+  keyId: string;
+  unitId: string;
+  privateKey: KeyObject;
+}
+
+export interface Signature {
+  keyId: string;
+  signature: Uint8Array;
+}
+
+/** Signs bytes as one of the units whose private keys this node holds (Ed25519). */
+export class UnitSigner {
+  private readonly byUnit = new Map<string, UnitKey>();
+
+  constructor(keys: Iterable<UnitKey>) {
+    for (const k of keys) this.byUnit.set(k.unitId, k);
+  }
+
+  canSignAs(unitId: string): boolean {
+    return this.byUnit.has(unitId);
+  }
+
+  sign(unitId: string, data: Uint8Array): Signature {
+    const key = this.byUnit.get(unitId);
+    if (!key) throw new Error(`this node holds no signing key for unit ${unitId}`);
+    return { keyId: key.keyId, signature: new Uint8Array(sign(null, data, key.privateKey)) };
+  }
+}
+
+export type KeyResolver = (keyId: string) => { unitId: string; publicKey: KeyObject } | undefined;
+
+export type VerifyResult = { ok: true; unitId: string } | { ok: false; reason: string };
+
+/** Verifies an Ed25519 signature against the directory's public key for keyId. */
+export function verifySignature(resolve: KeyResolver, keyId: string, data: Uint8Array, signature: Uint8Array): VerifyResult {
+  const key = resolve(keyId);
+  if (!key) return { ok: false, reason: `unknown signing key ${JSON.stringify(keyId)}` };
+  if (signature.length !== 64) return { ok: false, reason: 'signature is not a 64-byte Ed25519 signature' };
+  const ok = verify(null, data, key.publicKey, signature);
+  return ok ? { ok: true, unitId: key.unitId } : { ok: false, reason: `signature does not verify with key ${keyId}` };
+}
+
+export interface BatchSignature {
+  keyId: string;
+  /** Ed25519 over batchSigningInput(root, size). */
+  signature: Uint8Array;
+  proofs: InclusionProof[];
+}
+
+/** Signs a batch of byte strings as one unit with one signature over their Merkle root. */
+export function signBatch(signer: UnitSigner, unitId: string, items: readonly Uint8Array[]): BatchSignature {
+  const { root, proofs } = merkleTree(items);
+  const { keyId, signature } = signer.sign(unitId, batchSigningInput(root, items.length));
+  return { keyId, signature, proofs };
+}
+
+/**
+ * Verifies single and batch signatures; a batch root verified once is remembered (bounded), so a
+ * batch of n messages costs one Ed25519 verification and n short hash walks.
+ */
+export class SignatureVerifier {
+  private readonly verifiedRoots = new Map<string, string>();
+
+  constructor(
+    private readonly resolve: KeyResolver,
+    private readonly cacheSize = 10_000,
+  ) {}
+
+  verify(keyId: string, data: Uint8Array, signature: Uint8Array, proof?: InclusionProof): VerifyResult {
+    if (!proof) return verifySignature(this.resolve, keyId, data, signature);
+    const root = rootFromProof(data, proof);
+    if (!root) return { ok: false, reason: 'batch proof is malformed' };
+    const input = batchSigningInput(root, proof.size);
+    const cacheKey = `${keyId}\n${Buffer.from(input).toString('base64')}\n${Buffer.from(signature).toString('base64')}`;
+    const cached = this.verifiedRoots.get(cacheKey);
+    if (cached) return { ok: true, unitId: cached };
+    const result = verifySignature(this.resolve, keyId, input, signature);
+    if (result.ok) {
+      if (this.verifiedRoots.size >= this.cacheSize) this.verifiedRoots.delete(this.verifiedRoots.keys().next().value!);
+      this.verifiedRoots.set(cacheKey, result.unitId);
+    } else {
+      return { ok: false, reason: `${result.reason} (batch root)` };
+    }
+    return result;
+  }
+}

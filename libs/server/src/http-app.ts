@@ -1,0 +1,51 @@
+import { ValidationPipe } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { ValidationError } from 'class-validator';
+import type { AppError, FieldError } from './app-error';
+import { bodyParserErrors, serveConsole } from './console';
+import { HttpExceptionFilter } from './http-exception.filter';
+
+/** Field errors in the same shape as the contract validator's, from class-validator errors. */
+export function fieldErrors(errors: ValidationError[], prefix = ''): FieldError[] {
+  return errors.flatMap((e) => {
+    const field = prefix ? `${prefix}.${e.property}` : e.property;
+    const own = e.constraints ? [{ field, messages: Object.values(e.constraints) }] : [];
+    return [...own, ...fieldErrors(e.children ?? [], field)];
+  });
+}
+
+export interface HttpAppOptions {
+  /** Largest JSON body (larger: 413). */
+  bodyLimit: string;
+  /** The built web console served at / (if present). */
+  webDir: string;
+  /** The app's error for invalid input (400 with field errors). */
+  invalidInput: (fields: FieldError[]) => AppError;
+  /** The app's error for "the database is away" (503). */
+  databaseUnavailable: () => AppError;
+  docs: { title: string; description: string };
+}
+
+/**
+ * The HTTP plumbing every Shekara app shares: JSON body limit with clear 413/400 answers, the web
+ * console, the exception filter (known errors, 503 for a database outage, error ids for the rest),
+ * validation of every DTO (unknown fields refused), shutdown hooks, OpenAPI at /api/docs.
+ */
+export function configureHttpApp(app: NestExpressApplication, o: HttpAppOptions): void {
+  app.useBodyParser('json', { limit: o.bodyLimit });
+  app.use(bodyParserErrors(o.bodyLimit));
+  serveConsole(app, o.webDir);
+  app.useGlobalFilters(new HttpExceptionFilter(o.databaseUnavailable));
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      exceptionFactory: (errors) => o.invalidInput(fieldErrors(errors)),
+    }),
+  );
+  app.enableShutdownHooks();
+  const doc = new DocumentBuilder().setTitle(o.docs.title).setDescription(o.docs.description).setVersion('1').addBearerAuth().build();
+  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc));
+}

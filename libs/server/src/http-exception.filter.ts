@@ -1,0 +1,43 @@
+import { Catch, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { Response } from 'express';
+import { isDatabaseUnavailable } from '@shekara/persistence';
+import { AppError } from './app-error';
+
+/**
+ * Known errors map to their status and message; a database outage is a 503 (never a 500);
+ * anything unexpected gets an opaque error id in the response and is logged with its full cause.
+ */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly log = new Logger('HttpExceptionFilter');
+
+  /** databaseUnavailable: the app's own error for "the database is away". */
+  constructor(private readonly databaseUnavailable: () => AppError) {}
+
+  catch(err: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw err;
+    const res = host.switchToHttp().getResponse<Response>();
+    if (res.headersSent) return;
+    if (err instanceof AppError) {
+      res.status(err.status).json(err.body());
+      return;
+    }
+    if (err instanceof HttpException) {
+      const body = err.getResponse();
+      res.status(err.getStatus()).json(typeof body === 'string' ? { statusCode: err.getStatus(), message: body } : body);
+      return;
+    }
+    if (isDatabaseUnavailable(err)) {
+      const e = this.databaseUnavailable();
+      this.log.warn({ msg: 'database unavailable', error: String((err as Error)?.message ?? err) });
+      res.setHeader('Retry-After', '5');
+      res.status(e.status).json(e.body());
+      return;
+    }
+    const errorId = randomUUID();
+    this.log.error({ msg: 'unexpected error', errorId, err });
+    res.status(HttpStatus.INTERNAL_SERVER_ERROR).json({ statusCode: 500, code: 'INTERNAL', message: 'Unexpected error; quote the error id to the administrator.', errorId });
+  }
+}

@@ -1,0 +1,7 @@
+export * from './app-error';
+export * from './console';
+export * from './health';
+export * from './http-exception.filter';
+export * from './http-app';
+export * from './environment';
+export * from './shutdown';

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Starts the whole Shekara system on the local services with demo data, in the background, and
+# prints where to go. Stop it with: npm run down
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/services.sh
+bash scripts/install.sh
+bash scripts/down.sh >/dev/null 2>&1 || true
+
+mkdir -p var/log var/run
+node dist/scripts/directory.js ensure var >/dev/null
+if [ ! -f var/secrets.env ]; then
+  umask 077
+  {
+    for a in INTERIOR BORDER CUSTOMS SUPERVISOR; do echo "${a}_JWT_SECRET=$(node -e "console.log(require('crypto').randomBytes(32).toString('base64url'))")"; done
+  } > var/secrets.env
+fi
+# shellcheck disable=SC1091
+source var/secrets.env
+# A secrets file from an older checkout may lack the supervisor's secret.
+if [ -z "${SUPERVISOR_JWT_SECRET:-}" ]; then
+  echo "SUPERVISOR_JWT_SECRET=$(node -e "console.log(require('crypto').randomBytes(32).toString('base64url'))")" >> var/secrets.env
+  source var/secrets.env
+fi
+
+start() { # name port secret
+  local name=$1 port=$2 secret=$3
+  SHEKARA_AGENCY=$name DATABASE_URL="postgres://postgres@127.0.0.1:5432/shekara_$name" NATS_URL=nats://127.0.0.1:4222 \
+  HTTP_PORT=$port JWT_SECRET=$secret DIRECTORY_PATH=var/directory.json KEYS_PATH="var/keys/$name.json" DEMO_USERS=true \
+    nohup node --enable-source-maps "dist/apps/$name/src/main.js" >>"var/log/$name.log" 2>&1 &
+  echo $! > "var/run/$name.pid"
+}
+start interior 3001 "$INTERIOR_JWT_SECRET"
+start border 3002 "$BORDER_JWT_SECRET"
+start customs 3003 "$CUSTOMS_JWT_SECRET"
+
+DATABASE_URL=postgres://postgres@127.0.0.1:5432/shekara_supervisor NATS_URL=nats://127.0.0.1:4222 \
+HTTP_PORT=3010 JWT_SECRET="$SUPERVISOR_JWT_SECRET" DIRECTORY_PATH=var/directory.json DEMO_USERS=true \
+  nohup node --enable-source-maps dist/apps/supervisor/src/main.js >>var/log/supervisor.log 2>&1 &
+echo $! > var/run/supervisor.pid
+
+DIRECTORY_PATH=var/directory.json REDIS_URL=redis://127.0.0.1:6379 NATS_URL=nats://127.0.0.1:4222 HTTP_PORT=3020 \
+  nohup node --enable-source-maps dist/apps/scheduler/src/main.js >>var/log/scheduler.log 2>&1 &
+echo $! > var/run/scheduler.pid
+
+for port in 3001 3002 3003 3010 3020; do
+  for _ in $(seq 1 180); do
+    curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null || { echo "up: the node on port $port did not become ready; see var/log/" >&2; exit 1; }
+done
+
+cat <<'TXT'
+
+Shekara is running (logs in var/log/, stop with: npm run down).
+
+  Migration police (interior)  http://127.0.0.1:3001   API docs: http://127.0.0.1:3001/api/docs
+  Border Service (border)      http://127.0.0.1:3002   API docs: http://127.0.0.1:3002/api/docs
+  Customs (customs)            http://127.0.0.1:3003   API docs: http://127.0.0.1:3003/api/docs
+  Supervisor (compliance)      http://127.0.0.1:3010   API docs: http://127.0.0.1:3010/api/docs
+  Scheduler (report windows)   http://127.0.0.1:3020/health
+  Health / metrics             /health   /metrics   on every app
+
+Demo logins (password: shekara-demo), all at checkpoint Nur Zholy (CP-CN-A-01), level 4:
+  interior.duty  interior.supervisor  interior.admin   (migration control post)
+  border.duty    border.supervisor    border.admin     (border control section)
+  customs.duty   customs.supervisor   customs.admin    (customs post)
+Supervisor console (http://127.0.0.1:3010):
+  supervisor.interior  supervisor.border  supervisor.customs   (supervisors)   supervisor (admin)
+
+Try it:
+  TOKEN=$(curl -s localhost:3002/api/auth/login -H 'content-type: application/json' \
+          -d '{"username":"border.duty","password":"shekara-demo"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).accessToken')
+  curl -s localhost:3002/api/me -H "authorization: Bearer $TOKEN"
+TXT

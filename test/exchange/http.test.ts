@@ -1,0 +1,94 @@
+import { TestSystem } from '../support/harness';
+import { BORDER, CUSTOMS, INTERIOR, daily, urgentDetainedMigrants } from './fixtures';
+
+jest.setTimeout(60_000);
+
+describe('duty desk HTTP API: bad input changes nothing', () => {
+  const sys = new TestSystem();
+  let token: string;
+  const count = async () => (await sys.sql('border', `SELECT count(*)::int AS n FROM messages`))[0].n as number;
+
+  beforeAll(async () => {
+    await sys.start(['border']);
+    token = await sys.login('border');
+  });
+  afterAll(() => sys.cleanup());
+
+  it('requires a bearer token', async () => {
+    expect((await sys.api('border', 'GET', '/api/messages')).status).toBe(401);
+    expect((await sys.api('border', 'GET', '/api/messages', undefined, 'not-a-jwt')).status).toBe(401);
+    expect((await sys.api('border', 'POST', '/api/auth/login', { username: 'border.duty', password: 'wrong' })).status).toBe(401);
+  });
+
+  it('400 with per-field errors for an invalid body, nothing stored', async () => {
+    const before = await count();
+    const body = urgentDetainedMigrants();
+    body.urgent.detainedMigrants.persons[0].dateOfBirth = '1990-02-30';
+    delete body.classification;
+    body.unexpected = true;
+    const r = await sys.api('border', 'POST', '/api/messages', body, token);
+    expect(r.status).toBe(400);
+    const fields = r.body.errors.map((e: { field: string }) => e.field);
+    expect(fields).toEqual(expect.arrayContaining(['urgent.detainedMigrants.persons.0.dateOfBirth', 'classification', 'unexpected']));
+    expect(await count()).toBe(before);
+
+    const notJson = await sys.api('border', 'POST', '/api/messages', undefined, token, '{"senderUnit":');
+    expect(notJson.status).toBe(400);
+    const wrongType = await sys.api('border', 'POST', '/api/messages', [1, 2, 3], token);
+    expect(wrongType.status).toBe(400);
+    expect(await count()).toBe(before);
+  });
+
+  it('400 for bad list filters', async () => {
+    const r = await sys.api('border', 'GET', '/api/messages?box=trash&pageSize=100000', undefined, token);
+    expect(r.status).toBe(400);
+    expect(r.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['box', 'pageSize']);
+  });
+
+  it('413 for an oversized body, nothing stored', async () => {
+    const before = await count();
+    const r = await sys.api('border', 'POST', '/api/messages', daily('x'.repeat(300 * 1024)), token);
+    expect(r.status).toBe(413);
+    expect(await count()).toBe(before);
+  });
+
+  it('403 when sending as another unit or to a unit outside one’s groups, nothing stored', async () => {
+    const before = await count();
+    const asOther = await sys.api('border', 'POST', '/api/messages', { ...daily(), senderUnit: 'border.l4.CP-CN-A-02', recipientUnits: ['interior.l4.CP-CN-A-02'] }, token);
+    expect(asOther.status).toBe(403);
+    expect(asOther.body.code).toBe('NOT_OWN_UNIT');
+    const outside = await sys.api('border', 'POST', '/api/messages', { ...daily(), recipientUnits: [INTERIOR, 'customs.l4.CP-KG-A-01'] }, token);
+    expect(outside.status).toBe(403);
+    expect(outside.body.code).toBe('RECIPIENT_OUTSIDE_GROUPS');
+    const supervisorToken = await sys.login('border', 'supervisor');
+    const bySupervisor = await sys.api('border', 'POST', '/api/messages', daily(), supervisorToken);
+    expect(bySupervisor.status).toBe(403);
+    expect(await count()).toBe(before);
+  });
+
+  it('403 for non-admins on the dead-letter listing', async () => {
+    expect((await sys.api('border', 'GET', '/api/admin/dead-letters', undefined, token)).status).toBe(403);
+    expect((await sys.api('border', 'GET', '/api/admin/dead-letters', undefined, await sys.login('border', 'admin'))).status).toBe(200);
+  });
+
+  it('accepts a valid report: 201, PENDING or SENT per recipient, listed in the outbox', async () => {
+    const r = await sys.api('border', 'POST', '/api/messages', daily(), token);
+    expect(r.status).toBe(201);
+    expect(r.body.recipients.map((x: { unitId: string }) => x.unitId).sort()).toEqual([CUSTOMS, INTERIOR]);
+    const out = await sys.api('border', 'GET', '/api/messages?box=outbox&kind=DAILY&pageSize=5', undefined, token);
+    expect(out.body.items[0].id).toBe(r.body.id);
+    expect(out.body.items[0].senderUnit).toBe(BORDER);
+  });
+
+  it('serves health, metrics and the OpenAPI document', async () => {
+    const health = await sys.api('border', 'GET', '/health/ready');
+    expect(health.status).toBe(200);
+    expect(health.body.checks).toMatchObject({ postgres: { status: 'up' }, nats: { status: 'up' } });
+    const metrics = await fetch(`${sys.url('border')}/metrics`).then((r) => r.text());
+    expect(metrics).toContain('shekara_messages_sent_total');
+    expect(metrics).toContain('shekara_outbox_depth');
+    expect(metrics).toContain('shekara_consumer_lag');
+    const docs = (await fetch(`${sys.url("border")}/api/docs-json`).then((r) => r.json())) as { paths: Record<string, unknown> };
+    expect(Object.keys(docs.paths)).toEqual(expect.arrayContaining(['/api/messages', '/api/auth/login', '/api/admin/dead-letters']));
+  });
+});

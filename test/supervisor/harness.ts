@@ -1,0 +1,268 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { create, toBinary } from '@bufbuild/protobuf';
+import type { DescMessage, MessageInitShape, MessageShape } from '@bufbuild/protobuf';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { DEMO_PASSWORD } from '@shekara/agency-node';
+import { Clock, JsonLogger } from '@shekara/common';
+import { AuditAction, AuditEventSchema, BusNames, MessageKind } from '@shekara/contracts';
+import type { AgencyCode, AuditEvent, RpcMethod } from '@shekara/contracts';
+import { REFERENCE, buildDirectory } from '@shekara/directory';
+import type { DirectoryData } from '@shekara/directory';
+import { rpcCall } from '@shekara/messaging';
+import { dropDatabase, withDatabase } from '@shekara/persistence';
+import type { AuditMessage } from '@shekara/policy';
+import { startSupervisor } from '../../apps/supervisor/src/bootstrap';
+import type { SupervisorConfig } from '../../apps/supervisor/src/config';
+import { NATS_URL, PG_URL, eventually } from '../support/harness';
+import type { ApiResponse } from '../support/harness';
+
+export { eventually };
+
+/**
+ * A small directory seeded from the reference: the three headquarters, and for two checkpoints in
+ * two zones (Asia/Oral and Asia/Almaty, which differed until 2024-03-01) their regional, level-4
+ * and level-5 units: 21 units, 7 interaction groups.
+ */
+export function smallDirectory(): DirectoryData {
+  const keep = new Set(['CP-RU-A-02', 'CP-CN-A-01']);
+  return buildDirectory({
+    regions: REFERENCE.regions,
+    checkpoints: { checkpoints: REFERENCE.checkpoints.checkpoints.filter((c) => keep.has(c.id)) },
+  });
+}
+
+export interface SupervisorHarnessOptions {
+  /** Share a bus prefix (and so the audit stream) with a TestSystem. */
+  names?: BusNames;
+  /** A directory.json to use; default: smallDirectory() written to a temporary file. */
+  directoryPath?: string;
+  clock?: Clock;
+}
+
+/**
+ * The supervisor in this process on the real PostgreSQL and NATS, isolated by a run-unique prefix
+ * and database, torn down by cleanup().
+ */
+export class SupervisorHarness {
+  readonly runId = `s${randomBytes(4).toString('hex')}`;
+  readonly names: BusNames;
+  readonly dir = mkdtempSync(join(tmpdir(), 'shekara-supervisor-'));
+  readonly directoryPath: string;
+  readonly directory?: DirectoryData;
+  app?: NestExpressApplication;
+  private nc?: NatsConnection;
+  private readonly tokens = new Map<string, string>();
+
+  constructor(private readonly options: SupervisorHarnessOptions = {}) {
+    this.names = options.names ?? new BusNames(this.runId);
+    if (options.directoryPath) {
+      this.directoryPath = options.directoryPath;
+    } else {
+      this.directory = smallDirectory();
+      this.directoryPath = join(this.dir, 'directory.json');
+      writeFileSync(this.directoryPath, JSON.stringify(this.directory));
+    }
+  }
+
+  get databaseUrl(): string {
+    return withDatabase(PG_URL, `shekara_${this.runId}_supervisor`);
+  }
+
+  config(): SupervisorConfig {
+    return {
+      databaseUrl: this.databaseUrl,
+      nats: { servers: [NATS_URL] },
+      busPrefix: this.names.prefix,
+      streamReplicas: 1,
+      http: { host: '127.0.0.1', port: 0 },
+      jwt: { secret: `test-secret-${this.runId}-0123456789abcdef0123456789`, ttlSeconds: 3600 },
+      directoryPath: this.directoryPath,
+      logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
+      bus: { ackWaitMs: 5_000 },
+      demoUsers: true,
+      webDir: join(this.dir, 'no-web'),
+    };
+  }
+
+  async start(): Promise<this> {
+    const config = this.config();
+    this.app = await startSupervisor(config, { clock: this.options.clock, logger: new JsonLogger('supervisor-test', config.logLevel) });
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    const app = this.app;
+    this.app = undefined;
+    await app?.close();
+  }
+
+  get url(): string {
+    const address = this.app!.getHttpServer().address();
+    return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  }
+
+  async bus(): Promise<NatsConnection> {
+    this.nc ??= await connect({ servers: NATS_URL });
+    return this.nc;
+  }
+
+  /** Publishes audit events as the nodes do: binary protobuf, Nats-Msg-Id = event id. */
+  async publish(events: readonly AuditEvent[], options: { freshMsgIds?: boolean } = {}): Promise<void> {
+    const js = jetstream(await this.bus());
+    for (const ev of events) {
+      await js.publish(this.names.auditSubject(ev.node as AgencyCode), toBinary(AuditEventSchema, ev), { msgID: options.freshMsgIds ? randomUUID() : ev.eventId });
+    }
+  }
+
+  /** Publishes raw bytes to an agency's audit subject (malformed events). */
+  async publishRaw(agency: AgencyCode, bytes: Uint8Array, msgID = randomUUID()): Promise<void> {
+    await jetstream(await this.bus()).publish(this.names.auditSubject(agency), bytes, { msgID });
+  }
+
+  async rpc<Req extends DescMessage, Res extends DescMessage>(method: RpcMethod, reqSchema: Req, request: MessageInitShape<Req>, resSchema: Res): Promise<MessageShape<Res>> {
+    return rpcCall(await this.bus(), this.names.rpc('supervisor', method), reqSchema, create(reqSchema, request), resSchema);
+  }
+
+  async login(username = 'supervisor.border', password = DEMO_PASSWORD): Promise<string> {
+    const cached = this.tokens.get(username);
+    if (cached) return cached;
+    const r = await this.request('POST', '/api/auth/login', undefined, { username, password });
+    if (r.status !== 200) throw new Error(`login ${username} failed: ${r.status} ${JSON.stringify(r.body)}`);
+    this.tokens.set(username, r.body.accessToken);
+    return r.body.accessToken;
+  }
+
+  /** GET with a supervisor's token; JSON parsed when it is JSON. */
+  async get<T = any>(path: string, username = 'supervisor.border'): Promise<ApiResponse<T> & { headers: Headers; bytes: Buffer }> {
+    return this.request('GET', path, await this.login(username));
+  }
+
+  async request<T = any>(method: string, path: string, token?: string, body?: unknown): Promise<ApiResponse<T> & { headers: Headers; bytes: Buffer }> {
+    const res = await fetch(this.url + path, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const bytes = Buffer.from(await res.arrayBuffer());
+    let parsed: unknown = bytes.toString('utf8');
+    if ((res.headers.get('content-type') ?? '').includes('json')) {
+      try {
+        parsed = JSON.parse(parsed as string);
+      } catch {
+        /* not JSON */
+      }
+    }
+    return { status: res.status, body: parsed as T, headers: res.headers, bytes };
+  }
+
+  async sql<T = any>(query: string, params: unknown[] = []): Promise<T[]> {
+    const c = new Client({ connectionString: this.databaseUrl });
+    await c.connect();
+    try {
+      return (await c.query(query, params)).rows as T[];
+    } finally {
+      await c.end();
+    }
+  }
+
+  /** Waits until the ledger holds `messages` messages and `events` events. */
+  async settled(messages: number, events: number, timeoutMs = 30_000): Promise<void> {
+    await eventually(
+      async () => {
+        const [r] = await this.sql<{ m: string; e: string }>(`SELECT (SELECT count(*) FROM ledger_messages) AS m, (SELECT count(*) FROM ledger_events) AS e`);
+        return Number(r.m) === messages && Number(r.e) === events ? r : undefined;
+      },
+      timeoutMs,
+      `ledger with ${messages} messages and ${events} events`,
+    );
+  }
+
+  async cleanup(): Promise<void> {
+    await this.stop();
+    const nc = await this.bus();
+    try {
+      const jsm = await jetstreamManager(nc);
+      if (!this.options.names) await jsm.streams.delete(this.names.auditStream().name).catch(() => undefined);
+    } finally {
+      await nc.close();
+      this.nc = undefined;
+    }
+    await dropDatabase(this.databaseUrl).catch(() => undefined);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+const KIND: Record<AuditMessage['kind'], MessageKind> = {
+  URGENT: MessageKind.URGENT,
+  URGENT_CONFIRMATION: MessageKind.URGENT_CONFIRMATION,
+  DAILY: MessageKind.DAILY,
+  MONTHLY: MessageKind.MONTHLY,
+  ADVANCE: MessageKind.ADVANCE,
+  SEMIANNUAL: MessageKind.SEMIANNUAL,
+};
+
+const agencyOf = (unit: string) => unit.split('.')[0] as AgencyCode;
+
+/** The SENT event a node publishes for a message it accepted. */
+export function sentEvent(m: AuditMessage, summary = `report ${m.id}`): AuditEvent {
+  return create(AuditEventSchema, {
+    eventId: randomUUID(),
+    node: agencyOf(m.from),
+    action: AuditAction.SENT,
+    at: timestampFromDate(m.sentAt),
+    actor: `${m.from}.duty`,
+    messageId: m.id,
+    kind: KIND[m.kind],
+    senderUnit: m.from,
+    recipientUnits: m.to,
+    sentAt: timestampFromDate(m.sentAt),
+    reportedAt: m.reportedAt ? timestampFromDate(m.reportedAt) : undefined,
+    period: m.period ?? '',
+    eventAt: m.eventAt ? timestampFromDate(m.eventAt) : undefined,
+    confirms: m.confirms ?? '',
+    summary,
+  });
+}
+
+/** A follow-up event about a message: RECEIVED at a recipient's node, DELIVERED/READ/REJECTED at the sender's. */
+export function followUpEvent(m: AuditMessage, action: AuditAction, unit: string, at: Date, reason = ''): AuditEvent {
+  const node = action === AuditAction.RECEIVED ? agencyOf(unit) : agencyOf(m.from);
+  return create(AuditEventSchema, {
+    eventId: randomUUID(),
+    node,
+    action,
+    at: timestampFromDate(at),
+    actor: action === AuditAction.READ ? `${agencyOf(unit)}.duty` : 'bus',
+    messageId: m.id,
+    kind: KIND[m.kind],
+    senderUnit: m.from,
+    recipientUnits: m.to,
+    units: [unit],
+    reason,
+  });
+}
+
+/** The journal line of a message, as `shekara audit` reads it. */
+export function journalLine(m: AuditMessage): string {
+  return (
+    JSON.stringify({
+      id: m.id,
+      kind: m.kind,
+      from: m.from,
+      to: m.to,
+      sent_at: m.sentAt.toISOString(),
+      ...(m.reportedAt ? { reported_at: m.reportedAt.toISOString() } : {}),
+      ...(m.confirms !== undefined ? { confirms: m.confirms } : {}),
+      ...(m.period !== undefined ? { period: m.period } : {}),
+      ...(m.eventAt ? { event_at: m.eventAt.toISOString() } : {}),
+    }) + '\n'
+  );
+}

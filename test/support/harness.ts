@@ -1,0 +1,142 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { startAgencyNode, DEMO_PASSWORD } from '@shekara/agency-node';
+import type { AgencyNodeConfig } from '@shekara/agency-node';
+import { JsonLogger } from '@shekara/common';
+import { AGENCIES, BusNames } from '@shekara/contracts';
+import type { AgencyCode } from '@shekara/contracts';
+import { ensureDirectoryFiles } from '@shekara/directory';
+import { dropDatabase, withDatabase } from '@shekara/persistence';
+import { waitFor } from './processes';
+
+export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const NATS_URL = process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+}
+
+/**
+ * Three agency nodes in this process on the real PostgreSQL and NATS, isolated by a run-unique
+ * prefix (their own databases and streams), torn down by cleanup().
+ */
+export class TestSystem {
+  readonly runId = `t${randomBytes(4).toString('hex')}`;
+  readonly names = new BusNames(this.runId);
+  readonly dir = mkdtempSync(join(tmpdir(), 'shekara-test-'));
+  readonly files = ensureDirectoryFiles(this.dir);
+  readonly apps = new Map<AgencyCode, NestExpressApplication>();
+  private readonly ports = new Map<AgencyCode, number>();
+  private readonly tokens = new Map<string, string>();
+
+  constructor(private readonly overrides: Partial<AgencyNodeConfig['outbox']> & { maxDeliveries?: number } = {}) {}
+
+  config(agency: AgencyCode): AgencyNodeConfig {
+    return {
+      agency,
+      databaseUrl: this.databaseUrl(agency),
+      nats: { servers: [NATS_URL] },
+      busPrefix: this.runId,
+      streamReplicas: 1,
+      http: { host: '127.0.0.1', port: this.ports.get(agency) ?? 0, bodyLimit: '256kb' },
+      jwt: { secret: `test-secret-${this.runId}-0123456789abcdef0123456789`, ttlSeconds: 3600 },
+      directoryPath: this.files.directoryPath,
+      keysPath: this.files.keyPaths[agency],
+      logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
+      outbox: { pollMs: 200, resendAfterMs: 30_000, resendMaxMs: 60_000, ...this.overrides },
+      bus: { maxDeliveries: this.overrides.maxDeliveries ?? 5, ackWaitMs: 5_000 },
+      demoUsers: true,
+      webDir: 'dist/web/desk',
+    };
+  }
+
+  databaseUrl(agency: AgencyCode): string {
+    return withDatabase(PG_URL, `shekara_${this.runId}_${agency}`);
+  }
+
+  async start(agencies: readonly AgencyCode[] = AGENCIES): Promise<this> {
+    for (const a of agencies) await this.startNode(a);
+    return this;
+  }
+
+  async startNode(agency: AgencyCode): Promise<NestExpressApplication> {
+    const config = this.config(agency);
+    const app = await startAgencyNode(config, { logger: new JsonLogger(`${agency}-test`, config.logLevel) });
+    const address = app.getHttpServer().address();
+    this.ports.set(agency, typeof address === 'object' && address ? address.port : 0);
+    this.apps.set(agency, app);
+    return app;
+  }
+
+  async stopNode(agency: AgencyCode): Promise<void> {
+    const app = this.apps.get(agency);
+    this.apps.delete(agency);
+    await app?.close();
+  }
+
+  url(agency: AgencyCode): string {
+    return `http://127.0.0.1:${this.ports.get(agency)}`;
+  }
+
+  async login(agency: AgencyCode, role: 'duty' | 'supervisor' | 'admin' = 'duty'): Promise<string> {
+    const key = `${agency}.${role}`;
+    const cached = this.tokens.get(key);
+    if (cached) return cached;
+    const r = await this.api(agency, 'POST', '/api/auth/login', { username: key, password: DEMO_PASSWORD });
+    if (r.status !== 200) throw new Error(`login ${key} failed: ${r.status} ${JSON.stringify(r.body)}`);
+    this.tokens.set(key, r.body.accessToken);
+    return r.body.accessToken;
+  }
+
+  async api<T = any>(agency: AgencyCode, method: string, path: string, body?: unknown, token?: string, raw?: string): Promise<ApiResponse<T>> {
+    const res = await fetch(this.url(agency) + path, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      /* not JSON */
+    }
+    return { status: res.status, body: parsed as T };
+  }
+
+  /** Runs one query in an agency's database. */
+  async sql<T = any>(agency: AgencyCode, query: string, params: unknown[] = []): Promise<T[]> {
+    const c = new Client({ connectionString: this.databaseUrl(agency) });
+    await c.connect();
+    try {
+      return (await c.query(query, params)).rows as T[];
+    } finally {
+      await c.end();
+    }
+  }
+
+  async cleanup(): Promise<void> {
+    for (const a of [...this.apps.keys()]) await this.stopNode(a);
+    const nc = await connect({ servers: NATS_URL });
+    try {
+      const jsm = await jetstreamManager(nc);
+      for (const s of this.names.allStreams()) await jsm.streams.delete(s.name).catch(() => undefined);
+    } finally {
+      await nc.close();
+    }
+    for (const a of AGENCIES) await dropDatabase(this.databaseUrl(a)).catch(() => undefined);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Polls until check() returns a truthy value (or throws with the last value after timeoutMs). */
+export function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+  return waitFor(check, timeoutMs, what);
+}

@@ -1,0 +1,393 @@
+/**
+ * Child processes for tests that crash things: the built apps (dist/apps/<app>/src/main.js) and
+ * PRIVATE servers (redis-server, nats-server, PostgreSQL) on free ports in temp dirs. Nothing here
+ * ever touches the shared services on 5432/4222/6379: whatever a test kills or restarts is its own.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Redis } from 'ioredis';
+
+const ROOT = resolve(__dirname, '..', '..');
+
+/** A TCP port free on 127.0.0.1 right now. */
+export async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => res(port));
+    });
+  });
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Polls check() until truthy; throws with `what` and the last error after timeoutMs. */
+export async function waitFor<T>(check: () => Promise<T | undefined | null | false>, timeoutMs: number, what: string, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v;
+      last = v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
+    await sleep(everyMs);
+  }
+}
+
+/** The last lines of a log file (for failure messages). */
+export function tail(path: string, lines = 40): string {
+  try {
+    return readFileSync(path, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * One long-running child process with its output appended to a log file. start() may be called
+ * again after the process died or was killed (a restart with the same command and environment).
+ */
+const LIVE = new Set<ChildProcess>();
+// A test process that dies (timeout, ^C) takes its children with it.
+process.once('exit', () => {
+  for (const c of LIVE) c.kill('SIGKILL');
+});
+
+export class ChildServer {
+  child?: ChildProcess;
+  private exited?: Promise<void>;
+  /** Every exit: code or signal, for assertions and diagnostics. */
+  readonly exits: Array<{ code: number | null; signal: NodeJS.Signals | null }> = [];
+
+  constructor(
+    readonly name: string,
+    readonly command: string,
+    readonly args: string[],
+    readonly logPath: string,
+    readonly env: NodeJS.ProcessEnv = process.env,
+    readonly cwd: string = ROOT,
+  ) {}
+
+  get running(): boolean {
+    return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
+  }
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  spawn(): void {
+    if (this.running) throw new Error(`${this.name} is already running (pid ${this.pid})`);
+    const fd = openSync(this.logPath, 'a');
+    try {
+      const child = spawn(this.command, this.args, { cwd: this.cwd, env: this.env, stdio: ['ignore', fd, fd] });
+      this.child = child;
+      LIVE.add(child);
+      this.exited = new Promise((res) => child.once('exit', (code, signal) => (LIVE.delete(child), this.exits.push({ code, signal }), res())));
+      child.once('error', () => undefined);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** Sends a signal (SIGKILL by default: a crash) and waits until the process is gone. */
+  async kill(signal: NodeJS.Signals = 'SIGKILL', timeoutMs = 20_000): Promise<void> {
+    if (!this.running) return;
+    this.child!.kill(signal);
+    const t = setTimeout(() => this.child?.kill('SIGKILL'), timeoutMs);
+    await this.exited;
+    clearTimeout(t);
+  }
+
+  /** Fails when the process exited (used while waiting for it to become ready). */
+  assertAlive(): void {
+    if (!this.running) throw new Error(`${this.name} exited (${JSON.stringify(this.exits.at(-1))}); log ${this.logPath}:\n${tail(this.logPath)}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The built apps
+
+export type AppName = 'interior' | 'border' | 'customs' | 'supervisor' | 'scheduler';
+
+export function appMain(app: AppName): string {
+  const main = join(ROOT, 'dist', 'apps', app, 'src', 'main.js');
+  if (!existsSync(main)) throw new Error(`${main} is missing: build first (bash scripts/build.sh)`);
+  return main;
+}
+
+/**
+ * A built app as a child process on a fixed port (kept across restarts, so clients keep their URL).
+ * ready() waits for `readyPath` to answer 200.
+ */
+export class AppProcess extends ChildServer {
+  constructor(
+    readonly app: AppName,
+    readonly port: number,
+    env: Record<string, string>,
+    logPath: string,
+    readonly readyPath = '/health/ready',
+  ) {
+    super(app, process.execPath, ['--enable-source-maps', appMain(app)], logPath, { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', HTTP_HOST: '127.0.0.1', HTTP_PORT: String(port), ...env });
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(timeoutMs = 90_000): Promise<this> {
+    this.spawn();
+    await this.ready(timeoutMs);
+    return this;
+  }
+
+  async ready(timeoutMs = 90_000): Promise<void> {
+    await waitFor(
+      async () => {
+        this.assertAlive();
+        const r = await fetch(this.url + this.readyPath, { signal: AbortSignal.timeout(3000) });
+        return r.status === 200;
+      },
+      timeoutMs,
+      `${this.app} on port ${this.port} to be ready (log ${this.logPath}:\n${tail(this.logPath, 15)})`,
+      150,
+    ).catch((e) => {
+      if (/exited/.test((e as Error).message)) throw e;
+      throw new Error(`${(e as Error).message}\n${tail(this.logPath)}`);
+    });
+  }
+
+  /** kill -9, then start again with the same environment and port. */
+  async crashAndRestart(downMs = 0): Promise<void> {
+    await this.kill('SIGKILL');
+    if (downMs) await sleep(downMs);
+    await this.start();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Private redis-server
+
+/**
+ * A redis-server of this test alone (no persistence) on a free port, so that FLUSHALL never
+ * touches the shared Redis. stop() kills it.
+ */
+export class PrivateRedis {
+  private server?: ChildServer;
+  private dir?: string;
+  port = 0;
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<this> {
+    this.port = await freePort();
+    this.dir = mkdtempSync(join(tmpdir(), 'shekara-redis-'));
+    this.server = new ChildServer('redis-server', 'redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--dir', this.dir], join(this.dir, 'redis.log'));
+    this.server.spawn();
+    await waitFor(async () => {
+      this.server!.assertAlive();
+      const r = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      try {
+        await r.connect();
+        return (await r.ping()) === 'PONG';
+      } finally {
+        r.disconnect();
+      }
+    }, 10_000, `private redis-server on port ${this.port}`);
+    return this;
+  }
+
+  async flushAll(): Promise<void> {
+    const r = new Redis(this.url);
+    try {
+      await r.flushall();
+    } finally {
+      r.disconnect();
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.server?.kill('SIGTERM');
+    this.server = undefined;
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Private nats-server(s)
+
+export const NATS_SERVER_BIN = process.env.NATS_SERVER_BIN ?? (existsSync('/usr/sbin/nats-server') ? '/usr/sbin/nats-server' : 'nats-server');
+
+/** One nats-server with JetStream, its store in a temp dir; restartable on the same port and store. */
+export class PrivateNats {
+  server?: ChildServer;
+  port = 0;
+  clusterPort = 0;
+  readonly dir: string;
+
+  constructor(
+    readonly name = 'n1',
+    private readonly cluster?: { name: string; routes: () => number[] },
+    dir?: string,
+  ) {
+    this.dir = dir ?? mkdtempSync(join(tmpdir(), `shekara-nats-${name}-`));
+  }
+
+  get url(): string {
+    return `nats://127.0.0.1:${this.port}`;
+  }
+
+  /** Allocates the ports (a cluster needs every member's route port before any starts). */
+  async allocate(): Promise<void> {
+    if (!this.port) this.port = await freePort();
+    if (this.cluster && !this.clusterPort) this.clusterPort = await freePort();
+  }
+
+  async start(): Promise<this> {
+    await this.allocate();
+    const args = ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', join(this.dir, 'store'), '-n', this.name];
+    if (this.cluster) {
+      const routes = this.cluster.routes().filter((p) => p !== this.clusterPort).map((p) => `nats://127.0.0.1:${p}`);
+      args.push('--cluster_name', this.cluster.name, '--cluster', `nats://127.0.0.1:${this.clusterPort}`, '--routes', routes.join(','));
+    }
+    this.server = new ChildServer(`nats-server ${this.name}`, NATS_SERVER_BIN, args, join(this.dir, 'nats.log'));
+    this.server.spawn();
+    await waitFor(async () => {
+      this.server!.assertAlive();
+      return portOpen(this.port);
+    }, 15_000, `nats-server ${this.name} on port ${this.port}`);
+    return this;
+  }
+
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    await this.server?.kill(signal);
+  }
+
+  /** Stops (SIGKILL by default: a crash) and starts again on the same port with the same store. */
+  async restart(signal: NodeJS.Signals = 'SIGKILL', downMs = 0): Promise<void> {
+    await this.kill(signal);
+    if (downMs) await sleep(downMs);
+    await this.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.kill('SIGTERM');
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Three clustered nats-servers with JetStream (the documented production topology, on one host). */
+export class NatsCluster {
+  readonly nodes: PrivateNats[];
+
+  constructor(size = 3, name = `shekara-test-${process.pid}`) {
+    this.nodes = Array.from({ length: size }, (_, i) => new PrivateNats(`n${i + 1}`, { name, routes: () => this.nodes.map((n) => n.clusterPort) }));
+  }
+
+  get urls(): string[] {
+    return this.nodes.map((n) => n.url);
+  }
+
+  async start(): Promise<this> {
+    for (const n of this.nodes) await n.allocate();
+    await Promise.all(this.nodes.map((n) => n.start()));
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.nodes.map((n) => n.stop()));
+  }
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((res) => {
+    const s = require('node:net').createConnection({ host: '127.0.0.1', port }) as import('node:net').Socket;
+    s.once('connect', () => (s.destroy(), res(true)));
+    s.once('error', () => res(false));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Private PostgreSQL
+
+/** The bin dir of the newest PostgreSQL installed under /usr/lib/postgresql (or PG_BIN). */
+export function postgresBin(): string {
+  if (process.env.PG_BIN) return process.env.PG_BIN;
+  const base = '/usr/lib/postgresql';
+  const versions = existsSync(base) ? readdirSync(base).filter((v) => existsSync(join(base, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a)) : [];
+  if (!versions.length) throw new Error('no PostgreSQL server binaries under /usr/lib/postgresql; set PG_BIN');
+  return join(base, versions[0], 'bin');
+}
+
+/**
+ * A PostgreSQL cluster of this test alone: initdb in a temp dir, a free port, trust auth for
+ * 127.0.0.1, user "postgres". As root the server runs as the "postgres" OS user (runuser).
+ * fsync is off: the tests crash processes, not the machine (the kernel keeps written pages).
+ */
+export class PrivatePostgres {
+  readonly dir = mkdtempSync(join(tmpdir(), 'shekara-pg-'));
+  port = 0;
+  private readonly bin = postgresBin();
+  private readonly asRoot = process.getuid?.() === 0;
+
+  get url(): string {
+    return `postgres://postgres@127.0.0.1:${this.port}/postgres`;
+  }
+  get dataDir(): string {
+    return join(this.dir, 'data');
+  }
+  get logPath(): string {
+    return join(this.dir, 'postgres.log');
+  }
+
+  private run(tool: string, args: string[], timeoutMs = 60_000): void {
+    const cmd = join(this.bin, tool);
+    const r = this.asRoot
+      ? spawnSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { encoding: 'utf8', timeout: timeoutMs })
+      : spawnSync(cmd, args, { encoding: 'utf8', timeout: timeoutMs });
+    if (r.status !== 0) throw new Error(`${tool} ${args.join(' ')} failed (${r.status ?? r.signal}): ${r.stderr || r.stdout}\n${tail(this.logPath)}`);
+  }
+
+  async init(): Promise<this> {
+    this.port = await freePort();
+    if (this.asRoot) {
+      const pw = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
+      const gw = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
+      chownSync(this.dir, Number(pw.stdout.trim()), Number(gw.stdout.trim()));
+    }
+    mkdirSync(this.dataDir, { recursive: true, mode: 0o700 });
+    if (this.asRoot) spawnSync('chown', ['postgres:', this.dataDir]);
+    this.run('initdb', ['-D', this.dataDir, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8', '--locale=C']);
+    return this;
+  }
+
+  async start(): Promise<void> {
+    const opts = `-p ${this.port} -c listen_addresses=127.0.0.1 -k ${this.dir} -c fsync=off -c full_page_writes=off -c max_connections=100`;
+    this.run('pg_ctl', ['-D', this.dataDir, '-l', this.logPath, '-w', '-t', '60', '-o', opts, 'start']);
+  }
+
+  /** mode immediate = a crash of the server (recovery at the next start); fast = a clean stop. */
+  async stop(mode: 'fast' | 'immediate' = 'fast'): Promise<void> {
+    this.run('pg_ctl', ['-D', this.dataDir, '-m', mode, '-w', '-t', '60', 'stop']);
+  }
+
+  async destroy(): Promise<void> {
+    try {
+      await this.stop('immediate');
+    } catch {
+      /* not running */
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}

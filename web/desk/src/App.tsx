@@ -1,0 +1,94 @@
+import { useEffect, useState } from 'react';
+import { api, onLiveState, query, useLiveEvents } from '@shared/api';
+import { useI18n } from '@shared/i18n';
+import { useLocation } from '@shared/router';
+import { SessionGate, useSession } from '@shared/session';
+import { ConsoleApp, LoginForm, MainNav, Routes, SignedInBar } from '@shared/shell';
+import type { Route } from '@shared/shell';
+import type { MessageView, Page as PageOf } from '@shared/types';
+import { Compose, ComposeIndex } from './pages/Compose';
+import { Home } from './pages/Home';
+import { MessagePage } from './pages/Message';
+import { Messages } from './pages/Messages';
+
+const ROUTES: Route[] = [
+  ['/', () => <Home />],
+  ['/inbox', () => <Messages key="inbox" box="inbox" />],
+  ['/outbox', () => <Messages key="outbox" box="outbox" />],
+  ['/compose', () => <ComposeIndex />],
+  ['/compose/:kind', (p) => <Compose key={p.kind} kind={p.kind} />],
+  ['/messages/:id', (p) => <MessagePage key={p.id} id={p.id} />],
+];
+
+const BRAND = { sub: 'app.desk', mark: <path d="M8 12h8M12 8v8" stroke="currentColor" strokeWidth="2" /> };
+
+export function App() {
+  return (
+    <ConsoleApp gate={SessionGate} brand={BRAND} login={<Login />} bar={<DeskBar />} nav={<Nav />}>
+      <Routes routes={ROUTES} />
+    </ConsoleApp>
+  );
+}
+
+function Login() {
+  const { t } = useI18n();
+  return <LoginForm intro={t('login.intro')} />;
+}
+
+function DeskBar() {
+  const { t, lang } = useI18n();
+  const { me, signOut } = useSession();
+  const [live, setLive] = useState(false);
+  useEffect(() => onLiveState(setLive), []);
+  useLiveEvents(() => undefined); // keeps the shared event stream open on every page
+  return (
+    <SignedInBar
+      who={
+        <>
+          <strong>{lang === 'ru' ? me.unit.nameRu : me.unit.nameEn}</strong> · {me.user.username}
+        </>
+      }
+      status={
+        <span className={`live ${live ? 'on' : 'off'}`} title={t('app.live')}>
+          <span aria-hidden="true">●</span> {t(live ? 'app.liveOn' : 'app.liveOff')}
+        </span>
+      }
+      onSignOut={signOut}
+    />
+  );
+}
+
+function Nav() {
+  const { t } = useI18n();
+  const { path } = useLocation();
+  const [unread, setUnread] = useState<number | null>(null);
+  const refresh = () =>
+    api<PageOf<MessageView>>(`/api/messages${query({ box: 'inbox', unread: true, pageSize: 1 })}`).then(
+      (p) => setUnread(p.total),
+      () => undefined,
+    );
+  useEffect(() => {
+    void refresh();
+  }, [path]);
+  useLiveEvents((e) => e.box === 'inbox' && void refresh());
+  const items: [string, string][] = [
+    ['/', 'nav.home'],
+    ['/inbox', 'nav.inbox'],
+    ['/outbox', 'nav.outbox'],
+    ['/compose', 'nav.compose'],
+  ];
+  return (
+    <MainNav
+      items={items.map(([to, key]) => ({
+        path: to,
+        label: t(key),
+        current: to === '/' ? path === '/' : path.startsWith(to),
+        extra: to === '/inbox' && !!unread && (
+          <span className="count" aria-label={t('nav.unreadCount', { n: unread })}>
+            {unread}
+          </span>
+        ),
+      }))}
+    />
+  );
+}

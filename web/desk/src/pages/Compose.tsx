@@ -1,0 +1,268 @@
+import { useState } from 'react';
+import type { FormEvent, ReactNode } from 'react';
+import { ApiError, api } from '@shared/api';
+import { ErrorBox, Loading, Page, useAsync } from '@shared/components';
+import { ErrorSummary, FormProvider, SelectField, DateTimeField, fieldId, prune, useForm, useFormCtx } from '@shared/form';
+import { CLASSIFICATION, URGENT_TOPIC, classificationName, topicCase, topicFromSlug, topicSlug } from '@shared/enums';
+import { useI18n } from '@shared/i18n';
+import { Link, useLocation } from '@shared/router';
+import { useSession } from '@shared/session';
+import { formatInstant, localDay } from '@shared/time';
+import type { Due, Json, MessageView } from '@shared/types';
+import { AdvanceForm, ConfirmationForm, DailyForm, MonthlyForm, SemiannualForm } from '../forms/reports';
+import { UrgentFields } from '../forms/urgent';
+
+export const COMPOSE_KINDS = ['urgent', 'daily', 'monthly', 'advance', 'semiannual'] as const;
+const KIND_OF: Record<string, string> = { urgent: 'URGENT', daily: 'DAILY', monthly: 'MONTHLY', advance: 'ADVANCE', semiannual: 'SEMIANNUAL', confirmation: 'URGENT_CONFIRMATION' };
+
+/** Chooser: every kind of clause 5 and every urgent topic, one click to its form. */
+export function ComposeIndex() {
+  const { t, e } = useI18n();
+  return (
+    <Page title={t('compose.title')}>
+      <p>{t('compose.choose')}</p>
+      <section aria-labelledby="urgent-topics">
+        <h2 id="urgent-topics">{t('compose.urgentTopics')}</h2>
+        <ul className="tiles">
+          {URGENT_TOPIC.map((topic) => (
+            <li key={topic}>
+              <Link to={`/compose/urgent?topic=${topicSlug(topic)}`} className="tile urgent">
+                {e(topic)}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </section>
+      <section aria-labelledby="scheduled">
+        <h2 id="scheduled">{t('compose.scheduled')}</h2>
+        <ul className="tiles">
+          {COMPOSE_KINDS.filter((k) => k !== 'urgent').map((k) => (
+            <li key={k}>
+              <Link to={`/compose/${k}`} className="tile">
+                <strong>{t(`kind.${KIND_OF[k]}`)}</strong>
+                <span className="muted">{t(`kindHint.${KIND_OF[k]}`)}</span>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </section>
+    </Page>
+  );
+}
+
+function nowMinute(): string {
+  const d = new Date();
+  d.setSeconds(0, 0);
+  return d.toISOString().replace('.000Z', 'Z');
+}
+
+function defaults(kind: string, zone: string, topic?: string, checkpointId?: string | null): Json {
+  const now = new Date();
+  const day = localDay(now, zone);
+  switch (kind) {
+    case 'urgent': {
+      const urgent: Json = { topic, occurredAt: nowMinute(), ...(checkpointId ? { checkpointId } : {}) };
+      if (topic) urgent[topicCase(topic)] = topic === 'URGENT_TOPIC_DETAINED_MIGRANTS' || topic === 'URGENT_TOPIC_WANTED_PERSONS' ? { persons: [{}] } : topic === 'URGENT_TOPIC_FORGED_DOCUMENTS' ? { documents: [{}] } : {};
+      return { reportedAt: nowMinute(), urgent };
+    }
+    case 'daily':
+      return { daily: { period: localDay(new Date(now.getTime() - 86_400_000), zone) } };
+    case 'monthly': {
+      const [y, m, d] = day.split('-').map(Number);
+      const prev = d >= 28 ? [y, m] : m === 1 ? [y - 1, 12] : [y, m - 1];
+      return { monthly: { period: `${prev[0]}-${String(prev[1]).padStart(2, '0')}` } };
+    }
+    case 'advance':
+      return { advance: {} };
+    case 'semiannual': {
+      const [y, m] = day.split('-').map(Number);
+      return { semiannual: { period: `${y}-${m <= 6 ? 'H1' : 'H2'}`, materials: [{}] } };
+    }
+  }
+  return {};
+}
+
+/** /compose/:kind — loads what the form starts from (a scheduler draft, the urgent report to confirm) and renders it. */
+export function Compose({ kind }: { kind: string }) {
+  const { t } = useI18n();
+  const session = useSession();
+  const { search } = useLocation();
+  const draftId = search.get('draft');
+  const urgentId = search.get('urgent');
+  const topic = topicFromSlug(search.get('topic'));
+  const base = { senderUnit: session.me.unit.id, recipientUnits: session.counterparts.map((u) => u.id), classification: 'CLASSIFICATION_FOR_OFFICIAL_USE' };
+  const start = useAsync<{ body: Json; note?: string; original?: MessageView }>(
+    async (signal) => {
+      if (kind === 'confirmation') {
+        if (!urgentId) throw new Error('?urgent=<id> is required');
+        const original = await api<MessageView>(`/api/messages/${encodeURIComponent(urgentId)}`, { signal });
+        const oral = formatInstant(original.reportedAt ?? original.createdAt, session.zone);
+        return {
+          original,
+          note: t('compose.confirmPrefilled'),
+          body: {
+            ...base,
+            recipientUnits: original.recipientUnits,
+            classification: classificationName(original.classification),
+            correlationId: original.id,
+            reportedAt: nowMinute(),
+            urgentConfirmation: { urgentMessageId: original.id, text: `${t('compose.confirmOf', { at: oral })}. ${original.summary}`, urgent: original.payload?.urgent ?? {} },
+          },
+        };
+      }
+      if (draftId) {
+        const due = await api<Due>('/api/due', { signal }).catch(() => null);
+        const draft = due?.drafts.find((d) => d.id === draftId);
+        if (draft) return { body: { ...base, ...draft.body, senderUnit: base.senderUnit }, note: t('compose.draftLoaded') };
+        return { body: { ...base, ...defaults(kind, session.zone, topic, session.me.unit.checkpointId) }, note: t('compose.draftMissing') };
+      }
+      return { body: { ...base, ...defaults(kind, session.zone, topic, session.me.unit.checkpointId) } };
+    },
+    [kind, draftId, urgentId, topic],
+  );
+  const title = t(`kind.${KIND_OF[kind] ?? 'URGENT'}`);
+  if (!KIND_OF[kind]) return <Page title={t('app.notFound')}>{null}</Page>;
+  return (
+    <Page title={title}>
+      {start.error && <ErrorBox error={start.error} retry={start.reload} />}
+      {!start.data && !start.error && <Loading />}
+      {start.data && (
+        <ComposeForm key={`${kind}|${draftId}|${urgentId}|${topic}`} kind={kind} initial={start.data.body} note={start.data.note} original={start.data.original} />
+      )}
+    </Page>
+  );
+}
+
+function ComposeForm({ kind, initial, note, original }: { kind: string; initial: Json; note?: string; original?: MessageView }) {
+  const { t } = useI18n();
+  const session = useSession();
+  const { navigate } = useLocation();
+  const form = useForm(() => initial, session.zone);
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<string | null>(null);
+  const submit = async (ev: FormEvent) => {
+    ev.preventDefault();
+    setFailure(null);
+    const missing = form.missing(t('compose.required'));
+    if (!form.value.recipientUnits?.length) missing.recipientUnits = [t('compose.required')];
+    if (Object.keys(missing).length) {
+      form.setErrors(missing);
+      return;
+    }
+    setBusy(true);
+    try {
+      const view = await api<MessageView>('/api/messages', { method: 'POST', body: prune(form.value) });
+      navigate(`/messages/${view.id}?sent=1`);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 400 && e.errors.length) form.setErrors(e.byField());
+      else if (e instanceof ApiError && e.status === 413) setFailure(t('compose.tooLarge'));
+      else if (e instanceof ApiError && e.status === 403) setFailure(t('compose.forbidden', { message: e.message }));
+      else setFailure(t('app.error', { message: (e as Error).message }));
+    } finally {
+      setBusy(false);
+    }
+  };
+  let body: ReactNode;
+  switch (kind) {
+    case 'urgent':
+      body = <UrgentFields prefix="urgent" />;
+      break;
+    case 'confirmation':
+      body = <ConfirmationForm />;
+      break;
+    case 'daily':
+      body = <DailyForm />;
+      break;
+    case 'monthly':
+      body = <MonthlyForm />;
+      break;
+    case 'advance':
+      body = <AdvanceForm />;
+      break;
+    case 'semiannual':
+      body = <SemiannualForm />;
+      break;
+  }
+  return (
+    <FormProvider ctx={form.ctx}>
+      <form className="compose" onSubmit={submit} noValidate aria-describedby={note ? 'compose-note' : undefined}>
+        {note && (
+          <p id="compose-note" className="note" role="status">
+            {note}
+          </p>
+        )}
+        {original && (
+          <p className="note">
+            {t('compose.confirmOf', { at: formatInstant(original.reportedAt ?? original.createdAt, session.zone) })}: <Link to={`/messages/${original.id}`}>{original.summary}</Link>
+          </p>
+        )}
+        <ErrorSummary errors={form.errors} isRendered={form.isRendered} title={t('compose.errors', { n: Object.keys(form.errors).length })} />
+        {failure && (
+          <p role="alert" className="error-box">
+            {failure}
+          </p>
+        )}
+        <CommonFields urgent={kind === 'urgent'} />
+        {body}
+        <div className="actions">
+          <button type="submit" disabled={busy}>
+            {busy ? t('compose.sending') : t('compose.send')}
+          </button>
+          <Link to="/compose" className="button secondary">
+            {t('compose.cancel')}
+          </Link>
+        </div>
+      </form>
+    </FormProvider>
+  );
+}
+
+/** Recipients among one's interaction groups, the marking, and (urgent) the time of the oral report. */
+function CommonFields({ urgent }: { urgent: boolean }) {
+  const { t } = useI18n();
+  const session = useSession();
+  const form = useFormCtx();
+  const chosen: string[] = form.get('recipientUnits') ?? [];
+  const errs = form.errors.recipientUnits ?? form.errors.senderUnit;
+  const toggle = (id: string, on: boolean) => form.set('recipientUnits', on ? [...chosen, id] : chosen.filter((x) => x !== id));
+  const id = fieldId('recipientUnits');
+  return (
+    <fieldset className="details">
+      <legend>{t('compose.common')}</legend>
+      <div className="grid">
+        <fieldset className="field recipients" id={id} aria-describedby={`${id}-hint${errs ? ` ${id}-err` : ''}`}>
+          <legend>
+            {t('compose.recipients')}
+            <span className="req" aria-hidden="true">
+              {' '}*
+            </span>
+          </legend>
+          <span id={`${id}-hint`} className="hint">
+            {t('compose.recipientsHint')}
+          </span>
+          {session.me.groups.map((g) => (
+            <div key={g.id} className="group">
+              {g.members
+                .filter((u) => u.id !== session.me.unit.id)
+                .map((u) => (
+                  <div className="check" key={u.id}>
+                    <input type="checkbox" id={`rcpt-${u.id}`} checked={chosen.includes(u.id)} onChange={(e) => toggle(u.id, e.target.checked)} />
+                    <label htmlFor={`rcpt-${u.id}`}>
+                      {session.unitName(u.id)} <span className="muted">({u.id})</span>
+                    </label>
+                  </div>
+                ))}
+            </div>
+          ))}
+          {errs && (
+            <span id={`${id}-err`} className="field-error">
+              {errs.join('; ')}
+            </span>
+          )}
+        </fieldset>
+        <SelectField path="classification" options={CLASSIFICATION} required label={t('compose.classification')} />
+        {urgent && <DateTimeField path="reportedAt" label={t('compose.reportedAt')} />}
+      </div>
+    </fieldset>
+  );
+}

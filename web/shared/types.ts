@@ -1,0 +1,96 @@
+/** Shapes of the agency node's HTTP API (see /api/docs-json). Report bodies are proto JSON. */
+export type Json = any;
+
+export interface User {
+  id: string;
+  username: string;
+  unitId: string;
+  role: 'duty-officer' | 'supervisor' | 'admin' | string;
+}
+export interface Unit {
+  id: string;
+  agency: string;
+  agencyName: string;
+  level: number | string;
+  nameRu: string;
+  nameEn: string;
+  zone: string;
+  checkpointId: string | null;
+  regionCode: string | null;
+}
+export interface Me {
+  user: User;
+  unit: Unit;
+  groups: { id: string; level: number | string; members: Unit[] }[];
+}
+export type DeliveryStatus = 'PENDING' | 'SENT' | 'DELIVERED' | 'READ' | 'DEAD_LETTERED';
+export interface RecipientStatus {
+  unitId: string;
+  agency: string;
+  status: DeliveryStatus;
+  sentAt: string | null;
+  deliveredAt: string | null;
+  readAt: string | null;
+  readBy: string | null;
+  deadLetteredAt: string | null;
+  reason: string | null;
+}
+export type Kind = 'URGENT' | 'URGENT_CONFIRMATION' | 'DAILY' | 'MONTHLY' | 'ADVANCE' | 'SEMIANNUAL';
+export interface MessageView {
+  id: string;
+  direction: 'IN' | 'OUT';
+  kind: Kind;
+  senderUnit: string;
+  recipientUnits: string[];
+  correlationId: string;
+  classification: string;
+  createdAt: string;
+  reportedAt: string | null;
+  receivedAt: string | null;
+  period: string | null;
+  eventAt: string | null;
+  confirms: string | null;
+  summary: string;
+  createdBy: string | null;
+  recipients: RecipientStatus[];
+  payload?: Record<string, Json>;
+}
+export interface Page<T> {
+  items: T[];
+  page: number;
+  pageSize: number;
+  total: number;
+}
+export interface TimelineEntry {
+  at: string;
+  actor: string;
+  action: string;
+  unitId: string | null;
+  details: Json;
+}
+export interface LiveEvent {
+  type: 'message' | 'status';
+  id: string;
+  box: 'inbox' | 'outbox';
+}
+export type WindowState = 'before' | 'open' | 'closed';
+export interface Counterpart {
+  unitId: string;
+  sentMessageId: string | null;
+}
+export interface Due {
+  now: string;
+  zone: string;
+  daily: { day: string; opensAt: string; closesAt: string; state: WindowState; counterparts: Counterpart[] };
+  monthly: { period: string; opensAt: string; closesAt: string; state: WindowState; counterparts: Counterpart[] } | null;
+  overdueConfirmations: { urgentId: string; summary: string; reportedAt: string; dueAt: string }[];
+  drafts: { id: string; kind: Kind; period: string | null; createdAt: string; body: Json }[];
+}
+export interface Notification {
+  id: string;
+  at: string;
+  type: 'WINDOW_OPEN' | 'REMINDER' | 'MISSING' | 'ESCALATION';
+  text: string;
+  obligation?: string;
+  messageId?: string;
+}
