@@ -45,13 +45,22 @@ export async function dropDatabase(url: string): Promise<void> {
 
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
 
+/**
+ * TypeORM releases a transaction's query runner when its connection reports an error (the server
+ * terminated it, the socket closed); the transaction's next query, or its COMMIT, then throws one of
+ * these instead of the connection error. Our code never reuses a query runner it released itself,
+ * so they mean the same.
+ */
+const RELEASED_BY_CONNECTION_ERROR = new Set(['QueryRunnerProviderAlreadyReleasedError', 'QueryRunnerAlreadyReleasedError']);
+
 /** True when the error means "the database is away" (not "the query is wrong"). */
 export function isDatabaseUnavailable(err: unknown): boolean {
   let e: unknown = err;
   for (let depth = 0; e && depth < 4; depth++) {
-    const x = e as { code?: string; message?: string; driverError?: unknown; cause?: unknown };
+    const x = e as { code?: string; name?: string; message?: string; driverError?: unknown; cause?: unknown };
     if (x.code && UNAVAILABLE_CODES.has(x.code)) return true;
-    if (/Connection terminated|connect ECONNREFUSED|the database system is (starting|shutting) down|the database system is in recovery mode|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable|Client was closed|terminating connection/i.test(x.message ?? '')) return true;
+    if (x.name && RELEASED_BY_CONNECTION_ERROR.has(x.name)) return true;
+    if (/Connection terminated|connect ECONNREFUSED|the database system is (starting up|shutting down|in recovery mode|not yet accepting connections)|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable|Client was closed|terminating connection/i.test(x.message ?? '')) return true;
     e = x.driverError ?? x.cause;
   }
   return false;
