@@ -13,6 +13,7 @@ import { Clock } from '@shekara/common';
 import { NODE_CONFIG, NATS, SIGNER } from '../tokens';
 import type { AgencyNodeConfig } from '../config';
 import { NodeMetrics } from '../ops/metrics';
+import { OutboxService } from './outbox.service';
 import type { OutboxKind } from './outbox.service';
 
 interface Row {
@@ -40,7 +41,8 @@ export function publicationId(row: Pick<Row, 'nats_msg_id' | 'attempts' | 'last_
 }
 
 /**
- * Publishes outbox rows to JetStream. Wakes on NOTIFY after each commit and polls as a safety net.
+ * Publishes outbox rows to JetStream. Woken in process after each commit that wrote outbox rows, by
+ * NOTIFY shekara_outbox from writers in other processes, and by a poll as the safety net.
  *
  * A receipt row is done once JetStream acknowledged it. An envelope row is re-published with
  * backoff until every recipient's receipt arrived (JetStream 2.9 does not fsync each message and a
@@ -55,6 +57,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private listener?: Client;
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
+  private unsubscribe?: () => void;
   private again = false;
   private stopped = false;
   static readonly BATCH = 256;
@@ -63,6 +66,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly ds: DataSource,
     private readonly clock: Clock,
     private readonly metrics: NodeMetrics,
+    private readonly outbox: OutboxService,
     @Inject(NATS) nc: NatsConnection,
     @Inject(SIGNER) private readonly signer: UnitSigner,
     @Inject(NODE_CONFIG) private readonly config: AgencyNodeConfig,
@@ -72,6 +76,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   async onApplicationBootstrap(): Promise<void> {
     this.timer = setInterval(() => this.kick(), this.config.outbox.pollMs);
+    this.unsubscribe = this.outbox.onCommitted(() => this.kick());
     await this.listen();
     this.kick();
   }
@@ -217,6 +222,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    this.unsubscribe?.();
     if (this.timer) clearInterval(this.timer);
     await this.running;
     await this.listener?.end().catch(() => undefined);

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import type { EntityManager, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
 import { Clock } from '@shekara/common';
 import type { AgencyCode, BusNames } from '@shekara/contracts';
 import { BUS_NAMES } from '../tokens';
@@ -21,14 +22,46 @@ export interface OutboxItem {
   natsMsgId: string;
 }
 
-/** Writes outbox rows inside the caller's transaction; the relay publishes them after commit. */
+/**
+ * Writes outbox rows inside the caller's transaction; the relay publishes them after commit.
+ *
+ * The relay of this process is woken in process once a transaction that wrote outbox rows has
+ * committed (a TypeORM transaction subscriber), not by NOTIFY: NOTIFY takes a server-wide lock at
+ * commit and serialises every committing transaction of the server, which capped the whole bus at
+ * the server's NOTIFY rate. Writers in other processes (a second instance of the node, a tool
+ * loading the outbox) wake the relays with `NOTIFY shekara_outbox`; the relay's poll is the
+ * safety net for anything else.
+ */
 @Injectable()
-export class OutboxService {
-  private readonly notified = new WeakSet<object>();
+export class OutboxService implements EntitySubscriberInterface {
+  private readonly written = new WeakSet<QueryRunner>();
+  private readonly wakeups = new Set<() => void>();
+
   constructor(
     private readonly clock: Clock,
     @Inject(BUS_NAMES) private readonly names: BusNames,
-  ) {}
+    ds: DataSource,
+  ) {
+    ds.subscribers.push(this);
+  }
+
+  /** Calls wake after every commit that wrote outbox rows; returns the unsubscribe function. */
+  onCommitted(wake: () => void): () => void {
+    this.wakeups.add(wake);
+    return () => this.wakeups.delete(wake);
+  }
+
+  afterTransactionCommit(event: TransactionCommitEvent): void {
+    if (event.queryRunner && this.written.delete(event.queryRunner)) this.wake();
+  }
+
+  afterTransactionRollback(event: TransactionRollbackEvent): void {
+    if (event.queryRunner) this.written.delete(event.queryRunner);
+  }
+
+  private wake(): void {
+    for (const wake of this.wakeups) wake();
+  }
 
   async enqueue(m: EntityManager, items: OutboxItem[]): Promise<void> {
     if (!items.length) return;
@@ -46,12 +79,9 @@ export class OutboxService {
        ON CONFLICT (message_id, target_agency) WHERE kind = 'ENVELOPE' DO NOTHING`,
       values,
     );
-    // Wakes the relays after commit. Once per transaction: NOTIFY serialises commits server-wide.
-    const tx = m.queryRunner ?? m;
-    if (!this.notified.has(tx)) {
-      this.notified.add(tx);
-      await m.query(`SELECT pg_notify('shekara_outbox', '')`);
-    }
+    // Wakes this process's relay after commit (or now, outside a transaction: already committed).
+    if (m.queryRunner?.isTransactionActive) this.written.add(m.queryRunner);
+    else this.wake();
   }
 
   /** An envelope's outbox row is done once every recipient unit of that agency answered with a receipt. */
