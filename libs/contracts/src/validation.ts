@@ -93,6 +93,25 @@ function checkOneofs(desc: DescMessage, json: Record<string, unknown>, prefix: s
 }
 
 /**
+ * Keys that name parts of JavaScript objects rather than data. No proto JSON field is called so, and
+ * class-transformer trips over them (an object whose own "constructor" is not a function makes it
+ * throw), so they are refused up front, wherever they are.
+ */
+const OBJECT_MACHINERY = new Set(['__proto__', 'constructor', 'prototype']);
+
+function findObjectMachinery(v: unknown, path: string, out: FieldError[], depth = 0): void {
+  if (depth > 64 || typeof v !== 'object' || v === null) return;
+  if (Array.isArray(v)) {
+    v.forEach((item, i) => findObjectMachinery(item, join(path, String(i)), out, depth + 1));
+    return;
+  }
+  for (const key of Object.keys(v)) {
+    if (OBJECT_MACHINERY.has(key)) add(out, join(path, key), [`property ${key} should not exist`]);
+    else findObjectMachinery((v as Record<string, unknown>)[key], join(path, key), out, depth + 1);
+  }
+}
+
+/**
  * Validates the proto JSON form of a message that has a DTO (every message but the envelope and its
  * signed wrapper). Field paths are prefixed with `prefix`. Unknown properties are errors.
  */
@@ -101,6 +120,8 @@ export function validateMessageJson(desc: DescMessage, json: unknown, prefix = '
   if (!dto) throw new Error(`no DTO for ${desc.typeName}`);
   if (!isJsonObject(json)) return [{ field: prefix, messages: [`${prefix || 'the body'} must be a JSON object`] }];
   const out: FieldError[] = [];
+  findObjectMachinery(json, prefix, out);
+  if (out.length) return out;
   flatten(validateSync(plainToInstance(dto, json), VALIDATOR_OPTIONS), prefix, out);
   checkOneofs(desc, json, prefix, out);
   return out;
