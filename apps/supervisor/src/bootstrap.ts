@@ -66,7 +66,7 @@ export async function startSupervisor(config: SupervisorConfig, options: Supervi
         nats: { ...natsSettings, name: 'shekara-supervisor-ledger' },
         // No dead-letter subject: events the ledger cannot accept are kept in ledger_rejects by the
         // handler; other failures are retried without limit (see LedgerConsumer).
-        consumers: [{ ...names.auditConsumer(), concurrency: 16 }],
+        consumers: [{ ...names.auditConsumer(), concurrency: 128 }], // recorded in batches (LedgerStore)
         maxDeliveries: Number.MAX_SAFE_INTEGER,
         retryDelayMs: exponentialRetry(500, 60_000),
         ackWaitMs: config.bus.ackWaitMs,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '@shekara/common';
+import { GroupCommitter } from '@shekara/persistence';
 import type { AuditMessage } from '@shekara/policy';
 import type { MessageSelection } from '../verdicts/ranges';
 import type { LedgerAction, LedgerEvent, LedgerMessage } from './audit-event';
@@ -65,9 +66,23 @@ function toMessage(r: MessageRow): StoredMessage {
   return m;
 }
 
+/** An event waiting for its group commit; `outcome` is set by the commit. */
+interface PendingEvent {
+  event: LedgerEvent;
+  message?: LedgerMessage;
+  outcome?: 'recorded' | 'duplicate';
+}
+
 /** The ledger's database: recording audit events idempotently, and reading what the queries need. */
 @Injectable()
 export class LedgerStore {
+  /**
+   * Events arriving at about the same time are recorded in one transaction (group commit): one
+   * insert of events, one of messages and one bump of the ledger version per batch, instead of a
+   * transaction per event all queueing on the version row.
+   */
+  private readonly committer = new GroupCommitter<PendingEvent>((items) => this.recordBatch(items), { maxBatch: 256, parallel: 2 });
+
   constructor(
     private readonly ds: DataSource,
     private readonly clock: Clock,
@@ -75,29 +90,67 @@ export class LedgerStore {
 
   /**
    * Records one event and, for SENT, its message, each at most once (by event id and message id):
-   * events may arrive in any order and more than once. Returns whether the event was new.
+   * events may arrive in any order and more than once. Resolves after the commit with whether the
+   * event was new.
    */
   async record(event: LedgerEvent, message?: LedgerMessage): Promise<'recorded' | 'duplicate'> {
+    const pending: PendingEvent = { event, message };
+    await this.committer.submit(pending);
+    return pending.outcome!;
+  }
+
+  private async recordBatch(items: PendingEvent[]): Promise<void> {
     const now = this.clock.now();
-    return this.ds.transaction(async (m) => {
-      const inserted: unknown[] = await m.query(
+    await this.ds.transaction(async (m) => {
+      const inserted: Array<{ event_id: string }> = await m.query(
         `INSERT INTO ledger_events (event_id, message_id, action, node, at, actor, units, reason, recorded_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
-        [event.eventId, event.messageId ?? null, event.action, event.node, event.at, event.actor, event.units, event.reason ?? null, now],
+         SELECT x.event_id, x.message_id, x.action, x.node, x.at, x.actor, x.units, x.reason, $2
+           FROM jsonb_to_recordset($1::jsonb) AS x(event_id text, message_id text, action text, node text, at timestamptz, actor text, units text[], reason text)
+         ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+        [
+          JSON.stringify(
+            items.map(({ event: e }) => ({ event_id: e.eventId, message_id: e.messageId ?? null, action: e.action, node: e.node, at: e.at.toISOString(), actor: e.actor, units: e.units, reason: e.reason ?? null })),
+          ),
+          now,
+        ],
       );
-      if (message) await this.recordMessage(m, message, now);
-      return inserted.length > 0 ? 'recorded' : 'duplicate';
+      // The same event twice in one batch: the first copy is the recorded one.
+      const fresh = new Set(inserted.map((r) => r.event_id));
+      for (const item of items) item.outcome = fresh.delete(item.event.eventId) ? 'recorded' : 'duplicate';
+      await this.recordMessages(m, items.flatMap((i) => (i.message ? [i.message] : [])), now);
     });
   }
 
-  private async recordMessage(m: EntityManager, msg: LedgerMessage, now: Date): Promise<void> {
-    // The version keys the verdict cache: bumped only when a message is really added.
+  private async recordMessages(m: EntityManager, messages: LedgerMessage[], now: Date): Promise<void> {
+    if (!messages.length) return;
+    // The version keys the verdict cache: bumped (once a batch) only when a message is really added.
     await m.query(
       `WITH ins AS (
          INSERT INTO ledger_messages (id, kind, sender, recipients, sent_at, reported_at, period, event_at, confirms, summary, node, event_id, recorded_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (id) DO NOTHING RETURNING 1)
+         SELECT x.id, x.kind, x.sender, x.recipients, x.sent_at, x.reported_at, x.period, x.event_at, x.confirms, x.summary, x.node, x.event_id, $2
+           FROM jsonb_to_recordset($1::jsonb) AS x(id text, kind text, sender text, recipients text[], sent_at timestamptz, reported_at timestamptz,
+                period text, event_at timestamptz, confirms text, summary text, node text, event_id text)
+         ON CONFLICT (id) DO NOTHING RETURNING 1)
        UPDATE ledger_state SET version = version + 1 WHERE id = 1 AND EXISTS (SELECT 1 FROM ins)`,
-      [msg.id, msg.kind, msg.sender, msg.recipients, msg.sentAt, msg.reportedAt ?? null, msg.period ?? null, msg.eventAt ?? null, msg.confirms ?? null, msg.summary, msg.node, msg.eventId, now],
+      [
+        JSON.stringify(
+          messages.map((msg) => ({
+            id: msg.id,
+            kind: msg.kind,
+            sender: msg.sender,
+            recipients: msg.recipients,
+            sent_at: msg.sentAt.toISOString(),
+            reported_at: msg.reportedAt?.toISOString() ?? null,
+            period: msg.period ?? null,
+            event_at: msg.eventAt?.toISOString() ?? null,
+            confirms: msg.confirms ?? null,
+            summary: msg.summary,
+            node: msg.node,
+            event_id: msg.eventId,
+          })),
+        ),
+        now,
+      ],
     );
   }
 
