@@ -7,6 +7,7 @@ import { AuditAction as WireAction, AuditEventSchema, MessageKind } from '@sheka
 import type { AgencyCode } from '@shekara/contracts';
 import type { AgencyNodeConfig } from '../config';
 import { OutboxService } from '../outbox/outbox.service';
+import type { OutboxItem } from '../outbox/outbox.service';
 import { NODE_CONFIG } from '../tokens';
 
 export enum AuditAction {
@@ -54,17 +55,38 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
+/** The INSERT of audit log rows given as JSON (`auditLogJson`) in parameter `param` (a statement or a CTE). */
+export function auditLogInsert(param: string): string {
+  return `INSERT INTO audit_log (at, actor, action, message_id, unit_id, details)
+    SELECT x.at, x.actor, x.action, x.message_id, x.unit_id, x.details
+      FROM jsonb_to_recordset(${param}::jsonb) AS x(at timestamptz, actor text, action text, message_id text, unit_id text, details jsonb)`;
+}
+
+export function auditLogJson(at: Date, entries: AuditEntry[]): string {
+  const iso = at.toISOString();
+  return JSON.stringify(
+    entries.map((e) => ({
+      at: iso,
+      actor: e.actor,
+      action: e.action,
+      message_id: e.messageId ?? null,
+      unit_id: e.units?.join(',') || null,
+      details: { ...e.details, ...(e.reason ? { reason: e.reason } : {}) },
+    })),
+  );
+}
+
 /** Appends to the audit log (the table refuses updates and deletes). */
 export async function appendAuditLog(m: EntityManager, at: Date, entries: AuditEntry[]): Promise<void> {
   if (!entries.length) return;
-  const values: unknown[] = [];
-  const rows = entries.map((e, i) => {
-    const details = { ...e.details, ...(e.reason ? { reason: e.reason } : {}) };
-    values.push(at, e.actor, e.action, e.messageId ?? null, e.units?.join(',') || null, JSON.stringify(details));
-    const b = i * 6;
-    return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6})`;
-  });
-  await m.query(`INSERT INTO audit_log (at, actor, action, message_id, unit_id, details) VALUES ${rows.join(', ')}`, values);
+  await m.query(auditLogInsert('$1'), [auditLogJson(at, entries)]);
+}
+
+/** What recording audit entries writes: audit log rows, and the ledger's events as outbox rows. */
+export interface PreparedAudit {
+  /** For `auditLogInsert`. */
+  logJson: string;
+  outbox: OutboxItem[];
 }
 
 /**
@@ -81,13 +103,20 @@ export class AuditService {
 
   async record(m: EntityManager, entries: AuditEntry | AuditEntry[]): Promise<void> {
     const list = Array.isArray(entries) ? entries : [entries];
+    if (!list.length) return;
+    const p = this.prepare(list);
+    await m.query(auditLogInsert('$1'), [p.logJson]);
+    await this.outbox.enqueue(m, p.outbox);
+  }
+
+  /** The rows recording these entries writes, for a caller writing them in a statement of its own. */
+  prepare(entries: AuditEntry[]): PreparedAudit {
     const at = this.clock.now();
-    await appendAuditLog(m, at, list);
-    const events = list.filter((e) => PUBLISHED[e.action]).map((e) => this.event(e, at));
-    await this.outbox.enqueue(
-      m,
-      events.map((ev) => ({ kind: 'AUDIT', messageId: ev.messageId || ev.eventId, targetAgency: this.config.agency as AgencyCode, payload: toBinary(AuditEventSchema, ev), natsMsgId: ev.eventId })),
-    );
+    const events = entries.filter((e) => PUBLISHED[e.action]).map((e) => this.event(e, at));
+    return {
+      logJson: auditLogJson(at, entries),
+      outbox: events.map((ev) => ({ kind: 'AUDIT', messageId: ev.messageId || ev.eventId, targetAgency: this.config.agency as AgencyCode, payload: toBinary(AuditEventSchema, ev), natsMsgId: ev.eventId })),
+    };
   }
 
   private event(e: AuditEntry, at: Date) {

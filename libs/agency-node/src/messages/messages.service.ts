@@ -7,20 +7,21 @@ import type { Envelope, SendMessageRequest } from '@shekara/contracts';
 import { GroupCommitter } from '@shekara/persistence';
 import type { AgencyCode } from '@shekara/contracts';
 import type { Directory } from '@shekara/directory';
-import { AuditAction, AuditService } from '../audit/audit.service';
+import { AuditAction, AuditService, auditLogInsert } from '../audit/audit.service';
 import type { AuthUser } from '@shekara/auth';
 import type { AgencyNodeConfig } from '../config';
 import { MessageEntity, RecipientEntity } from '../entities';
 import type { DeliveryStatus } from '../entities';
 import { NodeError, NodeErrorCode } from '../errors';
 import { NodeMetrics } from '../ops/metrics';
-import { OutboxService } from '../outbox/outbox.service';
+import { OutboxService, outboxInsert } from '../outbox/outbox.service';
+import type { OutboxItem } from '../outbox/outbox.service';
 import { DIRECTORY, NODE_CONFIG } from '../tokens';
 import { envelopeFromRequest, messageColumns, readReceipt } from './envelopes';
 import type { MessageColumns } from './envelopes';
 import type { ListQuery } from './list.query';
 import { LiveEvents } from './live-events';
-import { DraftsService } from '../schedule/drafts.service';
+import { draftsUsedUp } from '../schedule/drafts.service';
 import { localDate } from '@shekara/policy';
 
 export interface RecipientStatus {
@@ -85,7 +86,6 @@ export class MessagesService {
     private readonly audit: AuditService,
     private readonly metrics: NodeMetrics,
     private readonly live: LiveEvents,
-    private readonly drafts: DraftsService,
     @Inject(DIRECTORY) private readonly directory: Directory,
     @Inject(NODE_CONFIG) private readonly config: AgencyNodeConfig,
   ) {
@@ -141,83 +141,96 @@ export class MessagesService {
     };
   }
 
-  /** Stores a batch of accepted reports in one transaction. */
+  /**
+   * Stores a batch of accepted reports: the messages, their recipients (PENDING), one outbox row per
+   * recipient agency, the audit entries and their ledger events, and the scheduler's drafts used up,
+   * in ONE statement (data-modifying CTEs; its own transaction): a round trip to PostgreSQL costs
+   * more here than the inserts themselves.
+   */
   private async store(items: Outgoing[]): Promise<void> {
-    await this.ds.transaction(async (m) => {
-      const confirming = items.filter((i) => i.cols.confirms);
-      if (confirming.length) {
-        const found: { id: string; sender_unit: string }[] = await m.query(
-          `SELECT id, sender_unit FROM messages WHERE id = ANY($1::uuid[]) AND direction = 'OUT' AND kind = 'URGENT'`,
-          [confirming.map((i) => i.cols.confirms)],
-        );
-        for (const i of confirming) {
-          if (!found.some((f) => f.id === i.cols.confirms && f.sender_unit === i.req.senderUnit)) throw new NodeError(NodeErrorCode.UnknownUrgentReport);
-        }
+    const confirming = items.filter((i) => i.cols.confirms);
+    if (confirming.length) {
+      // Urgent reports are never deleted, so checking before the insert is as good as within it.
+      const found: { id: string; sender_unit: string }[] = await this.ds.query(
+        `SELECT id, sender_unit FROM messages WHERE id = ANY($1::uuid[]) AND direction = 'OUT' AND kind = 'URGENT'`,
+        [confirming.map((i) => i.cols.confirms)],
+      );
+      for (const i of confirming) {
+        if (!found.some((f) => f.id === i.cols.confirms && f.sender_unit === i.req.senderUnit)) throw new NodeError(NodeErrorCode.UnknownUrgentReport);
       }
-      await m.query(
-        `INSERT INTO messages (id, direction, kind, sender_unit, recipient_units, correlation_id, classification, created_at,
+    }
+    const rIds: string[] = [];
+    const rUnits: string[] = [];
+    for (const i of items) for (const u of i.req.recipientUnits) (rIds.push(i.id), rUnits.push(u));
+    const audit = this.audit.prepare(
+      items.map(({ id, now, user, req, env, cols }) => ({
+        actor: user.username,
+        action: AuditAction.Sent,
+        messageId: id,
+        units: [req.senderUnit],
+        message: { kind: cols.kind, senderUnit: req.senderUnit, recipientUnits: req.recipientUnits, sentAt: now, reportedAt: cols.reportedAt, period: cols.period, eventAt: cols.eventAt, confirms: cols.confirms, summary: cols.summary },
+        details: { correlationId: env.correlationId },
+      })),
+    );
+    const envelopes: OutboxItem[] = items.flatMap((i) =>
+      [...new Set(i.req.recipientUnits.map((u) => this.directory.agencyOf(u)))].map((a) => ({
+        kind: 'ENVELOPE' as const,
+        messageId: i.id,
+        targetAgency: a as AgencyCode,
+        payload: i.envelope,
+        signingUnit: i.req.senderUnit,
+        natsMsgId: i.id,
+      })),
+    );
+    // A report sent for a period uses up the scheduler's draft for it (DAILY without a period: its local sending date).
+    const drafts = items.filter((i) => i.draftPeriod);
+    await this.ds.query(
+      `WITH msg AS (
+         INSERT INTO messages (id, direction, kind, sender_unit, recipient_units, correlation_id, classification, created_at,
                                reported_at, period, event_at, confirms, summary, payload, created_by)
          SELECT x.id, 'OUT', x.kind, x.sender, x.recipients, x.correlation_id, x.classification, x.created_at,
                 x.reported_at, x.period, x.event_at, x.confirms, x.summary, x.payload, x.created_by
            FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, kind text, sender text, recipients text[], correlation_id text,
                 classification text, created_at timestamptz, reported_at timestamptz, period text, event_at timestamptz,
-                confirms uuid, summary text, payload jsonb, created_by text)`,
-        [
-          JSON.stringify(
-            items.map(({ id, now, user, req, env, cols }) => ({
-              id,
-              kind: cols.kind,
-              sender: req.senderUnit,
-              recipients: req.recipientUnits,
-              correlation_id: env.correlationId,
-              classification: cols.classification,
-              created_at: now.toISOString(),
-              reported_at: cols.reportedAt?.toISOString() ?? null,
-              period: cols.period,
-              event_at: cols.eventAt?.toISOString() ?? null,
-              confirms: cols.confirms,
-              summary: cols.summary,
-              payload: cols.payload,
-              created_by: user.username,
-            })),
-          ),
-        ],
-      );
-      const rIds: string[] = [];
-      const rUnits: string[] = [];
-      for (const i of items) for (const u of i.req.recipientUnits) (rIds.push(i.id), rUnits.push(u));
-      await m.query(
-        `INSERT INTO message_recipients (message_id, unit_id, agency, status)
-         SELECT x.id, x.unit, x.agency, 'PENDING' FROM unnest($1::uuid[], $2::text[], $3::text[]) AS x(id, unit, agency)`,
-        [rIds, rUnits, rUnits.map((u) => this.directory.agencyOf(u))],
-      );
-      await this.outbox.enqueue(
-        m,
-        items.flatMap((i) =>
-          [...new Set(i.req.recipientUnits.map((u) => this.directory.agencyOf(u)))].map((a) => ({
-            kind: 'ENVELOPE' as const,
-            messageId: i.id,
-            targetAgency: a as AgencyCode,
-            payload: i.envelope,
-            signingUnit: i.req.senderUnit,
-            natsMsgId: i.id,
+                confirms uuid, summary text, payload jsonb, created_by text)),
+       rcp AS (
+         INSERT INTO message_recipients (message_id, unit_id, agency, status)
+         SELECT x.id, x.unit, x.agency, 'PENDING' FROM unnest($2::uuid[], $3::text[], $4::text[]) AS x(id, unit, agency)),
+       obx AS (${outboxInsert('$5')}),
+       aud AS (${auditLogInsert('$6')}),
+       drf AS (${draftsUsedUp('$7', '$8', '$9', '$10')})
+       SELECT 1`,
+      [
+        JSON.stringify(
+          items.map(({ id, now, user, req, env, cols }) => ({
+            id,
+            kind: cols.kind,
+            sender: req.senderUnit,
+            recipients: req.recipientUnits,
+            correlation_id: env.correlationId,
+            classification: cols.classification,
+            created_at: now.toISOString(),
+            reported_at: cols.reportedAt?.toISOString() ?? null,
+            period: cols.period,
+            event_at: cols.eventAt?.toISOString() ?? null,
+            confirms: cols.confirms,
+            summary: cols.summary,
+            payload: cols.payload,
+            created_by: user.username,
           })),
         ),
-      );
-      await this.audit.record(
-        m,
-        items.map(({ id, now, user, req, env, cols }) => ({
-          actor: user.username,
-          action: AuditAction.Sent,
-          messageId: id,
-          units: [req.senderUnit],
-          message: { kind: cols.kind, senderUnit: req.senderUnit, recipientUnits: req.recipientUnits, sentAt: now, reportedAt: cols.reportedAt, period: cols.period, eventAt: cols.eventAt, confirms: cols.confirms, summary: cols.summary },
-          details: { correlationId: env.correlationId },
-        })),
-      );
-      // A report sent for a period uses up the scheduler's draft for it (DAILY without a period: its local sending date).
-      for (const i of items) if (i.draftPeriod) await this.drafts.markSent(m, i.req.senderUnit, i.cols.kind, i.draftPeriod, i.id);
-    });
+        rIds,
+        rUnits,
+        rUnits.map((u) => this.directory.agencyOf(u)),
+        this.outbox.toJson([...envelopes, ...audit.outbox]),
+        audit.logJson,
+        drafts.map((i) => i.req.senderUnit),
+        drafts.map((i) => i.cols.kind),
+        drafts.map((i) => i.draftPeriod),
+        drafts.map((i) => i.id),
+      ],
+    );
+    this.outbox.committed();
   }
 
   /** Inbox (messages addressed to the caller's unit) or outbox (sent by it), newest first, unread first in the inbox. */

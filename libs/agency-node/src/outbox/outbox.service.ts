@@ -23,6 +23,18 @@ export interface OutboxItem {
 }
 
 /**
+ * The INSERT of outbox rows given as JSON (`OutboxService.toJson`) in parameter `param`: usable as a
+ * statement or as a data-modifying CTE. An envelope is queued once per recipient agency.
+ */
+export function outboxInsert(param: string): string {
+  return `INSERT INTO outbox (message_id, kind, target_agency, subject, nats_msg_id, payload, created_at, next_attempt_at, signing_unit)
+    SELECT x.message_id, x.kind, x.target_agency, x.subject, x.nats_msg_id, decode(x.payload, 'base64'), x.created_at, x.created_at, x.signing_unit
+      FROM jsonb_to_recordset(${param}::jsonb) AS x(message_id uuid, kind text, target_agency text, subject text, nats_msg_id text,
+           payload text, created_at timestamptz, signing_unit text)
+    ON CONFLICT (message_id, target_agency) WHERE kind = 'ENVELOPE' DO NOTHING`;
+}
+
+/**
  * Writes outbox rows inside the caller's transaction; the relay publishes them after commit.
  *
  * The relay of this process is woken in process once a transaction that wrote outbox rows has
@@ -65,34 +77,48 @@ export class OutboxService implements EntitySubscriberInterface {
 
   async enqueue(m: EntityManager, items: OutboxItem[]): Promise<void> {
     if (!items.length) return;
-    const now = this.clock.now();
-    const values: unknown[] = [];
-    const rows = items.map((it, i) => {
-      const subject = it.kind === 'AUDIT' ? this.names.auditSubject(it.targetAgency) : this.names.inboxSubject(it.targetAgency);
-      values.push(it.messageId, it.kind, it.targetAgency, subject, it.natsMsgId, Buffer.from(it.payload), now, it.signingUnit ?? null);
-      const b = i * 8;
-      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}, $${b + 7}, $${b + 8})`;
-    });
-    await m.query(
-      `INSERT INTO outbox (message_id, kind, target_agency, subject, nats_msg_id, payload, created_at, next_attempt_at, signing_unit)
-       VALUES ${rows.join(', ')}
-       ON CONFLICT (message_id, target_agency) WHERE kind = 'ENVELOPE' DO NOTHING`,
-      values,
-    );
+    await m.query(`${outboxInsert('$1')}`, [this.toJson(items)]);
     // Wakes this process's relay after commit (or now, outside a transaction: already committed).
     if (m.queryRunner?.isTransactionActive) this.written.add(m.queryRunner);
     else this.wake();
   }
 
-  /** An envelope's outbox row is done once every recipient unit of that agency answered with a receipt. */
+  /** Outbox rows as the JSON `outboxInsert` reads: for a caller writing them in its own statement. */
+  toJson(items: OutboxItem[]): string {
+    const now = this.clock.now().toISOString();
+    return JSON.stringify(
+      items.map((it) => ({
+        message_id: it.messageId,
+        kind: it.kind,
+        target_agency: it.targetAgency,
+        subject: it.kind === 'AUDIT' ? this.names.auditSubject(it.targetAgency) : this.names.inboxSubject(it.targetAgency),
+        nats_msg_id: it.natsMsgId,
+        payload: Buffer.from(it.payload.buffer, it.payload.byteOffset, it.payload.byteLength).toString('base64'),
+        created_at: now,
+        signing_unit: it.signingUnit ?? null,
+      })),
+    );
+  }
+
+  /** A caller that wrote outbox rows in a statement of its own, outside a transaction: wake the relay. */
+  committed(): void {
+    this.wake();
+  }
+
+  /**
+   * An envelope's outbox row is done once every recipient unit of that agency answered with a receipt.
+   * The rows are found by their unique key (message, agency) first: a plan over the due index would
+   * visit the entries of every row done since the last vacuum.
+   */
   async completeIfAnswered(m: EntityManager, answered: { messageId: string; agency: string }[]): Promise<void> {
     if (!answered.length) return;
     await m.query(
-      `UPDATE outbox o SET done_at = $3
-         FROM unnest($1::uuid[], $2::text[]) AS x(id, agency)
-        WHERE o.message_id = x.id AND o.target_agency = x.agency AND o.kind = 'ENVELOPE' AND o.done_at IS NULL
-          AND NOT EXISTS (SELECT 1 FROM message_recipients r
-                           WHERE r.message_id = x.id AND r.agency = x.agency AND r.status IN ('PENDING', 'SENT'))`,
+      `WITH t AS MATERIALIZED (
+         SELECT o.id, o.done_at FROM unnest($1::uuid[], $2::text[]) AS x(id, agency)
+           JOIN outbox o ON o.message_id = x.id AND o.target_agency = x.agency AND o.kind = 'ENVELOPE'
+          WHERE NOT EXISTS (SELECT 1 FROM message_recipients r
+                             WHERE r.message_id = x.id AND r.agency = x.agency AND r.status IN ('PENDING', 'SENT')))
+       UPDATE outbox o SET done_at = $3 FROM t WHERE o.id = t.id AND t.done_at IS NULL`,
       [answered.map((a) => a.messageId), answered.map((a) => a.agency), this.clock.now()],
     );
   }

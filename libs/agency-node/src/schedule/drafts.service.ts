@@ -35,6 +35,17 @@ export interface DraftView {
  * what the unit exchanged over the period it covers, for the duty officer to edit and send.
  * Idempotent per (unit, kind, period).
  */
+/**
+ * Marks drafts used up by reports sent (parallel arrays of unit, kind, period, message id in the
+ * given parameters; a statement or a CTE): the first report sent for a draft uses it.
+ */
+export function draftsUsedUp(units: string, kinds: string, periods: string, ids: string): string {
+  return `UPDATE drafts d SET sent_message_id = x.message_id
+      FROM (SELECT DISTINCT ON (unit_id, kind, period) * FROM unnest(${units}::text[], ${kinds}::text[], ${periods}::text[], ${ids}::uuid[]) AS u(unit_id, kind, period, message_id)
+            ORDER BY unit_id, kind, period, message_id) AS x
+     WHERE d.unit_id = x.unit_id AND d.kind = x.kind AND d.period = x.period AND d.sent_message_id IS NULL`;
+}
+
 @Injectable()
 export class DraftsService {
   constructor(
@@ -76,11 +87,6 @@ export class DraftsService {
       [unitId],
     );
     return rows.map((r: Record<string, never>) => ({ id: r.id, kind: r.kind, period: r.period, createdAt: r.created_at, windowOpensAt: r.window_opens_at, windowClosesAt: r.window_closes_at, body: r.body }));
-  }
-
-  /** A report of the same kind and period was sent: its draft is used up. */
-  async markSent(m: EntityManager, unitId: string, kind: string, period: string, messageId: string): Promise<void> {
-    await m.query(`UPDATE drafts SET sent_message_id = $4 WHERE unit_id = $1 AND kind = $2 AND period = $3 AND sent_message_id IS NULL`, [unitId, kind, period, messageId]);
   }
 
   async discard(unitId: string, id: string): Promise<void> {
