@@ -55,11 +55,12 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
-/** The INSERT of audit log rows given as JSON (`auditLogJson`) in parameter `param` (a statement or a CTE). */
-export function auditLogInsert(param: string): string {
+/** The INSERT of audit log rows given as JSON (`auditLogJson`) in parameter `param` (a statement or a CTE; `where` filters, as `x`). */
+export function auditLogInsert(param: string, where = 'true'): string {
   return `INSERT INTO audit_log (at, actor, action, message_id, unit_id, details)
     SELECT x.at, x.actor, x.action, x.message_id, x.unit_id, x.details
-      FROM jsonb_to_recordset(${param}::jsonb) AS x(at timestamptz, actor text, action text, message_id text, unit_id text, details jsonb)`;
+      FROM jsonb_to_recordset(${param}::jsonb) AS x(at timestamptz, actor text, action text, message_id text, unit_id text, details jsonb)
+     WHERE ${where}`;
 }
 
 export function auditLogJson(at: Date, entries: AuditEntry[]): string {

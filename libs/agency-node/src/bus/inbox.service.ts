@@ -9,12 +9,12 @@ import type { Directory } from '@shekara/directory';
 import { PermanentMessageError } from '@shekara/messaging';
 import { SignatureVerifier } from '@shekara/security';
 import { GroupCommitter } from '@shekara/persistence';
-import { AuditAction, AuditService } from '../audit/audit.service';
+import { AuditAction, AuditService, auditLogInsert } from '../audit/audit.service';
 import type { AgencyNodeConfig } from '../config';
 import { deliveryReceipt, messageColumns } from '../messages/envelopes';
 import { LiveEvents } from '../messages/live-events';
 import { NodeMetrics } from '../ops/metrics';
-import { OutboxService } from '../outbox/outbox.service';
+import { OutboxService, outboxInsert } from '../outbox/outbox.service';
 import type { OutboxItem } from '../outbox/outbox.service';
 import { DIRECTORY, NODE_CONFIG } from '../tokens';
 
@@ -97,30 +97,53 @@ export class InboxService {
   /** One transaction for a batch of verified messages; effects visible outside run after commit. */
   private async store(items: Accepted[]): Promise<void> {
     const after: (() => void)[] = [];
-    await this.ds.transaction(async (m) => {
-      const reports = items.filter((i) => i.env.payload.case !== 'deliveryReceipt' && i.env.payload.case !== 'readReceipt');
-      if (reports.length) await this.storeReports(m, reports, after);
-      const receipts = items.filter((i) => !reports.includes(i));
-      if (receipts.length) await this.storeReceipts(m, receipts, after);
-    });
+    const reports = items.filter((i) => i.env.payload.case !== 'deliveryReceipt' && i.env.payload.case !== 'readReceipt');
+    if (reports.length) await this.storeReports(reports, after);
+    const receipts = items.filter((i) => !reports.includes(i));
+    if (receipts.length) await this.ds.transaction((m) => this.storeReceipts(m, receipts, after));
     for (const f of after) f();
   }
 
-  /** Stores reports once (by id) and (re-)sends a delivery receipt for each local recipient unit. */
-  private async storeReports(m: EntityManager, items: Accepted[], after: (() => void)[]): Promise<void> {
+  /**
+   * Stores reports once (by id) and (re-)sends a delivery receipt for each local recipient unit: the
+   * messages, their local recipients, the audit entries and ledger events of those newly stored, and
+   * the receipts, in ONE statement (data-modifying CTEs; its own transaction).
+   */
+  private async storeReports(items: Accepted[], after: (() => void)[]): Promise<void> {
     const now = this.clock.now();
     // The same message twice in one batch (a re-send racing the first copy) is stored once.
     const unique = [...new Map(items.map((i) => [i.env.messageId, i])).values()];
     const rows = unique.map((i) => ({ i, cols: messageColumns(i.env) }));
-    const inserted: { id: string }[] = await m.query(
-      `INSERT INTO messages (id, direction, kind, sender_unit, recipient_units, correlation_id, classification, created_at,
-                             reported_at, received_at, period, event_at, confirms, summary, payload, signed)
-       SELECT x.id, 'IN', x.kind, x.sender, x.recipients, x.correlation_id, x.classification, x.created_at,
-              x.reported_at, $1, x.period, x.event_at, x.confirms, x.summary, x.payload, x.signed
-         FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, kind text, sender text, recipients text[], correlation_id text,
-              classification text, created_at timestamptz, reported_at timestamptz, period text, event_at timestamptz,
-              confirms uuid, summary text, payload jsonb, signed bytea)
-       ON CONFLICT (id) DO NOTHING RETURNING id`,
+    const rIds: string[] = [];
+    const rUnits: string[] = [];
+    for (const { i } of rows) for (const u of i.localRecipients) (rIds.push(i.env.messageId), rUnits.push(u));
+    // Audit entries for every message of the batch; only those of messages stored now are written.
+    const audit = this.audit.prepare(
+      rows.map(({ i, cols }) => ({
+        actor: i.env.senderUnit,
+        action: AuditAction.Received,
+        messageId: i.env.messageId,
+        units: i.localRecipients,
+        message: { kind: cols.kind, senderUnit: i.env.senderUnit, recipientUnits: i.env.recipientUnits, sentAt: timestampDate(i.env.createdAt!), reportedAt: cols.reportedAt, period: cols.period, eventAt: cols.eventAt, confirms: cols.confirms, summary: cols.summary },
+      })),
+    );
+    const inserted: { id: string }[] = await this.ds.query(
+      `WITH msg AS (
+         INSERT INTO messages (id, direction, kind, sender_unit, recipient_units, correlation_id, classification, created_at,
+                               reported_at, received_at, period, event_at, confirms, summary, payload, signed)
+         SELECT x.id, 'IN', x.kind, x.sender, x.recipients, x.correlation_id, x.classification, x.created_at,
+                x.reported_at, $1, x.period, x.event_at, x.confirms, x.summary, x.payload, decode(x.signed, 'base64')
+           FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, kind text, sender text, recipients text[], correlation_id text,
+                classification text, created_at timestamptz, reported_at timestamptz, period text, event_at timestamptz,
+                confirms uuid, summary text, payload jsonb, signed text)
+         ON CONFLICT (id) DO NOTHING RETURNING id),
+       rcp AS (
+         INSERT INTO message_recipients (message_id, unit_id, agency, status, delivered_at)
+         SELECT x.id, x.unit, $5, 'DELIVERED', $1 FROM unnest($3::uuid[], $4::text[]) AS x(id, unit) WHERE x.id IN (SELECT id FROM msg)),
+       aud AS (${auditLogInsert('$6', `x.message_id::uuid IN (SELECT id FROM msg)`)}),
+       evt AS (${outboxInsert('$7', `x.message_id IN (SELECT id FROM msg)`)}),
+       rct AS (${outboxInsert('$8')})
+       SELECT id FROM msg`,
       [
         now,
         JSON.stringify(
@@ -138,34 +161,19 @@ export class InboxService {
             confirms: cols.confirms,
             summary: cols.summary,
             payload: cols.payload,
-            signed: `\\x${Buffer.from(i.bytes).toString('hex')}`,
+            signed: Buffer.from(i.bytes.buffer, i.bytes.byteOffset, i.bytes.byteLength).toString('base64'),
           })),
         ),
+        rIds,
+        rUnits,
+        this.config.agency,
+        audit.logJson,
+        this.outbox.toJson(audit.outbox),
+        this.outbox.toJson(unique.flatMap((i) => this.receipts(i.env, i.localRecipients, DeliveryOutcome.DELIVERED))),
       ],
     );
+    this.outbox.committed();
     const fresh = new Set(inserted.map((r) => r.id));
-    const stored = rows.filter(({ i }) => fresh.has(i.env.messageId));
-    if (stored.length) {
-      const ids: string[] = [];
-      const units: string[] = [];
-      for (const { i } of stored) for (const u of i.localRecipients) (ids.push(i.env.messageId), units.push(u));
-      await m.query(
-        `INSERT INTO message_recipients (message_id, unit_id, agency, status, delivered_at)
-         SELECT x.id, x.unit, $3, 'DELIVERED', $4 FROM unnest($1::uuid[], $2::text[]) AS x(id, unit)`,
-        [ids, units, this.config.agency, now],
-      );
-      await this.audit.record(
-        m,
-        stored.map(({ i, cols }) => ({
-          actor: i.env.senderUnit,
-          action: AuditAction.Received,
-          messageId: i.env.messageId,
-          units: i.localRecipients,
-          message: { kind: cols.kind, senderUnit: i.env.senderUnit, recipientUnits: i.env.recipientUnits, sentAt: timestampDate(i.env.createdAt!), reportedAt: cols.reportedAt, period: cols.period, eventAt: cols.eventAt, confirms: cols.confirms, summary: cols.summary },
-        })),
-      );
-    }
-    await this.outbox.enqueue(m, unique.flatMap((i) => this.receipts(i.env, i.localRecipients, DeliveryOutcome.DELIVERED)));
     after.push(() => {
       for (const { i, cols } of rows) {
         if (!fresh.has(i.env.messageId)) {

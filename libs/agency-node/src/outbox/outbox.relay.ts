@@ -143,40 +143,54 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         [now],
       );
       if (!rows.length) return 0;
-      await this.signBatch(m, rows);
+      const newlySigned = new Set(this.signBatch(rows));
       const results = await Promise.allSettled(rows.map((r) => this.js.publish(r.subject, r.signed ?? r.payload, { msgID: publicationId(r) })));
-      const ok: Row[] = [];
-      const failed: { row: Row; error: string }[] = [];
-      results.forEach((res, i) => (res.status === 'fulfilled' ? ok.push(rows[i]) : failed.push({ row: rows[i], error: String(res.reason?.message ?? res.reason) })));
       const published = this.clock.now();
-      // Receipts and audit events are done once JetStream has them; envelopes wait for receipts.
-      const receipts = ok.filter((r) => r.kind !== 'ENVELOPE').map((r) => r.id);
-      if (receipts.length) {
-        await m.query(`UPDATE outbox SET attempts = attempts + 1, last_published_at = $2, done_at = $2 WHERE id = ANY($1::bigint[])`, [receipts, published]);
-      }
-      const envelopes = ok.filter((r) => r.kind === 'ENVELOPE');
-      if (envelopes.length) {
-        await m.query(
-          `UPDATE outbox o SET attempts = o.attempts + 1, last_published_at = $2, last_error = NULL,
-                  next_attempt_at = $2::timestamptz + make_interval(secs => LEAST($3::bigint, $4::bigint * power(2, LEAST(o.attempts, 20))::bigint) / 1000.0)
-            WHERE o.id = ANY($1::bigint[])`,
-          [envelopes.map((r) => r.id), published, this.config.outbox.resendMaxMs, this.config.outbox.resendAfterMs],
-        );
-        await m.query(
-          `UPDATE message_recipients r SET status = 'SENT', sent_at = $3
-             FROM unnest($1::uuid[], $2::text[]) AS x(message_id, agency)
-            WHERE r.message_id = x.message_id AND r.agency = x.agency AND r.status = 'PENDING'`,
-          [envelopes.map((r) => r.message_id), envelopes.map((r) => r.target_agency), published],
-        );
-        this.metrics.published.inc(envelopes.length);
-      }
-      for (const f of failed) {
-        await m.query(
-          `UPDATE outbox SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3 WHERE id = $1`,
-          [f.row.id, f.error.slice(0, 500), new Date(published.getTime() + Math.min(this.config.outbox.resendMaxMs, 1000 * 2 ** Math.min(f.row.attempts, 10)))],
-        );
-      }
-      if (failed.length) this.log.warn({ msg: 'publish failed; will retry', failed: failed.length, error: failed[0].error });
+      // Each claimed row's outcome: a receipt or audit event is done once JetStream has it; an
+      // envelope waits for its receipts (re-sent with backoff until then); a failure is retried.
+      const outcome = results.map((res, i) => (res.status === 'rejected' ? 'failed' : rows[i].kind === 'ENVELOPE' ? 'sent' : 'done'));
+      const errors = results.map((res) => (res.status === 'rejected' ? String(res.reason?.message ?? res.reason).slice(0, 500) : null));
+      const sent = rows.filter((_, i) => outcome[i] === 'sent');
+      // The sender keeps the signed envelope as the proof of what it sent.
+      const proofs = new Map([...newlySigned].filter((r) => r.kind === 'ENVELOPE').map((r) => [r.message_id, r.signed!.toString('base64')]));
+      // One statement records it all (every row is updated once: two CTEs must not update one row).
+      await m.query(
+        `WITH x AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS x(id, signed, outcome, error)),
+              o AS (UPDATE outbox o SET
+                      signed = COALESCE(decode(x.signed, 'base64'), o.signed),
+                      attempts = o.attempts + 1,
+                      last_published_at = CASE WHEN x.outcome = 'failed' THEN o.last_published_at ELSE $5 END,
+                      done_at = CASE WHEN x.outcome = 'done' THEN $5 ELSE o.done_at END,
+                      last_error = x.error,
+                      next_attempt_at = CASE x.outcome
+                        WHEN 'sent' THEN $5::timestamptz + make_interval(secs => LEAST($6::bigint, $7::bigint * power(2, LEAST(o.attempts, 20))::bigint) / 1000.0)
+                        WHEN 'failed' THEN $5::timestamptz + make_interval(secs => LEAST($6::bigint, 1000 * power(2, LEAST(o.attempts, 10))::bigint) / 1000.0)
+                        ELSE o.next_attempt_at END
+                    FROM x WHERE o.id = x.id),
+              p AS (UPDATE messages msg SET signed = decode(s.signed, 'base64')
+                      FROM unnest($8::uuid[], $9::text[]) AS s(id, signed)
+                     WHERE msg.id = s.id AND msg.direction = 'OUT' AND msg.signed IS NULL),
+              r AS (UPDATE message_recipients r SET status = 'SENT', sent_at = $5
+                      FROM unnest($10::uuid[], $11::text[]) AS s(message_id, agency)
+                     WHERE r.message_id = s.message_id AND r.agency = s.agency AND r.status = 'PENDING')
+         SELECT 1`,
+        [
+          rows.map((r) => r.id),
+          rows.map((r) => (newlySigned.has(r) ? r.signed!.toString('base64') : null)),
+          outcome,
+          errors,
+          published,
+          this.config.outbox.resendMaxMs,
+          this.config.outbox.resendAfterMs,
+          [...proofs.keys()],
+          [...proofs.values()],
+          sent.map((r) => r.message_id),
+          sent.map((r) => r.target_agency),
+        ],
+      );
+      if (sent.length) this.metrics.published.inc(sent.length);
+      const failed = errors.filter((e) => e !== null);
+      if (failed.length) this.log.warn({ msg: 'publish failed; will retry', failed: failed.length, error: failed[0] });
       return rows.length;
     });
   }
@@ -184,9 +198,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   /**
    * Signs the rows not yet signed, one Ed25519 signature per signing unit over the Merkle root of
    * its envelopes in this batch; each envelope gets its inclusion proof. The signed bytes are kept
-   * (re-sends publish the same bytes) and become the sent message's proof of origin.
+   * (re-sends publish the same bytes) and become the sent message's proof of origin. Returns the
+   * rows signed now (their `signed` is set).
    */
-  private async signBatch(m: EntityManager, rows: Row[]): Promise<void> {
+  private signBatch(rows: Row[]): Row[] {
     const byUnit = new Map<string, Map<string, Row[]>>();
     for (const r of rows) {
       if (!r.signing_unit || r.signed) continue;
@@ -195,9 +210,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       leaves.set(r.nats_msg_id, [...(leaves.get(r.nats_msg_id) ?? []), r]);
       byUnit.set(r.signing_unit, leaves);
     }
-    if (!byUnit.size) return;
-    const ids: string[] = [];
-    const signedHex: string[] = [];
+    const signed: Row[] = [];
     for (const [unit, leaves] of byUnit) {
       const groups = [...leaves.values()];
       const batch = signBatch(this.signer, unit, groups.map((g) => g[0].payload));
@@ -208,21 +221,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         );
         for (const r of group) {
           r.signed = bytes;
-          ids.push(r.id);
-          signedHex.push(bytes.toString('hex'));
+          signed.push(r);
         }
       });
     }
-    await m.query(
-      `UPDATE outbox o SET signed = decode(x.signed, 'hex') FROM unnest($1::bigint[], $2::text[]) AS x(id, signed) WHERE o.id = x.id`,
-      [ids, signedHex],
-    );
-    // The sender keeps the signed envelope as the proof of what it sent.
-    await m.query(
-      `UPDATE messages msg SET signed = o.signed FROM outbox o
-        WHERE o.id = ANY($1::bigint[]) AND o.kind = 'ENVELOPE' AND msg.id = o.message_id AND msg.direction = 'OUT' AND msg.signed IS NULL`,
-      [ids],
-    );
+    return signed;
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -24,13 +24,15 @@ export interface OutboxItem {
 
 /**
  * The INSERT of outbox rows given as JSON (`OutboxService.toJson`) in parameter `param`: usable as a
- * statement or as a data-modifying CTE. An envelope is queued once per recipient agency.
+ * statement or as a data-modifying CTE (`where` filters the rows, as `x`). An envelope is queued once
+ * per recipient agency.
  */
-export function outboxInsert(param: string): string {
+export function outboxInsert(param: string, where = 'true'): string {
   return `INSERT INTO outbox (message_id, kind, target_agency, subject, nats_msg_id, payload, created_at, next_attempt_at, signing_unit)
     SELECT x.message_id, x.kind, x.target_agency, x.subject, x.nats_msg_id, decode(x.payload, 'base64'), x.created_at, x.created_at, x.signing_unit
       FROM jsonb_to_recordset(${param}::jsonb) AS x(message_id uuid, kind text, target_agency text, subject text, nats_msg_id text,
            payload text, created_at timestamptz, signing_unit text)
+     WHERE ${where}
     ON CONFLICT (message_id, target_agency) WHERE kind = 'ENVELOPE' DO NOTHING`;
 }
 
