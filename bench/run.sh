@@ -11,6 +11,9 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 SWC="$ROOT/node_modules/.bin/swc"
 bash scripts/services.sh >/dev/null 2>&1 || true
+# The processes run with the heap settings they run with in production.
+# shellcheck disable=SC1091
+source scripts/node-options.sh
 rm -rf bench/.build bench/.build-src
 SOURCE=${BENCH_SOURCE:-worktree}
 if [ "$SOURCE" = worktree ]; then

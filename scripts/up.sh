@@ -8,6 +8,8 @@ bash scripts/install.sh
 bash scripts/down.sh >/dev/null 2>&1 || true
 
 mkdir -p var/log var/run
+# shellcheck disable=SC1091
+source scripts/node-options.sh
 node dist/scripts/directory.js ensure var >/dev/null
 if [ ! -f var/secrets.env ]; then
   umask 077
@@ -27,7 +29,7 @@ start() { # name port secret
   local name=$1 port=$2 secret=$3
   SHEKARA_AGENCY=$name DATABASE_URL="postgres://postgres@127.0.0.1:5432/shekara_$name" NATS_URL=nats://127.0.0.1:4222 \
   HTTP_PORT=$port JWT_SECRET=$secret DIRECTORY_PATH=var/directory.json KEYS_PATH="var/keys/$name.json" DEMO_USERS=true \
-    nohup node --enable-source-maps "dist/apps/$name/src/main.js" >>"var/log/$name.log" 2>&1 &
+  NODE_OPTIONS="$AGENCY_NODE_OPTIONS" nohup node --enable-source-maps "dist/apps/$name/src/main.js" >>"var/log/$name.log" 2>&1 &
   echo $! > "var/run/$name.pid"
 }
 start interior 3001 "$INTERIOR_JWT_SECRET"
@@ -36,11 +38,11 @@ start customs 3003 "$CUSTOMS_JWT_SECRET"
 
 DATABASE_URL=postgres://postgres@127.0.0.1:5432/shekara_supervisor NATS_URL=nats://127.0.0.1:4222 \
 HTTP_PORT=3010 JWT_SECRET="$SUPERVISOR_JWT_SECRET" DIRECTORY_PATH=var/directory.json DEMO_USERS=true \
-  nohup node --enable-source-maps dist/apps/supervisor/src/main.js >>var/log/supervisor.log 2>&1 &
+  NODE_OPTIONS="$SUPERVISOR_NODE_OPTIONS" nohup node --enable-source-maps dist/apps/supervisor/src/main.js >>var/log/supervisor.log 2>&1 &
 echo $! > var/run/supervisor.pid
 
 DIRECTORY_PATH=var/directory.json REDIS_URL=redis://127.0.0.1:6379 NATS_URL=nats://127.0.0.1:4222 HTTP_PORT=3020 \
-  nohup node --enable-source-maps dist/apps/scheduler/src/main.js >>var/log/scheduler.log 2>&1 &
+  NODE_OPTIONS="$SCHEDULER_NODE_OPTIONS" nohup node --enable-source-maps dist/apps/scheduler/src/main.js >>var/log/scheduler.log 2>&1 &
 echo $! > var/run/scheduler.pid
 
 for port in 3001 3002 3003 3010 3020; do

@@ -96,6 +96,7 @@ export class BenchSystem {
         DEMO_USERS: 'true',
         LOG_LEVEL: opts.logLevel ?? process.env.BENCH_LOG_LEVEL ?? 'info',
         WEB_DIR: join(this.tmp, 'no-web'),
+        NODE_OPTIONS: process.env.AGENCY_NODE_OPTIONS ?? '',
         ...opts.env,
       },
       opts,
@@ -110,6 +111,7 @@ export class BenchSystem {
       DEMO_USERS: 'true',
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
       WEB_DIR: join(this.tmp, 'no-web'),
+      NODE_OPTIONS: process.env.SUPERVISOR_NODE_OPTIONS ?? '',
     });
   }
 

@@ -15,6 +15,7 @@ export enum NodeErrorCode {
   MessageNotFound = 'MESSAGE_NOT_FOUND',
   UnknownUrgentReport = 'UNKNOWN_URGENT_REPORT',
   DatabaseUnavailable = 'DATABASE_UNAVAILABLE',
+  Busy = 'BUSY',
 }
 
 const TABLE: ErrorTable<NodeErrorCode> = {
@@ -27,6 +28,7 @@ const TABLE: ErrorTable<NodeErrorCode> = {
   [NodeErrorCode.MessageNotFound]: { status: HttpStatus.NOT_FOUND, message: 'No such message in your unit’s inbox or outbox.' },
   [NodeErrorCode.UnknownUrgentReport]: { status: HttpStatus.BAD_REQUEST, message: 'The confirmation refers to no urgent report of your unit.' },
   [NodeErrorCode.DatabaseUnavailable]: { status: HttpStatus.SERVICE_UNAVAILABLE, message: 'The database is unavailable; nothing was accepted. Try again shortly.' },
+  [NodeErrorCode.Busy]: { status: HttpStatus.SERVICE_UNAVAILABLE, message: 'The node is busy; nothing was accepted. Try again in a moment.' },
 };
 
 /** The agency node's refusals (one class, its code table above). */

@@ -30,4 +30,17 @@ describe('GroupCommitter', () => {
     expect(applied.sort()).toEqual([1, 2, 4]);
     expect((results[2] as PromiseRejectedResult).reason.message).toBe('bad item in 3');
   });
+
+  it('counts the items not yet settled as its backlog (queued and being applied)', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const g = new GroupCommitter<number>(() => gate, { maxBatch: 2, parallel: 1 });
+    const all = Promise.all([1, 2, 3, 4, 5].map((i) => g.submit(i)));
+    expect(g.backlog).toBe(5);
+    await new Promise((r) => setImmediate(r));
+    expect(g.backlog).toBe(5); // two being applied, three queued
+    release();
+    await all;
+    expect(g.backlog).toBe(0);
+  });
 });

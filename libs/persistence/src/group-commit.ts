@@ -20,6 +20,7 @@ interface Pending<T> {
 export class GroupCommitter<T> {
   private queue: Pending<T>[] = [];
   private running = 0;
+  private applying = 0;
   private scheduled = false;
 
   /** apply(items) runs one transaction for the items; it throws to fail them all. */
@@ -27,6 +28,11 @@ export class GroupCommitter<T> {
     private readonly apply: (items: T[]) => Promise<void>,
     private readonly options: GroupCommitOptions,
   ) {}
+
+  /** Items submitted and not yet settled (queued or in a batch being applied). */
+  get backlog(): number {
+    return this.queue.length + this.applying;
+  }
 
   submit(item: T): Promise<void> {
     return new Promise<void>((resolve, reject) => {
@@ -44,8 +50,10 @@ export class GroupCommitter<T> {
       while (this.running < this.options.parallel && this.queue.length) {
         const batch = this.queue.splice(0, this.options.maxBatch);
         this.running++;
+        this.applying += batch.length;
         void this.run(batch).finally(() => {
           this.running--;
+          this.applying -= batch.length;
           this.schedule();
         });
       }

@@ -6,7 +6,7 @@ import { Clock, uuidv7 } from '@shekara/common';
 import { AuditAction as WireAction, AuditEventSchema, MessageKind } from '@shekara/contracts';
 import type { AgencyCode } from '@shekara/contracts';
 import type { AgencyNodeConfig } from '../config';
-import { OutboxService } from '../outbox/outbox.service';
+import { OutboxService, outboxInsert } from '../outbox/outbox.service';
 import type { OutboxItem } from '../outbox/outbox.service';
 import { NODE_CONFIG } from '../tokens';
 
@@ -106,8 +106,12 @@ export class AuditService {
     const list = Array.isArray(entries) ? entries : [entries];
     if (!list.length) return;
     const p = this.prepare(list);
-    await m.query(auditLogInsert('$1'), [p.logJson]);
-    await this.outbox.enqueue(m, p.outbox);
+    if (!p.outbox.length) {
+      await m.query(auditLogInsert('$1'), [p.logJson]);
+      return;
+    }
+    await m.query(`WITH aud AS (${auditLogInsert('$1')}) ${outboxInsert('$2')}`, [p.logJson, this.outbox.toJson(p.outbox)]);
+    this.outbox.written(m);
   }
 
   /** The rows recording these entries writes, for a caller writing them in a statement of its own. */

@@ -169,7 +169,8 @@ export class InboxService {
         this.config.agency,
         audit.logJson,
         this.outbox.toJson(audit.outbox),
-        this.outbox.toJson(unique.flatMap((i) => this.receipts(i.env, i.localRecipients, DeliveryOutcome.DELIVERED))),
+        // Every copy is answered (a re-send means the sender may have missed the first receipt).
+        this.outbox.toJson(items.flatMap((i) => this.receipts(i.env, i.localRecipients, DeliveryOutcome.DELIVERED))),
       ],
     );
     this.outbox.committed();

@@ -93,6 +93,8 @@ export class MessagesService {
   }
 
   private readonly committer: GroupCommitter<Outgoing>;
+  /** Reports accepted but not yet committed, at most. */
+  static readonly MAX_BACKLOG = 512;
 
   /**
    * Accepts a report: one transaction stores the message, its recipients (PENDING), one outbox row
@@ -100,6 +102,9 @@ export class MessagesService {
    * same time share the transaction (group commit); each caller is answered after the commit.
    */
   async send(user: AuthUser, body: unknown): Promise<MessageView> {
+    // Backpressure: beyond this many reports waiting for their commit, refuse (503, nothing stored)
+    // rather than queue without bound in memory.
+    if (this.committer.backlog >= MessagesService.MAX_BACKLOG) throw new NodeError(NodeErrorCode.Busy);
     const v = validateSendMessageRequest(body);
     if (!v.ok) throw new NodeError(NodeErrorCode.InvalidBody, undefined, v.errors);
     const req = v.value;

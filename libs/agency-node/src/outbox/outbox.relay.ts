@@ -56,11 +56,17 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private js: JetStreamClient;
   private listener?: Client;
   private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  /** Passes in progress: up to PARALLEL, on disjoint rows (FOR UPDATE SKIP LOCKED). */
+  private readonly running = new Set<Promise<void>>();
   private unsubscribe?: () => void;
   private again = false;
   private stopped = false;
   static readonly BATCH = 256;
+  /**
+   * A second pass may claim what was committed while the first one waits for JetStream's acks, so a
+   * report does not wait for a whole pass before its own starts.
+   */
+  static readonly PARALLEL = 2;
 
   constructor(
     private readonly ds: DataSource,
@@ -101,20 +107,21 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     }
   }
 
-  /** Runs a relay pass now, or right after the one in progress. */
+  /** Runs a relay pass now, or right after one in progress. */
   kick(): void {
     if (this.stopped) return;
-    if (this.running) {
+    if (this.running.size >= OutboxRelay.PARALLEL) {
       this.again = true;
       return;
     }
-    this.running = this.drain().finally(() => {
-      this.running = undefined;
+    const pass = this.drain().finally(() => {
+      this.running.delete(pass);
       if (this.again) {
         this.again = false;
         this.kick();
       }
     });
+    this.running.add(pass);
   }
 
   private async drain(): Promise<void> {
@@ -232,7 +239,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.stopped = true;
     this.unsubscribe?.();
     if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await Promise.all(this.running);
     await this.listener?.end().catch(() => undefined);
   }
 }

@@ -48,7 +48,7 @@ export function outboxInsert(param: string, where = 'true'): string {
  */
 @Injectable()
 export class OutboxService implements EntitySubscriberInterface {
-  private readonly written = new WeakSet<QueryRunner>();
+  private readonly pendingWake = new WeakSet<QueryRunner>();
   private readonly wakeups = new Set<() => void>();
 
   constructor(
@@ -66,11 +66,11 @@ export class OutboxService implements EntitySubscriberInterface {
   }
 
   afterTransactionCommit(event: TransactionCommitEvent): void {
-    if (event.queryRunner && this.written.delete(event.queryRunner)) this.wake();
+    if (event.queryRunner && this.pendingWake.delete(event.queryRunner)) this.wake();
   }
 
   afterTransactionRollback(event: TransactionRollbackEvent): void {
-    if (event.queryRunner) this.written.delete(event.queryRunner);
+    if (event.queryRunner) this.pendingWake.delete(event.queryRunner);
   }
 
   private wake(): void {
@@ -79,9 +79,13 @@ export class OutboxService implements EntitySubscriberInterface {
 
   async enqueue(m: EntityManager, items: OutboxItem[]): Promise<void> {
     if (!items.length) return;
-    await m.query(`${outboxInsert('$1')}`, [this.toJson(items)]);
-    // Wakes this process's relay after commit (or now, outside a transaction: already committed).
-    if (m.queryRunner?.isTransactionActive) this.written.add(m.queryRunner);
+    await m.query(outboxInsert('$1'), [this.toJson(items)]);
+    this.written(m);
+  }
+
+  /** Outbox rows were written through m: wake this process's relay after commit (or now, outside a transaction). */
+  written(m: EntityManager): void {
+    if (m.queryRunner?.isTransactionActive) this.pendingWake.add(m.queryRunner);
     else this.wake();
   }
 
