@@ -118,7 +118,10 @@ describe('escalation of an unconfirmed urgent report after Redis is flushed', ()
     const windows = s!.queues.get(QueueName.Windows)!;
     expect(await windows.getJobSchedulersCount()).toBe(0);
     const expected = s!.schedules.windowSchedulers().length;
-    await eventually(async () => (await windows.getJobSchedulersCount()) === expected, 30_000, 'the watchdog to re-create the schedulers');
-    expect(await s!.queues.get(QueueName.Escalations)!.getJobScheduler(ESCALATION_SWEEP_SCHEDULER_ID)).toBeDefined();
+    const sweep = () => s!.queues.get(QueueName.Escalations)!.getJobScheduler(ESCALATION_SWEEP_SCHEDULER_ID);
+    // The watchdog re-creates the window schedulers and the sweep one after the other: wait for both.
+    await eventually(async () => (await windows.getJobSchedulersCount()) === expected && (await sweep()) !== undefined, 30_000, 'the watchdog to re-create the schedulers');
+    expect(await windows.getJobSchedulersCount()).toBe(expected);
+    expect(await sweep()).toBeDefined();
   });
 });

@@ -99,15 +99,25 @@ function checkOneofs(desc: DescMessage, json: Record<string, unknown>, prefix: s
  */
 const OBJECT_MACHINERY = new Set(['__proto__', 'constructor', 'prototype']);
 
-function findObjectMachinery(v: unknown, path: string, out: FieldError[], depth = 0): void {
+/**
+ * What no report may carry, checked before anything else reads the body: the keys above, and the
+ * NUL character in any string or key (PostgreSQL's text and jsonb cannot store it).
+ */
+function findUnstorable(v: unknown, path: string, out: FieldError[], depth = 0): void {
+  if (typeof v === 'string') {
+    if (v.includes('\u0000')) add(out, path, [`${path || 'the value'} must not contain the NUL character`]);
+    return;
+  }
   if (depth > 64 || typeof v !== 'object' || v === null) return;
   if (Array.isArray(v)) {
-    v.forEach((item, i) => findObjectMachinery(item, join(path, String(i)), out, depth + 1));
+    v.forEach((item, i) => findUnstorable(item, join(path, String(i)), out, depth + 1));
     return;
   }
   for (const key of Object.keys(v)) {
-    if (OBJECT_MACHINERY.has(key)) add(out, join(path, key), [`property ${key} should not exist`]);
-    else findObjectMachinery((v as Record<string, unknown>)[key], join(path, key), out, depth + 1);
+    const field = join(path, key.replace(/\u0000/g, '\\0'));
+    if (OBJECT_MACHINERY.has(key)) add(out, field, [`property ${key} should not exist`]);
+    else if (key.includes('\u0000')) add(out, field, ['a property name must not contain the NUL character']);
+    else findUnstorable((v as Record<string, unknown>)[key], field, out, depth + 1);
   }
 }
 
@@ -120,7 +130,7 @@ export function validateMessageJson(desc: DescMessage, json: unknown, prefix = '
   if (!dto) throw new Error(`no DTO for ${desc.typeName}`);
   if (!isJsonObject(json)) return [{ field: prefix, messages: [`${prefix || 'the body'} must be a JSON object`] }];
   const out: FieldError[] = [];
-  findObjectMachinery(json, prefix, out);
+  findUnstorable(json, prefix, out);
   if (out.length) return out;
   flatten(validateSync(plainToInstance(dto, json), VALIDATOR_OPTIONS), prefix, out);
   checkOneofs(desc, json, prefix, out);
