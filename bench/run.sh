@@ -2,7 +2,7 @@
 # npm run bench: builds the code under test (apps, libs, scripts) and the benchmark (bench/src) into
 # bench/.build with SWC — a private build, so a concurrent `npm run build` (which empties dist/)
 # cannot pull the code from under a running benchmark — then runs it.
-#   BENCH_QUICK=1          the short version (~3 min instead of ~8-10)
+#   BENCH_QUICK=1          the short version (~2 min instead of ~3-4)
 #   BENCH_SOURCE=head      measure the committed HEAD (git archive) instead of the working tree
 #   BENCH_SOURCE=<commit>  measure that commit
 #   BENCH_PROFILE=0        no CPU profiles;  BENCH_LOG_LEVEL=warn  quieter nodes (default info)

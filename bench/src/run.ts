@@ -335,7 +335,7 @@ What is measured:
 
 Integrity check of the run: the sender accepted ${r.integrity?.sentBySender}, the recipient stored ${r.integrity?.storedByRecipient} (${r.integrity?.distinctAtRecipient} distinct), ${r.integrity?.deadLetters} dead letters.
 
-${profText ? `CPU profile of the nodes at saturation (self time by area, % of busy time):\n\n${profText}\n\n` : ''}Reproduce: \`npm run bench\` (about 8–10 minutes; \`BENCH_QUICK=1 npm run bench\` about 3). Needs the local PostgreSQL, NATS with JetStream (\`npm run up\` starts them); builds the tree into \`bench/.build\`, writes \`bench/results/latest.json\` and this snippet to \`bench/results/latest.md\`. \`BENCH_PROFILE=0\` skips the CPU profiles; \`BENCH_LOG_LEVEL\` sets the nodes' log level.
+${profText ? `CPU profile of the nodes at saturation (self time by area, % of busy time):\n\n${profText}\n\n` : ''}Reproduce: \`npm run bench\` (about 3–4 minutes; \`BENCH_QUICK=1 npm run bench\` about 2). Needs the local PostgreSQL, NATS with JetStream (\`npm run up\` starts them); builds the tree into \`bench/.build\`, writes \`bench/results/latest.json\` and this snippet to \`bench/results/latest.md\`. \`BENCH_PROFILE=0\` skips the CPU profiles; \`BENCH_LOG_LEVEL\` sets the nodes' log level.
 `;
 }
 
