@@ -26,12 +26,23 @@ export function publicKeyFromBase64(b64: string): KeyObject {
   return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' });
 }
 
-/** The raw 32 bytes of an Ed25519 public (or private: its public half) KeyObject. */
+/** DER SubjectPublicKeyInfo of an Ed25519 key: this fixed prefix, then the raw 32-byte key (RFC 8410). */
+const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+
+/** The raw 32 bytes of an Ed25519 key from its DER SubjectPublicKeyInfo. */
+export function rawFromSpki(spki: Buffer): Buffer {
+  if (spki.length !== ED25519_SPKI_PREFIX.length + 32 || !spki.subarray(0, ED25519_SPKI_PREFIX.length).equals(ED25519_SPKI_PREFIX)) {
+    throw new DirectoryError(DirectoryErrorCode.INVALID_KEYS, 'not an Ed25519 key');
+  }
+  return Buffer.from(spki.subarray(ED25519_SPKI_PREFIX.length));
+}
+
+/**
+ * The raw 32 bytes of an Ed25519 public (or private: its public half) KeyObject. From the DER
+ * export, not JWK: a JWK export of a key made by generateKeyPair can deadlock Node 20 (see keys.ts).
+ */
 export function rawPublicKey(key: KeyObject): Buffer {
   const pub = key.type === 'private' ? createPublicKey(key) : key;
-  const jwk = pub.export({ format: 'jwk' });
-  if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string') {
-    throw new DirectoryError(DirectoryErrorCode.INVALID_KEYS, `not an Ed25519 key (${pub.asymmetricKeyType})`);
-  }
-  return Buffer.from(jwk.x, 'base64url');
+  if (pub.asymmetricKeyType !== 'ed25519') throw new DirectoryError(DirectoryErrorCode.INVALID_KEYS, `not an Ed25519 key (${pub.asymmetricKeyType})`);
+  return rawFromSpki(pub.export({ format: 'der', type: 'spki' }));
 }

@@ -1,7 +1,7 @@
 import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { AGENCIES, type AgencyCode } from '@shekara/contracts';
-import { decodeRawPublicKey, keyIdFor, rawPublicKey } from './crypto';
+import { decodeRawPublicKey, keyIdFor, rawFromSpki, rawPublicKey } from './crypto';
 import { Directory } from './directory';
 import { DirectoryError, DirectoryErrorCode } from './errors';
 import type { DirectoryData } from './model';
@@ -37,15 +37,17 @@ export function generateKeys(source: DirectoryData | Directory, options: { from?
   const directory = source instanceof Directory ? source.toJSON() : parseDirectoryData(source, 'directory to key');
   const privateKeys = AGENCIES.map((agency): AgencyKeySet => ({ agency, keys: [] }));
   for (const unit of directory.units) {
-    const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-    const raw = rawPublicKey(publicKey);
+    // Encoded by the key generation itself: exporting a KeyObject made by generateKeyPair (as JWK)
+    // can deadlock Node 20 when a GC during the export destroys the finished generation job, which
+    // takes the same key's lock (seen here: a test process hung for good in ExportJWKEdKey).
+    const { publicKey, privateKey } = generateKeyPairSync('ed25519', {
+      publicKeyEncoding: { type: 'spki', format: 'der' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'der' },
+    });
+    const raw = rawFromSpki(publicKey);
     const keyId = keyIdFor(unit.id, raw);
     unit.keys = [{ keyId, publicKey: raw.toString('base64'), ...(options.from && { from: options.from.toISOString() }) }];
-    privateKeys[AGENCIES.indexOf(unit.agency)].keys.push({
-      keyId,
-      unitId: unit.id,
-      privateKeyPkcs8: privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
-    });
+    privateKeys[AGENCIES.indexOf(unit.agency)].keys.push({ keyId, unitId: unit.id, privateKeyPkcs8: privateKey.toString('base64') });
   }
   return { directory, privateKeys };
 }

@@ -11,7 +11,7 @@ import { SignatureVerifier } from '@shekara/security';
 import { GroupCommitter } from '@shekara/persistence';
 import { AuditAction, AuditService, auditLogInsert } from '../audit/audit.service';
 import type { AgencyNodeConfig } from '../config';
-import { deliveryReceipt, messageColumns } from '../messages/envelopes';
+import { MESSAGE_ROW_TYPES, deliveryReceipt, messageColumns, messageRow } from '../messages/envelopes';
 import { LiveEvents } from '../messages/live-events';
 import { NodeMetrics } from '../ops/metrics';
 import { OutboxService, outboxInsert } from '../outbox/outbox.service';
@@ -133,9 +133,7 @@ export class InboxService {
                                reported_at, received_at, period, event_at, confirms, summary, payload, signed)
          SELECT x.id, 'IN', x.kind, x.sender, x.recipients, x.correlation_id, x.classification, x.created_at,
                 x.reported_at, $1, x.period, x.event_at, x.confirms, x.summary, x.payload, decode(x.signed, 'base64')
-           FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, kind text, sender text, recipients text[], correlation_id text,
-                classification text, created_at timestamptz, reported_at timestamptz, period text, event_at timestamptz,
-                confirms uuid, summary text, payload jsonb, signed text)
+           FROM jsonb_to_recordset($2::jsonb) AS x(${MESSAGE_ROW_TYPES}, signed text)
          ON CONFLICT (id) DO NOTHING RETURNING id),
        rcp AS (
          INSERT INTO message_recipients (message_id, unit_id, agency, status, delivered_at)
@@ -148,19 +146,7 @@ export class InboxService {
         now,
         JSON.stringify(
           rows.map(({ i, cols }) => ({
-            id: i.env.messageId,
-            kind: cols.kind,
-            sender: i.env.senderUnit,
-            recipients: i.env.recipientUnits,
-            correlation_id: i.env.correlationId,
-            classification: cols.classification,
-            created_at: timestampDate(i.env.createdAt!).toISOString(),
-            reported_at: cols.reportedAt?.toISOString() ?? null,
-            period: cols.period,
-            event_at: cols.eventAt?.toISOString() ?? null,
-            confirms: cols.confirms,
-            summary: cols.summary,
-            payload: cols.payload,
+            ...messageRow(i.env, cols, timestampDate(i.env.createdAt!)),
             signed: Buffer.from(i.bytes.buffer, i.bytes.byteOffset, i.bytes.byteLength).toString('base64'),
           })),
         ),

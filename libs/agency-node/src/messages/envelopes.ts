@@ -81,6 +81,31 @@ export interface MessageColumns {
   payload: Record<string, unknown>;
 }
 
+/**
+ * The columns of a `messages` row common to both directions, as `jsonb_to_recordset` reads them
+ * (`x(${MESSAGE_ROW_TYPES})`), from the envelope and its columns.
+ */
+export const MESSAGE_ROW_TYPES = `id uuid, kind text, sender text, recipients text[], correlation_id text, classification text,
+  created_at timestamptz, reported_at timestamptz, period text, event_at timestamptz, confirms uuid, summary text, payload jsonb`;
+
+export function messageRow(env: Envelope, cols: MessageColumns, createdAt: Date): Record<string, unknown> {
+  return {
+    id: env.messageId,
+    kind: cols.kind,
+    sender: env.senderUnit,
+    recipients: env.recipientUnits,
+    correlation_id: env.correlationId,
+    classification: cols.classification,
+    created_at: createdAt.toISOString(),
+    reported_at: cols.reportedAt?.toISOString() ?? null,
+    period: cols.period,
+    event_at: cols.eventAt?.toISOString() ?? null,
+    confirms: cols.confirms,
+    summary: cols.summary,
+    payload: cols.payload,
+  };
+}
+
 export function messageColumns(env: Envelope): MessageColumns {
   const json = toJson(EnvelopeSchema, env, { alwaysEmitImplicit: false }) as Record<string, unknown>;
   const p = env.payload;

@@ -17,7 +17,7 @@ import { NodeMetrics } from '../ops/metrics';
 import { OutboxService, outboxInsert } from '../outbox/outbox.service';
 import type { OutboxItem } from '../outbox/outbox.service';
 import { DIRECTORY, NODE_CONFIG } from '../tokens';
-import { envelopeFromRequest, messageColumns, readReceipt } from './envelopes';
+import { MESSAGE_ROW_TYPES, envelopeFromRequest, messageColumns, messageRow, readReceipt } from './envelopes';
 import type { MessageColumns } from './envelopes';
 import type { ListQuery } from './list.query';
 import { LiveEvents } from './live-events';
@@ -195,9 +195,7 @@ export class MessagesService {
                                reported_at, period, event_at, confirms, summary, payload, created_by)
          SELECT x.id, 'OUT', x.kind, x.sender, x.recipients, x.correlation_id, x.classification, x.created_at,
                 x.reported_at, x.period, x.event_at, x.confirms, x.summary, x.payload, x.created_by
-           FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, kind text, sender text, recipients text[], correlation_id text,
-                classification text, created_at timestamptz, reported_at timestamptz, period text, event_at timestamptz,
-                confirms uuid, summary text, payload jsonb, created_by text)),
+           FROM jsonb_to_recordset($1::jsonb) AS x(${MESSAGE_ROW_TYPES}, created_by text)),
        rcp AS (
          INSERT INTO message_recipients (message_id, unit_id, agency, status)
          SELECT x.id, x.unit, x.agency, 'PENDING' FROM unnest($2::uuid[], $3::text[], $4::text[]) AS x(id, unit, agency)),
@@ -206,24 +204,7 @@ export class MessagesService {
        drf AS (${draftsUsedUp('$7', '$8', '$9', '$10')})
        SELECT 1`,
       [
-        JSON.stringify(
-          items.map(({ id, now, user, req, env, cols }) => ({
-            id,
-            kind: cols.kind,
-            sender: req.senderUnit,
-            recipients: req.recipientUnits,
-            correlation_id: env.correlationId,
-            classification: cols.classification,
-            created_at: now.toISOString(),
-            reported_at: cols.reportedAt?.toISOString() ?? null,
-            period: cols.period,
-            event_at: cols.eventAt?.toISOString() ?? null,
-            confirms: cols.confirms,
-            summary: cols.summary,
-            payload: cols.payload,
-            created_by: user.username,
-          })),
-        ),
+        JSON.stringify(items.map(({ now, user, env, cols }) => ({ ...messageRow(env, cols, now), created_by: user.username }))),
         rIds,
         rUnits,
         rUnits.map((u) => this.directory.agencyOf(u)),
