@@ -67,11 +67,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
    * report does not wait for a whole pass before its own starts.
    */
   static readonly PARALLEL = 2;
-  /**
-   * How long a claimed row is left to its pass before it is due again: three times JetStream's
-   * publish timeout (5 s), and what a restart after a crash may wait for rows claimed just before.
-   */
-  static readonly LEASE_MS = 15_000;
 
   constructor(
     private readonly ds: DataSource,
@@ -139,85 +134,72 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     }
   }
 
-  /**
-   * One batch: claim due rows, publish them concurrently, record the outcome. Returns rows claimed.
-   *
-   * Rows are claimed with a lease (their next attempt moved LEASE_MS ahead, in a short transaction
-   * of its own), not held locked while JetStream acknowledges: a receipt for a message published
-   * in this pass often arrives before the pass ends, and must not wait for it. If the process dies
-   * between claim and outcome, the rows come due again when the lease runs out and are published
-   * again (the same Nats-Msg-Id until a first ack; the inbox stores a message once).
-   */
+  /** One batch: claim due rows, publish them concurrently, record the outcome. Returns rows claimed. */
   async pass(): Promise<number> {
-    const now = this.clock.now();
-    const rows: Row[] = await this.ds.transaction(async (m) => {
-      // The outbox is a queue: few live rows, and between vacuums its due index is full of entries
-      // of rows already done. Only an ordered index scan stops after LIMIT rows and marks those
-      // entries dead as it passes them; a bitmap scan (which the planner prefers, counting live rows
-      // only) visits every one of them, every pass. A claim lost in a crash costs nothing (the rows
-      // stay due), so its commit does not wait for the WAL to reach the disk.
-      await m.query(`SET LOCAL enable_bitmapscan = off; SET LOCAL synchronous_commit = off`);
-      // TypeORM answers an UPDATE with [rows, affected count].
-      const [claimed]: [Row[], number] = await m.query(
-        `UPDATE outbox o SET next_attempt_at = $2
-           FROM (SELECT id FROM outbox WHERE done_at IS NULL AND next_attempt_at <= $1
-                  ORDER BY next_attempt_at, id LIMIT ${OutboxRelay.BATCH} FOR UPDATE SKIP LOCKED) AS due
-          WHERE o.id = due.id
-          RETURNING o.id, o.message_id, o.kind, o.target_agency, o.subject, o.nats_msg_id, o.payload, o.attempts, o.last_published_at, o.signing_unit, o.signed`,
-        [now, new Date(now.getTime() + OutboxRelay.LEASE_MS)],
+    return this.ds.transaction(async (m) => {
+      const now = this.clock.now();
+      // The outbox is a queue: few live rows, and between vacuums its due index is full of entries of
+      // rows already done. Only an ordered index scan stops after LIMIT rows and marks those entries
+      // dead as it passes them; a bitmap scan (which the planner prefers, counting live rows only)
+      // visits every one of them, every pass.
+      await m.query(`SET LOCAL enable_bitmapscan = off`);
+      const rows: Row[] = await m.query(
+        `SELECT id, message_id, kind, target_agency, subject, nats_msg_id, payload, attempts, last_published_at, signing_unit, signed FROM outbox
+          WHERE done_at IS NULL AND next_attempt_at <= $1
+          ORDER BY next_attempt_at, id LIMIT ${OutboxRelay.BATCH} FOR UPDATE SKIP LOCKED`,
+        [now],
       );
-      return claimed;
+      if (!rows.length) return 0;
+      const newlySigned = new Set(this.signBatch(rows));
+      const results = await Promise.allSettled(rows.map((r) => this.js.publish(r.subject, r.signed ?? r.payload, { msgID: publicationId(r) })));
+      const published = this.clock.now();
+      // Each claimed row's outcome: a receipt or audit event is done once JetStream has it; an
+      // envelope waits for its receipts (re-sent with backoff until then); a failure is retried.
+      const outcome = results.map((res, i) => (res.status === 'rejected' ? 'failed' : rows[i].kind === 'ENVELOPE' ? 'sent' : 'done'));
+      const errors = results.map((res) => (res.status === 'rejected' ? String(res.reason?.message ?? res.reason).slice(0, 500) : null));
+      const sent = rows.filter((_, i) => outcome[i] === 'sent');
+      // The sender keeps the signed envelope as the proof of what it sent.
+      const proofs = new Map([...newlySigned].filter((r) => r.kind === 'ENVELOPE').map((r) => [r.message_id, r.signed!.toString('base64')]));
+      // One statement records it all (every row is updated once: two CTEs must not update one row).
+      await m.query(
+        `WITH x AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS x(id, signed, outcome, error)),
+              o AS (UPDATE outbox o SET
+                      signed = COALESCE(decode(x.signed, 'base64'), o.signed),
+                      attempts = o.attempts + 1,
+                      last_published_at = CASE WHEN x.outcome = 'failed' THEN o.last_published_at ELSE $5 END,
+                      done_at = CASE WHEN x.outcome = 'done' THEN $5 ELSE o.done_at END,
+                      last_error = x.error,
+                      next_attempt_at = CASE x.outcome
+                        WHEN 'sent' THEN $5::timestamptz + make_interval(secs => LEAST($6::bigint, $7::bigint * power(2, LEAST(o.attempts, 20))::bigint) / 1000.0)
+                        WHEN 'failed' THEN $5::timestamptz + make_interval(secs => LEAST($6::bigint, 1000 * power(2, LEAST(o.attempts, 10))::bigint) / 1000.0)
+                        ELSE o.next_attempt_at END
+                    FROM x WHERE o.id = x.id),
+              p AS (UPDATE messages msg SET signed = decode(s.signed, 'base64')
+                      FROM unnest($8::uuid[], $9::text[]) AS s(id, signed)
+                     WHERE msg.id = s.id AND msg.direction = 'OUT' AND msg.signed IS NULL),
+              r AS (UPDATE message_recipients r SET status = 'SENT', sent_at = $5
+                      FROM unnest($10::uuid[], $11::text[]) AS s(message_id, agency)
+                     WHERE r.message_id = s.message_id AND r.agency = s.agency AND r.status = 'PENDING')
+         SELECT 1`,
+        [
+          rows.map((r) => r.id),
+          rows.map((r) => (newlySigned.has(r) ? r.signed!.toString('base64') : null)),
+          outcome,
+          errors,
+          published,
+          this.config.outbox.resendMaxMs,
+          this.config.outbox.resendAfterMs,
+          [...proofs.keys()],
+          [...proofs.values()],
+          sent.map((r) => r.message_id),
+          sent.map((r) => r.target_agency),
+        ],
+      );
+      if (sent.length) this.metrics.published.inc(sent.length);
+      const failed = errors.filter((e) => e !== null);
+      if (failed.length) this.log.warn({ msg: 'publish failed; will retry', failed: failed.length, error: failed[0] });
+      return rows.length;
     });
-    if (!rows.length) return 0;
-    const newlySigned = new Set(this.signBatch(rows));
-    const results = await Promise.allSettled(rows.map((r) => this.js.publish(r.subject, r.signed ?? r.payload, { msgID: publicationId(r) })));
-    const published = this.clock.now();
-    // Each claimed row's outcome: a receipt or audit event is done once JetStream has it; an
-    // envelope waits for its receipts (re-sent with backoff until then); a failure is retried.
-    const outcome = results.map((res, i) => (res.status === 'rejected' ? 'failed' : rows[i].kind === 'ENVELOPE' ? 'sent' : 'done'));
-    const errors = results.map((res) => (res.status === 'rejected' ? String(res.reason?.message ?? res.reason).slice(0, 500) : null));
-    const sent = rows.filter((_, i) => outcome[i] === 'sent');
-    // The sender keeps the signed envelope as the proof of what it sent.
-    const proofs = new Map([...newlySigned].filter((r) => r.kind === 'ENVELOPE').map((r) => [r.message_id, r.signed!.toString('base64')]));
-    // One statement records it all (every row is updated once: two CTEs must not update one row).
-    await this.ds.query(
-      `WITH x AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS x(id, signed, outcome, error)),
-            o AS (UPDATE outbox o SET
-                    signed = COALESCE(decode(x.signed, 'base64'), o.signed),
-                    attempts = o.attempts + 1,
-                    last_published_at = CASE WHEN x.outcome = 'failed' THEN o.last_published_at ELSE $5 END,
-                    done_at = CASE WHEN x.outcome = 'done' THEN $5 ELSE o.done_at END,
-                    last_error = x.error,
-                    next_attempt_at = CASE x.outcome
-                      WHEN 'sent' THEN $5::timestamptz + make_interval(secs => LEAST($6::bigint, $7::bigint * power(2, LEAST(o.attempts, 20))::bigint) / 1000.0)
-                      WHEN 'failed' THEN $5::timestamptz + make_interval(secs => LEAST($6::bigint, 1000 * power(2, LEAST(o.attempts, 10))::bigint) / 1000.0)
-                      ELSE o.next_attempt_at END
-                  FROM x WHERE o.id = x.id),
-            p AS (UPDATE messages msg SET signed = decode(s.signed, 'base64')
-                    FROM unnest($8::uuid[], $9::text[]) AS s(id, signed)
-                   WHERE msg.id = s.id AND msg.direction = 'OUT' AND msg.signed IS NULL),
-            r AS (UPDATE message_recipients r SET status = 'SENT', sent_at = $5
-                    FROM unnest($10::uuid[], $11::text[]) AS s(message_id, agency)
-                   WHERE r.message_id = s.message_id AND r.agency = s.agency AND r.status = 'PENDING')
-       SELECT 1`,
-      [
-        rows.map((r) => r.id),
-        rows.map((r) => (newlySigned.has(r) ? r.signed!.toString('base64') : null)),
-        outcome,
-        errors,
-        published,
-        this.config.outbox.resendMaxMs,
-        this.config.outbox.resendAfterMs,
-        [...proofs.keys()],
-        [...proofs.values()],
-        sent.map((r) => r.message_id),
-        sent.map((r) => r.target_agency),
-      ],
-    );
-    if (sent.length) this.metrics.published.inc(sent.length);
-    const failed = errors.filter((e) => e !== null);
-    if (failed.length) this.log.warn({ msg: 'publish failed; will retry', failed: failed.length, error: failed[0] });
-    return rows.length;
   }
 
   /**
