@@ -159,7 +159,7 @@ export class InboxService {
         this.outbox.toJson(items.flatMap((i) => this.receipts(i.env, i.localRecipients, DeliveryOutcome.DELIVERED))),
       ],
     );
-    this.outbox.committed();
+    this.outbox.written();
     const fresh = new Set(inserted.map((r) => r.id));
     after.push(() => {
       for (const { i, cols } of rows) {

@@ -216,7 +216,7 @@ export class MessagesService {
         drafts.map((i) => i.id),
       ],
     );
-    this.outbox.committed();
+    this.outbox.written();
   }
 
   /** Inbox (messages addressed to the caller's unit) or outbox (sent by it), newest first, unread first in the inbox. */

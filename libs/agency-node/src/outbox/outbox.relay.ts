@@ -5,7 +5,6 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import type { EntityManager } from 'typeorm';
 import { encodeSigned } from '@shekara/contracts';
 import { signBatch } from '@shekara/security';
 import type { UnitSigner } from '@shekara/security';

@@ -83,9 +83,12 @@ export class OutboxService implements EntitySubscriberInterface {
     this.written(m);
   }
 
-  /** Outbox rows were written through m: wake this process's relay after commit (or now, outside a transaction). */
-  written(m: EntityManager): void {
-    if (m.queryRunner?.isTransactionActive) this.pendingWake.add(m.queryRunner);
+  /**
+   * Outbox rows were written: through m's transaction (this process's relay is woken after its
+   * commit), or by a statement already committed (no m, or m outside a transaction: woken now).
+   */
+  written(m?: EntityManager): void {
+    if (m?.queryRunner?.isTransactionActive) this.pendingWake.add(m.queryRunner);
     else this.wake();
   }
 
@@ -104,11 +107,6 @@ export class OutboxService implements EntitySubscriberInterface {
         signing_unit: it.signingUnit ?? null,
       })),
     );
-  }
-
-  /** A caller that wrote outbox rows in a statement of its own, outside a transaction: wake the relay. */
-  committed(): void {
-    this.wake();
   }
 
   /**

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { EntityManager } from 'typeorm';
 import { Clock, uuidv7 } from '@shekara/common';
 import { MessageKind, kindName } from '@shekara/contracts';
 import type { PrepareDraftsRequest } from '@shekara/contracts';
