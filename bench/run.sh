@@ -6,6 +6,8 @@
 #   BENCH_SOURCE=head      measure the committed HEAD (git archive) instead of the working tree
 #   BENCH_SOURCE=<commit>  measure that commit
 #   BENCH_PROFILE=0        no CPU profiles;  BENCH_LOG_LEVEL=warn  quieter nodes (default info)
+#   BENCH_ONLY=api200,inject  only these phases (baselines, api200, api1000, saturation, inject,
+#                          profile, compliance); writes bench/results/partial.{json,md}
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
