@@ -212,6 +212,39 @@ export async function awaitReceipts(sys: BenchSystem, senderDb: string, ids: str
   }
 }
 
+/**
+ * Where the time goes, per message (ms, from the two nodes' clocks — the same machine): accepted →
+ * envelope published by the sender's relay → stored by the recipient → its receipt published by
+ * the recipient's relay → recorded at the sender.
+ */
+export async function stageLatencies(sys: BenchSystem, senderDb: string, recipientDb: string, ids: string[]): Promise<Record<string, Percentiles>> {
+  const ms = (col: string) => `extract(epoch FROM ${col}) * 1000`;
+  const sent = await sys.sql(
+    senderDb,
+    `SELECT m.id::text AS id, ${ms('m.created_at')} AS accepted, ${ms('o.last_published_at')} AS published, ${ms('(SELECT min(a.at) FROM audit_log a WHERE a.message_id = m.id::text AND a.action = \'delivered\')')} AS recorded
+       FROM messages m JOIN outbox o ON o.message_id = m.id AND o.kind = 'ENVELOPE' WHERE m.id = ANY($1::uuid[]) AND o.attempts = 1`,
+    [ids],
+  );
+  const got = await sys.sql(
+    recipientDb,
+    `SELECT m.id::text AS id, ${ms('m.received_at')} AS stored, ${ms('min(o.done_at)')} AS answered
+       FROM messages m JOIN outbox o ON o.message_id = m.id AND o.kind = 'RECEIPT' WHERE m.id = ANY($1::uuid[]) GROUP BY m.id, m.received_at`,
+    [ids],
+  );
+  const at = new Map(got.map((r: any) => [r.id, r]));
+  const stages: Record<string, number[]> = { 'accepted → published': [], 'published → stored by the recipient': [], 'stored → receipt published': [], 'receipt published → recorded': [] };
+  for (const s of sent) {
+    const r: any = at.get(s.id);
+    if (!r || s.recorded === null || r.answered === null) continue;
+    const [a, p, st, an, rec] = [s.accepted, s.published, r.stored, r.answered, s.recorded].map(Number);
+    stages['accepted → published'].push(p - a);
+    stages['published → stored by the recipient'].push(st - p);
+    stages['stored → receipt published'].push(an - st);
+    stages['receipt published → recorded'].push(rec - an);
+  }
+  return Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, percentiles(v)]));
+}
+
 export interface E2eStats {
   latencyMs: Percentiles;
   /** Receipts recorded per second within [start + warm-up, end of sending]. */

@@ -15,7 +15,7 @@ import type { Proc } from './system';
 import { Monitor, pidsNamed, round } from './procstat';
 import type { UsageSummary } from './procstat';
 import { rawJetStream, rawPostgres } from './baselines';
-import { ApiClient, awaitReceipts, closedLoop, e2eStats, injectOutbox, openLoop } from './e2e';
+import { ApiClient, awaitReceipts, closedLoop, e2eStats, injectOutbox, openLoop, stageLatencies } from './e2e';
 import type { LoadResult } from './e2e';
 import { generateYear, loadLedger, offlineAudit, supervisorToken, timedGet, writeJournal } from './compliance';
 import { summarise } from './profile';
@@ -151,10 +151,12 @@ async function e2ePhases(sys: BenchSystem, result: Record<string, any>): Promise
     log(`  ${name}: accepted ${load.accepted} (${round(load.acceptedPerSec, 0)}/s, errors ${load.errors}, shed ${load.shed}), HTTP p50 ${load.httpMs.p50} p99 ${load.httpMs.p99} ms; waiting for receipts`);
     const r = await awaitReceipts(sys, senderDb, load.ids, DRAIN_MS);
     const stats = e2eStats(r.deliveries, r.missing, { from: load.startedAt + WARM_S * 1000, to: load.endedAt });
+    const stages = await stageLatencies(sys, senderDb, recipientDb, load.ids);
+    for (const [k, v] of Object.entries(stages)) log(`    ${k}: p50 ${v.p50} p95 ${v.p95} p99 ${v.p99} ms (n ${v.n})`);
     log(`  ${name}: e2e sustained ${round(stats.sustainedPerSec, 0)} msg/s, latency p50 ${stats.latencyMs.p50} p95 ${stats.latencyMs.p95} p99 ${stats.latencyMs.p99} ms, missing ${stats.missing}, drained ${round(r.waitedMs / 1000, 1)} s after sending`);
     const { ids: _ids, ...rest } = load;
     void _ids;
-    return { load: rest, e2e: stats, drainAfterSendingS: round(r.waitedMs / 1000, 1), usage: usageSending };
+    return { load: rest, e2e: stats, stages, drainAfterSendingS: round(r.waitedMs / 1000, 1), usage: usageSending };
   };
   if (want('api200')) {
     log(`API, open loop at 200 msg/s for ${C.lowS} s`);

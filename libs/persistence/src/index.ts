@@ -1,2 +1,3 @@
 export * from './database';
 export * from './group-commit';
+export * from './prepared';

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { create, toBinary } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { EntityManager } from 'typeorm';
+import { prepared } from '@shekara/persistence';
 import { Clock, uuidv7 } from '@shekara/common';
 import { AuditAction as WireAction, AuditEventSchema, MessageKind } from '@shekara/contracts';
 import type { AgencyCode } from '@shekara/contracts';
@@ -107,10 +108,10 @@ export class AuditService {
     if (!list.length) return;
     const p = this.prepare(list);
     if (!p.outbox.length) {
-      await m.query(auditLogInsert('$1'), [p.logJson]);
+      await prepared(m, auditLogInsert('$1'), [p.logJson]);
       return;
     }
-    await m.query(`WITH aud AS (${auditLogInsert('$1')}) ${outboxInsert('$2')}`, [p.logJson, this.outbox.toJson(p.outbox)]);
+    await prepared(m, `WITH aud AS (${auditLogInsert('$1')}) ${outboxInsert('$2')}`, [p.logJson, this.outbox.toJson(p.outbox)]);
     this.outbox.written(m);
   }
 

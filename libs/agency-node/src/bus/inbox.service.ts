@@ -8,7 +8,7 @@ import type { AgencyCode, Envelope } from '@shekara/contracts';
 import type { Directory } from '@shekara/directory';
 import { PermanentMessageError } from '@shekara/messaging';
 import { SignatureVerifier } from '@shekara/security';
-import { GroupCommitter } from '@shekara/persistence';
+import { GroupCommitter, prepared } from '@shekara/persistence';
 import { AuditAction, AuditService, auditLogInsert } from '../audit/audit.service';
 import type { AgencyNodeConfig } from '../config';
 import { MESSAGE_ROW_TYPES, deliveryReceipt, messageColumns, messageRow } from '../messages/envelopes';
@@ -127,7 +127,8 @@ export class InboxService {
         message: { kind: cols.kind, senderUnit: i.env.senderUnit, recipientUnits: i.env.recipientUnits, sentAt: timestampDate(i.env.createdAt!), reportedAt: cols.reportedAt, period: cols.period, eventAt: cols.eventAt, confirms: cols.confirms, summary: cols.summary },
       })),
     );
-    const inserted: { id: string }[] = await this.ds.query(
+    const inserted = await prepared<{ id: string }>(
+      this.ds,
       `WITH msg AS (
          INSERT INTO messages (id, direction, kind, sender_unit, recipient_units, correlation_id, classification, created_at,
                                reported_at, received_at, period, event_at, confirms, summary, payload, signed)

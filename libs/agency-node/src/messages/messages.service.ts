@@ -4,7 +4,7 @@ import type { EntityManager, Repository } from 'typeorm';
 import { Clock, uuidv7, withLogContext } from '@shekara/common';
 import { encodeEnvelope, validateSendMessageRequest } from '@shekara/contracts';
 import type { Envelope, SendMessageRequest } from '@shekara/contracts';
-import { GroupCommitter } from '@shekara/persistence';
+import { GroupCommitter, prepared } from '@shekara/persistence';
 import type { AgencyCode } from '@shekara/contracts';
 import type { Directory } from '@shekara/directory';
 import { AuditAction, AuditService, auditLogInsert } from '../audit/audit.service';
@@ -189,7 +189,8 @@ export class MessagesService {
     );
     // A report sent for a period uses up the scheduler's draft for it (DAILY without a period: its local sending date).
     const drafts = items.filter((i) => i.draftPeriod);
-    await this.ds.query(
+    await prepared(
+      this.ds,
       `WITH msg AS (
          INSERT INTO messages (id, direction, kind, sender_unit, recipient_units, correlation_id, classification, created_at,
                                reported_at, period, event_at, confirms, summary, payload, created_by)

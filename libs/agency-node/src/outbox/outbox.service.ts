@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { EntityManager, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
 import { Clock } from '@shekara/common';
+import { prepared } from '@shekara/persistence';
 import type { AgencyCode, BusNames } from '@shekara/contracts';
 import { BUS_NAMES } from '../tokens';
 
@@ -79,7 +80,7 @@ export class OutboxService implements EntitySubscriberInterface {
 
   async enqueue(m: EntityManager, items: OutboxItem[]): Promise<void> {
     if (!items.length) return;
-    await m.query(outboxInsert('$1'), [this.toJson(items)]);
+    await prepared(m, outboxInsert('$1'), [this.toJson(items)]);
     this.written(m);
   }
 

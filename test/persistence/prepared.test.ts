@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { dropDatabase, ensureDatabase, prepared, statementName, withDatabase } from '@shekara/persistence';
+import { PG_URL } from '../support/harness';
+
+/** prepared(): named prepared statements on the pool or a transaction's connection, against the real server. */
+describe('prepared statements', () => {
+  const url = withDatabase(PG_URL, `shekara_prep_${randomBytes(4).toString('hex')}`);
+  let ds: DataSource;
+
+  beforeAll(async () => {
+    await ensureDatabase(url);
+    ds = new DataSource({ type: 'postgres', url, poolSize: 1 });
+    await ds.initialize();
+    await ds.query(`CREATE TABLE t (id int PRIMARY KEY, v text NOT NULL)`);
+  });
+
+  afterAll(async () => {
+    await ds?.destroy();
+    await dropDatabase(url);
+  });
+
+  const INSERT = `INSERT INTO t (id, v) SELECT * FROM unnest($1::int[], $2::text[]) ON CONFLICT (id) DO NOTHING RETURNING id`;
+
+  it('runs on the pool, is prepared once per connection and reused', async () => {
+    for (let i = 0; i < 8; i++) expect(await prepared<{ id: number }>(ds, INSERT, [[i], [`v${i}`]])).toEqual([{ id: i }]);
+    expect(await prepared(ds, INSERT, [[1], ['again']])).toEqual([]);
+    // One connection in the pool: it ran all nine, from one prepared statement.
+    const names = await ds.transaction((m) => prepared<{ name: string; runs: string }>(m, `SELECT name, (generic_plans + custom_plans)::text AS runs FROM pg_prepared_statements ORDER BY name`, []));
+    expect(names).toContainEqual({ name: statementName(INSERT), runs: '9' });
+    expect(new Set(names.map((n) => n.name)).size).toBe(names.length);
+  });
+
+  it("runs inside the caller's transaction: a rollback undoes it", async () => {
+    await expect(
+      ds.transaction(async (m) => {
+        await prepared(m, INSERT, [[100], ['inside']]);
+        expect(await prepared(m, `SELECT v FROM t WHERE id = $1`, [100])).toEqual([{ v: 'inside' }]);
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect(await prepared(ds, `SELECT v FROM t WHERE id = $1`, [100])).toEqual([]);
+  });
+
+  it('names statements by their text', () => {
+    expect(statementName(INSERT)).toBe(statementName(`${INSERT}`));
+    expect(statementName(INSERT)).not.toBe(statementName(`${INSERT} `));
+    expect(statementName(INSERT)).toMatch(/^shekara_[0-9a-f]{24}$/);
+  });
+
+  it('passes errors through (a constraint violation is not "database unavailable")', async () => {
+    await expect(prepared(ds, `INSERT INTO t (id, v) VALUES ($1, NULL)`, [200])).rejects.toMatchObject({ code: '23502' });
+  });
+});
