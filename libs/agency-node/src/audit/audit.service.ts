@@ -56,24 +56,28 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
-/** The INSERT of audit log rows given as JSON (`auditLogJson`) in parameter `param` (a statement or a CTE; `where` filters, as `x`). */
+/**
+ * The INSERT of audit log rows given as JSON (`auditLogJson`) in parameter `param` (a statement or a
+ * CTE; `where` filters, as `x`; `x.event_id` is the id of the entry's ledger event, if published).
+ */
 export function auditLogInsert(param: string, where = 'true'): string {
   return `INSERT INTO audit_log (at, actor, action, message_id, unit_id, details)
     SELECT x.at, x.actor, x.action, x.message_id, x.unit_id, x.details
-      FROM jsonb_to_recordset(${param}::jsonb) AS x(at timestamptz, actor text, action text, message_id text, unit_id text, details jsonb)
+      FROM jsonb_to_recordset(${param}::jsonb) AS x(at timestamptz, actor text, action text, message_id text, unit_id text, details jsonb, event_id text)
      WHERE ${where}`;
 }
 
-export function auditLogJson(at: Date, entries: AuditEntry[]): string {
+export function auditLogJson(at: Date, entries: AuditEntry[], eventIds: (string | undefined)[] = []): string {
   const iso = at.toISOString();
   return JSON.stringify(
-    entries.map((e) => ({
+    entries.map((e, i) => ({
       at: iso,
       actor: e.actor,
       action: e.action,
       message_id: e.messageId ?? null,
       unit_id: e.units?.join(',') || null,
       details: { ...e.details, ...(e.reason ? { reason: e.reason } : {}) },
+      event_id: eventIds[i] ?? null,
     })),
   );
 }
@@ -89,6 +93,8 @@ export interface PreparedAudit {
   /** For `auditLogInsert`. */
   logJson: string;
   outbox: OutboxItem[];
+  /** The id of each entry's ledger event (in the order of the entries; none for a local-only action). */
+  eventIds: (string | undefined)[];
 }
 
 /**
@@ -118,9 +124,12 @@ export class AuditService {
   /** The rows recording these entries writes, for a caller writing them in a statement of its own. */
   prepare(entries: AuditEntry[]): PreparedAudit {
     const at = this.clock.now();
-    const events = entries.filter((e) => PUBLISHED[e.action]).map((e) => this.event(e, at));
+    const all = entries.map((e) => (PUBLISHED[e.action] ? this.event(e, at) : undefined));
+    const events = all.filter((ev) => ev !== undefined);
+    const eventIds = all.map((ev) => ev?.eventId);
     return {
-      logJson: auditLogJson(at, entries),
+      logJson: auditLogJson(at, entries, eventIds),
+      eventIds,
       outbox: events.map((ev) => ({ kind: 'AUDIT', messageId: ev.messageId || ev.eventId, targetAgency: this.config.agency as AgencyCode, payload: toBinary(AuditEventSchema, ev), natsMsgId: ev.eventId })),
     };
   }

@@ -14,7 +14,7 @@ import type { AgencyNodeConfig } from '../config';
 import { MESSAGE_ROW_TYPES, deliveryReceipt, messageColumns, messageRow } from '../messages/envelopes';
 import { LiveEvents } from '../messages/live-events';
 import { NodeMetrics } from '../ops/metrics';
-import { OutboxService, outboxInsert } from '../outbox/outbox.service';
+import { OutboxService, completeIfAnswered, outboxInsert } from '../outbox/outbox.service';
 import type { OutboxItem } from '../outbox/outbox.service';
 import { DIRECTORY, NODE_CONFIG } from '../tokens';
 
@@ -100,7 +100,7 @@ export class InboxService {
     const reports = items.filter((i) => i.env.payload.case !== 'deliveryReceipt' && i.env.payload.case !== 'readReceipt');
     if (reports.length) await this.storeReports(reports, after);
     const receipts = items.filter((i) => !reports.includes(i));
-    if (receipts.length) await this.ds.transaction((m) => this.storeReceipts(m, receipts, after));
+    if (receipts.length) await this.storeReceipts(receipts, after);
     for (const f of after) f();
   }
 
@@ -191,8 +191,13 @@ export class InboxService {
    * forward, never back (DELIVERED or DEAD_LETTERED from PENDING/SENT, READ from any of those), and an
    * envelope whose agency has answered for every recipient is done in the outbox. A repeated or
    * out-of-date receipt changes nothing.
+   *
+   * One lookup of the messages (to check the receipts and describe them in the audit), then ONE
+   * statement per phase (deliveries and rejections, then reads: a READ may follow a DELIVERED in
+   * the same batch) that moves the statuses and, for the rows it moved, completes the envelopes
+   * and writes the audit entries and ledger events prepared for every receipt.
    */
-  private async storeReceipts(m: EntityManager, items: Accepted[], after: (() => void)[]): Promise<void> {
+  private async storeReceipts(items: Accepted[], after: (() => void)[]): Promise<void> {
     const receipts = items.map(({ env }) => {
       const p = env.payload;
       if (p.case !== 'deliveryReceipt' && p.case !== 'readReceipt') throw new Error('not a receipt');
@@ -210,7 +215,7 @@ export class InboxService {
         reason: p.case === 'deliveryReceipt' ? p.value.reason || null : null,
       };
     });
-    const sent: { id: string; kind: string; created_at: Date; sender_unit: string; recipient_units: string[] }[] = await m.query(
+    const sent: { id: string; kind: string; created_at: Date; sender_unit: string; recipient_units: string[] }[] = await this.ds.query(
       `SELECT id, kind, created_at, sender_unit, recipient_units FROM messages WHERE id = ANY($1::uuid[]) AND direction = 'OUT'`,
       [[...new Set(receipts.map((r) => r.messageId))]],
     );
@@ -220,50 +225,61 @@ export class InboxService {
       if (!message) throw new PermanentMessageError(`receipt for unknown message ${r.messageId}`);
       if (!r.env.recipientUnits.includes(message.sender_unit)) throw new PermanentMessageError('receipt not addressed to the sender of the message');
     }
-    // Deliveries and rejections first, then reads (a READ may follow a DELIVERED in the same batch).
-    const changed: { message_id: string; unit_id: string; agency: string; action: string }[] = [];
+    const applied: typeof receipts = [];
     for (const phase of [[AuditAction.Delivered, AuditAction.Rejected], [AuditAction.Read]]) {
       const batch = receipts.filter((r) => phase.includes(r.action));
       if (!batch.length) continue;
-      changed.push(
-        ...(await m.query(
-          `WITH x AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[]) AS x(id, unit, action, at, reader, reason)),
-                u AS (UPDATE message_recipients r SET
-                        status = CASE x.action WHEN 'read' THEN 'READ' WHEN 'rejected' THEN 'DEAD_LETTERED' ELSE 'DELIVERED' END,
-                        delivered_at = CASE x.action WHEN 'delivered' THEN x.at WHEN 'read' THEN COALESCE(r.delivered_at, x.at) ELSE r.delivered_at END,
-                        read_at = CASE x.action WHEN 'read' THEN x.at ELSE r.read_at END,
-                        read_by = CASE x.action WHEN 'read' THEN x.reader ELSE r.read_by END,
-                        dead_lettered_at = CASE x.action WHEN 'rejected' THEN x.at ELSE r.dead_lettered_at END,
-                        reason = CASE x.action WHEN 'rejected' THEN x.reason ELSE r.reason END
+      // The audit of every receipt, written only for those that moved a status (matched by event id).
+      const audit = this.audit.prepare(
+        batch.map((r) => {
+          const message = byId.get(r.messageId)!;
+          return {
+            actor: r.reader ?? r.unit,
+            action: r.action,
+            messageId: r.messageId,
+            units: [r.unit],
+            message: { kind: message.kind, senderUnit: message.sender_unit, recipientUnits: message.recipient_units, sentAt: message.created_at },
+            reason: r.reason ?? undefined,
+            details: { at: r.at },
+          };
+        }),
+      );
+      const eventIds = audit.eventIds as string[]; // every receipt's action is published
+      // Unnamed (planned with its parameters each time): it looks rows up in tables that grow.
+      const moved: { event_id: string }[] = await this.ds.query(
+        `WITH x AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[]) AS x(id, unit, action, at, reader, reason, event_id)),
+              u AS (UPDATE message_recipients r SET
+                      status = CASE x.action WHEN 'read' THEN 'READ' WHEN 'rejected' THEN 'DEAD_LETTERED' ELSE 'DELIVERED' END,
+                      delivered_at = CASE x.action WHEN 'delivered' THEN x.at WHEN 'read' THEN COALESCE(r.delivered_at, x.at) ELSE r.delivered_at END,
+                      read_at = CASE x.action WHEN 'read' THEN x.at ELSE r.read_at END,
+                      read_by = CASE x.action WHEN 'read' THEN x.reader ELSE r.read_by END,
+                      dead_lettered_at = CASE x.action WHEN 'rejected' THEN x.at ELSE r.dead_lettered_at END,
+                      reason = CASE x.action WHEN 'rejected' THEN x.reason ELSE r.reason END
                       FROM x
                      WHERE r.message_id = x.id AND r.unit_id = x.unit
                        AND (r.status IN ('PENDING', 'SENT') OR (x.action = 'read' AND r.status = 'DELIVERED'))
-                     RETURNING r.message_id, r.unit_id, r.agency, x.action)
-           SELECT * FROM u`,
-          [batch.map((r) => r.messageId), batch.map((r) => r.unit), batch.map((r) => r.action), batch.map((r) => r.at), batch.map((r) => r.reader), batch.map((r) => r.reason)],
-        )),
+                     RETURNING r.message_id, r.unit_id, r.agency, x.event_id),
+              done AS (${completeIfAnswered('(SELECT DISTINCT message_id, agency FROM u)', '$8', 'u')}),
+              aud AS (${auditLogInsert('$9', `x.event_id IN (SELECT event_id FROM u)`)}),
+              obx AS (${outboxInsert('$10', `x.nats_msg_id IN (SELECT event_id FROM u)`)})
+         SELECT event_id FROM u`,
+        [
+          batch.map((r) => r.messageId),
+          batch.map((r) => r.unit),
+          batch.map((r) => r.action),
+          batch.map((r) => r.at),
+          batch.map((r) => r.reader),
+          batch.map((r) => r.reason),
+          eventIds,
+          this.clock.now(),
+          audit.logJson,
+          this.outbox.toJson(audit.outbox),
+        ],
       );
+      if (moved.length) this.outbox.written();
+      const isMoved = new Set(moved.map((x) => x.event_id));
+      applied.push(...batch.filter((_, i) => isMoved.has(eventIds[i])));
     }
-    if (!changed.length) return;
-    const answered = [...new Map(changed.map((c) => [`${c.message_id} ${c.agency}`, c])).values()];
-    await this.outbox.completeIfAnswered(m, answered.map((c) => ({ messageId: c.message_id, agency: c.agency })));
-    const isChanged = new Set(changed.map((c) => `${c.message_id} ${c.unit_id} ${c.action}`));
-    const applied = receipts.filter((r) => isChanged.has(`${r.messageId} ${r.unit} ${r.action}`));
-    await this.audit.record(
-      m,
-      applied.map((r) => {
-        const message = byId.get(r.messageId)!;
-        return {
-          actor: r.reader ?? r.unit,
-          action: r.action,
-          messageId: r.messageId,
-          units: [r.unit],
-          message: { kind: message.kind, senderUnit: message.sender_unit, recipientUnits: message.recipient_units, sentAt: message.created_at },
-          reason: r.reason ?? undefined,
-          details: { at: r.at },
-        };
-      }),
-    );
     const now = this.clock.nowMs();
     after.push(() => {
       for (const r of applied) {

@@ -109,22 +109,23 @@ export class OutboxService implements EntitySubscriberInterface {
       })),
     );
   }
+}
 
-  /**
-   * An envelope's outbox row is done once every recipient unit of that agency answered with a receipt.
-   * The rows are found by their unique key (message, agency) first: a plan over the due index would
-   * visit the entries of every row done since the last vacuum.
-   */
-  async completeIfAnswered(m: EntityManager, answered: { messageId: string; agency: string }[]): Promise<void> {
-    if (!answered.length) return;
-    await m.query(
-      `WITH t AS MATERIALIZED (
-         SELECT o.id, o.done_at FROM unnest($1::uuid[], $2::text[]) AS x(id, agency)
-           JOIN outbox o ON o.message_id = x.id AND o.target_agency = x.agency AND o.kind = 'ENVELOPE'
-          WHERE NOT EXISTS (SELECT 1 FROM message_recipients r
-                             WHERE r.message_id = x.id AND r.agency = x.agency AND r.status IN ('PENDING', 'SENT')))
-       UPDATE outbox o SET done_at = $3 FROM t WHERE o.id = t.id AND t.done_at IS NULL`,
-      [answered.map((a) => a.messageId), answered.map((a) => a.agency), this.clock.now()],
-    );
-  }
+/**
+ * The UPDATE completing envelopes (a statement or a CTE): an envelope's outbox row is done (at
+ * parameter `doneAt`) once every recipient unit of its agency answered with a receipt. `answered`
+ * is a relation of (message_id, agency); `movedNow`, if given, a relation of (message_id, unit_id)
+ * whose status the same statement moves on from PENDING/SENT (its CTEs all see the rows as they
+ * were before it). The rows are found by their unique key (message, agency) first: a plan over the
+ * due index would visit the entries of every row done since the last vacuum.
+ */
+export function completeIfAnswered(answered: string, doneAt: string, movedNow?: string): string {
+  return `UPDATE outbox o SET done_at = ${doneAt}
+      FROM (SELECT o.id FROM ${answered} AS x(message_id, agency)
+              JOIN outbox o ON o.message_id = x.message_id AND o.target_agency = x.agency AND o.kind = 'ENVELOPE'
+             WHERE o.done_at IS NULL
+               AND NOT EXISTS (SELECT 1 FROM message_recipients r
+                                WHERE r.message_id = x.message_id AND r.agency = x.agency AND r.status IN ('PENDING', 'SENT')
+                                  ${movedNow ? `AND (r.message_id, r.unit_id) NOT IN (SELECT message_id, unit_id FROM ${movedNow})` : ''})) AS t
+     WHERE o.id = t.id`;
 }
