@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { TestSystem, eventually } from '../support/harness';
+import { Client } from 'pg';
+import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { NATS_URL, TestSystem, eventually } from '../support/harness';
 import { INTERIOR, daily } from './fixtures';
 
 jest.setTimeout(60_000);
@@ -51,5 +54,45 @@ describe('outbox relay outcomes', () => {
     ]);
     const [message] = await sys.sql('border', `SELECT signed IS NOT NULL AS signed FROM messages WHERE id = $1`, [sent.body.id]);
     expect(message.signed).toBe(true);
+  });
+
+  it("never waits for a status a receipt is recording (that would deadlock): it records its pass and leaves that status to the receipt", async () => {
+    // A stream of the test's own, so the publication succeeds and the envelope counts as SENT.
+    const subject = `${sys.runId}.deadlock.${randomUUID()}`;
+    const stream = `${sys.runId}_DEADLOCK`;
+    const nc = await connect({ servers: NATS_URL });
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.add({ name: stream, subjects: [subject] });
+    const holder = new Client({ connectionString: sys.databaseUrl('border') });
+    try {
+      const sent = await sys.api('border', 'POST', '/api/messages', { ...daily('deadlock'), recipientUnits: [INTERIOR] }, token);
+      expect(sent.status).toBe(201);
+      const id: string = sent.body.id;
+      const [row] = await eventually(async () => {
+        const rows = await sys.sql('border', `SELECT id, attempts FROM outbox WHERE message_id = $1 AND kind = 'ENVELOPE'`, [id]);
+        return rows[0]?.attempts >= 1 ? rows : undefined;
+      }, 20_000, 'the first attempt');
+      // Published once and not yet answered; the status is made PENDING again so that recording the
+      // next pass has a status to move.
+      await sys.sql('border', `UPDATE message_recipients SET status = 'PENDING', sent_at = NULL WHERE message_id = $1`, [id]);
+      // A receipt being recorded holds the recipient's status (and would next want the envelope's
+      // outbox row, which the relay holds during its pass).
+      await holder.connect();
+      await holder.query('BEGIN');
+      await holder.query(`SELECT 1 FROM message_recipients WHERE message_id = $1 FOR UPDATE`, [id]);
+      await sys.sql('border', `UPDATE outbox SET subject = $2, next_attempt_at = now() WHERE id = $1`, [row.id, subject]);
+      // The relay publishes and records its pass while the status stays locked.
+      await eventually(async () => {
+        const rows = await sys.sql('border', `SELECT attempts, last_error FROM outbox WHERE id = $1`, [row.id]);
+        return rows[0]?.attempts > row.attempts && rows[0].last_error === null ? rows : undefined;
+      }, 15_000, 'the pass to be recorded while the status is locked');
+      const [status] = await sys.sql('border', `SELECT status FROM message_recipients WHERE message_id = $1`, [id]);
+      expect(status.status).toBe('PENDING');
+      await holder.query('ROLLBACK');
+    } finally {
+      await holder.end().catch(() => undefined);
+      await jsm.streams.delete(stream).catch(() => undefined);
+      await nc.close();
+    }
   });
 });

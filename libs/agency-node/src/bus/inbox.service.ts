@@ -194,8 +194,12 @@ export class InboxService {
    *
    * One lookup of the messages (to check the receipts and describe them in the audit), then ONE
    * statement per phase (deliveries and rejections, then reads: a READ may follow a DELIVERED in
-   * the same batch) that moves the statuses and, for the rows it moved, completes the envelopes
-   * and writes the audit entries and ledger events prepared for every receipt.
+   * the same batch) that moves the statuses, completes the envelopes answered for every recipient
+   * and writes, for the rows it moved, the audit entries and ledger events prepared for every receipt.
+   *
+   * An envelope is completed by any receipt for it, also one that moves nothing: receipts for two
+   * units of one agency recorded at the same time each see the other's status as not yet moved, so
+   * neither completes it; the re-sent envelope's receipts (every copy is answered) then do.
    */
   private async storeReceipts(items: Accepted[], after: (() => void)[]): Promise<void> {
     const receipts = items.map(({ env }) => {
@@ -259,7 +263,7 @@ export class InboxService {
                      WHERE r.message_id = x.id AND r.unit_id = x.unit
                        AND (r.status IN ('PENDING', 'SENT') OR (x.action = 'read' AND r.status = 'DELIVERED'))
                      RETURNING r.message_id, r.unit_id, r.agency, x.event_id),
-              done AS (${completeIfAnswered('(SELECT DISTINCT message_id, agency FROM u)', '$8', 'u')}),
+              done AS (${completeIfAnswered(`(SELECT DISTINCT r.message_id, r.agency FROM x JOIN message_recipients r ON r.message_id = x.id AND r.unit_id = x.unit)`, '$8', 'u')}),
               aud AS (${auditLogInsert('$9', `x.event_id IN (SELECT event_id FROM u)`)}),
               obx AS (${outboxInsert('$10', `x.nats_msg_id IN (SELECT event_id FROM u)`)})
          SELECT event_id FROM u`,

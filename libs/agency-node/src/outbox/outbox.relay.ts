@@ -166,6 +166,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       // The sender keeps the signed envelope as the proof of what it sent.
       const proofs = new Map([...newlySigned].filter((r) => r.kind === 'ENVELOPE').map((r) => [r.message_id, r.signed!.toString('base64')]));
       // One statement records it all (every row is updated once: two CTEs must not update one row).
+      // The rows of this pass are locked (FOR UPDATE above); a message's row or a recipient's status
+      // locked by someone else is skipped, never waited for: the one holding it is recording a
+      // receipt, which locks the status first and this envelope's row next (waiting would deadlock),
+      // and moves the status past SENT anyway; or another pass, which records the same proof.
       await m.query(
         `WITH x AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS x(id, signed, outcome, error)),
               o AS (UPDATE outbox o SET
@@ -181,10 +185,15 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
                     FROM x WHERE o.id = x.id),
               p AS (UPDATE messages msg SET signed = decode(s.signed, 'base64')
                       FROM unnest($8::uuid[], $9::text[]) AS s(id, signed)
-                     WHERE msg.id = s.id AND msg.direction = 'OUT' AND msg.signed IS NULL),
+                     WHERE msg.id = s.id AND msg.direction = 'OUT' AND msg.signed IS NULL
+                       AND msg.id IN (SELECT id FROM messages WHERE id = ANY($8::uuid[]) AND signed IS NULL FOR UPDATE SKIP LOCKED)),
               r AS (UPDATE message_recipients r SET status = 'SENT', sent_at = $5
                       FROM unnest($10::uuid[], $11::text[]) AS s(message_id, agency)
-                     WHERE r.message_id = s.message_id AND r.agency = s.agency AND r.status = 'PENDING')
+                     WHERE r.message_id = s.message_id AND r.agency = s.agency AND r.status = 'PENDING'
+                       AND (r.message_id, r.unit_id) IN (
+                         SELECT r2.message_id, r2.unit_id FROM message_recipients r2
+                           JOIN unnest($10::uuid[], $11::text[]) AS s2(message_id, agency) ON r2.message_id = s2.message_id AND r2.agency = s2.agency
+                          WHERE r2.status = 'PENDING' FOR UPDATE OF r2 SKIP LOCKED))
          SELECT 1`,
         [
           rows.map((r) => r.id),
