@@ -92,3 +92,41 @@ describe('VerdictService cache', () => {
     expect(store.loads).toBe(3);
   });
 });
+
+describe('VerdictService long ranges', () => {
+  it('computes long ranges one at a time, short ones alongside', async () => {
+    const { store, svc } = service(0);
+    let loading = 0;
+    let most = 0;
+    const load = store.messagesFor.bind(store);
+    store.messagesFor = async (s) => {
+      most = Math.max(most, ++loading);
+      await new Promise((r) => setTimeout(r, 20));
+      loading--;
+      return load(s);
+    };
+    const clock = new ManualClock('2025-01-15T00:00:00Z');
+    // Different asOf: not one shared computation.
+    const years = [0, 1, 2].map((i) => svc.verdicts(YEAR, new Date(clock.nowMs() + i)));
+    await Promise.all(years);
+    expect(most).toBe(1);
+    most = 0;
+    await Promise.all([svc.verdicts(YEAR), svc.verdicts(JUNE), svc.verdicts(JULY)]);
+    expect(most).toBe(3);
+  });
+
+  it('keeps computing long ranges after one failed', async () => {
+    const { store, svc } = service(0);
+    const load = store.messagesFor.bind(store);
+    let fail = true;
+    store.messagesFor = async (s) => {
+      if (fail) {
+        fail = false;
+        throw new Error('database away');
+      }
+      return load(s);
+    };
+    await expect(svc.verdicts(YEAR)).rejects.toThrow('database away');
+    expect((await svc.verdicts(YEAR)).journal).toHaveLength(732);
+  });
+});

@@ -7,7 +7,7 @@ import { LedgerStore } from '../ledger/ledger.store';
 import type { StoredMessage } from '../ledger/ledger.store';
 import { SupervisorMetrics } from '../ops/metrics';
 import { POLICY_DIRECTORY, VERDICT_CACHE_BUDGET } from '../tokens';
-import { selectionFor } from './ranges';
+import { rangeDays, selectionFor } from './ranges';
 import { WeightedLru } from './weighted-lru';
 
 /** The verdicts of one range as of one instant, with the messages they rest on. */
@@ -38,6 +38,12 @@ interface CacheEntry {
  */
 export const DEFAULT_VERDICT_CACHE_BUDGET = 120_000;
 
+/**
+ * Ranges longer than this are computed one at a time: a year's journal and verdicts take about
+ * 300 MiB of heap while computed, and concurrent ones would add up.
+ */
+export const LONG_RANGE_DAYS = 92;
+
 /** An entry's weight: what it holds, in messages and verdicts. */
 export function weightOf(set: VerdictSet): number {
   return set.journal.length + set.verdicts.length + set.rejected.length;
@@ -57,6 +63,8 @@ export class VerdictService {
   private readonly inFlight = new Map<string, Promise<CacheEntry>>();
   /** The newest ledger version seen. */
   private latest = -1n;
+  /** The computation of a long range running or last queued (see LONG_RANGE_DAYS). */
+  private longQueue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly store: LedgerStore,
@@ -83,7 +91,7 @@ export class VerdictService {
     const flightKey = `${key}|${version}|${at}`;
     let p = this.inFlight.get(flightKey);
     if (!p) {
-      p = this.compute(range, asOf, version).finally(() => this.inFlight.delete(flightKey));
+      p = this.computeBounded(range, asOf, version).finally(() => this.inFlight.delete(flightKey));
       this.inFlight.set(flightKey, p);
     }
     const entry = await p;
@@ -98,6 +106,14 @@ export class VerdictService {
     if (v <= this.latest) return;
     this.latest = v;
     this.cache.deleteWhere((e) => BigInt(e.version) < v);
+  }
+
+  /** compute(), long ranges one after another. */
+  private computeBounded(range: AuditRange, asOf: Date, version: string): Promise<CacheEntry> {
+    if (rangeDays(range) <= LONG_RANGE_DAYS) return this.compute(range, asOf, version);
+    const run = this.longQueue.then(() => this.compute(range, asOf, version));
+    this.longQueue = run.catch(() => undefined);
+    return run;
   }
 
   private async compute(range: AuditRange, asOf: Date, version: string): Promise<CacheEntry> {
