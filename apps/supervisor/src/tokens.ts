@@ -9,3 +9,5 @@ export const POLICY_DIRECTORY = Symbol('SUPERVISOR_POLICY_DIRECTORY');
 export const UNIT_INFOS = Symbol('SUPERVISOR_UNIT_INFOS');
 /** IANA zone of the capital: "today" of the listings' default ranges. */
 export const CAPITAL_ZONE = Symbol('SUPERVISOR_CAPITAL_ZONE');
+/** Optional: what the verdict cache may hold, in messages + verdicts (default DEFAULT_VERDICT_CACHE_BUDGET). */
+export const VERDICT_CACHE_BUDGET = Symbol('SUPERVISOR_VERDICT_CACHE_BUDGET');

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Clock } from '@shekara/common';
 import { POLICIES, audit, policyForRange } from '@shekara/policy';
 import type { AuditRange, Directory as PolicyDirectory, MessageIssue, Policy, Verdict } from '@shekara/policy';
@@ -6,8 +6,9 @@ import { SupervisorError, SupervisorErrorCode } from '../errors';
 import { LedgerStore } from '../ledger/ledger.store';
 import type { StoredMessage } from '../ledger/ledger.store';
 import { SupervisorMetrics } from '../ops/metrics';
-import { POLICY_DIRECTORY } from '../tokens';
-import { selectionFor } from './ranges';
+import { POLICY_DIRECTORY, VERDICT_CACHE_BUDGET } from '../tokens';
+import { rangeDays, selectionFor } from './ranges';
+import { WeightedLru } from './weighted-lru';
 
 /** The verdicts of one range as of one instant, with the messages they rest on. */
 export interface VerdictSet {
@@ -29,50 +30,90 @@ interface CacheEntry {
   validThrough: number;
 }
 
-const CACHE_SIZE = 16;
+/**
+ * What the cache may hold, in messages + verdicts (an entry's weight). Measured on the bench's
+ * full directory: a month is about 18k messages and 34k verdicts, about 40 MiB of heap (about
+ * 780 bytes per unit of weight); the whole year about 630k, 270 MiB. So: two months' listings
+ * (about 80 MiB), and a year is computed but not kept.
+ */
+export const DEFAULT_VERDICT_CACHE_BUDGET = 120_000;
+
+/**
+ * Ranges longer than this are computed one at a time: a year's journal and verdicts take about
+ * 300 MiB of heap while computed, and concurrent ones would add up.
+ */
+export const LONG_RANGE_DAYS = 92;
+
+/** An entry's weight: what it holds, in messages and verdicts. */
+export function weightOf(set: VerdictSet): number {
+  return set.journal.length + set.verdicts.length + set.rejected.length;
+}
 
 /**
  * Verdicts computed by the one engine (@shekara/policy audit(), the same as `shekara audit`) on
  * the ledger's messages for a range. Results are cached per (range, ledger version) for as long as
  * they cannot change with time: until the earliest deadline of a PENDING verdict passes, or a
- * message stamped later than asOf comes into view.
+ * message stamped later than asOf comes into view. The cache is bounded by weight (messages and
+ * verdicts held, DEFAULT_VERDICT_CACHE_BUDGET), not by its number of entries; entries of an older
+ * ledger version can never be hit again and are dropped as soon as a newer version is seen.
  */
 @Injectable()
 export class VerdictService {
-  private readonly cache = new Map<string, CacheEntry>();
+  private readonly cache: WeightedLru<string, CacheEntry>;
   private readonly inFlight = new Map<string, Promise<CacheEntry>>();
+  /** The newest ledger version seen. */
+  private latest = -1n;
+  /** The computation of a long range running or last queued (see LONG_RANGE_DAYS). */
+  private longQueue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly store: LedgerStore,
     private readonly clock: Clock,
     private readonly metrics: SupervisorMetrics,
     @Inject(POLICY_DIRECTORY) private readonly directory: PolicyDirectory,
-  ) {}
+    @Optional() @Inject(VERDICT_CACHE_BUDGET) budget?: number,
+  ) {
+    this.cache = new WeightedLru(budget ?? DEFAULT_VERDICT_CACHE_BUDGET);
+  }
 
   /** The verdicts of `range` as of `asOf` (default: now). */
   async verdicts(range: AuditRange, asOf: Date = this.clock.now()): Promise<VerdictSet> {
     const key = `${range.from}|${range.to}`;
     const version = await this.store.version();
     const at = asOf.getTime();
+    this.sawVersion(version);
     const hit = this.cache.get(key);
     if (hit && hit.version === version && at >= hit.set.asOf.getTime() && at <= hit.validThrough) {
       this.metrics.verdictCache.inc({ outcome: 'hit' });
-      this.cache.delete(key);
-      this.cache.set(key, hit); // most recently used last
       return { ...hit.set, asOf };
     }
     this.metrics.verdictCache.inc({ outcome: 'miss' });
     const flightKey = `${key}|${version}|${at}`;
     let p = this.inFlight.get(flightKey);
     if (!p) {
-      p = this.compute(range, asOf, version).finally(() => this.inFlight.delete(flightKey));
+      p = this.computeBounded(range, asOf, version).finally(() => this.inFlight.delete(flightKey));
       this.inFlight.set(flightKey, p);
     }
     const entry = await p;
-    this.cache.delete(key);
-    this.cache.set(key, entry);
-    while (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value as string);
+    // Kept only if still current (a newer version may have been seen meanwhile) and within budget.
+    if (BigInt(entry.version) >= this.latest) this.cache.set(key, entry, weightOf(entry.set));
     return entry.set;
+  }
+
+  /** Versions only grow: once a newer one is seen, entries of older ones can never be hit again. */
+  private sawVersion(version: string): void {
+    const v = BigInt(version);
+    if (v <= this.latest) return;
+    this.latest = v;
+    this.cache.deleteWhere((e) => BigInt(e.version) < v);
+  }
+
+  /** compute(), long ranges one after another. */
+  private computeBounded(range: AuditRange, asOf: Date, version: string): Promise<CacheEntry> {
+    if (rangeDays(range) <= LONG_RANGE_DAYS) return this.compute(range, asOf, version);
+    const run = this.longQueue.then(() => this.compute(range, asOf, version));
+    this.longQueue = run.catch(() => undefined);
+    return run;
   }
 
   private async compute(range: AuditRange, asOf: Date, version: string): Promise<CacheEntry> {
