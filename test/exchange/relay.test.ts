@@ -42,16 +42,20 @@ describe('outbox relay outcomes', () => {
     expect(failed.last_error).toEqual(expect.any(String));
 
     // The report sent meanwhile was published (its envelope is SENT and keeps its signed bytes),
-    // and its audit event is done.
+    // and its audit event (due a moment later, OUTBOX_AUDIT_DELAY_MS) is done.
     await eventually(async () => {
       const [r] = await sys.sql('border', `SELECT status FROM message_recipients WHERE message_id = $1`, [sent.body.id]);
       return r?.status === 'SENT';
     }, 20_000, 'the report to be SENT');
+    await eventually(async () => (await sys.sql('border', `SELECT 1 FROM outbox WHERE message_id = $1 AND kind = 'AUDIT' AND done_at IS NOT NULL`, [sent.body.id])).length, 10_000, 'the audit event to be published');
     const rows = await sys.sql('border', `SELECT kind, attempts, done_at IS NOT NULL AS done, signed IS NOT NULL AS signed, last_error FROM outbox WHERE message_id = $1 ORDER BY kind`, [sent.body.id]);
     expect(rows).toEqual([
       { kind: 'AUDIT', attempts: 1, done: true, signed: false, last_error: null },
       { kind: 'ENVELOPE', attempts: 1, done: false, signed: true, last_error: null },
     ]);
+    // It was queued due OUTBOX_AUDIT_DELAY_MS after the report, to ride along with a later pass.
+    const [audit] = await sys.sql('border', `SELECT round(extract(epoch FROM next_attempt_at - created_at) * 1000)::int AS delay FROM outbox WHERE message_id = $1 AND kind = 'AUDIT'`, [sent.body.id]);
+    expect(audit.delay).toBe(250);
     const [message] = await sys.sql('border', `SELECT signed IS NOT NULL AS signed FROM messages WHERE id = $1`, [sent.body.id]);
     expect(message.signed).toBe(true);
   });

@@ -117,8 +117,8 @@ export class AuditService {
       await prepared(m, auditLogInsert('$1'), [p.logJson]);
       return;
     }
+    // Audit events are due later (OUTBOX_AUDIT_DELAY_MS) and ride along with another relay pass: no wake-up.
     await prepared(m, `WITH aud AS (${auditLogInsert('$1')}) ${outboxInsert('$2')}`, [p.logJson, this.outbox.toJson(p.outbox)]);
-    this.outbox.written(m);
   }
 
   /** The rows recording these entries writes, for a caller writing them in a statement of its own. */

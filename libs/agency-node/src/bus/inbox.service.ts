@@ -280,7 +280,7 @@ export class InboxService {
           this.outbox.toJson(audit.outbox),
         ],
       );
-      if (moved.length) this.outbox.written();
+      // Only audit events were queued: they are due later and ride along with another pass.
       const isMoved = new Set(moved.map((x) => x.event_id));
       applied.push(...batch.filter((_, i) => isMoved.has(eventIds[i])));
     }

@@ -4,7 +4,8 @@ import type { EntityManager, EntitySubscriberInterface, QueryRunner, Transaction
 import { Clock } from '@shekara/common';
 import { prepared } from '@shekara/persistence';
 import type { AgencyCode, BusNames } from '@shekara/contracts';
-import { BUS_NAMES } from '../tokens';
+import { BUS_NAMES, NODE_CONFIG } from '../tokens';
+import type { AgencyNodeConfig } from '../config';
 
 /** ENVELOPE: a report to a recipient agency (kept until receipts); RECEIPT: a receipt back to a sender; AUDIT: an event for the supervisor ledger. */
 export type OutboxKind = 'ENVELOPE' | 'RECEIPT' | 'AUDIT';
@@ -30,9 +31,9 @@ export interface OutboxItem {
  */
 export function outboxInsert(param: string, where = 'true'): string {
   return `INSERT INTO outbox (message_id, kind, target_agency, subject, nats_msg_id, payload, created_at, next_attempt_at, signing_unit)
-    SELECT x.message_id, x.kind, x.target_agency, x.subject, x.nats_msg_id, decode(x.payload, 'base64'), x.created_at, x.created_at, x.signing_unit
+    SELECT x.message_id, x.kind, x.target_agency, x.subject, x.nats_msg_id, decode(x.payload, 'base64'), x.created_at, x.next_attempt_at, x.signing_unit
       FROM jsonb_to_recordset(${param}::jsonb) AS x(message_id uuid, kind text, target_agency text, subject text, nats_msg_id text,
-           payload text, created_at timestamptz, signing_unit text)
+           payload text, created_at timestamptz, next_attempt_at timestamptz, signing_unit text)
      WHERE ${where}
     ON CONFLICT (message_id, target_agency) WHERE kind = 'ENVELOPE' DO NOTHING`;
 }
@@ -55,6 +56,7 @@ export class OutboxService implements EntitySubscriberInterface {
   constructor(
     private readonly clock: Clock,
     @Inject(BUS_NAMES) private readonly names: BusNames,
+    @Inject(NODE_CONFIG) private readonly config: AgencyNodeConfig,
     ds: DataSource,
   ) {
     ds.subscribers.push(this);
@@ -85,7 +87,7 @@ export class OutboxService implements EntitySubscriberInterface {
   }
 
   /**
-   * Outbox rows were written: through m's transaction (this process's relay is woken after its
+   * Outbox rows due now were written: through m's transaction (this process's relay is woken after its
    * commit), or by a statement already committed (no m, or m outside a transaction: woken now).
    */
   written(m?: EntityManager): void {
@@ -95,7 +97,9 @@ export class OutboxService implements EntitySubscriberInterface {
 
   /** Outbox rows as the JSON `outboxInsert` reads: for a caller writing them in its own statement. */
   toJson(items: OutboxItem[]): string {
-    const now = this.clock.now().toISOString();
+    const at = this.clock.now();
+    const now = at.toISOString();
+    const auditDue = new Date(at.getTime() + this.config.outbox.auditDelayMs).toISOString();
     return JSON.stringify(
       items.map((it) => ({
         message_id: it.messageId,
@@ -105,6 +109,7 @@ export class OutboxService implements EntitySubscriberInterface {
         nats_msg_id: it.natsMsgId,
         payload: Buffer.from(it.payload.buffer, it.payload.byteOffset, it.payload.byteLength).toString('base64'),
         created_at: now,
+        next_attempt_at: it.kind === 'AUDIT' ? auditDue : now,
         signing_unit: it.signingUnit ?? null,
       })),
     );
