@@ -19,4 +19,12 @@ describe('uuidv7', () => {
     expect([...ids].sort()).toEqual(ids);
     expect(new Set(ids).size).toBe(ids.length);
   });
+
+  it('many in one millisecond (across refills of the random pool) are all distinct and valid', () => {
+    const clock = new ManualClock('2026-01-01T00:00:00Z');
+    const ids = Array.from({ length: 2000 }, () => uuidv7(clock));
+    expect(ids.every(isUuidV7)).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(new Set(ids.map((id) => id.slice(0, 13))).size).toBe(1);
+  });
 });
