@@ -174,10 +174,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       //
       // The outcome is recorded by a prepared statement whose generic plan is kept (forced: left to
       // choose, PostgreSQL kept planning it anew, its generic estimates for the batch arrays being
-      // above those for the actual ones): planning it was two thirds of its cost. Every table it touches it reaches by a key from a batch of at most
-      // BATCH rows, so index lookups in nested loops are right at any table size; with the other
-      // plans disabled here, a plan made while the tables were small cannot turn into a scan of
-      // the whole table as they grow.
+      // above those for the actual ones): planning it was two thirds of its cost. Every table it
+      // touches it reaches by a key from a batch of at most BATCH rows, so index lookups in nested
+      // loops are right at any table size; with the other plans disabled here, a plan made while
+      // the tables were small cannot turn into a scan of the whole table as they grow.
       open = true;
       const claimed = await client.query(
         `BEGIN; SET LOCAL synchronous_commit = off;
