@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { dropDatabase, ensureDatabase, prepared, statementName, withDatabase } from '@shekara/persistence';
+import { dropDatabase, ensureDatabase, keyLookupTransaction, prepared, statementName, withDatabase } from '@shekara/persistence';
 import { PG_URL } from '../support/harness';
 
 /** prepared(): named prepared statements on the pool or a transaction's connection, against the real server. */
@@ -50,5 +50,39 @@ describe('prepared statements', () => {
 
   it('passes errors through (a constraint violation is not "database unavailable")', async () => {
     await expect(prepared(ds, `INSERT INTO t (id, v) VALUES ($1, NULL)`, [200])).rejects.toMatchObject({ code: '23502' });
+  });
+
+  describe('keyLookupTransaction', () => {
+    it('sends `first` with the BEGIN, runs prepared statements with their generic plans kept and key lookups only, and commits', async () => {
+      const settings = await keyLookupTransaction(ds, { durable: true, first: `SELECT 41 + 1 AS answer` }, async (tx, first) => {
+        expect(first).toEqual([{ answer: 42 }]);
+        await tx.query(INSERT, [[300], ['in tx']]);
+        return tx.query<{ name: string; setting: string }>(
+          `SELECT name, setting FROM pg_settings WHERE name = ANY($1::text[]) ORDER BY name`,
+          [['enable_hashjoin', 'enable_mergejoin', 'enable_seqscan', 'plan_cache_mode', 'synchronous_commit']],
+        );
+      });
+      expect(Object.fromEntries(settings.map((x) => [x.name, x.setting]))).toEqual({
+        enable_hashjoin: 'off',
+        enable_mergejoin: 'off',
+        enable_seqscan: 'off',
+        plan_cache_mode: 'force_generic_plan',
+        synchronous_commit: 'on',
+      });
+      expect(await prepared(ds, `SELECT v FROM t WHERE id = $1`, [300])).toEqual([{ v: 'in tx' }]);
+      // The settings were the transaction's own.
+      expect(await prepared(ds, `SELECT current_setting('enable_seqscan') AS s`, [])).toEqual([{ s: 'on' }]);
+    });
+
+    it('does not wait for the WAL flush when not durable, and rolls everything back on a failure', async () => {
+      await expect(
+        keyLookupTransaction(ds, { durable: false }, async (tx) => {
+          expect(await tx.query(`SELECT current_setting('synchronous_commit') AS s`, [])).toEqual([{ s: 'off' }]);
+          await tx.query(INSERT, [[301], ['rolled back']]);
+          throw new Error('fail');
+        }),
+      ).rejects.toThrow('fail');
+      expect(await prepared(ds, `SELECT v FROM t WHERE id = $1`, [301])).toEqual([]);
+    });
   });
 });

@@ -8,7 +8,8 @@ import type { AgencyCode, Envelope } from '@shekara/contracts';
 import type { Directory } from '@shekara/directory';
 import { PermanentMessageError } from '@shekara/messaging';
 import { SignatureVerifier } from '@shekara/security';
-import { GroupCommitter, prepared } from '@shekara/persistence';
+import { GroupCommitter, keyLookupTransaction, prepared } from '@shekara/persistence';
+import type { KeyLookupTx } from '@shekara/persistence';
 import { AuditAction, AuditService, auditLogInsert } from '../audit/audit.service';
 import type { AgencyNodeConfig } from '../config';
 import { MESSAGE_ROW_TYPES, deliveryReceipt, messageColumns, messageRow } from '../messages/envelopes';
@@ -23,6 +24,17 @@ export interface Verified {
   env: Envelope;
   signerUnit: string;
   localRecipients: string[];
+}
+
+/** A receipt for a message this node sent, as it moves the recipient's status. */
+interface ParsedReceipt {
+  env: Envelope;
+  action: AuditAction;
+  messageId: string;
+  unit: string;
+  at: Date;
+  reader: string | null;
+  reason: string | null;
 }
 
 /** A verified message waiting for its group commit, with the exact bytes received. */
@@ -192,8 +204,8 @@ export class InboxService {
    * envelope whose agency has answered for every recipient is done in the outbox. A repeated or
    * out-of-date receipt changes nothing.
    *
-   * One lookup of the messages (to check the receipts and describe them in the audit), then ONE
-   * statement per phase (deliveries and rejections, then reads: a READ may follow a DELIVERED in
+   * In one key-lookup transaction (its statements' plans kept): one lookup of the messages (to
+   * check the receipts and describe them in the audit), then ONE statement per phase (deliveries and rejections, then reads: a READ may follow a DELIVERED in
    * the same batch) that moves the statuses, completes the envelopes answered for every recipient
    * and writes, for the rows it moved, the audit entries and ledger events prepared for every receipt.
    *
@@ -202,7 +214,7 @@ export class InboxService {
    * neither completes it; the re-sent envelope's receipts (every copy is answered) then do.
    */
   private async storeReceipts(items: Accepted[], after: (() => void)[]): Promise<void> {
-    const receipts = items.map(({ env }) => {
+    const receipts = items.map(({ env }): ParsedReceipt => {
       const p = env.payload;
       if (p.case !== 'deliveryReceipt' && p.case !== 'readReceipt') throw new Error('not a receipt');
       const r = p.value;
@@ -219,7 +231,12 @@ export class InboxService {
         reason: p.case === 'deliveryReceipt' ? p.value.reason || null : null,
       };
     });
-    const sent: { id: string; kind: string; created_at: Date; sender_unit: string; recipient_units: string[] }[] = await this.ds.query(
+    // Every statement reaches its tables by key from the batch: a key-lookup transaction keeps their plans.
+    return keyLookupTransaction(this.ds, { durable: true }, (tx) => this.recordReceipts(tx, receipts, after));
+  }
+
+  private async recordReceipts(tx: KeyLookupTx, receipts: ParsedReceipt[], after: (() => void)[]): Promise<void> {
+    const sent = await tx.query<{ id: string; kind: string; created_at: Date; sender_unit: string; recipient_units: string[] }>(
       `SELECT id, kind, created_at, sender_unit, recipient_units FROM messages WHERE id = ANY($1::uuid[]) AND direction = 'OUT'`,
       [[...new Set(receipts.map((r) => r.messageId))]],
     );
@@ -229,7 +246,7 @@ export class InboxService {
       if (!message) throw new PermanentMessageError(`receipt for unknown message ${r.messageId}`);
       if (!r.env.recipientUnits.includes(message.sender_unit)) throw new PermanentMessageError('receipt not addressed to the sender of the message');
     }
-    const applied: typeof receipts = [];
+    const applied: ParsedReceipt[] = [];
     for (const phase of [[AuditAction.Delivered, AuditAction.Rejected], [AuditAction.Read]]) {
       const batch = receipts.filter((r) => phase.includes(r.action));
       if (!batch.length) continue;
@@ -249,8 +266,7 @@ export class InboxService {
         }),
       );
       const eventIds = audit.eventIds as string[]; // every receipt's action is published
-      // Unnamed (planned with its parameters each time): it looks rows up in tables that grow.
-      const moved: { event_id: string }[] = await this.ds.query(
+      const moved = await tx.query<{ event_id: string }>(
         `WITH x AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[]) AS x(id, unit, action, at, reader, reason, event_id)),
               u AS (UPDATE message_recipients r SET
                       status = CASE x.action WHEN 'read' THEN 'READ' WHEN 'rejected' THEN 'DEAD_LETTERED' ELSE 'DELIVERED' END,

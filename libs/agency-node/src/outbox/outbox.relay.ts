@@ -5,7 +5,7 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { statementName } from '@shekara/persistence';
+import { keyLookupTransaction } from '@shekara/persistence';
 import { encodeSigned } from '@shekara/contracts';
 import { signBatch } from '@shekara/security';
 import type { UnitSigner } from '@shekara/security';
@@ -15,19 +15,6 @@ import type { AgencyNodeConfig } from '../config';
 import { NodeMetrics } from '../ops/metrics';
 import { OutboxService } from './outbox.service';
 import type { OutboxKind } from './outbox.service';
-
-/** The part of the pg client a relay pass uses (its own connection from the pool, for one transaction). */
-interface PgResult<T> {
-  rows: T[];
-}
-interface PgClient {
-  query(text: string | { name: string; text: string; values: unknown[] }): Promise<PgResult<unknown> | PgResult<unknown>[]>;
-}
-
-/** A named (prepared) statement for the pg client. */
-function named(text: string, values: unknown[]): { name: string; text: string; values: unknown[] } {
-  return { name: statementName(text), text, values };
-}
 
 interface Row {
   id: string;
@@ -154,45 +141,25 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
    * the transaction's settings and the claim in one multi-statement query (simple protocol, no
    * parameters: the instant is our own ISO string), the outcome, the COMMIT. A round trip costs the
    * node more than its statements here (a socket write and the wake-up of a backend per query).
+   * The outcome statement reaches every table by key: a key-lookup transaction keeps its plan.
    */
   async pass(): Promise<number> {
-    const runner = this.ds.createQueryRunner();
-    const client = (await runner.connect()) as PgClient;
-    let open = false;
-    try {
-      const now = this.clock.now();
-      // The outbox is a queue: few live rows, and between vacuums its due index is full of entries of
-      // rows already done. Only an ordered index scan stops after LIMIT rows and marks those entries
-      // dead as it passes them; a bitmap scan (which the planner prefers, counting live rows only)
-      // visits every one of them, every pass.
-      //
-      // What this transaction records (published, when to re-send, the proof kept) is derived state:
-      // were it lost with a crash of the database server, the rows are published again, which the
-      // Nats-Msg-Id, the recipient's idempotent inbox and the ledger's event ids make harmless. So
-      // its commit does not wait for the WAL flush (a later synchronous commit flushes it anyway),
-      // and the row locks it holds are released sooner.
-      //
-      // The outcome is recorded by a prepared statement whose generic plan is kept (forced: left to
-      // choose, PostgreSQL kept planning it anew, its generic estimates for the batch arrays being
-      // above those for the actual ones): planning it was two thirds of its cost. Every table it
-      // touches it reaches by a key from a batch of at most BATCH rows, so index lookups in nested
-      // loops are right at any table size; with the other plans disabled here, a plan made while
-      // the tables were small cannot turn into a scan of the whole table as they grow.
-      open = true;
-      const claimed = await client.query(
-        `BEGIN; SET LOCAL synchronous_commit = off;
-         SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off;
-         SET LOCAL plan_cache_mode = force_generic_plan;
-         SELECT id, message_id, kind, target_agency, subject, nats_msg_id, payload, attempts, last_published_at, signing_unit, signed FROM outbox
+    const now = this.clock.now();
+    // The outbox is a queue: few live rows, and between vacuums its due index is full of entries of
+    // rows already done. Only an ordered index scan stops after LIMIT rows and marks those entries
+    // dead as it passes them; a bitmap scan (which the planner prefers, counting live rows only)
+    // visits every one of them, every pass. The key-lookup transaction allows no other.
+    //
+    // What this transaction records (published, when to re-send, the proof kept) is derived state:
+    // were it lost with a crash of the database server, the rows are published again, which the
+    // Nats-Msg-Id, the recipient's idempotent inbox and the ledger's event ids make harmless. So
+    // its commit does not wait for the WAL flush, and the row locks it holds are released sooner.
+    const claim = `SELECT id, message_id, kind, target_agency, subject, nats_msg_id, payload, attempts, last_published_at, signing_unit, signed FROM outbox
           WHERE done_at IS NULL AND next_attempt_at <= '${now.toISOString()}'::timestamptz
-          ORDER BY next_attempt_at, id LIMIT ${OutboxRelay.BATCH} FOR UPDATE SKIP LOCKED`,
-      );
-      const rows = (claimed as PgResult<Row>[]).at(-1)!.rows;
-      if (!rows.length) {
-        await client.query('COMMIT');
-        open = false;
-        return 0;
-      }
+          ORDER BY next_attempt_at, id LIMIT ${OutboxRelay.BATCH} FOR UPDATE SKIP LOCKED`;
+    return keyLookupTransaction(this.ds, { durable: false, first: claim }, async (tx, claimed) => {
+      const rows = claimed as Row[];
+      if (!rows.length) return 0;
       const newlySigned = new Set(this.signBatch(rows));
       const results = await Promise.allSettled(rows.map((r) => this.js.publish(r.subject, r.signed ?? r.payload, { msgID: publicationId(r) })));
       const published = this.clock.now();
@@ -208,8 +175,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       // locked by someone else is skipped, never waited for: the one holding it is recording a
       // receipt, which locks the status first and this envelope's row next (waiting would deadlock),
       // and moves the status past SENT anyway; or another pass, which records the same proof.
-      await client.query(
-        named(`WITH x AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS x(id, signed, outcome, error)),
+      await tx.query(
+        `WITH x AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS x(id, signed, outcome, error)),
               o AS (UPDATE outbox o SET
                       signed = COALESCE(decode(x.signed, 'base64'), o.signed),
                       attempts = o.attempts + 1,
@@ -244,20 +211,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           [...proofs.values()],
           sent.map((r) => r.message_id),
           sent.map((r) => r.target_agency),
-        ]),
+        ],
       );
-      await client.query('COMMIT');
-      open = false;
       if (sent.length) this.metrics.published.inc(sent.length);
       const failed = errors.filter((e) => e !== null);
       if (failed.length) this.log.warn({ msg: 'publish failed; will retry', failed: failed.length, error: failed[0] });
       return rows.length;
-    } finally {
-      // On any failure the claim is rolled back (its rows are due again); a connection that broke
-      // is dropped by the pool.
-      if (open) await client.query('ROLLBACK').catch(() => undefined);
-      await runner.release();
-    }
+    });
   }
 
   /**

@@ -121,14 +121,15 @@ export class OutboxService implements EntitySubscriberInterface {
  * parameter `doneAt`) once every recipient unit of its agency answered with a receipt. `answered`
  * is a relation of (message_id, agency); `movedNow`, if given, a relation of (message_id, unit_id)
  * whose status the same statement moves on from PENDING/SENT (its CTEs all see the rows as they
- * were before it). The rows are found by their unique key (message, agency) first: a plan over the
- * due index would visit the entries of every row done since the last vacuum.
+ * were before it). The rows are looked up by their unique key (message, agency), for each answered
+ * pair (LATERAL, kept from being flattened into a join by its LIMIT; the key is unique): a plan over the due index would visit the entries of every row done since the last
+ * vacuum, and one over the key index without the key would visit every envelope.
  */
 export function completeIfAnswered(answered: string, doneAt: string, movedNow?: string): string {
   return `UPDATE outbox o SET done_at = ${doneAt}
-      FROM (SELECT o.id FROM ${answered} AS x(message_id, agency)
-              JOIN outbox o ON o.message_id = x.message_id AND o.target_agency = x.agency AND o.kind = 'ENVELOPE'
-             WHERE o.done_at IS NULL
+      FROM (SELECT e.id FROM ${answered} AS x(message_id, agency),
+              LATERAL (SELECT o.id, o.done_at FROM outbox o WHERE o.message_id = x.message_id AND o.target_agency = x.agency AND o.kind = 'ENVELOPE' LIMIT 1) AS e
+             WHERE e.done_at IS NULL
                AND NOT EXISTS (SELECT 1 FROM message_recipients r
                                 WHERE r.message_id = x.message_id AND r.agency = x.agency AND r.status IN ('PENDING', 'SENT')
                                   ${movedNow ? `AND (r.message_id, r.unit_id) NOT IN (SELECT message_id, unit_id FROM ${movedNow})` : ''})) AS t
