@@ -237,7 +237,11 @@ export class InboxService {
 
   private async recordReceipts(tx: KeyLookupTx, receipts: ParsedReceipt[], after: (() => void)[]): Promise<void> {
     const sent = await tx.query<{ id: string; kind: string; created_at: Date; sender_unit: string; recipient_units: string[] }>(
-      `SELECT id, kind, created_at, sender_unit, recipient_units FROM messages WHERE id = ANY($1::uuid[]) AND direction = 'OUT'`,
+      // Each by its primary key (LATERAL, kept from being flattened by its LIMIT): a kept plan over
+      // another index (direction, say) would visit every message sent.
+      `SELECT m.id, m.kind, m.created_at, m.sender_unit, m.recipient_units FROM unnest($1::uuid[]) AS k(id),
+              LATERAL (SELECT * FROM messages m WHERE m.id = k.id LIMIT 1) AS m
+        WHERE m.direction = 'OUT'`,
       [[...new Set(receipts.map((r) => r.messageId))]],
     );
     const byId = new Map(sent.map((x) => [x.id, x]));
