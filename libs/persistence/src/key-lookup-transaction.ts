@@ -1,12 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { statementName } from './prepared';
-
-interface PgResult {
-  rows: unknown[];
-}
-interface PgClient {
-  query(q: string | { name: string; text: string; values: unknown[] }): Promise<PgResult | PgResult[]>;
-}
+import { runNamed } from './prepared';
+import type { PgClient } from './prepared';
 
 /** A transaction opened by `keyLookupTransaction`. */
 export interface KeyLookupTx {
@@ -55,10 +49,8 @@ export async function keyLookupTransaction<T>(ds: DataSource, options: KeyLookup
   try {
     open = true;
     const opening = ['BEGIN', ...(options.durable ? [] : ['SET LOCAL synchronous_commit = off']), ...KEY_LOOKUPS_ONLY, ...(options.first ? [options.first] : [])];
-    const results = (await client.query(opening.join(';\n'))) as PgResult[];
-    const tx: KeyLookupTx = {
-      query: async <R>(text: string, values: unknown[]) => ((await client.query({ name: statementName(text), text, values })) as PgResult).rows as R[],
-    };
+    const results = (await client.query(opening.join(';\n'))) as { rows: unknown[] }[];
+    const tx: KeyLookupTx = { query: <R>(text: string, values: unknown[]) => runNamed<R>(client, text, values) };
     const result = await work(tx, options.first ? results[results.length - 1].rows : []);
     await client.query('COMMIT');
     open = false;

@@ -2,9 +2,14 @@ import { createHash } from 'node:crypto';
 import { QueryRunnerAlreadyReleasedError } from 'typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 
-/** The part of a pg client a prepared statement needs. */
-interface PgClient {
-  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+/** The part of a pg client (a connection of TypeORM's pool) the statements here need. */
+export interface PgClient {
+  query(q: string | { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] } | { rows: unknown[] }[]>;
+}
+
+/** Runs `text` on `client` as the named prepared statement of that text. */
+export async function runNamed<T>(client: PgClient, text: string, values: unknown[]): Promise<T[]> {
+  return ((await client.query({ name: statementName(text), text, values })) as { rows: unknown[] }).rows as T[];
 }
 
 const names = new Map<string, string>();
@@ -32,25 +37,22 @@ export function statementName(text: string): string {
  * parameters (jsonb_to_recordset, unnest), conflicts found by a unique index, CTE results joined to
  * each other. A generic plan is made once, from the statistics of that moment, and kept until the
  * next ANALYZE: a statement that looks rows up in a table (UPDATE … FROM unnest(…), id = ANY(…))
- * would keep a sequential scan planned while the table was small as the table grows. Those stay
- * unnamed and are planned with their parameters every time.
+ * would keep a sequential scan planned while the table was small as the table grows. Those run in
+ * a `keyLookupTransaction`, or stay unnamed and are planned with their parameters every time.
  *
  * `on` is a transaction's EntityManager (the statement runs on that transaction's connection) or a
  * DataSource (on a connection of the pool, in its own implicit transaction). `text` must be
  * constant for a call site: never interpolate values into it.
  */
 export async function prepared<T = Record<string, unknown>>(on: EntityManager | DataSource, text: string, values: unknown[]): Promise<T[]> {
-  const config = { name: statementName(text), text, values };
   const runner = 'createQueryRunner' in on ? undefined : on.queryRunner;
   if (runner) {
     if (runner.isReleased) throw new QueryRunnerAlreadyReleasedError();
-    const client = (await runner.connect()) as PgClient;
-    return (await client.query(config)).rows as T[];
+    return runNamed<T>((await runner.connect()) as PgClient, text, values);
   }
   const own = ('createQueryRunner' in on ? on : on.dataSource).createQueryRunner();
   try {
-    const client = (await own.connect()) as PgClient;
-    return (await client.query(config)).rows as T[];
+    return await runNamed<T>((await own.connect()) as PgClient, text, values);
   } finally {
     await own.release();
   }
