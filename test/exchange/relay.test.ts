@@ -42,7 +42,7 @@ describe('outbox relay outcomes', () => {
     expect(failed.last_error).toEqual(expect.any(String));
 
     // The report sent meanwhile was published (its envelope is SENT and keeps its signed bytes),
-    // and its audit event (due a moment later, OUTBOX_AUDIT_DELAY_MS) is done.
+    // and its audit event (published a moment later, OUTBOX_AUDIT_DELAY_MS) is done.
     await eventually(async () => {
       const [r] = await sys.sql('border', `SELECT status FROM message_recipients WHERE message_id = $1`, [sent.body.id]);
       return r?.status === 'SENT';
@@ -53,9 +53,18 @@ describe('outbox relay outcomes', () => {
       { kind: 'AUDIT', attempts: 1, done: true, signed: false, last_error: null },
       { kind: 'ENVELOPE', attempts: 1, done: false, signed: true, last_error: null },
     ]);
-    // It was queued due OUTBOX_AUDIT_DELAY_MS after the report, to ride along with a later pass.
-    const [audit] = await sys.sql('border', `SELECT round(extract(epoch FROM next_attempt_at - created_at) * 1000)::int AS delay FROM outbox WHERE message_id = $1 AND kind = 'AUDIT'`, [sent.body.id]);
-    expect(audit.delay).toBe(250);
+    // The node published both right after the commit (the dispatch), not a relay pass: the rows were
+    // written due for a pass only OUTBOX_DISPATCH_GRACE_MS later, and were published before that.
+    const published = await sys.sql(
+      'border',
+      `SELECT kind, last_published_at < created_at + interval '5 seconds' AS before_due
+         FROM outbox WHERE message_id = $1 ORDER BY kind`,
+      [sent.body.id],
+    );
+    expect(published.map((r) => [r.kind, r.before_due])).toEqual([
+      ['AUDIT', true],
+      ['ENVELOPE', true],
+    ]);
     const [message] = await sys.sql('border', `SELECT signed IS NOT NULL AS signed FROM messages WHERE id = $1`, [sent.body.id]);
     expect(message.signed).toBe(true);
   });
@@ -98,5 +107,54 @@ describe('outbox relay outcomes', () => {
       await jsm.streams.delete(stream).catch(() => undefined);
       await nc.close();
     }
+  });
+
+  describe('dispatch: rows a node writes are published right after their commit', () => {
+    // No relay pass would claim a row in time: the poll is slow and rows are due 10 minutes after
+    // they are written. Reports, receipts and audit events still flow at once.
+    const slow = new TestSystem({ pollMs: 60_000, dispatchGraceMs: 600_000 });
+
+    beforeAll(async () => {
+      await slow.start(['border', 'interior']);
+    });
+    afterAll(() => slow.cleanup());
+
+    it('a report is delivered and its receipt recorded without a relay pass; every row is published once', async () => {
+      const sender = await slow.login('border');
+      const sent = await slow.api('border', 'POST', '/api/messages', { ...daily('dispatch'), recipientUnits: [INTERIOR] }, sender);
+      expect(sent.status).toBe(201);
+      const id: string = sent.body.id;
+      await eventually(async () => (await slow.sql('border', `SELECT status FROM message_recipients WHERE message_id = $1`, [id]))[0]?.status === 'DELIVERED', 10_000, 'the receipt');
+      // The sender's envelope is done (answered) and its audit events published; the recipient's
+      // receipt and audit event too. None of them was claimed by a pass or published twice.
+      const outboxes = async () => [
+        ...(await slow.sql('border', `SELECT 'border' AS node, kind, attempts, done_at IS NOT NULL AS done FROM outbox WHERE message_id = $1`, [id])),
+        ...(await slow.sql('interior', `SELECT 'interior' AS node, kind, attempts, done_at IS NOT NULL AS done FROM outbox WHERE message_id = $1`, [id])),
+      ];
+      const rows = await eventually(async () => {
+        const all = await outboxes();
+        return all.length === 5 && all.every((r) => r.done) ? all : undefined;
+      }, 10_000, 'every outbox row done');
+      const key = (r: { node: string; kind: string }) => `${r.node} ${r.kind}`;
+      expect(rows.sort((a, b) => key(a).localeCompare(key(b)))).toEqual([
+        { node: 'border', kind: 'AUDIT', attempts: 1, done: true }, // SENT
+        { node: 'border', kind: 'AUDIT', attempts: 1, done: true }, // DELIVERED
+        { node: 'border', kind: 'ENVELOPE', attempts: 1, done: true },
+        { node: 'interior', kind: 'AUDIT', attempts: 1, done: true }, // RECEIVED
+        { node: 'interior', kind: 'RECEIPT', attempts: 1, done: true },
+      ]);
+      const [proof] = await slow.sql('border', `SELECT signed IS NOT NULL AS signed FROM messages WHERE id = $1`, [id]);
+      expect(proof.signed).toBe(true);
+    });
+
+    it('a read receipt (written in a transaction) is published after its commit', async () => {
+      const sender = await slow.login('border');
+      const reader = await slow.login('interior');
+      const sent = await slow.api('border', 'POST', '/api/messages', { ...daily('dispatch read'), recipientUnits: [INTERIOR] }, sender);
+      const id: string = sent.body.id;
+      await eventually(async () => (await slow.sql('interior', `SELECT 1 FROM messages WHERE id = $1`, [id])).length, 10_000, 'the message at the recipient');
+      expect((await slow.api('interior', 'GET', `/api/messages/${id}`, undefined, reader)).status).toBe(200);
+      await eventually(async () => (await slow.sql('border', `SELECT status FROM message_recipients WHERE message_id = $1`, [id]))[0]?.status === 'READ', 10_000, 'the read receipt');
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { dropDatabase, ensureDatabase, keyLookupTransaction, prepared, statementName, withDatabase } from '@shekara/persistence';
+import { KeyLookupPool, dropDatabase, ensureDatabase, keyLookupTransaction, prepared, statementName, withDatabase } from '@shekara/persistence';
 import { PG_URL } from '../support/harness';
 
 /** prepared(): named prepared statements on the pool or a transaction's connection, against the real server. */
@@ -83,6 +83,64 @@ describe('prepared statements', () => {
         }),
       ).rejects.toThrow('fail');
       expect(await prepared(ds, `SELECT v FROM t WHERE id = $1`, [301])).toEqual([]);
+    });
+  });
+
+  describe('KeyLookupPool', () => {
+    const SETTINGS = `SELECT name, setting FROM pg_settings WHERE name = ANY($1::text[]) ORDER BY name`;
+    const NAMES = ['enable_bitmapscan', 'enable_hashjoin', 'enable_mergejoin', 'enable_seqscan', 'plan_cache_mode', 'synchronous_commit'];
+
+    it('runs each statement alone (committed at once), prepared once per connection, with the key-lookup settings as the session\'s own', async () => {
+      const pool = new KeyLookupPool(url, { durable: true, max: 1, applicationName: 'prep-test' });
+      try {
+        for (let i = 400; i < 405; i++) expect(await pool.query<{ id: number }>(INSERT, [[i], [`pool ${i}`]])).toEqual([{ id: i }]);
+        // Committed: another connection sees the rows.
+        expect(await prepared(ds, `SELECT count(*)::int AS n FROM t WHERE id BETWEEN 400 AND 404`, [])).toEqual([{ n: 5 }]);
+        const settings = await pool.query<{ name: string; setting: string }>(SETTINGS, [NAMES]);
+        expect(Object.fromEntries(settings.map((x) => [x.name, x.setting]))).toEqual({
+          enable_bitmapscan: 'off',
+          enable_hashjoin: 'off',
+          enable_mergejoin: 'off',
+          enable_seqscan: 'off',
+          plan_cache_mode: 'force_generic_plan',
+          synchronous_commit: 'on',
+        });
+        const runs = await pool.query<{ runs: string }>(`SELECT (generic_plans + custom_plans)::text AS runs FROM pg_prepared_statements WHERE name = $1`, [statementName(INSERT)]);
+        expect(runs).toEqual([{ runs: '5' }]);
+        // No transaction is left open between statements: each has its own.
+        const [a] = await pool.query<{ x: string }>(`SELECT txid_current()::text AS x`, []);
+        const [b] = await pool.query<{ x: string }>(`SELECT txid_current()::text AS x`, []);
+        expect(a.x).not.toBe(b.x);
+      } finally {
+        await pool.end();
+      }
+    });
+
+    it('does not wait for the WAL flush when not durable; a statement error leaves the pool usable', async () => {
+      const pool = new KeyLookupPool(url, { durable: false, max: 1, applicationName: 'prep-test' });
+      try {
+        expect(await pool.query(`SELECT current_setting('synchronous_commit') AS s`, [])).toEqual([{ s: 'off' }]);
+        await expect(pool.query(`INSERT INTO t (id, v) VALUES ($1, NULL)`, [410])).rejects.toMatchObject({ code: '23502' });
+        expect(await pool.query(INSERT, [[411], ['after an error']])).toEqual([{ id: 411 }]);
+      } finally {
+        await pool.end();
+      }
+    });
+
+    it('opens a new connection when the server ended its connection', async () => {
+      const pool = new KeyLookupPool(url, { durable: true, max: 1, applicationName: 'prep-test-killed' });
+      try {
+        const [{ pid }] = await pool.query<{ pid: number }>(`SELECT pg_backend_pid() AS pid`, []);
+        await prepared(ds, `SELECT pg_terminate_backend($1::int)`, [pid]);
+        for (let i = 0; i < 100 && (await prepared(ds, `SELECT 1 FROM pg_stat_activity WHERE pid = $1`, [pid])).length; i++) await new Promise((r) => setTimeout(r, 20));
+        // The dead connection fails at most one statement, and is then replaced.
+        await pool.query(`SELECT 1`, []).catch(() => undefined);
+        const [{ pid: next }] = await pool.query<{ pid: number }>(`SELECT pg_backend_pid() AS pid`, []);
+        expect(next).not.toBe(pid);
+        expect(await pool.query(INSERT, [[420], ['reconnected']])).toEqual([{ id: 420 }]);
+      } finally {
+        await pool.end();
+      }
     });
   });
 });

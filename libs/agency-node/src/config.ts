@@ -22,6 +22,12 @@ export class AgencyNodeEnvironment extends ServiceEnvironment {
    * costing a pass of its own: a ledger that trails by a fraction of a second loses nothing.
    */
   @IsInt() @Min(0) @Max(60_000) OUTBOX_AUDIT_DELAY_MS: number = 250;
+  /**
+   * Outbox rows a node writes are published by it right after their commit, without waiting for a
+   * relay pass; they are due for the relay's claim only this long after they were written, as the
+   * safety net (a crash between the commit and the publication, a publication that failed).
+   */
+  @IsInt() @Min(1000) @Max(600_000) OUTBOX_DISPATCH_GRACE_MS: number = 5000;
   @IsInt() @Min(1000) OUTBOX_RESEND_AFTER_MS: number = 30_000;
   @IsInt() @Min(1000) OUTBOX_RESEND_MAX_MS: number = 10 * 60_000;
   @IsInt() @Min(1) @Max(1000) BUS_MAX_DELIVERIES: number = 8;
@@ -42,7 +48,7 @@ export interface AgencyNodeConfig {
   directoryPath: string;
   keysPath: string;
   logLevel: string;
-  outbox: { pollMs: number; resendAfterMs: number; resendMaxMs: number; auditDelayMs: number };
+  outbox: { pollMs: number; resendAfterMs: number; resendMaxMs: number; auditDelayMs: number; dispatchGraceMs: number };
   bus: { maxDeliveries: number; ackWaitMs: number };
   demoUsers: boolean;
   webDir: string;
@@ -61,7 +67,7 @@ export function loadAgencyNodeConfig(env: Environment): AgencyNodeConfig {
     directoryPath: e.DIRECTORY_PATH,
     keysPath: e.KEYS_PATH,
     logLevel: e.LOG_LEVEL,
-    outbox: { pollMs: e.OUTBOX_POLL_MS, resendAfterMs: e.OUTBOX_RESEND_AFTER_MS, resendMaxMs: e.OUTBOX_RESEND_MAX_MS, auditDelayMs: e.OUTBOX_AUDIT_DELAY_MS },
+    outbox: { pollMs: e.OUTBOX_POLL_MS, resendAfterMs: e.OUTBOX_RESEND_AFTER_MS, resendMaxMs: e.OUTBOX_RESEND_MAX_MS, auditDelayMs: e.OUTBOX_AUDIT_DELAY_MS, dispatchGraceMs: e.OUTBOX_DISPATCH_GRACE_MS },
     bus: { maxDeliveries: e.BUS_MAX_DELIVERIES, ackWaitMs: e.BUS_ACK_WAIT_MS },
     demoUsers: e.DEMO_USERS,
     webDir: e.WEB_DIR,

@@ -2,3 +2,4 @@ export * from './database';
 export * from './group-commit';
 export * from './prepared';
 export * from './key-lookup-transaction';
+export * from './key-lookup-pool';

@@ -8,6 +8,7 @@ import { AuditAction as WireAction, AuditEventSchema, MessageKind } from '@sheka
 import type { AgencyCode } from '@shekara/contracts';
 import type { AgencyNodeConfig } from '../config';
 import { OutboxService, outboxInsert } from '../outbox/outbox.service';
+import type { OutboxInserted } from '../outbox/outbox.service';
 import type { OutboxItem } from '../outbox/outbox.service';
 import { NODE_CONFIG } from '../tokens';
 
@@ -117,8 +118,9 @@ export class AuditService {
       await prepared(m, auditLogInsert('$1'), [p.logJson]);
       return;
     }
-    // Audit events are due later (OUTBOX_AUDIT_DELAY_MS) and ride along with another relay pass: no wake-up.
-    await prepared(m, `WITH aud AS (${auditLogInsert('$1')}) ${outboxInsert('$2')}`, [p.logJson, this.outbox.toJson(p.outbox)]);
+    // Their publication waits a moment (OUTBOX_AUDIT_DELAY_MS) to ride along with others.
+    const batch = this.outbox.prepare(p.outbox);
+    this.outbox.written(batch, await prepared<OutboxInserted>(m, `WITH aud AS (${auditLogInsert('$1')}) ${outboxInsert('$2')}`, [p.logJson, batch.json]), m);
   }
 
   /** The rows recording these entries writes, for a caller writing them in a statement of its own. */

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { OnApplicationShutdown } from '@nestjs/common';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
@@ -8,7 +9,7 @@ import type { AgencyCode, Envelope } from '@shekara/contracts';
 import type { Directory } from '@shekara/directory';
 import { PermanentMessageError } from '@shekara/messaging';
 import { SignatureVerifier } from '@shekara/security';
-import { GroupCommitter, keyLookupTransaction, prepared } from '@shekara/persistence';
+import { GroupCommitter, KeyLookupPool, prepared } from '@shekara/persistence';
 import type { KeyLookupTx } from '@shekara/persistence';
 import { AuditAction, AuditService, auditLogInsert } from '../audit/audit.service';
 import type { AgencyNodeConfig } from '../config';
@@ -49,11 +50,13 @@ interface Accepted extends Verified {
  * dead-lettered by the transport.
  */
 @Injectable()
-export class InboxService {
+export class InboxService implements OnApplicationShutdown {
   private readonly log = new Logger('Inbox');
   private readonly verifier: SignatureVerifier;
   /** Messages verified at about the same time are stored in one transaction (group commit). */
   private readonly committer: GroupCommitter<Accepted>;
+  /** Receipts are recorded on connections of their own (durable commits: the bus is acked after). */
+  private readonly receiptPool: KeyLookupPool;
 
   constructor(
     private readonly ds: DataSource,
@@ -69,7 +72,15 @@ export class InboxService {
       const publicKey = this.directory.publicKey(keyId);
       return publicKey ? { publicKey, unitId: this.directory.keyOwner(keyId) } : undefined;
     });
-    this.committer = new GroupCommitter((items) => this.store(items), { maxBatch: 128, parallel: 3 });
+    this.committer = new GroupCommitter((items) => this.store(items), { maxBatch: 128, parallel: InboxService.PARALLEL });
+    this.receiptPool = new KeyLookupPool(config.databaseUrl, { durable: true, max: InboxService.PARALLEL, applicationName: `shekara-${config.agency}-receipts` });
+  }
+
+  /** Batches stored at once. */
+  static readonly PARALLEL = 3;
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.receiptPool.end().catch(() => undefined);
   }
 
   /** Verifies a SignedEnvelope. Throws PermanentMessageError with the reason. */
@@ -139,7 +150,12 @@ export class InboxService {
         message: { kind: cols.kind, senderUnit: i.env.senderUnit, recipientUnits: i.env.recipientUnits, sentAt: timestampDate(i.env.createdAt!), reportedAt: cols.reportedAt, period: cols.period, eventAt: cols.eventAt, confirms: cols.confirms, summary: cols.summary },
       })),
     );
-    const inserted = await prepared<{ id: string }>(
+    const outbox = this.outbox.prepare([
+      ...audit.outbox,
+      // Every copy is answered (a re-send means the sender may have missed the first receipt).
+      ...items.flatMap((i) => this.receipts(i.env, i.localRecipients, DeliveryOutcome.DELIVERED)),
+    ]);
+    const result = await prepared<{ stored: string | null; outbox_id: string | null; nats_msg_id: string | null; target_agency: string | null }>(
       this.ds,
       `WITH msg AS (
          INSERT INTO messages (id, direction, kind, sender_unit, recipient_units, correlation_id, classification, created_at,
@@ -152,9 +168,9 @@ export class InboxService {
          INSERT INTO message_recipients (message_id, unit_id, agency, status, delivered_at)
          SELECT x.id, x.unit, $5, 'DELIVERED', $1 FROM unnest($3::uuid[], $4::text[]) AS x(id, unit) WHERE x.id IN (SELECT id FROM msg)),
        aud AS (${auditLogInsert('$6', `x.message_id::uuid IN (SELECT id FROM msg)`)}),
-       evt AS (${outboxInsert('$7', `x.message_id IN (SELECT id FROM msg)`)}),
-       rct AS (${outboxInsert('$8')})
-       SELECT id FROM msg`,
+       obx AS (${outboxInsert('$7', `x.kind = 'RECEIPT' OR x.message_id IN (SELECT id FROM msg)`)})
+       SELECT id AS stored, NULL::bigint AS outbox_id, NULL AS nats_msg_id, NULL AS target_agency FROM msg
+       UNION ALL SELECT NULL, id, nats_msg_id, target_agency FROM obx`,
       [
         now,
         JSON.stringify(
@@ -167,13 +183,14 @@ export class InboxService {
         rUnits,
         this.config.agency,
         audit.logJson,
-        this.outbox.toJson(audit.outbox),
-        // Every copy is answered (a re-send means the sender may have missed the first receipt).
-        this.outbox.toJson(items.flatMap((i) => this.receipts(i.env, i.localRecipients, DeliveryOutcome.DELIVERED))),
+        outbox.json,
       ],
     );
-    this.outbox.written();
-    const fresh = new Set(inserted.map((r) => r.id));
+    this.outbox.written(
+      outbox,
+      result.filter((r) => r.outbox_id !== null).map((r) => ({ id: r.outbox_id!, nats_msg_id: r.nats_msg_id!, target_agency: r.target_agency! })),
+    );
+    const fresh = new Set(result.filter((r) => r.stored !== null).map((r) => r.stored));
     after.push(() => {
       for (const { i, cols } of rows) {
         if (!fresh.has(i.env.messageId)) {
@@ -204,10 +221,12 @@ export class InboxService {
    * envelope whose agency has answered for every recipient is done in the outbox. A repeated or
    * out-of-date receipt changes nothing.
    *
-   * In one key-lookup transaction (its statements' plans kept): one lookup of the messages (to
-   * check the receipts and describe them in the audit), then ONE statement per phase (deliveries and rejections, then reads: a READ may follow a DELIVERED in
-   * the same batch) that moves the statuses, completes the envelopes answered for every recipient
-   * and writes, for the rows it moved, the audit entries and ledger events prepared for every receipt.
+   * Statements of the key-lookup pool (their plans kept), each its own transaction: one lookup of the
+   * messages (to check the receipts and describe them in the audit), then ONE statement per phase
+   * (deliveries and rejections, then reads: a READ may follow a DELIVERED in the same batch) that
+   * moves the statuses, completes the envelopes answered for every recipient and writes, for the
+   * rows it moved, the audit entries and ledger events prepared for every receipt. Stopped between
+   * them, the batch is redelivered and recorded again: what moved already does not move twice.
    *
    * An envelope is completed by any receipt for it, also one that moves nothing: receipts for two
    * units of one agency recorded at the same time each see the other's status as not yet moved, so
@@ -231,8 +250,8 @@ export class InboxService {
         reason: p.case === 'deliveryReceipt' ? p.value.reason || null : null,
       };
     });
-    // Every statement reaches its tables by key from the batch: a key-lookup transaction keeps their plans.
-    return keyLookupTransaction(this.ds, { durable: true }, (tx) => this.recordReceipts(tx, receipts, after));
+    // Every statement reaches its tables by key from the batch: the key-lookup pool keeps their plans.
+    return this.recordReceipts(this.receiptPool, receipts, after);
   }
 
   private async recordReceipts(tx: KeyLookupTx, receipts: ParsedReceipt[], after: (() => void)[]): Promise<void> {
@@ -270,7 +289,8 @@ export class InboxService {
         }),
       );
       const eventIds = audit.eventIds as string[]; // every receipt's action is published
-      const moved = await tx.query<{ event_id: string }>(
+      const outbox = this.outbox.prepare(audit.outbox);
+      const result = await tx.query<{ event_id: string | null; outbox_id: string | null; nats_msg_id: string | null; target_agency: string | null }>(
         `WITH x AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[]) AS x(id, unit, action, at, reader, reason, event_id)),
               u AS (UPDATE message_recipients r SET
                       status = CASE x.action WHEN 'read' THEN 'READ' WHEN 'rejected' THEN 'DEAD_LETTERED' ELSE 'DELIVERED' END,
@@ -286,7 +306,8 @@ export class InboxService {
               done AS (${completeIfAnswered(`(SELECT DISTINCT r.message_id, r.agency FROM x JOIN message_recipients r ON r.message_id = x.id AND r.unit_id = x.unit)`, '$8', 'u')}),
               aud AS (${auditLogInsert('$9', `x.event_id IN (SELECT event_id FROM u)`)}),
               obx AS (${outboxInsert('$10', `x.nats_msg_id IN (SELECT event_id FROM u)`)})
-         SELECT event_id FROM u`,
+         SELECT event_id, NULL::bigint AS outbox_id, NULL AS nats_msg_id, NULL AS target_agency FROM u
+         UNION ALL SELECT NULL, id, nats_msg_id, target_agency FROM obx`,
         [
           batch.map((r) => r.messageId),
           batch.map((r) => r.unit),
@@ -297,11 +318,15 @@ export class InboxService {
           eventIds,
           this.clock.now(),
           audit.logJson,
-          this.outbox.toJson(audit.outbox),
+          outbox.json,
         ],
       );
-      // Only audit events were queued: they are due later and ride along with another pass.
-      const isMoved = new Set(moved.map((x) => x.event_id));
+      // Only audit events were queued: their publication waits a moment to ride along with others.
+      this.outbox.written(
+        outbox,
+        result.filter((r) => r.outbox_id !== null).map((r) => ({ id: r.outbox_id!, nats_msg_id: r.nats_msg_id!, target_agency: r.target_agency! })),
+      );
+      const isMoved = new Set(result.filter((r) => r.event_id !== null).map((x) => x.event_id));
       applied.push(...batch.filter((_, i) => isMoved.has(eventIds[i])));
     }
     const now = this.clock.nowMs();

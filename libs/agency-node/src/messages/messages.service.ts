@@ -15,7 +15,7 @@ import type { DeliveryStatus } from '../entities';
 import { NodeError, NodeErrorCode } from '../errors';
 import { NodeMetrics } from '../ops/metrics';
 import { OutboxService, outboxInsert } from '../outbox/outbox.service';
-import type { OutboxItem } from '../outbox/outbox.service';
+import type { OutboxInserted, OutboxItem } from '../outbox/outbox.service';
 import { DIRECTORY, NODE_CONFIG } from '../tokens';
 import { MESSAGE_ROW_TYPES, envelopeFromRequest, messageColumns, messageRow, readReceipt } from './envelopes';
 import type { MessageColumns } from './envelopes';
@@ -189,7 +189,8 @@ export class MessagesService {
     );
     // A report sent for a period uses up the scheduler's draft for it (DAILY without a period: its local sending date).
     const drafts = items.filter((i) => i.draftPeriod);
-    await prepared(
+    const outbox = this.outbox.prepare([...envelopes, ...audit.outbox]);
+    const inserted = await prepared<OutboxInserted>(
       this.ds,
       `WITH msg AS (
          INSERT INTO messages (id, direction, kind, sender_unit, recipient_units, correlation_id, classification, created_at,
@@ -203,13 +204,13 @@ export class MessagesService {
        obx AS (${outboxInsert('$5')}),
        aud AS (${auditLogInsert('$6')}),
        drf AS (${draftsUsedUp('$7', '$8', '$9', '$10')})
-       SELECT 1`,
+       SELECT * FROM obx`,
       [
         JSON.stringify(items.map(({ now, user, env, cols }) => ({ ...messageRow(env, cols, now), created_by: user.username }))),
         rIds,
         rUnits,
         rUnits.map((u) => this.directory.agencyOf(u)),
-        this.outbox.toJson([...envelopes, ...audit.outbox]),
+        outbox.json,
         audit.logJson,
         drafts.map((i) => i.req.senderUnit),
         drafts.map((i) => i.cols.kind),
@@ -217,7 +218,7 @@ export class MessagesService {
         drafts.map((i) => i.id),
       ],
     );
-    this.outbox.written();
+    this.outbox.written(outbox, inserted);
   }
 
   /** Inbox (messages addressed to the caller's unit) or outbox (sent by it), newest first, unread first in the inbox. */

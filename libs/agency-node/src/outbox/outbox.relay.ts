@@ -5,7 +5,7 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { keyLookupTransaction } from '@shekara/persistence';
+import { KeyLookupPool, keyLookupTransaction } from '@shekara/persistence';
 import { encodeSigned } from '@shekara/contracts';
 import { signBatch } from '@shekara/security';
 import type { UnitSigner } from '@shekara/security';
@@ -14,21 +14,47 @@ import { NODE_CONFIG, NATS, SIGNER } from '../tokens';
 import type { AgencyNodeConfig } from '../config';
 import { NodeMetrics } from '../ops/metrics';
 import { OutboxService } from './outbox.service';
-import type { OutboxKind } from './outbox.service';
+import type { OutboxRow } from './outbox.service';
 
-interface Row {
-  id: string;
-  message_id: string;
-  kind: OutboxKind;
-  target_agency: string;
-  subject: string;
-  nats_msg_id: string;
-  payload: Buffer;
-  attempts: number;
-  last_published_at: Date | null;
-  signing_unit: string | null;
-  signed: Buffer | null;
-}
+type Row = OutboxRow;
+
+/**
+ * The outcome of publishing a batch of rows, in ONE statement (every row is updated once: two CTEs
+ * must not update one row). Every table is reached by key (a key-lookup transaction or pool keeps
+ * its plan).
+ *
+ * A row locked by someone else is skipped, never waited for (a dispatch holds no lock while it
+ * publishes, so a receipt completing the envelope or a pass that claimed it can hold it; the one
+ * holding it records what matters); in a pass, its own claimed rows are locked by itself. Likewise a
+ * message's row or a recipient's status locked by someone else: the one holding a status is
+ * recording a receipt, which locks the status first and the envelope's row next (waiting would
+ * deadlock) and moves the status past SENT anyway; a message's row, another outcome recording the
+ * same proof.
+ */
+const OUTCOME = `WITH x AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS x(id, signed, outcome, error)),
+      o AS (UPDATE outbox o SET
+              signed = COALESCE(decode(x.signed, 'base64'), o.signed),
+              attempts = o.attempts + 1,
+              last_published_at = CASE WHEN x.outcome = 'failed' THEN o.last_published_at ELSE $5 END,
+              done_at = CASE WHEN x.outcome = 'done' THEN $5 ELSE o.done_at END,
+              last_error = x.error,
+              next_attempt_at = CASE x.outcome
+                WHEN 'sent' THEN $5::timestamptz + make_interval(secs => LEAST($6::bigint, $7::bigint * power(2, LEAST(o.attempts, 20))::bigint) / 1000.0)
+                WHEN 'failed' THEN $5::timestamptz + make_interval(secs => LEAST($6::bigint, 1000 * power(2, LEAST(o.attempts, 10))::bigint) / 1000.0)
+                ELSE o.next_attempt_at END
+            FROM x WHERE o.id = x.id
+             AND o.id IN (SELECT id FROM outbox WHERE id = ANY($1::bigint[]) FOR UPDATE SKIP LOCKED)),
+      p AS (UPDATE messages msg SET signed = decode(s.signed, 'base64')
+              FROM unnest($8::uuid[], $9::text[]) AS s(id, signed)
+             WHERE msg.id = s.id AND msg.direction = 'OUT' AND msg.signed IS NULL
+               AND msg.id IN (SELECT id FROM messages WHERE id = ANY($8::uuid[]) AND signed IS NULL FOR UPDATE SKIP LOCKED)),
+      r AS (UPDATE message_recipients r SET status = 'SENT', sent_at = $5
+              FROM (SELECT l.message_id, l.unit_id FROM unnest($10::uuid[], $11::text[]) AS s(message_id, agency),
+                      LATERAL (SELECT r2.message_id, r2.unit_id FROM message_recipients r2
+                                WHERE r2.message_id = s.message_id AND r2.agency = s.agency AND r2.status = 'PENDING'
+                                FOR UPDATE SKIP LOCKED) AS l) AS t
+             WHERE r.message_id = t.message_id AND r.unit_id = t.unit_id)
+ SELECT 1`;
 
 /**
  * The Nats-Msg-Id of a publication. Until JetStream has acknowledged one, every try uses the same
@@ -41,8 +67,13 @@ export function publicationId(row: Pick<Row, 'nats_msg_id' | 'attempts' | 'last_
 }
 
 /**
- * Publishes outbox rows to JetStream. Woken in process after each commit that wrote outbox rows, by
- * NOTIFY shekara_outbox from writers in other processes, and by a poll as the safety net.
+ * Publishes outbox rows to JetStream, from two sources:
+ * - dispatch: the rows this process wrote, handed over right after their commit (`OutboxService`),
+ *   are signed and published at once and their outcome recorded after, one statement per batch on
+ *   connections of the relay's own (no claim, no transaction: nobody waits for a pass);
+ * - relay passes: rows due (written by another process, or whose dispatch did not happen or failed:
+ *   they are written due `OUTBOX_DISPATCH_GRACE_MS` later), claimed in a transaction. Woken by
+ *   NOTIFY shekara_outbox from writers in other processes, and by a poll as the safety net.
  *
  * A receipt row is done once JetStream acknowledged it. An envelope row is re-published with
  * backoff until every recipient's receipt arrived (JetStream 2.9 does not fsync each message and a
@@ -61,6 +92,15 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private unsubscribe?: () => void;
   private again = false;
   private stopped = false;
+  /** Rows handed over after their commit, waiting for a dispatch (with when they were handed over). */
+  private queue: { row: Row; at: number }[] = [];
+  private readonly dispatching = new Set<Promise<void>>();
+  /** Rows in the queue that are not audit events (those alone wait OUTBOX_AUDIT_DELAY_MS). */
+  private urgent = 0;
+  private dispatchScheduled = false;
+  private auditTimer?: NodeJS.Timeout;
+  /** Its statements record outcomes (derived state): commits that do not wait for the WAL flush. */
+  private readonly pool: KeyLookupPool;
   static readonly BATCH = 256;
   /**
    * A second pass may claim what was committed while the first one waits for JetStream's acks, so a
@@ -78,11 +118,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     @Inject(NODE_CONFIG) private readonly config: AgencyNodeConfig,
   ) {
     this.js = jetstream(nc);
+    this.pool = new KeyLookupPool(config.databaseUrl, { durable: false, max: OutboxRelay.PARALLEL, applicationName: `shekara-${config.agency}-relay` });
   }
 
   async onApplicationBootstrap(): Promise<void> {
     this.timer = setInterval(() => this.kick(), this.config.outbox.pollMs);
-    this.unsubscribe = this.outbox.onCommitted(() => this.kick());
+    this.unsubscribe = this.outbox.onCommitted((rows) => this.dispatch(rows));
     await this.listen();
     this.kick();
   }
@@ -159,65 +200,93 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           ORDER BY next_attempt_at, id LIMIT ${OutboxRelay.BATCH} FOR UPDATE SKIP LOCKED`;
     return keyLookupTransaction(this.ds, { durable: false, first: claim }, async (tx, claimed) => {
       const rows = claimed as Row[];
-      if (!rows.length) return 0;
-      const newlySigned = new Set(this.signBatch(rows));
-      const results = await Promise.allSettled(rows.map((r) => this.js.publish(r.subject, r.signed ?? r.payload, { msgID: publicationId(r) })));
-      const published = this.clock.now();
-      // Each claimed row's outcome: a receipt or audit event is done once JetStream has it; an
-      // envelope waits for its receipts (re-sent with backoff until then); a failure is retried.
-      const outcome = results.map((res, i) => (res.status === 'rejected' ? 'failed' : rows[i].kind === 'ENVELOPE' ? 'sent' : 'done'));
-      const errors = results.map((res) => (res.status === 'rejected' ? String(res.reason?.message ?? res.reason).slice(0, 500) : null));
-      const sent = rows.filter((_, i) => outcome[i] === 'sent');
-      // The sender keeps the signed envelope as the proof of what it sent.
-      const proofs = new Map([...newlySigned].filter((r) => r.kind === 'ENVELOPE').map((r) => [r.message_id, r.signed!.toString('base64')]));
-      // One statement records it all (every row is updated once: two CTEs must not update one row).
-      // The rows of this pass are locked (FOR UPDATE above); a message's row or a recipient's status
-      // locked by someone else is skipped, never waited for: the one holding it is recording a
-      // receipt, which locks the status first and this envelope's row next (waiting would deadlock),
-      // and moves the status past SENT anyway; or another pass, which records the same proof.
-      await tx.query(
-        `WITH x AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS x(id, signed, outcome, error)),
-              o AS (UPDATE outbox o SET
-                      signed = COALESCE(decode(x.signed, 'base64'), o.signed),
-                      attempts = o.attempts + 1,
-                      last_published_at = CASE WHEN x.outcome = 'failed' THEN o.last_published_at ELSE $5 END,
-                      done_at = CASE WHEN x.outcome = 'done' THEN $5 ELSE o.done_at END,
-                      last_error = x.error,
-                      next_attempt_at = CASE x.outcome
-                        WHEN 'sent' THEN $5::timestamptz + make_interval(secs => LEAST($6::bigint, $7::bigint * power(2, LEAST(o.attempts, 20))::bigint) / 1000.0)
-                        WHEN 'failed' THEN $5::timestamptz + make_interval(secs => LEAST($6::bigint, 1000 * power(2, LEAST(o.attempts, 10))::bigint) / 1000.0)
-                        ELSE o.next_attempt_at END
-                    FROM x WHERE o.id = x.id),
-              p AS (UPDATE messages msg SET signed = decode(s.signed, 'base64')
-                      FROM unnest($8::uuid[], $9::text[]) AS s(id, signed)
-                     WHERE msg.id = s.id AND msg.direction = 'OUT' AND msg.signed IS NULL
-                       AND msg.id IN (SELECT id FROM messages WHERE id = ANY($8::uuid[]) AND signed IS NULL FOR UPDATE SKIP LOCKED)),
-              r AS (UPDATE message_recipients r SET status = 'SENT', sent_at = $5
-                      FROM (SELECT l.message_id, l.unit_id FROM unnest($10::uuid[], $11::text[]) AS s(message_id, agency),
-                              LATERAL (SELECT r2.message_id, r2.unit_id FROM message_recipients r2
-                                        WHERE r2.message_id = s.message_id AND r2.agency = s.agency AND r2.status = 'PENDING'
-                                        FOR UPDATE SKIP LOCKED) AS l) AS t
-                     WHERE r.message_id = t.message_id AND r.unit_id = t.unit_id)
-         SELECT 1`,
-        [
-          rows.map((r) => r.id),
-          rows.map((r) => (newlySigned.has(r) ? r.signed!.toString('base64') : null)),
-          outcome,
-          errors,
-          published,
-          this.config.outbox.resendMaxMs,
-          this.config.outbox.resendAfterMs,
-          [...proofs.keys()],
-          [...proofs.values()],
-          sent.map((r) => r.message_id),
-          sent.map((r) => r.target_agency),
-        ],
-      );
-      if (sent.length) this.metrics.published.inc(sent.length);
-      const failed = errors.filter((e) => e !== null);
-      if (failed.length) this.log.warn({ msg: 'publish failed; will retry', failed: failed.length, error: failed[0] });
+      if (rows.length) await this.publish(rows, (text, values) => tx.query(text, values));
       return rows.length;
     });
+  }
+
+  /**
+   * Rows written by this process, just committed: published in the next dispatch. Reports and
+   * receipts go at once (with whatever else is queued); audit events alone wait up to
+   * OUTBOX_AUDIT_DELAY_MS to ride along with them.
+   */
+  dispatch(rows: Row[]): void {
+    if (this.stopped) return;
+    const at = this.clock.nowMs();
+    for (const row of rows) {
+      this.queue.push({ row, at });
+      if (row.kind !== 'AUDIT') this.urgent++;
+    }
+    this.scheduleDispatch(false);
+  }
+
+  private scheduleDispatch(auditsToo: boolean): void {
+    if (this.stopped || !this.queue.length) return;
+    if (!this.urgent && !auditsToo) {
+      this.auditTimer ??= setTimeout(() => {
+        this.auditTimer = undefined;
+        this.scheduleDispatch(true);
+      }, this.config.outbox.auditDelayMs);
+      return;
+    }
+    // At most PARALLEL at once; a finishing dispatch takes what is queued.
+    if (this.dispatchScheduled || this.dispatching.size >= OutboxRelay.PARALLEL) return;
+    this.dispatchScheduled = true;
+    // What is handed over in this turn of the event loop goes in the same batch.
+    setImmediate(() => {
+      this.dispatchScheduled = false;
+      if (this.stopped) return;
+      const batch = this.queue.splice(0, OutboxRelay.BATCH);
+      this.urgent -= batch.filter((q) => q.row.kind !== 'AUDIT').length;
+      // Rows queued for more than half their grace are left to the relay's claim (they are due soon),
+      // so that a dispatch falling behind does not publish what a pass publishes too.
+      const fresh = this.clock.nowMs() - this.config.outbox.dispatchGraceMs / 2;
+      const taken = batch.filter((q) => q.at >= fresh).map((q) => q.row);
+      if (taken.length) {
+        const run: Promise<void> = this.publish(taken, (text, values) => this.pool.query(text, values))
+          .catch((err) => this.log.warn({ msg: 'dispatch failed; the relay will publish its rows', rows: taken.length, error: (err as Error).message }))
+          .finally(() => {
+            this.dispatching.delete(run);
+            this.scheduleDispatch(false);
+          });
+        this.dispatching.add(run);
+      }
+      this.scheduleDispatch(false);
+    });
+  }
+
+  /**
+   * Signs the rows not yet signed, publishes them concurrently and records the outcome of each in one
+   * statement, run by `run`: in the pass's transaction (its rows locked by the claim), or alone for
+   * a dispatch.
+   */
+  private async publish(rows: Row[], run: (text: string, values: unknown[]) => Promise<unknown>): Promise<void> {
+    const newlySigned = new Set(this.signBatch(rows));
+    const results = await Promise.allSettled(rows.map((r) => this.js.publish(r.subject, r.signed ?? r.payload, { msgID: publicationId(r) })));
+    const published = this.clock.now();
+    // Each row's outcome: a receipt or audit event is done once JetStream has it; an envelope waits
+    // for its receipts (re-sent with backoff until then); a failure is retried.
+    const outcome = results.map((res, i) => (res.status === 'rejected' ? 'failed' : rows[i].kind === 'ENVELOPE' ? 'sent' : 'done'));
+    const errors = results.map((res) => (res.status === 'rejected' ? String(res.reason?.message ?? res.reason).slice(0, 500) : null));
+    const sent = rows.filter((_, i) => outcome[i] === 'sent');
+    // The sender keeps the signed envelope as the proof of what it sent.
+    const proofs = new Map([...newlySigned].filter((r) => r.kind === 'ENVELOPE').map((r) => [r.message_id, r.signed!.toString('base64')]));
+    await run(OUTCOME, [
+      rows.map((r) => r.id),
+      rows.map((r) => (newlySigned.has(r) ? r.signed!.toString('base64') : null)),
+      outcome,
+      errors,
+      published,
+      this.config.outbox.resendMaxMs,
+      this.config.outbox.resendAfterMs,
+      [...proofs.keys()],
+      [...proofs.values()],
+      sent.map((r) => r.message_id),
+      sent.map((r) => r.target_agency),
+    ]);
+    if (sent.length) this.metrics.published.inc(sent.length);
+    const failed = errors.filter((e) => e !== null);
+    if (failed.length) this.log.warn({ msg: 'publish failed; will retry', failed: failed.length, error: failed[0] });
   }
 
   /**
@@ -257,7 +326,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.stopped = true;
     this.unsubscribe?.();
     if (this.timer) clearInterval(this.timer);
-    await Promise.all(this.running);
+    if (this.auditTimer) clearTimeout(this.auditTimer);
+    // What is still queued is due for the relay of the next start (OUTBOX_DISPATCH_GRACE_MS).
+    this.queue = [];
+    await Promise.all([...this.running, ...this.dispatching]);
+    await this.pool.end().catch(() => undefined);
     await this.listener?.end().catch(() => undefined);
   }
 }

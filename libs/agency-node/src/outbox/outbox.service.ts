@@ -24,10 +24,33 @@ export interface OutboxItem {
   natsMsgId: string;
 }
 
+/** An outbox row as the relay publishes it. */
+export interface OutboxRow {
+  id: string;
+  message_id: string;
+  kind: OutboxKind;
+  target_agency: string;
+  subject: string;
+  nats_msg_id: string;
+  payload: Buffer;
+  attempts: number;
+  last_published_at: Date | null;
+  signing_unit: string | null;
+  signed: Buffer | null;
+}
+
+/** What `outboxInsert` returns of each row it inserted. */
+export interface OutboxInserted {
+  id: string;
+  nats_msg_id: string;
+  target_agency: string;
+}
+
 /**
  * The INSERT of outbox rows given as JSON (`OutboxService.toJson`) in parameter `param`: usable as a
  * statement or as a data-modifying CTE (`where` filters the rows, as `x`). An envelope is queued once
- * per recipient agency.
+ * per recipient agency. It returns `OutboxInserted` of the rows inserted: the writer hands them to
+ * `OutboxService.written` (from a CTE, the statement must select them).
  */
 export function outboxInsert(param: string, where = 'true'): string {
   return `INSERT INTO outbox (message_id, kind, target_agency, subject, nats_msg_id, payload, created_at, next_attempt_at, signing_unit)
@@ -35,23 +58,36 @@ export function outboxInsert(param: string, where = 'true'): string {
       FROM jsonb_to_recordset(${param}::jsonb) AS x(message_id uuid, kind text, target_agency text, subject text, nats_msg_id text,
            payload text, created_at timestamptz, next_attempt_at timestamptz, signing_unit text)
      WHERE ${where}
-    ON CONFLICT (message_id, target_agency) WHERE kind = 'ENVELOPE' DO NOTHING`;
+    ON CONFLICT (message_id, target_agency) WHERE kind = 'ENVELOPE' DO NOTHING
+    RETURNING id, nats_msg_id, target_agency`;
+}
+
+/** The key of an outbox row among those one statement writes. */
+const rowKey = (natsMsgId: string, targetAgency: string) => `${natsMsgId} ${targetAgency}`;
+
+/** Outbox rows prepared for an insert: `json` is outboxInsert's parameter. */
+export interface OutboxBatch {
+  json: string;
+  rows: Map<string, Omit<OutboxRow, 'id'>>;
 }
 
 /**
- * Writes outbox rows inside the caller's transaction; the relay publishes them after commit.
+ * Writes outbox rows inside the caller's statement or transaction, and hands the rows written to
+ * this process's relay once they are committed: it publishes them at once (no pass, no claim). They
+ * are written due `OUTBOX_DISPATCH_GRACE_MS` later, so that the relay claims them only if this
+ * process did not publish them by then (it crashed after the commit, or the publication failed).
  *
- * The relay of this process is woken in process once a transaction that wrote outbox rows has
- * committed (a TypeORM transaction subscriber), not by NOTIFY: NOTIFY takes a server-wide lock at
- * commit and serialises every committing transaction of the server, which capped the whole bus at
- * the server's NOTIFY rate. Writers in other processes (a second instance of the node, a tool
- * loading the outbox) wake the relays with `NOTIFY shekara_outbox`; the relay's poll is the
- * safety net for anything else.
+ * Handed over after the commit of a TypeORM transaction (a transaction subscriber), or at once for
+ * a statement that committed on its own. The relay is not woken by NOTIFY for these: NOTIFY takes
+ * a server-wide lock at commit and serialises every committing transaction of the server, which
+ * capped the whole bus at the server's NOTIFY rate. Writers in other processes (a tool loading the
+ * outbox) write rows due at once and wake the relays with `NOTIFY shekara_outbox`; the relay's poll
+ * is the safety net for anything else.
  */
 @Injectable()
 export class OutboxService implements EntitySubscriberInterface {
-  private readonly pendingWake = new WeakSet<QueryRunner>();
-  private readonly wakeups = new Set<() => void>();
+  private readonly pending = new WeakMap<QueryRunner, OutboxRow[]>();
+  private readonly consumers = new Set<(rows: OutboxRow[]) => void>();
 
   constructor(
     private readonly clock: Clock,
@@ -62,57 +98,87 @@ export class OutboxService implements EntitySubscriberInterface {
     ds.subscribers.push(this);
   }
 
-  /** Calls wake after every commit that wrote outbox rows; returns the unsubscribe function. */
-  onCommitted(wake: () => void): () => void {
-    this.wakeups.add(wake);
-    return () => this.wakeups.delete(wake);
+  /** Calls `take` with the rows written by this process, after their commit; returns the unsubscribe function. */
+  onCommitted(take: (rows: OutboxRow[]) => void): () => void {
+    this.consumers.add(take);
+    return () => this.consumers.delete(take);
   }
 
   afterTransactionCommit(event: TransactionCommitEvent): void {
-    if (event.queryRunner && this.pendingWake.delete(event.queryRunner)) this.wake();
+    const rows = event.queryRunner && this.pending.get(event.queryRunner);
+    if (!rows) return;
+    this.pending.delete(event.queryRunner);
+    this.handOver(rows);
   }
 
   afterTransactionRollback(event: TransactionRollbackEvent): void {
-    if (event.queryRunner) this.pendingWake.delete(event.queryRunner);
+    if (event.queryRunner) this.pending.delete(event.queryRunner);
   }
 
-  private wake(): void {
-    for (const wake of this.wakeups) wake();
+  private handOver(rows: OutboxRow[]): void {
+    if (!rows.length) return;
+    for (const take of this.consumers) take(rows);
   }
 
+  /** Writes the rows in m's transaction (or on their own) and hands them over after the commit. */
   async enqueue(m: EntityManager, items: OutboxItem[]): Promise<void> {
     if (!items.length) return;
-    await prepared(m, outboxInsert('$1'), [this.toJson(items)]);
-    this.written(m);
+    const batch = this.prepare(items);
+    this.written(batch, await prepared<OutboxInserted>(m, outboxInsert('$1'), [batch.json]), m);
   }
 
   /**
-   * Outbox rows due now were written: through m's transaction (this process's relay is woken after its
-   * commit), or by a statement already committed (no m, or m outside a transaction: woken now).
+   * The rows of `batch` that a statement inserted (`outboxInsert`'s RETURNING) were written: through
+   * m's transaction (handed over after its commit), or by a statement already committed (no m, or m
+   * outside a transaction: handed over now).
    */
-  written(m?: EntityManager): void {
-    if (m?.queryRunner?.isTransactionActive) this.pendingWake.add(m.queryRunner);
-    else this.wake();
+  written(batch: OutboxBatch, inserted: OutboxInserted[], m?: EntityManager): void {
+    const rows: OutboxRow[] = [];
+    for (const i of inserted) {
+      const row = batch.rows.get(rowKey(i.nats_msg_id, i.target_agency));
+      if (row) rows.push({ ...row, id: String(i.id) });
+    }
+    const runner = m?.queryRunner;
+    if (runner?.isTransactionActive) this.pending.set(runner, [...(this.pending.get(runner) ?? []), ...rows]);
+    else this.handOver(rows);
   }
 
-  /** Outbox rows as the JSON `outboxInsert` reads: for a caller writing them in its own statement. */
-  toJson(items: OutboxItem[]): string {
+  /** Outbox rows as `outboxInsert` reads them, for a writer inserting them in its own statement. */
+  prepare(items: OutboxItem[]): OutboxBatch {
     const at = this.clock.now();
     const now = at.toISOString();
-    const auditDue = new Date(at.getTime() + this.config.outbox.auditDelayMs).toISOString();
-    return JSON.stringify(
-      items.map((it) => ({
-        message_id: it.messageId,
-        kind: it.kind,
-        target_agency: it.targetAgency,
-        subject: it.kind === 'AUDIT' ? this.names.auditSubject(it.targetAgency) : this.names.inboxSubject(it.targetAgency),
-        nats_msg_id: it.natsMsgId,
-        payload: Buffer.from(it.payload.buffer, it.payload.byteOffset, it.payload.byteLength).toString('base64'),
-        created_at: now,
-        next_attempt_at: it.kind === 'AUDIT' ? auditDue : now,
-        signing_unit: it.signingUnit ?? null,
-      })),
+    const due = new Date(at.getTime() + this.config.outbox.dispatchGraceMs).toISOString();
+    const rows = new Map<string, Omit<OutboxRow, 'id'>>();
+    const json = JSON.stringify(
+      items.map((it) => {
+        const payload = Buffer.from(it.payload.buffer, it.payload.byteOffset, it.payload.byteLength);
+        const subject = it.kind === 'AUDIT' ? this.names.auditSubject(it.targetAgency) : this.names.inboxSubject(it.targetAgency);
+        rows.set(rowKey(it.natsMsgId, it.targetAgency), {
+          message_id: it.messageId,
+          kind: it.kind,
+          target_agency: it.targetAgency,
+          subject,
+          nats_msg_id: it.natsMsgId,
+          payload,
+          attempts: 0,
+          last_published_at: null,
+          signing_unit: it.signingUnit ?? null,
+          signed: null,
+        });
+        return {
+          message_id: it.messageId,
+          kind: it.kind,
+          target_agency: it.targetAgency,
+          subject,
+          nats_msg_id: it.natsMsgId,
+          payload: payload.toString('base64'),
+          created_at: now,
+          next_attempt_at: due,
+          signing_unit: it.signingUnit ?? null,
+        };
+      }),
     );
+    return { json, rows };
   }
 }
 
