@@ -23,6 +23,8 @@ import type { ProfileSummary } from './profile';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const PROFILE = process.env.BENCH_PROFILE !== '0';
+/** BENCH_PROFILE_RATE=n: profile at n msg/s offered (open loop) instead of at saturation. */
+const PROFILE_RATE = Number(process.env.BENCH_PROFILE_RATE ?? 0);
 const C = QUICK
   ? { warmupS: 4, rawMessages: 20_000, pgSeconds: 4, lowS: 12, highS: 12, satS: 15, satConcurrency: 64, inject: 5_000, profileS: 8 }
   : { warmupS: 8, rawMessages: 60_000, pgSeconds: 8, lowS: 30, highS: 30, satS: 30, satConcurrency: 64, inject: 15_000, profileS: 12 };
@@ -193,11 +195,11 @@ async function e2ePhases(sys: BenchSystem, result: Record<string, any>): Promise
 
   // ── profile under saturation ──
   if (PROFILE && want('profile')) {
-    log(`profile: V8 CPU profiles of both nodes during ${C.profileS} s of saturation`);
+    log(`profile: V8 CPU profiles of both nodes during ${C.profileS} s of ${PROFILE_RATE > 0 ? `${PROFILE_RATE} msg/s` : 'saturation'}`);
     const outs = (['border', 'interior'] as const).map((a) => join(profDir, `${a}.cpuprofile`));
     for (const o of outs) writeFileSync(`${o}.start`, '');
     await sleep(600);
-    const load = await closedLoop(client, C.satConcurrency, C.profileS);
+    const load = PROFILE_RATE > 0 ? await openLoop(client, PROFILE_RATE, C.profileS) : await closedLoop(client, C.satConcurrency, C.profileS);
     for (const o of outs) writeFileSync(`${o}.stop`, '');
     await awaitReceipts(sys, senderDb, load.ids, DRAIN_MS);
     for (let i = 0; i < 40 && !outs.every((o) => existsSync(o)); i++) await sleep(250);
@@ -381,7 +383,7 @@ What is measured:
 
 Integrity check of the run: the sender accepted ${r.integrity?.sentBySender}, the recipient stored ${r.integrity?.storedByRecipient} (${r.integrity?.distinctAtRecipient} distinct), ${r.integrity?.deadLetters} dead letters.
 
-${profText ? `CPU profile of the nodes at saturation (self time by area, % of busy time):\n\n${profText}\n\n` : ''}Reproduce: \`npm run bench\` (about 3–4 minutes; \`BENCH_QUICK=1 npm run bench\` about 2). Needs the local PostgreSQL, NATS with JetStream (\`npm run up\` starts them); builds the tree into \`bench/.build\`, writes \`bench/results/latest.json\` and this snippet to \`bench/results/latest.md\`. \`BENCH_PROFILE=0\` skips the CPU profiles; \`BENCH_ONLY=${PHASES.join(',')}\` (any of them) runs only those phases; \`BENCH_LOG_LEVEL\` sets the nodes' log level.
+${profText ? `CPU profile of the nodes at ${PROFILE_RATE > 0 ? `${PROFILE_RATE} msg/s` : 'saturation'} (self time by area, % of busy time):\n\n${profText}\n\n` : ''}Reproduce: \`npm run bench\` (about 3–4 minutes; \`BENCH_QUICK=1 npm run bench\` about 2). Needs the local PostgreSQL, NATS with JetStream (\`npm run up\` starts them); builds the tree into \`bench/.build\`, writes \`bench/results/latest.json\` and this snippet to \`bench/results/latest.md\`. \`BENCH_PROFILE=0\` skips the CPU profiles, \`BENCH_PROFILE_RATE=200\` profiles at that offered load instead of at saturation; \`BENCH_ONLY=${PHASES.join(',')}\` (any of them) runs only those phases; \`BENCH_LOG_LEVEL\` sets the nodes' log level.
 `;
 }
 

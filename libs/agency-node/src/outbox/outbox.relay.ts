@@ -18,6 +18,16 @@ import type { OutboxRow } from './outbox.service';
 
 type Row = OutboxRow;
 
+/** How publishing a row went. */
+interface RowOutcome {
+  row: Row;
+  /** The signed bytes made now (base64), if the row was signed now. */
+  signed: string | null;
+  outcome: 'sent' | 'done' | 'failed';
+  error: string | null;
+  at: Date;
+}
+
 /**
  * The outcome of publishing a batch of rows, in ONE statement (every row is updated once: two CTEs
  * must not update one row). Every table is reached by key (a key-lookup transaction or pool keeps
@@ -31,16 +41,16 @@ type Row = OutboxRow;
  * deadlock) and moves the status past SENT anyway; a message's row, another outcome recording the
  * same proof.
  */
-const OUTCOME = `WITH x AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS x(id, signed, outcome, error)),
+const OUTCOME = `WITH x AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS x(id, signed, outcome, error, at)),
       o AS (UPDATE outbox o SET
               signed = COALESCE(decode(x.signed, 'base64'), o.signed),
               attempts = o.attempts + 1,
-              last_published_at = CASE WHEN x.outcome = 'failed' THEN o.last_published_at ELSE $5 END,
-              done_at = CASE WHEN x.outcome = 'done' THEN $5 ELSE o.done_at END,
+              last_published_at = CASE WHEN x.outcome = 'failed' THEN o.last_published_at ELSE x.at END,
+              done_at = CASE WHEN x.outcome = 'done' THEN x.at ELSE o.done_at END,
               last_error = x.error,
               next_attempt_at = CASE x.outcome
-                WHEN 'sent' THEN $5::timestamptz + make_interval(secs => LEAST($6::bigint, $7::bigint * power(2, LEAST(o.attempts, 20))::bigint) / 1000.0)
-                WHEN 'failed' THEN $5::timestamptz + make_interval(secs => LEAST($6::bigint, 1000 * power(2, LEAST(o.attempts, 10))::bigint) / 1000.0)
+                WHEN 'sent' THEN x.at + make_interval(secs => LEAST($6::bigint, $7::bigint * power(2, LEAST(o.attempts, 20))::bigint) / 1000.0)
+                WHEN 'failed' THEN x.at + make_interval(secs => LEAST($6::bigint, 1000 * power(2, LEAST(o.attempts, 10))::bigint) / 1000.0)
                 ELSE o.next_attempt_at END
             FROM x WHERE o.id = x.id
              AND o.id IN (SELECT id FROM outbox WHERE id = ANY($1::bigint[]) FOR UPDATE SKIP LOCKED)),
@@ -48,8 +58,8 @@ const OUTCOME = `WITH x AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::t
               FROM unnest($8::uuid[], $9::text[]) AS s(id, signed)
              WHERE msg.id = s.id AND msg.direction = 'OUT' AND msg.signed IS NULL
                AND msg.id IN (SELECT id FROM messages WHERE id = ANY($8::uuid[]) AND signed IS NULL FOR UPDATE SKIP LOCKED)),
-      r AS (UPDATE message_recipients r SET status = 'SENT', sent_at = $5
-              FROM (SELECT l.message_id, l.unit_id FROM unnest($10::uuid[], $11::text[]) AS s(message_id, agency),
+      r AS (UPDATE message_recipients r SET status = 'SENT', sent_at = t.at
+              FROM (SELECT l.message_id, l.unit_id, s.at FROM unnest($10::uuid[], $11::text[], $12::timestamptz[]) AS s(message_id, agency, at),
                       LATERAL (SELECT r2.message_id, r2.unit_id FROM message_recipients r2
                                 WHERE r2.message_id = s.message_id AND r2.agency = s.agency AND r2.status = 'PENDING'
                                 FOR UPDATE SKIP LOCKED) AS l) AS t
@@ -99,6 +109,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private urgent = 0;
   private dispatchScheduled = false;
   private auditTimer?: NodeJS.Timeout;
+  /** Outcomes of dispatches not yet recorded, and the statements recording them. */
+  private unrecorded: RowOutcome[] = [];
+  private recordTimer?: NodeJS.Timeout;
+  private readonly recording = new Set<Promise<void>>();
+  static readonly OUTCOME_DELAY_MS = 100;
   /** Its statements record outcomes (derived state): commits that do not wait for the WAL flush. */
   private readonly pool: KeyLookupPool;
   static readonly BATCH = 256;
@@ -200,7 +215,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           ORDER BY next_attempt_at, id LIMIT ${OutboxRelay.BATCH} FOR UPDATE SKIP LOCKED`;
     return keyLookupTransaction(this.ds, { durable: false, first: claim }, async (tx, claimed) => {
       const rows = claimed as Row[];
-      if (rows.length) await this.publish(rows, (text, values) => tx.query(text, values));
+      if (rows.length) await this.record(await this.publishRows(rows), (text, values) => tx.query(text, values));
       return rows.length;
     });
   }
@@ -243,7 +258,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       const fresh = this.clock.nowMs() - this.config.outbox.dispatchGraceMs / 2;
       const taken = batch.filter((q) => q.at >= fresh).map((q) => q.row);
       if (taken.length) {
-        const run: Promise<void> = this.publish(taken, (text, values) => this.pool.query(text, values))
+        const run: Promise<void> = this.publishRows(taken)
+          .then((outcomes) => this.recordLater(outcomes))
           .catch((err) => this.log.warn({ msg: 'dispatch failed; the relay will publish its rows', rows: taken.length, error: (err as Error).message }))
           .finally(() => {
             this.dispatching.delete(run);
@@ -256,37 +272,76 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /**
-   * Signs the rows not yet signed, publishes them concurrently and records the outcome of each in one
-   * statement, run by `run`: in the pass's transaction (its rows locked by the claim), or alone for
-   * a dispatch.
+   * Signs the rows not yet signed and publishes them concurrently; returns each row's outcome: a
+   * receipt or audit event is done once JetStream has it; an envelope waits for its receipts
+   * (re-sent with backoff until then); a failure is retried.
    */
-  private async publish(rows: Row[], run: (text: string, values: unknown[]) => Promise<unknown>): Promise<void> {
+  private async publishRows(rows: Row[]): Promise<RowOutcome[]> {
     const newlySigned = new Set(this.signBatch(rows));
     const results = await Promise.allSettled(rows.map((r) => this.js.publish(r.subject, r.signed ?? r.payload, { msgID: publicationId(r) })));
-    const published = this.clock.now();
-    // Each row's outcome: a receipt or audit event is done once JetStream has it; an envelope waits
-    // for its receipts (re-sent with backoff until then); a failure is retried.
-    const outcome = results.map((res, i) => (res.status === 'rejected' ? 'failed' : rows[i].kind === 'ENVELOPE' ? 'sent' : 'done'));
-    const errors = results.map((res) => (res.status === 'rejected' ? String(res.reason?.message ?? res.reason).slice(0, 500) : null));
-    const sent = rows.filter((_, i) => outcome[i] === 'sent');
+    const at = this.clock.now();
+    const outcomes = results.map(
+      (res, i): RowOutcome => ({
+        row: rows[i],
+        signed: newlySigned.has(rows[i]) ? rows[i].signed!.toString('base64') : null,
+        outcome: res.status === 'rejected' ? 'failed' : rows[i].kind === 'ENVELOPE' ? 'sent' : 'done',
+        error: res.status === 'rejected' ? String(res.reason?.message ?? res.reason).slice(0, 500) : null,
+        at,
+      }),
+    );
+    const sent = outcomes.filter((o) => o.outcome === 'sent').length;
+    if (sent) this.metrics.published.inc(sent);
+    const failed = outcomes.filter((o) => o.error !== null);
+    if (failed.length) this.log.warn({ msg: 'publish failed; will retry', failed: failed.length, error: failed[0].error });
+    return outcomes;
+  }
+
+  /** Records outcomes in one statement (OUTCOME), run by `run`. */
+  private async record(outcomes: RowOutcome[], run: (text: string, values: unknown[]) => Promise<unknown>): Promise<void> {
+    const sent = outcomes.filter((o) => o.outcome === 'sent');
     // The sender keeps the signed envelope as the proof of what it sent.
-    const proofs = new Map([...newlySigned].filter((r) => r.kind === 'ENVELOPE').map((r) => [r.message_id, r.signed!.toString('base64')]));
+    const proofs = new Map(outcomes.filter((o) => o.signed !== null && o.row.kind === 'ENVELOPE').map((o) => [o.row.message_id, o.signed!]));
     await run(OUTCOME, [
-      rows.map((r) => r.id),
-      rows.map((r) => (newlySigned.has(r) ? r.signed!.toString('base64') : null)),
-      outcome,
-      errors,
-      published,
+      outcomes.map((o) => o.row.id),
+      outcomes.map((o) => o.signed),
+      outcomes.map((o) => o.outcome),
+      outcomes.map((o) => o.error),
+      outcomes.map((o) => o.at),
       this.config.outbox.resendMaxMs,
       this.config.outbox.resendAfterMs,
       [...proofs.keys()],
       [...proofs.values()],
-      sent.map((r) => r.message_id),
-      sent.map((r) => r.target_agency),
+      sent.map((o) => o.row.message_id),
+      sent.map((o) => o.row.target_agency),
+      sent.map((o) => o.at),
     ]);
-    if (sent.length) this.metrics.published.inc(sent.length);
-    const failed = errors.filter((e) => e !== null);
-    if (failed.length) this.log.warn({ msg: 'publish failed; will retry', failed: failed.length, error: failed[0] });
+  }
+
+  /**
+   * Records the outcomes of dispatches a moment later (OUTCOME_DELAY_MS), several dispatches in one
+   * statement: nobody waits for them (the rows are due for a pass only after their grace; a receipt
+   * arriving first moves its status on anyway), and at low rates a statement per dispatch cost the
+   * node and the server more than the dispatch itself. Lost with a crash, they are redone by the
+   * pass that publishes those rows again.
+   */
+  private recordLater(outcomes: RowOutcome[]): void {
+    this.unrecorded.push(...outcomes);
+    if (this.unrecorded.length >= OutboxRelay.BATCH) void this.recordNow();
+    else this.recordTimer ??= setTimeout(() => void this.recordNow(), OutboxRelay.OUTCOME_DELAY_MS);
+  }
+
+  private async recordNow(): Promise<void> {
+    if (this.recordTimer) clearTimeout(this.recordTimer);
+    this.recordTimer = undefined;
+    while (this.unrecorded.length) {
+      const batch = this.unrecorded.splice(0, OutboxRelay.BATCH);
+      const run = this.record(batch, (text, values) => this.pool.query(text, values)).catch((err) =>
+        this.log.warn({ msg: 'recording dispatched rows failed; the relay will publish them again', rows: batch.length, error: (err as Error).message }),
+      );
+      this.recording.add(run);
+      void run.finally(() => this.recording.delete(run));
+      await run;
+    }
   }
 
   /**
@@ -330,6 +385,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     // What is still queued is due for the relay of the next start (OUTBOX_DISPATCH_GRACE_MS).
     this.queue = [];
     await Promise.all([...this.running, ...this.dispatching]);
+    await this.recordNow();
+    await Promise.all(this.recording);
     await this.pool.end().catch(() => undefined);
     await this.listener?.end().catch(() => undefined);
   }
