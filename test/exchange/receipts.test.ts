@@ -37,4 +37,17 @@ describe('receipts', () => {
     const delivered = await sys.sql('border', `SELECT count(*)::int AS n FROM audit_log WHERE message_id = $1 AND action = 'delivered'`, [id]);
     expect(delivered).toEqual([{ n: 1 }]);
   });
+
+  it('a receipt for a message sent before the sender restarted (no longer held in memory) is recorded from the database', async () => {
+    await sys.stopNode('interior');
+    const sent = await sys.api('border', 'POST', '/api/messages', { ...daily('receipt after restart'), recipientUnits: [INTERIOR] }, token);
+    expect(sent.status).toBe(201);
+    const id: string = sent.body.id;
+    await sys.stopNode('border');
+    await sys.startNode('border');
+    await sys.startNode('interior');
+    await eventually(async () => (await sys.sql('border', `SELECT status FROM message_recipients WHERE message_id = $1`, [id]))[0]?.status === 'DELIVERED', 20_000, 'the receipt');
+    const [audit] = await sys.sql('border', `SELECT details->>'at' IS NOT NULL AS at, unit_id FROM audit_log WHERE message_id = $1 AND action = 'delivered'`, [id]);
+    expect(audit).toEqual({ at: true, unit_id: INTERIOR });
+  });
 });

@@ -15,6 +15,7 @@ import type { AgencyNodeConfig } from './config';
 import { DirectoryController } from './messages/directory.controller';
 import { LiveEvents } from './messages/live-events';
 import { MessagesController } from './messages/messages.controller';
+import { SentMessages } from './messages/sent-messages';
 import { MessagesService } from './messages/messages.service';
 import { AdminController } from './ops/admin.controller';
 import { HealthController } from './ops/health.controller';
@@ -72,6 +73,7 @@ export class AgencyNodeModule {
         NodeMetrics,
         OutboxRelay,
         OutboxService,
+        SentMessages,
         closeOnShutdown(deps.nats, deps.dataSource),
         DraftsService,
         DueService,

@@ -15,6 +15,8 @@ import { AuditAction, AuditService, auditLogInsert } from '../audit/audit.servic
 import type { AgencyNodeConfig } from '../config';
 import { MESSAGE_ROW_TYPES, deliveryReceipt, messageColumns, messageRow } from '../messages/envelopes';
 import { LiveEvents } from '../messages/live-events';
+import { SentMessages } from '../messages/sent-messages';
+import type { SentMessage } from '../messages/sent-messages';
 import { NodeMetrics } from '../ops/metrics';
 import { OutboxService, completeIfAnswered, outboxInsert } from '../outbox/outbox.service';
 import type { OutboxItem } from '../outbox/outbox.service';
@@ -65,6 +67,7 @@ export class InboxService implements OnApplicationShutdown {
     private readonly audit: AuditService,
     private readonly metrics: NodeMetrics,
     private readonly live: LiveEvents,
+    private readonly sent: SentMessages,
     @Inject(DIRECTORY) private readonly directory: Directory,
     @Inject(NODE_CONFIG) private readonly config: AgencyNodeConfig,
   ) {
@@ -222,7 +225,7 @@ export class InboxService implements OnApplicationShutdown {
    * out-of-date receipt changes nothing.
    *
    * Statements of the key-lookup pool (their plans kept), each its own transaction: one lookup of the
-   * messages (to check the receipts and describe them in the audit), then ONE statement per phase
+   * messages not held in memory (to check the receipts and describe them in the audit), then ONE statement per phase
    * (deliveries and rejections, then reads: a READ may follow a DELIVERED in the same batch) that
    * moves the statuses, completes the envelopes answered for every recipient and writes, for the
    * rows it moved, the audit entries and ledger events prepared for every receipt. Stopped between
@@ -255,14 +258,21 @@ export class InboxService implements OnApplicationShutdown {
   }
 
   private async recordReceipts(tx: KeyLookupTx, receipts: ParsedReceipt[], after: (() => void)[]): Promise<void> {
-    const sent = await tx.query<{ id: string; kind: string; created_at: Date; sender_unit: string; recipient_units: string[] }>(
-      // Each by its primary key (LATERAL, kept from being flattened by its LIMIT): a kept plan over
-      // another index (direction, say) would visit every message sent.
-      `SELECT m.id, m.kind, m.created_at, m.sender_unit, m.recipient_units FROM unnest($1::uuid[]) AS k(id),
-              LATERAL (SELECT * FROM messages m WHERE m.id = k.id LIMIT 1) AS m
-        WHERE m.direction = 'OUT'`,
-      [[...new Set(receipts.map((r) => r.messageId))]],
-    );
+    // The messages answered: those sent lately are held in memory, the others looked up.
+    const ids = [...new Set(receipts.map((r) => r.messageId))];
+    const held = ids.map((id) => this.sent.get(id)).filter((m) => m !== undefined);
+    const missing = ids.filter((id) => !this.sent.get(id));
+    const looked = missing.length
+      ? await tx.query<SentMessage>(
+          // Each by its primary key (LATERAL, kept from being flattened by its LIMIT): a kept plan over
+          // another index (direction, say) would visit every message sent.
+          `SELECT m.id, m.kind, m.created_at, m.sender_unit, m.recipient_units FROM unnest($1::uuid[]) AS k(id),
+                  LATERAL (SELECT * FROM messages m WHERE m.id = k.id LIMIT 1) AS m
+            WHERE m.direction = 'OUT'`,
+          [missing],
+        )
+      : [];
+    const sent = [...held, ...looked];
     const byId = new Map(sent.map((x) => [x.id, x]));
     for (const r of receipts) {
       const message = byId.get(r.messageId);

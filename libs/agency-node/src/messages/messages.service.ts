@@ -21,6 +21,7 @@ import { MESSAGE_ROW_TYPES, envelopeFromRequest, messageColumns, messageRow, rea
 import type { MessageColumns } from './envelopes';
 import type { ListQuery } from './list.query';
 import { LiveEvents } from './live-events';
+import { SentMessages } from './sent-messages';
 import { draftsUsedUp } from '../schedule/drafts.service';
 import { localDate } from '@shekara/policy';
 
@@ -86,6 +87,7 @@ export class MessagesService {
     private readonly audit: AuditService,
     private readonly metrics: NodeMetrics,
     private readonly live: LiveEvents,
+    private readonly sent: SentMessages,
     @Inject(DIRECTORY) private readonly directory: Directory,
     @Inject(NODE_CONFIG) private readonly config: AgencyNodeConfig,
   ) {
@@ -219,6 +221,7 @@ export class MessagesService {
       ],
     );
     this.outbox.written(outbox, inserted);
+    this.sent.remember(items.map((i) => ({ id: i.id, kind: i.cols.kind, created_at: i.now, sender_unit: i.req.senderUnit, recipient_units: i.req.recipientUnits })));
   }
 
   /** Inbox (messages addressed to the caller's unit) or outbox (sent by it), newest first, unread first in the inbox. */

@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+
+/** What recording a receipt needs of the message it answers (fixed once the message is stored). */
+export interface SentMessage {
+  id: string;
+  kind: string;
+  created_at: Date;
+  sender_unit: string;
+  recipient_units: string[];
+}
+
+/**
+ * The messages this node sent most recently, as recording their receipts needs them: most receipts
+ * come back within moments of the send, so looking each batch's messages up in the database (a
+ * round trip per batch) is mostly saved. Bounded: the oldest entries go first; a receipt for a
+ * message no longer held is looked up as before.
+ */
+@Injectable()
+export class SentMessages {
+  /** Entries held at most (a few hundred bytes each). */
+  static readonly CAPACITY = 20_000;
+  private readonly byId = new Map<string, SentMessage>();
+
+  remember(messages: SentMessage[]): void {
+    for (const m of messages) {
+      this.byId.delete(m.id);
+      this.byId.set(m.id, m);
+    }
+    // Map iteration is insertion order: the first keys are the oldest.
+    for (const id of this.byId.keys()) {
+      if (this.byId.size <= SentMessages.CAPACITY) break;
+      this.byId.delete(id);
+    }
+  }
+
+  get(id: string): SentMessage | undefined {
+    return this.byId.get(id);
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+}
