@@ -146,6 +146,8 @@ export class BenchSystem {
     } finally {
       await nc.close();
     }
+    // BENCH_KEEP_DATABASES=1: keep the nodes' databases for a look after the run (drop them by hand).
+    if (process.env.BENCH_KEEP_DATABASES === '1') return;
     for (const url of this.databases) await dropDatabase(url).catch(() => undefined);
   }
 }
