@@ -3,7 +3,7 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { AuditAction, AuditEventSchema, Classification, decodeSigned, EnvelopeSchema, MessageKind, SendMessageRequestSchema, SignedEnvelopeSchema } from '@shekara/contracts';
+import { AuditAction, AuditEventBatchSchema, Classification, decodeSigned, EnvelopeSchema, MessageKind, SendMessageRequestSchema, SignedEnvelopeSchema } from '@shekara/contracts';
 import type { AuditEvent } from '@shekara/contracts';
 import { loadAgencyKeys, loadDirectory } from '@shekara/directory';
 import { SignatureVerifier, UnitSigner } from '@shekara/security';
@@ -205,7 +205,7 @@ describe('audit events for the supervisor ledger', () => {
   beforeAll(() => sys.start(['border', 'interior']));
   afterAll(() => sys.cleanup());
 
-  it('every node publishes what happened to a message, through its outbox, once per event', async () => {
+  it('every node publishes what happened to a message, through its outbox, once per event, in batches', async () => {
     const token = await sys.login('border');
     const r = await sys.api('border', 'POST', '/api/messages', { ...daily('Audited'), recipientUnits: [INTERIOR] }, token);
     expect(r.status).toBe(201);
@@ -219,8 +219,10 @@ describe('audit events for the supervisor ledger', () => {
         for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
           const m = await jsm.streams.getMessage(sys.names.auditStream().name, { seq }).catch(() => null);
           if (!m) continue;
-          const ev = fromBinary(AuditEventSchema, m.data);
-          if (ev.messageId === id) found.push(ev);
+          // The nodes publish AuditEventBatches, on their agency's batch subject.
+          expect(m.subject).toMatch(/\.audit\.(border|interior)\.batch$/);
+          expect(sys.names.isAuditBatchSubject(m.subject)).toBe(true);
+          for (const ev of fromBinary(AuditEventBatchSchema, m.data).events) if (ev.messageId === id) found.push(ev);
         }
         const actions = found.map((e) => AuditAction[e.action]).sort();
         return actions.includes('SENT') && actions.includes('RECEIVED') && actions.includes('DELIVERED') ? found : undefined;

@@ -28,7 +28,7 @@ describe('outbox relay outcomes', () => {
     await sys.sql(
       'border',
       `INSERT INTO outbox (message_id, kind, target_agency, subject, nats_msg_id, payload, created_at, next_attempt_at)
-       VALUES ($1, 'AUDIT', 'border', $2, $3, '\\x00'::bytea, now(), now())`,
+       VALUES ($1, 'RECEIPT', 'interior', $2, $3, '\\x00'::bytea, now(), now())`,
       [id, `nowhere.${id}`, id],
     );
     const sent = await sys.api('border', 'POST', '/api/messages', { ...daily('relay outcomes'), recipientUnits: [INTERIOR] }, token);

@@ -12,7 +12,7 @@ import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DEMO_PASSWORD } from '@shekara/agency-node';
 import { Clock, JsonLogger } from '@shekara/common';
-import { AuditAction, AuditEventSchema, BusNames, MessageKind } from '@shekara/contracts';
+import { AuditAction, AuditEventBatchSchema, AuditEventSchema, BusNames, MessageKind } from '@shekara/contracts';
 import type { AgencyCode, AuditEvent, RpcMethod } from '@shekara/contracts';
 import { REFERENCE, buildDirectory } from '@shekara/directory';
 import type { DirectoryData } from '@shekara/directory';
@@ -120,6 +120,17 @@ export class SupervisorHarness {
     for (const ev of events) {
       await js.publish(this.names.auditSubject(ev.node as AgencyCode), toBinary(AuditEventSchema, ev), { msgID: options.freshMsgIds ? randomUUID() : ev.eventId });
     }
+  }
+
+  /** Publishes audit events as one AuditEventBatch, as the nodes do. */
+  async publishBatch(agency: AgencyCode, events: readonly AuditEvent[], msgID = randomUUID()): Promise<void> {
+    const bytes = toBinary(AuditEventBatchSchema, create(AuditEventBatchSchema, { events: [...events] }));
+    await jetstream(await this.bus()).publish(this.names.auditBatchSubject(agency), bytes, { msgID });
+  }
+
+  /** Publishes raw bytes to an agency's audit batch subject (malformed batches). */
+  async publishRawBatch(agency: AgencyCode, bytes: Uint8Array): Promise<void> {
+    await jetstream(await this.bus()).publish(this.names.auditBatchSubject(agency), bytes, { msgID: randomUUID() });
   }
 
   /** Publishes raw bytes to an agency's audit subject (malformed events). */

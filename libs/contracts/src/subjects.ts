@@ -99,9 +99,17 @@ export class BusNames {
     };
   }
 
-  /** `<prefix>.audit.<agency>`: audit events for the supervisor ledger. */
+  /** `<prefix>.audit.<agency>`: audit events for the supervisor ledger, one AuditEvent a message. */
   auditSubject(agency: AgencyCode): string {
     return `${this.prefix}.audit.${agency}`;
+  }
+  /** `<prefix>.audit.<agency>.batch`: the same, an AuditEventBatch a message (what the nodes publish). */
+  auditBatchSubject(agency: AgencyCode): string {
+    return `${this.auditSubject(agency)}.batch`;
+  }
+  /** Whether a subject of the audit stream carries AuditEventBatch messages. */
+  isAuditBatchSubject(subject: string): boolean {
+    return subject.startsWith(`${this.prefix}.audit.`) && subject.endsWith('.batch');
   }
   auditStream(): StreamSpec {
     return { name: streamName(this.prefix, 'audit'), subjects: [`${this.prefix}.audit.>`] };

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { jetstream } from '@nats-io/jetstream';
@@ -6,11 +7,12 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { KeyLookupPool, keyLookupTransaction } from '@shekara/persistence';
-import { encodeSigned } from '@shekara/contracts';
+import { encodeAuditEventBatch, encodeSigned } from '@shekara/contracts';
+import type { AgencyCode, BusNames } from '@shekara/contracts';
 import { signBatch } from '@shekara/security';
 import type { UnitSigner } from '@shekara/security';
 import { Clock } from '@shekara/common';
-import { NODE_CONFIG, NATS, SIGNER } from '../tokens';
+import { BUS_NAMES, NODE_CONFIG, NATS, SIGNER } from '../tokens';
 import type { AgencyNodeConfig } from '../config';
 import { NodeMetrics } from '../ops/metrics';
 import { OutboxService } from './outbox.service';
@@ -130,6 +132,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly outbox: OutboxService,
     @Inject(NATS) nc: NatsConnection,
     @Inject(SIGNER) private readonly signer: UnitSigner,
+    @Inject(BUS_NAMES) private readonly names: BusNames,
     @Inject(NODE_CONFIG) private readonly config: AgencyNodeConfig,
   ) {
     this.js = jetstream(nc);
@@ -278,7 +281,28 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
    */
   private async publishRows(rows: Row[]): Promise<RowOutcome[]> {
     const newlySigned = new Set(this.signBatch(rows));
-    const results = await Promise.allSettled(rows.map((r) => this.js.publish(r.subject, r.signed ?? r.payload, { msgID: publicationId(r) })));
+    // Envelopes and receipts one bus message each; audit events one AuditEventBatch per subject.
+    const publications: { rows: Row[]; subject: string; data: Uint8Array; msgID: string }[] = [];
+    const audits = new Map<string, Row[]>();
+    for (const r of rows) {
+      if (r.kind !== 'AUDIT') publications.push({ rows: [r], subject: r.subject, data: r.signed ?? r.payload, msgID: publicationId(r) });
+      else audits.set(r.target_agency, [...(audits.get(r.target_agency) ?? []), r]);
+    }
+    for (const [agency, group] of audits) {
+      const ids = group.map((r) => r.nats_msg_id);
+      publications.push({
+        rows: group,
+        subject: this.names.auditBatchSubject(agency as AgencyCode),
+        data: encodeAuditEventBatch(group.map((r) => r.payload)),
+        // The same events published again make the same id (the server drops the copy); the ledger
+        // is idempotent on each event id whatever batch it comes in.
+        msgID: `audit-${createHash('sha256').update(ids.join(' ')).digest('hex').slice(0, 32)}`,
+      });
+    }
+    const settled = await Promise.allSettled(publications.map((p) => this.js.publish(p.subject, p.data, { msgID: p.msgID })));
+    const byRow = new Map<Row, PromiseSettledResult<unknown>>();
+    publications.forEach((p, i) => p.rows.forEach((r) => byRow.set(r, settled[i])));
+    const results = rows.map((r) => byRow.get(r)!);
     const at = this.clock.now();
     const outcomes = results.map(
       (res, i): RowOutcome => ({

@@ -3,7 +3,9 @@
 /* eslint-disable */
 
 // Audit events: every agency node publishes what happened to each message it handled, for the
-// supervisors' compliance ledger. Subject `<prefix>.audit.<agency>`, stream `<PREFIX>_AUDIT`.
+// supervisors' compliance ledger. Stream `<PREFIX>_AUDIT`: an AuditEvent a message on subject
+// `<prefix>.audit.<agency>`, or an AuditEventBatch a message on `<prefix>.audit.<agency>.batch`
+// (what the nodes publish).
 
 import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
@@ -17,7 +19,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file shekara/v1/audit.proto.
  */
 export const file_shekara_v1_audit: GenFile = /*@__PURE__*/
-  fileDesc("ChZzaGVrYXJhL3YxL2F1ZGl0LnByb3RvEgpzaGVrYXJhLnYxItMDCgpBdWRpdEV2ZW50EhAKCGV2ZW50X2lkGAEgASgJEgwKBG5vZGUYAiABKAkSJwoGYWN0aW9uGAMgASgOMhcuc2hla2FyYS52MS5BdWRpdEFjdGlvbhImCgJhdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFYWN0b3IYBSABKAkSEgoKbWVzc2FnZV9pZBgGIAEoCRIlCgRraW5kGAcgASgOMhcuc2hla2FyYS52MS5NZXNzYWdlS2luZBITCgtzZW5kZXJfdW5pdBgIIAEoCRIXCg9yZWNpcGllbnRfdW5pdHMYCSADKAkSDQoFdW5pdHMYCiADKAkSKwoHc2VudF9hdBgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLcmVwb3J0ZWRfYXQYDCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg4KBnBlcmlvZBgNIAEoCRIsCghldmVudF9hdBgOIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIY29uZmlybXMYDyABKAkSDgoGcmVhc29uGBAgASgJEg8KB3N1bW1hcnkYESABKAkqywEKC0F1ZGl0QWN0aW9uEhwKGEFVRElUX0FDVElPTl9VTlNQRUNJRklFRBAAEhUKEUFVRElUX0FDVElPTl9TRU5UEAESGQoVQVVESVRfQUNUSU9OX1JFQ0VJVkVEEAISGgoWQVVESVRfQUNUSU9OX0RFTElWRVJFRBADEhUKEUFVRElUX0FDVElPTl9SRUFEEAQSGQoVQVVESVRfQUNUSU9OX1JFSkVDVEVEEAUSHgoaQVVESVRfQUNUSU9OX0RFQURfTEVUVEVSRUQQBmIGcHJvdG8z", [file_google_protobuf_timestamp, file_shekara_v1_envelope]);
+  fileDesc("ChZzaGVrYXJhL3YxL2F1ZGl0LnByb3RvEgpzaGVrYXJhLnYxItMDCgpBdWRpdEV2ZW50EhAKCGV2ZW50X2lkGAEgASgJEgwKBG5vZGUYAiABKAkSJwoGYWN0aW9uGAMgASgOMhcuc2hla2FyYS52MS5BdWRpdEFjdGlvbhImCgJhdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFYWN0b3IYBSABKAkSEgoKbWVzc2FnZV9pZBgGIAEoCRIlCgRraW5kGAcgASgOMhcuc2hla2FyYS52MS5NZXNzYWdlS2luZBITCgtzZW5kZXJfdW5pdBgIIAEoCRIXCg9yZWNpcGllbnRfdW5pdHMYCSADKAkSDQoFdW5pdHMYCiADKAkSKwoHc2VudF9hdBgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLcmVwb3J0ZWRfYXQYDCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg4KBnBlcmlvZBgNIAEoCRIsCghldmVudF9hdBgOIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIY29uZmlybXMYDyABKAkSDgoGcmVhc29uGBAgASgJEg8KB3N1bW1hcnkYESABKAkiOQoPQXVkaXRFdmVudEJhdGNoEiYKBmV2ZW50cxgBIAMoCzIWLnNoZWthcmEudjEuQXVkaXRFdmVudCrLAQoLQXVkaXRBY3Rpb24SHAoYQVVESVRfQUNUSU9OX1VOU1BFQ0lGSUVEEAASFQoRQVVESVRfQUNUSU9OX1NFTlQQARIZChVBVURJVF9BQ1RJT05fUkVDRUlWRUQQAhIaChZBVURJVF9BQ1RJT05fREVMSVZFUkVEEAMSFQoRQVVESVRfQUNUSU9OX1JFQUQQBBIZChVBVURJVF9BQ1RJT05fUkVKRUNURUQQBRIeChpBVURJVF9BQ1RJT05fREVBRF9MRVRURVJFRBAGYgZwcm90bzM", [file_google_protobuf_timestamp, file_shekara_v1_envelope]);
 
 /**
  * One audit event. Published through the node's outbox (so it is never lost) with
@@ -279,6 +281,49 @@ export type AuditEventJson = {
  */
 export const AuditEventSchema: GenMessage<AuditEvent, {jsonType: AuditEventJson}> = /*@__PURE__*/
   messageDesc(file_shekara_v1_audit, 0);
+
+/**
+ * Audit events published together: subject `<prefix>.audit.<agency>.batch`, stream `<PREFIX>_AUDIT`.
+ * A node publishes the events of a dispatch or relay pass as one bus message (a report's events
+ * would otherwise be most of the messages on the bus). `Nats-Msg-Id` is derived from the event ids;
+ * consumers are idempotent on each event's `event_id` and judge each event on its own (one the
+ * ledger refuses does not refuse the others).
+ *
+ * @generated from message shekara.v1.AuditEventBatch
+ */
+export type AuditEventBatch = Message<"shekara.v1.AuditEventBatch"> & {
+  /**
+   * At least one.
+   *
+   * @generated from field: repeated shekara.v1.AuditEvent events = 1;
+   */
+  events: AuditEvent[];
+};
+
+/**
+ * Audit events published together: subject `<prefix>.audit.<agency>.batch`, stream `<PREFIX>_AUDIT`.
+ * A node publishes the events of a dispatch or relay pass as one bus message (a report's events
+ * would otherwise be most of the messages on the bus). `Nats-Msg-Id` is derived from the event ids;
+ * consumers are idempotent on each event's `event_id` and judge each event on its own (one the
+ * ledger refuses does not refuse the others).
+ *
+ * @generated from message shekara.v1.AuditEventBatch
+ */
+export type AuditEventBatchJson = {
+  /**
+   * At least one.
+   *
+   * @generated from field: repeated shekara.v1.AuditEvent events = 1;
+   */
+  events?: AuditEventJson[];
+};
+
+/**
+ * Describes the message shekara.v1.AuditEventBatch.
+ * Use `create(AuditEventBatchSchema)` to create a new message.
+ */
+export const AuditEventBatchSchema: GenMessage<AuditEventBatch, {jsonType: AuditEventBatchJson}> = /*@__PURE__*/
+  messageDesc(file_shekara_v1_audit, 1);
 
 /**
  * What happened.
