@@ -66,7 +66,10 @@ export async function startSupervisor(config: SupervisorConfig, options: Supervi
         nats: { ...natsSettings, name: 'shekara-supervisor-ledger' },
         // No dead-letter subject: events the ledger cannot accept are kept in ledger_rejects by the
         // handler; other failures are retried without limit (see LedgerConsumer).
-        consumers: [{ ...names.auditConsumer(), concurrency: 128 }], // recorded in batches (LedgerStore)
+        // Handlers in flight: the nodes publish batches of up to 256 events (AuditEventBatch), so a
+        // few fill the store's group commits (LedgerStore, 256 events each, two at once); more only
+        // hold events in memory (the client buffers four messages a handler, 64 at least).
+        consumers: [{ ...names.auditConsumer(), concurrency: 8 }],
         maxDeliveries: Number.MAX_SAFE_INTEGER,
         retryDelayMs: exponentialRetry(500, 60_000),
         ackWaitMs: config.bus.ackWaitMs,
