@@ -109,7 +109,9 @@ async function e2ePhases(sys: BenchSystem, result: Record<string, any>): Promise
   const startNode = async (agency: 'border' | 'interior') => {
     const out = join(profDir, `${agency}.cpuprofile`);
     for (const f of [out, `${out}.start`, `${out}.stop`]) rmSync(f, { force: true });
-    return sys.startNode(agency, { nodeArgs: ['-r', hook], env: { BENCH_PROFILE_OUT: out } });
+    // BENCH_NODE_ARGS: more node flags for the two nodes (e.g. --trace-gc; their output is in results/tmp).
+    const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    return sys.startNode(agency, { nodeArgs: ['-r', hook, ...extra], env: { BENCH_PROFILE_OUT: out } });
   };
   log(`run ${sys.runId}: starting the sender (border) and recipient (interior) nodes as processes`);
   const sender = await startNode('border');

@@ -7,6 +7,7 @@ import { fromJson, toJson, type DescMessage, type JsonValue } from '@bufbuild/pr
 import { TimestampSchema, type Timestamp } from '@bufbuild/protobuf/wkt';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError, type ValidatorOptions } from 'class-validator';
+import { cacheValidationMetadata } from './dto/metadata-cache';
 import { dtoFor } from './dto/registry';
 import {
   MAX_RECIPIENTS,
@@ -20,6 +21,8 @@ import { ClassificationSchema } from './gen/shekara/v1/common_pb';
 import type { Envelope } from './gen/shekara/v1/envelope_pb';
 import { EnvelopeSchema } from './gen/shekara/v1/envelope_pb';
 import { kindName, payloadKind } from './kinds';
+
+cacheValidationMetadata();
 
 /**
  * A validation failure of one field. `field` is the dotted path of JSON names with list indexes,
