@@ -17,8 +17,8 @@ export interface SentMessage {
  */
 @Injectable()
 export class SentMessages {
-  /** Entries held at most (a few hundred bytes each). */
-  static readonly CAPACITY = 20_000;
+  /** Entries held at most (a few hundred bytes each): several seconds of sending at saturation. */
+  static readonly CAPACITY = 5_000;
   private readonly byId = new Map<string, SentMessage>();
 
   remember(messages: SentMessage[]): void {
