@@ -17,9 +17,9 @@ export class AgencyNodeEnvironment extends ServiceEnvironment {
   @Matches(/^\d+(b|kb|mb)$/i) HTTP_BODY_LIMIT: string = '2mb';
   @IsInt() @Min(100) OUTBOX_POLL_MS: number = 1000;
   /**
-   * Audit events for the supervisor ledger wait this long before they are published, so that they
-   * ride along with the relay's passes for reports and receipts (or its poll) instead of each
-   * costing a pass of its own: a ledger that trails by a fraction of a second loses nothing.
+   * Audit events for the supervisor ledger wait up to this long before they are published, so that
+   * they go out together (one AuditEventBatch) with the next dispatch of reports or receipts instead
+   * of each costing one of their own: a ledger that trails by a fraction of a second loses nothing.
    */
   @IsInt() @Min(0) @Max(60_000) OUTBOX_AUDIT_DELAY_MS: number = 250;
   /**
