@@ -145,6 +145,10 @@ describe('outbox relay outcomes', () => {
       ]);
       const [proof] = await slow.sql('border', `SELECT signed IS NOT NULL AS signed FROM messages WHERE id = $1`, [id]);
       expect(proof.signed).toBe(true);
+      // The receipt came back before the dispatch's outcome was recorded: the status stays DELIVERED
+      // and keeps when it was first sent.
+      const [status] = await slow.sql('border', `SELECT status, sent_at IS NOT NULL AS sent FROM message_recipients WHERE message_id = $1`, [id]);
+      expect(status).toEqual({ status: 'DELIVERED', sent: true });
     });
 
     it('a read receipt (written in a transaction) is published after its commit', async () => {

@@ -37,7 +37,9 @@ interface RowOutcome {
  *
  * A row locked by someone else is skipped, never waited for (a dispatch holds no lock while it
  * publishes, so a receipt completing the envelope or a pass that claimed it can hold it; the one
- * holding it records what matters); in a pass, its own claimed rows are locked by itself. Likewise a
+ * holding it records what matters); in a pass, its own claimed rows are locked by itself. A
+ * recipient's status moves from PENDING to SENT, and its first sending time is kept whatever its
+ * status (a receipt often comes back before the outcome of a dispatch is recorded). Likewise a
  * message's row or a recipient's status locked by someone else: the one holding a status is
  * recording a receipt, which locks the status first and the envelope's row next (waiting would
  * deadlock) and moves the status past SENT anyway; a message's row, another outcome recording the
@@ -60,10 +62,10 @@ const OUTCOME = `WITH x AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::t
               FROM unnest($8::uuid[], $9::text[]) AS s(id, signed)
              WHERE msg.id = s.id AND msg.direction = 'OUT' AND msg.signed IS NULL
                AND msg.id IN (SELECT id FROM messages WHERE id = ANY($8::uuid[]) AND signed IS NULL FOR UPDATE SKIP LOCKED)),
-      r AS (UPDATE message_recipients r SET status = 'SENT', sent_at = t.at
+      r AS (UPDATE message_recipients r SET status = CASE WHEN r.status = 'PENDING' THEN 'SENT' ELSE r.status END, sent_at = COALESCE(r.sent_at, t.at)
               FROM (SELECT l.message_id, l.unit_id, s.at FROM unnest($10::uuid[], $11::text[], $12::timestamptz[]) AS s(message_id, agency, at),
                       LATERAL (SELECT r2.message_id, r2.unit_id FROM message_recipients r2
-                                WHERE r2.message_id = s.message_id AND r2.agency = s.agency AND r2.status = 'PENDING'
+                                WHERE r2.message_id = s.message_id AND r2.agency = s.agency AND (r2.status = 'PENDING' OR r2.sent_at IS NULL)
                                 FOR UPDATE SKIP LOCKED) AS l) AS t
              WHERE r.message_id = t.message_id AND r.unit_id = t.unit_id)
  SELECT 1`;
