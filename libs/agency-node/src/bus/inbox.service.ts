@@ -189,10 +189,7 @@ export class InboxService implements OnApplicationShutdown {
         outbox.json,
       ],
     );
-    this.outbox.written(
-      outbox,
-      result.filter((r) => r.outbox_id !== null).map((r) => ({ id: r.outbox_id!, nats_msg_id: r.nats_msg_id!, target_agency: r.target_agency! })),
-    );
+    this.outbox.writtenAmong(outbox, result);
     const fresh = new Set(result.filter((r) => r.stored !== null).map((r) => r.stored));
     after.push(() => {
       for (const { i, cols } of rows) {
@@ -332,10 +329,7 @@ export class InboxService implements OnApplicationShutdown {
         ],
       );
       // Only audit events were queued: their publication waits a moment to ride along with others.
-      this.outbox.written(
-        outbox,
-        result.filter((r) => r.outbox_id !== null).map((r) => ({ id: r.outbox_id!, nats_msg_id: r.nats_msg_id!, target_agency: r.target_agency! })),
-      );
+      this.outbox.writtenAmong(outbox, result);
       const isMoved = new Set(result.filter((r) => r.event_id !== null).map((x) => x.event_id));
       applied.push(...batch.filter((_, i) => isMoved.has(eventIds[i])));
     }

@@ -288,7 +288,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     const audits = new Map<string, Row[]>();
     for (const r of rows) {
       if (r.kind !== 'AUDIT') publications.push({ rows: [r], subject: r.subject, data: r.signed ?? r.payload, msgID: publicationId(r) });
-      else audits.set(r.target_agency, [...(audits.get(r.target_agency) ?? []), r]);
+      else if (audits.has(r.target_agency)) audits.get(r.target_agency)!.push(r);
+      else audits.set(r.target_agency, [r]);
     }
     for (const [agency, group] of audits) {
       const ids = group.map((r) => r.nats_msg_id);

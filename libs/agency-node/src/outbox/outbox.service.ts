@@ -143,6 +143,16 @@ export class OutboxService implements EntitySubscriberInterface {
     else this.handOver(rows);
   }
 
+  /**
+   * `written` for a statement whose result rows mix its own with the outbox rows its `outboxInsert`
+   * CTE returned (selected with UNION ALL as `outbox_id`, `nats_msg_id`, `target_agency`, NULL on
+   * its own rows).
+   */
+  writtenAmong(batch: OutboxBatch, result: { outbox_id: string | null; nats_msg_id: string | null; target_agency: string | null }[], m?: EntityManager): void {
+    const inserted = result.filter((r) => r.outbox_id !== null).map((r) => ({ id: r.outbox_id!, nats_msg_id: r.nats_msg_id!, target_agency: r.target_agency! }));
+    this.written(batch, inserted, m);
+  }
+
   /** Outbox rows as `outboxInsert` reads them, for a writer inserting them in its own statement. */
   prepare(items: OutboxItem[]): OutboxBatch {
     const at = this.clock.now();
