@@ -118,6 +118,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private recordTimer?: NodeJS.Timeout;
   private readonly recording = new Set<Promise<void>>();
   static readonly OUTCOME_DELAY_MS = 100;
+  /** Rows waiting for a dispatch at most (four batches). */
+  static readonly MAX_QUEUE = 4 * 256;
   /** Its statements record outcomes (derived state): commits that do not wait for the WAL flush. */
   private readonly pool: KeyLookupPool;
   static readonly BATCH = 256;
@@ -236,6 +238,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     for (const row of rows) {
       this.queue.push({ row, at });
       if (row.kind !== 'AUDIT') this.urgent++;
+    }
+    // While JetStream does not answer (dispatches wait for their acks' timeout), what is committed
+    // meanwhile is not held in memory without bound: beyond MAX_QUEUE the oldest rows are left to the
+    // relay's claim, which they are due for anyway.
+    if (this.queue.length > OutboxRelay.MAX_QUEUE) {
+      const dropped = this.queue.splice(0, this.queue.length - OutboxRelay.MAX_QUEUE);
+      this.urgent -= dropped.filter((q) => q.row.kind !== 'AUDIT').length;
     }
     this.scheduleDispatch(false);
   }
