@@ -2,6 +2,7 @@ import { Pool } from 'pg';
 import type { PoolClient } from 'pg';
 import { runNamed } from './prepared';
 import type { PgClient } from './prepared';
+import { KEY_LOOKUP_SETTINGS } from './key-lookup-transaction';
 import type { KeyLookupTx } from './key-lookup-transaction';
 
 export interface KeyLookupPoolOptions {
@@ -32,21 +33,14 @@ export class KeyLookupPool implements KeyLookupTx {
   private readonly pool: Pool;
 
   constructor(url: string, options: KeyLookupPoolOptions) {
-    const settings = [
-      'enable_seqscan=off',
-      'enable_bitmapscan=off',
-      'enable_hashjoin=off',
-      'enable_mergejoin=off',
-      'plan_cache_mode=force_generic_plan',
-      ...(options.durable ? [] : ['synchronous_commit=off']),
-    ];
+    const settings = { ...KEY_LOOKUP_SETTINGS, ...(options.durable ? {} : { synchronous_commit: 'off' }) };
     this.pool = new Pool({
       connectionString: url,
       max: options.max,
       idleTimeoutMillis: 10_000,
       connectionTimeoutMillis: 3000,
       application_name: options.applicationName,
-      options: settings.map((s) => `-c ${s}`).join(' '),
+      options: Object.entries(settings).map(([name, value]) => `-c ${name}=${value}`).join(' '),
     });
     // A connection the server dropped: its statement (if any) fails, the pool discards it and the
     // next statement opens another. Unlistened, the client's 'error' event would end the process.

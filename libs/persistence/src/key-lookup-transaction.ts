@@ -20,16 +20,19 @@ export interface KeyLookupOptions {
 }
 
 /**
- * The planner settings of a key-lookup transaction: nested loops over index lookups only, and the
- * generic plan of every prepared statement kept.
+ * The planner settings of key-lookup statements: nested loops over index lookups only, and the
+ * generic plan of every prepared statement kept. A key-lookup transaction sets them locally; a
+ * `KeyLookupPool`'s connections have them as their own.
  */
-const KEY_LOOKUPS_ONLY = [
-  'SET LOCAL enable_seqscan = off',
-  'SET LOCAL enable_bitmapscan = off',
-  'SET LOCAL enable_hashjoin = off',
-  'SET LOCAL enable_mergejoin = off',
-  'SET LOCAL plan_cache_mode = force_generic_plan',
-];
+export const KEY_LOOKUP_SETTINGS: Readonly<Record<string, string>> = {
+  enable_seqscan: 'off',
+  enable_bitmapscan: 'off',
+  enable_hashjoin: 'off',
+  enable_mergejoin: 'off',
+  plan_cache_mode: 'force_generic_plan',
+};
+
+const KEY_LOOKUPS_ONLY = Object.entries(KEY_LOOKUP_SETTINGS).map(([name, value]) => `SET LOCAL ${name} = ${value}`);
 
 /**
  * A transaction for the hot batch statements of the exchange, whose every table is reached by a key

@@ -47,7 +47,7 @@ export interface OutboxInserted {
 }
 
 /**
- * The INSERT of outbox rows given as JSON (`OutboxService.toJson`) in parameter `param`: usable as a
+ * The INSERT of outbox rows given as JSON (`OutboxService.prepare`) in parameter `param`: usable as a
  * statement or as a data-modifying CTE (`where` filters the rows, as `x`). An envelope is queued once
  * per recipient agency. It returns `OutboxInserted` of the rows inserted: the writer hands them to
  * `OutboxService.written` (from a CTE, the statement must select them).
@@ -159,35 +159,22 @@ export class OutboxService implements EntitySubscriberInterface {
     const now = at.toISOString();
     const due = new Date(at.getTime() + this.config.outbox.dispatchGraceMs).toISOString();
     const rows = new Map<string, Omit<OutboxRow, 'id'>>();
-    const json = JSON.stringify(
-      items.map((it) => {
-        const payload = Buffer.from(it.payload.buffer, it.payload.byteOffset, it.payload.byteLength);
-        const subject = it.kind === 'AUDIT' ? this.names.auditSubject(it.targetAgency) : this.names.inboxSubject(it.targetAgency);
-        rows.set(rowKey(it.natsMsgId, it.targetAgency), {
-          message_id: it.messageId,
-          kind: it.kind,
-          target_agency: it.targetAgency,
-          subject,
-          nats_msg_id: it.natsMsgId,
-          payload,
-          attempts: 0,
-          last_published_at: null,
-          signing_unit: it.signingUnit ?? null,
-          signed: null,
-        });
-        return {
-          message_id: it.messageId,
-          kind: it.kind,
-          target_agency: it.targetAgency,
-          subject,
-          nats_msg_id: it.natsMsgId,
-          payload: payload.toString('base64'),
-          created_at: now,
-          next_attempt_at: due,
-          signing_unit: it.signingUnit ?? null,
-        };
-      }),
-    );
+    for (const it of items) {
+      rows.set(rowKey(it.natsMsgId, it.targetAgency), {
+        message_id: it.messageId,
+        kind: it.kind,
+        target_agency: it.targetAgency,
+        subject: it.kind === 'AUDIT' ? this.names.auditSubject(it.targetAgency) : this.names.inboxSubject(it.targetAgency),
+        nats_msg_id: it.natsMsgId,
+        payload: Buffer.from(it.payload.buffer, it.payload.byteOffset, it.payload.byteLength),
+        attempts: 0,
+        last_published_at: null,
+        signing_unit: it.signingUnit ?? null,
+        signed: null,
+      });
+    }
+    // The rows as outboxInsert reads them (it ignores the keys it does not name).
+    const json = JSON.stringify([...rows.values()].map((r) => ({ ...r, payload: r.payload.toString('base64'), created_at: now, next_attempt_at: due })));
     return { json, rows };
   }
 }
