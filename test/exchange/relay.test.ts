@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
+import { fromBinary } from '@bufbuild/protobuf';
+import { AuditAction, AuditEventBatchSchema } from '@shekara/contracts';
 import { NATS_URL, TestSystem, eventually } from '../support/harness';
 import { INTERIOR, daily } from './fixtures';
 
@@ -149,6 +151,33 @@ describe('outbox relay outcomes', () => {
       // and keeps when it was first sent.
       const [status] = await slow.sql('border', `SELECT status, sent_at IS NOT NULL AS sent FROM message_recipients WHERE message_id = $1`, [id]);
       expect(status).toEqual({ status: 'DELIVERED', sent: true });
+    });
+
+    it("audit events do not ride along with each report: a burst's events go in a few batches", async () => {
+      const sender = await slow.login('border');
+      const nc = await connect({ servers: NATS_URL, noAsyncTraces: true });
+      const batches: string[][] = [];
+      const sub = nc.subscribe(slow.names.auditBatchSubject('border'), {
+        callback: (_err, msg) => batches.push(fromBinary(AuditEventBatchSchema, msg.data).events.filter((e) => e.action === AuditAction.SENT).map((e) => e.messageId)),
+      });
+      try {
+        await nc.flush();
+        // Reports sent one after the other, each published at once: their SENT events wait
+        // OUTBOX_AUDIT_DELAY_MS and go together.
+        const ids: string[] = [];
+        for (let i = 0; i < 12; i++) {
+          const sent = await slow.api('border', 'POST', '/api/messages', { ...daily(`audit burst ${i}`), recipientUnits: [INTERIOR] }, sender);
+          expect(sent.status).toBe(201);
+          ids.push(sent.body.id);
+        }
+        await eventually(() => ids.every((id) => batches.flat().includes(id)), 10_000, 'every SENT event published');
+        const carrying = batches.filter((b) => b.some((id) => ids.includes(id)));
+        expect(carrying.length).toBeLessThanOrEqual(4);
+        expect(batches.flat().filter((id) => ids.includes(id)).sort()).toEqual([...ids].sort());
+      } finally {
+        sub.unsubscribe();
+        await nc.close();
+      }
     });
 
     it('a read receipt (written in a transaction) is published after its commit', async () => {

@@ -20,6 +20,12 @@ import type { OutboxRow } from './outbox.service';
 
 type Row = OutboxRow;
 
+/** A row handed over after its commit, with when (ms). */
+interface Queued {
+  row: Row;
+  at: number;
+}
+
 /** How publishing a row went. */
 interface RowOutcome {
   row: Row;
@@ -106,11 +112,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private unsubscribe?: () => void;
   private again = false;
   private stopped = false;
-  /** Rows handed over after their commit, waiting for a dispatch (with when they were handed over). */
-  private queue: { row: Row; at: number }[] = [];
+  /** Reports and receipts handed over after their commit, waiting for a dispatch (with when). */
+  private queue: Queued[] = [];
+  /** Audit events handed over after their commit: they go together, every OUTBOX_AUDIT_DELAY_MS. */
+  private audits: Queued[] = [];
+  /** The audit events queued are due for a dispatch (their delay passed, or a batch is full). */
+  private auditsDue = false;
   private readonly dispatching = new Set<Promise<void>>();
-  /** Rows in the queue that are not audit events (those alone wait OUTBOX_AUDIT_DELAY_MS). */
-  private urgent = 0;
   private dispatchScheduled = false;
   private auditTimer?: NodeJS.Timeout;
   /** Outcomes of dispatches not yet recorded, and the statements recording them. */
@@ -229,35 +237,50 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   /**
    * Rows written by this process, just committed: published in the next dispatch. Reports and
-   * receipts go at once (with whatever else is queued); audit events alone wait up to
-   * OUTBOX_AUDIT_DELAY_MS to ride along with them.
+   * receipts go at once (what is handed over in one turn of the event loop together). Audit events
+   * go on their own, all those queued together once the first of them waited OUTBOX_AUDIT_DELAY_MS
+   * (or a batch is full): at a report every few milliseconds, a publication of its own for each
+   * report's audit event doubled what JetStream and the supervisor handle per report, for events
+   * nobody waits for.
    */
   dispatch(rows: Row[]): void {
     if (this.stopped) return;
     const at = this.clock.nowMs();
-    for (const row of rows) {
-      this.queue.push({ row, at });
-      if (row.kind !== 'AUDIT') this.urgent++;
-    }
+    for (const row of rows) (row.kind === 'AUDIT' ? this.audits : this.queue).push({ row, at });
     // While JetStream does not answer (dispatches wait for their acks' timeout), what is committed
     // meanwhile is not held in memory without bound: beyond MAX_QUEUE the oldest rows are left to the
-    // relay's claim, which they are due for anyway.
-    if (this.queue.length > OutboxRelay.MAX_QUEUE) {
-      const dropped = this.queue.splice(0, this.queue.length - OutboxRelay.MAX_QUEUE);
-      this.urgent -= dropped.filter((q) => q.row.kind !== 'AUDIT').length;
-    }
-    this.scheduleDispatch(false);
+    // relay's claim, which they are due for anyway (audit events first).
+    let over = this.queue.length + this.audits.length - OutboxRelay.MAX_QUEUE;
+    if (over > 0) over -= this.audits.splice(0, over).length;
+    if (over > 0) this.queue.splice(0, over);
+    if (this.audits.length >= OutboxRelay.BATCH) this.auditsDue = true;
+    this.armAuditTimer();
+    this.scheduleDispatch();
   }
 
-  private scheduleDispatch(auditsToo: boolean): void {
-    if (this.stopped || !this.queue.length) return;
-    if (!this.urgent && !auditsToo) {
-      this.auditTimer ??= setTimeout(() => {
-        this.auditTimer = undefined;
-        this.scheduleDispatch(true);
-      }, this.config.outbox.auditDelayMs);
-      return;
-    }
+  /** Audit events queued and not yet due become due OUTBOX_AUDIT_DELAY_MS from now (or sooner). */
+  private armAuditTimer(): void {
+    if (!this.audits.length || this.auditsDue || this.auditTimer || this.stopped) return;
+    this.auditTimer = setTimeout(() => {
+      this.auditTimer = undefined;
+      this.auditsDue = true;
+      this.scheduleDispatch();
+    }, this.config.outbox.auditDelayMs);
+  }
+
+  /**
+   * The rows of the next dispatch: the audit events once due (they have waited already; reports
+   * arriving without pause must not hold them back), else the reports and receipts.
+   */
+  private nextBatch(): Queued[] {
+    if (!this.auditsDue || !this.audits.length) return this.queue.splice(0, OutboxRelay.BATCH);
+    const batch = this.audits.splice(0, OutboxRelay.BATCH);
+    this.auditsDue = this.audits.length >= OutboxRelay.BATCH;
+    return batch;
+  }
+
+  private scheduleDispatch(): void {
+    if (this.stopped || !(this.queue.length || (this.auditsDue && this.audits.length))) return;
     // At most PARALLEL at once; a finishing dispatch takes what is queued.
     if (this.dispatchScheduled || this.dispatching.size >= OutboxRelay.PARALLEL) return;
     this.dispatchScheduled = true;
@@ -265,8 +288,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     setImmediate(() => {
       this.dispatchScheduled = false;
       if (this.stopped) return;
-      const batch = this.queue.splice(0, OutboxRelay.BATCH);
-      this.urgent -= batch.filter((q) => q.row.kind !== 'AUDIT').length;
+      const batch = this.nextBatch();
+      // Audit events left over (not a full batch) wait for their delay again.
+      this.armAuditTimer();
       // Rows queued for more than half their grace are left to the relay's claim (they are due soon),
       // so that a dispatch falling behind does not publish what a pass publishes too.
       const fresh = this.clock.nowMs() - this.config.outbox.dispatchGraceMs / 2;
@@ -277,11 +301,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           .catch((err) => this.log.warn({ msg: 'dispatch failed; the relay will publish its rows', rows: taken.length, error: (err as Error).message }))
           .finally(() => {
             this.dispatching.delete(run);
-            this.scheduleDispatch(false);
+            this.scheduleDispatch();
           });
         this.dispatching.add(run);
       }
-      this.scheduleDispatch(false);
+      this.scheduleDispatch();
     });
   }
 
@@ -420,6 +444,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     if (this.auditTimer) clearTimeout(this.auditTimer);
     // What is still queued is due for the relay of the next start (OUTBOX_DISPATCH_GRACE_MS).
     this.queue = [];
+    this.audits = [];
     await Promise.all([...this.running, ...this.dispatching]);
     await this.recordNow();
     await Promise.all(this.recording);
