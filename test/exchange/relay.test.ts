@@ -158,7 +158,9 @@ describe('outbox relay outcomes', () => {
       const nc = await connect({ servers: NATS_URL, noAsyncTraces: true });
       const batches: string[][] = [];
       const sub = nc.subscribe(slow.names.auditBatchSubject('border'), {
-        callback: (_err, msg) => batches.push(fromBinary(AuditEventBatchSchema, msg.data).events.filter((e) => e.action === AuditAction.SENT).map((e) => e.messageId)),
+        callback: (_err, msg) => {
+          batches.push(fromBinary(AuditEventBatchSchema, msg.data).events.filter((e) => e.action === AuditAction.SENT).map((e) => e.messageId));
+        },
       });
       try {
         await nc.flush();
@@ -170,7 +172,7 @@ describe('outbox relay outcomes', () => {
           expect(sent.status).toBe(201);
           ids.push(sent.body.id);
         }
-        await eventually(() => ids.every((id) => batches.flat().includes(id)), 10_000, 'every SENT event published');
+        await eventually(async () => ids.every((id) => batches.flat().includes(id)), 10_000, 'every SENT event published');
         const carrying = batches.filter((b) => b.some((id) => ids.includes(id)));
         expect(carrying.length).toBeLessThanOrEqual(4);
         expect(batches.flat().filter((id) => ids.includes(id)).sort()).toEqual([...ids].sort());

@@ -51,6 +51,32 @@ interface Accepted extends Verified {
  * status along. Anything that can never be accepted throws PermanentMessageError and is
  * dead-lettered by the transport.
  */
+/**
+ * Records receipts of one phase (delivered/rejected, or read), one statement: moves each status on
+ * (from PENDING/SENT, or DELIVERED to READ), completes the envelopes every recipient of an agency
+ * has answered, and writes the audit entry and outbox row of each receipt that moved a status
+ * (matched by event id). Parameters: message ids, units, actions, instants, readers, reasons, event
+ * ids (one per receipt), the instant, the audit log rows and the outbox rows (JSON). Run on the
+ * key-lookup pool: every table is reached by key (see `completeIfAnswered`).
+ */
+export const RECORD_RECEIPTS = `WITH x AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[]) AS x(id, unit, action, at, reader, reason, event_id)),
+        u AS (UPDATE message_recipients r SET
+                status = CASE x.action WHEN 'read' THEN 'READ' WHEN 'rejected' THEN 'DEAD_LETTERED' ELSE 'DELIVERED' END,
+                delivered_at = CASE x.action WHEN 'delivered' THEN x.at WHEN 'read' THEN COALESCE(r.delivered_at, x.at) ELSE r.delivered_at END,
+                read_at = CASE x.action WHEN 'read' THEN x.at ELSE r.read_at END,
+                read_by = CASE x.action WHEN 'read' THEN x.reader ELSE r.read_by END,
+                dead_lettered_at = CASE x.action WHEN 'rejected' THEN x.at ELSE r.dead_lettered_at END,
+                reason = CASE x.action WHEN 'rejected' THEN x.reason ELSE r.reason END
+                FROM x
+               WHERE r.message_id = x.id AND r.unit_id = x.unit
+                 AND (r.status IN ('PENDING', 'SENT') OR (x.action = 'read' AND r.status = 'DELIVERED'))
+               RETURNING r.message_id, r.unit_id, r.agency, x.event_id),
+        done AS (${completeIfAnswered(`(SELECT DISTINCT r.message_id, r.agency FROM x JOIN message_recipients r ON r.message_id = x.id AND r.unit_id = x.unit)`, '$8', 'u')}),
+        aud AS (${auditLogInsert('$9', `x.event_id IN (SELECT event_id FROM u)`)}),
+        obx AS (${outboxInsert('$10', `x.nats_msg_id IN (SELECT event_id FROM u)`)})
+   SELECT event_id, NULL::bigint AS outbox_id, NULL AS nats_msg_id, NULL AS target_agency FROM u
+   UNION ALL SELECT NULL, id, nats_msg_id, target_agency FROM obx`;
+
 @Injectable()
 export class InboxService implements OnApplicationShutdown {
   private readonly log = new Logger('Inbox');
@@ -298,23 +324,7 @@ export class InboxService implements OnApplicationShutdown {
       const eventIds = audit.eventIds as string[]; // every receipt's action is published
       const outbox = this.outbox.prepare(audit.outbox);
       const result = await tx.query<{ event_id: string | null; outbox_id: string | null; nats_msg_id: string | null; target_agency: string | null }>(
-        `WITH x AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[]) AS x(id, unit, action, at, reader, reason, event_id)),
-              u AS (UPDATE message_recipients r SET
-                      status = CASE x.action WHEN 'read' THEN 'READ' WHEN 'rejected' THEN 'DEAD_LETTERED' ELSE 'DELIVERED' END,
-                      delivered_at = CASE x.action WHEN 'delivered' THEN x.at WHEN 'read' THEN COALESCE(r.delivered_at, x.at) ELSE r.delivered_at END,
-                      read_at = CASE x.action WHEN 'read' THEN x.at ELSE r.read_at END,
-                      read_by = CASE x.action WHEN 'read' THEN x.reader ELSE r.read_by END,
-                      dead_lettered_at = CASE x.action WHEN 'rejected' THEN x.at ELSE r.dead_lettered_at END,
-                      reason = CASE x.action WHEN 'rejected' THEN x.reason ELSE r.reason END
-                      FROM x
-                     WHERE r.message_id = x.id AND r.unit_id = x.unit
-                       AND (r.status IN ('PENDING', 'SENT') OR (x.action = 'read' AND r.status = 'DELIVERED'))
-                     RETURNING r.message_id, r.unit_id, r.agency, x.event_id),
-              done AS (${completeIfAnswered(`(SELECT DISTINCT r.message_id, r.agency FROM x JOIN message_recipients r ON r.message_id = x.id AND r.unit_id = x.unit)`, '$8', 'u')}),
-              aud AS (${auditLogInsert('$9', `x.event_id IN (SELECT event_id FROM u)`)}),
-              obx AS (${outboxInsert('$10', `x.nats_msg_id IN (SELECT event_id FROM u)`)})
-         SELECT event_id, NULL::bigint AS outbox_id, NULL AS nats_msg_id, NULL AS target_agency FROM u
-         UNION ALL SELECT NULL, id, nats_msg_id, target_agency FROM obx`,
+        RECORD_RECEIPTS,
         [
           batch.map((r) => r.messageId),
           batch.map((r) => r.unit),
@@ -328,7 +338,7 @@ export class InboxService implements OnApplicationShutdown {
           outbox.json,
         ],
       );
-      // Only audit events were queued: their publication waits a moment to ride along with others.
+      // Only audit events were queued: they go with the next dispatch of audit events.
       this.outbox.writtenAmong(outbox, result);
       const isMoved = new Set(result.filter((r) => r.event_id !== null).map((x) => x.event_id));
       applied.push(...batch.filter((_, i) => isMoved.has(eventIds[i])));
