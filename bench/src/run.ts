@@ -10,7 +10,7 @@ import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execSync } from 'node:child_process';
 import { DEMO_PASSWORD } from '@shekara/agency-node';
-import { BenchSystem, BUILD, ROOT, sleep } from './system';
+import { BenchSystem, BUILD, PG_URL, ROOT, sleep } from './system';
 import type { Proc } from './system';
 import { Monitor, pidsNamed, round } from './procstat';
 import type { UsageSummary } from './procstat';
@@ -81,6 +81,14 @@ async function main(): Promise<void> {
     loadAverageAtStart: loadavg().map((x) => round(x, 2)),
   };
   try {
+    // The server's own settings that shape the numbers (this machine's runs with autovacuum off:
+    // nothing is vacuumed or analyzed during a run, so dead rows accumulate in every table).
+    const [pg] = await sys.sql(
+      PG_URL,
+      `SELECT split_part(current_setting('server_version'), ' ', 1) AS version, current_setting('autovacuum') AS autovacuum,
+              current_setting('shared_buffers') AS shared_buffers, current_setting('synchronous_commit') AS synchronous_commit`,
+    );
+    result.machine.postgres = pg;
     sys.ensureDirectory();
     if (E2E) await e2ePhases(sys, result);
     if (want('compliance')) await compliancePhase(sys, tmp, result);
@@ -372,14 +380,14 @@ function markdown(r: Record<string, any>, rows: Row[]): string {
     : '';
   return `## Performance and reliability
 
-Measured by \`npm run bench\` (\`bench/\`; not part of the test suite) on ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}, code: ${r.machine.source}, ${r.startedAt.slice(0, 10)}${r.quick ? ' (BENCH_QUICK)' : ''}. PostgreSQL, NATS and the benchmark client share the same two cores with the nodes.
+Measured by \`npm run bench\` (\`bench/\`; not part of the test suite) on ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}, PostgreSQL ${r.machine.postgres?.version} (autovacuum ${r.machine.postgres?.autovacuum}, shared_buffers ${r.machine.postgres?.shared_buffers}), code: ${r.machine.source}, ${r.startedAt.slice(0, 10)}${r.quick ? ' (BENCH_QUICK)' : ''}. PostgreSQL, NATS and the benchmark client share the same two cores with the nodes.
 
 ${t}
 
 What is measured:
 
 - **Baselines**, in the same run: raw JetStream — async publish with 256 in flight of messages the size of a signed envelope (${r.signedEnvelopeBytes} B) to a file stream, consumed by a durable pull consumer with explicit ack, in one process; throughput = messages / (last consumed − first published). Raw PostgreSQL — the five rows one accepted report writes at the sender (message with its JSON payload and signed envelope, recipient, two outbox rows, audit entry) plus NOTIFY, one transaction per message, in a database with the node's schema.
-- **Shekara end to end**: the sender (border) and the recipient (interior) agency nodes run as separate processes (\`dist\`-built apps, run-unique bus prefix and databases, \`LOG_LEVEL=${process.env.BENCH_LOG_LEVEL ?? 'info'}\`). A daily report (${r.reportBytes} B of JSON) goes from \`border.l4.CP-CN-A-01\` to \`interior.l4.CP-CN-A-01\`: HTTP POST with a JWT over keep-alive connections → stored, signed, relayed, consumed, verified, stored once → receipt back at the sender. Latency per message = the sender's audit entry \`delivered\` (written in the transaction that records the receipt) − \`messages.created_at\` (accepted), both from the sender's clock, read from its database after the run. Sustained throughput = receipts recorded per second from ${WARM_S} s after the start of a phase to its end. At 200 msg/s the latency is also given by stage, each from the two nodes' databases (one machine, one clock): accepted → envelope published (the sender's dispatch right after the commit, once JetStream acknowledged it) → stored by the recipient (which can come before that acknowledgement arrives: negative) → its receipt published → recorded at the sender; percentiles of each stage on its own, so they need not add up. Offered load is open loop (a send every 1/rate s regardless of responses); saturation is closed loop (${r.apiSaturation?.load?.concurrency} requests in flight). *Injected at the outbox*: reports built and signed with the node's own envelope code and unit key, written into the sender's database exactly as \`MessagesService.send\` writes them (message, recipient, ENVELOPE and AUDIT outbox rows, audit entry), 500 per transaction, as fast as possible, but due at once and announced by NOTIFY, as another process writes them: the relay claims and publishes them (the path of anything not dispatched by the process that wrote it); measures relay → consume → receipt without HTTP.
+- **Shekara end to end**: the sender (border) and the recipient (interior) agency nodes run as separate processes (\`dist\`-built apps, run-unique bus prefix and databases, \`LOG_LEVEL=${process.env.BENCH_LOG_LEVEL ?? 'info'}\`). A daily report (${r.reportBytes} B of JSON) goes from \`border.l4.CP-CN-A-01\` to \`interior.l4.CP-CN-A-01\`: HTTP POST with a JWT over keep-alive connections → stored, signed, relayed, consumed, verified, stored once → receipt back at the sender. Latency per message = the sender's audit entry \`delivered\` (written in the transaction that records the receipt) − \`messages.created_at\` (accepted), both from the sender's clock, read from its database after the run. Sustained throughput = receipts recorded per second from ${WARM_S} s after the start of a phase to its end. At 200 msg/s the latency is also given by stage, each from the two nodes' databases (one machine, one clock): accepted → envelope published (the sender's dispatch right after the commit, once JetStream acknowledged it) → stored by the recipient (which can come before that acknowledgement arrives: negative) → its receipt published → recorded at the sender; percentiles of each stage on its own, so they need not add up. Offered load is open loop (a send every 1/rate s regardless of responses); saturation is closed loop (${r.apiSaturation?.load?.concurrency ?? C.satConcurrency} requests in flight). *Injected at the outbox*: reports built and signed with the node's own envelope code and unit key, written into the sender's database exactly as \`MessagesService.send\` writes them (message, recipient, ENVELOPE and AUDIT outbox rows, audit entry), 500 per transaction, as fast as possible, but due at once and announced by NOTIFY, as another process writes them: the relay claims and publishes them (the path of anything not dispatched by the process that wrote it); measures relay → consume → receipt without HTTP.
 - **CPU and memory** per process from \`/proc\` (utime+stime over the phase; peak VmRSS sampled every 250 ms). PostgreSQL is all backends of the shared server.
 - **Compliance at scale**: a year (${r.compliance?.year}) of traffic for the full seeded directory (${r.compliance?.messages?.toLocaleString('en-US')} messages: ${Object.entries(r.compliance?.counts ?? {}).map(([k, v]) => `${k} ${(v as number).toLocaleString('en-US')}`).join(', ')}): every member of every interaction group sends its daily report (90% in the window, 5% late, 2% filed the next day, 3% missing) and monthly report, headquarters their half-yearly materials, about one urgent report per week per level-4/5 group (85% confirmed within 2 h, 10% late, 5% never) and two advance notices a month per group. The offline audit is the built \`shekara audit\` over the year's JSONL journal (${r.compliance?.journalMiB} MiB). The ledger listing is \`GET /api/verdicts\` for one month, all units, on a supervisor process whose ledger holds the year (loaded straight into \`ledger_messages\` as \`test/supervisor/volume.test.ts\` does).
 
