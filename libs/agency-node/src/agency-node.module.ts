@@ -21,6 +21,7 @@ import { AdminController } from './ops/admin.controller';
 import { HealthController } from './ops/health.controller';
 import { MetricsController } from './ops/metrics.controller';
 import { NodeMetrics } from './ops/metrics';
+import { OutboxMaintenance } from './outbox/outbox.maintenance';
 import { OutboxRelay } from './outbox/outbox.relay';
 import { OutboxService } from './outbox/outbox.service';
 import { DraftsService } from './schedule/drafts.service';
@@ -71,6 +72,7 @@ export class AgencyNodeModule {
         LiveEvents,
         MessagesService,
         NodeMetrics,
+        OutboxMaintenance,
         OutboxRelay,
         OutboxService,
         SentMessages,

@@ -17,9 +17,9 @@ export class AgencyNodeEnvironment extends ServiceEnvironment {
   @Matches(/^\d+(b|kb|mb)$/i) HTTP_BODY_LIMIT: string = '2mb';
   @IsInt() @Min(100) OUTBOX_POLL_MS: number = 1000;
   /**
-   * Audit events for the supervisor ledger wait up to this long before they are published, so that
-   * they go out together (one AuditEventBatch) with the next dispatch of reports or receipts instead
-   * of each costing one of their own: a ledger that trails by a fraction of a second loses nothing.
+   * Audit events for the supervisor ledger are published together (one AuditEventBatch) this long
+   * after the first of them was committed, instead of each costing a publication of its own: a
+   * ledger that trails by a fraction of a second loses nothing.
    */
   @IsInt() @Min(0) @Max(60_000) OUTBOX_AUDIT_DELAY_MS: number = 250;
   /**
@@ -30,6 +30,11 @@ export class AgencyNodeEnvironment extends ServiceEnvironment {
   @IsInt() @Min(1000) @Max(600_000) OUTBOX_DISPATCH_GRACE_MS: number = 5000;
   @IsInt() @Min(1000) OUTBOX_RESEND_AFTER_MS: number = 30_000;
   @IsInt() @Min(1000) OUTBOX_RESEND_MAX_MS: number = 10 * 60_000;
+  /**
+   * On a PostgreSQL server without autovacuum, the node vacuums its outbox (a queue) and analyzes
+   * its tables this often itself; 0: never. With autovacuum on, it does nothing.
+   */
+  @IsInt() @Min(0) OUTBOX_VACUUM_MS: number = 60_000;
   @IsInt() @Min(1) @Max(1000) BUS_MAX_DELIVERIES: number = 8;
   @IsInt() @Min(1000) BUS_ACK_WAIT_MS: number = 30_000;
   @BoolEnv() @IsBoolean() DEMO_USERS: boolean = false;
@@ -48,7 +53,7 @@ export interface AgencyNodeConfig {
   directoryPath: string;
   keysPath: string;
   logLevel: string;
-  outbox: { pollMs: number; resendAfterMs: number; resendMaxMs: number; auditDelayMs: number; dispatchGraceMs: number };
+  outbox: { pollMs: number; resendAfterMs: number; resendMaxMs: number; auditDelayMs: number; dispatchGraceMs: number; vacuumMs: number };
   bus: { maxDeliveries: number; ackWaitMs: number };
   demoUsers: boolean;
   webDir: string;
@@ -67,7 +72,14 @@ export function loadAgencyNodeConfig(env: Environment): AgencyNodeConfig {
     directoryPath: e.DIRECTORY_PATH,
     keysPath: e.KEYS_PATH,
     logLevel: e.LOG_LEVEL,
-    outbox: { pollMs: e.OUTBOX_POLL_MS, resendAfterMs: e.OUTBOX_RESEND_AFTER_MS, resendMaxMs: e.OUTBOX_RESEND_MAX_MS, auditDelayMs: e.OUTBOX_AUDIT_DELAY_MS, dispatchGraceMs: e.OUTBOX_DISPATCH_GRACE_MS },
+    outbox: {
+      pollMs: e.OUTBOX_POLL_MS,
+      resendAfterMs: e.OUTBOX_RESEND_AFTER_MS,
+      resendMaxMs: e.OUTBOX_RESEND_MAX_MS,
+      auditDelayMs: e.OUTBOX_AUDIT_DELAY_MS,
+      dispatchGraceMs: e.OUTBOX_DISPATCH_GRACE_MS,
+      vacuumMs: e.OUTBOX_VACUUM_MS,
+    },
     bus: { maxDeliveries: e.BUS_MAX_DELIVERIES, ackWaitMs: e.BUS_ACK_WAIT_MS },
     demoUsers: e.DEMO_USERS,
     webDir: e.WEB_DIR,
