@@ -46,12 +46,6 @@ interface Accepted extends Verified {
 }
 
 /**
- * The recipient side of the bus: verify (signature, then schema, then addressing), store once,
- * answer with a signed receipt; and, for receipts coming back, move the sender's per-recipient
- * status along. Anything that can never be accepted throws PermanentMessageError and is
- * dead-lettered by the transport.
- */
-/**
  * Records receipts of one phase (delivered/rejected, or read), one statement: moves each status on
  * (from PENDING/SENT, or DELIVERED to READ), completes the envelopes every recipient of an agency
  * has answered, and writes the audit entry and outbox row of each receipt that moved a status
@@ -77,6 +71,12 @@ export const RECORD_RECEIPTS = `WITH x AS (SELECT * FROM unnest($1::uuid[], $2::
    SELECT event_id, NULL::bigint AS outbox_id, NULL AS nats_msg_id, NULL AS target_agency FROM u
    UNION ALL SELECT NULL, id, nats_msg_id, target_agency FROM obx`;
 
+/**
+ * The recipient side of the bus: verify (signature, then schema, then addressing), store once,
+ * answer with a signed receipt; and, for receipts coming back, move the sender's per-recipient
+ * status along. Anything that can never be accepted throws PermanentMessageError and is
+ * dead-lettered by the transport.
+ */
 @Injectable()
 export class InboxService implements OnApplicationShutdown {
   private readonly log = new Logger('Inbox');
