@@ -111,6 +111,42 @@ describe('outbox relay outcomes', () => {
     }
   });
 
+  it('a drain claims a backlog of several batches once each; a row passed over (locked) goes with the next drain', async () => {
+    // Rows written by another process (a backlog of more than two batches), due in 2 s; five of them
+    // locked meanwhile by a transaction of our own, as a receipt or another pass would hold them.
+    const tag = randomUUID();
+    const n = 2 * 256 + 50;
+    await sys.sql(
+      'border',
+      `INSERT INTO outbox (message_id, kind, target_agency, subject, nats_msg_id, payload, created_at, next_attempt_at)
+       SELECT gen_random_uuid(), 'RECEIPT', 'interior', $1, $2 || '-' || i, '\\x00'::bytea, now(), now() + interval '2 seconds' FROM generate_series(1, $3::int) AS i`,
+      [sys.names.inboxSubject('interior'), tag, n],
+    );
+    const holder = new Client({ connectionString: sys.databaseUrl('border') });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      // (Chosen first, then locked: rows an OFFSET passes over would be locked too.)
+      const picked = (await holder.query(`SELECT id FROM outbox WHERE nats_msg_id LIKE $1 ORDER BY id LIMIT 5 OFFSET 300`, [`${tag}-%`])).rows.map((r) => r.id);
+      const locked = (await holder.query(`SELECT id FROM outbox WHERE id = ANY($1::bigint[]) FOR UPDATE`, [picked])).rows.map((r) => r.id);
+      expect(locked).toHaveLength(5);
+      const rows = async () => sys.sql<{ id: string; attempts: number; done: boolean }>('border', `SELECT id, attempts, done_at IS NOT NULL AS done FROM outbox WHERE nats_msg_id LIKE $1`, [`${tag}-%`]);
+      await eventually(async () => (await rows()).filter((r) => r.done).length === n - 5, 20_000, 'every row but the locked ones published');
+      // Several drains have run since (the poll is 200 ms): the locked rows wait, untouched.
+      await new Promise((r) => setTimeout(r, 600));
+      expect((await rows()).filter((r) => !r.done).map((r) => r.id).sort()).toEqual([...locked].sort());
+      await holder.query('COMMIT');
+      const all = await eventually(async () => {
+        const r = await rows();
+        return r.every((x) => x.done) ? r : undefined;
+      }, 10_000, 'the rows passed over published by a later drain');
+      // Each published once: no pass claimed a row another had claimed.
+      expect(all.every((r) => r.attempts === 1)).toBe(true);
+    } finally {
+      await holder.end().catch(() => undefined);
+    }
+  });
+
   describe('dispatch: rows a node writes are published right after their commit', () => {
     // No relay pass would claim a row in time: the poll is slow and rows are due 10 minutes after
     // they are written. Reports, receipts and audit events still flow at once.

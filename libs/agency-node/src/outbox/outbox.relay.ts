@@ -26,6 +26,17 @@ interface Queued {
   at: number;
 }
 
+/** A position in the due index: a row's next_attempt_at (as PostgreSQL prints it) and id. */
+interface DueKey {
+  due: string;
+  id: string;
+}
+
+/** Only such keys are written into a claim (they come from the database; the claim has no parameters). */
+function isDueKey(k: DueKey): boolean {
+  return /^[0-9 :.+-]+$/.test(k.due) && /^[0-9]+$/.test(k.id);
+}
+
 /** How publishing a row went. */
 interface RowOutcome {
   row: Row;
@@ -195,10 +206,20 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.running.add(pass);
   }
 
+  /**
+   * Passes until one claims less than a batch. Each pass reads the due index on from where the
+   * previous one stopped: the entries of the rows a pass claimed stay in the index until the next
+   * vacuum (their update moved them), and a drain reading them all again at every pass did work
+   * growing with the square of the backlog. Every drain starts from the beginning, so a row passed
+   * over (locked by another pass or by a receipt) is claimed by the next one.
+   */
   private async drain(): Promise<void> {
     try {
-      while (!this.stopped && (await this.pass()) === OutboxRelay.BATCH) {
-        /* a full batch: there may be more */
+      let after: DueKey | undefined;
+      while (!this.stopped) {
+        const { claimed, last } = await this.pass(after);
+        if (claimed < OutboxRelay.BATCH) break;
+        after = last;
       }
     } catch (err) {
       this.log.warn({ msg: 'outbox relay pass failed; will retry', error: (err as Error).message });
@@ -206,7 +227,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /**
-   * One batch: claim due rows, publish them concurrently, record the outcome. Returns rows claimed.
+   * One batch: claim due rows (after `after` in the due index's order, if given), publish them
+   * concurrently, record the outcome. Returns how many rows it claimed and the key of the last.
    *
    * Three round trips to PostgreSQL, the fewest that hold the claim until the outcome is recorded:
    * the transaction's settings and the claim in one multi-statement query (simple protocol, no
@@ -214,7 +236,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
    * node more than its statements here (a socket write and the wake-up of a backend per query).
    * The outcome statement reaches every table by key: a key-lookup transaction keeps its plan.
    */
-  async pass(): Promise<number> {
+  async pass(after?: DueKey): Promise<{ claimed: number; last?: DueKey }> {
     const now = this.clock.now();
     // The outbox is a queue: few live rows, and between vacuums its due index is full of entries of
     // rows already done. Only an ordered index scan stops after LIMIT rows and marks those entries
@@ -225,13 +247,16 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     // were it lost with a crash of the database server, the rows are published again, which the
     // Nats-Msg-Id, the recipient's idempotent inbox and the ledger's event ids make harmless. So
     // its commit does not wait for the WAL flush, and the row locks it holds are released sooner.
-    const claim = `SELECT id, message_id, kind, target_agency, subject, nats_msg_id, payload, attempts, last_published_at, signing_unit, signed FROM outbox
-          WHERE done_at IS NULL AND next_attempt_at <= '${now.toISOString()}'::timestamptz
+    const from = after && isDueKey(after) ? `AND (next_attempt_at, id) > ('${after.due}'::timestamptz, ${after.id})` : '';
+    const claim = `SELECT id, message_id, kind, target_agency, subject, nats_msg_id, payload, attempts, last_published_at, signing_unit, signed,
+                          next_attempt_at::text AS due FROM outbox
+          WHERE done_at IS NULL AND next_attempt_at <= '${now.toISOString()}'::timestamptz ${from}
           ORDER BY next_attempt_at, id LIMIT ${OutboxRelay.BATCH} FOR UPDATE SKIP LOCKED`;
     return keyLookupTransaction(this.ds, { durable: false, first: claim }, async (tx, claimed) => {
-      const rows = claimed as Row[];
+      const rows = claimed as (Row & { due: string })[];
       if (rows.length) await this.record(await this.publishRows(rows), (text, values) => tx.query(text, values));
-      return rows.length;
+      const last = rows.at(-1);
+      return { claimed: rows.length, last: last && { due: last.due, id: String(last.id) } };
     });
   }
 
