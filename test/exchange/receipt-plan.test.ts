@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { KEY_LOOKUP_SETTINGS } from '@shekara/persistence';
+import { keyLookupSessionOptions } from '@shekara/persistence';
 import { RECORD_RECEIPTS } from '../../libs/agency-node/src/bus/inbox.service';
 import { TestSystem } from '../support/harness';
 import { BORDER as SENDER, INTERIOR } from './fixtures';
@@ -30,12 +30,8 @@ describe('recording a receipt reaches its rows by key, however many messages the
 
   beforeAll(async () => {
     await sys.start(['border']);
-    client = new Client({
-      connectionString: sys.databaseUrl('border'),
-      options: Object.entries({ ...KEY_LOOKUP_SETTINGS, plan_cache_mode: 'force_generic_plan' })
-        .map(([k, v]) => `-c ${k}=${v}`)
-        .join(' '),
-    });
+    // A connection like those of the receipts' pool (durable, key-lookup settings).
+    client = new Client({ connectionString: sys.databaseUrl('border'), options: keyLookupSessionOptions(true) });
     await client.connect();
   });
   afterAll(async () => {

@@ -19,6 +19,17 @@ export interface KeyLookupPoolOptions {
 }
 
 /**
+ * The libpq `options` of a key-lookup connection: the settings of a key-lookup transaction as the
+ * session's own (and, unless durable, commits that do not wait for the WAL flush).
+ */
+export function keyLookupSessionOptions(durable: boolean): string {
+  const settings = { ...KEY_LOOKUP_SETTINGS, ...(durable ? {} : { synchronous_commit: 'off' }) };
+  return Object.entries(settings)
+    .map(([name, value]) => `-c ${name}=${value}`)
+    .join(' ');
+}
+
+/**
  * Connections of their own for the hot statements of the exchange that reach every table by a key
  * from a batch (see `keyLookupTransaction`), each run as ONE round trip in its own implicit
  * transaction. The planner settings of a key-lookup transaction (index lookups in nested loops,
@@ -33,14 +44,13 @@ export class KeyLookupPool implements KeyLookupTx {
   private readonly pool: Pool;
 
   constructor(url: string, options: KeyLookupPoolOptions) {
-    const settings = { ...KEY_LOOKUP_SETTINGS, ...(options.durable ? {} : { synchronous_commit: 'off' }) };
     this.pool = new Pool({
       connectionString: url,
       max: options.max,
       idleTimeoutMillis: 10_000,
       connectionTimeoutMillis: 3000,
       application_name: options.applicationName,
-      options: Object.entries(settings).map(([name, value]) => `-c ${name}=${value}`).join(' '),
+      options: keyLookupSessionOptions(options.durable),
     });
     // A connection the server dropped: its statement (if any) fails, the pool discards it and the
     // next statement opens another. Unlistened, the client's 'error' event would end the process.
