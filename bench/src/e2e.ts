@@ -14,7 +14,7 @@ import { SystemClock, uuidv7 } from '@shekara/common';
 import { AuditAction as WireAction, AuditEventSchema, MessageKind, encodeEnvelope, encodeSigned, validateSendMessageRequest } from '@shekara/contracts';
 import type { SendMessageRequest } from '@shekara/contracts';
 import { loadAgencyKeys, loadDirectory } from '@shekara/directory';
-import { UnitSigner } from '@shekara/security';
+import { UnitSigner, signBatch } from '@shekara/security';
 // The node's own envelope code (not exported from the lib root): the injected rows carry exactly
 // the envelope MessagesService.send would have built.
 import { envelopeFromRequest, messageColumns } from '../../libs/agency-node/src/messages/envelopes';
@@ -292,8 +292,7 @@ export async function injectOutbox(sys: BenchSystem, senderDb: string, count: nu
     const cols = messageColumns(env);
     const envelope = encodeEnvelope(env);
     // Per-message signing (send path up to d01cc28): the SignedEnvelope goes into the message and
-    // the outbox. Batch signing (outbox.signing_unit present): the relay signs; the row holds the
-    // serialized Envelope and the unit that must sign it, the message's proof is filled in later.
+    // the outbox. Batch signing (outbox.signing_unit present): signed below, a batch at a time.
     const signed = batchSigning ? Buffer.from(envelope) : Buffer.from(encodeSigned({ envelope, ...signer.sign(SENDER, envelope) }));
     const eventId = uuidv7(clock);
     const audit = Buffer.from(
@@ -319,6 +318,20 @@ export async function injectOutbox(sys: BenchSystem, senderDb: string, count: nu
     );
     rows.push({ id, corr: env.correlationId, cols, signed, eventId, audit });
   }
+  // Batch signing: one signature per transaction's worth of reports over their Merkle root, each
+  // envelope with its inclusion proof, as the node signs what one transaction writes
+  // (OutboxService.prepare). The message and the outbox row hold the SignedEnvelope; the relay
+  // publishes it as it is.
+  if (batchSigning) {
+    for (let i = 0; i < rows.length; i += batch) {
+      const chunk = rows.slice(i, i + batch);
+      const sig = signBatch(signer, SENDER, chunk.map((r) => r.signed));
+      chunk.forEach((r, j) => {
+        const proof = sig.proofs[j];
+        r.signed = Buffer.from(encodeSigned({ envelope: r.signed, keyId: sig.keyId, signature: sig.signature, batchProof: { siblings: proof.path, index: proof.index, leafCount: proof.size } }));
+      });
+    }
+  }
   const buildMs = performance.now() - tb;
   const inbox = sys.names.inboxSubject('interior');
   const auditSubject = sys.names.auditSubject('border');
@@ -336,16 +349,13 @@ export async function injectOutbox(sys: BenchSystem, senderDb: string, count: nu
         `INSERT INTO messages (id, direction, kind, sender_unit, recipient_units, correlation_id, classification, created_at, reported_at, period, summary, payload, signed, created_by)
          SELECT id, 'OUT', $3, $4, $5, corr, $6, $7, $7, $8, $9, payload::jsonb, signed, 'border.duty'
            FROM unnest($1::uuid[], $2::text[], $10::text[], $11::bytea[]) AS x(id, corr, payload, signed)`,
-        [ids, chunk.map((r) => r.corr), chunk[0].cols.kind, SENDER, [RECIPIENT], chunk[0].cols.classification, now, chunk[0].cols.period, chunk[0].cols.summary, chunk.map((r) => JSON.stringify(r.cols.payload)), chunk.map((r) => (batchSigning ? null : r.signed))],
+        [ids, chunk.map((r) => r.corr), chunk[0].cols.kind, SENDER, [RECIPIENT], chunk[0].cols.classification, now, chunk[0].cols.period, chunk[0].cols.summary, chunk.map((r) => JSON.stringify(r.cols.payload)), chunk.map((r) => r.signed)],
       );
       await c.query(`INSERT INTO message_recipients (message_id, unit_id, agency, status) SELECT id, $2, 'interior', 'PENDING' FROM unnest($1::uuid[]) AS id`, [ids, RECIPIENT]);
       await c.query(
-        batchSigning
-          ? `INSERT INTO outbox (message_id, kind, target_agency, subject, nats_msg_id, payload, created_at, next_attempt_at, signing_unit)
-             SELECT id, 'ENVELOPE', 'interior', $3, id::text, p, $4, $4, $5 FROM unnest($1::uuid[], $2::bytea[]) AS x(id, p)`
-          : `INSERT INTO outbox (message_id, kind, target_agency, subject, nats_msg_id, payload, created_at, next_attempt_at)
-             SELECT id, 'ENVELOPE', 'interior', $3, id::text, p, $4, $4 FROM unnest($1::uuid[], $2::bytea[]) AS x(id, p)`,
-        batchSigning ? [ids, chunk.map((r) => r.signed), inbox, now, SENDER] : [ids, chunk.map((r) => r.signed), inbox, now],
+        `INSERT INTO outbox (message_id, kind, target_agency, subject, nats_msg_id, payload, created_at, next_attempt_at)
+         SELECT id, 'ENVELOPE', 'interior', $3, id::text, p, $4, $4 FROM unnest($1::uuid[], $2::bytea[]) AS x(id, p)`,
+        [ids, chunk.map((r) => r.signed), inbox, now],
       );
       await c.query(
         `INSERT INTO outbox (message_id, kind, target_agency, subject, nats_msg_id, payload, created_at, next_attempt_at)

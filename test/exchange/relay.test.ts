@@ -3,9 +3,11 @@ import { Client } from 'pg';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { fromBinary } from '@bufbuild/protobuf';
-import { AuditAction, AuditEventBatchSchema } from '@shekara/contracts';
+import { AuditAction, AuditEventBatchSchema, decodeEnvelope, decodeSigned, encodeEnvelope, validateSendMessageRequest } from '@shekara/contracts';
+import { MESSAGE_ROW_TYPES, envelopeFromRequest, messageColumns, messageRow } from '../../libs/agency-node/src/messages/envelopes';
+import { SystemClock, uuidv7 } from '@shekara/common';
 import { NATS_URL, TestSystem, eventually } from '../support/harness';
-import { INTERIOR, daily } from './fixtures';
+import { BORDER, INTERIOR, daily } from './fixtures';
 
 jest.setTimeout(60_000);
 
@@ -50,10 +52,10 @@ describe('outbox relay outcomes', () => {
       return r?.status === 'SENT';
     }, 20_000, 'the report to be SENT');
     await eventually(async () => (await sys.sql('border', `SELECT 1 FROM outbox WHERE message_id = $1 AND kind = 'AUDIT' AND done_at IS NOT NULL`, [sent.body.id])).length, 10_000, 'the audit event to be published');
-    const rows = await sys.sql('border', `SELECT kind, attempts, done_at IS NOT NULL AS done, signed IS NOT NULL AS signed, last_error FROM outbox WHERE message_id = $1 ORDER BY kind`, [sent.body.id]);
+    const rows = await sys.sql('border', `SELECT kind, attempts, done_at IS NOT NULL AS done, last_error FROM outbox WHERE message_id = $1 ORDER BY kind`, [sent.body.id]);
     expect(rows).toEqual([
-      { kind: 'AUDIT', attempts: 1, done: true, signed: false, last_error: null },
-      { kind: 'ENVELOPE', attempts: 1, done: false, signed: true, last_error: null },
+      { kind: 'AUDIT', attempts: 1, done: true, last_error: null },
+      { kind: 'ENVELOPE', attempts: 1, done: false, last_error: null },
     ]);
     // The node published both right after the commit (the dispatch), not a relay pass: the rows were
     // written due for a pass only OUTBOX_DISPATCH_GRACE_MS later, and were published before that.
@@ -67,8 +69,13 @@ describe('outbox relay outcomes', () => {
       ['AUDIT', true],
       ['ENVELOPE', true],
     ]);
-    const [message] = await sys.sql('border', `SELECT signed IS NOT NULL AS signed FROM messages WHERE id = $1`, [sent.body.id]);
-    expect(message.signed).toBe(true);
+    // The envelope was signed when it was written: the row holds the SignedEnvelope the relay publishes
+    // (and would re-send), the same bytes the message keeps as its proof, with a batch proof.
+    const [proof] = await sys.sql('border', `SELECT o.payload AS published, m.signed FROM outbox o JOIN messages m ON m.id = o.message_id WHERE o.message_id = $1 AND o.kind = 'ENVELOPE'`, [sent.body.id]);
+    expect(proof.signed).toEqual(proof.published);
+    const signed = decodeSigned(proof.published);
+    expect(decodeEnvelope(signed.envelope).messageId).toBe(sent.body.id);
+    expect(signed.batchProof).toBeDefined();
   });
 
   it("never waits for a status a receipt is recording (that would deadlock): it records its pass and leaves that status to the receipt", async () => {
@@ -226,6 +233,39 @@ describe('outbox relay outcomes', () => {
       await eventually(async () => (await slow.sql('interior', `SELECT 1 FROM messages WHERE id = $1`, [id])).length, 10_000, 'the message at the recipient');
       expect((await slow.api('interior', 'GET', `/api/messages/${id}`, undefined, reader)).status).toBe(200);
       await eventually(async () => (await slow.sql('border', `SELECT status FROM message_recipients WHERE message_id = $1`, [id]))[0]?.status === 'READ', 10_000, 'the read receipt');
+    });
+
+    it('an envelope written unsigned (by a version that left signing to the relay) is signed by the relay, and its message keeps the proof', async () => {
+      // A row still in the outbox at an upgrade: the serialized Envelope and the unit that must sign
+      // it, its message without a proof, due at once and announced (as another process writes it).
+      const v = validateSendMessageRequest({ ...daily('Written before the upgrade.'), recipientUnits: [INTERIOR] });
+      if (!v.ok) throw new Error(JSON.stringify(v.errors));
+      const clock = new SystemClock();
+      const id = uuidv7(clock);
+      const now = clock.now();
+      const env = envelopeFromRequest(v.value, id, now);
+      const envelope = Buffer.from(encodeEnvelope(env));
+      await slow.sql(
+        'border',
+        `WITH m AS (INSERT INTO messages (id, direction, kind, sender_unit, recipient_units, correlation_id, classification, created_at, reported_at, period, event_at, confirms, summary, payload, created_by)
+                    SELECT x.id, 'OUT', x.kind, x.sender, x.recipients, x.correlation_id, x.classification, x.created_at, x.reported_at, x.period, x.event_at, x.confirms, x.summary, x.payload, 'border.duty'
+                      FROM jsonb_to_recordset($1::jsonb) AS x(${MESSAGE_ROW_TYPES})),
+              r AS (INSERT INTO message_recipients (message_id, unit_id, agency, status) VALUES ($2, $3, 'interior', 'PENDING'))
+         INSERT INTO outbox (message_id, kind, target_agency, subject, nats_msg_id, payload, created_at, next_attempt_at, signing_unit)
+         VALUES ($2, 'ENVELOPE', 'interior', $4, $2::text, $5, now(), now(), $6)`,
+        [JSON.stringify([messageRow(env, messageColumns(env), now)]), id, INTERIOR, slow.names.inboxSubject('interior'), envelope, BORDER],
+      );
+      await slow.sql('border', `SELECT pg_notify('shekara_outbox', '')`);
+      await eventually(async () => (await slow.sql('border', `SELECT status FROM message_recipients WHERE message_id = $1`, [id]))[0]?.status === 'DELIVERED', 15_000, 'the receipt');
+      const [stored] = await slow.sql('interior', `SELECT signed FROM messages WHERE id = $1`, [id]);
+      const [proof] = await eventually(async () => {
+        const rows = await slow.sql('border', `SELECT signed FROM messages WHERE id = $1 AND signed IS NOT NULL`, [id]);
+        return rows.length ? rows : undefined;
+      }, 10_000, 'the proof recorded');
+      // What the recipient received and verified is what the sender keeps.
+      expect(proof.signed).toEqual(stored.signed);
+      const signed = decodeSigned(proof.signed);
+      expect(Buffer.from(signed.envelope)).toEqual(envelope);
     });
   });
 });

@@ -149,8 +149,9 @@ export class MessagesService {
   }
 
   /**
-   * Stores a batch of accepted reports: the messages, their recipients (PENDING), one outbox row per
-   * recipient agency, the audit entries and their ledger events, and the scheduler's drafts used up,
+   * Stores a batch of accepted reports: the messages with their signed envelopes (one signature for
+   * the batch, each envelope with its inclusion proof: `OutboxService.prepare`), their recipients
+   * (PENDING), one outbox row per recipient agency, the audit entries and their ledger events, and the scheduler's drafts used up,
    * in ONE statement (data-modifying CTEs; its own transaction): a round trip to PostgreSQL costs
    * more here than the inserts themselves.
    */
@@ -196,10 +197,10 @@ export class MessagesService {
       this.ds,
       `WITH msg AS (
          INSERT INTO messages (id, direction, kind, sender_unit, recipient_units, correlation_id, classification, created_at,
-                               reported_at, period, event_at, confirms, summary, payload, created_by)
+                               reported_at, period, event_at, confirms, summary, payload, created_by, signed)
          SELECT x.id, 'OUT', x.kind, x.sender, x.recipients, x.correlation_id, x.classification, x.created_at,
-                x.reported_at, x.period, x.event_at, x.confirms, x.summary, x.payload, x.created_by
-           FROM jsonb_to_recordset($1::jsonb) AS x(${MESSAGE_ROW_TYPES}, created_by text)),
+                x.reported_at, x.period, x.event_at, x.confirms, x.summary, x.payload, x.created_by, decode(x.signed, 'base64')
+           FROM jsonb_to_recordset($1::jsonb) AS x(${MESSAGE_ROW_TYPES}, created_by text, signed text)),
        rcp AS (
          INSERT INTO message_recipients (message_id, unit_id, agency, status)
          SELECT x.id, x.unit, x.agency, 'PENDING' FROM unnest($2::uuid[], $3::text[], $4::text[]) AS x(id, unit, agency)),
@@ -208,7 +209,8 @@ export class MessagesService {
        drf AS (${draftsUsedUp('$7', '$8', '$9', '$10')})
        SELECT * FROM obx`,
       [
-        JSON.stringify(items.map(({ now, user, env, cols }) => ({ ...messageRow(env, cols, now), created_by: user.username }))),
+        // The message keeps its signed envelope (signed with the outbox rows): the proof of what it sent.
+        JSON.stringify(items.map(({ id, now, user, env, cols }) => ({ ...messageRow(env, cols, now), created_by: user.username, signed: outbox.signed.get(id)!.toString('base64') }))),
         rIds,
         rUnits,
         rUnits.map((u) => this.directory.agencyOf(u)),

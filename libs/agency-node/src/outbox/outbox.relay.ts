@@ -7,9 +7,8 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { KeyLookupPool, keyLookupTransaction } from '@shekara/persistence';
-import { encodeAuditEventBatch, encodeSigned } from '@shekara/contracts';
+import { encodeAuditEventBatch } from '@shekara/contracts';
 import type { AgencyCode, BusNames } from '@shekara/contracts';
-import { signBatch } from '@shekara/security';
 import type { UnitSigner } from '@shekara/security';
 import { Clock } from '@shekara/common';
 import { BUS_NAMES, NODE_CONFIG, NATS, SIGNER } from '../tokens';
@@ -17,6 +16,7 @@ import type { AgencyNodeConfig } from '../config';
 import { NodeMetrics } from '../ops/metrics';
 import { OutboxService } from './outbox.service';
 import type { OutboxRow } from './outbox.service';
+import { signRows } from './outbox.signing';
 
 type Row = OutboxRow;
 
@@ -99,9 +99,10 @@ export function publicationId(row: Pick<Row, 'nats_msg_id' | 'attempts' | 'last_
 
 /**
  * Publishes outbox rows to JetStream, from two sources:
- * - dispatch: the rows this process wrote, handed over right after their commit (`OutboxService`),
- *   are signed and published at once and their outcome recorded after, one statement per batch on
- *   connections of the relay's own (no claim, no transaction: nobody waits for a pass);
+ * - dispatch: the rows this process wrote (signed as they were written: `OutboxService.prepare`),
+ *   handed over right after their commit, are published at once and their outcome recorded after,
+ *   one statement per batch on connections of the relay's own (no claim, no transaction: nobody
+ *   waits for a pass);
  * - relay passes: rows due (written by another process, or whose dispatch did not happen or failed:
  *   they are written due `OUTBOX_DISPATCH_GRACE_MS` later), claimed in a transaction. Woken by
  *   NOTIFY shekara_outbox from writers in other processes, and by a poll as the safety net.
@@ -335,12 +336,14 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /**
-   * Signs the rows not yet signed and publishes them concurrently; returns each row's outcome: a
+   * Publishes rows concurrently (signing any written unsigned); returns each row's outcome: a
    * receipt or audit event is done once JetStream has it; an envelope waits for its receipts
    * (re-sent with backoff until then); a failure is retried.
    */
   private async publishRows(rows: Row[]): Promise<RowOutcome[]> {
-    const newlySigned = new Set(this.signBatch(rows));
+    // Rows are signed when written (OutboxService.prepare); rows written unsigned (by a version before
+    // that, still in the outbox at an upgrade) are signed here, a batch at a time.
+    const newlySigned = new Set(signRows(this.signer, rows));
     // Envelopes and receipts one bus message each; audit events one AuditEventBatch per subject.
     const publications: { rows: Row[]; subject: string; data: Uint8Array; msgID: string }[] = [];
     const audits = new Map<string, Row[]>();
@@ -384,7 +387,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   /** Records outcomes in one statement (OUTCOME), run by `run`. */
   private async record(outcomes: RowOutcome[], run: (text: string, values: unknown[]) => Promise<unknown>): Promise<void> {
     const sent = outcomes.filter((o) => o.outcome === 'sent');
-    // The sender keeps the signed envelope as the proof of what it sent.
+    // The sender keeps the signed envelope as the proof of what it sent (of a row written unsigned:
+    // the others were stored with their message).
     const proofs = new Map(outcomes.filter((o) => o.signed !== null && o.row.kind === 'ENVELOPE').map((o) => [o.row.message_id, o.signed!]));
     await run(OUTCOME, [
       outcomes.map((o) => o.row.id),
@@ -427,39 +431,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       void run.finally(() => this.recording.delete(run));
       await run;
     }
-  }
-
-  /**
-   * Signs the rows not yet signed, one Ed25519 signature per signing unit over the Merkle root of
-   * its envelopes in this batch; each envelope gets its inclusion proof. The signed bytes are kept
-   * (re-sends publish the same bytes) and become the sent message's proof of origin. Returns the
-   * rows signed now (their `signed` is set).
-   */
-  private signBatch(rows: Row[]): Row[] {
-    const byUnit = new Map<string, Map<string, Row[]>>();
-    for (const r of rows) {
-      if (!r.signing_unit || r.signed) continue;
-      const leaves = byUnit.get(r.signing_unit) ?? new Map<string, Row[]>();
-      // One leaf per publication id: a message to two agencies is one envelope, signed once.
-      leaves.set(r.nats_msg_id, [...(leaves.get(r.nats_msg_id) ?? []), r]);
-      byUnit.set(r.signing_unit, leaves);
-    }
-    const signed: Row[] = [];
-    for (const [unit, leaves] of byUnit) {
-      const groups = [...leaves.values()];
-      const batch = signBatch(this.signer, unit, groups.map((g) => g[0].payload));
-      groups.forEach((group, i) => {
-        const proof = batch.proofs[i];
-        const bytes = Buffer.from(
-          encodeSigned({ envelope: group[0].payload, keyId: batch.keyId, signature: batch.signature, batchProof: { siblings: proof.path, index: proof.index, leafCount: proof.size } }),
-        );
-        for (const r of group) {
-          r.signed = bytes;
-          signed.push(r);
-        }
-      });
-    }
-    return signed;
   }
 
   async onApplicationShutdown(): Promise<void> {

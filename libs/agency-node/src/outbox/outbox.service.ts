@@ -4,8 +4,10 @@ import type { EntityManager, EntitySubscriberInterface, QueryRunner, Transaction
 import { Clock } from '@shekara/common';
 import { prepared } from '@shekara/persistence';
 import type { AgencyCode, BusNames } from '@shekara/contracts';
-import { BUS_NAMES, NODE_CONFIG } from '../tokens';
+import type { UnitSigner } from '@shekara/security';
+import { BUS_NAMES, NODE_CONFIG, SIGNER } from '../tokens';
 import type { AgencyNodeConfig } from '../config';
+import { signRows } from './outbox.signing';
 
 /** ENVELOPE: a report to a recipient agency (kept until receipts); RECEIPT: a receipt back to a sender; AUDIT: an event for the supervisor ledger. */
 export type OutboxKind = 'ENVELOPE' | 'RECEIPT' | 'AUDIT';
@@ -15,8 +17,8 @@ export interface OutboxItem {
   messageId: string;
   targetAgency: AgencyCode;
   /**
-   * ENVELOPE, RECEIPT: the serialized Envelope, signed by the relay as `signingUnit` (a batch at a
-   * time). AUDIT: the AuditEvent bytes, published as they are.
+   * ENVELOPE, RECEIPT: the serialized Envelope, to be signed as `signingUnit` (when written: see
+   * `OutboxService.prepare`). AUDIT: the AuditEvent bytes, published as they are.
    */
   payload: Uint8Array;
   signingUnit?: string;
@@ -24,7 +26,10 @@ export interface OutboxItem {
   natsMsgId: string;
 }
 
-/** An outbox row as the relay publishes it. */
+/**
+ * An outbox row as the relay publishes it: `payload` as it is, or, for a row written unsigned (by a
+ * version that left signing to the relay), `signed` once the relay signed it as `signing_unit`.
+ */
 export interface OutboxRow {
   id: string;
   message_id: string;
@@ -69,6 +74,8 @@ const rowKey = (natsMsgId: string, targetAgency: string) => `${natsMsgId} ${targ
 export interface OutboxBatch {
   json: string;
   rows: Map<string, Omit<OutboxRow, 'id'>>;
+  /** The SignedEnvelope of each envelope or receipt signed for this batch, by publication id (its message id). */
+  signed: Map<string, Buffer>;
 }
 
 /**
@@ -93,6 +100,7 @@ export class OutboxService implements EntitySubscriberInterface {
     private readonly clock: Clock,
     @Inject(BUS_NAMES) private readonly names: BusNames,
     @Inject(NODE_CONFIG) private readonly config: AgencyNodeConfig,
+    @Inject(SIGNER) private readonly signer: UnitSigner,
     ds: DataSource,
   ) {
     ds.subscribers.push(this);
@@ -153,7 +161,16 @@ export class OutboxService implements EntitySubscriberInterface {
     this.written(batch, inserted, m);
   }
 
-  /** Outbox rows as `outboxInsert` reads them, for a writer inserting them in its own statement. */
+  /**
+   * Outbox rows as `outboxInsert` reads them, for a writer inserting them in its own statement.
+   *
+   * Envelopes and receipts are signed here, before the transaction that writes them: one Ed25519
+   * signature per signing unit over the Merkle root of its envelopes in the batch, each envelope
+   * with its inclusion proof (`signRows`). So the row holds exactly the bytes the relay publishes
+   * (and re-sends), and the writer can store the proof of what it sent in the same transaction.
+   * Signing in the relay instead meant writing every envelope's row and message again once signed,
+   * which cost the database more than the publication it recorded.
+   */
   prepare(items: OutboxItem[]): OutboxBatch {
     const at = this.clock.now();
     const now = at.toISOString();
@@ -173,9 +190,17 @@ export class OutboxService implements EntitySubscriberInterface {
         signed: null,
       });
     }
+    const signed = new Map<string, Buffer>();
+    for (const row of signRows(this.signer, [...rows.values()])) {
+      signed.set(row.nats_msg_id, row.signed!);
+      // Written signed: published as it is.
+      row.payload = row.signed!;
+      row.signing_unit = null;
+      row.signed = null;
+    }
     // The rows as outboxInsert reads them (it ignores the keys it does not name).
     const json = JSON.stringify([...rows.values()].map((r) => ({ ...r, payload: r.payload.toString('base64'), created_at: now, next_attempt_at: due })));
-    return { json, rows };
+    return { json, rows, signed };
   }
 }
 
