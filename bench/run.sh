@@ -6,6 +6,8 @@
 #   BENCH_SOURCE=head      measure the committed HEAD (git archive) instead of the working tree
 #   BENCH_SOURCE=<commit>  measure that commit
 #   BENCH_PROFILE=0        no CPU profiles;  BENCH_LOG_LEVEL=warn  quieter nodes (default info)
+#   BENCH_NODE_ENV='{"OUTBOX_VACUUM_MS":"0"}'  extra settings of the agency nodes (experiments)
+#   BENCH_NODE_ARGS='--trace-deopt'  extra arguments of node for the agency nodes (experiments)
 #   BENCH_ONLY=api200,inject  only these phases (baselines, api200, api1000, saturation, inject,
 #                          profile, compliance); writes bench/results/partial.{json,md}
 set -euo pipefail

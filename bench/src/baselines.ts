@@ -1,15 +1,17 @@
 /**
  * Baselines on the same machine in the same run: raw JetStream (async windowed publish + durable
  * pull consumer with explicit ack, same message size) and raw PostgreSQL (the rows one accepted
- * report writes at the sender, one transaction per message, in a database with the node's schema).
+ * report writes at the sender, one transaction per message, in a database with the node's schema),
+ * and what a wake-up costs (a PostgreSQL round trip at a slow pace and back to back).
  */
 import { randomUUID } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import { AckPolicy, DeliverPolicy, DiscardPolicy, RetentionPolicy, StorageType, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { Client } from 'pg';
 import { agencyNodeDataSource } from '@shekara/agency-node';
 import { ensureDatabase } from '@shekara/persistence';
-import { NATS_URL } from './system';
+import { NATS_URL, ROOT } from './system';
 import type { BenchSystem } from './system';
 import { percentiles } from './stats';
 import type { Percentiles } from './stats';
@@ -151,4 +153,57 @@ export async function rawPostgres(sys: BenchSystem, opts: { seconds: number; con
   );
   const seconds = (performance.now() - t0) / 1000;
   return { connections: opts.connections, notify: opts.notify !== false, transactions: count, rowsPerTransaction: 5, seconds, txPerSec: count / seconds, latencyMs: percentiles(lat) };
+}
+
+export interface WakeUpCost {
+  /** Queries per second offered (0: back to back). */
+  rate: number;
+  queries: number;
+  /** CPU time of the client process per query (user + system, from getrusage), µs. */
+  cpuUsPerQuery: number;
+  latencyMs: Percentiles;
+}
+
+/**
+ * What a wake-up costs on this machine: one PostgreSQL round trip (`SELECT $1`) on one connection,
+ * at a slow pace (the process sleeps between queries) and back to back, in a process of its own so
+ * its CPU time is its alone. The CPU time a process is charged per round trip when it sleeps in
+ * between is what every message pays per hop at low rates (a report takes about ten hops across
+ * the processes); back to back, the same round trip shows the cost of the work itself.
+ */
+export function wakeUpCost(sys: BenchSystem, rates: number[], seconds: number): WakeUpCost[] {
+  const script = `
+    const { Client } = require('pg');
+    (async () => {
+      const c = new Client({ connectionString: process.argv[1] });
+      await c.connect();
+      const out = [];
+      for (const rate of JSON.parse(process.argv[2])) {
+        const n = rate ? Math.round(rate * ${seconds}) : 0;
+        const lat = [];
+        const u0 = process.cpuUsage();
+        const t0 = performance.now();
+        for (let i = 0; rate ? i < n : performance.now() - t0 < ${seconds * 1000}; i++) {
+          const s = performance.now();
+          await c.query('SELECT $1::int AS x', [i]);
+          lat.push(performance.now() - s);
+          if (rate) {
+            const wait = t0 + ((i + 1) * 1000) / rate - performance.now();
+            if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+          }
+        }
+        const u = process.cpuUsage(u0);
+        out.push({ rate, lat, cpuUs: u.user + u.system });
+      }
+      await c.end();
+      process.stdout.write(JSON.stringify(out));
+    })().catch((e) => { console.error(e); process.exit(1); });`;
+  const r = spawnSync(process.execPath, ['-e', script, sys.dbUrl('rawpg'), JSON.stringify(rates)], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+  if (r.status !== 0) throw new Error(`wake-up cost: ${r.stderr}`);
+  return (JSON.parse(r.stdout) as { rate: number; lat: number[]; cpuUs: number }[]).map((x) => ({
+    rate: x.rate,
+    queries: x.lat.length,
+    cpuUsPerQuery: Math.round(x.cpuUs / x.lat.length),
+    latencyMs: percentiles(x.lat),
+  }));
 }

@@ -14,7 +14,7 @@ import { BenchSystem, BUILD, PG_URL, ROOT, sleep } from './system';
 import type { Proc } from './system';
 import { Monitor, pidsNamed, round } from './procstat';
 import type { UsageSummary } from './procstat';
-import { rawJetStream, rawPostgres } from './baselines';
+import { rawJetStream, rawPostgres, wakeUpCost } from './baselines';
 import { ApiClient, awaitReceipts, closedLoop, e2eStats, injectOutbox, openLoop, stageLatencies } from './e2e';
 import type { LoadResult } from './e2e';
 import { generateYear, loadLedger, offlineAudit, supervisorToken, timedGet, writeJournal } from './compliance';
@@ -240,6 +240,9 @@ async function baselines(sys: BenchSystem, result: Record<string, any>, monitor:
   const pg8n = await rawPostgres(sys, { ...pgOpts, connections: 8, notify: false });
   log(`raw PostgreSQL, 8 connections, without NOTIFY: ${round(pg8n.txPerSec, 0)} tx/s`);
   result.rawPostgres = { oneConnection: pg1, eightConnections: pg8, eightConnectionsNoNotify: pg8n };
+  const wake = wakeUpCost(sys, [20, 200, 0], C.pgSeconds / 2);
+  for (const w of wake) log(`PostgreSQL round trip ${w.rate ? `at ${w.rate}/s` : 'back to back'}: ${w.cpuUsPerQuery} µs of client CPU per query, p50 ${w.latencyMs.p50} ms`);
+  result.wakeUpCost = wake;
 }
 
 /** Compliance at scale: a generated year, the offline audit, the supervisor ledger listings. */
@@ -316,6 +319,12 @@ function table(r: Record<string, any>): Row[] {
     rows.push({ metric: 'raw PostgreSQL, same, 8 connections', value: n(r.rawPostgres.eightConnections.txPerSec), unit: 'tx/s' });
     rows.push({ metric: 'raw PostgreSQL, 8 connections, without the NOTIFY', value: n(r.rawPostgres.eightConnectionsNoNotify.txPerSec), unit: 'tx/s' });
   }
+  const wake = r.wakeUpCost as { rate: number; cpuUsPerQuery: number; latencyMs: { p50: number } }[] | undefined;
+  if (wake?.length) {
+    const label = (w: { rate: number }) => (w.rate ? `${w.rate}/s` : 'back to back');
+    rows.push({ metric: `a PostgreSQL round trip, client CPU per query at ${wake.map(label).join(' / ')}`, value: wake.map((w) => w.cpuUsPerQuery).join(' / '), unit: 'µs' });
+    rows.push({ metric: '  its latency p50 at the same paces', value: wake.map((w) => w.latencyMs.p50).join(' / '), unit: 'ms' });
+  }
   if (sat) {
     const satRate = sat.e2e.sustainedPerSec;
     rows.push({ metric: `Shekara e2e via API, saturation (${sat.load.concurrency} in flight), sustained`, value: n(satRate), unit: 'msg/s', ...vsRaw(satRate) });
@@ -386,11 +395,11 @@ ${t}
 
 What is measured:
 
-- **Baselines**, in the same run: raw JetStream — async publish with 256 in flight of messages the size of a signed envelope (${r.signedEnvelopeBytes} B) to a file stream, consumed by a durable pull consumer with explicit ack, in one process; throughput = messages / (last consumed − first published). Raw PostgreSQL — the five rows one accepted report writes at the sender (message with its JSON payload and signed envelope, recipient, two outbox rows, audit entry) plus NOTIFY, one transaction per message, in a database with the node's schema.
+- **Baselines**, in the same run: raw JetStream — async publish with 256 in flight of messages the size of a signed envelope (${r.signedEnvelopeBytes} B) to a file stream, consumed by a durable pull consumer with explicit ack, in one process; throughput = messages / (last consumed − first published). Raw PostgreSQL — the five rows one accepted report writes at the sender (message with its JSON payload and signed envelope, recipient, two outbox rows, audit entry) plus NOTIFY, one transaction per message, in a database with the node's schema. What a wake-up costs — one PostgreSQL round trip (\`SELECT $1\`) on one connection, at 20/s and 200/s (the client sleeping in between) and back to back, in a process of its own: the CPU time its process is charged per query (getrusage) and the latency.
 - **Shekara end to end**: the sender (border) and the recipient (interior) agency nodes run as separate processes (\`dist\`-built apps, run-unique bus prefix and databases, \`LOG_LEVEL=${process.env.BENCH_LOG_LEVEL ?? 'info'}\`). A daily report (${r.reportBytes} B of JSON) goes from \`border.l4.CP-CN-A-01\` to \`interior.l4.CP-CN-A-01\`: HTTP POST with a JWT over keep-alive connections → stored, signed, relayed, consumed, verified, stored once → receipt back at the sender. Latency per message = the sender's audit entry \`delivered\` (written in the transaction that records the receipt) − \`messages.created_at\` (accepted), both from the sender's clock, read from its database after the run. Sustained throughput = receipts recorded per second from ${WARM_S} s after the start of a phase to its end. At 200 msg/s the latency is also given by stage, each from the two nodes' databases (one machine, one clock): accepted → envelope published (the sender's dispatch right after the commit, once JetStream acknowledged it) → stored by the recipient (which can come before that acknowledgement arrives: negative) → its receipt published → recorded at the sender; percentiles of each stage on its own, so they need not add up. Offered load is open loop (a send every 1/rate s regardless of responses); saturation is closed loop (${r.apiSaturation?.load?.concurrency ?? C.satConcurrency} requests in flight). *Injected at the outbox*: reports built and signed with the node's own envelope code and unit key, written into the sender's database exactly as \`MessagesService.send\` writes them (message, recipient, ENVELOPE and AUDIT outbox rows, audit entry), 500 per transaction, as fast as possible, but due at once and announced by NOTIFY, as another process writes them: the relay claims and publishes them (the path of anything not dispatched by the process that wrote it); measures relay → consume → receipt without HTTP.
 - **CPU and memory** per process from \`/proc\` (utime+stime over the phase; peak VmRSS sampled every 250 ms). PostgreSQL is all backends of the shared server.
-- **Compliance at scale**: a year (${r.compliance?.year}) of traffic for the full seeded directory (${r.compliance?.messages?.toLocaleString('en-US')} messages: ${Object.entries(r.compliance?.counts ?? {}).map(([k, v]) => `${k} ${(v as number).toLocaleString('en-US')}`).join(', ')}): every member of every interaction group sends its daily report (90% in the window, 5% late, 2% filed the next day, 3% missing) and monthly report, headquarters their half-yearly materials, about one urgent report per week per level-4/5 group (85% confirmed within 2 h, 10% late, 5% never) and two advance notices a month per group. The offline audit is the built \`shekara audit\` over the year's JSONL journal (${r.compliance?.journalMiB} MiB). The ledger listing is \`GET /api/verdicts\` for one month, all units, on a supervisor process whose ledger holds the year (loaded straight into \`ledger_messages\` as \`test/supervisor/volume.test.ts\` does).
-
+${r.compliance ? `- **Compliance at scale**: a year (${r.compliance?.year}) of traffic for the full seeded directory (${r.compliance?.messages?.toLocaleString('en-US')} messages: ${Object.entries(r.compliance?.counts ?? {}).map(([k, v]) => `${k} ${(v as number).toLocaleString('en-US')}`).join(', ')}): every member of every interaction group sends its daily report (90% in the window, 5% late, 2% filed the next day, 3% missing) and monthly report, headquarters their half-yearly materials, about one urgent report per week per level-4/5 group (85% confirmed within 2 h, 10% late, 5% never) and two advance notices a month per group. The offline audit is the built \`shekara audit\` over the year's JSONL journal (${r.compliance?.journalMiB} MiB). The ledger listing is \`GET /api/verdicts\` for one month, all units, on a supervisor process whose ledger holds the year (loaded straight into \`ledger_messages\` as \`test/supervisor/volume.test.ts\` does).
+` : ''}
 Integrity check of the run: the sender accepted ${r.integrity?.sentBySender}, the recipient stored ${r.integrity?.storedByRecipient} (${r.integrity?.distinctAtRecipient} distinct), ${r.integrity?.deadLetters} dead letters.
 
 ${profText ? `CPU profile of the nodes at ${PROFILE_RATE > 0 ? `${PROFILE_RATE} msg/s` : 'saturation'} (self time by area, % of busy time):\n\n${profText}\n\n` : ''}Reproduce: \`npm run bench\` (about 3–4 minutes; \`BENCH_QUICK=1 npm run bench\` about 2). Needs the local PostgreSQL, NATS with JetStream (\`npm run up\` starts them); builds the tree into \`bench/.build\`, writes \`bench/results/latest.json\` and this snippet to \`bench/results/latest.md\`. \`BENCH_PROFILE=0\` skips the CPU profiles, \`BENCH_PROFILE_RATE=200\` profiles at that offered load instead of at saturation; \`BENCH_ONLY=${PHASES.join(',')}\` (any of them) runs only those phases; \`BENCH_LOG_LEVEL\` sets the nodes' log level.

@@ -97,9 +97,12 @@ export class BenchSystem {
         LOG_LEVEL: opts.logLevel ?? process.env.BENCH_LOG_LEVEL ?? 'info',
         WEB_DIR: join(this.tmp, 'no-web'),
         NODE_OPTIONS: process.env.AGENCY_NODE_OPTIONS ?? '',
+        // Experiments: settings of the agency nodes (JSON), e.g. {"OUTBOX_VACUUM_MS":"0"}.
+        ...(process.env.BENCH_NODE_ENV ? (JSON.parse(process.env.BENCH_NODE_ENV) as Record<string, string>) : {}),
         ...opts.env,
       },
-      opts,
+      // Experiments: arguments of node for the agency nodes, e.g. V8 flags.
+      { ...opts, nodeArgs: [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...(opts.nodeArgs ?? [])] },
     );
   }
 
