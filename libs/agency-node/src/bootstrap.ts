@@ -6,7 +6,7 @@ import { Clock, ConfigError, JsonLogger, SystemClock } from '@shekara/common';
 import type { Environment } from '@shekara/common';
 import { BusNames, NotifyRequestSchema, NotifyResponseSchema, PrepareDraftsRequestSchema, PrepareDraftsResponseSchema, RpcMethod } from '@shekara/contracts';
 import type { AgencyCode } from '@shekara/contracts';
-import { loadAgencyKeys, loadDirectory } from '@shekara/directory';
+import { loadAgencyKeys, loadDirectory, requireEveryUnitKey } from '@shekara/directory';
 import { JetStreamServer, NatsRpcServer, connectNats, ensureStreams, exponentialRetry, manager } from '@shekara/messaging';
 import { ensureDatabase } from '@shekara/persistence';
 import { UnitSigner } from '@shekara/security';
@@ -33,6 +33,7 @@ export async function startAgencyNode(config: AgencyNodeConfig, options: AgencyN
   const logger = options.logger ?? new JsonLogger(config.agency, config.logLevel);
   const directory = loadDirectory(config.directoryPath);
   const keys = loadAgencyKeys(config.keysPath, config.agency, directory);
+  requireEveryUnitKey(keys, config.agency, directory, config.keysPath);
   const signer = new UnitSigner([...keys].map(([keyId, privateKey]) => ({ keyId, privateKey, unitId: directory.keyOwner(keyId) })));
 
   await ensureDatabase(config.databaseUrl);

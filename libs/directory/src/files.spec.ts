@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { AGENCIES } from '@shekara/contracts';
 import { DirectoryError, DirectoryErrorCode } from './errors';
 import { ensureDirectoryFiles } from './files';
-import { generateKeys, loadAgencyKeys, loadDirectory } from './keys';
+import { generateKeys, loadAgencyKeys, loadDirectory, requireEveryUnitKey } from './keys';
 import type { DirectoryData } from './model';
 import { buildDirectory } from './seed';
 
@@ -115,6 +115,25 @@ describe('ensureDirectoryFiles, loadDirectory, loadAgencyKeys', () => {
       `private key does not match the public key in the directory: ${files.keyPaths.border}: keys[0] (${first.keyId}): ` +
         'the private key of border.l1.KZ does not match its public key in the directory',
     );
+  });
+
+  it('requires a private key for every unit of the agency (a node signs as each of them)', () => {
+    const files = ensureDirectoryFiles(dir);
+    const directory = loadDirectory(files.directoryPath);
+    const keys = loadAgencyKeys(files.keyPaths.customs, 'customs', directory);
+    expect(() => requireEveryUnitKey(keys, 'customs', directory, files.keyPaths.customs)).not.toThrow();
+
+    const [dropped, ...rest] = [...keys.keys()];
+    const partial = new Map(rest.map((k) => [k, keys.get(k)!]));
+    const err = errorOf(() => requireEveryUnitKey(partial, 'customs', directory, files.keyPaths.customs));
+    expect(err.code).toBe(DirectoryErrorCode.INVALID_KEYS);
+    expect(err.message).toContain(`${files.keyPaths.customs}: no private key for unit ${directory.keyOwner(dropped)}`);
+    expect(errorOf(() => requireEveryUnitKey(new Map(), 'customs', directory)).message).toMatch(/no private key for unit customs\.\S+ \(and \d+ other units\)/);
+
+    // The files, too, are refused at start when a unit's key is missing.
+    const keyFile = readJson<{ keys: { unitId: string }[] }>(files.keyPaths.customs);
+    writeJson(files.keyPaths.customs, { ...keyFile, keys: keyFile.keys.slice(1) });
+    expect(errorOf(() => ensureDirectoryFiles(dir)).message).toContain(`${files.keyPaths.customs}: no private key for unit ${keyFile.keys[0].unitId}`);
   });
 
   it("rejects another agency's key file and keys the directory does not know", () => {

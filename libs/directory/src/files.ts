@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { AGENCIES, type AgencyCode } from '@shekara/contracts';
 import { DirectoryError, DirectoryErrorCode } from './errors';
-import { KEYS_FORMAT, generateKeys, loadAgencyKeys, loadDirectory } from './keys';
+import { KEYS_FORMAT, generateKeys, loadAgencyKeys, loadDirectory, requireEveryUnitKey } from './keys';
 import { REFERENCE, type ReferenceData } from './reference';
 import { buildDirectory } from './seed';
 
@@ -34,12 +34,7 @@ export function ensureDirectoryFiles(dir: string, reference: ReferenceData = REF
   if (present.length === all.length) {
     const directory = loadDirectory(files.directoryPath);
     for (const agency of AGENCIES) {
-      const keys = loadAgencyKeys(files.keyPaths[agency], agency, directory);
-      const owners = new Set([...keys.keys()].map((keyId) => directory.keyOwner(keyId)));
-      const missing = directory.units({ agency }).find((u) => !owners.has(u.id));
-      if (missing) {
-        throw new DirectoryError(DirectoryErrorCode.INVALID_KEYS, `${files.keyPaths[agency]}: no private key for unit ${missing.id}`);
-      }
+      requireEveryUnitKey(loadAgencyKeys(files.keyPaths[agency], agency, directory), agency, directory, files.keyPaths[agency]);
     }
     return files;
   }

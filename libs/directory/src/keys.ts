@@ -124,6 +124,20 @@ export function parseAgencyKeys(raw: unknown, agency: AgencyCode, directory: Dir
   return result;
 }
 
+/**
+ * Throws INVALID_KEYS unless `keys` (as loadAgencyKeys returns them) hold a private key for every
+ * unit of `agency`: a node signs each report and receipt of its units when it writes them, so a
+ * unit without its key could neither send nor answer.
+ */
+export function requireEveryUnitKey(keys: ReadonlyMap<string, KeyObject>, agency: AgencyCode, directory: Directory, origin = 'keys'): void {
+  const owners = new Set([...keys.keys()].map((keyId) => directory.keyOwner(keyId)));
+  const missing = directory.units({ agency }).filter((u) => !owners.has(u.id));
+  if (missing.length) {
+    const more = missing.length > 1 ? ` (and ${missing.length - 1} other unit${missing.length > 2 ? 's' : ''})` : '';
+    throw new DirectoryError(DirectoryErrorCode.INVALID_KEYS, `${origin}: no private key for unit ${missing[0].id}${more}`);
+  }
+}
+
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
