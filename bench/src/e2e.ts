@@ -321,7 +321,8 @@ export async function injectOutbox(sys: BenchSystem, senderDb: string, count: nu
   // Batch signing: one signature per transaction's worth of reports over their Merkle root, each
   // envelope with its inclusion proof, as the node signs what one transaction writes
   // (OutboxService.prepare). The message and the outbox row hold the SignedEnvelope; the relay
-  // publishes it as it is.
+  // publishes it as it is. (With @shekara/security's signBatch rather than the node's signRows,
+  // which older commits measured with BENCH_SOURCE do not have.)
   if (batchSigning) {
     for (let i = 0; i < rows.length; i += batch) {
       const chunk = rows.slice(i, i + batch);

@@ -151,9 +151,9 @@ export class MessagesService {
   /**
    * Stores a batch of accepted reports: the messages with their signed envelopes (one signature for
    * the batch, each envelope with its inclusion proof: `OutboxService.prepare`), their recipients
-   * (PENDING), one outbox row per recipient agency, the audit entries and their ledger events, and the scheduler's drafts used up,
-   * in ONE statement (data-modifying CTEs; its own transaction): a round trip to PostgreSQL costs
-   * more here than the inserts themselves.
+   * (PENDING), one outbox row per recipient agency, the audit entries and their ledger events, and
+   * the scheduler's drafts used up, in ONE statement (data-modifying CTEs; its own transaction): a
+   * round trip to PostgreSQL costs more here than the inserts themselves.
    */
   private async store(items: Outgoing[]): Promise<void> {
     const confirming = items.filter((i) => i.cols.confirms);
