@@ -225,6 +225,47 @@ describe('outbox relay outcomes', () => {
       }
     });
 
+    it("a status its receipt held while the dispatch's outcome was recorded still gets its sending time", async () => {
+      // The outcome skips a status a receipt holds (waiting could deadlock); the receipt then sets the
+      // sending time the dispatch left in memory, the same instant as the envelope's publication.
+      const sender = await slow.login('border');
+      const holder = new Client({ connectionString: slow.databaseUrl('border') });
+      await holder.connect();
+      try {
+        for (let attempt = 1; ; attempt++) {
+          const sent = await slow.api('border', 'POST', '/api/messages', { ...daily(`held status ${attempt}`), recipientUnits: [INTERIOR] }, sender);
+          expect(sent.status).toBe(201);
+          const id: string = sent.body.id;
+          // Held as a receipt being recorded holds it, before the dispatch's outcome (recorded
+          // OUTCOME_DELAY_MS after JetStream's ack) has given it its sending time.
+          await holder.query('BEGIN');
+          const [held] = (await holder.query(`SELECT sent_at FROM message_recipients WHERE message_id = $1 FOR UPDATE`, [id])).rows;
+          if (held.sent_at !== null) {
+            await holder.query('ROLLBACK');
+            if (attempt < 10) continue;
+            throw new Error('the outcome was recorded before the status could be held, 10 times');
+          }
+          const [outbox] = await eventually(async () => {
+            const rows = await slow.sql('border', `SELECT attempts, last_published_at FROM outbox WHERE message_id = $1 AND kind = 'ENVELOPE'`, [id]);
+            return rows[0]?.attempts >= 1 ? rows : undefined;
+          }, 10_000, "the dispatch's outcome recorded while the status is held");
+          const [skipped] = (await holder.query(`SELECT status, sent_at FROM message_recipients WHERE message_id = $1`, [id])).rows;
+          expect(skipped).toEqual({ status: 'PENDING', sent_at: null });
+          // The receipt, waiting for the status, goes on.
+          await holder.query('COMMIT');
+          const [status] = await eventually(async () => {
+            const rows = await slow.sql('border', `SELECT status, sent_at FROM message_recipients WHERE message_id = $1`, [id]);
+            return rows[0]?.status === 'DELIVERED' ? rows : undefined;
+          }, 10_000, 'the receipt');
+          expect(status.sent_at).toEqual(outbox.last_published_at);
+          return;
+        }
+      } finally {
+        await holder.query('ROLLBACK').catch(() => undefined);
+        await holder.end().catch(() => undefined);
+      }
+    });
+
     it('a read receipt (written in a transaction) is published after its commit', async () => {
       const sender = await slow.login('border');
       const reader = await slow.login('interior');

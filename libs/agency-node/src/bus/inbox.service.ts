@@ -50,12 +50,15 @@ interface Accepted extends Verified {
  * (from PENDING/SENT, or DELIVERED to READ), completes the envelopes every recipient of an agency
  * has answered, and writes the audit entry and outbox row of each receipt that moved a status
  * (matched by event id). Parameters: message ids, units, actions, instants, readers, reasons, event
- * ids (one per receipt), the instant, the audit log rows and the outbox rows (JSON). Run on the
- * key-lookup pool: every table is reached by key (see `completeIfAnswered`).
+ * ids (one per receipt), the instant, the audit log rows and the outbox rows (JSON), and when each
+ * answered envelope was published, where this process knows it (`SentMessages.published`): a status
+ * without its sending time gets it (the dispatch's outcome skips a status a receipt holds). Run on
+ * the key-lookup pool: every table is reached by key (see `completeIfAnswered`).
  */
-export const RECORD_RECEIPTS = `WITH x AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[]) AS x(id, unit, action, at, reader, reason, event_id)),
+export const RECORD_RECEIPTS = `WITH x AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $11::timestamptz[]) AS x(id, unit, action, at, reader, reason, event_id, sent_at)),
         u AS (UPDATE message_recipients r SET
                 status = CASE x.action WHEN 'read' THEN 'READ' WHEN 'rejected' THEN 'DEAD_LETTERED' ELSE 'DELIVERED' END,
+                sent_at = COALESCE(r.sent_at, x.sent_at),
                 delivered_at = CASE x.action WHEN 'delivered' THEN x.at WHEN 'read' THEN COALESCE(r.delivered_at, x.at) ELSE r.delivered_at END,
                 read_at = CASE x.action WHEN 'read' THEN x.at ELSE r.read_at END,
                 read_by = CASE x.action WHEN 'read' THEN x.reader ELSE r.read_by END,
@@ -336,6 +339,7 @@ export class InboxService implements OnApplicationShutdown {
           this.clock.now(),
           audit.logJson,
           outbox.json,
+          batch.map((r) => this.sent.publishedAt(r.messageId, this.directory.agencyOf(r.unit)) ?? null),
         ],
       );
       // Only audit events were queued: they go with the next dispatch of audit events.

@@ -20,6 +20,8 @@ export class SentMessages {
   /** Entries held at most (a few hundred bytes each): several seconds of sending at saturation. */
   static readonly CAPACITY = 5_000;
   private readonly byId = new Map<string, SentMessage>();
+  /** When each held message's envelope to an agency was first acknowledged by JetStream. */
+  private readonly sentAt = new Map<string, Map<string, Date>>();
 
   remember(messages: SentMessage[]): void {
     for (const m of messages) {
@@ -30,7 +32,25 @@ export class SentMessages {
     for (const id of this.byId.keys()) {
       if (this.byId.size <= SentMessages.CAPACITY) break;
       this.byId.delete(id);
+      this.sentAt.delete(id);
     }
+  }
+
+  /**
+   * The envelope of a held message to an agency was published (JetStream acknowledged it) at `at`;
+   * the first time is kept. Recording a receipt sets the status's sending time from it when the
+   * dispatch's own outcome could not (the receipt held the status when that outcome was recorded).
+   */
+  published(id: string, agency: string, at: Date): void {
+    if (!this.byId.has(id)) return;
+    let byAgency = this.sentAt.get(id);
+    if (!byAgency) this.sentAt.set(id, (byAgency = new Map()));
+    if (!byAgency.has(agency)) byAgency.set(agency, at);
+  }
+
+  /** When the held message's envelope to the agency was first published, if known here. */
+  publishedAt(id: string, agency: string): Date | undefined {
+    return this.sentAt.get(id)?.get(agency);
   }
 
   get(id: string): SentMessage | undefined {

@@ -17,6 +17,7 @@ import { NodeMetrics } from '../ops/metrics';
 import { OutboxService } from './outbox.service';
 import type { OutboxRow } from './outbox.service';
 import { signRows } from './outbox.signing';
+import { SentMessages } from '../messages/sent-messages';
 
 type Row = OutboxRow;
 
@@ -154,6 +155,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly clock: Clock,
     private readonly metrics: NodeMetrics,
     private readonly outbox: OutboxService,
+    private readonly sent: SentMessages,
     @Inject(NATS) nc: NatsConnection,
     @Inject(SIGNER) private readonly signer: UnitSigner,
     @Inject(BUS_NAMES) private readonly names: BusNames,
@@ -377,8 +379,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         at,
       }),
     );
-    const sent = outcomes.filter((o) => o.outcome === 'sent').length;
-    if (sent) this.metrics.published.inc(sent);
+    const sent = outcomes.filter((o) => o.outcome === 'sent');
+    if (sent.length) this.metrics.published.inc(sent.length);
+    for (const o of sent) this.sent.published(o.row.message_id, o.row.target_agency, o.at);
     const failed = outcomes.filter((o) => o.error !== null);
     if (failed.length) this.log.warn({ msg: 'publish failed; will retry', failed: failed.length, error: failed[0].error });
     return outcomes;
