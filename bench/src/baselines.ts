@@ -2,16 +2,18 @@
  * Baselines on the same machine in the same run: raw JetStream (async windowed publish + durable
  * pull consumer with explicit ack, same message size) and raw PostgreSQL (the rows one accepted
  * report writes at the sender, one transaction per message, in a database with the node's schema),
- * and what a wake-up costs (a PostgreSQL round trip at a slow pace and back to back).
+ * and what a wake-up costs (a PostgreSQL round trip at a slow pace and back to back); the latency of
+ * a durable commit at 200/s, and of the disk's flush under it.
  */
 import { randomUUID } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { AckPolicy, DeliverPolicy, DiscardPolicy, RetentionPolicy, StorageType, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { Client } from 'pg';
 import { agencyNodeDataSource } from '@shekara/agency-node';
 import { ensureDatabase } from '@shekara/persistence';
-import { NATS_URL, ROOT } from './system';
+import { NATS_URL, PG_URL, ROOT } from './system';
 import type { BenchSystem } from './system';
 import { percentiles } from './stats';
 import type { Percentiles } from './stats';
@@ -95,14 +97,19 @@ export interface PostgresBaseline {
   seconds: number;
   txPerSec: number;
   latencyMs: Percentiles;
+  /** Paced runs: transactions offered per second per connection (absent: back to back). */
+  rate?: number;
+  /** Transactions that took more than 50 ms. */
+  over50ms: number;
 }
 
 /**
  * The rows MessagesService.send writes for one report to one recipient unit: the message (with its
  * JSON payload and the signed envelope), one recipient row, two outbox rows (ENVELOPE and AUDIT),
- * one audit_log row, and the NOTIFY; one transaction per message.
+ * one audit_log row, and the NOTIFY; one transaction per message. Back to back, or paced at `rate`
+ * transactions per second per connection (the latency of a durable commit at a given load).
  */
-export async function rawPostgres(sys: BenchSystem, opts: { seconds: number; connections: number; payload: object; signedBytes: number; auditBytes: number; notify?: boolean }): Promise<PostgresBaseline> {
+export async function rawPostgres(sys: BenchSystem, opts: { seconds: number; connections: number; payload: object; signedBytes: number; auditBytes: number; notify?: boolean; rate?: number }): Promise<PostgresBaseline> {
   const url = sys.dbUrl('rawpg');
   if (!migrated.has(url)) {
     await ensureDatabase(url);
@@ -124,8 +131,12 @@ export async function rawPostgres(sys: BenchSystem, opts: { seconds: number; con
       const c = new Client({ connectionString: url });
       await c.connect();
       try {
-        while (performance.now() < deadline) {
-          const s = performance.now();
+        for (let i = 0; performance.now() < deadline; i++) {
+          // Paced: latency from the instant the transaction was due (open loop, as the API's offered
+          // load is measured), so one that waits behind a slow commit counts its wait.
+          const due = opts.rate ? t0 + (i * 1000) / opts.rate : performance.now();
+          if (due > performance.now()) await new Promise((r) => setTimeout(r, due - performance.now()));
+          const s = opts.rate ? due : performance.now();
           const id = randomUUID();
           const now = new Date();
           await c.query('BEGIN');
@@ -152,7 +163,17 @@ export async function rawPostgres(sys: BenchSystem, opts: { seconds: number; con
     }),
   );
   const seconds = (performance.now() - t0) / 1000;
-  return { connections: opts.connections, notify: opts.notify !== false, transactions: count, rowsPerTransaction: 5, seconds, txPerSec: count / seconds, latencyMs: percentiles(lat) };
+  return {
+    connections: opts.connections,
+    notify: opts.notify !== false,
+    transactions: count,
+    rowsPerTransaction: 5,
+    seconds,
+    txPerSec: count / seconds,
+    latencyMs: percentiles(lat),
+    ...(opts.rate ? { rate: opts.rate } : {}),
+    over50ms: lat.filter((x) => x > 50).length,
+  };
 }
 
 export interface WakeUpCost {
@@ -206,4 +227,56 @@ export function wakeUpCost(sys: BenchSystem, rates: number[], seconds: number): 
     cpuUsPerQuery: Math.round(x.cpuUs / x.lat.length),
     latencyMs: percentiles(x.lat),
   }));
+}
+
+export interface DiskFlush {
+  rate: number;
+  writes: number;
+  latencyMs: Percentiles;
+  over50ms: number;
+  /** The directory written in, and whether it is on the device of PostgreSQL's data directory. */
+  dir: string;
+  samePgDevice: boolean | null;
+}
+
+/**
+ * The disk under PostgreSQL's write-ahead log, without PostgreSQL: an 8 KiB write and fdatasync at
+ * `rate` per second for `seconds`, in a process of its own, in `dir` (a temporary directory; its
+ * device is compared with PostgreSQL's data directory's). Every durable commit waits for such a
+ * flush, so its tail is the floor under the tail of any path that commits.
+ */
+export async function diskFlush(sys: BenchSystem, dir: string, rate: number, seconds: number): Promise<DiskFlush> {
+  const script = `
+    const fs = require('node:fs');
+    const file = require('node:path').join(process.argv[1], 'flush-probe');
+    const fd = fs.openSync(file, 'w');
+    const buf = Buffer.alloc(8192, 7);
+    const lat = [];
+    const t0 = performance.now();
+    const n = ${Math.round(rate * seconds)};
+    (async () => {
+      for (let i = 0; i < n; i++) {
+        // Latency from the instant the flush was due (open loop): one waiting behind a stall counts it.
+        const due = t0 + (i * 1000) / ${rate};
+        if (due > performance.now()) await new Promise((r) => setTimeout(r, due - performance.now()));
+        const s = due;
+        fs.writeSync(fd, buf, 0, buf.length, (i % 2048) * 8192);
+        fs.fdatasyncSync(fd);
+        lat.push(performance.now() - s);
+      }
+      fs.closeSync(fd);
+      fs.rmSync(file, { force: true });
+      process.stdout.write(JSON.stringify(lat));
+    })();`;
+  const r = spawnSync(process.execPath, ['-e', script, dir], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+  if (r.status !== 0) throw new Error(`disk flush: ${r.stderr}`);
+  const lat = JSON.parse(r.stdout) as number[];
+  let samePgDevice: boolean | null = null;
+  try {
+    const [{ data_directory: pgData }] = await sys.sql<{ data_directory: string }>(PG_URL, 'SHOW data_directory');
+    samePgDevice = statSync(pgData).dev === statSync(dir).dev;
+  } catch {
+    // Not a superuser, or the data directory is not readable here (another machine): unknown.
+  }
+  return { rate, writes: lat.length, latencyMs: percentiles(lat), over50ms: lat.filter((x) => x > 50).length, dir, samePgDevice };
 }

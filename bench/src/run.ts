@@ -14,7 +14,7 @@ import { BenchSystem, BUILD, PG_URL, ROOT, sleep } from './system';
 import type { Proc } from './system';
 import { Monitor, pidsNamed, round } from './procstat';
 import type { UsageSummary } from './procstat';
-import { rawJetStream, rawPostgres, wakeUpCost } from './baselines';
+import { diskFlush, rawJetStream, rawPostgres, wakeUpCost } from './baselines';
 import { ApiClient, awaitReceipts, closedLoop, e2eStats, injectOutbox, openLoop, stageLatencies } from './e2e';
 import type { LoadResult } from './e2e';
 import { generateYear, loadLedger, offlineAudit, supervisorToken, timedGet, writeJournal } from './compliance';
@@ -26,8 +26,8 @@ const PROFILE = process.env.BENCH_PROFILE !== '0';
 /** BENCH_PROFILE_RATE=n: profile at n msg/s offered (open loop) instead of at saturation. */
 const PROFILE_RATE = Number(process.env.BENCH_PROFILE_RATE ?? 0);
 const C = QUICK
-  ? { warmupS: 4, rawMessages: 20_000, pgSeconds: 4, lowS: 12, highS: 12, satS: 15, satConcurrency: 64, inject: 5_000, profileS: 8 }
-  : { warmupS: 8, rawMessages: 60_000, pgSeconds: 8, lowS: 30, highS: 30, satS: 30, satConcurrency: 64, inject: 15_000, profileS: 12 };
+  ? { warmupS: 4, rawMessages: 20_000, pgSeconds: 4, commitS: 8, lowS: 12, highS: 12, satS: 15, satConcurrency: 64, inject: 5_000, profileS: 8 }
+  : { warmupS: 8, rawMessages: 60_000, pgSeconds: 8, commitS: 20, lowS: 30, highS: 30, satS: 30, satConcurrency: 64, inject: 15_000, profileS: 12 };
 const WARM_S = QUICK ? 3 : 5;
 /** BENCH_ONLY=a,b: run only these phases (for working on one of them; the table shows what ran). */
 const PHASES = ['baselines', 'api200', 'api1000', 'saturation', 'inject', 'profile', 'compliance'] as const;
@@ -239,7 +239,14 @@ async function baselines(sys: BenchSystem, result: Record<string, any>, monitor:
   log(`raw PostgreSQL, 8 connections: ${round(pg8.txPerSec, 0)} tx/s`);
   const pg8n = await rawPostgres(sys, { ...pgOpts, connections: 8, notify: false });
   log(`raw PostgreSQL, 8 connections, without NOTIFY: ${round(pg8n.txPerSec, 0)} tx/s`);
-  result.rawPostgres = { oneConnection: pg1, eightConnections: pg8, eightConnectionsNoNotify: pg8n };
+  // The latency a report's durable commits pay at the load of the latency target: the same
+  // transaction paced at 200/s on one connection, and the disk's flush under it without PostgreSQL.
+  const pgPaced = await rawPostgres(sys, { ...pgOpts, connections: 1, rate: 200, seconds: C.commitS });
+  log(`raw PostgreSQL, the same transaction at 200/s: p50 ${pgPaced.latencyMs.p50} p99 ${pgPaced.latencyMs.p99} max ${pgPaced.latencyMs.max} ms, ${pgPaced.over50ms} of ${pgPaced.transactions} over 50 ms`);
+  result.rawPostgres = { oneConnection: pg1, eightConnections: pg8, eightConnectionsNoNotify: pg8n, paced200: pgPaced };
+  const flush = await diskFlush(sys, sys.tmp, 200, C.commitS);
+  log(`disk flush (8 KiB write + fdatasync) at 200/s: p50 ${flush.latencyMs.p50} p99 ${flush.latencyMs.p99} max ${flush.latencyMs.max} ms, ${flush.over50ms} of ${flush.writes} over 50 ms (same device as PostgreSQL's data: ${flush.samePgDevice ?? 'unknown'})`);
+  result.diskFlush = flush;
   const wake = wakeUpCost(sys, [20, 200, 0], C.pgSeconds / 2);
   for (const w of wake) log(`PostgreSQL round trip ${w.rate ? `at ${w.rate}/s` : 'back to back'}: ${w.cpuUsPerQuery} µs of client CPU per query, p50 ${w.latencyMs.p50} ms`);
   result.wakeUpCost = wake;
@@ -318,6 +325,17 @@ function table(r: Record<string, any>): Row[] {
     rows.push({ metric: 'raw PostgreSQL, 5 rows + NOTIFY per tx, 1 connection', value: n(r.rawPostgres.oneConnection.txPerSec), unit: 'tx/s' });
     rows.push({ metric: 'raw PostgreSQL, same, 8 connections', value: n(r.rawPostgres.eightConnections.txPerSec), unit: 'tx/s' });
     rows.push({ metric: 'raw PostgreSQL, 8 connections, without the NOTIFY', value: n(r.rawPostgres.eightConnectionsNoNotify.txPerSec), unit: 'tx/s' });
+    const paced = r.rawPostgres.paced200;
+    if (paced) {
+      rows.push({ metric: 'raw PostgreSQL, the same tx at 200/s, 1 connection: commit p50 / p99 / max', value: `${paced.latencyMs.p50} / ${paced.latencyMs.p99} / ${n(paced.latencyMs.max)}`, unit: 'ms' });
+      rows.push({ metric: '  its transactions over 50 ms', value: `${paced.over50ms} of ${n(paced.transactions)}`, unit: '' });
+    }
+  }
+  const flush = r.diskFlush;
+  if (flush) {
+    const where = flush.samePgDevice === true ? ", PostgreSQL's device" : flush.samePgDevice === false ? ", not PostgreSQL's device" : '';
+    rows.push({ metric: `the disk: 8 KiB write + fdatasync at ${flush.rate}/s${where}: p50 / p99 / max`, value: `${flush.latencyMs.p50} / ${flush.latencyMs.p99} / ${n(flush.latencyMs.max)}`, unit: 'ms' });
+    rows.push({ metric: '  its flushes over 50 ms', value: `${flush.over50ms} of ${n(flush.writes)}`, unit: '' });
   }
   const wake = r.wakeUpCost as { rate: number; cpuUsPerQuery: number; latencyMs: { p50: number } }[] | undefined;
   if (wake?.length) {
@@ -395,7 +413,7 @@ ${t}
 
 What is measured:
 
-- **Baselines**, in the same run: raw JetStream — async publish with 256 in flight of messages the size of a signed envelope (${r.signedEnvelopeBytes} B) to a file stream, consumed by a durable pull consumer with explicit ack, in one process; throughput = messages / (last consumed − first published). Raw PostgreSQL — the five rows one accepted report writes at the sender (message with its JSON payload and signed envelope, recipient, two outbox rows, audit entry) plus NOTIFY, one transaction per message, in a database with the node's schema. What a wake-up costs — one PostgreSQL round trip (\`SELECT $1\`) on one connection, at 20/s and 200/s (the client sleeping in between) and back to back, in a process of its own: the CPU time its process is charged per query (getrusage) and the latency.
+- **Baselines**, in the same run: raw JetStream — async publish with 256 in flight of messages the size of a signed envelope (${r.signedEnvelopeBytes} B) to a file stream, consumed by a durable pull consumer with explicit ack, in one process; throughput = messages / (last consumed − first published). Raw PostgreSQL — the five rows one accepted report writes at the sender (message with its JSON payload and signed envelope, recipient, two outbox rows, audit entry) plus NOTIFY, one transaction per message, in a database with the node's schema. What a wake-up costs — one PostgreSQL round trip (\`SELECT $1\`) on one connection, at 20/s and 200/s (the client sleeping in between) and back to back, in a process of its own: the CPU time its process is charged per query (getrusage) and the latency. What a durable commit costs in time at the load of the latency target — the same five-row transaction paced at 200/s on one connection (commit latency), and the disk under it without PostgreSQL: an 8 KiB write + \`fdatasync\` at 200/s in a process of its own, in the benchmark's temporary directory (the row says whether that is PostgreSQL's device). A report waits for two durable commits on its way (accepted at the sender, stored by the recipient): a flush stall of the disk delays every commit in flight.
 - **Shekara end to end**: the sender (border) and the recipient (interior) agency nodes run as separate processes (\`dist\`-built apps, run-unique bus prefix and databases, \`LOG_LEVEL=${process.env.BENCH_LOG_LEVEL ?? 'info'}\`). A daily report (${r.reportBytes} B of JSON) goes from \`border.l4.CP-CN-A-01\` to \`interior.l4.CP-CN-A-01\`: HTTP POST with a JWT over keep-alive connections → stored, signed, relayed, consumed, verified, stored once → receipt back at the sender. Latency per message = the sender's audit entry \`delivered\` (written in the transaction that records the receipt) − \`messages.created_at\` (accepted), both from the sender's clock, read from its database after the run. Sustained throughput = receipts recorded per second from ${WARM_S} s after the start of a phase to its end. At 200 msg/s the latency is also given by stage, each from the two nodes' databases (one machine, one clock): accepted → envelope published (the sender's dispatch right after the commit, once JetStream acknowledged it) → stored by the recipient (which can come before that acknowledgement arrives: negative) → its receipt published → recorded at the sender; percentiles of each stage on its own, so they need not add up. Offered load is open loop (a send every 1/rate s regardless of responses); saturation is closed loop (${r.apiSaturation?.load?.concurrency ?? C.satConcurrency} requests in flight). *Injected at the outbox*: reports built and signed with the node's own envelope code and unit key, written into the sender's database exactly as \`MessagesService.send\` writes them (message, recipient, ENVELOPE and AUDIT outbox rows, audit entry), 500 per transaction, as fast as possible, but due at once and announced by NOTIFY, as another process writes them: the relay claims and publishes them (the path of anything not dispatched by the process that wrote it); measures relay → consume → receipt without HTTP.
 - **CPU and memory** per process from \`/proc\` (utime+stime over the phase; peak VmRSS sampled every 250 ms). PostgreSQL is all backends of the shared server.
 ${r.compliance ? `- **Compliance at scale**: a year (${r.compliance?.year}) of traffic for the full seeded directory (${r.compliance?.messages?.toLocaleString('en-US')} messages: ${Object.entries(r.compliance?.counts ?? {}).map(([k, v]) => `${k} ${(v as number).toLocaleString('en-US')}`).join(', ')}): every member of every interaction group sends its daily report (90% in the window, 5% late, 2% filed the next day, 3% missing) and monthly report, headquarters their half-yearly materials, about one urgent report per week per level-4/5 group (85% confirmed within 2 h, 10% late, 5% never) and two advance notices a month per group. The offline audit is the built \`shekara audit\` over the year's JSONL journal (${r.compliance?.journalMiB} MiB). The ledger listing is \`GET /api/verdicts\` for one month, all units, on a supervisor process whose ledger holds the year (loaded straight into \`ledger_messages\` as \`test/supervisor/volume.test.ts\` does).
