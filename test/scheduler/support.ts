@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { JsonLogger } from '@shekara/common';
 import { dropDatabase, withDatabase } from '@shekara/persistence';
 import { startSupervisor } from '../../apps/supervisor/src/bootstrap';
+import { EXPORT_XLSX_MAX_ROWS_DEFAULT } from '../../apps/supervisor/src/config';
 import type { SupervisorConfig } from '../../apps/supervisor/src/config';
 import type { SchedulerConfig } from '../../apps/scheduler/src/config';
 import { startScheduler } from '../../apps/scheduler/src/bootstrap';
@@ -75,6 +76,7 @@ export class TestSupervisor {
       bus: { ackWaitMs: 5_000 },
       demoUsers: false,
       webDir: 'dist/web/supervisor',
+      exports: { xlsxMaxRows: EXPORT_XLSX_MAX_ROWS_DEFAULT },
     };
   }
 

@@ -20,6 +20,7 @@ import { rpcCall } from '@shekara/messaging';
 import { dropDatabase, withDatabase } from '@shekara/persistence';
 import type { AuditMessage } from '@shekara/policy';
 import { startSupervisor } from '../../apps/supervisor/src/bootstrap';
+import { EXPORT_XLSX_MAX_ROWS_DEFAULT } from '../../apps/supervisor/src/config';
 import type { SupervisorConfig } from '../../apps/supervisor/src/config';
 import { NATS_URL, PG_URL, eventually } from '../support/harness';
 import type { ApiResponse } from '../support/harness';
@@ -45,6 +46,8 @@ export interface SupervisorHarnessOptions {
   /** A directory.json to use; default: smallDirectory() written to a temporary file. */
   directoryPath?: string;
   clock?: Clock;
+  /** EXPORT_XLSX_MAX_ROWS (default: the supervisor's). */
+  xlsxMaxRows?: number;
 }
 
 /**
@@ -89,6 +92,7 @@ export class SupervisorHarness {
       bus: { ackWaitMs: 5_000 },
       demoUsers: true,
       webDir: join(this.dir, 'no-web'),
+      exports: { xlsxMaxRows: this.options.xlsxMaxRows ?? EXPORT_XLSX_MAX_ROWS_DEFAULT },
     };
   }
 

@@ -17,8 +17,10 @@ import { tmpdir } from 'node:os';
 const dir = mkdtempSync(join(tmpdir(), 'shekara-volume-'));
 const files = ensureDirectoryFiles(dir);
 const directory = JSON.parse(readFileSync(files.directoryPath, 'utf8')) as DirectoryData;
-const h = new SupervisorHarness({ directoryPath: files.directoryPath, clock: new ManualClock('2024-05-10T00:00:00Z') });
 const DAYS = Array.from({ length: 30 }, (_, i) => `2024-04-${String(i + 1).padStart(2, '0')}`);
+// The month's daily verdicts owed by border units: the most an XLSX export holds in this test.
+const BORDER_DAILY = directory.groups.reduce((s, g) => s + g.members.filter((m) => m.startsWith('border.')).length * (g.members.length - 1), 0) * DAYS.length;
+const h = new SupervisorHarness({ directoryPath: files.directoryPath, clock: new ManualClock('2024-05-10T00:00:00Z'), xlsxMaxRows: BORDER_DAILY });
 
 beforeAll(async () => {
   await h.start();
@@ -65,6 +67,11 @@ it('lists a month of verdicts for every unit, then rates and the heatmap from th
   expect((csv.body as string).split('\n').length).toBeGreaterThan(pairs * DAYS.length);
   const xlsx = await timed('the daily verdicts of border as XLSX', () => h.get('/api/verdicts?from=2024-04-01&to=2024-04-30&agency=border&obligation=DAILY&format=xlsx'));
   expect(xlsx.status).toBe(200);
+  // Every unit's: more rows than an XLSX export may hold (EXPORT_XLSX_MAX_ROWS); CSV still serves them.
+  const tooLarge = await h.get('/api/verdicts?from=2024-04-01&to=2024-04-30&obligation=DAILY&format=xlsx');
+  expect(tooLarge.status).toBe(400);
+  expect(tooLarge.body.code).toBe('EXPORT_TOO_LARGE');
+  expect(tooLarge.body.message).toContain(`at most ${BORDER_DAILY.toLocaleString('en-US')} rows; this selection has ${(pairs * DAYS.length).toLocaleString('en-US')}`);
   const rates = await timed('rates of every unit', () => h.get('/api/rates?from=2024-04-01&to=2024-04-30&pageSize=1000'));
   expect(rates.body.total).toBe(directory.units.length);
   const heatmap = await timed('heatmap of every unit', () => h.get('/api/heatmap?from=2024-04-01&to=2024-04-30&pageSize=1000'));

@@ -9,6 +9,7 @@ export enum SupervisorErrorCode {
   UnknownUnit = 'UNKNOWN_UNIT',
   MessageNotFound = 'MESSAGE_NOT_FOUND',
   DatabaseUnavailable = 'DATABASE_UNAVAILABLE',
+  ExportTooLarge = 'EXPORT_TOO_LARGE',
 }
 
 const TABLE: ErrorTable<SupervisorErrorCode> = {
@@ -16,6 +17,7 @@ const TABLE: ErrorTable<SupervisorErrorCode> = {
   [SupervisorErrorCode.RangeTooLong]: { status: HttpStatus.BAD_REQUEST, message: 'The date range is too long.' },
   [SupervisorErrorCode.UnknownUnit]: { status: HttpStatus.BAD_REQUEST, message: 'Unknown unit.' },
   [SupervisorErrorCode.MessageNotFound]: { status: HttpStatus.NOT_FOUND, message: 'The ledger knows no message with this id.' },
+  [SupervisorErrorCode.ExportTooLarge]: { status: HttpStatus.BAD_REQUEST, message: 'The selection is too large for a spreadsheet.' },
   [SupervisorErrorCode.DatabaseUnavailable]: { status: HttpStatus.SERVICE_UNAVAILABLE, message: 'The ledger database is unavailable. Try again shortly.' },
 };
 

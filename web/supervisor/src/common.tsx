@@ -335,7 +335,9 @@ export function ExportButtons({ path, params }: { path: string; params: string }
       if (!res.ok) {
         let message = res.statusText;
         try {
-          message = (await res.json()).message ?? message;
+          const body = await res.json();
+          // Too many rows for a spreadsheet: say so in the console's language, with the way out.
+          message = body.code === 'EXPORT_TOO_LARGE' ? t('sv.export.tooLarge') : (body.message ?? message);
         } catch {
           /* not JSON */
         }

@@ -164,6 +164,10 @@ export const SUPERVISOR_DICTIONARY: Record<string, readonly [string, string]> = 
   'sv.export.busy': ['Готовится файл…', 'Preparing the file…'],
   'sv.export.done': ['Файл {name} сохранён.', 'File {name} saved.'],
   'sv.export.failed': ['Выгрузка не удалась: {message}', 'Export failed: {message}'],
+  'sv.export.tooLarge': [
+    'в отборе больше строк, чем помещается в выгрузку Excel. Сузьте период или фильтры или выгрузите CSV.',
+    'the selection has more rows than an Excel export holds. Narrow the range or the filters, or export CSV.',
+  ],
   // report
   'sv.report.title': ['Отчёт об исполнении', 'Compliance report'],
   'sv.report.lead': ['Печатная форма за период; сохраните в PDF через печать браузера.', 'A printable report for a period; save as PDF through the browser’s print.'],

@@ -8,6 +8,7 @@ import type { ListingResult } from '../queries/listing';
 import { rangeDays, rangeOf } from '../verdicts/ranges';
 import { paginate } from '../verdicts/units';
 import type { RangeQuery } from './query.dto';
+import type { ExportLimits } from '../config';
 
 /** The longest range a listing computes (days). */
 export const MAX_RANGE_DAYS = 400;
@@ -24,8 +25,19 @@ export function queryRange(q: RangeQuery, now: Date, zone: string): AuditRange {
   return range;
 }
 
-/** JSON: the meta and one page of rows (all rows without paging). csv / xlsx: the whole filtered listing as a file. */
-export async function respond<T>(result: ListingResult<T>, format: ExportFormat, paging?: { page: number; pageSize: number }): Promise<Record<string, unknown> | StreamableFile> {
+/**
+ * JSON: the meta and one page of rows (all rows without paging). csv / xlsx: the whole filtered
+ * listing as a file; an XLSX file of more than `limits.xlsxMaxRows` rows is refused
+ * (EXPORT_TOO_LARGE: it is built whole in memory).
+ */
+export async function respond<T>(result: ListingResult<T>, format: ExportFormat, limits: ExportLimits, paging?: { page: number; pageSize: number }): Promise<Record<string, unknown> | StreamableFile> {
+  if (format === 'xlsx' && result.listing.rows.length > limits.xlsxMaxRows) {
+    const n = (x: number) => x.toLocaleString('en-US');
+    throw new SupervisorError(
+      SupervisorErrorCode.ExportTooLarge,
+      `An XLSX export holds at most ${n(limits.xlsxMaxRows)} rows; this selection has ${n(result.listing.rows.length)}. Narrow the range or the filters, or export CSV.`,
+    );
+  }
   if (format === 'json') {
     if (!paging) return { ...result.meta, total: result.listing.rows.length, items: result.listing.rows.map(result.json) };
     const p = paginate(result.listing.rows, paging.page, paging.pageSize);

@@ -1,0 +1,22 @@
+import { ConfigError } from '@shekara/common';
+import { EXPORT_XLSX_MAX_ROWS_DEFAULT, loadSupervisorConfig } from './config';
+
+const env = {
+  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/shekara_supervisor',
+  JWT_SECRET: 'a-secret-of-at-least-thirty-two-characters',
+  HTTP_PORT: '3010',
+  DIRECTORY_PATH: 'var/directory.json',
+};
+
+describe('supervisor configuration', () => {
+  it('limits XLSX exports to 100,000 rows unless EXPORT_XLSX_MAX_ROWS says otherwise', () => {
+    expect(EXPORT_XLSX_MAX_ROWS_DEFAULT).toBe(100_000);
+    expect(loadSupervisorConfig(env).exports).toEqual({ xlsxMaxRows: 100_000 });
+    expect(loadSupervisorConfig({ ...env, EXPORT_XLSX_MAX_ROWS: '250000' }).exports).toEqual({ xlsxMaxRows: 250_000 });
+  });
+
+  it('refuses a limit a sheet cannot hold, or none', () => {
+    for (const bad of ['0', '1048576', 'many']) expect(() => loadSupervisorConfig({ ...env, EXPORT_XLSX_MAX_ROWS: bad })).toThrow(ConfigError);
+    expect(() => loadSupervisorConfig({ ...env, EXPORT_XLSX_MAX_ROWS: '1048576' })).toThrow(/EXPORT_XLSX_MAX_ROWS/);
+  });
+});
