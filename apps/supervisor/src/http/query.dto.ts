@@ -67,7 +67,7 @@ export class PagedQuery extends UnitFilterQuery {
   @Max(1000)
   pageSize: number = 100;
 
-  @ApiPropertyOptional({ enum: EXPORT_FORMATS, default: 'json', description: 'csv and xlsx return the whole filtered listing, not a page' })
+  @ApiPropertyOptional({ enum: EXPORT_FORMATS, default: 'json', description: 'csv and xlsx return the whole filtered listing, not a page; an xlsx file holds at most EXPORT_XLSX_MAX_ROWS rows (100,000 by default), else 400 EXPORT_TOO_LARGE' })
   @IsIn(EXPORT_FORMATS)
   format: ExportFormat = 'json';
 }
