@@ -1,6 +1,8 @@
 /**
  * CPU and memory of processes from /proc (Linux), pidusage-style: utime+stime from
- * /proc/<pid>/stat, VmRSS and VmHWM from /proc/<pid>/status. No dependency.
+ * /proc/<pid>/stat, VmRSS and VmHWM from /proc/<pid>/status, and wake-ups: the voluntary context
+ * switches of all its threads (/proc/<pid>/task/<tid>/status; a thread that blocks and is woken
+ * again). No dependency.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 
@@ -10,6 +12,10 @@ export interface ProcSample {
   cpuSeconds: number;
   rssMiB: number;
   hwmMiB: number;
+  /** Voluntary context switches of its threads alive now (a thread's count goes with it). */
+  wakeups: number;
+  /** Involuntary ones: its threads preempted, still wanting the CPU. */
+  preemptions: number;
 }
 
 export function sample(pid: number): ProcSample | undefined {
@@ -19,10 +25,25 @@ export function sample(pid: number): ProcSample | undefined {
     const cpuSeconds = (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime, stime (fields 14, 15)
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
-    return { cpuSeconds, rssMiB: kb('VmRSS') / 1024, hwmMiB: kb('VmHWM') / 1024 };
+    return { cpuSeconds, rssMiB: kb('VmRSS') / 1024, hwmMiB: kb('VmHWM') / 1024, ...switches(pid) };
   } catch {
     return undefined;
   }
+}
+
+function switches(pid: number): { wakeups: number; preemptions: number } {
+  let wakeups = 0;
+  let preemptions = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const status = readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
+      wakeups += Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+      preemptions += Number(/^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+    } catch {
+      /* the thread ended */
+    }
+  }
+  return { wakeups, preemptions };
 }
 
 /** Pids whose command line starts with (or whose comm equals) the given name. */
@@ -47,6 +68,10 @@ export interface UsageSummary {
   rssMaxMiB: number;
   /** Kernel's high-water mark of the resident set at the end (MiB; whole process life). */
   hwmMiB: number;
+  /** Wake-ups per second over the window (voluntary context switches of all threads). */
+  wakeupsPerSec: number;
+  /** Preemptions per second over the window (involuntary context switches of all threads). */
+  preemptionsPerSec: number;
 }
 
 /**
@@ -57,7 +82,7 @@ export interface UsageSummary {
 export class Monitor {
   private timer?: NodeJS.Timeout;
   private startAt = 0;
-  private cpu = new Map<string, Map<number, { first: number; last: number }>>();
+  private cpu = new Map<string, Map<number, { first: number; last: number; firstWakeups: number; lastWakeups: number; firstPreemptions: number; lastPreemptions: number }>>();
   private maxRss = new Map<string, number>();
   private hwm = new Map<string, number>();
 
@@ -65,7 +90,7 @@ export class Monitor {
 
   private tick(initial: boolean): void {
     for (const [name, pids] of Object.entries(this.groups())) {
-      const perPid = this.cpu.get(name) ?? new Map<number, { first: number; last: number }>();
+      const perPid = this.cpu.get(name) ?? new Map<number, { first: number; last: number; firstWakeups: number; lastWakeups: number; firstPreemptions: number; lastPreemptions: number }>();
       this.cpu.set(name, perPid);
       let rss = 0;
       let hwm = 0;
@@ -73,8 +98,20 @@ export class Monitor {
         const s = sample(pid);
         if (!s) continue;
         const known = perPid.get(pid);
-        if (known) known.last = s.cpuSeconds;
-        else perPid.set(pid, { first: initial ? s.cpuSeconds : 0, last: s.cpuSeconds });
+        if (known) {
+          known.last = s.cpuSeconds;
+          known.lastWakeups = s.wakeups;
+          known.lastPreemptions = s.preemptions;
+        } else {
+          perPid.set(pid, {
+            first: initial ? s.cpuSeconds : 0,
+            last: s.cpuSeconds,
+            firstWakeups: initial ? s.wakeups : 0,
+            lastWakeups: s.wakeups,
+            firstPreemptions: initial ? s.preemptions : 0,
+            lastPreemptions: s.preemptions,
+          });
+        }
         rss += s.rssMiB;
         hwm = Math.max(hwm, s.hwmMiB);
       }
@@ -98,8 +135,14 @@ export class Monitor {
     const out: Record<string, UsageSummary> = {};
     for (const [name, perPid] of this.cpu) {
       let cpu = 0;
-      for (const v of perPid.values()) cpu += Math.max(0, v.last - v.first);
-      out[name] = { cpuCores: round(cpu / seconds, 2), rssMaxMiB: round(this.maxRss.get(name) ?? 0, 0), hwmMiB: round(this.hwm.get(name) ?? 0, 0) };
+      let woken = 0;
+      let preempted = 0;
+      for (const v of perPid.values()) {
+        cpu += Math.max(0, v.last - v.first);
+        woken += Math.max(0, v.lastWakeups - v.firstWakeups);
+        preempted += Math.max(0, v.lastPreemptions - v.firstPreemptions);
+      }
+      out[name] = { cpuCores: round(cpu / seconds, 2), rssMaxMiB: round(this.maxRss.get(name) ?? 0, 0), hwmMiB: round(this.hwm.get(name) ?? 0, 0), wakeupsPerSec: round(woken / seconds, 0), preemptionsPerSec: round(preempted / seconds, 0) };
     }
     return out;
   }
