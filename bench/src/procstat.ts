@@ -74,6 +74,16 @@ export interface UsageSummary {
   preemptionsPerSec: number;
 }
 
+/** A process's counters when first seen in a window and when last seen (CPU seconds, switches). */
+interface PidCounters {
+  first: number;
+  last: number;
+  firstWakeups: number;
+  lastWakeups: number;
+  firstPreemptions: number;
+  lastPreemptions: number;
+}
+
 /**
  * Samples named process groups every intervalMs; stop() gives CPU (cores) and peak RSS between
  * start and stop. A group may hold several pids (PostgreSQL backends come and go): CPU is summed
@@ -82,7 +92,7 @@ export interface UsageSummary {
 export class Monitor {
   private timer?: NodeJS.Timeout;
   private startAt = 0;
-  private cpu = new Map<string, Map<number, { first: number; last: number; firstWakeups: number; lastWakeups: number; firstPreemptions: number; lastPreemptions: number }>>();
+  private cpu = new Map<string, Map<number, PidCounters>>();
   private maxRss = new Map<string, number>();
   private hwm = new Map<string, number>();
 
@@ -90,7 +100,7 @@ export class Monitor {
 
   private tick(initial: boolean): void {
     for (const [name, pids] of Object.entries(this.groups())) {
-      const perPid = this.cpu.get(name) ?? new Map<number, { first: number; last: number; firstWakeups: number; lastWakeups: number; firstPreemptions: number; lastPreemptions: number }>();
+      const perPid = this.cpu.get(name) ?? new Map<number, PidCounters>();
       this.cpu.set(name, perPid);
       let rss = 0;
       let hwm = 0;

@@ -362,7 +362,7 @@ function table(r: Record<string, any>): Row[] {
       }
     }
     if (key === 'api200' && p.usage) {
-      // What a report costs each process at this load: CPU and wake-ups (voluntary context switches).
+      // What a report costs each process at this load: CPU, wake-ups and preemptions (context switches).
       const per = Object.entries(p.usage as Record<string, UsageSummary>).map(([name, u]) => ({ name: name.replace(/ \(.*\)$/, ''), ms: (1000 * u.cpuCores) / p.load.acceptedPerSec, woken: u.wakeupsPerSec / p.load.acceptedPerSec, preempted: u.preemptionsPerSec / p.load.acceptedPerSec }));
       const sum = (f: (x: (typeof per)[number]) => number) => per.reduce((a, x) => a + f(x), 0);
       rows.push({ metric: `  CPU per report at ${label} msg/s: ${per.map((x) => x.name).join(' / ')} (total)`, value: `${per.map((x) => n(x.ms, 1)).join(' / ')} (${n(sum((x) => x.ms), 1)})`, unit: 'ms' });
