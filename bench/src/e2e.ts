@@ -214,15 +214,17 @@ export async function awaitReceipts(sys: BenchSystem, senderDb: string, ids: str
 
 /**
  * Where the time goes, per message (ms, from the two nodes' clocks — the same machine): accepted →
- * envelope published by the sender's relay → stored by the recipient → its receipt published by
- * the recipient's relay → recorded at the sender.
+ * envelope published by the sender (its status's sending time) → stored by the recipient → its
+ * receipt published by the recipient (its outbox row done) → recorded at the sender.
  */
 export async function stageLatencies(sys: BenchSystem, senderDb: string, recipientDb: string, ids: string[]): Promise<Record<string, Percentiles>> {
   const ms = (col: string) => `extract(epoch FROM ${col}) * 1000`;
   const sent = await sys.sql(
     senderDb,
-    `SELECT m.id::text AS id, ${ms('m.created_at')} AS accepted, ${ms('o.last_published_at')} AS published, ${ms('(SELECT min(a.at) FROM audit_log a WHERE a.message_id = m.id::text AND a.action = \'delivered\')')} AS recorded
-       FROM messages m JOIN outbox o ON o.message_id = m.id AND o.kind = 'ENVELOPE' WHERE m.id = ANY($1::uuid[]) AND o.attempts = 1`,
+    // Published: the recipient status's sending time (when JetStream first acknowledged the envelope;
+    // kept also when the receipt came back before the dispatch's outcome was recorded).
+    `SELECT m.id::text AS id, ${ms('m.created_at')} AS accepted, ${ms('min(r.sent_at)')} AS published, ${ms('(SELECT min(a.at) FROM audit_log a WHERE a.message_id = m.id::text AND a.action = \'delivered\')')} AS recorded
+       FROM messages m JOIN message_recipients r ON r.message_id = m.id WHERE m.id = ANY($1::uuid[]) GROUP BY m.id, m.created_at HAVING min(r.sent_at) IS NOT NULL`,
     [ids],
   );
   const got = await sys.sql(
