@@ -42,3 +42,49 @@ describe('outbox maintenance', () => {
     }
   });
 });
+
+/**
+ * Done outbox rows are deleted OUTBOX_RETENTION_DAYS after they were done (every OUTBOX_PRUNE_MS):
+ * the relay never reads them again, and what they held stays in the node's tables.
+ */
+describe('outbox retention', () => {
+  const sys = new TestSystem({ pruneMs: 300, retentionDays: 7 });
+
+  beforeAll(async () => {
+    await sys.start(['border', 'interior']);
+  });
+  afterAll(() => sys.cleanup());
+
+  it('deletes the rows done before the retention, keeps the later ones and every message with its statuses', async () => {
+    const token = await sys.login('border');
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const sent = await sys.api('border', 'POST', '/api/messages', { ...daily(`retention ${i}`), recipientUnits: [INTERIOR] }, token);
+      expect(sent.status).toBe(201);
+      ids.push(sent.body.id);
+    }
+    // Each report's envelope (answered) and audit events (published) done at the sender.
+    const rowsOf = (id: string) => sys.sql<{ kind: string; done: boolean }>('border', `SELECT kind, done_at IS NOT NULL AS done FROM outbox WHERE message_id = $1 ORDER BY id`, [id]);
+    for (const id of ids) {
+      await eventually(async () => {
+        const rows = await rowsOf(id);
+        return rows.length >= 3 && rows.every((r) => r.done) ? rows : undefined;
+      }, 15_000, `the outbox rows of ${id} done`);
+    }
+    // Two reports' rows done 8 days ago (past the retention), the third's 6 days ago (within it).
+    await sys.sql('border', `UPDATE outbox SET done_at = now() - interval '8 days' WHERE message_id = ANY($1::uuid[])`, [ids.slice(0, 2)]);
+    await sys.sql('border', `UPDATE outbox SET done_at = now() - interval '6 days' WHERE message_id = $1`, [ids[2]]);
+    const kept = (await rowsOf(ids[2])).length;
+
+    await eventually(async () => ((await rowsOf(ids[0])).length + (await rowsOf(ids[1])).length === 0 ? true : undefined), 10_000, 'the aged rows deleted');
+    expect(await rowsOf(ids[2])).toHaveLength(kept);
+    // The messages, their delivered statuses and their audit entries stay, as the desk shows them.
+    for (const id of ids) {
+      const got = await sys.api('border', 'GET', `/api/messages/${id}`, undefined, token);
+      expect(got.status).toBe(200);
+      expect(got.body.recipients.map((r: { status: string }) => r.status)).toEqual(['DELIVERED']);
+    }
+    const [{ n }] = await sys.sql<{ n: number }>('border', `SELECT count(*)::int AS n FROM audit_log WHERE message_id = ANY($1::text[]) AND action IN ('sent', 'delivered')`, [ids]);
+    expect(n).toBe(6);
+  });
+});

@@ -50,7 +50,7 @@ export class TestSystem {
       directoryPath: this.files.directoryPath,
       keysPath: this.files.keyPaths[agency],
       logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
-      outbox: { pollMs: 200, resendAfterMs: 30_000, resendMaxMs: 60_000, auditDelayMs: 250, dispatchGraceMs: 5000, vacuumMs: 60_000, ...this.overrides },
+      outbox: { pollMs: 200, resendAfterMs: 30_000, resendMaxMs: 60_000, auditDelayMs: 250, dispatchGraceMs: 5000, vacuumMs: 60_000, retentionDays: 7, pruneMs: 600_000, ...this.overrides },
       bus: { maxDeliveries: this.overrides.maxDeliveries ?? 5, ackWaitMs: 5_000 },
       demoUsers: true,
       webDir: 'dist/web/desk',

@@ -35,6 +35,14 @@ export class AgencyNodeEnvironment extends ServiceEnvironment {
    * its tables this often itself; 0: never. With autovacuum on, it does nothing.
    */
   @IsInt() @Min(0) OUTBOX_VACUUM_MS: number = 60_000;
+  /**
+   * Done outbox rows (published receipts and audit events, answered envelopes) are deleted this many
+   * days after they were done; 0: kept for ever. What they held stays in the node's tables (the
+   * message with its signed envelope, the recipients' statuses, the audit log) and in the ledger.
+   */
+  @IsInt() @Min(0) OUTBOX_RETENTION_DAYS: number = 7;
+  /** How often the node deletes the done rows past OUTBOX_RETENTION_DAYS. */
+  @IsInt() @Min(1000) OUTBOX_PRUNE_MS: number = 10 * 60_000;
   @IsInt() @Min(1) @Max(1000) BUS_MAX_DELIVERIES: number = 8;
   @IsInt() @Min(1000) BUS_ACK_WAIT_MS: number = 30_000;
   @BoolEnv() @IsBoolean() DEMO_USERS: boolean = false;
@@ -53,7 +61,7 @@ export interface AgencyNodeConfig {
   directoryPath: string;
   keysPath: string;
   logLevel: string;
-  outbox: { pollMs: number; resendAfterMs: number; resendMaxMs: number; auditDelayMs: number; dispatchGraceMs: number; vacuumMs: number };
+  outbox: { pollMs: number; resendAfterMs: number; resendMaxMs: number; auditDelayMs: number; dispatchGraceMs: number; vacuumMs: number; retentionDays: number; pruneMs: number };
   bus: { maxDeliveries: number; ackWaitMs: number };
   demoUsers: boolean;
   webDir: string;
@@ -79,6 +87,8 @@ export function loadAgencyNodeConfig(env: Environment): AgencyNodeConfig {
       auditDelayMs: e.OUTBOX_AUDIT_DELAY_MS,
       dispatchGraceMs: e.OUTBOX_DISPATCH_GRACE_MS,
       vacuumMs: e.OUTBOX_VACUUM_MS,
+      retentionDays: e.OUTBOX_RETENTION_DAYS,
+      pruneMs: e.OUTBOX_PRUNE_MS,
     },
     bus: { maxDeliveries: e.BUS_MAX_DELIVERIES, ackWaitMs: e.BUS_ACK_WAIT_MS },
     demoUsers: e.DEMO_USERS,

@@ -1,11 +1,18 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Clock } from '@shekara/common';
 import { NODE_CONFIG } from '../tokens';
 import type { AgencyNodeConfig } from '../config';
 
 /**
- * Vacuums the outbox where the database server does not.
+ * Keeps the outbox small: deletes the rows done more than OUTBOX_RETENTION_DAYS ago (every
+ * OUTBOX_PRUNE_MS), and vacuums it where the database server does not.
+ *
+ * A done row is of no further use to the relay (it only reads rows not done) and what it held stays
+ * elsewhere: the message with its signed envelope, the recipients' statuses and the audit log in the
+ * node's tables, the events in the ledger. Kept for ever, they would grow the table by every report's
+ * envelope, receipts and audit events (a copy of the signed envelope each) for the node's life.
  *
  * The outbox is a queue: each row is written, updated once or twice and done within seconds, and
  * each update leaves behind an entry in the due index that only VACUUM removes. The relay's claim
@@ -21,13 +28,23 @@ export class OutboxMaintenance implements OnApplicationBootstrap, OnApplicationS
   private readonly log = new Logger('OutboxMaintenance');
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
+  private pruneTimer?: NodeJS.Timeout;
+  private pruning?: Promise<number>;
+  private stopped = false;
+  /** Rows deleted by one statement (a short transaction; a round loops until fewer are left). */
+  static readonly PRUNE_BATCH = 5000;
 
   constructor(
     private readonly ds: DataSource,
+    private readonly clock: Clock,
     @Inject(NODE_CONFIG) private readonly config: AgencyNodeConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    if (this.config.outbox.retentionDays) {
+      this.pruneTimer = setInterval(() => void this.prune(), this.config.outbox.pruneMs);
+      this.pruneTimer.unref();
+    }
     const every = this.config.outbox.vacuumMs;
     if (!every) return;
     const [{ autovacuum }] = await this.ds.query<{ autovacuum: string }[]>(`SELECT current_setting('autovacuum') AS autovacuum`);
@@ -54,8 +71,41 @@ export class OutboxMaintenance implements OnApplicationBootstrap, OnApplicationS
     }
   }
 
+  /**
+   * Deletes the rows done before OUTBOX_RETENTION_DAYS ago, oldest first, PRUNE_BATCH per statement
+   * (at most one round at a time); resolves with how many went.
+   */
+  prune(): Promise<number> {
+    this.pruning ??= this.pruneDone().finally(() => (this.pruning = undefined));
+    return this.pruning;
+  }
+
+  private async pruneDone(): Promise<number> {
+    const days = this.config.outbox.retentionDays;
+    if (!days) return 0;
+    const before = new Date(this.clock.nowMs() - days * 86_400_000);
+    let deleted = 0;
+    try {
+      while (!this.stopped) {
+        const [{ n }] = await this.ds.query<{ n: number }[]>(
+          `WITH gone AS (DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE done_at < $1 ORDER BY id LIMIT $2) RETURNING 1)
+           SELECT count(*)::int AS n FROM gone`,
+          [before, OutboxMaintenance.PRUNE_BATCH],
+        );
+        deleted += n;
+        if (n < OutboxMaintenance.PRUNE_BATCH) break;
+      }
+      if (deleted) this.log.log({ msg: 'done outbox rows deleted', rows: deleted, doneBefore: before.toISOString() });
+    } catch (err) {
+      this.log.warn({ msg: 'deleting done outbox rows failed; will retry', deleted, error: (err as Error).message });
+    }
+    return deleted;
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    await this.running;
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
+    await Promise.all([this.running, this.pruning]);
   }
 }
