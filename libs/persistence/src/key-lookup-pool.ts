@@ -61,15 +61,34 @@ export class KeyLookupPool implements KeyLookupTx {
   /** Runs one statement (a named prepared statement) in its own implicit transaction. */
   async query<T = Record<string, unknown>>(text: string, values: unknown[]): Promise<T[]> {
     const client: PoolClient = await this.pool.connect();
+    let broken: Error | undefined;
     try {
       return await runNamed<T>(client as unknown as PgClient, text, values);
+    } catch (err) {
+      if (connectionBroken(err)) broken = err as Error;
+      throw err;
     } finally {
-      // A client whose connection broke is not queryable: the pool discards it on release.
-      client.release();
+      // A connection that broke is discarded now: the server's FATAL error (the connection ended by
+      // an administrator, a restart) can reach the statement before the socket's end reaches the
+      // client, which would otherwise go back to the pool and fail the next statement too.
+      client.release(broken);
     }
   }
 
   async end(): Promise<void> {
     await this.pool.end();
   }
+}
+
+/**
+ * Whether an error leaves the connection unusable: anything but an ordinary SQL error on a live
+ * connection (a socket error, a FATAL or PANIC, a connection exception (class 08) or an operator
+ * intervention ending the session (57P01-57P03)). A statement's own error (a constraint, a bad
+ * value) keeps the connection.
+ */
+export function connectionBroken(err: unknown): boolean {
+  const e = err as { code?: unknown; severity?: unknown } | null | undefined;
+  const sqlState = typeof e?.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) && typeof e.severity === 'string' ? e.code : undefined;
+  if (!sqlState) return true;
+  return e!.severity === 'FATAL' || e!.severity === 'PANIC' || sqlState.startsWith('08') || sqlState.startsWith('57P');
 }
