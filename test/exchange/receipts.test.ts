@@ -21,6 +21,10 @@ describe('receipts', () => {
     expect(sent.status).toBe(201);
     const id: string = sent.body.id;
     await eventually(async () => (await envelopeRow(id))?.done_at, 20_000, 'the envelope to be completed');
+    // The receipt often comes back before the first dispatch's outcome is recorded (OutboxRelay.
+    // OUTCOME_DELAY_MS after JetStream's ack): let it land first, or it would set the re-opened
+    // row's next attempt OUTBOX_RESEND_AFTER_MS away.
+    await new Promise((r) => setTimeout(r, 1000));
     // As when receipts for two units of one agency are recorded at the same time (each sees the
     // other's status not yet moved): every status is DELIVERED, the envelope is still open.
     const row = await envelopeRow(id);
