@@ -10,7 +10,7 @@ import { SeriesQuery } from '../queries/series.query';
 import { TimelineQuery } from '../queries/timeline.query';
 import { UnitsQuery } from '../queries/units.query';
 import { VerdictsQuery } from '../queries/verdicts.query';
-import type { ExportLimits, SupervisorConfig } from '../config';
+import type { SupervisorConfig } from '../config';
 import { CAPITAL_ZONE, SUPERVISOR_CONFIG } from '../tokens';
 import { JournalQueryDto, OverdueQueryDto, PagedQuery, SeriesQueryDto, UnitsQueryDto, VerdictsQueryDto } from './query.dto';
 import { queryRange, respond } from './respond';
@@ -34,12 +34,8 @@ export class LedgerController {
     private readonly timelineQuery: TimelineQuery,
     private readonly journalQuery: JournalQuery,
     private readonly unitsQuery: UnitsQuery,
-    @Inject(SUPERVISOR_CONFIG) config: SupervisorConfig,
-  ) {
-    this.limits = config.exports;
-  }
-
-  private readonly limits: ExportLimits;
+    @Inject(SUPERVISOR_CONFIG) private readonly config: SupervisorConfig,
+  ) {}
 
   @Get('verdicts')
   @ApiProduces(...EXPORTS)
@@ -50,7 +46,7 @@ export class LedgerController {
   async verdicts(@Query() q: VerdictsQueryDto): Promise<Record<string, unknown> | StreamableFile> {
     const range = queryRange(q, this.clock.now(), this.zone);
     const result = await this.verdictsQuery.run(range, { agency: q.agency, unit: q.unit, level: q.level, region: q.region, obligation: q.obligation, verdict: q.verdict, period: q.period });
-    return respond(result, q.format, this.limits, q);
+    return respond(result, q.format, this.config.exports, q);
   }
 
   @Get('rates')
@@ -58,7 +54,7 @@ export class LedgerController {
   @ApiOperation({ summary: 'Per-unit on-time rate (on-time verdicts / judged verdicts) over a range, with the count of each verdict; worst first' })
   async rates(@Query() q: PagedQuery): Promise<Record<string, unknown> | StreamableFile> {
     const range = queryRange(q, this.clock.now(), this.zone);
-    return respond(await this.ratesQuery.run(range, { agency: q.agency, unit: q.unit, level: q.level, region: q.region }), q.format, this.limits, q);
+    return respond(await this.ratesQuery.run(range, { agency: q.agency, unit: q.unit, level: q.level, region: q.region }), q.format, this.config.exports, q);
   }
 
   @Get('rates/series')
@@ -66,14 +62,14 @@ export class LedgerController {
   @ApiOperation({ summary: 'On-time rate per day, week or month of a range, for a unit, an agency or the filtered units (charts)' })
   async series(@Query() q: SeriesQueryDto): Promise<Record<string, unknown> | StreamableFile> {
     const range = queryRange(q, this.clock.now(), this.zone);
-    return respond(await this.seriesQuery.run(range, { agency: q.agency, unit: q.unit, level: q.level, region: q.region }, q.bucket), q.format, this.limits);
+    return respond(await this.seriesQuery.run(range, { agency: q.agency, unit: q.unit, level: q.level, region: q.region }, q.bucket), q.format, this.config.exports);
   }
 
   @Get('overdue')
   @ApiProduces(...EXPORTS)
   @ApiOperation({ summary: 'Now: urgent reports UNCONFIRMED past their deadline (with escalation state) and MISSING periodic reports, due in the last lookbackDays' })
   async overdue(@Query() q: OverdueQueryDto): Promise<Record<string, unknown> | StreamableFile> {
-    return respond(await this.overdueQuery.run({ agency: q.agency, unit: q.unit, level: q.level, region: q.region, obligation: q.obligation }, q.lookbackDays), q.format, this.limits, q);
+    return respond(await this.overdueQuery.run({ agency: q.agency, unit: q.unit, level: q.level, region: q.region, obligation: q.obligation }, q.lookbackDays), q.format, this.config.exports, q);
   }
 
   @Get('heatmap')
@@ -81,7 +77,7 @@ export class LedgerController {
   @ApiOperation({ summary: 'Units × days: each unit’s daily verdict per day (worst over its counterparts), one letter per day' })
   async heatmap(@Query() q: PagedQuery): Promise<Record<string, unknown> | StreamableFile> {
     const range = queryRange(q, this.clock.now(), this.zone);
-    return respond(await this.heatmapQuery.run(range, { agency: q.agency, unit: q.unit, level: q.level, region: q.region }), q.format, this.limits, q);
+    return respond(await this.heatmapQuery.run(range, { agency: q.agency, unit: q.unit, level: q.level, region: q.region }), q.format, this.config.exports, q);
   }
 
   @Get('messages/:id/timeline')
@@ -103,6 +99,6 @@ export class LedgerController {
   @ApiProduces(...EXPORTS)
   @ApiOperation({ summary: 'Units of the directory (for the filters)' })
   async units(@Query() q: UnitsQueryDto): Promise<Record<string, unknown> | StreamableFile> {
-    return respond(this.unitsQuery.run({ agency: q.agency, level: q.level, region: q.region }), q.format, this.limits, q);
+    return respond(this.unitsQuery.run({ agency: q.agency, level: q.level, region: q.region }), q.format, this.config.exports, q);
   }
 }
