@@ -12,6 +12,11 @@ import { AckPolicy, DeliverPolicy, DiscardPolicy, RetentionPolicy, StorageType, 
 import { connect } from '@nats-io/transport-node';
 import { Client } from 'pg';
 import { agencyNodeDataSource } from '@shekara/agency-node';
+import { decodeEnvelope, encodeEnvelope, validateEnvelope, validateSendMessageRequest } from '@shekara/contracts';
+import type { SendMessageRequest } from '@shekara/contracts';
+import { SystemClock, uuidv7 } from '@shekara/common';
+import { envelopeFromRequest } from '../../libs/agency-node/src/messages/envelopes';
+import { dailyReport } from './e2e';
 import { ensureDatabase } from '@shekara/persistence';
 import { NATS_URL, PG_URL, ROOT } from './system';
 import type { BenchSystem } from './system';
@@ -89,6 +94,20 @@ export async function rawJetStream(sys: BenchSystem, opts: { messages: number; b
 
 const migrated = new Set<string>();
 
+/** The raw PostgreSQL baselines' database: the node's schema, migrated once per run. */
+async function rawPgDatabase(sys: BenchSystem): Promise<string> {
+  const url = sys.dbUrl('rawpg');
+  if (!migrated.has(url)) {
+    await ensureDatabase(url);
+    const ds = agencyNodeDataSource(url);
+    await ds.initialize();
+    await ds.runMigrations({ transaction: 'each' });
+    await ds.destroy();
+    migrated.add(url);
+  }
+  return url;
+}
+
 export interface PostgresBaseline {
   connections: number;
   notify: boolean;
@@ -110,15 +129,7 @@ export interface PostgresBaseline {
  * transactions per second per connection (the latency of a durable commit at a given load).
  */
 export async function rawPostgres(sys: BenchSystem, opts: { seconds: number; connections: number; payload: object; signedBytes: number; auditBytes: number; notify?: boolean; rate?: number }): Promise<PostgresBaseline> {
-  const url = sys.dbUrl('rawpg');
-  if (!migrated.has(url)) {
-    await ensureDatabase(url);
-    const ds = agencyNodeDataSource(url);
-    await ds.initialize();
-    await ds.runMigrations({ transaction: 'each' });
-    await ds.destroy();
-    migrated.add(url);
-  }
+  const url = await rawPgDatabase(sys);
   const payload = JSON.stringify(opts.payload);
   const signed = Buffer.alloc(opts.signedBytes, 7);
   const audit = Buffer.alloc(opts.auditBytes, 9);
@@ -174,6 +185,94 @@ export async function rawPostgres(sys: BenchSystem, opts: { seconds: number; con
     ...(opts.rate ? { rate: opts.rate } : {}),
     over50ms: lat.filter((x) => x > 50).length,
   };
+}
+
+export interface PostgresBulkBaseline {
+  /** Reports written per transaction. */
+  batch: number;
+  reports: number;
+  seconds: number;
+  reportsPerSec: number;
+  /** Rows of one report (as rawPostgres writes them). */
+  rowsPerReport: number;
+}
+
+/**
+ * The same five rows per report as rawPostgres, written the way a group commit writes them: `batch`
+ * reports per transaction, each table's rows in one multi-row INSERT (unnest of arrays), one NOTIFY
+ * per transaction, back to back on one connection. What the rows of a report cost the database
+ * (and its client) when every per-transaction cost is shared: the floor of what any design that
+ * keeps these rows pays per report. The caller measures the processes' CPU around it.
+ */
+export async function rawPostgresBulk(sys: BenchSystem, opts: { seconds: number; batch: number; payload: object; signedBytes: number; auditBytes: number }): Promise<PostgresBulkBaseline> {
+  const url = await rawPgDatabase(sys);
+  const payload = JSON.stringify(opts.payload);
+  const signed = Buffer.alloc(opts.signedBytes, 7);
+  const audit = Buffer.alloc(opts.auditBytes, 9);
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  let reports = 0;
+  const t0 = performance.now();
+  try {
+    while (performance.now() - t0 < opts.seconds * 1000) {
+      const ids = Array.from({ length: opts.batch }, () => randomUUID());
+      const auditIds = Array.from({ length: opts.batch }, () => randomUUID());
+      const now = new Date();
+      await c.query('BEGIN');
+      await c.query(
+        `INSERT INTO messages (id, direction, kind, sender_unit, recipient_units, correlation_id, classification, created_at, reported_at, period, summary, payload, signed, created_by)
+         SELECT id, 'OUT', 'DAILY', 'border.l4.CP-CN-A-01', '{interior.l4.CP-CN-A-01}', id, 'UNCLASSIFIED', $2, $2, '2026-03-02', 'The situation at the border is stable.', $3, $4, 'border.duty'
+           FROM unnest($1::uuid[]) AS id`,
+        [ids, now, payload, signed],
+      );
+      await c.query(`INSERT INTO message_recipients (message_id, unit_id, agency, status) SELECT id, 'interior.l4.CP-CN-A-01', 'interior', 'PENDING' FROM unnest($1::uuid[]) AS id`, [ids]);
+      await c.query(
+        `INSERT INTO outbox (message_id, kind, target_agency, subject, nats_msg_id, payload, created_at, next_attempt_at)
+         SELECT x.id, 'ENVELOPE', 'interior', 'x.inbox.interior', x.id::text, $3::bytea, $2::timestamptz, $2::timestamptz FROM unnest($1::uuid[]) AS x(id)
+         UNION ALL SELECT x.id, 'AUDIT', 'border', 'x.audit.border', x.a::text, $4::bytea, $2::timestamptz, $2::timestamptz FROM unnest($1::uuid[], $5::uuid[]) AS x(id, a)`,
+        [ids, now, signed, audit, auditIds],
+      );
+      await c.query(`INSERT INTO audit_log (at, actor, action, message_id, unit_id, details) SELECT $2, 'border.duty', 'sent', id, 'border.l4.CP-CN-A-01', '{}' FROM unnest($1::uuid[]) AS id`, [ids, now]);
+      await c.query(`SELECT pg_notify('bench_raw', '')`);
+      await c.query('COMMIT');
+      reports += opts.batch;
+    }
+  } finally {
+    await c.end();
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  return { batch: opts.batch, reports, seconds, reportsPerSec: reports / seconds, rowsPerReport: 5 };
+}
+
+export interface ValidationCost {
+  iterations: number;
+  /** CPU time per report (µs): decode the envelope's bytes and validate it as the recipient does. */
+  cpuUsPerReport: number;
+}
+
+/**
+ * What checking a report costs the recipient before any database or bus work: decoding the
+ * envelope's bytes and validating it (`validateEnvelope`: its structure, then the payload by the
+ * same class-validator DTOs as the HTTP API), for the benchmark's daily report, back to back in this
+ * process for `seconds`.
+ */
+export function validationCost(seconds: number): ValidationCost {
+  const v = validateSendMessageRequest(dailyReport());
+  if (!v.ok) throw new Error(`bench report invalid: ${JSON.stringify(v.errors)}`);
+  const clock = new SystemClock();
+  const bytes = encodeEnvelope(envelopeFromRequest(v.value as SendMessageRequest, uuidv7(clock), clock.now()));
+  let iterations = 0;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  while (performance.now() - t0 < seconds * 1000) {
+    for (let i = 0; i < 100; i++) {
+      const errors = validateEnvelope(decodeEnvelope(bytes));
+      if (errors.length) throw new Error(`bench envelope invalid: ${JSON.stringify(errors)}`);
+    }
+    iterations += 100;
+  }
+  const cpu = process.cpuUsage(cpu0);
+  return { iterations, cpuUsPerReport: Math.round((cpu.user + cpu.system) / iterations) };
 }
 
 export interface WakeUpCost {

@@ -64,6 +64,8 @@ export function pidsNamed(name: string): number[] {
 export interface UsageSummary {
   /** Average CPU over the window, in cores (1.0 = one core fully busy). */
   cpuCores: number;
+  /** CPU time over the window (s). */
+  cpuSeconds: number;
   /** Largest resident set seen while sampling (MiB). */
   rssMaxMiB: number;
   /** Kernel's high-water mark of the resident set at the end (MiB; whole process life). */
@@ -152,7 +154,7 @@ export class Monitor {
         woken += Math.max(0, v.lastWakeups - v.firstWakeups);
         preempted += Math.max(0, v.lastPreemptions - v.firstPreemptions);
       }
-      out[name] = { cpuCores: round(cpu / seconds, 2), rssMaxMiB: round(this.maxRss.get(name) ?? 0, 0), hwmMiB: round(this.hwm.get(name) ?? 0, 0), wakeupsPerSec: round(woken / seconds, 0), preemptionsPerSec: round(preempted / seconds, 0) };
+      out[name] = { cpuCores: round(cpu / seconds, 2), cpuSeconds: round(cpu, 2), rssMaxMiB: round(this.maxRss.get(name) ?? 0, 0), hwmMiB: round(this.hwm.get(name) ?? 0, 0), wakeupsPerSec: round(woken / seconds, 0), preemptionsPerSec: round(preempted / seconds, 0) };
     }
     return out;
   }

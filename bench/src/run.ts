@@ -14,7 +14,7 @@ import { BenchSystem, BUILD, PG_URL, ROOT, sleep } from './system';
 import type { Proc } from './system';
 import { Monitor, pidsNamed, round } from './procstat';
 import type { UsageSummary } from './procstat';
-import { diskFlush, rawJetStream, rawPostgres, wakeUpCost } from './baselines';
+import { diskFlush, rawJetStream, rawPostgres, rawPostgresBulk, validationCost, wakeUpCost } from './baselines';
 import { ApiClient, awaitReceipts, closedLoop, e2eStats, injectOutbox, openLoop, stageLatencies } from './e2e';
 import type { LoadResult } from './e2e';
 import { generateYear, loadLedger, offlineAudit, supervisorToken, timedGet, writeJournal } from './compliance';
@@ -229,8 +229,11 @@ async function baselines(sys: BenchSystem, result: Record<string, any>, monitor:
   const m = monitor();
   m.start();
   const js = await rawJetStream(sys, { messages: C.rawMessages, bytes: signed, window: 256 });
-  result.rawJetStream = { ...js, usage: m.stop() };
-  log(`  ${round(js.msgsPerSec, 0)} msg/s end to end (publish ${round(js.publishMsgsPerSec, 0)}/s), p50 ${js.latencyMs.p50} ms p99 ${js.latencyMs.p99} ms`);
+  const jsUsage = m.stop();
+  // Machine CPU per message: the client (publisher and consumer) and the server.
+  const jsCpuUs = cpuUs(jsUsage, ['bench client', 'nats-server']) / js.messages;
+  result.rawJetStream = { ...js, usage: jsUsage, cpuUsPerMessage: round(jsCpuUs, 0) };
+  log(`  ${round(js.msgsPerSec, 0)} msg/s end to end (publish ${round(js.publishMsgsPerSec, 0)}/s), p50 ${js.latencyMs.p50} ms p99 ${js.latencyMs.p99} ms, ${round(jsCpuUs, 0)} µs of CPU per message (client + server)`);
 
   const pgOpts = { seconds: C.pgSeconds, payload: JSON.parse(JSON.stringify({ daily: {} })), signedBytes: signed, auditBytes: audit };
   const pg1 = await rawPostgres(sys, { ...pgOpts, connections: 1 });
@@ -243,13 +246,29 @@ async function baselines(sys: BenchSystem, result: Record<string, any>, monitor:
   // transaction paced at 200/s on one connection, and the disk's flush under it without PostgreSQL.
   const pgPaced = await rawPostgres(sys, { ...pgOpts, connections: 1, rate: 200, seconds: C.commitS });
   log(`raw PostgreSQL, the same transaction at 200/s: p50 ${pgPaced.latencyMs.p50} p99 ${pgPaced.latencyMs.p99} max ${pgPaced.latencyMs.max} ms, ${pgPaced.over50ms} of ${pgPaced.transactions} over 50 ms`);
-  result.rawPostgres = { oneConnection: pg1, eightConnections: pg8, eightConnectionsNoNotify: pg8n, paced200: pgPaced };
+  // The same rows written as a group commit writes them, 500 reports per transaction: what they cost
+  // when every per-transaction cost is shared.
+  const mb = monitor();
+  mb.start();
+  const bulk = await rawPostgresBulk(sys, { ...pgOpts, batch: 500 });
+  const bulkUsage = mb.stop();
+  const bulkCpuUs = cpuUs(bulkUsage, ['bench client', 'postgres (all backends)']) / bulk.reports;
+  log(`raw PostgreSQL, the same rows 500 reports per transaction: ${round(bulk.reportsPerSec, 0)} reports/s, ${round(bulkCpuUs, 0)} µs of CPU per report (client + server)`);
+  result.rawPostgres = { oneConnection: pg1, eightConnections: pg8, eightConnectionsNoNotify: pg8n, paced200: pgPaced, bulk: { ...bulk, usage: bulkUsage, cpuUsPerReport: round(bulkCpuUs, 0) } };
+  const validation = validationCost(C.pgSeconds / 2);
+  log(`decoding and validating a report as the recipient does: ${validation.cpuUsPerReport} µs of CPU per report`);
+  result.validationCost = validation;
   const flush = await diskFlush(sys, sys.tmp, 200, C.commitS);
   log(`disk flush (8 KiB write + fdatasync) at 200/s: p50 ${flush.latencyMs.p50} p99 ${flush.latencyMs.p99} max ${flush.latencyMs.max} ms, ${flush.over50ms} of ${flush.writes} over 50 ms (same device as PostgreSQL's data: ${flush.samePgDevice ?? 'unknown'})`);
   result.diskFlush = flush;
   const wake = wakeUpCost(sys, [20, 200, 0], C.pgSeconds / 2);
   for (const w of wake) log(`PostgreSQL round trip ${w.rate ? `at ${w.rate}/s` : 'back to back'}: ${w.cpuUsPerQuery} µs of client CPU per query, p50 ${w.latencyMs.p50} ms`);
   result.wakeUpCost = wake;
+}
+
+/** CPU time (µs) the named process groups used in a monitored window. */
+function cpuUs(usage: Record<string, UsageSummary>, groups: string[]): number {
+  return groups.reduce((sum, g) => sum + (usage[g]?.cpuSeconds ?? 0), 0) * 1e6;
 }
 
 /** Compliance at scale: a generated year, the offline audit, the supervisor ledger listings. */
@@ -325,6 +344,24 @@ function table(r: Record<string, any>): Row[] {
     rows.push({ metric: 'raw PostgreSQL, 5 rows + NOTIFY per tx, 1 connection', value: n(r.rawPostgres.oneConnection.txPerSec), unit: 'tx/s' });
     rows.push({ metric: 'raw PostgreSQL, same, 8 connections', value: n(r.rawPostgres.eightConnections.txPerSec), unit: 'tx/s' });
     rows.push({ metric: 'raw PostgreSQL, 8 connections, without the NOTIFY', value: n(r.rawPostgres.eightConnectionsNoNotify.txPerSec), unit: 'tx/s' });
+    const bulk = r.rawPostgres.bulk;
+    if (bulk) {
+      rows.push({ metric: `raw PostgreSQL, the same rows, ${bulk.batch} reports per tx (a group commit), 1 connection`, value: n(bulk.reportsPerSec), unit: 'reports/s' });
+      rows.push({ metric: '  its CPU per report: client + server', value: bulk.cpuUsPerReport, unit: 'µs' });
+    }
+    if (js.cpuUsPerMessage !== undefined) rows.push({ metric: 'raw JetStream, CPU per message: client + nats-server', value: js.cpuUsPerMessage, unit: 'µs' });
+    if (bulk && js.cpuUsPerMessage !== undefined) {
+      // What the throughput target leaves each report on this machine, against the least any design
+      // pays that sends a report and its receipt over JetStream and keeps a report's rows at each end.
+      const cores = r.machine.cpus as number;
+      rows.push({ metric: `the 40% target's CPU budget per report: ${cores} cores ÷ (40% of raw JetStream)`, value: n((cores * 1e6) / (0.4 * js.msgsPerSec)), unit: 'µs' });
+      rows.push({ metric: '  a floor per report at the baselines: 2 bus messages (report, receipt) + 5 rows at each node', value: n(2 * js.cpuUsPerMessage + 2 * bulk.cpuUsPerReport), unit: 'µs' });
+      const check = r.validationCost?.cpuUsPerReport as number | undefined;
+      if (check !== undefined) {
+        rows.push({ metric: '  decoding and validating a report as the recipient does (class-validator)', value: check, unit: 'µs' });
+        rows.push({ metric: '  a floor with receipts sent many to a bus message: 1 bus message + 5 rows at each node + that check', value: n(js.cpuUsPerMessage + 2 * bulk.cpuUsPerReport + check), unit: 'µs' });
+      }
+    }
     const paced = r.rawPostgres.paced200;
     if (paced) {
       rows.push({ metric: 'raw PostgreSQL, the same tx at 200/s, 1 connection: commit p50 / p99 / max', value: `${paced.latencyMs.p50} / ${paced.latencyMs.p99} / ${n(paced.latencyMs.max)}`, unit: 'ms' });
@@ -421,7 +458,7 @@ ${t}
 
 What is measured:
 
-- **Baselines**, in the same run: raw JetStream — async publish with 256 in flight of messages the size of a signed envelope (${r.signedEnvelopeBytes} B) to a file stream, consumed by a durable pull consumer with explicit ack, in one process; throughput = messages / (last consumed − first published). Raw PostgreSQL — the five rows one accepted report writes at the sender (message with its JSON payload and signed envelope, recipient, two outbox rows, audit entry) plus NOTIFY, one transaction per message, in a database with the node's schema. What a wake-up costs — one PostgreSQL round trip (\`SELECT $1\`) on one connection, at 20/s and 200/s (the client sleeping in between) and back to back, in a process of its own: the CPU time its process is charged per query (getrusage) and the latency. What a durable commit costs in time at the load of the latency target — the same five-row transaction paced at 200/s on one connection (commit latency), and the disk under it without PostgreSQL: an 8 KiB write + \`fdatasync\` at 200/s in a process of its own, in the benchmark's temporary directory (the row says whether that is PostgreSQL's device). A report waits for two durable commits on its way (accepted at the sender, stored by the recipient): a flush stall of the disk delays every commit in flight.
+- **Baselines**, in the same run: raw JetStream — async publish with 256 in flight of messages the size of a signed envelope (${r.signedEnvelopeBytes} B) to a file stream, consumed by a durable pull consumer with explicit ack, in one process; throughput = messages / (last consumed − first published). Raw PostgreSQL — the five rows one accepted report writes at the sender (message with its JSON payload and signed envelope, recipient, two outbox rows, audit entry) plus NOTIFY, one transaction per message, in a database with the node's schema; and the same rows written as a group commit writes them, 500 reports per transaction (one multi-row INSERT per table, one NOTIFY), back to back on one connection. What a wake-up costs — one PostgreSQL round trip (\`SELECT $1\`) on one connection, at 20/s and 200/s (the client sleeping in between) and back to back, in a process of its own: the CPU time its process is charged per query (getrusage) and the latency. What a durable commit costs in time at the load of the latency target — the same five-row transaction paced at 200/s on one connection (commit latency), and the disk under it without PostgreSQL: an 8 KiB write + \`fdatasync\` at 200/s in a process of its own, in the benchmark's temporary directory (the row says whether that is PostgreSQL's device). A report waits for two durable commits on its way (accepted at the sender, stored by the recipient): a flush stall of the disk delays every commit in flight. What the throughput target leaves a report — the machine's cores divided by 40% of raw JetStream's rate: the CPU time (all processes) one report may cost at that rate — against floors measured in the same run: the CPU time of the client and nats-server per raw JetStream message (publish, store, deliver, ack), that of the client and the PostgreSQL backends per report of the 500-per-transaction rows, and that of decoding and validating the benchmark's report as the recipient does (\`validateEnvelope\`: structure, then the payload by the API's class-validator DTOs; back to back in one process). A report here is two bus messages (the report, then its receipt) and about five rows at each node (at the recipient: the message, its status, the audit entry, the receipt's and the audit event's outbox rows); the floors leave out everything else it costs (signatures, the receipt's recording, the outbox outcomes, the audit events' publication, HTTP).
 - **Shekara end to end**: the sender (border) and the recipient (interior) agency nodes run as separate processes (\`dist\`-built apps, run-unique bus prefix and databases, \`LOG_LEVEL=${process.env.BENCH_LOG_LEVEL ?? 'info'}\`). A daily report (${r.reportBytes} B of JSON) goes from \`border.l4.CP-CN-A-01\` to \`interior.l4.CP-CN-A-01\`: HTTP POST with a JWT over keep-alive connections → stored, signed, relayed, consumed, verified, stored once → receipt back at the sender. Latency per message = the sender's audit entry \`delivered\` (written in the transaction that records the receipt) − \`messages.created_at\` (accepted), both from the sender's clock, read from its database after the run. Sustained throughput = receipts recorded per second from ${WARM_S} s after the start of a phase to its end. At 200 msg/s the latency is also given by stage, each from the two nodes' databases (one machine, one clock): accepted → envelope published (the sender's dispatch right after the commit, once JetStream acknowledged it) → stored by the recipient (which can come before that acknowledgement arrives: negative) → its receipt published → recorded at the sender; percentiles of each stage on its own, so they need not add up. Offered load is open loop (a send every 1/rate s regardless of responses); saturation is closed loop (${r.apiSaturation?.load?.concurrency ?? C.satConcurrency} requests in flight). *Injected at the outbox*: reports built and signed with the node's own envelope code and unit key, written into the sender's database exactly as \`MessagesService.send\` writes them (message, recipient, ENVELOPE and AUDIT outbox rows, audit entry), 500 per transaction, as fast as possible, but due at once and announced by NOTIFY, as another process writes them: the relay claims and publishes them (the path of anything not dispatched by the process that wrote it); measures relay → consume → receipt without HTTP.
 - **CPU and memory** per process from \`/proc\` (utime+stime over the phase; peak VmRSS sampled every 250 ms); at 200 msg/s also per report, with the process's wake-ups per report — the voluntary context switches of all its threads (a thread blocking and woken again) — and its preemptions per report (involuntary ones: a thread taken off a core while it still wanted it). PostgreSQL is all backends of the shared server.
 ${r.compliance ? `- **Compliance at scale**: a year (${r.compliance?.year}) of traffic for the full seeded directory (${r.compliance?.messages?.toLocaleString('en-US')} messages: ${Object.entries(r.compliance?.counts ?? {}).map(([k, v]) => `${k} ${(v as number).toLocaleString('en-US')}`).join(', ')}): every member of every interaction group sends its daily report (90% in the window, 5% late, 2% filed the next day, 3% missing) and monthly report, headquarters their half-yearly materials, about one urgent report per week per level-4/5 group (85% confirmed within 2 h, 10% late, 5% never) and two advance notices a month per group. The offline audit is the built \`shekara audit\` over the year's JSONL journal (${r.compliance?.journalMiB} MiB). The ledger listing is \`GET /api/verdicts\` for one month, all units, on a supervisor process whose ledger holds the year (loaded straight into \`ledger_messages\` as \`test/supervisor/volume.test.ts\` does).
