@@ -182,6 +182,8 @@ describe('duty desk console (headless Chromium)', () => {
     await row.getByRole('link', { name: summary }).click();
     await interior.getByRole('heading', { level: 1, name: 'Срочная информация' }).waitFor(WAIT);
     await interior.getByText('TURSUNOV').waitFor(WAIT);
+    // Read: the unread count in the navigation goes, without reloading.
+    await interior.locator('nav .count').waitFor({ ...WAIT, state: 'detached' });
     await expectAccessible(interior, 'urgent message (recipient)');
     await shot(interior, '08-urgent-opened-by-interior');
 

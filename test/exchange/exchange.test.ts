@@ -76,9 +76,20 @@ describe('exchange between the three agency nodes', () => {
     const inbox = await sys.api('interior', 'GET', '/api/messages?box=inbox&kind=URGENT', undefined, interiorToken);
     expect(inbox.status).toBe(200);
     expect(inbox.body.items.map((m: { id: string }) => m.id)).toContain(id);
-    const opened = await sys.api('interior', 'GET', `/api/messages/${id}`, undefined, interiorToken);
-    expect(opened.status).toBe(200);
-    expect(opened.body.payload.urgent.detainedMigrants.persons).toHaveLength(urgentDetainedMigrants().urgent.detainedMigrants.persons.length);
+    // Every desk of the unit is told it was read (their unread counts drop), once.
+    const live = await sys.liveEvents('interior', interiorToken);
+    try {
+      const told = live.next((e) => e.id === id);
+      const opened = await sys.api('interior', 'GET', `/api/messages/${id}`, undefined, interiorToken);
+      expect(opened.status).toBe(200);
+      expect(await told).toEqual({ type: 'status', id, box: 'inbox' });
+      const again = live.next((e) => e.id === id, 1_500);
+      expect((await sys.api('interior', 'GET', `/api/messages/${id}`, undefined, interiorToken)).status).toBe(200);
+      await expect(again).rejects.toThrow(/no matching live event/);
+      expect(opened.body.payload.urgent.detainedMigrants.persons).toHaveLength(urgentDetainedMigrants().urgent.detainedMigrants.persons.length);
+    } finally {
+      live.close();
+    }
     await eventually(async () => (await statusOf(id)).find((s) => s.unitId === INTERIOR && s.status === 'READ'), 20_000, 'READ receipt');
 
     // The receipts were verified against the recipients' keys: the sender's audit log records them.

@@ -7,7 +7,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { startAgencyNode, DEMO_PASSWORD } from '@shekara/agency-node';
-import type { AgencyNodeConfig } from '@shekara/agency-node';
+import type { AgencyNodeConfig, LiveEvent } from '@shekara/agency-node';
 import { JsonLogger } from '@shekara/common';
 import { AGENCIES, BusNames } from '@shekara/contracts';
 import type { AgencyCode } from '@shekara/contracts';
@@ -109,6 +109,45 @@ export class TestSystem {
       /* not JSON */
     }
     return { status: res.status, body: parsed as T };
+  }
+
+  /**
+   * Listens to a node's live events for the caller's unit (`GET /api/messages/events`, server-sent
+   * events): `next(match)` resolves with the first event received from now on that matches.
+   */
+  async liveEvents(agency: AgencyCode, token: string): Promise<{ next: (match: (e: LiveEvent) => boolean, ms?: number) => Promise<LiveEvent>; close: () => void }> {
+    const abort = new AbortController();
+    const res = await fetch(this.url(agency) + '/api/messages/events', { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' }, signal: abort.signal });
+    if (res.status !== 200 || !res.body) throw new Error(`live events of ${agency}: ${res.status}`);
+    const waiting = new Set<{ match: (e: LiveEvent) => boolean; resolve: (e: LiveEvent) => void }>();
+    void (async () => {
+      let buffer = '';
+      const decoder = new TextDecoder();
+      try {
+        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+          buffer += decoder.decode(chunk, { stream: true });
+          let end: number;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            const data = buffer.slice(0, end).split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n');
+            buffer = buffer.slice(end + 2);
+            if (!data) continue;
+            const event = JSON.parse(data) as LiveEvent;
+            for (const w of waiting) if (w.match(event)) (waiting.delete(w), w.resolve(event));
+          }
+        }
+      } catch {
+        /* closed */
+      }
+    })();
+    return {
+      next: (match, ms = 10_000) =>
+        new Promise<LiveEvent>((resolve, reject) => {
+          const w = { match, resolve: (e: LiveEvent) => (clearTimeout(t), resolve(e)) };
+          const t = setTimeout(() => (waiting.delete(w), reject(new Error(`no matching live event of ${agency} within ${ms} ms`))), ms);
+          waiting.add(w);
+        }),
+      close: () => abort.abort(),
+    };
   }
 
   /** Runs one query in an agency's database. */

@@ -258,12 +258,15 @@ export class MessagesService {
 
   /** Opens a message of the caller's unit. A duty officer of a recipient unit opening it records READ. */
   async open(user: AuthUser, id: string): Promise<MessageView> {
+    let read = false;
     const view = await this.ds.transaction(async (m) => {
       const message = await m.getRepository(MessageEntity).findOne({ where: { id }, select: { signed: false } as never });
       if (!message || !this.visibleTo(message, user)) throw new NodeError(NodeErrorCode.MessageNotFound);
-      if (message.direction === 'IN' && user.role === 'duty-officer') await this.markRead(m, message, user);
+      if (message.direction === 'IN' && user.role === 'duty-officer') read = await this.markRead(m, message, user);
       return this.view(m.getRepository(MessageEntity), id, true);
     });
+    // The unit's desks (the reader's among them) count one unread message fewer.
+    if (read) this.live.emit(user.unitId, { type: 'status', id, box: 'inbox' });
     return view!;
   }
 
@@ -285,7 +288,8 @@ export class MessagesService {
     return m.direction === 'OUT' ? m.senderUnit === user.unitId : m.recipientUnits.includes(user.unitId);
   }
 
-  private async markRead(m: EntityManager, message: MessageEntity, user: AuthUser): Promise<void> {
+  /** Records READ for the reader's unit, once: true when this call recorded it. */
+  private async markRead(m: EntityManager, message: MessageEntity, user: AuthUser): Promise<boolean> {
     const now = this.clock.now();
     const updated: unknown[] = await m.query(
       `WITH u AS (UPDATE message_recipients SET status = 'READ', read_at = $3, read_by = $4
@@ -293,12 +297,13 @@ export class MessagesService {
        SELECT unit_id FROM u`,
       [message.id, user.unitId, now, user.username],
     );
-    if (!updated.length) return;
+    if (!updated.length) return false;
     const receipt = readReceipt({ id: uuidv7(this.clock), now, recipientUnit: user.unitId, originalSender: message.senderUnit, messageId: message.id }, user.username);
     await this.outbox.enqueue(m, [
       { kind: 'RECEIPT', messageId: message.id, targetAgency: this.directory.agencyOf(message.senderUnit) as AgencyCode, payload: encodeEnvelope(receipt), signingUnit: user.unitId, natsMsgId: receipt.messageId },
     ]);
     await this.audit.record(m, { actor: user.username, action: AuditAction.Read, messageId: message.id, units: [user.unitId], message: { kind: message.kind, senderUnit: message.senderUnit, recipientUnits: message.recipientUnits, sentAt: message.createdAt } });
+    return true;
   }
 
   private async view(repo: Repository<MessageEntity>, id: string, withPayload: boolean): Promise<MessageView | null> {
