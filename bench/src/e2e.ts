@@ -275,13 +275,18 @@ export function e2eStats(deliveries: Delivery[], missing: number, window: { from
  * AUDIT outbox rows, the audit_log entry), then writes them into the sender's database in
  * transactions of `batch` messages, with NOTIFY, as fast as the database takes them.
  */
+/** The daily report as the API accepts it: validated and converted, as `MessagesService.send` gets it. */
+export function dailyRequest(): SendMessageRequest {
+  const v = validateSendMessageRequest(dailyReport());
+  if (!v.ok) throw new Error(`bench report invalid: ${JSON.stringify(v.errors)}`);
+  return v.value as SendMessageRequest;
+}
+
 export async function injectOutbox(sys: BenchSystem, senderDb: string, count: number, batch: number): Promise<{ ids: string[]; buildMs: number; insertMs: number; startedAt: number; batchSigning: boolean }> {
   const directory = loadDirectory(sys.directoryPath);
   const keys = loadAgencyKeys(join(sys.keysDir, 'border.json'), 'border', directory);
   const signer = new UnitSigner([...keys].map(([keyId, privateKey]) => ({ keyId, privateKey, unitId: directory.keyOwner(keyId)! })));
-  const v = validateSendMessageRequest(dailyReport());
-  if (!v.ok) throw new Error(`bench report invalid: ${JSON.stringify(v.errors)}`);
-  const req = v.value as SendMessageRequest;
+  const req = dailyRequest();
   const clock = new SystemClock();
   const [{ batch: batchSigning }] = await sys.sql<{ batch: boolean }>(senderDb, `SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 'outbox' AND column_name = 'signing_unit') AS batch`);
   const tb = performance.now();
