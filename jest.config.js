@@ -27,6 +27,8 @@ const common = {
   setupFiles: ['reflect-metadata'],
 };
 module.exports = {
+  // A global option (Jest ignores it inside a project): integration tests talk to real services.
+  testTimeout: 60000,
   projects: [
     {
       ...common,
@@ -38,7 +40,6 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
-      testTimeout: 60000,
     },
   ],
 };
