@@ -37,7 +37,8 @@ describe('sessions in the browser (headless Chromium)', () => {
       await first.getByLabel('Пароль').fill(PASSWORD);
       await first.getByRole('button', { name: 'Войти' }).click();
       await first.getByRole('heading', DESK).waitFor(WAIT);
-      expect(await first.evaluate(() => JSON.stringify({ ...sessionStorage }) + JSON.stringify({ ...localStorage }))).not.toMatch(/eyJ/);
+      // Nothing like a JWT ("eyJ…") is kept where scripts could read it later.
+      expect(await first.evaluate(() => { const g = globalThis as unknown as { sessionStorage: object; localStorage: object }; return JSON.stringify({ ...g.sessionStorage }) + JSON.stringify({ ...g.localStorage }); })).not.toMatch(/eyJ/);
       const cookies = await ctx.cookies(base + '/api/me');
       expect(cookies.find((c) => c.name === 'shekara_session_border')).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/api' });
 

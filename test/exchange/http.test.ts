@@ -45,6 +45,22 @@ describe('duty desk HTTP API: bad input changes nothing', () => {
     expect(r.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['box', 'pageSize']);
   });
 
+  it('400 for a body nested 20,000 deep and for hidden characters in text, nothing stored', async () => {
+    const before = await count();
+    const deep = '{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000);
+    const r = await sys.api('border', 'POST', '/api/messages', undefined, token, deep);
+    expect(r.status).toBe(400);
+    expect(r.body).toMatchObject({ code: 'INVALID_BODY', message: expect.stringMatching(/nested deeper than 32/) });
+    for (const summary of ['Detained \u202eenilno\u202c near post 214', 'Call \u001b[31m555\u001b[0m', 'WA\u200bNG detained']) {
+      const body = urgentDetainedMigrants();
+      body.urgent.summary = summary;
+      const hidden = await sys.api('border', 'POST', '/api/messages', body, token);
+      expect(hidden.status).toBe(400);
+      expect(hidden.body.errors).toEqual([{ field: 'urgent.summary', messages: [expect.stringMatching(/control, zero-width or text-direction/)] }]);
+    }
+    expect(await count()).toBe(before);
+  });
+
   it('413 for an oversized body, nothing stored', async () => {
     const before = await count();
     const r = await sys.api('border', 'POST', '/api/messages', daily('x'.repeat(300 * 1024)), token);

@@ -3,7 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { ValidationError } from 'class-validator';
 import type { AppError, FieldError } from './app-error';
-import { bodyParserErrors, serveConsole } from './console';
+import { bodyParserErrors, refuseDeepJson, serveConsole } from './console';
 import { HttpExceptionFilter } from './http-exception.filter';
 
 /** Field errors in the same shape as the contract validator's, from class-validator errors. */
@@ -35,6 +35,7 @@ export interface HttpAppOptions {
 export function configureHttpApp(app: NestExpressApplication, o: HttpAppOptions): void {
   app.useBodyParser('json', { limit: o.bodyLimit });
   app.use(bodyParserErrors(o.bodyLimit));
+  app.use(refuseDeepJson);
   serveConsole(app, o.webDir);
   app.useGlobalFilters(new HttpExceptionFilter(o.databaseUnavailable));
   app.useGlobalPipes(
