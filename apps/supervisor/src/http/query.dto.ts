@@ -12,6 +12,8 @@ import type { Bucket } from '../verdicts/ranges';
 import { VERDICT_NAMES } from '../verdicts/records';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** The last page one may ask for (a bigger number would make an absurd OFFSET). */
+export const MAX_PAGE = 100_000;
 
 /** A date range (local dates, inclusive); both absent: the last 7 days up to today. */
 export class RangeQuery {
@@ -54,10 +56,11 @@ export class UnitFilterQuery extends RangeQuery {
 }
 
 export class PagedQuery extends UnitFilterQuery {
-  @ApiPropertyOptional({ default: 1, minimum: 1 })
+  @ApiPropertyOptional({ default: 1, minimum: 1, maximum: MAX_PAGE })
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(MAX_PAGE)
   page: number = 1;
 
   @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
