@@ -1,0 +1,64 @@
+/**
+ * The dependency rules of .dependency-cruiser.cjs, checked over the real tree and over fixture trees
+ * that break one rule each (test/fixtures/architecture/not-ok/<rule>), so that the check is shown
+ * to catch what it claims. dependency-cruiser is ESM only: scripts/architecture.mjs runs its API
+ * in a child process and prints one violation per line.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+jest.setTimeout(60_000);
+
+const ROOT = join(__dirname, '..');
+const FIXTURES = join(ROOT, 'test', 'fixtures', 'architecture');
+
+interface Violation {
+  rule: string;
+  from: string;
+  to: string;
+  cycle?: string[];
+}
+
+function check(tree?: string): Violation[] {
+  const run = spawnSync(process.execPath, [join(ROOT, 'scripts', 'architecture.mjs'), ...(tree ? [tree] : [])], { cwd: ROOT, encoding: 'utf8' });
+  if (run.status !== 0 && run.status !== 1) throw new Error(`architecture.mjs failed (${run.status}): ${run.stderr}`);
+  const violations = run.stdout
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as Violation);
+  // Exit status and output agree: 1 exactly when something is listed.
+  expect(run.status).toBe(violations.length > 0 ? 1 : 0);
+  return violations;
+}
+
+const describe1 = (v: Violation): string => `${v.rule}: ${v.from} -> ${v.to}${v.cycle ? ` (cycle ${v.cycle.join(' -> ')})` : ''}`;
+
+it('the repository keeps its dependency rules', () => {
+  expect(check().map(describe1)).toEqual([]);
+});
+
+it('a tree that keeps the rules passes (libraries through their roots, web through @shared)', () => {
+  expect(check(join(FIXTURES, 'ok'))).toEqual([]);
+});
+
+describe('each rule catches its violation', () => {
+  const expected: Record<string, string[]> = {
+    'app-imports-app': ['app-imports-app: apps/c/src/main.ts -> apps/a/src/main.ts'],
+    'leaf-lib-imports-internal': ['leaf-lib-imports-internal: libs/policy/src/index.ts -> libs/b/src/index.ts'],
+    'lib-deep-import': ['lib-deep-import: apps/a/src/main.ts -> libs/b/src/inner/inner.ts'],
+    'lib-folder-cycle': [
+      'lib-folder-cycle: libs/b/src/inner -> libs/b/src/tokens (cycle libs/b/src/tokens -> libs/b/src/inner)',
+      'lib-folder-cycle: libs/b/src/tokens -> libs/b/src/inner (cycle libs/b/src/inner -> libs/b/src/tokens)',
+    ],
+    'web-imports-server': ['web-imports-server: web/desk/src/main.tsx -> libs/b/src/index.ts'],
+  };
+
+  it('every not-ok fixture has its expectation', () => {
+    expect(readdirSync(join(FIXTURES, 'not-ok')).sort()).toEqual(Object.keys(expected).sort());
+  });
+
+  it.each(Object.entries(expected))('%s', (name, violations) => {
+    expect(check(join(FIXTURES, 'not-ok', name)).map(describe1)).toEqual(violations);
+  });
+});
