@@ -5,7 +5,7 @@
  * in a child process and prints one violation per line.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 jest.setTimeout(60_000);
@@ -60,5 +60,29 @@ describe('each rule catches its violation', () => {
 
   it.each(Object.entries(expected))('%s', (name, violations) => {
     expect(check(join(FIXTURES, 'not-ok', name)).map(describe1)).toEqual(violations);
+  });
+});
+
+describe('the monorepo is described as it is', () => {
+  const dirs = (parent: string): string[] => readdirSync(join(ROOT, parent), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const json = (file: string): any => JSON.parse(readFileSync(join(ROOT, file), 'utf8').replace(/^\s*\/\/.*$/gm, ''));
+  const apps = dirs('apps');
+  const libs = dirs('libs');
+
+  it('nest-cli.json has every app and lib as a project, and nothing else', () => {
+    const projects = json('nest-cli.json').projects as Record<string, { type: string; root: string; sourceRoot: string }>;
+    const expected = Object.fromEntries([
+      ...apps.map((a) => [a, { type: 'application', root: `apps/${a}`, sourceRoot: `apps/${a}/src` }]),
+      ...libs.map((l) => [l, { type: 'library', root: `libs/${l}`, sourceRoot: `libs/${l}/src` }]),
+    ]);
+    const actual = Object.fromEntries(Object.entries(projects).map(([name, p]) => [name, { type: p.type, root: p.root, sourceRoot: p.sourceRoot }]));
+    expect(actual).toEqual(expected);
+  });
+
+  it('tsconfig.json and .swcrc map @shekara/<lib> for every lib, and nothing else', () => {
+    const expected = Object.fromEntries(libs.map((l) => [`@shekara/${l}`, [`libs/${l}/src/index.ts`]]));
+    const norm = (paths: Record<string, string[]>) => Object.fromEntries(Object.entries(paths).map(([k, v]) => [k, v.map((p) => p.replace(/^\.\//, ''))]));
+    expect(norm(json('tsconfig.json').compilerOptions.paths)).toEqual(expected);
+    expect(norm(json('.swcrc').jsc.paths)).toEqual(expected);
   });
 });
