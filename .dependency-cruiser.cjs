@@ -8,6 +8,9 @@
  * imported as `@shekara/<name>` (tsconfig.json paths).
  */
 const LIB_INTERNAL = '^libs/([^/]+)/src/(?!index\\.ts$)';
+/** What web/ may take from the server tree: the generated contract's types and the list of agencies. */
+const CONTRACT_GEN = '^libs/contracts/src/gen/';
+const CONTRACT_AGENCIES = '^libs/contracts/src/agencies\\.ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -42,9 +45,9 @@ module.exports = {
     },
     {
       name: 'lib-deep-import',
-      comment: 'A library is imported through its root only (@shekara/<lib>), never by a path into its src/.',
+      comment: 'A library is imported through its root only (@shekara/<lib>), never by a path into its src/ (web/ has its own rules below).',
       severity: 'error',
-      from: { pathNot: '^libs/([^/]+)/' },
+      from: { pathNot: ['^libs/([^/]+)/', '^web/'] },
       to: { path: LIB_INTERNAL },
     },
     {
@@ -64,13 +67,27 @@ module.exports = {
     },
     {
       name: 'web-imports-server',
-      comment: 'The web consoles import no server code, only the generated contract types and pure data.',
+      comment: 'The web consoles import no server code: only the generated contract types and the agencies (pure data).',
       severity: 'error',
       from: { path: '^web/' },
       to: {
         path: '^(apps|libs|bench|scripts|test)/',
-        pathNot: ['^libs/contracts/src/gen/', '^libs/directory/src/agencies\\.ts$'],
+        pathNot: [CONTRACT_GEN, CONTRACT_AGENCIES],
       },
+    },
+    {
+      name: 'web-imports-contract-values',
+      comment: 'From the generated contract web/ takes types only (no protobuf runtime in the bundle).',
+      severity: 'error',
+      from: { path: '^web/' },
+      to: { path: CONTRACT_GEN, dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'web-contract-outside-shared',
+      comment: 'web/shared/contract.ts is the one place the consoles take the contract from.',
+      severity: 'error',
+      from: { path: '^web/', pathNot: '^web/shared/contract\\.ts$' },
+      to: { path: '^libs/' },
     },
     {
       name: 'not-to-unresolvable',

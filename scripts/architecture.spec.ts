@@ -38,7 +38,7 @@ it('the repository keeps its dependency rules', () => {
   expect(check().map(describe1)).toEqual([]);
 });
 
-it('a tree that keeps the rules passes (libraries through their roots, web through @shared)', () => {
+it('a tree that keeps the rules passes (libraries through their roots, web through @shared and its contract file)', () => {
   expect(check(join(FIXTURES, 'ok'))).toEqual([]);
 });
 
@@ -51,7 +51,9 @@ describe('each rule catches its violation', () => {
       'lib-folder-cycle: libs/b/src/inner -> libs/b/src/tokens (cycle libs/b/src/tokens -> libs/b/src/inner)',
       'lib-folder-cycle: libs/b/src/tokens -> libs/b/src/inner (cycle libs/b/src/inner -> libs/b/src/tokens)',
     ],
-    'web-imports-server': ['web-imports-server: web/desk/src/main.tsx -> libs/b/src/index.ts'],
+    'web-contract-outside-shared': ['web-contract-outside-shared: web/desk/src/main.tsx -> libs/contracts/src/gen/v1_pb.ts'],
+    'web-imports-contract-values': ['web-imports-contract-values: web/shared/contract.ts -> libs/contracts/src/gen/v1_pb.ts'],
+    'web-imports-server': ['web-imports-server: web/shared/contract.ts -> libs/b/src/index.ts'],
   };
 
   it('every not-ok fixture has its expectation', () => {
