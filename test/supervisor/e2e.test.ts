@@ -11,10 +11,6 @@ import { TestSystem, eventually } from '../support/harness';
 import { BORDER, CUSTOMS, INTERIOR, urgentDetainedMigrants } from '../exchange/fixtures';
 import { SupervisorHarness } from './harness';
 
-// The integration project's testTimeout in jest.config.js does not reach this test (it ran with
-// Jest's 5 s default), and the report's path through three nodes can take longer.
-jest.setTimeout(120_000);
-
 const sys = new TestSystem();
 let sup: SupervisorHarness;
 
