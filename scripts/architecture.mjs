@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 /**
  * Checks the repository's dependency rules (.dependency-cruiser.cjs) with dependency-cruiser's API
- * and prints the violations as JSON lines: {"rule","from","to","cycle"?}. Exit status 1 when there
- * are violations. dependency-cruiser is ESM only, so the Jest spec (scripts/architecture.spec.ts)
+ * and prints the violations as JSON lines: {"tree","rule","from","to","cycle"?}. Exit status 1 when
+ * there are violations. dependency-cruiser is ESM only, so the Jest spec (scripts/architecture.spec.ts)
  * runs this file as a child process.
  *
  *   node scripts/architecture.mjs                         the repository (fixtures excluded)
- *   node scripts/architecture.mjs test/fixtures/architecture/not-ok/<case>   a fixture tree
+ *   node scripts/architecture.mjs . test/fixtures/architecture/not-ok/<case> ...   trees (paths from the repository root)
  *
  * A tree is cruised from its own root: its folders among apps, libs, bench, scripts, test and web,
  * resolved with its tsconfig.json (the @shekara/* paths) and web's "@shared" alias.
@@ -54,8 +54,13 @@ export async function checkArchitecture(root) {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const root = process.argv[2] ? resolve(process.argv[2]) : REPO;
-  const violations = await checkArchitecture(root);
-  for (const v of violations) process.stdout.write(`${JSON.stringify(v)}\n`);
-  process.exitCode = violations.length > 0 ? 1 : 0;
+  // Several trees in one run (dependency-cruiser loads once): each line names its tree.
+  const trees = process.argv.length > 2 ? process.argv.slice(2) : ['.'];
+  let found = 0;
+  for (const tree of trees) {
+    const violations = await checkArchitecture(resolve(REPO, tree));
+    for (const v of violations) process.stdout.write(`${JSON.stringify({ tree, ...v })}\n`);
+    found += violations.length;
+  }
+  process.exitCode = found > 0 ? 1 : 0;
 }
