@@ -27,8 +27,6 @@ const common = {
   setupFiles: ['reflect-metadata'],
 };
 module.exports = {
-  // A global option (Jest ignores it inside a project): integration tests talk to real services.
-  testTimeout: 60000,
   projects: [
     {
       ...common,
@@ -40,6 +38,7 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/support/timeout.ts'],
     },
   ],
 };
