@@ -3,8 +3,8 @@ import { natsCheck, readiness } from '@shekara/server';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Response } from 'express';
-import { DataSource } from 'typeorm';
 import { Public } from '@shekara/auth';
+import { DatabaseProbe } from '../store';
 import { NATS } from '../tokens';
 
 @ApiTags('operations')
@@ -12,7 +12,7 @@ import { NATS } from '../tokens';
 @Public()
 export class HealthController {
   constructor(
-    private readonly ds: DataSource,
+    private readonly db: DatabaseProbe,
     @Inject(NATS) private readonly nc: NatsConnection,
   ) {}
 
@@ -25,6 +25,6 @@ export class HealthController {
   @Get(['', 'ready'])
   @ApiOperation({ summary: 'Readiness: PostgreSQL and NATS reachable (503 otherwise)' })
   ready(@Res({ passthrough: true }) res: Response) {
-    return readiness(res, { postgres: () => this.ds.query('SELECT 1'), nats: natsCheck(this.nc) });
+    return readiness(res, { postgres: () => this.db.ping(), nats: natsCheck(this.nc) });
   }
 }

@@ -1,0 +1,4 @@
+export * from './core.module';
+export * from './live-events';
+export * from './metrics';
+export * from './page.query';
