@@ -6,3 +6,4 @@ export * from './http-app';
 export * from './environment';
 export * from './shutdown';
 export * from './health.controller';
+export * from './serve';
