@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { EntityManager } from 'typeorm';
 
-/**
+/*
  * The node's SQL lives in the stores of this folder, one per concern; nothing else of the node
  * reaches PostgreSQL. There are four ways to reach it, each for one purpose:
  *
@@ -19,7 +18,6 @@ import type { EntityManager } from 'typeorm';
  *   (`OutboxStore`, derived state: commits that do not wait for the WAL flush).
  * - a raw `pg.Client`: `LISTEN shekara_outbox` (`OutboxStore.listen`), a connection of its own.
  */
-export type Db = DataSource | EntityManager;
 
 /** The node's database as a whole: its reachability and server settings. */
 @Injectable()
@@ -35,10 +33,5 @@ export class DatabaseProbe {
   async autovacuum(): Promise<boolean> {
     const [{ autovacuum }] = await this.ds.query<{ autovacuum: string }[]>(`SELECT current_setting('autovacuum') AS autovacuum`);
     return autovacuum === 'on';
-  }
-
-  /** Runs `work` in one transaction of the data source. */
-  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
-    return this.ds.transaction(work);
   }
 }

@@ -195,6 +195,7 @@ export class OutboxStore {
   private readonly pool: KeyLookupPool;
   private listener?: Client;
   private listening = false;
+  /** As many as the relay records at once (`OutboxRelay.PARALLEL`). */
   static readonly OUTCOME_CONNECTIONS = 2;
 
   constructor(
