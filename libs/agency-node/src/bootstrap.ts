@@ -12,11 +12,10 @@ import { ensureDatabase } from '@shekara/persistence';
 import { UnitSigner } from '@shekara/security';
 import { AgencyNodeModule } from './agency-node.module';
 import { AuthService } from '@shekara/auth';
-import { loadAgencyNodeConfig } from './config';
-import type { AgencyNodeConfig } from './config';
+import { loadAgencyNodeConfig, NodeError, NodeErrorCode } from './core';
+import type { AgencyNodeConfig } from './core';
 import { agencyNodeDataSource } from './data-source';
 import { DEMO_PASSWORD, demoUsers } from './demo-users';
-import { NodeError, NodeErrorCode } from './errors';
 import { configureHttpApp, loadConfigOrExit, serveWithBus, startOrExit } from '@shekara/server';
 
 export interface AgencyNodeOptions {

@@ -4,10 +4,10 @@
  * agency (`runAgencyNode`), which selects its units, keys, database and bus subjects. Map of where a
  * report goes through: README.md beside this folder.
  */
-export * from './config';
+export * from './core/config';
 export * from './bootstrap';
 export * from './demo-users';
-export * from './errors';
+export * from './core/errors';
 export * from './entities';
 export { agencyNodeDataSource, AGENCY_NODE_MIGRATIONS } from './data-source';
 export type { LiveEvent } from './core';

@@ -4,9 +4,9 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { Clock, uuidv7 } from '@shekara/common';
 import { AuditAction as WireAction, AuditEventSchema, MessageKind } from '@shekara/contracts';
 import type { AgencyCode } from '@shekara/contracts';
-import type { AgencyNodeConfig } from '../config';
+import type { AgencyNodeConfig } from '../core';
 import type { OutboxItem } from '../store';
-import { NODE_CONFIG } from '../tokens';
+import { NODE_CONFIG } from '../core';
 
 export enum AuditAction {
   Sent = 'sent',

@@ -7,8 +7,8 @@ import type { BusNames } from '@shekara/contracts';
 import type { Directory } from '@shekara/directory';
 import type { UnitSigner } from '@shekara/security';
 import { closeOnShutdown } from '@shekara/server';
-import type { AgencyNodeConfig } from '../config';
-import { BUS_NAMES, DIRECTORY, NATS, NODE_CONFIG, SIGNER } from '../tokens';
+import type { AgencyNodeConfig } from './config';
+import { BUS_NAMES, DIRECTORY, NATS, NODE_CONFIG, SIGNER } from './tokens';
 import { LiveEvents } from './live-events';
 import { NodeMetrics } from './metrics';
 

@@ -6,13 +6,12 @@ import type { Envelope } from '@shekara/contracts';
 import type { EntityManager } from 'typeorm';
 import type { Directory } from '@shekara/directory';
 import { AuditAction } from '../audit';
-import type { AgencyNodeConfig } from '../config';
-import { NodeMetrics } from '../core';
+import type { AgencyNodeConfig } from '../core';
+import { DIRECTORY, NODE_CONFIG, NodeMetrics } from '../core';
 import { messageColumns } from '../envelopes';
 import { OutboxRelay, WriteBatches, deliveryReceipts } from '../exchange';
 import { AuditStore, DeadLettersStore, OutboxStore } from '../store';
 import type { OutboxRow } from '../store';
-import { DIRECTORY, NODE_CONFIG } from '../tokens';
 
 /** What the transport says of a bus message it dead-lettered. */
 export interface DeadLetter {

@@ -2,8 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Clock } from '@shekara/common';
 import { DatabaseProbe, OutboxStore } from '../store';
-import { NODE_CONFIG } from '../tokens';
-import type { AgencyNodeConfig } from '../config';
+import { NODE_CONFIG } from '../core';
+import type { AgencyNodeConfig } from '../core';
 
 /**
  * Keeps the outbox small: deletes the rows done more than OUTBOX_RETENTION_DAYS ago (every

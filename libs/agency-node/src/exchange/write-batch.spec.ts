@@ -3,7 +3,7 @@ import { ManualClock } from '@shekara/common';
 import { BusNames, decodeSigned } from '@shekara/contracts';
 import { SignatureVerifier, UnitSigner } from '@shekara/security';
 import { AuditAction, AuditService } from '../audit';
-import type { AgencyNodeConfig } from '../config';
+import type { AgencyNodeConfig } from '../core';
 import type { OutboxItem } from '../store';
 import { WriteBatch } from './write-batch';
 

@@ -4,9 +4,9 @@ import type { BusNames } from '@shekara/contracts';
 import type { UnitSigner } from '@shekara/security';
 import { AuditService } from '../audit';
 import type { AuditEntry } from '../audit';
-import type { AgencyNodeConfig } from '../config';
+import type { AgencyNodeConfig } from '../core';
 import type { OutboxInserted, OutboxItem, OutboxRow } from '../store';
-import { BUS_NAMES, NODE_CONFIG, SIGNER } from '../tokens';
+import { BUS_NAMES, NODE_CONFIG, SIGNER } from '../core';
 import { signRows } from './outbox.signing';
 
 /** The key of an outbox row among those one statement writes. */

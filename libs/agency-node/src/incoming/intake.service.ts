@@ -6,9 +6,9 @@ import type { Directory } from '@shekara/directory';
 import { PermanentMessageError } from '@shekara/messaging';
 import { SignatureVerifier } from '@shekara/security';
 import { GroupCommitter } from '@shekara/persistence';
-import type { AgencyNodeConfig } from '../config';
+import type { AgencyNodeConfig } from '../core';
 import { ReceiptsService } from '../receipts';
-import { DIRECTORY, NODE_CONFIG } from '../tokens';
+import { DIRECTORY, NODE_CONFIG } from '../core';
 import { IncomingReports } from './reports.service';
 import type { Accepted, Verified } from './reports.service';
 

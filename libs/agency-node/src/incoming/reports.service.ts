@@ -5,12 +5,11 @@ import { DeliveryOutcome } from '@shekara/contracts';
 import type { Envelope } from '@shekara/contracts';
 import type { Directory } from '@shekara/directory';
 import { AuditAction } from '../audit';
-import type { AgencyNodeConfig } from '../config';
-import { LiveEvents, NodeMetrics } from '../core';
+import type { AgencyNodeConfig } from '../core';
+import { DIRECTORY, LiveEvents, NODE_CONFIG, NodeMetrics } from '../core';
 import { messageColumns, messageRow } from '../envelopes';
 import { OutboxRelay, WriteBatches, deliveryReceipts } from '../exchange';
 import { IncomingStore } from '../store';
-import { DIRECTORY, NODE_CONFIG } from '../tokens';
 
 /** The result of checking a bus message: who signed it and what it says. */
 export interface Verified {

@@ -2,7 +2,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { Public } from '@shekara/auth';
 import { healthController, natsCheck } from '@shekara/server';
 import { DatabaseProbe } from '../store';
-import { NATS } from '../tokens';
+import { NATS } from '../core';
 
 /** Health of an agency node: PostgreSQL and NATS. */
 export const HealthController = healthController<[DatabaseProbe, NatsConnection]>({

@@ -4,9 +4,8 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { BusNames } from '@shekara/contracts';
 import { Public } from '@shekara/auth';
-import type { AgencyNodeConfig } from '../config';
-import { BUS_NAMES, NATS, NODE_CONFIG } from '../tokens';
-import { NodeMetrics } from '../core';
+import type { AgencyNodeConfig } from '../core';
+import { BUS_NAMES, NATS, NODE_CONFIG, NodeMetrics } from '../core';
 import { OutboxStore } from '../store';
 
 @ApiTags('operations')

@@ -7,11 +7,10 @@ import type { Envelope } from '@shekara/contracts';
 import type { Directory } from '@shekara/directory';
 import { PermanentMessageError } from '@shekara/messaging';
 import { AuditAction } from '../audit';
-import { LiveEvents, NodeMetrics } from '../core';
+import { DIRECTORY, LiveEvents, NodeMetrics } from '../core';
 import { OutboxRelay, SentMessages, WriteBatches } from '../exchange';
 import { ReceiptsStore } from '../store';
 import type { SentMessage } from '../store';
-import { DIRECTORY } from '../tokens';
 
 /** A receipt for a message this node sent, as it moves the recipient's status. */
 interface ParsedReceipt {

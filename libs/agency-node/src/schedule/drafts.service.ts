@@ -5,12 +5,10 @@ import type { PrepareDraftsRequest } from '@shekara/contracts';
 import type { Directory } from '@shekara/directory';
 import { POLICIES, addDays, addMonths, dailyWindow, halfYearBounds, monthlyWindow, semiannualWindow, startOfLocalDay, endOfLocalDay, policyAt } from '@shekara/policy';
 import type { Policy } from '@shekara/policy';
-import type { AgencyNodeConfig } from '../config';
-import { NodeError, NodeErrorCode } from '../errors';
-import { LiveEvents } from '../core';
+import type { AgencyNodeConfig } from '../core';
+import { DIRECTORY, LiveEvents, NODE_CONFIG, NodeError, NodeErrorCode } from '../core';
 import { DraftsStore } from '../store';
 import type { ActivityRow } from '../store';
-import { DIRECTORY, NODE_CONFIG } from '../tokens';
 
 /** What a unit exchanged over a span, for the prefilled text of a draft. */
 interface Activity {

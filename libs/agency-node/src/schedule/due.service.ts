@@ -6,7 +6,7 @@ import type { Window } from '@shekara/policy';
 import { DraftsService } from './drafts.service';
 import type { DraftView } from './drafts.service';
 import { DueStore } from '../store';
-import { DIRECTORY } from '../tokens';
+import { DIRECTORY } from '../core';
 
 type WindowState = 'before' | 'open' | 'closed';
 

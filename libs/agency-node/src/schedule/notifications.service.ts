@@ -4,11 +4,9 @@ import { Clock, uuidv7 } from '@shekara/common';
 import { NotificationType, Obligation } from '@shekara/contracts';
 import type { NotifyRequest } from '@shekara/contracts';
 import type { Directory } from '@shekara/directory';
-import type { AgencyNodeConfig } from '../config';
-import { NodeError, NodeErrorCode } from '../errors';
-import { LiveEvents } from '../core';
+import type { AgencyNodeConfig } from '../core';
+import { DIRECTORY, LiveEvents, NODE_CONFIG, NodeError, NodeErrorCode } from '../core';
 import { NotificationsStore } from '../store';
-import { DIRECTORY, NODE_CONFIG } from '../tokens';
 
 export interface NotificationView {
   id: string;

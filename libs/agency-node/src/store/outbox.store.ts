@@ -5,8 +5,8 @@ import type { EntityManager } from 'typeorm';
 import { KeyLookupPool, keyLookupTransaction, prepared } from '@shekara/persistence';
 import type { KeyLookupTx } from '@shekara/persistence';
 import type { AgencyCode } from '@shekara/contracts';
-import type { AgencyNodeConfig } from '../config';
-import { NODE_CONFIG } from '../tokens';
+import type { AgencyNodeConfig } from '../core';
+import { NODE_CONFIG } from '../core';
 
 /** ENVELOPE: a report to a recipient agency (kept until receipts); RECEIPT: a receipt back to a sender; AUDIT: an event for the supervisor ledger. */
 export type OutboxKind = 'ENVELOPE' | 'RECEIPT' | 'AUDIT';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { KeyLookupPool } from '@shekara/persistence';
-import type { AgencyNodeConfig } from '../config';
-import { NODE_CONFIG } from '../tokens';
+import type { AgencyNodeConfig } from '../core';
+import { NODE_CONFIG } from '../core';
 import { auditLogInsert } from './audit.store';
 import { completeIfAnswered, outboxAmong, outboxInsert } from './outbox.store';
 import type { OutboxInserted } from './outbox.store';
@@ -68,7 +68,7 @@ export interface ReceiptBatch {
 @Injectable()
 export class ReceiptsStore {
   private readonly pool: KeyLookupPool;
-  /** Batches recorded at once. */
+  /** Batches recorded at once: as many as the inbox stores at once (`InboxIntake.PARALLEL`). */
   static readonly PARALLEL = 3;
 
   constructor(@Inject(NODE_CONFIG) config: AgencyNodeConfig) {
