@@ -4,20 +4,17 @@ import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/comm
 import { jetstream } from '@nats-io/jetstream';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-import { KeyLookupPool, keyLookupTransaction } from '@shekara/persistence';
+import type { KeyLookupTx } from '@shekara/persistence';
 import { encodeAuditEventBatch } from '@shekara/contracts';
 import type { AgencyCode, BusNames } from '@shekara/contracts';
 import type { UnitSigner } from '@shekara/security';
 import { Clock } from '@shekara/common';
-import { BUS_NAMES, NODE_CONFIG, NATS, SIGNER } from '../tokens';
-import type { AgencyNodeConfig } from '../config';
-import { NodeMetrics } from '../ops/metrics';
-import { OutboxService } from './outbox.service';
-import type { OutboxRow } from './outbox.service';
+import { BUS_NAMES, NATS, NODE_CONFIG, NodeMetrics, SIGNER } from '../core';
+import type { AgencyNodeConfig } from '../core';
+import { OutboxStore } from '../store';
+import type { DueKey, OutboxRow } from '../store';
 import { signRows } from './outbox.signing';
-import { SentMessages } from '../messages/sent-messages';
+import { SentMessages } from './sent-messages';
 
 type Row = OutboxRow;
 
@@ -25,17 +22,6 @@ type Row = OutboxRow;
 interface Queued {
   row: Row;
   at: number;
-}
-
-/** A position in the due index: a row's next_attempt_at (as PostgreSQL prints it) and id. */
-interface DueKey {
-  due: string;
-  id: string;
-}
-
-/** Only such keys are written into a claim (they come from the database; the claim has no parameters). */
-function isDueKey(k: DueKey): boolean {
-  return /^[0-9 :.+-]+$/.test(k.due) && /^[0-9]+$/.test(k.id);
 }
 
 /** How publishing a row went. */
@@ -49,46 +35,6 @@ interface RowOutcome {
 }
 
 /**
- * The outcome of publishing a batch of rows, in ONE statement (every row is updated once: two CTEs
- * must not update one row). Every table is reached by key (a key-lookup transaction or pool keeps
- * its plan).
- *
- * A row locked by someone else is skipped, never waited for (a dispatch holds no lock while it
- * publishes, so a receipt completing the envelope or a pass that claimed it can hold it; the one
- * holding it records what matters); in a pass, its own claimed rows are locked by itself. A
- * recipient's status moves from PENDING to SENT, and its first sending time is kept whatever its
- * status (a receipt often comes back before the outcome of a dispatch is recorded). Likewise a
- * message's row or a recipient's status locked by someone else: the one holding a status is
- * recording a receipt, which locks the status first and the envelope's row next (waiting would
- * deadlock) and moves the status past SENT anyway; a message's row, another outcome recording the
- * same proof.
- */
-const OUTCOME = `WITH x AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS x(id, signed, outcome, error, at)),
-      o AS (UPDATE outbox o SET
-              signed = COALESCE(decode(x.signed, 'base64'), o.signed),
-              attempts = o.attempts + 1,
-              last_published_at = CASE WHEN x.outcome = 'failed' THEN o.last_published_at ELSE x.at END,
-              done_at = CASE WHEN x.outcome = 'done' THEN x.at ELSE o.done_at END,
-              last_error = x.error,
-              next_attempt_at = CASE x.outcome
-                WHEN 'sent' THEN x.at + make_interval(secs => LEAST($6::bigint, $7::bigint * power(2, LEAST(o.attempts, 20))::bigint) / 1000.0)
-                WHEN 'failed' THEN x.at + make_interval(secs => LEAST($6::bigint, 1000 * power(2, LEAST(o.attempts, 10))::bigint) / 1000.0)
-                ELSE o.next_attempt_at END
-            FROM x WHERE o.id = x.id
-             AND o.id IN (SELECT id FROM outbox WHERE id = ANY($1::bigint[]) FOR UPDATE SKIP LOCKED)),
-      p AS (UPDATE messages msg SET signed = decode(s.signed, 'base64')
-              FROM unnest($8::uuid[], $9::text[]) AS s(id, signed)
-             WHERE msg.id = s.id AND msg.direction = 'OUT' AND msg.signed IS NULL
-               AND msg.id IN (SELECT id FROM messages WHERE id = ANY($8::uuid[]) AND signed IS NULL FOR UPDATE SKIP LOCKED)),
-      r AS (UPDATE message_recipients r SET status = CASE WHEN r.status = 'PENDING' THEN 'SENT' ELSE r.status END, sent_at = COALESCE(r.sent_at, t.at)
-              FROM (SELECT l.message_id, l.unit_id, s.at FROM unnest($10::uuid[], $11::text[], $12::timestamptz[]) AS s(message_id, agency, at),
-                      LATERAL (SELECT r2.message_id, r2.unit_id FROM message_recipients r2
-                                WHERE r2.message_id = s.message_id AND r2.agency = s.agency AND (r2.status = 'PENDING' OR r2.sent_at IS NULL)
-                                FOR UPDATE SKIP LOCKED) AS l) AS t
-             WHERE r.message_id = t.message_id AND r.unit_id = t.unit_id)
- SELECT 1`;
-
-/**
  * The Nats-Msg-Id of a publication. Until JetStream has acknowledged one, every try uses the same
  * id, so a publication that did land but whose ack was lost is dropped by the server as a
  * duplicate. After an ack, a re-send (no receipt came) is deliberate and must not be dropped by the
@@ -100,8 +46,8 @@ export function publicationId(row: Pick<Row, 'nats_msg_id' | 'attempts' | 'last_
 
 /**
  * Publishes outbox rows to JetStream, from two sources:
- * - dispatch: the rows this process wrote (signed as they were written: `OutboxService.prepare`),
- *   handed over right after their commit, are published at once and their outcome recorded after,
+ * - dispatch: the rows this process wrote (signed as they were written: `WriteBatch`), handed
+ *   over by the writer right after their commit (`handOver`), are published at once and their outcome recorded after,
  *   one statement per batch on connections of the relay's own (no claim, no transaction: nobody
  *   waits for a pass);
  * - relay passes: rows due (written by another process, or whose dispatch did not happen or failed:
@@ -118,11 +64,9 @@ export function publicationId(row: Pick<Row, 'nats_msg_id' | 'attempts' | 'last_
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger('OutboxRelay');
   private js: JetStreamClient;
-  private listener?: Client;
   private timer?: NodeJS.Timeout;
   /** Passes in progress: up to PARALLEL, on disjoint rows (FOR UPDATE SKIP LOCKED). */
   private readonly running = new Set<Promise<void>>();
-  private unsubscribe?: () => void;
   private again = false;
   private stopped = false;
   /** Reports and receipts handed over after their commit, waiting for a dispatch (with when). */
@@ -141,8 +85,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   static readonly OUTCOME_DELAY_MS = 100;
   /** Rows waiting for a dispatch at most (four batches). */
   static readonly MAX_QUEUE = 4 * 256;
-  /** Its statements record outcomes (derived state): commits that do not wait for the WAL flush. */
-  private readonly pool: KeyLookupPool;
   static readonly BATCH = 256;
   /**
    * A second pass may claim what was committed while the first one waits for JetStream's acks, so a
@@ -151,10 +93,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   static readonly PARALLEL = 2;
 
   constructor(
-    private readonly ds: DataSource,
+    private readonly store: OutboxStore,
     private readonly clock: Clock,
     private readonly metrics: NodeMetrics,
-    private readonly outbox: OutboxService,
     private readonly sent: SentMessages,
     @Inject(NATS) nc: NatsConnection,
     @Inject(SIGNER) private readonly signer: UnitSigner,
@@ -162,34 +103,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     @Inject(NODE_CONFIG) private readonly config: AgencyNodeConfig,
   ) {
     this.js = jetstream(nc);
-    this.pool = new KeyLookupPool(config.databaseUrl, { durable: false, max: OutboxRelay.PARALLEL, applicationName: `shekara-${config.agency}-relay` });
   }
 
   async onApplicationBootstrap(): Promise<void> {
     this.timer = setInterval(() => this.kick(), this.config.outbox.pollMs);
-    this.unsubscribe = this.outbox.onCommitted((rows) => this.dispatch(rows));
-    await this.listen();
+    await this.store.listen(() => this.kick());
     this.kick();
-  }
-
-  private async listen(): Promise<void> {
-    if (this.stopped) return;
-    const client = new Client({ connectionString: this.config.databaseUrl });
-    client.on('notification', () => this.kick());
-    client.on('error', () => {
-      // The database went away: fall back to polling and re-listen later.
-      this.listener = undefined;
-      client.end().catch(() => undefined);
-      setTimeout(() => void this.listen(), 2000).unref();
-    });
-    try {
-      await client.connect();
-      await client.query('LISTEN shekara_outbox');
-      this.listener = client;
-    } catch {
-      client.end().catch(() => undefined);
-      setTimeout(() => void this.listen(), 2000).unref();
-    }
   }
 
   /** Runs a relay pass now, or right after one in progress. */
@@ -240,24 +159,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
    * The outcome statement reaches every table by key: a key-lookup transaction keeps its plan.
    */
   async pass(after?: DueKey): Promise<{ claimed: number; last?: DueKey }> {
-    const now = this.clock.now();
-    // The outbox is a queue: few live rows, and between vacuums its due index is full of entries of
-    // rows already done. Only an ordered index scan stops after LIMIT rows and marks those entries
-    // dead as it passes them; a bitmap scan (which the planner prefers, counting live rows only)
-    // visits every one of them, every pass. The key-lookup transaction allows no other.
-    //
     // What this transaction records (published, when to re-send, the proof kept) is derived state:
     // were it lost with a crash of the database server, the rows are published again, which the
     // Nats-Msg-Id, the recipient's idempotent inbox and the ledger's event ids make harmless. So
     // its commit does not wait for the WAL flush, and the row locks it holds are released sooner.
-    const from = after && isDueKey(after) ? `AND (next_attempt_at, id) > ('${after.due}'::timestamptz, ${after.id})` : '';
-    const claim = `SELECT id, message_id, kind, target_agency, subject, nats_msg_id, payload, attempts, last_published_at, signing_unit, signed,
-                          next_attempt_at::text AS due FROM outbox
-          WHERE done_at IS NULL AND next_attempt_at <= '${now.toISOString()}'::timestamptz ${from}
-          ORDER BY next_attempt_at, id LIMIT ${OutboxRelay.BATCH} FOR UPDATE SKIP LOCKED`;
-    return keyLookupTransaction(this.ds, { durable: false, first: claim }, async (tx, claimed) => {
-      const rows = claimed as (Row & { due: string })[];
-      if (rows.length) await this.record(await this.publishRows(rows), (text, values) => tx.query(text, values));
+    return this.store.claim(this.clock.now(), OutboxRelay.BATCH, after, async (tx, rows) => {
+      if (rows.length) await this.record(await this.publishRows(rows), tx);
       const last = rows.at(-1);
       return { claimed: rows.length, last: last && { due: last.due, id: String(last.id) } };
     });
@@ -271,8 +178,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
    * report's audit event doubled what JetStream and the supervisor handle per report, for events
    * nobody waits for.
    */
-  dispatch(rows: Row[]): void {
-    if (this.stopped) return;
+  handOver(rows: Row[]): void {
+    if (this.stopped || !rows.length) return;
     const at = this.clock.nowMs();
     for (const row of rows) (row.kind === 'AUDIT' ? this.audits : this.queue).push({ row, at });
     // While JetStream does not answer (dispatches wait for their acks' timeout), what is committed
@@ -343,7 +250,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
    * (re-sent with backoff until then); a failure is retried.
    */
   private async publishRows(rows: Row[]): Promise<RowOutcome[]> {
-    // Rows are signed when written (OutboxService.prepare); rows written unsigned (by a version before
+    // Rows are signed when written (WriteBatch); rows written unsigned (by a version before
     // that, still in the outbox at an upgrade) are signed here, a batch at a time.
     const newlySigned = new Set(signRows(this.signer, rows));
     // Envelopes and receipts one bus message each; audit events one AuditEventBatch per subject.
@@ -387,26 +294,29 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     return outcomes;
   }
 
-  /** Records outcomes in one statement (OUTCOME), run by `run`. */
-  private async record(outcomes: RowOutcome[], run: (text: string, values: unknown[]) => Promise<unknown>): Promise<void> {
+  /** Records outcomes in one statement: in a pass's transaction `tx`, or on the store's own connections. */
+  private async record(outcomes: RowOutcome[], tx?: KeyLookupTx): Promise<void> {
     const sent = outcomes.filter((o) => o.outcome === 'sent');
     // The sender keeps the signed envelope as the proof of what it sent (of a row written unsigned:
     // the others were stored with their message).
     const proofs = new Map(outcomes.filter((o) => o.signed !== null && o.row.kind === 'ENVELOPE').map((o) => [o.row.message_id, o.signed!]));
-    await run(OUTCOME, [
-      outcomes.map((o) => o.row.id),
-      outcomes.map((o) => o.signed),
-      outcomes.map((o) => o.outcome),
-      outcomes.map((o) => o.error),
-      outcomes.map((o) => o.at),
-      this.config.outbox.resendMaxMs,
-      this.config.outbox.resendAfterMs,
-      [...proofs.keys()],
-      [...proofs.values()],
-      sent.map((o) => o.row.message_id),
-      sent.map((o) => o.row.target_agency),
-      sent.map((o) => o.at),
-    ]);
+    await this.store.recordOutcomes(
+      {
+        ids: outcomes.map((o) => o.row.id),
+        signed: outcomes.map((o) => o.signed),
+        outcomes: outcomes.map((o) => o.outcome),
+        errors: outcomes.map((o) => o.error),
+        at: outcomes.map((o) => o.at),
+        resendMaxMs: this.config.outbox.resendMaxMs,
+        resendAfterMs: this.config.outbox.resendAfterMs,
+        proofIds: [...proofs.keys()],
+        proofs: [...proofs.values()],
+        sentIds: sent.map((o) => o.row.message_id),
+        sentAgencies: sent.map((o) => o.row.target_agency),
+        sentAt: sent.map((o) => o.at),
+      },
+      tx,
+    );
   }
 
   /**
@@ -427,7 +337,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.recordTimer = undefined;
     while (this.unrecorded.length) {
       const batch = this.unrecorded.splice(0, OutboxRelay.BATCH);
-      const run = this.record(batch, (text, values) => this.pool.query(text, values)).catch((err) =>
+      const run = this.record(batch).catch((err) =>
         this.log.warn({ msg: 'recording dispatched rows failed; the relay will publish them again', rows: batch.length, error: (err as Error).message }),
       );
       this.recording.add(run);
@@ -438,7 +348,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    this.unsubscribe?.();
     if (this.timer) clearInterval(this.timer);
     if (this.auditTimer) clearTimeout(this.auditTimer);
     // What is still queued is due for the relay of the next start (OUTBOX_DISPATCH_GRACE_MS).
@@ -447,7 +356,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     await Promise.all([...this.running, ...this.dispatching]);
     await this.recordNow();
     await Promise.all(this.recording);
-    await this.pool.end().catch(() => undefined);
-    await this.listener?.end().catch(() => undefined);
+    await this.store.close();
   }
 }

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Clock } from '@shekara/common';
 import type { Directory } from '@shekara/directory';
 import type { AuthedRequest } from '@shekara/auth';
-import { DIRECTORY } from '../tokens';
+import { DIRECTORY } from '../core';
 
 @ApiTags('directory')
 @ApiBearerAuth()

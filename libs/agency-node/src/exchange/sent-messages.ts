@@ -1,13 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import type { SentMessage } from '../store';
 
-/** What recording a receipt needs of the message it answers (fixed once the message is stored). */
-export interface SentMessage {
-  id: string;
-  kind: string;
-  created_at: Date;
-  sender_unit: string;
-  recipient_units: string[];
-}
+export type { SentMessage } from '../store';
 
 /**
  * The messages this node sent most recently, as recording their receipts needs them: most receipts

@@ -85,9 +85,6 @@ export interface MessageColumns {
  * The columns of a `messages` row common to both directions, as `jsonb_to_recordset` reads them
  * (`x(${MESSAGE_ROW_TYPES})`), from the envelope and its columns.
  */
-export const MESSAGE_ROW_TYPES = `id uuid, kind text, sender text, recipients text[], correlation_id text, classification text,
-  created_at timestamptz, reported_at timestamptz, period text, event_at timestamptz, confirms uuid, summary text, payload jsonb`;
-
 export function messageRow(env: Envelope, cols: MessageColumns, createdAt: Date): Record<string, unknown> {
   return {
     id: env.messageId,

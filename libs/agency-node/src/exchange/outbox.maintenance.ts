@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { Clock } from '@shekara/common';
-import { NODE_CONFIG } from '../tokens';
-import type { AgencyNodeConfig } from '../config';
+import { DatabaseProbe, OutboxStore } from '../store';
+import { NODE_CONFIG } from '../core';
+import type { AgencyNodeConfig } from '../core';
 
 /**
  * Keeps the outbox small: deletes the rows done more than OUTBOX_RETENTION_DAYS ago (every
@@ -35,7 +35,8 @@ export class OutboxMaintenance implements OnApplicationBootstrap, OnApplicationS
   static readonly PRUNE_BATCH = 5000;
 
   constructor(
-    private readonly ds: DataSource,
+    private readonly store: OutboxStore,
+    private readonly db: DatabaseProbe,
     private readonly clock: Clock,
     @Inject(NODE_CONFIG) private readonly config: AgencyNodeConfig,
   ) {}
@@ -47,8 +48,7 @@ export class OutboxMaintenance implements OnApplicationBootstrap, OnApplicationS
     }
     const every = this.config.outbox.vacuumMs;
     if (!every) return;
-    const [{ autovacuum }] = await this.ds.query<{ autovacuum: string }[]>(`SELECT current_setting('autovacuum') AS autovacuum`);
-    if (autovacuum === 'on') return;
+    if (await this.db.autovacuum()) return;
     this.log.warn({ msg: 'autovacuum is off on this PostgreSQL server: the node vacuums its outbox and analyzes its tables itself', everyMs: every });
     this.timer = setInterval(() => void this.run(), every);
     this.timer.unref();
@@ -62,10 +62,7 @@ export class OutboxMaintenance implements OnApplicationBootstrap, OnApplicationS
 
   private async maintain(): Promise<void> {
     try {
-      // VACUUM runs outside a transaction (a pool connection in autocommit): it takes no lock that
-      // writers or the relay wait for.
-      await this.ds.query('VACUUM (ANALYZE) outbox');
-      await this.ds.query('ANALYZE messages, message_recipients, audit_log');
+      await this.store.vacuum();
     } catch (err) {
       this.log.warn({ msg: 'outbox maintenance failed; will retry', error: (err as Error).message });
     }
@@ -87,11 +84,7 @@ export class OutboxMaintenance implements OnApplicationBootstrap, OnApplicationS
     let deleted = 0;
     try {
       while (!this.stopped) {
-        const [{ n }] = await this.ds.query<{ n: number }[]>(
-          `WITH gone AS (DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE done_at < $1 ORDER BY id LIMIT $2) RETURNING 1)
-           SELECT count(*)::int AS n FROM gone`,
-          [before, OutboxMaintenance.PRUNE_BATCH],
-        );
+        const n = await this.store.pruneDone(before, OutboxMaintenance.PRUNE_BATCH);
         deleted += n;
         if (n < OutboxMaintenance.PRUNE_BATCH) break;
       }

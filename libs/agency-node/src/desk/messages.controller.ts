@@ -5,8 +5,8 @@ import { SendMessageRequestDto } from '@shekara/contracts';
 import { Roles } from '@shekara/auth';
 import type { AuthedRequest } from '@shekara/auth';
 import { ListQuery } from './list.query';
-import { LiveEvents } from './live-events';
-import type { LiveEvent } from './live-events';
+import { LiveEvents } from '../core';
+import type { LiveEvent } from '../core';
 import { MessagesService } from './messages.service';
 
 @ApiTags('messages')
