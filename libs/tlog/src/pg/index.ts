@@ -1,1 +1,5 @@
-export {};
+export * from './db';
+export * from './schema';
+export * from './log-store';
+export * from './checkpointer';
+export * from './witness-store';
