@@ -7,4 +7,5 @@ export * from './cosignature';
 export * from './policy';
 export * from './witness';
 export * from './proof-bundle';
+export * from './export-format';
 export * from './pg';

@@ -3,3 +3,4 @@ export * from './schema';
 export * from './log-store';
 export * from './checkpointer';
 export * from './witness-store';
+export * from './export';

@@ -32,6 +32,8 @@ export interface StoredLeaf {
   messageId: string;
   kind: 'envelope' | 'receipt';
   direction: 'sent' | 'received';
+  /** The exact signed bytes. */
+  entry: Uint8Array;
   appendedAt: Date;
 }
 
@@ -43,16 +45,17 @@ export interface StoredCheckpoint {
   signedAt: Date;
 }
 
-const LEAF_COLUMNS = 'idx, leaf_hash, message_id, kind, direction, appended_at';
+const LEAF_COLUMNS = 'idx, leaf_hash, message_id, kind, direction, entry, appended_at';
 interface LeafRow {
   idx: string;
   leaf_hash: Buffer;
   message_id: string;
   kind: 'envelope' | 'receipt';
   direction: 'sent' | 'received';
+  entry: Buffer;
   appended_at: Date;
 }
-const toLeaf = (r: LeafRow): StoredLeaf => ({ index: Number(r.idx), leafHash: r.leaf_hash, messageId: r.message_id, kind: r.kind, direction: r.direction, appendedAt: r.appended_at });
+const toLeaf = (r: LeafRow): StoredLeaf => ({ index: Number(r.idx), leafHash: r.leaf_hash, messageId: r.message_id, kind: r.kind, direction: r.direction, entry: r.entry, appendedAt: r.appended_at });
 
 /** Serializes the writers of one log (appends and checkpoints) inside their transactions. */
 const LOG_LOCK = 0x746c6f67; // "tlog"
@@ -136,9 +139,17 @@ export class PgLogStore {
           });
         const at = this.clock.now();
         await q(
-          `INSERT INTO tlog_leaf (idx, leaf_hash, message_id, kind, direction, appended_at)
-           SELECT $5::bigint + o - 1, h, m, k, d, $6::timestamptz FROM unnest($1::bytea[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS x(h, m, k, d, o)`,
-          [hashes.map((h) => Buffer.from(h)), entries.map((e) => e.messageId), entries.map((e) => e.kind), entries.map((e) => e.direction), size, at],
+          `INSERT INTO tlog_leaf (idx, leaf_hash, message_id, kind, direction, entry, appended_at)
+           SELECT $5::bigint + o - 1, h, m, k, d, e, $6::timestamptz FROM unnest($1::bytea[], $2::text[], $3::text[], $4::text[], $7::bytea[]) WITH ORDINALITY AS x(h, m, k, d, e, o)`,
+          [
+            hashes.map((h) => Buffer.from(h)),
+            entries.map((e) => e.messageId),
+            entries.map((e) => e.kind),
+            entries.map((e) => e.direction),
+            size,
+            at,
+            entries.map((e) => Buffer.from(e.data.buffer, e.data.byteOffset, e.data.byteLength)),
+          ],
         );
         if (levels.length) await q('INSERT INTO tlog_node (level, idx, hash) SELECT * FROM unnest($1::smallint[], $2::bigint[], $3::bytea[])', [levels, indexes, nodeHashes]);
         committed = range;
@@ -270,6 +281,7 @@ export class PgLogStore {
       const leaves = await this.leaves(from, Math.min(size, from + pageSize));
       for (const l of leaves) {
         if (l.index !== range.size) problems.push(`leaf ${range.size} is missing`);
+        if (!hashEqual(l.leafHash, hashLeaf(l.entry))) problems.push(`leaf ${l.index}: its hash is not the hash of its entry`);
         range.append(l.leafHash, (level, index, hash) => expected.set(`${level}/${index}`, hash));
         const cp = checkpoints.get(range.size);
         if (cp && !hashEqual(cp.root, range.root())) problems.push(`checkpoint ${cp.size} does not match the leaves`);

@@ -2,7 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * The transparency log's tables, all insert-only (updates, deletes and truncation are refused by
- * triggers): the leaves, the complete-subtree nodes above them, the signed checkpoints and the
+ * triggers): the leaves (each with its entry, the exact signed bytes, so receipts stay provable), the complete-subtree nodes above them, the signed checkpoints and the
  * cosignatures the log received; and, for the logs this node witnesses, the checkpoints it
  * cosigned and the evidence of misbehaviour it kept. The tree's size is the number of leaves, so
  * it advances only in the transaction that commits them.
@@ -14,6 +14,7 @@ export const TLOG_SCHEMA_SQL: readonly string[] = [
      message_id  text NOT NULL,
      kind        text NOT NULL CHECK (kind IN ('envelope', 'receipt')),
      direction   text NOT NULL CHECK (direction IN ('sent', 'received')),
+     entry       bytea NOT NULL,
      appended_at timestamptz NOT NULL
    )`,
   `CREATE INDEX tlog_leaf_message ON tlog_leaf (message_id)`,
