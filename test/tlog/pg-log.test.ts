@@ -9,6 +9,7 @@ import {
   CompactRange,
   CosignatureSigner,
   MemoryHashSource,
+  LogAppender,
   PgLogStore,
   PgWitnessStore,
   TLOG_SCHEMA_SQL,
@@ -235,4 +236,30 @@ describe('kill -9 while appending and checkpointing', () => {
       await sleep(10);
     }
   }, 120_000);
+});
+
+describe('group-committed appends', () => {
+  let url: string;
+  let pool: Pool;
+  beforeAll(async () => {
+    ({ url, pool } = await freshDb('grp'));
+  });
+  afterAll(async () => {
+    await pool?.end();
+    if (url) await dropDatabase(url);
+  });
+
+  it('gives every concurrent caller its own index, in fewer transactions than callers', async () => {
+    const store = new PgLogStore(poolDb(pool), new ManualClock('2026-12-04T10:00:00Z'));
+    const appender = new LogAppender(store, 50);
+    const indexes = await Promise.all(Array.from({ length: 200 }, (_, i) => appender.append(entry(i))));
+    expect([...indexes].sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => i));
+    const leaves = await store.leaves(0, 200);
+    indexes.forEach((index, i) => expect(leaves[index].messageId).toBe(`msg-${i}`));
+    // xmin: the transaction that inserted the row. At most 50 leaves a batch, so at least 4 of them.
+    const txs = Number((await pool.query<{ n: string }>('SELECT count(DISTINCT xmin::text) AS n FROM tlog_leaf')).rows[0].n);
+    expect(txs).toBeGreaterThanOrEqual(4);
+    expect(txs).toBeLessThan(200);
+    expect((await store.scrub()).problems).toEqual([]);
+  });
 });

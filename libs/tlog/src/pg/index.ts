@@ -4,3 +4,4 @@ export * from './log-store';
 export * from './checkpointer';
 export * from './witness-store';
 export * from './export';
+export * from './appender';

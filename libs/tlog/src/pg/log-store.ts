@@ -213,15 +213,16 @@ export class PgLogStore {
   }
 
   /**
-   * Signs and stores a checkpoint of the current size if the log grew since the last one. The new
-   * tree is checked against the last checkpoint first: the log never signs a fork of itself.
+   * Signs and stores a checkpoint of the current size if the log grew since the last one (an empty
+   * log gets none). The new tree is checked against the last checkpoint first: the log never signs
+   * a fork of itself.
    */
   async signCheckpoint(origin: string, signer: NoteSigner): Promise<StoredCheckpoint | undefined> {
     return this.db.transaction(async (q) => {
       const size = await lockLog(q);
       const [last] = await q<{ size: string; root: Buffer }>('SELECT size, root FROM tlog_checkpoint ORDER BY size DESC LIMIT 1');
       const lastSize = last ? Number(last.size) : -1;
-      if (size <= lastSize) return undefined;
+      if (size === 0 || size <= lastSize) return undefined;
       const { root, proof } = await computeStored(q, (src) => ({ root: treeRoot(src, size), proof: last ? consistencyProof(src, lastSize, size) : [] }));
       if (last && !verifyConsistency(lastSize, size, last.root, root, proof)) throw new TlogError(TlogErrorCode.FORK, `stored tree of size ${size} is not consistent with checkpoint ${lastSize}`);
       const signedAt = this.clock.now();
