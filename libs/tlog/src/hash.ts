@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { leafHash } from '@shekara/security';
 
 /** RFC 9162 §2.1.1 hashing with SHA-256: leaves H(0x00 || data), interior nodes H(0x01 || l || r). */
@@ -12,14 +12,19 @@ export function hashLeaf(data: Uint8Array): Hash {
   return leafHash(data);
 }
 
-const NODE_PREFIX = Buffer.from([0x01]);
-
 export function hashChildren(left: Hash, right: Hash): Hash {
-  return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+  // One-shot hashing of the 65 bytes: cheaper than a Hash object per node.
+  const input = Buffer.allocUnsafe(1 + left.length + right.length);
+  input[0] = 0x01;
+  input.set(left, 1);
+  input.set(right, 1 + left.length);
+  return hash('sha256', input, 'buffer');
 }
 
 export function hashEqual(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length));
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 export function toBase64(b: Uint8Array): string {

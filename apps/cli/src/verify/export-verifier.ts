@@ -100,11 +100,18 @@ function policyOf(manifest: Json, trust: TrustOverride): LogPolicy {
   }
 }
 
+const MS_ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+const ANY_ISO = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:?\d\d)$/;
+
 /** Whether a stored instant (ISO text, any sub-second precision up to µs) is the signed timestamp. */
 export function sameInstant(stored: unknown, ts: Timestamp | undefined): boolean {
   if (!ts) return stored === null || stored === undefined;
   if (typeof stored !== 'string') return false;
-  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:?\d\d)$/.exec(stored);
+  if (stored.length === 24 && MS_ISO.test(stored)) {
+    // The common form (millisecond precision, UTC): compared in milliseconds, truncating the signed one.
+    return Date.parse(stored) === Number(ts.seconds) * 1000 + Math.floor(ts.nanos / 1e6);
+  }
+  const m = ANY_ISO.exec(stored);
   if (!m) return false;
   const base = Date.parse(m[1] + m[3]);
   if (Number.isNaN(base)) return false;
@@ -115,14 +122,19 @@ export function sameInstant(stored: unknown, ts: Timestamp | undefined): boolean
   return row === signed - (((signed % unit) + unit) % unit);
 }
 
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v && typeof v === 'object')
-    return `{${Object.keys(v)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((v as Json)[k])}`)
-      .join(',')}}`;
-  return JSON.stringify(v);
+/** JSON values equal regardless of key order. */
+function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    return a.length === bb.length && a.every((x, i) => jsonEqual(x, bb[i]));
+  }
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) if (!Object.prototype.hasOwnProperty.call(b, k) || !jsonEqual((a as Json)[k], (b as Json)[k])) return false;
+  return true;
 }
 
 /** The columns of a message row that must equal what its signed envelope says. */
@@ -132,7 +144,7 @@ export function rowDifferences(row: Json, env: EnvelopeView): string[] {
   eq('id', row.id === env.messageId);
   eq('kind', row.kind === kindName(env.kind));
   eq('sender_unit', row.sender_unit === env.senderUnit);
-  eq('recipient_units', canonical(row.recipient_units) === canonical(env.recipientUnits));
+  eq('recipient_units', jsonEqual(row.recipient_units, env.recipientUnits));
   eq('correlation_id', row.correlation_id === env.correlationId);
   eq('classification', row.classification === (Classification[env.classification] ?? 'UNCLASSIFIED'));
   eq('created_at', sameInstant(row.created_at, env.createdAt));
@@ -144,7 +156,7 @@ export function rowDifferences(row: Json, env: EnvelopeView): string[] {
     payload = undefined;
   }
   const key = env.payloadCase;
-  eq('payload', key !== undefined && payload !== undefined && canonical(row.payload) === canonical({ [key]: payload }));
+  eq('payload', key !== undefined && payload !== undefined && jsonEqual(row.payload, { [key]: payload }));
   return out;
 }
 
