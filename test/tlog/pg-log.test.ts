@@ -3,9 +3,11 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { ManualClock } from '@shekara/common';
+import { DataSource } from 'typeorm';
+import { ManualClock, SystemClock } from '@shekara/common';
 import { dropDatabase, ensureDatabase, withDatabase } from '@shekara/persistence';
 import {
+  Checkpointer,
   CompactRange,
   CosignatureSigner,
   MemoryHashSource,
@@ -13,9 +15,11 @@ import {
   PgLogStore,
   PgWitnessStore,
   TLOG_SCHEMA_SQL,
+  TransparencyLog1765000000000,
   consistencyProof,
   cosignatureVerifier,
   ed25519Signer,
+  entityManagerDb,
   ed25519Verifier,
   formatAddCheckpointRequest,
   formatSignerKey,
@@ -33,7 +37,7 @@ import {
   type LeafInput,
 } from '@shekara/tlog';
 import { PG_URL } from '../support/harness';
-import { sleep } from '../support/processes';
+import { sleep, waitFor } from '../support/processes';
 
 const ORIGIN = 'kz.shekara.interior/log';
 const logKey = generateKeyPairSync('ed25519').privateKey;
@@ -191,9 +195,8 @@ describe('kill -9 while appending and checkpointing', () => {
       p.stdout.on('data', (d: Buffer) => {
         for (const l of String(d).split('\n').filter(Boolean)) {
           last = Number(l);
-          if (++lines === afterLines) {
-            p.kill('SIGKILL');
-          }
+          // A moment later, wherever the writer is: mid-append, mid-checkpoint, mid-commit.
+          if (++lines === afterLines) setTimeout(() => p.kill('SIGKILL'), Math.floor(Math.random() * 15));
         }
       });
       p.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`child exited ${code}: ${err}`))));
@@ -261,5 +264,46 @@ describe('group-committed appends', () => {
     expect(txs).toBeGreaterThanOrEqual(4);
     expect(txs).toBeLessThan(200);
     expect((await store.scrub()).problems).toEqual([]);
+  });
+});
+
+describe('through TypeORM: the migration and an EntityManager', () => {
+  const url = withDatabase(PG_URL, `shekara_tlog_orm_${randomBytes(4).toString('hex')}`);
+  let ds: DataSource;
+
+  beforeAll(async () => {
+    await ensureDatabase(url);
+    ds = new DataSource({ type: 'postgres', url, poolSize: 2, migrations: [TransparencyLog1765000000000] });
+    await ds.initialize();
+    await ds.runMigrations();
+  });
+  afterAll(async () => {
+    await ds?.destroy();
+    await dropDatabase(url);
+  });
+
+  it('runs the migration, appends and checkpoints through the EntityManager, and the checkpointer signs while the log grows', async () => {
+    const clock = new SystemClock();
+    const store = new PgLogStore(entityManagerDb(ds.manager), clock);
+    await store.append([entry(0), entry(1), entry(2)]);
+    const seen: number[] = [];
+    const checkpointer = new Checkpointer(store, { origin: ORIGIN, signer, intervalMs: 100, onCheckpoint: (cp) => seen.push(cp.size) });
+    checkpointer.start();
+    await waitFor(async () => seen.includes(3), 10_000, 'a checkpoint of size 3');
+    await store.append([entry(3)]);
+    await waitFor(async () => seen.includes(4), 10_000, 'a checkpoint of size 4');
+    await checkpointer.stop();
+    // Nothing new: the next ticks sign nothing.
+    expect(await checkpointer.tick()).toBeUndefined();
+    expect(seen).toEqual([3, 4]);
+    const cps = await store.checkpoints();
+    expect(verifyConsistency(3, 4, cps[0].root, cps[1].root, await store.consistencyProof(3, 4))).toBe(true);
+    // A transaction that fails leaves nothing behind.
+    await expect(store.append([entry(4), { ...entry(5), kind: 'other' as never }])).rejects.toThrow();
+    expect(await store.size()).toBe(4);
+    expect((await store.scrub()).problems).toEqual([]);
+    expect(() => new Checkpointer(store, { origin: ORIGIN, signer, intervalMs: 11_000 })).toThrow(/interval/);
+    await ds.undoLastMigration();
+    expect((await ds.query(`SELECT count(*)::int AS n FROM pg_tables WHERE tablename LIKE 'tlog_%'`))[0].n).toBe(0);
   });
 });
