@@ -176,5 +176,21 @@ describe('export from the PostgreSQL log, verified offline', () => {
     expect(shekara(['--proof', proofFile, '--entry', entryFile, ...keys])).toMatchObject({ status: 0 });
     writeFileSync(entryFile, Buffer.from(leaves[index + 1].entry, 'base64'));
     expect(shekara(['--proof', proofFile, '--entry', entryFile, ...keys])).toMatchObject({ status: 1 });
-  });
+  }, 120_000);
+});
+
+describe('verifyExport with its worker thread (compiled)', () => {
+  it('finds the same in a worker as in the main thread', async () => {
+    // The compiled module, whose worker file exists; a zero threshold sends every file to the worker.
+    const compiled = path.join(ROOT, 'dist/apps/cli/src/verify/export-verifier.js');
+    const { verifyExport } = require(compiled) as typeof import('../../apps/cli/src/verify/export-verifier');
+    for (const dir of ['ok', 'not-ok']) {
+      const cases = (JSON.parse(readFileSync(path.join(FIXTURES, dir, 'cases.json'), 'utf8')) as VerifyCase[]).filter((c) => c.exitCode !== 2);
+      for (const c of cases) {
+        const found: Array<Record<string, unknown>> = [];
+        await verifyExport(path.join(FIXTURES, dir, c.export), {}, { finding: (f) => found.push({ ...f }), badLine: () => undefined }, { workerFromBytes: 0 });
+        expect(found.map((f) => Object.fromEntries(Object.entries(f).filter(([k]) => ['code', 'file', 'line', 'row', 'field'].includes(k))))).toEqual(c.findings);
+      }
+    }
+  }, 120_000);
 });

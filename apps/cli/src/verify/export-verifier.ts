@@ -1,8 +1,9 @@
-import { createReadStream } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type { Timestamp } from '@bufbuild/protobuf/wkt';
-import { Classification, DeliveryOutcome, kindName } from '@shekara/contracts';
+import { DeliveryOutcome } from '@shekara/contracts';
 import {
   CompactRange,
   EXPORT_FILES,
@@ -21,6 +22,8 @@ import {
 } from '@shekara/tlog';
 import { envelopeView, type EnvelopeView } from './envelope-view';
 import { ExportInputError, FindingCode, type Finding } from './findings';
+import { base64Bytes, checkMessageRows, jsonLines, sameInstant, type Json, type RowCheck } from './rows';
+
 
 /** Keys and quorum the auditor pins, instead of trusting the ones the export names. */
 export interface TrustOverride {
@@ -44,43 +47,6 @@ export interface VerifyStats {
   recipientRows: number;
 }
 
-type Json = Record<string, unknown>;
-
-interface Line {
-  line: number;
-  value: Json | undefined;
-  error?: string;
-}
-
-function parseLine(line: number, text: string): Line {
-  try {
-    const v: unknown = JSON.parse(text);
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) return { line, value: undefined, error: 'not a JSON object' };
-    return { line, value: v as Json };
-  } catch (e) {
-    return { line, value: undefined, error: `not JSON: ${(e as Error).message}` };
-  }
-}
-
-/** The JSON lines of a file, a chunk (about 1 MiB) at a time; blank lines skipped, numbers 1-based. */
-async function* jsonLines(path: string): AsyncIterable<Line[]> {
-  let rest = '';
-  let n = 0;
-  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
-    const text = rest + (chunk as string);
-    const parts = text.split('\n');
-    rest = parts.pop()!;
-    const out: Line[] = [];
-    for (const part of parts) {
-      n++;
-      const t = part.endsWith('\r') ? part.slice(0, -1) : part;
-      if (t.trim() !== '') out.push(parseLine(n, t));
-    }
-    yield out;
-  }
-  if (rest.trim() !== '') yield [parseLine(n + 1, rest)];
-}
-
 function policyOf(manifest: Json, trust: TrustOverride): LogPolicy {
   if (manifest.format !== EXPORT_FORMAT) throw new ExportInputError(`manifest format is not ${EXPORT_FORMAT}`);
   if (typeof manifest.origin !== 'string' || !manifest.origin) throw new ExportInputError('manifest has no origin');
@@ -100,66 +66,6 @@ function policyOf(manifest: Json, trust: TrustOverride): LogPolicy {
   }
 }
 
-const MS_ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
-const ANY_ISO = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:?\d\d)$/;
-
-/** Whether a stored instant (ISO text, any sub-second precision up to µs) is the signed timestamp. */
-export function sameInstant(stored: unknown, ts: Timestamp | undefined): boolean {
-  if (!ts) return stored === null || stored === undefined;
-  if (typeof stored !== 'string') return false;
-  if (stored.length === 24 && MS_ISO.test(stored)) {
-    // The common form (millisecond precision, UTC): compared in milliseconds, truncating the signed one.
-    return Date.parse(stored) === Number(ts.seconds) * 1000 + Math.floor(ts.nanos / 1e6);
-  }
-  const m = ANY_ISO.exec(stored);
-  if (!m) return false;
-  const base = Date.parse(m[1] + m[3]);
-  if (Number.isNaN(base)) return false;
-  const frac = (m[2] ?? '').slice(0, 6);
-  const row = BigInt(base) * 1000n + BigInt(frac.padEnd(6, '0'));
-  const signed = ts.seconds * 1_000_000n + BigInt(Math.floor(ts.nanos / 1000));
-  const unit = 10n ** BigInt(6 - frac.length);
-  return row === signed - (((signed % unit) + unit) % unit);
-}
-
-/** JSON values equal regardless of key order. */
-function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const bb = b as unknown[];
-    return a.length === bb.length && a.every((x, i) => jsonEqual(x, bb[i]));
-  }
-  const ka = Object.keys(a);
-  if (ka.length !== Object.keys(b).length) return false;
-  for (const k of ka) if (!Object.prototype.hasOwnProperty.call(b, k) || !jsonEqual((a as Json)[k], (b as Json)[k])) return false;
-  return true;
-}
-
-/** The columns of a message row that must equal what its signed envelope says. */
-export function rowDifferences(row: Json, env: EnvelopeView): string[] {
-  const out: string[] = [];
-  const eq = (field: string, ok: boolean) => ok || out.push(field);
-  eq('id', row.id === env.messageId);
-  eq('kind', row.kind === kindName(env.kind));
-  eq('sender_unit', row.sender_unit === env.senderUnit);
-  eq('recipient_units', jsonEqual(row.recipient_units, env.recipientUnits));
-  eq('correlation_id', row.correlation_id === env.correlationId);
-  eq('classification', row.classification === (Classification[env.classification] ?? 'UNCLASSIFIED'));
-  eq('created_at', sameInstant(row.created_at, env.createdAt));
-  eq('reported_at', sameInstant(row.reported_at, env.reportedAt));
-  let payload: unknown;
-  try {
-    payload = env.payloadJson();
-  } catch {
-    payload = undefined;
-  }
-  const key = env.payloadCase;
-  eq('payload', key !== undefined && payload !== undefined && jsonEqual(row.payload, { [key]: payload }));
-  return out;
-}
-
 interface LoggedEnvelope {
   index: number;
   hash: Hash;
@@ -176,13 +82,31 @@ interface LoggedReceipt {
   reader: string;
 }
 
+const WORKER = join(__dirname, 'message-rows.worker.js');
+
 /**
- * Entries and signed bytes are decoded leniently (no re-encoding check): what counts is the bytes'
- * hash, and any other bytes than the logged ones show as a mismatch anyway.
+ * Checks the message rows in a worker thread while this thread rebuilds the tree (large exports,
+ * compiled CLI), or in this thread (small exports, where starting a worker costs more than it
+ * saves; and the sources run by the unit tests, which have no compiled worker).
  */
-function base64Bytes(s: string): Uint8Array | undefined {
-  if (s.length % 4 !== 0) return undefined;
-  return Buffer.from(s, 'base64');
+function startRowChecks(path: string, inWorker: boolean): Promise<RowCheck[][]> {
+  if (!inWorker || !existsSync(WORKER)) {
+    return (async () => {
+      const out: RowCheck[][] = [];
+      for await (const batch of checkMessageRows(path)) out.push(batch);
+      return out;
+    })();
+  }
+  return new Promise((resolve, reject) => {
+    const out: RowCheck[][] = [];
+    const worker = new Worker(WORKER, { workerData: { path } });
+    worker.on('message', (batch: RowCheck[] | null) => {
+      if (batch) out.push(batch);
+      else resolve(out);
+    });
+    worker.on('error', reject);
+    worker.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`the row checker exited with ${code}`))));
+  });
 }
 
 async function requireFile(path: string): Promise<void> {
@@ -201,7 +125,12 @@ async function requireFile(path: string): Promise<void> {
  * the log. Findings and bad lines go to the sink as they are found; throws ExportInputError when
  * the export cannot be verified at all.
  */
-export async function verifyExport(dir: string, trust: TrustOverride, sink: VerifySink): Promise<VerifyStats> {
+export interface VerifyTuning {
+  /** Message files at least this large are checked in a worker thread (default 8 MiB). */
+  workerFromBytes?: number;
+}
+
+export async function verifyExport(dir: string, trust: TrustOverride, sink: VerifySink, tuning: VerifyTuning = {}): Promise<VerifyStats> {
   const file = (name: keyof typeof EXPORT_FILES) => join(dir, EXPORT_FILES[name]);
   for (const name of Object.keys(EXPORT_FILES) as Array<keyof typeof EXPORT_FILES>) await requireFile(file(name));
   let manifest: Json;
@@ -211,6 +140,10 @@ export async function verifyExport(dir: string, trust: TrustOverride, sink: Veri
     throw new ExportInputError(`${EXPORT_FILES.manifest} is not JSON: ${(e as Error).message}`);
   }
   const policy = policyOf(manifest, trust);
+  const inWorker = (await stat(file('messages'))).size >= (tuning.workerFromBytes ?? 8 << 20);
+  const rowChecks = startRowChecks(file('messages'), inWorker);
+  // Settled below; until then a failure is held, not reported as unhandled.
+  rowChecks.catch(() => undefined);
   const stats: VerifyStats = { leaves: 0, checkpoints: 0, coveredSize: 0, messages: 0, recipientRows: 0 };
 
   // 1. Checkpoints: every one the log signed is kept for the fork and leaf checks; only those with
@@ -316,27 +249,28 @@ export async function verifyExport(dir: string, trust: TrustOverride, sink: Veri
   else if (stats.coveredSize < range.size)
     sink.finding({ code: FindingCode.NOT_COVERED, file: leafFile, row: { from: stats.coveredSize, to: range.size - 1 }, detail: `${range.size - stats.coveredSize} leaves after the last trusted checkpoint of size ${stats.coveredSize}` });
 
-  // 3. Message rows against the signed envelopes in the log.
+  // 3. Message rows against the signed envelopes in the log. Each row was checked on its own
+  // (hash, columns against its signed bytes) alongside the leaves; here they meet the log.
   const msgFile = EXPORT_FILES.messages;
   const seen = new Set<string>();
   const outgoing = new Set<string>();
-  for await (const batch of jsonLines(file('messages'))) for (const { line, value, error } of batch) {
-    const signed = typeof value?.signed === 'string' ? base64Bytes(value.signed) : undefined;
-    if (!value || typeof value.id !== 'string' || !signed || (value.direction !== 'OUT' && value.direction !== 'IN')) {
-      sink.badLine(msgFile, line, error ?? 'a message row needs "id", "direction" (OUT|IN) and a base64 "signed"');
+  for (const batch of await rowChecks) for (const check of batch) {
+    const { line } = check;
+    if (check.error !== undefined || check.id === undefined || !check.hash) {
+      sink.badLine(msgFile, line, check.error ?? 'not a message row');
       continue;
     }
     stats.messages++;
-    const row = { id: value.id };
-    if (seen.has(value.id)) {
+    const row = { id: check.id };
+    if (seen.has(check.id)) {
       sink.finding({ code: FindingCode.DUPLICATE_ROW, file: msgFile, line, row });
       continue;
     }
-    seen.add(value.id);
-    if (value.direction === 'OUT') outgoing.add(value.id);
-    const direction = value.direction === 'OUT' ? 'sent' : 'received';
-    const hash = hashLeaf(signed);
-    const logged = envelopes.get(value.id) ?? [];
+    seen.add(check.id);
+    if (check.direction === 'OUT') outgoing.add(check.id);
+    const direction = check.direction === 'OUT' ? 'sent' : 'received';
+    const hash = check.hash;
+    const logged = envelopes.get(check.id) ?? [];
     const match = logged.find((l) => l.direction === direction && hashEqual(l.hash, hash));
     if (!match) {
       const detail = !logged.length
@@ -348,14 +282,11 @@ export async function verifyExport(dir: string, trust: TrustOverride, sink: Veri
     } else {
       for (const l of logged) if (hashEqual(l.hash, hash)) l.hasRow = true;
     }
-    let env: EnvelopeView;
-    try {
-      env = envelopeView(signed);
-    } catch {
+    if (check.undecodable) {
       sink.finding({ code: FindingCode.ROW_MISMATCH, file: msgFile, line, row, field: 'signed', detail: 'not a signed envelope' });
       continue;
     }
-    for (const field of rowDifferences(value, env)) sink.finding({ code: FindingCode.ROW_MISMATCH, file: msgFile, line, row, field });
+    for (const field of check.diffs ?? []) sink.finding({ code: FindingCode.ROW_MISMATCH, file: msgFile, line, row, field });
   }
   for (const [id, list] of envelopes)
     for (const l of list) if (!l.hasRow && !seen.has(id)) sink.finding({ code: FindingCode.MISSING_ROW, file: msgFile, row: { id, index: l.index } });

@@ -7,7 +7,9 @@ import { Classification, EnvelopeSchema, MessageKind, UrgentSchema, encodeEnvelo
 import { UsageError } from '../audit/args';
 import { parseVerifyArgs } from './args';
 import { decodedEnvelopeView, envelopeView, type EnvelopeView } from './envelope-view';
-import { rowDifferences, sameInstant } from './export-verifier';
+import { verifyExport } from './export-verifier';
+import type { Finding } from './findings';
+import { rowDifferences, sameInstant } from './rows';
 
 const FIXTURE = path.resolve(__dirname, '../../../../test/fixtures/verify/ok/honest');
 const lines = (file: string) => readFileSync(path.join(FIXTURE, file), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -111,5 +113,21 @@ describe('verify arguments', () => {
   ])('refuses %j', (argv, message) => {
     expect(() => parseVerifyArgs(argv as string[])).toThrow(UsageError);
     expect(() => parseVerifyArgs(argv as string[])).toThrow(message);
+  });
+});
+
+describe('verifyExport in this thread (no compiled worker)', () => {
+  const ROOT = path.resolve(__dirname, '../../../../test/fixtures/verify');
+  const cases = (dir: string) =>
+    (JSON.parse(readFileSync(path.join(ROOT, dir, 'cases.json'), 'utf8')) as Array<{ name: string; export: string; exitCode: number; findings: Array<Record<string, unknown>> }>)
+      .filter((c) => c.exitCode !== 2)
+      .map((c) => [dir, c] as const);
+
+  it.each([...cases('ok'), ...cases('not-ok')])('%s %o', async (dir, c) => {
+    const found: Finding[] = [];
+    const bad: string[] = [];
+    await verifyExport(path.join(ROOT, dir, c.export), {}, { finding: (f) => found.push(f), badLine: (f, l, r) => bad.push(`${f}:${l} ${r}`) });
+    expect(bad).toEqual([]);
+    expect(found.map((f) => Object.fromEntries(Object.entries(f).filter(([k]) => ['code', 'file', 'line', 'row', 'field'].includes(k))))).toEqual(c.findings);
   });
 });
