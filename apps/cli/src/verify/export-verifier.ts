@@ -118,7 +118,7 @@ async function requireFile(path: string): Promise<void> {
 }
 
 /**
- * Verifies a log export (see libs/tlog/src/export-format.ts): checkpoints (log signature,
+ * Verifies a log export (see libs/tlog/src/core/export-format.ts): checkpoints (log signature,
  * cosignature quorum, forks), the leaves against every checkpoint (recomputing the tree, which
  * proves the inclusion of every leaf a checkpoint covers and the consistency of all checkpoints
  * with each other), each leaf against its label, and the stored rows against the signed bytes in

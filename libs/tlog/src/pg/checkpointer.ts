@@ -1,4 +1,4 @@
-import type { NoteSigner } from '../note';
+import type { NoteSigner } from '../core/note';
 import type { PgLogStore, StoredCheckpoint } from './log-store';
 
 export interface CheckpointerOptions {

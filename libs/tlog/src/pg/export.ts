@@ -1,8 +1,8 @@
 import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '@shekara/common';
-import { EXPORT_FILES, EXPORT_FORMAT, type ExportCheckpointLine, type ExportLeafLine, type ExportManifest } from '../export-format';
-import { toBase64 } from '../hash';
+import { EXPORT_FILES, EXPORT_FORMAT, type ExportCheckpointLine, type ExportLeafLine, type ExportManifest } from '../core/export-format';
+import { toBase64 } from '../core/hash';
 import type { PgLogStore } from './log-store';
 
 export interface LogExportOptions {

@@ -1,9 +1,9 @@
 import type { Clock } from '@shekara/common';
-import { formatCheckpoint, parseCheckpoint } from '../checkpoint';
-import { cosignatureTimestamp } from '../cosignature';
-import { TlogError, TlogErrorCode } from '../errors';
-import { hashEqual, hashLeaf, type Hash } from '../hash';
-import { openNote, parseNote, signNote, signatureLine, type NoteSigner, type NoteVerifier } from '../note';
+import { formatCheckpoint, parseCheckpoint } from '../core/checkpoint';
+import { cosignatureTimestamp } from '../core/cosignature';
+import { TlogError, TlogErrorCode } from '../core/errors';
+import { hashEqual, hashLeaf, type Hash } from '../core/hash';
+import { openNote, parseNote, signNote, signatureLine, type NoteSigner, type NoteVerifier } from '../core/note';
 import {
   CompactRange,
   MapHashSource,
@@ -14,8 +14,8 @@ import {
   verifyConsistency,
   type HashSource,
   type NodeId,
-} from '../tree';
-import { formatAddCheckpointRequest } from '../witness';
+} from '../core/tree';
+import { formatAddCheckpointRequest } from '../core/witness';
 import type { Query, TlogDb } from './db';
 
 /** What a leaf records: the exact signed bytes of an envelope or receipt the node sent or received. */

@@ -1,8 +1,8 @@
 import type { Clock } from '@shekara/common';
-import { parseCheckpoint } from '../checkpoint';
-import type { CosignatureSigner } from '../cosignature';
-import { parseNote } from '../note';
-import { decideAddCheckpoint, parseAddCheckpointRequest, type CosignedRecord, type ForkEvidence, type WitnessDecision, type WitnessedLog } from '../witness';
+import { parseCheckpoint } from '../core/checkpoint';
+import type { CosignatureSigner } from '../core/cosignature';
+import { parseNote } from '../core/note';
+import { decideAddCheckpoint, parseAddCheckpointRequest, type CosignedRecord, type ForkEvidence, type WitnessDecision, type WitnessedLog } from '../core/witness';
 import type { TlogDb } from './db';
 
 /**
