@@ -130,7 +130,7 @@ async function verifyProofBundle(o: VerifyOptions, sink: { finding(f: Finding): 
     return `index ${proof.index} of ${trusted.checkpoint.size}, ${trusted.cosigners.length} cosignature(s)`;
   } catch (e) {
     if (!(e instanceof TlogError)) throw e;
-    const code = e.code === 'QUORUM_NOT_MET' ? FindingCode.QUORUM_NOT_MET : e.code === 'BAD_INCLUSION_PROOF' ? FindingCode.NOT_COVERED : FindingCode.BAD_CHECKPOINT;
+    const code = e.code === 'QUORUM_NOT_MET' ? FindingCode.QUORUM_NOT_MET : e.code === 'BAD_INCLUSION_PROOF' ? FindingCode.NOT_INCLUDED : FindingCode.BAD_CHECKPOINT;
     sink.finding({ code, file: o.proof!, row: { index: proof.index }, detail: e.message });
     return `index ${proof.index}`;
   }

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import fc from 'fast-check';
 import { Classification, EnvelopeSchema, MessageKind, UrgentSchema, encodeEnvelope, encodeSigned } from '@shekara/contracts';
 import { UsageError } from '../audit/args';
+import { main } from '../main';
 import { parseVerifyArgs } from './args';
 import { decodedEnvelopeView, envelopeView, type EnvelopeView } from './envelope-view';
 import { verifyExport } from './export-verifier';
@@ -129,5 +131,23 @@ describe('verifyExport in this thread (no compiled worker)', () => {
     await verifyExport(path.join(ROOT, dir, c.export), {}, { finding: (f) => found.push(f), badLine: (f, l, r) => bad.push(`${f}:${l} ${r}`) });
     expect(bad).toEqual([]);
     expect(found.map((f) => Object.fromEntries(Object.entries(f).filter(([k]) => ['code', 'file', 'line', 'row', 'field'].includes(k))))).toEqual(c.findings);
+  });
+});
+
+describe('the verify command in the CLI', () => {
+  it('is listed and has its own help', async () => {
+    const run = async (argv: string[]) => {
+      const stdout = new PassThrough();
+      const stderr = new PassThrough();
+      let out = '';
+      let err = '';
+      stdout.on('data', (c: Buffer) => (out += c.toString()));
+      stderr.on('data', (c: Buffer) => (err += c.toString()));
+      const code = await main(argv, { stdout, stderr, now: () => new Date('2026-12-04T00:00:00Z') });
+      return { code, out, err };
+    };
+    expect((await run(['--help'])).out).toContain('verify   verify a node');
+    expect(await run(['verify', '--help'])).toMatchObject({ code: 0, out: expect.stringContaining('Usage: shekara verify --export DIR') });
+    expect(await run(['verify', '--export', path.join(FIXTURE, '..', '..', 'not-ok', 'message-forged')])).toMatchObject({ code: 1, out: expect.stringContaining('"code":"ROW_NOT_LOGGED"') });
   });
 });
