@@ -4,11 +4,14 @@
  */
 import { AUDIT_USAGE, UsageError, parseAuditArgs } from './audit/args';
 import { runAudit, type CliIo } from './audit/command';
+import { VERIFY_USAGE, parseVerifyArgs } from './verify/args';
+import { runVerify } from './verify/command';
 
 export const USAGE = `Usage: shekara <command> [options]
 
 Commands:
-  audit    audit an exchange journal against the schedule (shekara audit --help)`;
+  audit    audit an exchange journal against the schedule (shekara audit --help)
+  verify   verify a node's transparency-log export or a proof bundle offline (shekara verify --help)`;
 
 /** EX_USAGE from sysexits.h. */
 export const EXIT_USAGE = 64;
@@ -19,6 +22,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stdout.write(USAGE + '\n');
     return 0;
   }
+  if (command === 'verify') return verify(rest, io);
   if (command !== 'audit') {
     const problem = command === undefined ? 'no command given' : `unknown command ${JSON.stringify(command)}`;
     io.stderr.write(`shekara: ${problem}\n${USAGE}\n`);
@@ -34,6 +38,21 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     io.stderr.write(`shekara audit: ${e.message}\nRun "shekara audit --help" for usage.\n`);
+    return EXIT_USAGE;
+  }
+}
+
+async function verify(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    const parsed = parseVerifyArgs(argv);
+    if (parsed.help) {
+      io.stdout.write(VERIFY_USAGE + '\n');
+      return 0;
+    }
+    return await runVerify(parsed.options, io);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    io.stderr.write(`shekara verify: ${e.message}\nRun "shekara verify --help" for usage.\n`);
     return EXIT_USAGE;
   }
 }
