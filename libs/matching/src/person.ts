@@ -39,7 +39,7 @@ export enum MatchErrorCode {
 export type Language = 'ru' | 'en';
 
 export const MATCH_MESSAGES: Record<MatchErrorCode, Record<Language, (detail: string) => string>> = {
-  [MatchErrorCode.NotJson]: { en: (d) => `not JSON: ${d}`, ru: (d) => `не JSON: ${d}` },
+  [MatchErrorCode.NotJson]: { en: () => 'not a line of JSON', ru: () => 'строка не в формате JSON' },
   [MatchErrorCode.NotObject]: { en: () => 'not a JSON object', ru: () => 'не объект JSON' },
   [MatchErrorCode.UnknownField]: { en: (d) => `unknown field ${d}`, ru: (d) => `неизвестное поле ${d}` },
   [MatchErrorCode.BadId]: { en: () => '"id" must be a non-empty string', ru: () => '"id" должен быть непустой строкой' },
