@@ -123,9 +123,8 @@ export function prepareField(text: string | undefined): NameField | undefined {
   if (text === undefined) return undefined;
   const ws = words(text).map(prepareWord).filter((w) => w.keys.length > 0);
   if (ws.length === 0) return undefined;
-  let joined = [''];
-  for (const w of ws) joined = joined.flatMap((j) => w.keys.map((k) => j + k)).slice(0, 4);
   let forms = [''];
   for (const w of words(text)) forms = forms.flatMap((j) => latinForms(w).map((k) => j + k)).slice(0, 4);
-  return { original: text, words: ws, joined: [...new Set(joined.map((j) => nameKey(j)))], forms: [...new Set(forms)] };
+  forms = [...new Set(forms)].filter((f) => f !== '');
+  return { original: text, words: ws, joined: [...new Set(forms.map(nameKey))], forms };
 }
