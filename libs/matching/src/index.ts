@@ -8,3 +8,5 @@ export * from './engine';
 export * from './keys';
 export * from './memory-index';
 export * from './chinese';
+export * from './pg/person-index.migration';
+export * from './pg/person-index.store';
