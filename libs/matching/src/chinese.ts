@@ -59,3 +59,31 @@ export function pinyinToPalladius(syllables: readonly string[]): string | undefi
   }
   return out;
 }
+
+const INSERTABLE = [...'ИАЭУОЬНЯЮЙЗЖ'];
+
+/**
+ * The Pinyin of a Cyrillic word one typing error away from Palladius syllables (a letter dropped,
+ * added or changed), or undefined. Typos in Chinese names written in Cyrillic are otherwise read
+ * letter by letter and lose the Pinyin side.
+ */
+export function palladiusToPinyinWithTypo(word: string): string | undefined {
+  if (word.length < 3 || word.length > 16) return undefined;
+  const letters = [...word];
+  for (let i = 0; i < letters.length; i++) {
+    const without = letters.slice(0, i).concat(letters.slice(i + 1)).join('');
+    const a = palladiusToPinyin(without);
+    if (a !== undefined) return a;
+  }
+  for (let i = 0; i <= letters.length; i++) {
+    for (const c of INSERTABLE) {
+      const a = palladiusToPinyin(letters.slice(0, i).join('') + c + letters.slice(i).join(''));
+      if (a !== undefined) return a;
+      if (i < letters.length) {
+        const b = palladiusToPinyin(letters.slice(0, i).join('') + c + letters.slice(i + 1).join(''));
+        if (b !== undefined) return b;
+      }
+    }
+  }
+  return undefined;
+}

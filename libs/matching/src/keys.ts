@@ -2,7 +2,7 @@
  * Index keys for candidate retrieval. A person is filed under:
  *  - `p:` the pair of name skeletons (sorted, so swapped names meet),
  *  - `y:` each name skeleton with the year of birth (a typo in the other name),
- *  - `d:` the date of birth (day/month order-free) with the first two letters of each skeleton
+ *  - `d:` the date of birth (day/month order-free) with the first letter of each skeleton
  *    (typos in both names),
  *  - `x:` each document number folded for misreadings,
  *  - `n:` each name skeleton alone: broad, looked up only when the narrow keys find too little.
@@ -42,7 +42,7 @@ function build(p: PreparedPerson, years: (y: number) => number[]): KeySet {
     const year = Number(dob.slice(0, 4));
     for (const k of all) for (const y of years(year)) narrow.add(`y:${k}:${y}`);
     const inv = swapInvariant(dob);
-    for (const k of all) narrow.add(`d:${inv}:${k.slice(0, 2)}`);
+    for (const k of all) narrow.add(`d:${inv}:${k.charAt(0)}`);
   }
   for (const d of p.documents) if (d.folded.length >= 4) narrow.add('x:' + d.folded);
   return { narrow: [...narrow], broad: all.map((k) => 'n:' + k) };

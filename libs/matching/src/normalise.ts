@@ -7,7 +7,7 @@
  *    -уулу/-кызы, -зода, -ович/-евна ...);
  *  - `skeleton`: the stem's consonants (with its first letter), for index keys.
  */
-import { palladiusToPinyin } from './chinese';
+import { palladiusToPinyin, palladiusToPinyinWithTypo } from './chinese';
 
 /** Cyrillic to Latin for matching: the broadest reading (Й/Ы Y, Ю YU, Я YA), folded later. */
 const CYR: Record<string, string> = {
@@ -32,12 +32,25 @@ export function words(text: string): string[] {
     .filter((w) => w !== '');
 }
 
+/** Readings already computed: names repeat, and the tolerant Palladius reading is not cheap. */
+const FORMS_CACHE = new Map<string, string[]>();
+const FORMS_CACHE_SIZE = 200_000;
+
 /** Upper-case ASCII Latin readings of one word: one, or two for a word that can be Chinese (Palladius). */
 export function latinForms(word: string): string[] {
+  const cached = FORMS_CACHE.get(word);
+  if (cached !== undefined) return cached;
+  const forms = computeLatinForms(word);
+  if (FORMS_CACHE.size >= FORMS_CACHE_SIZE) FORMS_CACHE.clear();
+  FORMS_CACHE.set(word, forms);
+  return forms;
+}
+
+function computeLatinForms(word: string): string[] {
   const up = word.toUpperCase().replace(/[’'`ʻʼ‘]/g, '');
   const forms: string[] = [];
   if (CYRILLIC.test(up)) {
-    const pinyin = palladiusToPinyin(up);
+    const pinyin = palladiusToPinyin(up) ?? palladiusToPinyinWithTypo(up);
     if (pinyin !== undefined) forms.push(pinyin);
   }
   let out = '';
@@ -61,7 +74,7 @@ export function nameKey(form: string): string {
     .replace(/SHCH|SCH|SH/g, 'w')
     .replace(/TCH|CH/g, 'c')
     .replace(/KH/g, 'h')
-    .replace(/TS|TZ/g, 'q')
+    .replace(/TS/g, 'q')
     .replace(/GH/g, 'G')
     .replace(/PH/g, 'F');
   // J: Ж before a vowel (Janna, Jomart), Й elsewhere (Sergej); Turkish C is the sound of Дж.
@@ -83,10 +96,13 @@ const SUFFIXES = [
   'OVA', 'EVA', 'INA', 'SKAIA', 'SKII', 'SKI', 'OV', 'EV', 'IN',
 ];
 
-/** The key without a family-name/patronymic suffix, if at least three letters remain. */
+/**
+ * The key without a family-name/patronymic suffix, if enough remains: two letters after a long
+ * suffix (Шоев/Шозода: W-O), three after -ов/-ев/-ин (so that Lin, Jin stay whole).
+ */
 export function stem(key: string): string {
   for (const suffix of SUFFIXES) {
-    if (key.length - suffix.length >= 3 && key.endsWith(suffix)) return key.slice(0, -suffix.length);
+    if (key.length - suffix.length >= (suffix.length >= 3 ? 2 : 3) && key.endsWith(suffix)) return key.slice(0, -suffix.length);
   }
   return key;
 }

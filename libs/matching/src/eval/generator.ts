@@ -141,7 +141,7 @@ function otherScript(name: string, nationality: Nationality, r: () => number): s
 function spelling(latin: string, r: () => number): string {
   const rules: Array<[RegExp, string]> = [
     [/kh/gi, 'h'], [/zh/gi, 'j'], [/zh/gi, 'dzh'], [/ia/gi, 'ya'], [/iu/gi, 'yu'], [/q/gi, 'k'], [/gh/gi, 'g'], [/ng/gi, 'n'],
-    [/y/gi, 'i'], [/i$/gi, 'y'], [/([lnsr])/i, '$1$1'], [/ei/gi, 'ey'], [/ai/gi, 'ay'], [/j/gi, 'zh'], [/^e/i, 'Ye'], [/x/gi, 'kh'], [/h/gi, 'kh'],
+    [/y/gi, 'i'], [/i$/gi, 'y'], [/([lnsr])/i, '$1$1'], [/ei/gi, 'ey'], [/ai/gi, 'ay'], [/j/gi, 'zh'], [/^e/i, 'Ye'], [/x/gi, 'kh'], [/(?<![cszkgCSZKG])h/g, 'kh'],
   ];
   const applicable = rules.filter(([re]) => { re.lastIndex = 0; return re.test(latin); });
   if (applicable.length === 0) return latin + latin.charAt(latin.length - 1);
@@ -171,6 +171,8 @@ function stripSuffix(surname: string, p: Identity): string {
   const cyr = /[\u0400-\u04FF]/.test(surname);
   const m = /(ова|ева|ёва|ина|ов|ев|ёв|ин)$/u.exec(surname);
   const base = m ? surname.slice(0, -m[0].length) : surname;
+  // Юрьев without -ев is not a name anyone writes; nor is a two-letter stem.
+  if (/ь$/u.test(base) || [...base].length < 3) return surname;
   if (!cyr || p.nationality === 'CHN' || p.nationality === 'TUR') return surname;
   if (p.nationality === 'KAZ') return base + (p.sex === 'M' ? 'ұлы' : 'қызы');
   if (p.nationality === 'KGZ') return base + (p.sex === 'M' ? ' уулу' : ' кызы');
