@@ -7,8 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { dropDatabase, ensureDatabase, withDatabase } from '@shekara/persistence';
-import { MatchingPersonIndex1764900000000, MemoryPersonIndex, PersonIndexStore } from '@shekara/matching';
-import { asRecord, buildEvalSet } from '../../libs/matching/src/eval/evaluate';
+import { MatchingPersonIndex1764900000000, MemoryPersonIndex, PersonIndexStore, asRecord, buildEvalSet } from '@shekara/matching';
 import { PG_URL } from '../support/harness';
 
 describe('PersonIndexStore on PostgreSQL', () => {

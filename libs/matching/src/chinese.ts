@@ -18,7 +18,7 @@ const PALLADIUS: Record<string, string> = {
   МА: 'MA', МИН: 'MING', МЭЙ: 'MEI', МЯО: 'MIAO', ЛАНЬ: 'LAN', ЛУН: 'LONG', ЛО: 'LUO', ЛАО: 'LAO',
   ДЭН: 'DENG', ДУН: 'DONG', ДУ: 'DU', ДИН: 'DING', ДА: 'DA', ТАН: 'TANG', ТЯНЬ: 'TIAN', ТАО: 'TAO', ТИН: 'TING',
   ПЭН: 'PENG', ПИН: 'PING', ФАН: 'FANG', ФЭН: 'FENG', ФЭЙ: 'FEI', ФУ: 'FU', ЖУН: 'RONG', ЖУ: 'RU', ЖАНЬ: 'RAN',
-  ЦЗЯО: 'JIAO', НИН: 'NING', НА: 'NA', НАНЬ: 'NAN', БО: 'BO', БИН: 'BING', БАО: 'BAO', КАЙ: 'KAI', КУН: 'KUN',
+  ЦЗЯО: 'JIAO', НИН: 'NING', НА: 'NA', НАНЬ: 'NAN', БО: 'BO', БИН: 'BING', БИНЬ: 'BIN', БАО: 'BAO', КАЙ: 'KAI', КУН: 'KUN',
   ЦЗЮЙ: 'JU', АНЬ: 'AN', ЭНЬ: 'EN', ЧУНЬ: 'CHUN', ЧЖИН: 'ZHEN', ЦЗЫ: 'ZI', ЦЗЭ: 'ZE', СЮАНЬ: 'XUAN', ЧЖАНЬ: 'ZHAN',
 };
 const MAX = Math.max(...Object.keys(PALLADIUS).map((k) => k.length));

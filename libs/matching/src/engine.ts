@@ -48,6 +48,8 @@ export interface NameFeature {
 
 export interface Explanation {
   order: 'straight' | 'swapped';
+  /** Other persons of the index with the same names (both matching at least by suffix), when the date does not set them apart. */
+  namesakes?: { count: number; points: number };
   surname: NameFeature;
   givenNames: NameFeature;
   patronymic?: NameFeature;
@@ -79,7 +81,7 @@ const DATE_POINTS: Record<DateHow, number> = {
   'day-month-swapped': 2.5,
   'year-off-by-one': 1.5,
   'within-a-month': 1.5,
-  'within-a-year': 1,
+  'within-a-year': 0.5,
   different: -5,
   absent: 0,
 };
@@ -145,7 +147,9 @@ export function compareFields(q: NameField, c: NameField, stems: boolean): NameH
 
 function nameFeature(q: NameField, c: NameField, stems: boolean): NameFeature {
   const how = compareFields(q, c, stems);
-  return { query: q.original, candidate: c.original, how, points: NAME_POINTS[how] };
+  // One letter apart means little in a short name (Chen/Zheng, Tang/Yuan, Ling/Jing).
+  const short = Math.min(q.joined[0]?.length ?? 0, c.joined[0]?.length ?? 0) < 5;
+  return { query: q.original, candidate: c.original, how, points: how === 'one-typo' && short ? 2 : NAME_POINTS[how] };
 }
 
 export function compare(q: PreparedPerson, c: PreparedPerson): MatchResult {
@@ -191,4 +195,27 @@ function documentFeature(q: PreparedPerson, c: PreparedPerson): Explanation['doc
   for (const a of q.documents) for (const b of c.documents) if (a.folded === b.folded && a.folded.length >= 5) return { how: 'misread', query: a.number, candidate: b.number, points: 7 };
   // A person may hold several documents: another number is weak evidence against.
   return { how: 'different', points: -0.5 };
+}
+
+/** Names agree at least by suffix on both fields, and the patronymic, if both have one, too: a namesake of the query. */
+export function isNamesake(r: MatchResult): boolean {
+  const good = (h: NameHow) => h === 'exact' || h === 'transliteration' || h === 'suffix';
+  const e = r.explanation;
+  return good(e.surname.how) && good(e.givenNames.how) && (e.patronymic === undefined || good(e.patronymic.how));
+}
+
+/** Dates that set a person apart from his namesakes: exact, or exact with day and month swapped. */
+const DECISIVE_DATES = new Set<DateHow>(['exact', 'day-month-swapped']);
+
+/**
+ * Lowers the score of a candidate who shares his names with `count` others of the index when
+ * neither the date of birth nor a document sets him apart: a common name with a near date is
+ * weak evidence (Fellegi-Sunter: agreement on a frequent value weighs less).
+ */
+export function withNamesakes(r: MatchResult, count: number): MatchResult {
+  if (count < 1 || DECISIVE_DATES.has(r.explanation.dateOfBirth.how) || r.explanation.document.how === 'exact' || r.explanation.document.how === 'misread') return r;
+  const points = -Math.min(3, Math.round(Math.log2(count + 1) * 100) / 100);
+  const total = Math.round((r.explanation.total + points) * 100) / 100;
+  const score = Math.round((1 / (1 + Math.exp(-total))) * 1e4) / 1e4;
+  return { score, match: score >= ALERT_THRESHOLD, explanation: { ...r.explanation, namesakes: { count, points }, total } };
 }

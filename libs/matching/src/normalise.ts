@@ -84,7 +84,8 @@ export function nameKey(form: string): string {
   // YE/IE at the start or after a vowel is E (Yerlan/Erlan, Andreyev/Andreev).
   s = s.replace(/^IE/, 'E').replace(/([AEIOU])IE/g, '$1E');
   // Ю/Ё written YU/IU/YO/IO on one side and U/O on the other (Turkish Ü/Ö, Юнал/Ünal).
-  s = s.replace(/I([OU])/g, '$1');
+  // (Not the -ұлы/-уулу endings: Әлиұлы stays ALI-ULI.)
+  s = s.replace(/I([OU])(?!LI$|ULU$)/g, '$1');
   // Doubled letters once (Mariia/Mariya -> MARIA, Ali/Alli).
   s = s.replace(/(.)\1+/g, '$1');
   return s.toUpperCase();

@@ -7,6 +7,7 @@
 import type { Candidate } from '../memory-index';
 import type { PersonRecord } from '../person';
 import { asRecord, generateIdentities, hardNegative, rng, variant, VARIANT_CLASSES, type Identity, type VariantClass } from './generator';
+export { identities } from './generator';
 
 export interface EvalQuery {
   record: PersonRecord;
@@ -23,13 +24,18 @@ export interface EvalSet {
 /** `identities` persons to index; `perClass` queries of each variant class and as many hard negatives as `negatives`. */
 export function buildEvalSet(identities: number, perClass: number, negatives: number, seed = 19): EvalSet {
   const ids = generateIdentities(identities, seed);
+  return { identities: ids, queries: buildQueries(ids, perClass, negatives, seed) };
+}
+
+/** Queries made from `sources` (indexed identities): every variant class, then hard negatives. */
+export function buildQueries(sources: readonly Identity[], perClass: number, negatives: number, seed = 19): EvalQuery[] {
   const r = rng(seed * 7919 + 1);
   const queries: EvalQuery[] = [];
   let n = 0;
   for (const cls of VARIANT_CLASSES) {
     let made = 0;
     for (let tries = 0; made < perClass && tries < perClass * 20; tries++) {
-      const p = ids[Math.floor(r() * ids.length)];
+      const p = sources[Math.floor(r() * sources.length)];
       const q = variant(p, cls, r, `Q${n}`);
       if (q === undefined) continue;
       n++;
@@ -38,10 +44,10 @@ export function buildEvalSet(identities: number, perClass: number, negatives: nu
     }
   }
   for (let i = 0; i < negatives; i++) {
-    const p = ids[Math.floor(r() * ids.length)];
+    const p = sources[Math.floor(r() * sources.length)];
     queries.push({ record: hardNegative(p, r, `N${i}`), cls: 'hard-negative' });
   }
-  return { identities: ids, queries };
+  return queries;
 }
 
 export interface ClassResult {
@@ -62,43 +68,74 @@ export interface EvalResult {
 }
 
 export type Searcher = (query: PersonRecord, limit: number) => Candidate[];
+export type AsyncSearcher = (query: PersonRecord, limit: number) => Promise<Candidate[]>;
 
-export function evaluate(set: EvalSet, search: Searcher, keepMisses = 20): EvalResult {
-  const perClass: Record<string, ClassResult & { found: number; hit: number }> = {};
-  let positives = 0;
-  let found = 0;
-  let alerts = 0;
-  let falseAlerts = 0;
-  const misses: EvalResult['misses'] = [];
-  for (const q of set.queries) {
-    const c = (perClass[q.cls] ??= { queries: 0, candidateRecall: 0, recall: 0, falseAlerts: 0, found: 0, hit: 0 });
+export function evaluate(set: Pick<EvalSet, 'queries'>, search: Searcher, keepMisses = 20): EvalResult {
+  const tally = new Tally(keepMisses);
+  for (const q of set.queries) tally.add(q, search(q.record, 50));
+  return tally.result();
+}
+
+/** The same against an asynchronous index (PostgreSQL); `onLatency` gets each query's milliseconds. */
+export async function evaluateAsync(queries: readonly EvalQuery[], search: AsyncSearcher, onLatency: (ms: number) => void, keepMisses = 20): Promise<EvalResult> {
+  const tally = new Tally(keepMisses);
+  for (const q of queries) {
+    const t0 = performance.now();
+    const candidates = await search(q.record, 50);
+    onLatency(performance.now() - t0);
+    tally.add(q, candidates);
+  }
+  return tally.result();
+}
+
+class Tally {
+  private readonly perClass: Record<string, ClassResult & { found: number; hit: number }> = {};
+  private positives = 0;
+  private found = 0;
+  private alerts = 0;
+  private falseAlerts = 0;
+  private readonly misses: EvalResult['misses'] = [];
+
+  constructor(private readonly keepMisses: number) {}
+
+  add(q: EvalQuery, candidates: Candidate[]): void {
+    const c = (this.perClass[q.cls] ??= { queries: 0, candidateRecall: 0, recall: 0, falseAlerts: 0, found: 0, hit: 0 });
     c.queries++;
-    const candidates = search(q.record, 50);
     const truth = q.truth === undefined ? undefined : candidates.find((x) => x.id === q.truth);
     if (q.truth !== undefined) {
-      positives++;
+      this.positives++;
       if (truth) {
-        found++;
+        this.found++;
         c.found++;
       }
       if (truth?.match) c.hit++;
     }
     for (const x of candidates) {
       if (!x.match) continue;
-      alerts++;
+      this.alerts++;
       if (x.id !== q.truth) {
-        falseAlerts++;
+        this.falseAlerts++;
         c.falseAlerts++;
       }
     }
     const missed = q.truth !== undefined ? !truth?.match : candidates.some((x) => x.match);
-    if (missed && misses.length < keepMisses) misses.push({ cls: q.cls, query: q.record, truth: q.truth, best: candidates[0], truthCandidate: truth });
+    if (missed && this.misses.length < this.keepMisses) this.misses.push({ cls: q.cls, query: q.record, truth: q.truth, best: candidates[0], truthCandidate: truth });
   }
-  const out: Record<string, ClassResult> = {};
-  for (const [k, v] of Object.entries(perClass)) {
-    out[k] = { queries: v.queries, candidateRecall: k === 'hard-negative' ? NaN : v.found / v.queries, recall: k === 'hard-negative' ? NaN : v.hit / v.queries, falseAlerts: v.falseAlerts };
+
+  result(): EvalResult {
+    const out: Record<string, ClassResult> = {};
+    for (const [k, v] of Object.entries(this.perClass)) {
+      out[k] = { queries: v.queries, candidateRecall: k === 'hard-negative' ? NaN : v.found / v.queries, recall: k === 'hard-negative' ? NaN : v.hit / v.queries, falseAlerts: v.falseAlerts };
+    }
+    return {
+      candidateRecall: this.found / this.positives,
+      precision: this.alerts === 0 ? 1 : (this.alerts - this.falseAlerts) / this.alerts,
+      alerts: this.alerts,
+      falseAlerts: this.falseAlerts,
+      perClass: out,
+      misses: this.misses,
+    };
   }
-  return { candidateRecall: found / positives, precision: alerts === 0 ? 1 : (alerts - falseAlerts) / alerts, alerts, falseAlerts, perClass: out, misses };
 }
 
 export { asRecord };

@@ -68,6 +68,8 @@ function patronymicOf(father: string, sex: 'M' | 'F', nationality: Nationality, 
   return base + (soft ? (sex === 'M' ? 'евич' : 'евна') : sex === 'M' ? 'ович' : 'овна');
 }
 
+const GIVEN_SYLLABLES = 'WEI MING XIAO JUN QIANG YONG LEI PING GANG HUA JIAN GUO HAO BO KAI DONG HAI TAO ZHI JIN LONG XIN YU TIAN JIA ZI XIANG GUANG HUI FANG NA LING YAN XUE MEI HONG JING YING LAN XIU GUI CHUN QING LI AN BIN CHAO FENG HONG JIE JUN KUN LIANG NING PENG RONG SHENG WEN XUAN YANG YUAN ZHEN'.split(' ').filter((s) => s !== 'SHENG');
+
 /** Chinese names written in Pinyin, with their syllables (for the Palladius reading). */
 const CHINESE_SYLLABLES = new Map<string, string[]>();
 
@@ -79,12 +81,15 @@ function chineseName(r: () => number, list: string[]): string {
   return name;
 }
 
-/** `count` distinct identities from the seed. */
-export function generateIdentities(count: number, seed = 19): Identity[] {
+/** `count` identities from the seed, one at a time (the bench streams a million). */
+export function* identities(count: number, seed = 19): Generator<Identity> {
   const r = rng(seed);
-  const out: Identity[] = [];
-  for (let i = 0; i < count; i++) out.push(identity(r, `P${String(i).padStart(7, '0')}`));
-  return out;
+  for (let i = 0; i < count; i++) yield identity(r, `P${String(i).padStart(7, '0')}`);
+}
+
+/** `count` identities from the seed. */
+export function generateIdentities(count: number, seed = 19): Identity[] {
+  return [...identities(count, seed)];
 }
 
 function identity(r: () => number, id: string, forced?: { nationality: Nationality; surname: string; year: number; sex: 'M' | 'F' }): Identity {
@@ -96,10 +101,16 @@ function identity(r: () => number, id: string, forced?: { nationality: Nationali
   const father = nationality === 'CHN' ? '' : pick(r, pool.male);
   if (nationality === 'CHN') {
     surname = forced?.surname ?? chineseName(r, pool.surnames);
-    givenNames = chineseName(r, sex === 'M' ? pool.male : pool.female);
+    // Chinese given names are mostly free pairs of syllables: a list alone repeats too often.
+    givenNames = r() < 0.3 ? chineseName(r, sex === 'M' ? pool.male : pool.female) : chineseName(r, [`${pick(r, GIVEN_SYLLABLES)}-${pick(r, GIVEN_SYLLABLES)}`]);
   } else {
     surname = forced?.surname ?? (sex === 'F' ? feminine(pick(r, pool.surnames)) : pick(r, pool.surnames));
     givenNames = pick(r, sex === 'M' ? pool.male : pool.female);
+    // Two given names are common in Turkey (Mehmet Ali).
+    if (nationality === 'TUR' && r() < 0.35) {
+      const second = pick(r, sex === 'M' ? pool.male : pool.female);
+      if (second !== givenNames) givenNames += ' ' + second;
+    }
   }
   const year = forced?.year ?? 1950 + Math.floor(r() * 55);
   const dateOfBirth = `${year}-${pad(1 + Math.floor(r() * 12))}-${pad(1 + Math.floor(r() * 28))}`;

@@ -1,12 +1,12 @@
 /**
  * The person index in PostgreSQL (schema: person-index.migration.ts). The one home of its SQL.
- * Candidates come through the GIN indexes only: the narrow keys, then the broad keys, then
- * trigram similarity of the names when the keys found fewer than asked; they are rescored with
- * the engine.
+ * Candidates come through the GIN indexes only: the narrow keys; when they find nobody at or
+ * above the alert threshold, the broad keys; when those add nobody, trigram similarity of the
+ * names. They are rescored with the engine, as the in-memory index does.
  */
 import { preparePerson, type PreparedPerson } from '../engine';
 import { personKeys, queryKeys } from '../keys';
-import { rank, RESCORE_LIMIT, type Candidate } from '../memory-index';
+import { BROAD_LIMIT, rank, RESCORE_LIMIT, TRIGRAM_LIMIT, type Candidate } from '../memory-index';
 import type { PersonRecord } from '../person';
 import { PERSON_INDEX_TABLE as T } from './person-index.migration';
 
@@ -64,8 +64,8 @@ export class PersonIndexStore {
   /** The SQL of each retrieval step, for EXPLAIN in the tests. */
   static readonly SQL = {
     narrow: `SELECT id, record FROM ${T} WHERE narrow_keys && $1::text[] LIMIT ${RESCORE_LIMIT}`,
-    broad: `SELECT id, record FROM ${T} WHERE broad_keys && $1::text[] LIMIT ${RESCORE_LIMIT}`,
-    trigram: `SELECT id, record FROM ${T} WHERE name_keys % $1 LIMIT 200`,
+    broad: `SELECT id, record FROM ${T} WHERE broad_keys && $1::text[] LIMIT ${BROAD_LIMIT}`,
+    trigram: `SELECT id, record FROM ${T} WHERE name_keys % $1 LIMIT ${TRIGRAM_LIMIT}`,
   };
 
   /**
@@ -96,12 +96,15 @@ export class PersonIndexStore {
     const take = (rows: Array<{ id: string; record: PersonRecord }>) => {
       for (const row of rows) if (!found.has(row.id)) found.set(row.id, preparePerson(row.record));
     };
-    await this.indexOnly(async (c) => {
+    return this.indexOnly(async (c) => {
       if (keys.narrow.length > 0) take((await c.query(PersonIndexStore.SQL.narrow, [keys.narrow])).rows);
-      if (found.size < limit && keys.broad.length > 0) take((await c.query(PersonIndexStore.SQL.broad, [keys.broad])).rows);
-      if (found.size < limit) take((await c.query(PersonIndexStore.SQL.trigram, [nameText(q)])).rows);
+      const first = rank(q, found.values(), limit);
+      if (first.some((x) => x.match)) return first;
+      const before = found.size;
+      if (keys.broad.length > 0) take((await c.query(PersonIndexStore.SQL.broad, [keys.broad])).rows);
+      if (found.size === before) take((await c.query(PersonIndexStore.SQL.trigram, [nameText(q)])).rows);
+      return found.size === before ? first : rank(q, found.values(), limit);
     });
-    return rank(q, found.values(), limit);
   }
 
   /** The plans (EXPLAIN, JSON) of the three retrieval steps for a query, as candidates() runs them. */
