@@ -61,29 +61,28 @@ export function pinyinToPalladius(syllables: readonly string[]): string | undefi
 }
 
 const INSERTABLE = [...'ИАЭУОЬНЯЮЙЗЖ'];
+/** Letter groups of Palladius that Russian, Kazakh and Central Asian names hardly have (Иван is not Ван with a typo). */
+const PALLADIUS_MARKS = /ЦЗ|ЧЖ|Э|ЮЙ|СЯ|СЮ|ЦЯ|ЦЮ|ЦИ|ЦУ|ЯО|ОУ|НЬ|ЙЛ/;
 
 /**
- * The Pinyin of a Cyrillic word one typing error away from Palladius syllables (a letter dropped,
- * added or changed), or undefined. Typos in Chinese names written in Cyrillic are otherwise read
- * letter by letter and lose the Pinyin side.
+ * The Pinyin readings (up to four) of a Cyrillic word one typing error away from Palladius
+ * syllables (a letter dropped, added or changed); empty when there is none. Typos in Chinese names
+ * written in Cyrillic are otherwise read letter by letter and lose the Pinyin side.
  */
-export function palladiusToPinyinWithTypo(word: string): string | undefined {
-  if (word.length < 3 || word.length > 16) return undefined;
+export function palladiusToPinyinWithTypo(word: string): string[] {
+  const out = new Set<string>();
+  if (word.length < 3 || word.length > 16 || !PALLADIUS_MARKS.test(word)) return [];
   const letters = [...word];
-  for (let i = 0; i < letters.length; i++) {
-    const without = letters.slice(0, i).concat(letters.slice(i + 1)).join('');
-    const a = palladiusToPinyin(without);
-    if (a !== undefined) return a;
-  }
-  for (let i = 0; i <= letters.length; i++) {
+  const tryWord = (w: string) => {
+    const a = palladiusToPinyin(w);
+    if (a !== undefined) out.add(a);
+  };
+  for (let i = 0; i < letters.length && out.size < 4; i++) tryWord(letters.slice(0, i).concat(letters.slice(i + 1)).join(''));
+  for (let i = 0; i <= letters.length && out.size < 4; i++) {
     for (const c of INSERTABLE) {
-      const a = palladiusToPinyin(letters.slice(0, i).join('') + c + letters.slice(i).join(''));
-      if (a !== undefined) return a;
-      if (i < letters.length) {
-        const b = palladiusToPinyin(letters.slice(0, i).join('') + c + letters.slice(i + 1).join(''));
-        if (b !== undefined) return b;
-      }
+      tryWord(letters.slice(0, i).join('') + c + letters.slice(i).join(''));
+      if (i < letters.length) tryWord(letters.slice(0, i).join('') + c + letters.slice(i + 1).join(''));
     }
   }
-  return undefined;
+  return [...out].slice(0, 4);
 }

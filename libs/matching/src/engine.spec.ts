@@ -2,6 +2,8 @@ import { ALERT_THRESHOLD, compare, preparePerson, type NameHow } from './engine'
 import { foldMisreadings } from './documents';
 import { compareDates } from './dates';
 import type { PersonRecord } from './person';
+import { MemoryPersonIndex } from './memory-index';
+import { palladiusToPinyin, palladiusToPinyinWithTypo } from './chinese';
 
 const base: PersonRecord = { id: 'a', surname: 'Қасымов', givenNames: 'Нұрлан', patronymic: 'Серікұлы', dateOfBirth: '1985-03-14', sex: 'M', citizenship: 'KAZ' };
 const run = (q: Partial<PersonRecord>, c: Partial<PersonRecord> = {}) => compare(preparePerson({ ...base, id: 'q', ...q }), preparePerson({ ...base, ...c }));
@@ -106,4 +108,37 @@ describe('the explanation', () => {
     expect(r.score).toBeCloseTo(1 / (1 + Math.exp(-e.total)), 3);
     expect(e.total).toBeCloseTo(sum - 8.5, 2);
   });
+});
+
+describe('namesakes and short names', () => {
+  it('a namesake without a decisive date weighs less, and the explanation says so', () => {
+    const index = new MemoryPersonIndex();
+    index.add([
+      { id: 'a', surname: 'Wang', givenNames: 'Wei', dateOfBirth: '1980-05-01' },
+      { id: 'b', surname: 'Wang', givenNames: 'Wei', dateOfBirth: '1980-09-20' },
+      { id: 'c', surname: 'Wang', givenNames: 'Wei', dateOfBirth: '1981-01-11' },
+    ]);
+    const near = index.search({ id: 'q', surname: 'Ван', givenNames: 'Вэй', dateOfBirth: '1980-07-01' }, 3);
+    expect(near.every((c) => !c.match)).toBe(true);
+    expect(near[0].explanation.namesakes).toEqual({ count: 2, points: -1.58 });
+    const exact = index.search({ id: 'q', surname: 'Ван', givenNames: 'Вэй', dateOfBirth: '1980-09-20' }, 3);
+    expect(exact[0]).toMatchObject({ id: 'b', match: true });
+    expect(exact[0].explanation.namesakes).toBeUndefined();
+  });
+
+  it('one letter apart in a short name is weak evidence (Chen/Zheng)', () => {
+    const r = compare(preparePerson({ id: 'q', surname: 'Chen', givenNames: 'Ying', dateOfBirth: '1970-01-01' }), preparePerson({ id: 'c', surname: 'Zheng', givenNames: 'Ying', dateOfBirth: '1970-06-01' }));
+    expect(r.explanation.surname).toMatchObject({ how: 'one-typo', points: 2 });
+    expect(r.match).toBe(false);
+  });
+
+  it('a Chinese name in Cyrillic with a typing error still reads as Pinyin', () => {
+    expect(palladiusToPinyin('ЦЗИНЦЗИН')).toBe('JINGJING');
+    expect(palladiusToPinyinWithTypo('ЦЗНЦЗИН')).toContain('JINGJING');
+    expect(palladiusToPinyin('ИВАНОВ')).toBeUndefined();
+  });
+});
+
+it('a Russian name is not read as Chinese with a typo (Иван is not Ван)', () => {
+  expect(palladiusToPinyinWithTypo('ИВАН')).toEqual([]);
 });

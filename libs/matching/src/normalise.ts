@@ -50,8 +50,8 @@ function computeLatinForms(word: string): string[] {
   const up = word.toUpperCase().replace(/[’'`ʻʼ‘]/g, '');
   const forms: string[] = [];
   if (CYRILLIC.test(up)) {
-    const pinyin = palladiusToPinyin(up) ?? palladiusToPinyinWithTypo(up);
-    if (pinyin !== undefined) forms.push(pinyin);
+    const pinyin = palladiusToPinyin(up);
+    forms.push(...(pinyin !== undefined ? [pinyin] : palladiusToPinyinWithTypo(up)));
   }
   let out = '';
   for (const ch of up) {
