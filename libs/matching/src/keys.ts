@@ -1,7 +1,8 @@
 /**
  * Index keys for candidate retrieval. A person is filed under:
  *  - `p:` the pair of name skeletons (sorted, so swapped names meet),
- *  - `y:` each name skeleton with the year of birth (a typo in the other name),
+ *  - `y:` each name skeleton with the year of birth and the other name's first letter (a typo
+ *    in the other name),
  *  - `d:` the date of birth (day/month order-free) with the first letter of each skeleton
  *    (typos in both names),
  *  - `x:` each document number folded for misreadings,
@@ -40,7 +41,12 @@ function build(p: PreparedPerson, years: (y: number) => number[]): KeySet {
   const dob = p.record.dateOfBirth;
   if (dob !== undefined) {
     const year = Number(dob.slice(0, 4));
-    for (const k of all) for (const y of years(year)) narrow.add(`y:${k}:${y}`);
+    for (const y of years(year)) {
+      for (const a of s) for (const b of g) {
+        narrow.add(`y:${a}:${y}:${b.charAt(0)}`);
+        narrow.add(`y:${b}:${y}:${a.charAt(0)}`);
+      }
+    }
     const inv = swapInvariant(dob);
     for (const k of all) narrow.add(`d:${inv}:${k.charAt(0)}`);
   }
