@@ -12,7 +12,7 @@ export interface Candidate extends MatchResult {
 
 /** How many candidates, at most, are rescored for one query. */
 export const RESCORE_LIMIT = 2_000;
-/** How many persons the broad keys and the trigrams may add when the narrow keys found no alert. */
+/** How many persons the broad keys and the trigrams may add when the narrow keys found nobody. */
 export const BROAD_LIMIT = 500;
 export const TRIGRAM_LIMIT = 100;
 
@@ -37,7 +37,7 @@ export class MemoryPersonIndex {
 
   /**
    * The best `limit` candidates for a query, best first, with scores and explanations. The broad
-   * keys are looked up only when the narrow ones found nobody at or above the alert threshold.
+   * keys are looked up only when the narrow ones found nobody.
    */
   search(query: PersonRecord, limit = 10): Candidate[] {
     const q = preparePerson(query);
@@ -52,8 +52,7 @@ export class MemoryPersonIndex {
       return rank(q, chosen.map((n) => this.persons[n]), limit);
     };
     collect(this.narrow, keys.narrow);
-    const first = ranked();
-    if (first.some((c) => c.match)) return first;
+    if (hits.size > 0) return ranked();
     collect(this.broad, keys.broad);
     return ranked();
   }

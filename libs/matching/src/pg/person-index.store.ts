@@ -1,8 +1,7 @@
 /**
  * The person index in PostgreSQL (schema: person-index.migration.ts). The one home of its SQL.
- * Candidates come through the GIN indexes only: the narrow keys; when they find nobody at or
- * above the alert threshold, the broad keys; when those add nobody, trigram similarity of the
- * names. They are rescored with the engine, as the in-memory index does.
+ * Candidates come through the GIN indexes only: the narrow keys; when they find nobody, the
+ * broad keys; when those find nobody, trigram similarity of the names. They are rescored with the engine, as the in-memory index does.
  */
 import { preparePerson, type PreparedPerson } from '../engine';
 import { personKeys, queryKeys } from '../keys';
@@ -98,12 +97,9 @@ export class PersonIndexStore {
     };
     return this.indexOnly(async (c) => {
       if (keys.narrow.length > 0) take((await c.query(PersonIndexStore.SQL.narrow, [keys.narrow])).rows);
-      const first = rank(q, found.values(), limit);
-      if (first.some((x) => x.match)) return first;
-      const before = found.size;
-      if (keys.broad.length > 0) take((await c.query(PersonIndexStore.SQL.broad, [keys.broad])).rows);
-      if (found.size === before) take((await c.query(PersonIndexStore.SQL.trigram, [nameText(q)])).rows);
-      return found.size === before ? first : rank(q, found.values(), limit);
+      if (found.size === 0 && keys.broad.length > 0) take((await c.query(PersonIndexStore.SQL.broad, [keys.broad])).rows);
+      if (found.size === 0) take((await c.query(PersonIndexStore.SQL.trigram, [nameText(q)])).rows);
+      return rank(q, found.values(), limit);
     });
   }
 
