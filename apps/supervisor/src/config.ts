@@ -19,9 +19,9 @@ export class SupervisorEnvironment extends ServiceEnvironment {
   /** The built supervisor console (served at /), if present. */
   @IsString() WEB_DIR: string = 'dist/web/supervisor';
   /**
-   * The most rows an XLSX export holds (a spreadsheet is built whole in memory: about 100,000 rows
-   * take 4-5 s and 350 MiB, a year of every unit's verdicts 22 s and 1.2 GiB); beyond it the export
-   * is refused with EXPORT_TOO_LARGE, and CSV still serves. Excel's own limit is 1,048,576 rows.
+   * The most rows an XLSX export holds (a spreadsheet is built whole in memory, on the event loop;
+   * costs in docs/performance.md); beyond it the export is refused with EXPORT_TOO_LARGE, and CSV
+   * still serves. Excel's own limit is 1,048,576 rows.
    */
   @IsInt() @Min(1) @Max(1_048_575) EXPORT_XLSX_MAX_ROWS: number = EXPORT_XLSX_MAX_ROWS_DEFAULT;
 }

@@ -23,8 +23,8 @@ export function currentLogContext(): LogContext | undefined {
 
 /**
  * Standard output, written in chunks: lines are buffered up to 4 KiB or `LOG_FLUSH_MS`, whichever
- * comes first, and flushed synchronously at exit. A write per line cost a node more than the work
- * it logged (a thread-pool round trip and a wake-up of the event loop per line). A kill -9 loses
+ * comes first, and flushed synchronously at exit, so that logging does not cost a thread-pool round
+ * trip and a wake-up of the event loop per line. A kill -9 loses
  * the lines of at most the last LOG_FLUSH_MS; what the exchange must not lose is in the database.
  * One per process, shared by its loggers.
  */

@@ -39,7 +39,7 @@ export function generateKeys(source: DirectoryData | Directory, options: { from?
   for (const unit of directory.units) {
     // Encoded by the key generation itself: exporting a KeyObject made by generateKeyPair (as JWK)
     // can deadlock Node 20 when a GC during the export destroys the finished generation job, which
-    // takes the same key's lock (seen here: a test process hung for good in ExportJWKEdKey).
+    // takes the same key's lock.
     const { publicKey, privateKey } = generateKeyPairSync('ed25519', {
       publicKeyEncoding: { type: 'spki', format: 'der' },
       privateKeyEncoding: { type: 'pkcs8', format: 'der' },

@@ -34,8 +34,9 @@ export function keyLookupSessionOptions(durable: boolean): string {
  * from a batch (see `keyLookupTransaction`), each run as ONE round trip in its own implicit
  * transaction. The planner settings of a key-lookup transaction (index lookups in nested loops,
  * generic plans kept) are the sessions' own, given at connection start, so a statement needs no
- * BEGIN, SET LOCAL or COMMIT of its own: on this machine a round trip costs more than such a
- * statement. Statements are named prepared statements (once per connection).
+ * BEGIN, SET LOCAL or COMMIT of its own: a round trip can cost more than such a statement
+ * (docs/adr/0004-key-lookup-statements.md). Statements are named prepared statements (once per
+ * connection).
  *
  * Only for statements that are safe alone: each one is atomic, and a caller that runs several
  * must be right if it stops between them (idempotent steps).

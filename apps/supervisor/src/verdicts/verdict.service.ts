@@ -31,16 +31,14 @@ interface CacheEntry {
 }
 
 /**
- * What the cache may hold, in messages + verdicts (an entry's weight). Measured on the bench's
- * full directory: a month is about 18k messages and 34k verdicts, about 40 MiB of heap (about
- * 780 bytes per unit of weight); the whole year about 630k, 270 MiB. So: two months' listings
- * (about 80 MiB), and a year is computed but not kept.
+ * What the cache may hold, in messages + verdicts (an entry's weight): about two months' listings
+ * of the full directory, so a year is computed but not kept (sizes: docs/performance.md).
  */
 export const DEFAULT_VERDICT_CACHE_BUDGET = 120_000;
 
 /**
- * Ranges longer than this are computed one at a time: a year's journal and verdicts take about
- * 300 MiB of heap while computed, and concurrent ones would add up.
+ * Ranges longer than this are computed one at a time: each holds a large journal and its verdicts
+ * in the heap while computed, and concurrent ones would add up.
  */
 export const LONG_RANGE_DAYS = 92;
 

@@ -1,0 +1,222 @@
+/**
+ * The matching engine: compares two persons feature by feature and sums evidence (points, in the
+ * manner of Fellegi-Sunter log-odds weights), squashed to a score in 0..1. Every feature reports
+ * how it matched and its points, so an officer sees why a candidate scored what it did.
+ */
+import { compareDates, type DateHow } from './dates';
+import { documentNumber, foldMisreadings } from './documents';
+import { prepareField, stem, type NameField } from './normalise';
+import { editDistance } from './similarity';
+import type { PersonRecord } from './person';
+
+/**
+ * The alert threshold: total evidence 0 (the points of the features outweigh BIAS). Chosen on the
+ * synthetic evaluation (eval/, bench phase "matching"): both names matching (by transliteration,
+ * suffix or one typo) need a date of birth, a document, or a patronymic to reach it; a hard
+ * negative (same surname and year of birth, another given name) stays far below it, and a
+ * namesake with only a near date falls below it (withNamesakes).
+ */
+export const ALERT_THRESHOLD = 0.5;
+
+export interface PreparedPerson {
+  record: PersonRecord;
+  surname: NameField;
+  given: NameField;
+  patronymic?: NameField;
+  documents: Array<{ number: string; folded: string; issuingState?: string }>;
+}
+
+export function preparePerson(record: PersonRecord): PreparedPerson {
+  const surname = prepareField(record.surname) ?? { original: record.surname, words: [], joined: [], forms: [] };
+  const given = prepareField(record.givenNames) ?? { original: record.givenNames, words: [], joined: [], forms: [] };
+  return {
+    record,
+    surname,
+    given,
+    patronymic: prepareField(record.patronymic),
+    documents: (record.documents ?? []).map((d) => ({ number: documentNumber(d.number), folded: foldMisreadings(d.number), issuingState: d.issuingState })),
+  };
+}
+
+export type NameHow = 'exact' | 'transliteration' | 'suffix' | 'one-typo' | 'two-typos' | 'partial' | 'different';
+
+export interface NameFeature {
+  query: string;
+  candidate: string;
+  how: NameHow;
+  points: number;
+}
+
+export interface Explanation {
+  order: 'straight' | 'swapped';
+  /** Other persons of the index with the same names (both matching at least by suffix), when the date does not set them apart. */
+  namesakes?: { count: number; points: number };
+  surname: NameFeature;
+  givenNames: NameFeature;
+  patronymic?: NameFeature;
+  dateOfBirth: { how: DateHow; query?: string; candidate?: string; points: number };
+  sex: { how: 'same' | 'different' | 'absent'; points: number };
+  citizenship: { how: 'same' | 'different' | 'absent'; points: number };
+  document: { how: 'exact' | 'misread' | 'different' | 'absent'; query?: string; candidate?: string; points: number };
+  total: number;
+}
+
+export interface MatchResult {
+  score: number;
+  match: boolean;
+  explanation: Explanation;
+}
+
+const NAME_POINTS: Record<NameHow, number> = {
+  exact: 4,
+  transliteration: 4,
+  suffix: 3.5,
+  'one-typo': 3,
+  'two-typos': 1.5,
+  partial: 2,
+  different: -4,
+};
+const RANK: Record<NameHow, number> = { exact: 6, transliteration: 5, suffix: 4, 'one-typo': 3, partial: 2.5, 'two-typos': 2, different: 0 };
+const DATE_POINTS: Record<DateHow, number> = {
+  exact: 3,
+  'day-month-swapped': 2.5,
+  'year-off-by-one': 1.5,
+  'within-a-month': 1.5,
+  'within-a-year': 0.5,
+  different: -5,
+  absent: 0,
+};
+/** Evidence a record needs before its score reaches 0.5. */
+const BIAS = -8.5;
+
+/** Compares two keys: how close, in the classes of the explanation. */
+function compareKeys(a: string, b: string, stems: boolean): NameHow {
+  if (a === b) return 'transliteration';
+  if (stems) {
+    const sa = stem(a);
+    const sb = stem(b);
+    if (sa === sb) return 'suffix';
+    const d = editDistance(sa, sb, 2);
+    const shortest = Math.min(sa.length, sb.length);
+    if (d === 1 && shortest >= 3) return 'one-typo';
+    if (d === 2 && shortest >= 5) return 'two-typos';
+    // A suffix with a typo in it (Қайратұлы / Қайраұтлы): the stem of one begins the other.
+    for (const [x, y] of [[a, b], [b, a]]) {
+      const sx = stem(x);
+      if (sx !== x && sx.length >= 4 && editDistance(sx, y.slice(0, sx.length), 1) <= 1) return 'one-typo';
+    }
+  }
+  const d = editDistance(a, b, 2);
+  const shortest = Math.min(a.length, b.length);
+  if (d === 1 && shortest >= 3) return 'one-typo';
+  if (d === 2 && shortest >= 5) return 'two-typos';
+  return 'different';
+}
+
+function better(x: NameHow, y: NameHow): NameHow {
+  return RANK[x] >= RANK[y] ? x : y;
+}
+
+/** Compares two name fields: the joined words first, then word by word (a missing second name is partial). */
+export function compareFields(q: NameField, c: NameField, stems: boolean): NameHow {
+  if (q.original.trim().toUpperCase() === c.original.trim().toUpperCase()) return 'exact';
+  let best: NameHow = 'different';
+  for (const a of q.joined) for (const b of c.joined) best = better(best, compareKeys(a, b, stems));
+  if (RANK[best] >= RANK.transliteration) return best;
+  if (RANK[best] < RANK['one-typo']) {
+    // Keys fold letters together; a transposition or a dropped letter can look bigger there than in the spelling.
+    for (const a of q.forms) for (const b of c.forms) {
+      const d = editDistance(a, b, 2);
+      const shortest = Math.min(a.length, b.length);
+      if (d === 1 && shortest >= 3) best = better(best, 'one-typo');
+      else if (d === 2 && shortest >= 5) best = better(best, 'two-typos');
+    }
+  }
+  if (q.words.length > 1 || c.words.length > 1) {
+    // Every word of the shorter field found in the longer one: partial (or as good as its worst word).
+    const [short, long] = q.words.length <= c.words.length ? [q, c] : [c, q];
+    let worst: NameHow = 'exact';
+    for (const w of short.words) {
+      let found: NameHow = 'different';
+      for (const v of long.words) for (const a of w.keys) for (const b of v.keys) found = better(found, compareKeys(a, b, stems));
+      worst = RANK[found] < RANK[worst] ? found : worst;
+    }
+    if (worst !== 'different') best = better(best, short.words.length === long.words.length ? worst : RANK[worst] >= RANK['one-typo'] ? 'partial' : worst);
+  }
+  return best;
+}
+
+function nameFeature(q: NameField, c: NameField, stems: boolean): NameFeature {
+  const how = compareFields(q, c, stems);
+  // One letter apart means little in a short name (Chen/Zheng, Tang/Yuan, Ling/Jing).
+  const short = Math.min(q.joined[0]?.length ?? 0, c.joined[0]?.length ?? 0) < 5;
+  return { query: q.original, candidate: c.original, how, points: how === 'one-typo' && short ? 2 : NAME_POINTS[how] };
+}
+
+export function compare(q: PreparedPerson, c: PreparedPerson): MatchResult {
+  const straight = { surname: nameFeature(q.surname, c.surname, true), givenNames: nameFeature(q.given, c.given, false) };
+  let order: 'straight' | 'swapped' = 'straight';
+  let names = straight;
+  if (straight.surname.how === 'different' || straight.givenNames.how === 'different') {
+    const swapped = { surname: nameFeature(q.surname, c.given, true), givenNames: nameFeature(q.given, c.surname, true) };
+    if (swapped.surname.points + swapped.givenNames.points > straight.surname.points + straight.givenNames.points) {
+      names = swapped;
+      order = 'swapped';
+    }
+  }
+  let patronymic: NameFeature | undefined;
+  if (q.patronymic && c.patronymic) {
+    const how = compareFields(q.patronymic, c.patronymic, true);
+    patronymic = { query: q.patronymic.original, candidate: c.patronymic.original, how, points: how === 'different' ? -2 : RANK[how] >= RANK.suffix ? 1 : 0.5 };
+  }
+  const dateHow = compareDates(q.record.dateOfBirth, c.record.dateOfBirth);
+  const dateOfBirth = { how: dateHow, query: q.record.dateOfBirth, candidate: c.record.dateOfBirth, points: DATE_POINTS[dateHow] };
+  const sex = pairFeature(q.record.sex, c.record.sex, 0.3, -3);
+  const citizenship = pairFeature(q.record.citizenship, c.record.citizenship, 0.5, -1.5);
+  const document = documentFeature(q, c);
+  const total =
+    names.surname.points + names.givenNames.points + (order === 'swapped' ? -0.5 : 0) + (patronymic?.points ?? 0) + dateOfBirth.points + sex.points + citizenship.points + document.points;
+  const score = 1 / (1 + Math.exp(-(total + BIAS)));
+  const rounded = Math.round(score * 1e4) / 1e4;
+  return {
+    score: rounded,
+    match: rounded >= ALERT_THRESHOLD,
+    explanation: { order, ...names, ...(patronymic && { patronymic }), dateOfBirth, sex, citizenship, document, total: Math.round((total + BIAS) * 100) / 100 },
+  };
+}
+
+function pairFeature<T>(a: T | undefined, b: T | undefined, same: number, different: number) {
+  if (a === undefined || b === undefined) return { how: 'absent' as const, points: 0 };
+  return a === b ? { how: 'same' as const, points: same } : { how: 'different' as const, points: different };
+}
+
+function documentFeature(q: PreparedPerson, c: PreparedPerson): Explanation['document'] {
+  if (q.documents.length === 0 || c.documents.length === 0) return { how: 'absent', points: 0 };
+  for (const a of q.documents) for (const b of c.documents) if (a.number === b.number) return { how: 'exact', query: a.number, candidate: b.number, points: 8 };
+  for (const a of q.documents) for (const b of c.documents) if (a.folded === b.folded && a.folded.length >= 5) return { how: 'misread', query: a.number, candidate: b.number, points: 7 };
+  // A person may hold several documents: another number is weak evidence against.
+  return { how: 'different', points: -0.5 };
+}
+
+/** Names agree at least by suffix on both fields, and the patronymic, if both have one, too: a namesake of the query. */
+export function isNamesake(r: MatchResult): boolean {
+  const good = (h: NameHow) => h === 'exact' || h === 'transliteration' || h === 'suffix';
+  const e = r.explanation;
+  return good(e.surname.how) && good(e.givenNames.how) && (e.patronymic === undefined || good(e.patronymic.how));
+}
+
+/** Dates that set a person apart from his namesakes: exact, or exact with day and month swapped. */
+const DECISIVE_DATES = new Set<DateHow>(['exact', 'day-month-swapped']);
+
+/**
+ * Lowers the score of a candidate who shares his names with `count` others of the index when
+ * neither the date of birth nor a document sets him apart: a common name with a near date is
+ * weak evidence (Fellegi-Sunter: agreement on a frequent value weighs less).
+ */
+export function withNamesakes(r: MatchResult, count: number): MatchResult {
+  if (count < 1 || DECISIVE_DATES.has(r.explanation.dateOfBirth.how) || r.explanation.document.how === 'exact' || r.explanation.document.how === 'misread') return r;
+  const points = -Math.min(3, Math.round(Math.log2(count + 1) * 100) / 100);
+  const total = Math.round((r.explanation.total + points) * 100) / 100;
+  const score = Math.round((1 / (1 + Math.exp(-total))) * 1e4) / 1e4;
+  return { score, match: score >= ALERT_THRESHOLD, explanation: { ...r.explanation, namesakes: { count, points }, total } };
+}

@@ -1,0 +1,14 @@
+export * from './translit';
+export * from './normalise';
+export * from './similarity';
+export * from './documents';
+export * from './dates';
+export * from './person';
+export * from './engine';
+export * from './keys';
+export * from './memory-index';
+export * from './chinese';
+export * from './pg/person-index.migration';
+export * from './pg/person-index.store';
+export { buildEvalSet, buildQueries, evaluate, evaluateAsync, identities, asRecord, type EvalQuery, type EvalResult, type EvalSet, type ClassResult } from './eval/evaluate';
+export { VARIANT_CLASSES, generateIdentities, type Identity, type VariantClass } from './eval/generator';
