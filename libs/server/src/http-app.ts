@@ -50,3 +50,6 @@ export function configureHttpApp(app: NestExpressApplication, o: HttpAppOptions)
   const doc = new DocumentBuilder().setTitle(o.docs.title).setDescription(o.docs.description).setVersion('1').addBearerAuth().build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc));
 }
+
+/** The last page a listing may be asked for: a bigger number only makes an absurd OFFSET (1e308 was OFFSET Infinity, a 500). */
+export const MAX_PAGE = 100_000;
