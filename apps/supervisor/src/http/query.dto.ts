@@ -2,6 +2,7 @@ import { ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { AGENCIES } from '@shekara/contracts';
+import { MAX_PAGE } from '@shekara/server';
 import type { AgencyCode } from '@shekara/contracts';
 import { OBLIGATIONS } from '@shekara/policy';
 import type { Level, Obligation, VerdictName } from '@shekara/policy';
@@ -12,8 +13,6 @@ import type { Bucket } from '../verdicts/ranges';
 import { VERDICT_NAMES } from '../verdicts/records';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-/** The last page one may ask for (a bigger number would make an absurd OFFSET). */
-export const MAX_PAGE = 100_000;
 
 /** A date range (local dates, inclusive); both absent: the last 7 days up to today. */
 export class RangeQuery {
