@@ -29,6 +29,7 @@ function call(url: string, method: string, path: string, opts: { body?: unknown;
         path: u.pathname + u.search,
         method,
         localAddress: opts.from ?? '127.0.0.1',
+        agent: false,
         headers: {
           ...(data ? { 'content-type': 'application/json' } : {}),
           ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
@@ -206,8 +207,8 @@ describe('sessions and sign-in', () => {
     expect((await login('border.duty')).status).toBe(200);
   });
 
-  it('refuses to start with a JWT secret published in the repository', async () => {
-    const config = { ...sys.config('border'), jwt: { secret: 'change-me-border-0123456789abcdef012345', ttlSeconds: 900 } };
-    await expect(startAgencyNode(config, { logger: new JsonLogger('border-test', 'silent') })).rejects.toThrow(/published in the repository/);
+  it('refuses to start with a JWT secret published in the repository, before connecting to anything', async () => {
+    const config = { ...sys.config('border'), databaseUrl: 'postgres://nobody@127.0.0.1:1/none', jwt: { secret: 'change-me-border-0123456789abcdef012345', ttlSeconds: 900 } };
+    await expect(startAgencyNode(config, { logger: new JsonLogger('border-test', 'silent') })).rejects.toThrow(/^refusing to start: the JWT secret is a value published in the repository/);
   });
 });

@@ -6,7 +6,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AUTH_OPTIONS } from './auth.options';
-import { publicSecretProblem } from './auth.options';
+import { assertPrivateSecret } from './auth.options';
 import type { AuthModuleOptions } from './auth.options';
 import { AuthService } from './auth.service';
 
@@ -20,8 +20,7 @@ import { AuthService } from './auth.service';
 @Module({})
 export class AuthModule {
   static forRoot(options: AuthModuleOptions): DynamicModule {
-    const problem = publicSecretProblem(options.jwtSecret);
-    if (problem) throw new Error(`refusing to start: ${problem}`);
+    assertPrivateSecret(options.jwtSecret);
     return {
       module: AuthModule,
       imports: [JwtModule.register({ secret: createSecretKey(Buffer.from(options.jwtSecret, 'utf8')), signOptions: { expiresIn: options.ttlSeconds, algorithm: 'HS256', issuer: options.issuer, audience: options.issuer }, verifyOptions: { algorithms: ['HS256'], issuer: options.issuer, audience: options.issuer } })],

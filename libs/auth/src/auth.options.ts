@@ -1,3 +1,4 @@
+import { ValidateBy } from 'class-validator';
 import type { DataSource } from 'typeorm';
 import type { Clock } from '@shekara/common';
 import type { ThrottleSettings } from './login-throttle';
@@ -36,4 +37,15 @@ export function publicSecretProblem(secret: string): string | undefined {
   if (secret.length < 32) return 'the JWT secret must be at least 32 characters';
   if (PUBLIC_SECRETS.some((re) => re.test(secret))) return 'the JWT secret is a value published in the repository (a docker-compose or example default): generate one (e.g. openssl rand -base64 32)';
   return undefined;
+}
+
+/** Throws before anything connects when the secret must not be used (an app's start calls it first). */
+export function assertPrivateSecret(secret: string): void {
+  const problem = publicSecretProblem(secret);
+  if (problem) throw new Error(`refusing to start: ${problem}`);
+}
+
+/** The environment's JWT_SECRET: long enough and not one published in the repository (exit 78 at boot). */
+export function PrivateSecret(): PropertyDecorator {
+  return ValidateBy({ name: 'privateSecret', validator: { validate: (v) => typeof v === 'string' && !publicSecretProblem(v), defaultMessage: (a) => publicSecretProblem(String(a?.value ?? '')) ?? 'invalid secret' } });
 }
