@@ -87,13 +87,16 @@ export class PersonIndexStore {
     }
   }
 
-  /** The best `limit` candidates for a query, best first, scored and explained. */
-  async candidates(query: PersonRecord, limit = 10): Promise<Candidate[]> {
+  /**
+   * The best `limit` candidates for a query, best first, scored and explained. Persons `skip` is
+   * true for (e.g. those of the query's own message) are neither ranked nor counted as namesakes.
+   */
+  async candidates(query: PersonRecord, limit = 10, skip?: (id: string) => boolean): Promise<Candidate[]> {
     const q = preparePerson(query);
     const keys = queryKeys(q);
     const found = new Map<string, PreparedPerson>();
     const take = (rows: Array<{ id: string; record: PersonRecord }>) => {
-      for (const row of rows) if (!found.has(row.id)) found.set(row.id, preparePerson(row.record));
+      for (const row of rows) if (!found.has(row.id) && !skip?.(row.id)) found.set(row.id, preparePerson(row.record));
     };
     return this.indexOnly(async (c) => {
       if (keys.narrow.length > 0) take((await c.query(PersonIndexStore.SQL.narrow, [keys.narrow])).rows);

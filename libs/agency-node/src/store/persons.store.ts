@@ -1,0 +1,91 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { PersonIndexStore } from '@shekara/matching';
+import type { Candidate, ConnectionPool, PersonRecord } from '@shekara/matching';
+
+/** Kinds of report that can name persons (urgent reports and their confirmations, advance notices). */
+export const KINDS_WITH_PERSONS = ['URGENT', 'URGENT_CONFIRMATION', 'ADVANCE'];
+
+/** A message as the person index and the desk's matches need it. */
+export interface PersonSourceRow {
+  id: string;
+  direction: 'OUT' | 'IN';
+  kind: string;
+  sender_unit: string;
+  recipient_units: string[];
+  classification: string;
+  summary: string;
+  created_at: Date;
+  event_at: Date | null;
+  payload: Record<string, unknown>;
+}
+
+const SOURCE_COLUMNS = `m.id, m.direction, m.kind, m.sender_unit, m.recipient_units, m.classification, m.summary, m.created_at, m.event_at, m.payload`;
+
+/**
+ * The person index of the node (tables match_persons of @shekara/matching and match_indexed): the
+ * persons named in reports, filed with the message they came from, and the candidate search.
+ */
+@Injectable()
+export class PersonsStore {
+  private index?: PersonIndexStore;
+
+  constructor(private readonly ds: DataSource) {}
+
+  /** The matching library's store on the data source's pg pool (candidates take one connection for a read-only transaction). */
+  private persons(): PersonIndexStore {
+    this.index ??= new PersonIndexStore((this.ds.driver as unknown as { master: ConnectionPool }).master);
+    return this.index;
+  }
+
+  /** Messages that may name persons and are not indexed yet: the given ids, or any (catch-up after a restart), at most `limit`. */
+  async unindexed(limit: number, ids?: readonly string[]): Promise<PersonSourceRow[]> {
+    const only = ids ? `AND m.id = ANY($2::uuid[])` : '';
+    return this.ds.query(
+      `SELECT ${SOURCE_COLUMNS} FROM messages m
+        WHERE m.kind = ANY($1::text[]) ${only}
+          AND NOT EXISTS (SELECT 1 FROM match_indexed x WHERE x.message_id = m.id)
+        LIMIT ${Math.trunc(limit)}`,
+      ids ? [KINDS_WITH_PERSONS, ids] : [KINDS_WITH_PERSONS],
+    );
+  }
+
+  /** Files the persons of indexed messages (replacing any filed before) and marks the messages done. */
+  async file(done: ReadonlyArray<{ messageId: string; persons: readonly PersonRecord[] }>, now: Date): Promise<void> {
+    for (const d of done) if (d.persons.length > 0) await this.persons().add(d.persons, d.messageId);
+    await this.ds.query(
+      `INSERT INTO match_indexed (message_id, persons, indexed_at)
+       SELECT id, n, $3::timestamptz FROM unnest($1::uuid[], $2::int[]) AS u(id, n)
+       ON CONFLICT (message_id) DO NOTHING`,
+      [done.map((d) => d.messageId), done.map((d) => d.persons.length), now],
+    );
+  }
+
+  /** The persons filed from one message, in payload order. */
+  async personsOf(messageId: string): Promise<PersonRecord[]> {
+    const rows: Array<{ record: PersonRecord }> = await this.ds.query(`SELECT record FROM match_persons WHERE source = $1`, [messageId]);
+    return rows.map((r) => r.record).sort((a, b) => ordinal(a.id) - ordinal(b.id));
+  }
+
+  /** Whether the message's persons have been filed. */
+  async indexed(messageId: string): Promise<boolean> {
+    const rows = await this.ds.query(`SELECT 1 FROM match_indexed WHERE message_id = $1`, [messageId]);
+    return rows.length > 0;
+  }
+
+  /** The best candidates for a query, leaving out the persons filed from `exceptMessage`. */
+  candidates(query: PersonRecord, limit: number, exceptMessage?: string): Promise<Candidate[]> {
+    return this.persons().candidates(query, limit, exceptMessage ? (id) => id.startsWith(`${exceptMessage}:`) : undefined);
+  }
+
+  /** The messages persons were filed from, by id. */
+  async sources(ids: readonly string[]): Promise<Map<string, PersonSourceRow>> {
+    if (ids.length === 0) return new Map();
+    const rows: PersonSourceRow[] = await this.ds.query(`SELECT ${SOURCE_COLUMNS} FROM messages m WHERE m.id = ANY($1::uuid[])`, [ids]);
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+}
+
+function ordinal(personId: string): number {
+  return Number(personId.slice(personId.lastIndexOf(':') + 1));
+}
