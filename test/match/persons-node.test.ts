@@ -82,6 +82,48 @@ describe('persons across agencies at the node', () => {
     expect(back.body[0].matches).toEqual([]);
   });
 
+  it('records and audits the officer confirming or rejecting a hit; refuses what is not theirs', async () => {
+    const pair = { personId: `${borderReport}:1`, candidateId: `${interiorReport}:0` };
+    const confirmed = await sys.api('border', 'POST', '/api/matches/decide', { ...pair, decision: 'CONFIRMED', note: 'same passport photo' }, borderToken);
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body).toMatchObject({ ...pair, decision: 'CONFIRMED', note: 'same passport photo', decidedBy: 'border.duty' });
+    const shown = await sys.api('border', 'GET', `/api/messages/${borderReport}/matches`, undefined, borderToken);
+    expect(shown.body[1].matches[0].decision).toMatchObject({ decision: 'CONFIRMED', decidedBy: 'border.duty' });
+    // Another unit's view of the same pair carries no decision of border.
+    const atInterior = await sys.api('interior', 'GET', `/api/messages/${interiorReport}/matches`, undefined, interiorToken);
+    expect(atInterior.body[0].matches[0].decision).toBeUndefined();
+    // The latest decision stands; each one is in the audit log and the message's timeline.
+    const rejected = await sys.api('border', 'POST', '/api/matches/decide', { ...pair, decision: 'REJECTED' }, borderToken);
+    expect(rejected.status).toBe(200);
+    expect(await sys.sql('border', `SELECT decision, note FROM match_decisions WHERE person_id = $1`, [pair.personId])).toEqual([{ decision: 'REJECTED', note: null }]);
+    const audit = await sys.sql('border', `SELECT action, actor, details FROM audit_log WHERE message_id = $1 AND action LIKE 'match-%' ORDER BY id`, [borderReport]);
+    expect(audit.map((a: any) => a.action)).toEqual(['match-confirmed', 'match-rejected']);
+    expect(audit[0].details).toMatchObject({ candidateId: pair.candidateId, candidateMessageId: interiorReport, note: 'same passport photo' });
+    const timeline = await sys.api('border', 'GET', `/api/messages/${borderReport}/timeline`, undefined, borderToken);
+    expect(timeline.body.map((e: any) => e.action)).toEqual(expect.arrayContaining(['match-confirmed', 'match-rejected']));
+
+    const refusals: Array<[unknown, number, string, string?]> = [
+      [{ ...pair, decision: 'MAYBE' }, 400, 'INVALID_DECISION', 'decision'],
+      [{ ...pair, decision: 'CONFIRMED', note: 'x'.repeat(501) }, 400, 'INVALID_DECISION', 'note'],
+      [{ ...pair, decision: 'CONFIRMED', extra: 1 }, 400, 'INVALID_DECISION', 'extra'],
+      [{ personId: 'nope', candidateId: pair.candidateId, decision: 'CONFIRMED' }, 400, 'INVALID_DECISION', 'personId'],
+      [[], 400, 'INVALID_DECISION', 'body'],
+      // A person of no message of the unit, a person who does not exist, a pair from one message.
+      [{ personId: '00000000-0000-7000-8000-000000000000:0', candidateId: pair.candidateId, decision: 'CONFIRMED' }, 404, 'PERSON_NOT_FOUND'],
+      [{ personId: `${borderReport}:7`, candidateId: pair.candidateId, decision: 'CONFIRMED' }, 404, 'PERSON_NOT_FOUND'],
+      [{ personId: pair.personId, candidateId: `${interiorReport}:9`, decision: 'CONFIRMED' }, 404, 'PERSON_NOT_FOUND'],
+      [{ personId: pair.personId, candidateId: `${borderReport}:0`, decision: 'CONFIRMED' }, 404, 'PERSON_NOT_FOUND'],
+    ];
+    for (const [body, status, code, field] of refusals) {
+      const r = await sys.api('border', 'POST', '/api/matches/decide', body, borderToken);
+      expect({ status: r.status, code: r.body.code, field: r.body.errors?.[0]?.field }).toEqual({ status, code, field });
+    }
+    // A supervisor may look but not decide.
+    const supervisor = await sys.api('border', 'POST', '/api/matches/decide', { ...pair, decision: 'CONFIRMED' }, await sys.login('border', 'supervisor'));
+    expect(supervisor.status).toBe(403);
+    expect(await sys.sql('border', `SELECT count(*)::int AS n FROM match_decisions`)).toEqual([{ n: 1 }]);
+  });
+
   it('checks a person in any script from everything the node holds', async () => {
     const r = await sys.api('customs', 'POST', '/api/persons/check', { surname: 'ТУРСУНОВ', givenNames: 'АЗИЗ', dateOfBirth: '1996-02-11', citizenship: 'UZB' }, await sys.login('customs'));
     expect(r.status).toBe(200);

@@ -1,10 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AuthUser } from '@shekara/auth';
+import { Clock } from '@shekara/common';
 import type { Directory } from '@shekara/directory';
 import type { Candidate, Explanation, PersonRecord } from '@shekara/matching';
+import { AuditAction, auditLogJson } from '../audit';
 import { DIRECTORY } from '../core';
 import { PersonsStore } from '../store';
-import type { PersonSourceRow } from '../store';
+import type { MatchDecisionRow, PersonSourceRow } from '../store';
+import { decideRequest } from './decide.request';
 import { checkRequest } from './check.request';
 import { personsOf } from './persons-of';
 import type { PersonRole } from './persons-of';
@@ -37,7 +40,27 @@ export interface PersonMatch {
   /** The other record is in a CONFIDENTIAL report the user's unit is no party to: no text of it is shown. */
   redacted: boolean;
   source: MatchSource;
+  /** The decision of the user's unit on this match, if one was taken. */
+  decision?: MatchDecision;
 }
+
+export interface MatchDecision {
+  personId: string;
+  candidateId: string;
+  decision: 'CONFIRMED' | 'REJECTED';
+  note?: string;
+  decidedBy: string;
+  decidedAt: Date;
+}
+
+const decisionView = (d: MatchDecisionRow): MatchDecision => ({
+  personId: d.person_id,
+  candidateId: d.candidate_id,
+  decision: d.decision,
+  ...(d.note && { note: d.note }),
+  decidedBy: d.decided_by,
+  decidedAt: d.decided_at,
+});
 
 export interface MessagePersonMatches {
   person: PersonRecord & { role: PersonRole };
@@ -53,18 +76,55 @@ export class PersonsService {
   constructor(
     private readonly store: PersonsStore,
     @Inject(DIRECTORY) private readonly directory: Directory,
+    private readonly clock: Clock,
   ) {}
 
   async matchesOf(user: AuthUser, messageId: string): Promise<MessagePersonMatches[]> {
     const message = (await this.store.sources([messageId])).get(messageId);
     if (!message || !visibleTo(message, user)) throw new PersonsError(PersonsErrorCode.MessageNotFound);
     const out: MessagePersonMatches[] = [];
-    for (const named of personsOf(message.id, message.payload)) {
+    const named = personsOf(message.id, message.payload);
+    const decided = await this.store.decisions(user.unitId, named.map((n) => n.record.id));
+    for (const n of named) {
       // Persons of the same message are no match of each other; the rest, at the alert threshold.
-      const found = (await this.store.candidates(named.record, PersonsService.CANDIDATES, messageId)).filter((c) => c.match);
-      out.push({ person: { ...named.record, role: named.role }, matches: await this.views(user, found) });
+      const found = (await this.store.candidates(n.record, PersonsService.CANDIDATES, messageId)).filter((c) => c.match);
+      const matches = (await this.views(user, found)).map((m) => {
+        const d = decided.find((x) => x.person_id === n.record.id && x.candidate_id === m.personId);
+        return d ? { ...m, decision: decisionView(d) } : m;
+      });
+      out.push({ person: { ...n.record, role: n.role }, matches });
     }
     return out;
+  }
+
+  /**
+   * Records an officer's decision on a possible match: the person must be named in a message of
+   * the officer's unit, the other person filed from another message. Audited; the latest decision
+   * of the unit on the pair stands.
+   */
+  async decide(user: AuthUser, body: unknown): Promise<MatchDecision> {
+    const req = decideRequest(body);
+    const messageId = sourceOf(req.personId);
+    const message = (await this.store.sources([messageId])).get(messageId);
+    if (!message || !visibleTo(message, user) || !personsOf(messageId, message.payload).some((p) => p.record.id === req.personId)) throw new PersonsError(PersonsErrorCode.PersonNotFound);
+    const other = await this.store.person(req.candidateId);
+    const otherMessage = sourceOf(req.candidateId);
+    if (!other || other.source !== otherMessage || otherMessage === messageId) throw new PersonsError(PersonsErrorCode.PersonNotFound);
+    const now = this.clock.now();
+    const audit = auditLogJson(now, [
+      {
+        actor: user.username,
+        action: req.decision === 'CONFIRMED' ? AuditAction.MatchConfirmed : AuditAction.MatchRejected,
+        messageId,
+        units: [user.unitId],
+        details: { personId: req.personId, candidateId: req.candidateId, candidateMessageId: otherMessage, ...(req.note && { note: req.note }) },
+      },
+    ]);
+    const row = await this.store.decide(
+      { unit_id: user.unitId, person_id: req.personId, candidate_id: req.candidateId, message_id: messageId, candidate_message_id: otherMessage, decision: req.decision, note: req.note ?? null, decided_by: user.username, decided_at: now },
+      audit,
+    );
+    return decisionView(row);
   }
 
   async check(user: AuthUser, body: unknown): Promise<{ candidates: PersonMatch[] }> {

@@ -2,9 +2,23 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { PersonIndexStore } from '@shekara/matching';
 import type { Candidate, ConnectionPool, PersonRecord } from '@shekara/matching';
+import { auditLogInsert } from './audit.store';
 
 /** Kinds of report that can name persons (urgent reports and their confirmations, advance notices). */
 export const KINDS_WITH_PERSONS = ['URGENT', 'URGENT_CONFIRMATION', 'ADVANCE'];
+
+/** An officer's decision on a possible match, as stored (match_decisions). */
+export interface MatchDecisionRow {
+  unit_id: string;
+  person_id: string;
+  candidate_id: string;
+  message_id: string;
+  candidate_message_id: string;
+  decision: 'CONFIRMED' | 'REJECTED';
+  note: string | null;
+  decided_by: string;
+  decided_at: Date;
+}
 
 /** A message as the person index and the desk's matches need it. */
 export interface PersonSourceRow {
@@ -76,6 +90,32 @@ export class PersonsStore {
   /** The best candidates for a query, leaving out the persons filed from `exceptMessage`. */
   candidates(query: PersonRecord, limit: number, exceptMessage?: string): Promise<Candidate[]> {
     return this.persons().candidates(query, limit, exceptMessage ? (id) => id.startsWith(`${exceptMessage}:`) : undefined);
+  }
+
+  /** One person filed in the index, by id. */
+  async person(id: string): Promise<{ record: PersonRecord; source: string | null } | undefined> {
+    const rows: Array<{ record: PersonRecord; source: string | null }> = await this.ds.query(`SELECT record, source FROM match_persons WHERE id = $1`, [id]);
+    return rows[0];
+  }
+
+  /** Records a decision (replacing the unit's earlier one on the same pair) and its audit entry, in one statement. */
+  async decide(d: Omit<MatchDecisionRow, 'decided_at'> & { decided_at: Date }, auditJson: string): Promise<MatchDecisionRow> {
+    const rows: MatchDecisionRow[] = await this.ds.query(
+      `WITH aud AS (${auditLogInsert('$10')})
+       INSERT INTO match_decisions (unit_id, person_id, candidate_id, message_id, candidate_message_id, decision, note, decided_by, decided_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (unit_id, person_id, candidate_id) DO UPDATE SET decision = EXCLUDED.decision, note = EXCLUDED.note,
+         decided_by = EXCLUDED.decided_by, decided_at = EXCLUDED.decided_at
+       RETURNING *`,
+      [d.unit_id, d.person_id, d.candidate_id, d.message_id, d.candidate_message_id, d.decision, d.note, d.decided_by, d.decided_at, auditJson],
+    );
+    return rows[0];
+  }
+
+  /** The unit's decisions on the possible matches of these persons. */
+  async decisions(unitId: string, personIds: readonly string[]): Promise<MatchDecisionRow[]> {
+    if (personIds.length === 0) return [];
+    return this.ds.query(`SELECT * FROM match_decisions WHERE unit_id = $1 AND person_id = ANY($2::text[])`, [unitId, personIds]);
   }
 
   /** The messages persons were filed from, by id. */
