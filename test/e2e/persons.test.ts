@@ -2,7 +2,7 @@
  * End-to-end: persons across agencies at the duty desk, in headless Chromium against three agency
  * nodes (test/support/harness.ts). Border reports TURSUNOV AZIZ; interior then reports Турсунов
  * Азиз. The border officer opens the interior report and sees the possible match with its
- * explanation, then checks a person in Cyrillic on the "Check a person" page, and a bad
+ * explanation and confirms it, then checks a person in Cyrillic on the "Check a person" page, and a bad
  * citizenship is refused with its message in Russian. axe runs on both screens (serious or
  * critical violations fail); screenshots are kept in test-artifacts/e2e/.
  */
@@ -70,6 +70,14 @@ describe('persons at the duty desk (headless Chromium)', () => {
     expect(await page.locator('[data-person] >> text=Совпадений не найдено').count()).toBe(1);
     await expectAccessible(page, 'message matches');
     await screenshot(page, 'persons-message-matches');
+    // The officer confirms the hit: recorded, shown, and in the message's timeline.
+    await hit.getByRole('button', { name: 'Подтвердить совпадение' }).click();
+    await page.locator(`li[data-match="${borderReport}:1"] [data-decision="CONFIRMED"]`).waitFor(WAIT);
+    expect(await hit.getByRole('status').innerText()).toContain('Совпадение подтверждено · border.duty');
+    await page.reload();
+    await page.locator('ol.timeline >> text=совпадение лица подтверждено').waitFor(WAIT);
+    await expectAccessible(page, 'message matches (confirmed)');
+    await screenshot(page, 'persons-message-confirmed');
     // The link leads to the other report.
     await hit.getByRole('link').click();
     await page.waitForURL(`**/messages/${borderReport}`);

@@ -4,6 +4,7 @@ import { api, ApiError } from '@shared/api';
 import { ErrorBox, Loading, Page, useAsync } from '@shared/components';
 import { useI18n } from '@shared/i18n';
 import { Link } from '@shared/router';
+import { useSession } from '@shared/session';
 
 /** The answers of GET /api/messages/:id/matches and POST /api/persons/check (libs/agency-node/src/persons). */
 interface NameFeature {
@@ -36,6 +37,7 @@ interface PersonMatch {
   explanation: Explanation;
   redacted: boolean;
   source: { messageId: string; kind: string; topic: string | null; direction: 'OUT' | 'IN'; agency: string; classification: string; date: string; summary?: string };
+  decision?: { decision: 'CONFIRMED' | 'REJECTED'; decidedBy: string; decidedAt: string };
 }
 interface MessagePersonMatches {
   person: PersonRecord & { role: string };
@@ -60,14 +62,47 @@ export function MatchesPanel({ id }: { id: string }) {
             {personName(p.person)}
             {p.person.dateOfBirth && `, ${p.person.dateOfBirth}`}
           </h3>
-          {p.matches.length === 0 ? <p className="muted">{t('match.none')}</p> : <MatchList matches={p.matches} />}
+          {p.matches.length === 0 ? <p className="muted">{t('match.none')}</p> : <MatchList matches={p.matches} personId={p.person.id} onDecided={found.reload} />}
         </div>
       ))}
     </section>
   );
 }
 
-function MatchList({ matches }: { matches: PersonMatch[] }) {
+/** Confirm or reject a hit (duty officers); the decision of the unit, once taken. */
+function Decide({ personId, c, onDecided }: { personId: string; c: PersonMatch; onDecided(): void }) {
+  const { t } = useI18n();
+  const { me } = useSession();
+  const [error, setError] = useState<Error | null>(null);
+  const decide = (decision: 'CONFIRMED' | 'REJECTED') =>
+    api('/api/matches/decide', { method: 'POST', body: { personId, candidateId: c.personId, decision } }).then(onDecided, (e: Error) => setError(e));
+  return (
+    <div className="actions" data-decision={c.decision?.decision ?? ''}>
+      {c.decision && (
+        <p role="status">
+          <strong>{t(c.decision.decision === 'CONFIRMED' ? 'match.confirmed' : 'match.rejected')}</strong> · {c.decision.decidedBy}
+        </p>
+      )}
+      {me.user.role === 'duty-officer' && (
+        <>
+          {c.decision?.decision !== 'CONFIRMED' && (
+            <button type="button" onClick={() => void decide('CONFIRMED')}>
+              {t('match.confirm')}
+            </button>
+          )}{' '}
+          {c.decision?.decision !== 'REJECTED' && (
+            <button type="button" className="secondary" onClick={() => void decide('REJECTED')}>
+              {t('match.reject')}
+            </button>
+          )}
+        </>
+      )}
+      {error && <ErrorBox error={error} />}
+    </div>
+  );
+}
+
+function MatchList({ matches, personId, onDecided }: { matches: PersonMatch[]; personId?: string; onDecided?: () => void }) {
   const { t, has } = useI18n();
   const label = (key: string, fallback: string) => (has(key) ? t(key) : fallback);
   return (
@@ -102,6 +137,7 @@ function MatchList({ matches }: { matches: PersonMatch[] }) {
             {c.explanation.patronymic && `; ${t('f.patronymic')}: ${label(`match.how.${c.explanation.patronymic.how}`, c.explanation.patronymic.how)}`}; {t('f.dateOfBirth')}: {label(`match.how.${c.explanation.dateOfBirth.how}`, c.explanation.dateOfBirth.how)}; {t('match.document')}:{' '}
             {label(`match.how.${c.explanation.document.how}`, c.explanation.document.how)}
           </p>
+          {personId && onDecided && <Decide personId={personId} c={c} onDecided={onDecided} />}
         </li>
       ))}
     </ul>
