@@ -189,4 +189,18 @@ describe('persons across agencies at the node', () => {
     const atInterior = await sys.api('interior', 'POST', '/api/persons/check', { surname: 'Турсунов', givenNames: 'Азиз', dateOfBirth: '1996-11-02' }, interiorToken);
     expect(atInterior.body.candidates.find((c: any) => c.source.messageId === secret)).toMatchObject({ redacted: false, source: { summary: body.urgent.summary } });
   });
+
+  it('catches up at start with whatever was stored but not filed', async () => {
+    // As if the node stopped between a report's commit and its filing.
+    await sys.sql('border', `DELETE FROM match_persons WHERE source = $1`, [interiorReport]);
+    await sys.sql('border', `DELETE FROM match_indexed WHERE message_id = $1`, [interiorReport]);
+    await sys.stopNode('border');
+    await sys.startNode('border');
+    const rows = await eventually(async () => {
+      const r = await sys.sql('border', `SELECT id FROM match_persons WHERE source = $1 ORDER BY id`, [interiorReport]);
+      return r.length === 2 && r;
+    }, 20_000, 'interior report filed again at border');
+    expect(rows.map((r: any) => r.id)).toEqual([`${interiorReport}:0`, `${interiorReport}:1`]);
+    expect(await sys.sql('border', `SELECT persons FROM match_indexed WHERE message_id = $1`, [interiorReport])).toEqual([{ persons: 2 }]);
+  });
 });
