@@ -64,9 +64,9 @@ export class PersonsStore {
     );
   }
 
-  /** Files the persons of indexed messages (replacing any filed before) and marks the messages done. */
+  /** Files the persons of indexed messages (replacing any filed before; one statement per 1,000 persons) and marks the messages done. */
   async file(done: ReadonlyArray<{ messageId: string; persons: readonly PersonRecord[] }>, now: Date): Promise<void> {
-    for (const d of done) if (d.persons.length > 0) await this.persons().add(d.persons, d.messageId);
+    await this.persons().file(done.flatMap((d) => d.persons.map((record) => ({ record, source: d.messageId }))));
     await this.ds.query(
       `INSERT INTO match_indexed (message_id, persons, indexed_at)
        SELECT id, n, $3::timestamptz FROM unnest($1::uuid[], $2::int[]) AS u(id, n)
