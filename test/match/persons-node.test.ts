@@ -130,6 +130,10 @@ describe('persons across agencies at the node', () => {
     const hits = r.body.candidates.filter((c: any) => c.match);
     expect(hits.map((c: any) => c.source.messageId).sort()).toEqual([borderReport, interiorReport].sort());
     expect(hits[0].explanation.dateOfBirth.how).toBe('day-month-swapped');
+    // Who looked for whom, and what was found, is in the audit log.
+    const [audited] = await sys.sql('customs', `SELECT actor, unit_id, details FROM audit_log WHERE action = 'person-checked' ORDER BY id DESC LIMIT 1`);
+    expect(audited).toMatchObject({ actor: 'customs.duty', unit_id: CUSTOMS, details: { query: { surname: 'ТУРСУНОВ', givenNames: 'АЗИЗ' } } });
+    expect(audited.details.hits.sort()).toEqual(hits.map((c: any) => c.personId).sort());
     const byDocument = await sys.api('border', 'POST', '/api/persons/check', { surname: 'Tursunov', givenNames: 'Aziz', documents: [{ number: 'FA765432l' }] }, borderToken);
     expect(byDocument.status).toBe(200);
     expect(byDocument.body.candidates[0]).toMatchObject({ match: true, personId: `${borderReport}:1` });

@@ -127,9 +127,15 @@ export class PersonsService {
     return decisionView(row);
   }
 
+  /** Checks a person against everything the node holds; the check is audited (who looked for whom, and the hits). */
   async check(user: AuthUser, body: unknown): Promise<{ candidates: PersonMatch[] }> {
     const query = checkRequest(body);
-    return { candidates: await this.views(user, await this.store.candidates(query, PersonsService.CANDIDATES)) };
+    const candidates = await this.views(user, await this.store.candidates(query, PersonsService.CANDIDATES));
+    const { id: _, ...looked } = query;
+    await this.store.recordCheck(
+      auditLogJson(this.clock.now(), [{ actor: user.username, action: AuditAction.PersonChecked, units: [user.unitId], details: { query: looked, hits: candidates.filter((c) => c.match).map((c) => c.personId) } }]),
+    );
+    return { candidates };
   }
 
   private async views(user: AuthUser, found: Candidate[]): Promise<PersonMatch[]> {

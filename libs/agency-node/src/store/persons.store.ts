@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { PersonIndexStore } from '@shekara/matching';
 import type { Candidate, ConnectionPool, PersonRecord } from '@shekara/matching';
-import { auditLogInsert } from './audit.store';
+import { appendAuditLog, auditLogInsert } from './audit.store';
 
 /** Kinds of report that can name persons (urgent reports and their confirmations, advance notices). */
 export const KINDS_WITH_PERSONS = ['URGENT', 'URGENT_CONFIRMATION', 'ADVANCE'];
@@ -110,6 +110,11 @@ export class PersonsStore {
       [d.unit_id, d.person_id, d.candidate_id, d.message_id, d.candidate_message_id, d.decision, d.note, d.decided_by, d.decided_at, auditJson],
     );
     return rows[0];
+  }
+
+  /** Records a person check in the audit log (who looked for whom). */
+  recordCheck(auditJson: string): Promise<void> {
+    return appendAuditLog(this.ds.manager, auditJson);
   }
 
   /** The unit's decisions on the possible matches of these persons. */
