@@ -49,17 +49,6 @@ export class PersonsIndexer implements OnApplicationBootstrap, OnApplicationShut
     await this.running;
   }
 
-  /** Resolves when everything noted so far is indexed (tests, shutdown). */
-  async settled(): Promise<void> {
-    while (this.running || this.timer || this.waiting.size > 0 || this.catchUp) {
-      if (this.timer) {
-        clearTimeout(this.timer);
-        this.timer = undefined;
-        await this.run();
-      } else await (this.running ?? this.run());
-    }
-  }
-
   private schedule(): void {
     if (this.stopped || this.timer || this.running) return;
     this.timer = setTimeout(() => {

@@ -75,18 +75,6 @@ export class PersonsStore {
     );
   }
 
-  /** The persons filed from one message, in payload order. */
-  async personsOf(messageId: string): Promise<PersonRecord[]> {
-    const rows: Array<{ record: PersonRecord }> = await this.ds.query(`SELECT record FROM match_persons WHERE source = $1`, [messageId]);
-    return rows.map((r) => r.record).sort((a, b) => ordinal(a.id) - ordinal(b.id));
-  }
-
-  /** Whether the message's persons have been filed. */
-  async indexed(messageId: string): Promise<boolean> {
-    const rows = await this.ds.query(`SELECT 1 FROM match_indexed WHERE message_id = $1`, [messageId]);
-    return rows.length > 0;
-  }
-
   /** The best candidates for a query, leaving out the persons filed from `exceptMessage`. */
   candidates(query: PersonRecord, limit: number, exceptMessage?: string): Promise<Candidate[]> {
     return this.persons().candidates(query, limit, exceptMessage ? (id) => id.startsWith(`${exceptMessage}:`) : undefined);
@@ -129,8 +117,4 @@ export class PersonsStore {
     const rows: PersonSourceRow[] = await this.ds.query(`SELECT ${SOURCE_COLUMNS} FROM messages m WHERE m.id = ANY($1::uuid[])`, [ids]);
     return new Map(rows.map((r) => [r.id, r]));
   }
-}
-
-function ordinal(personId: string): number {
-  return Number(personId.slice(personId.lastIndexOf(':') + 1));
 }
