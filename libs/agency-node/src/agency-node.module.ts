@@ -8,6 +8,7 @@ import { DeadLettersModule } from './dead-letters';
 import { DeskModule } from './desk';
 import { IncomingModule } from './incoming';
 import { OpsModule } from './ops';
+import { PersonsModule } from './persons';
 import { ScheduleModule } from './schedule';
 
 export type { AgencyNodeDeps } from './core';
@@ -38,6 +39,7 @@ export class AgencyNodeModule {
         DeadLettersModule,
         ScheduleModule,
         OpsModule,
+        PersonsModule,
       ],
     };
   }

@@ -10,6 +10,7 @@ import { Compose, ComposeIndex } from './pages/Compose';
 import { Home } from './pages/Home';
 import { MessagePage } from './pages/Message';
 import { Messages } from './pages/Messages';
+import { CheckPerson } from './pages/Persons';
 
 const ROUTES: Route[] = [
   ['/', () => <Home />],
@@ -18,6 +19,7 @@ const ROUTES: Route[] = [
   ['/compose', () => <ComposeIndex />],
   ['/compose/:kind', (p) => <Compose key={p.kind} kind={p.kind} />],
   ['/messages/:id', (p) => <MessagePage key={p.id} id={p.id} />],
+  ['/persons/check', () => <CheckPerson />],
 ];
 
 const BRAND = { sub: 'app.desk', mark: <path d="M8 12h8M12 8v8" stroke="currentColor" strokeWidth="2" /> };
@@ -76,6 +78,7 @@ function Nav() {
     ['/inbox', 'nav.inbox'],
     ['/outbox', 'nav.outbox'],
     ['/compose', 'nav.compose'],
+    ['/persons/check', 'nav.checkPerson'],
   ];
   return (
     <MainNav

@@ -17,6 +17,11 @@ export enum AuditAction {
   DeadLettered = 'dead-lettered',
   SignedIn = 'signed-in',
   SignInFailed = 'sign-in-failed',
+  /** An officer confirmed or rejected a possible match of persons (local: the ledger does not hear of it). */
+  MatchConfirmed = 'match-confirmed',
+  MatchRejected = 'match-rejected',
+  /** An officer checked a person against everything the node holds (local). */
+  PersonChecked = 'person-checked',
 }
 
 /** The actions the supervisor ledger hears about (sign-ins stay local). */

@@ -17,6 +17,11 @@ export class LiveEvents {
     this.subject.next({ unitId, event });
   }
 
+  /** Every change of every unit (features that follow the messages stored, e.g. the person index). */
+  all(): Observable<{ unitId: string; event: LiveEvent }> {
+    return this.subject.asObservable();
+  }
+
   forUnit(unitId: string): Observable<{ data: LiveEvent }> {
     return this.subject.pipe(
       filter((e) => e.unitId === unitId),

@@ -8,5 +8,6 @@ export * from './incoming.store';
 export * from './messages.store';
 export * from './notifications.store';
 export * from './outbox.store';
+export * from './persons.store';
 export * from './receipts.store';
 export * from './store.module';

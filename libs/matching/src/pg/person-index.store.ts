@@ -26,7 +26,12 @@ export class PersonIndexStore {
   constructor(private readonly db: ConnectionPool) {}
 
   /** Adds or replaces persons (by id); `source` is the message they came from, if any. */
-  async add(persons: readonly PersonRecord[], source?: string): Promise<void> {
+  add(persons: readonly PersonRecord[], source?: string): Promise<void> {
+    return this.file(persons.map((record) => ({ record, source })));
+  }
+
+  /** Adds or replaces persons (by id), each with the message it came from: one statement per 1,000. */
+  async file(persons: ReadonlyArray<{ record: PersonRecord; source?: string }>): Promise<void> {
     for (let i = 0; i < persons.length; i += 1000) {
       const batch = persons.slice(i, i + 1000);
       const ids: string[] = [];
@@ -34,7 +39,8 @@ export class PersonIndexStore {
       const narrow: string[] = [];
       const broad: string[] = [];
       const names: string[] = [];
-      for (const r of batch) {
+      const sources: (string | null)[] = [];
+      for (const { record: r, source } of batch) {
         const p = preparePerson(r);
         const keys = personKeys(p);
         ids.push(r.id);
@@ -43,14 +49,15 @@ export class PersonIndexStore {
         narrow.push(arrayLiteral(keys.narrow));
         broad.push(arrayLiteral(keys.broad));
         names.push(nameText(p));
+        sources.push(source ?? null);
       }
       await this.db.query(
         `INSERT INTO ${T} (id, record, narrow_keys, broad_keys, name_keys, source)
-         SELECT id, record::jsonb, narrow::text[], broad::text[], names, $6
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS u(id, record, narrow, broad, names)
+         SELECT id, record::jsonb, narrow::text[], broad::text[], names, source
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u(id, record, narrow, broad, names, source)
          ON CONFLICT (id) DO UPDATE SET record = EXCLUDED.record, narrow_keys = EXCLUDED.narrow_keys,
            broad_keys = EXCLUDED.broad_keys, name_keys = EXCLUDED.name_keys, source = EXCLUDED.source`,
-        [ids, records, narrow, broad, names, source ?? null],
+        [ids, records, narrow, broad, names, sources],
       );
     }
   }
@@ -87,13 +94,16 @@ export class PersonIndexStore {
     }
   }
 
-  /** The best `limit` candidates for a query, best first, scored and explained. */
-  async candidates(query: PersonRecord, limit = 10): Promise<Candidate[]> {
+  /**
+   * The best `limit` candidates for a query, best first, scored and explained. Persons `skip` is
+   * true for (e.g. those of the query's own message) are neither ranked nor counted as namesakes.
+   */
+  async candidates(query: PersonRecord, limit = 10, skip?: (id: string) => boolean): Promise<Candidate[]> {
     const q = preparePerson(query);
     const keys = queryKeys(q);
     const found = new Map<string, PreparedPerson>();
     const take = (rows: Array<{ id: string; record: PersonRecord }>) => {
-      for (const row of rows) if (!found.has(row.id)) found.set(row.id, preparePerson(row.record));
+      for (const row of rows) if (!found.has(row.id) && !skip?.(row.id)) found.set(row.id, preparePerson(row.record));
     };
     return this.indexOnly(async (c) => {
       if (keys.narrow.length > 0) take((await c.query(PersonIndexStore.SQL.narrow, [keys.narrow])).rows);

@@ -7,6 +7,7 @@ import { useSession } from '@shared/session';
 import { formatInstant, formatSpan } from '@shared/time';
 import type { MessageView, Page as PageOf, TimelineEntry } from '@shared/types';
 import { PayloadOf } from '../payload';
+import { MatchesPanel } from './Persons';
 
 export const CONFIRM_WITHIN_MS = 2 * 3600_000;
 
@@ -43,6 +44,7 @@ export function MessagePage({ id }: { id: string }) {
             <h2 id="content-h">{t('msg.content')}</h2>
             {m.payload ? <PayloadOf payload={m.payload} /> : <p className="muted">—</p>}
           </section>
+          <MatchesPanel id={m.id} />
           <section aria-labelledby="timeline-h">
             <h2 id="timeline-h">{t('msg.timeline')}</h2>
             {timeline.error && <ErrorBox error={timeline.error} retry={timeline.reload} />}

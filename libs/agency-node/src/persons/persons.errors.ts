@@ -1,0 +1,25 @@
+import { HttpStatus } from '@nestjs/common';
+import { AppError } from '@shekara/server';
+import type { ErrorTable, FieldError } from '@shekara/server';
+
+/** What the person search refuses. Field errors carry their text in English, then in Russian. */
+export enum PersonsErrorCode {
+  InvalidPerson = 'INVALID_PERSON',
+  MessageNotFound = 'MESSAGE_NOT_FOUND',
+  InvalidDecision = 'INVALID_DECISION',
+  PersonNotFound = 'PERSON_NOT_FOUND',
+}
+
+const TABLE: ErrorTable<PersonsErrorCode> = {
+  [PersonsErrorCode.InvalidPerson]: { status: HttpStatus.BAD_REQUEST, message: 'The person to check is invalid; see the field errors. / Данные лица для проверки неверны, см. ошибки полей.' },
+  [PersonsErrorCode.MessageNotFound]: { status: HttpStatus.NOT_FOUND, message: 'No such message in your unit’s inbox or outbox. / Такого сообщения нет во входящих или исходящих вашего подразделения.' },
+  [PersonsErrorCode.InvalidDecision]: { status: HttpStatus.BAD_REQUEST, message: 'The decision is invalid; see the field errors. / Решение неверно, см. ошибки полей.' },
+  [PersonsErrorCode.PersonNotFound]: { status: HttpStatus.NOT_FOUND, message: 'No such person in a message of your unit, or no such other person. / Такого лица нет в сообщениях вашего подразделения, или нет другого лица.' },
+};
+
+export class PersonsError extends AppError<PersonsErrorCode> {
+  constructor(code: PersonsErrorCode, detail?: string, fields?: FieldError[]) {
+    super(code, TABLE, detail, fields);
+    this.name = 'PersonsError';
+  }
+}
