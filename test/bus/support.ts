@@ -24,9 +24,11 @@ export interface PrivateBus {
   stop(): Promise<void>;
 }
 
-export async function startPrivateBus(t: Topology = freePortsTopology()): Promise<PrivateBus> {
+/** `patch` may edit the generated files before the servers start (tests of misconfigurations). */
+export async function startPrivateBus(t: Topology = freePortsTopology(), patch?: (dir: string) => void): Promise<PrivateBus> {
   const dir = mkdtempSync(join(tmpdir(), 'shekara-bus-'));
   await provision({ topology: t, out: dir });
+  patch?.(dir);
   const bus = ProvisionedBus.load(dir);
   const servers = new BusServers(bus);
   try {

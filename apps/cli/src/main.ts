@@ -4,11 +4,13 @@
  */
 import { AUDIT_USAGE, UsageError, parseAuditArgs } from './audit/args';
 import { runAudit, type CliIo } from './audit/command';
+import { BUS_USAGE, BusUsageError, parseBusArgs, runBus } from './bus/command';
 
 export const USAGE = `Usage: shekara <command> [options]
 
 Commands:
-  audit    audit an exchange journal against the schedule (shekara audit --help)`;
+  audit    audit an exchange journal against the schedule (shekara audit --help)
+  bus      provision the bus (keys, certificates, server configs) and check its isolation (shekara bus --help)`;
 
 /** EX_USAGE from sysexits.h. */
 export const EXIT_USAGE = 64;
@@ -18,6 +20,20 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   if (command === '-h' || command === '--help') {
     io.stdout.write(USAGE + '\n');
     return 0;
+  }
+  if (command === 'bus') {
+    try {
+      const parsed = parseBusArgs(rest);
+      if (parsed.sub === 'help') {
+        io.stdout.write(BUS_USAGE + '\n');
+        return 0;
+      }
+      return await runBus(parsed, io);
+    } catch (e) {
+      if (!(e instanceof BusUsageError)) throw e;
+      io.stderr.write(`shekara bus: ${e.message}\nRun "shekara bus --help" for usage.\n`);
+      return EXIT_USAGE;
+    }
   }
   if (command !== 'audit') {
     const problem = command === undefined ? 'no command given' : `unknown command ${JSON.stringify(command)}`;

@@ -10,7 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, relative } from 'node:path';
 import { createUser, fromSeed } from '@nats-io/nkeys';
@@ -76,6 +76,8 @@ export async function provision(opts: ProvisionOptions): Promise<ProvisionResult
   };
 
   // The development CA and one certificate per server (server and client use: leaves present theirs to the hub).
+  mkdirSync(join(out, 'ca'), { recursive: true });
+  chmodSync(join(out, 'ca'), 0o755);
   secretDir('ca/private');
   const caKey = 'ca/private/ca.key';
   const caPem = 'ca/ca.pem';
@@ -97,6 +99,8 @@ export async function provision(opts: ProvisionOptions): Promise<ProvisionResult
     writeFileSync(join(out, ext), `subjectAltName=DNS:${server},DNS:localhost,IP:127.0.0.1${ip}\nextendedKeyUsage=serverAuth,clientAuth\nbasicConstraints=CA:FALSE\n`);
     openssl(out, ['x509', '-req', '-in', csr, '-CA', caPem, '-CAkey', caKey, '-set_serial', `0x${randomBytes(12).toString('hex')}`, '-out', pem, '-days', '397', '-extfile', ext]);
     chmodSync(join(out, key), 0o600);
+    rmSync(join(out, csr), { force: true });
+    rmSync(join(out, ext), { force: true });
     written.push(pem, key);
     return { key, pem };
   };
