@@ -10,7 +10,9 @@ import { createUser } from '@nats-io/nkeys';
 import { Socket } from 'node:net';
 import { BusNames, RpcMethod } from '@shekara/contracts';
 import { connectBus, ensureStreams } from '@shekara/messaging';
-import { holes, renderMatrix, runMatrix, type ActResult } from '../../apps/cli/src/bus/matrix';
+import { PassThrough } from 'node:stream';
+import { main } from '../../apps/cli/src/main';
+import { holes, renderMatrix, type ActResult } from '../../apps/cli/src/bus/matrix';
 import { startPrivateBus, type PrivateBus } from './support';
 
 jest.setTimeout(120_000);
@@ -19,9 +21,16 @@ let pb: PrivateBus;
 let matrix: ActResult[];
 const names = new BusNames('shekara');
 
+let checkExit: number;
+
 beforeAll(async () => {
   pb = await startPrivateBus();
-  matrix = await runMatrix(pb.bus);
+  // Through the operator command itself: `shekara bus check --bus DIR --json`.
+  const stdout = new PassThrough();
+  const chunks: string[] = [];
+  stdout.on('data', (c: Buffer) => chunks.push(c.toString()));
+  checkExit = await main(['bus', 'check', '--bus', pb.dir, '--json'], { stdout, stderr: process.stderr, now: () => new Date(0) });
+  matrix = chunks.join('').trim().split('\n').map((l) => JSON.parse(l) as ActResult);
 });
 
 afterAll(async () => {
@@ -33,6 +42,8 @@ describe('the generated matrix', () => {
     const bad = holes(matrix);
     if (bad.length) throw new Error(`holes:\n${renderMatrix(bad)}`);
     expect(bad).toEqual([]);
+    expect(checkExit).toBe(0);
+    expect(matrix.length).toBeGreaterThan(800);
   });
 
   it('covers every identity of the topology with every kind of forbidden act', () => {

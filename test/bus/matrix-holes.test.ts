@@ -5,7 +5,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { holes, runMatrix } from '../../apps/cli/src/bus/matrix';
+import { PassThrough } from 'node:stream';
+import { main } from '../../apps/cli/src/main';
 import { startPrivateBus, type PrivateBus } from './support';
 
 jest.setTimeout(120_000);
@@ -28,7 +29,14 @@ it('reports the holes of a misconfigured hub', async () => {
     edit(hub, '{ service: { account: INTERIOR, subject: "shekara.inbox.interior.from.customs" } }', '{ service: { account: INTERIOR, subject: "shekara.inbox.interior.from.customs" } }\n      { service: { account: INTERIOR, subject: "shekara.inbox.interior.from.border" } }');
     edit(join(dir, 'customs', 'server.conf'), 'publish: { allow: ["shekara.inbox.interior.from.customs"', 'publish: { allow: ["shekara.inbox.interior.from.border", "shekara.inbox.interior.from.customs"');
   });
-  const bad = holes(await runMatrix(pb.bus));
-  expect(bad.map((r) => `${r.actor} ${r.act} ${r.target}`)).toEqual(['customs-node publish-as shekara.inbox.interior.from.border']);
-  expect(bad[0].detail).toMatch(/PubAck|reached/);
+  const stdout = new PassThrough();
+  const chunks: string[] = [];
+  stdout.on('data', (c: Buffer) => chunks.push(c.toString()));
+  const code = await main(['bus', 'check', '--bus', pb.dir], { stdout, stderr: process.stderr, now: () => new Date(0) });
+  const table = chunks.join('');
+  expect(code).toBe(1);
+  const bad = table.split('\n').filter((l) => l.startsWith('HOLE'));
+  expect(bad).toHaveLength(1);
+  expect(bad[0]).toMatch(/^HOLE\s+customs-node\s+publish-as\s+denied\s+allowed\s+shekara\.inbox\.interior\.from\.border\s+(PubAck|reached)/);
+  expect(table).toMatch(/acts, 1 hole$/m);
 });
