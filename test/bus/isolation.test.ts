@@ -189,8 +189,8 @@ describe('hand-written cases', () => {
   it('customs cannot read another identity\'s replies', async () => {
     const customs = await as('customs-node');
     const errors: string[] = [];
-    customs.subscribe('_INBOX_border-node.>', { callback: (e) => e && errors.push(e.message) });
-    customs.subscribe('_INBOX.>', { callback: (e) => e && errors.push(e.message) });
+    customs.subscribe('_INBOX_border-node.>', { callback: (e) => void (e && errors.push(e.message)) });
+    customs.subscribe('_INBOX.>', { callback: (e) => void (e && errors.push(e.message)) });
     await customs.flush();
     await new Promise((r) => setTimeout(r, 300));
     expect(errors.join('\n')).toMatch(/Permissions Violation for Subscription to "_INBOX_border-node.>"/);

@@ -14,7 +14,7 @@ import { createUser, fromSeed } from '@nats-io/nkeys';
 import { Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { BusNames, RpcMethod, type AgencyCode, type RpcTarget, type StreamSpec, type ConsumerSpec } from '@shekara/contracts';
-import { accountOf, targetAccount, type ProvisionedBus, type Topology, type IdentityEntry } from '@shekara/bus-topology';
+import { accountOf, type ProvisionedBus, type Topology, type IdentityEntry } from '@shekara/bus-topology';
 import { connectBus, ensureConsumer, ensureStreams } from '@shekara/messaging';
 
 export type Outcome = 'allowed' | 'denied';
