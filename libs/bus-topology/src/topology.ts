@@ -4,7 +4,7 @@
  * the isolation matrix checks is derived from this one file. Validated field by field.
  */
 import { readFileSync } from 'node:fs';
-import { AGENCIES, RpcMethod, isAgencyCode, type AgencyCode, type RpcTarget } from '@shekara/contracts';
+import { AGENCIES, BusNames, RpcMethod, isAgencyCode, type AgencyCode, type ConsumerSpec, type RpcTarget, type StreamSpec } from '@shekara/contracts';
 import { BusError, BusErrorCode } from './errors';
 
 export type AccountKind = 'agency' | 'ledger' | 'scheduler' | 'system';
@@ -261,4 +261,31 @@ export function targetAccount(t: Topology, target: RpcTarget): AccountSpec {
   const a = target === 'supervisor' ? t.accounts.find((x) => x.kind === 'ledger') : t.accounts.find((x) => x.agency === target);
   if (!a) throw new BusError(BusErrorCode.UnknownReference, 'rpc target', target);
   return a;
+}
+
+/** The JetStream an account owns: its streams and durable consumers, in its own domain. */
+export interface OwnJetStream {
+  account: string;
+  /** The identity that creates them (the account's first identity: its node, or the supervisor). */
+  owner: string;
+  domain: string;
+  streams: StreamSpec[];
+  consumers: ConsumerSpec[];
+}
+
+/**
+ * Every account's own streams: an agency its inbox (every sender's subject) and its dead letters,
+ * in its leaf's domain; the ledger the audit stream, in the hub's domain. Nobody else has any.
+ */
+export function ownJetStreams(t: Topology): OwnJetStream[] {
+  const names = new BusNames(t.prefix);
+  const out: OwnJetStream[] = [];
+  for (const a of t.accounts) {
+    if (a.kind === 'agency') {
+      const ag = a.agency!;
+      out.push({ account: a.name, owner: a.identities[0], domain: a.leaf!.jetstreamDomain, streams: [names.inboxFromStream(ag), names.ownDeadLetterStream(ag)], consumers: [names.inboxFromConsumer(ag), names.ownDeadLetterConsumer(ag)] });
+    }
+    if (a.kind === 'ledger') out.push({ account: a.name, owner: a.identities[0], domain: t.hub.jetstreamDomain, streams: [names.auditStream()], consumers: [names.auditConsumer()] });
+  }
+  return out;
 }

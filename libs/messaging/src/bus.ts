@@ -1,7 +1,8 @@
 import { connect, nkeyAuthenticator } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { ProvisionedBus } from '@shekara/bus-topology';
-import type { IdentityEntry } from '@shekara/bus-topology';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { ownJetStreams, type IdentityEntry, type OwnJetStream, type ProvisionedBus } from '@shekara/bus-topology';
+import { ensureConsumer, ensureStreams, type ConsumerSettings, type StreamSettings } from './nats';
 
 export interface BusConnection {
   nc: NatsConnection;
@@ -39,4 +40,18 @@ export async function connectBus(bus: ProvisionedBus, identity: string, o: Conne
     waitOnFirstConnect: persistent,
   });
   return { nc, identity: id, jetstreamDomain: id.jetstreamDomain };
+}
+
+/**
+ * Creates or updates the connected identity's own streams and consumers, in its own account and
+ * domain (an agency node: its inbox and dead letters; the supervisor: the audit stream). Identities
+ * that own none (scheduler, operator) get an empty list back.
+ */
+export async function ensureOwnStreams(bus: ProvisionedBus, conn: BusConnection, streams: StreamSettings, consumers: ConsumerSettings): Promise<OwnJetStream | undefined> {
+  const own = ownJetStreams(bus.topology).find((o) => o.account === conn.identity.account);
+  if (!own) return undefined;
+  const jsm = await jetstreamManager(conn.nc);
+  await ensureStreams(jsm, own.streams, streams);
+  for (const c of own.consumers) await ensureConsumer(jsm, c, consumers);
+  return own;
 }

@@ -13,9 +13,9 @@ import { jetstream, jetstreamManager, AckPolicy, type JetStreamManager } from '@
 import { createUser, fromSeed } from '@nats-io/nkeys';
 import { Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { BusNames, RpcMethod, type AgencyCode, type RpcTarget, type StreamSpec, type ConsumerSpec } from '@shekara/contracts';
-import { accountOf, type ProvisionedBus, type Topology, type IdentityEntry } from '@shekara/bus-topology';
-import { connectBus, ensureConsumer, ensureStreams } from '@shekara/messaging';
+import { BusNames, RpcMethod, type AgencyCode, type RpcTarget, type StreamSpec } from '@shekara/contracts';
+import { accountOf, ownJetStreams, type ProvisionedBus, type Topology, type IdentityEntry } from '@shekara/bus-topology';
+import { connectBus, ensureOwnStreams } from '@shekara/messaging';
 
 export type Outcome = 'allowed' | 'denied';
 
@@ -51,25 +51,6 @@ function owners(t: Topology): { agencies: Map<AgencyCode, string>; ledger: strin
 
 function targetMethods(target: RpcTarget): RpcMethod[] {
   return target === 'supervisor' ? [RpcMethod.Verdicts, RpcMethod.DueEscalations, RpcMethod.MarkEscalated] : [RpcMethod.PrepareDrafts, RpcMethod.Notify];
-}
-
-interface JsAccount {
-  owner: string;
-  domain: string;
-  streams: StreamSpec[];
-  consumers: ConsumerSpec[];
-}
-
-function jsAccounts(t: Topology, names: BusNames): JsAccount[] {
-  const out: JsAccount[] = [];
-  for (const a of t.accounts) {
-    if (a.kind === 'agency') {
-      const ag = a.agency!;
-      out.push({ owner: a.identities[0], domain: a.leaf!.jetstreamDomain, streams: [names.inboxFromStream(ag), names.ownDeadLetterStream(ag)], consumers: [names.inboxFromConsumer(ag), names.ownDeadLetterConsumer(ag)] });
-    }
-    if (a.kind === 'ledger') out.push({ owner: a.identities[0], domain: t.hub.jetstreamDomain, streams: [names.auditStream()], consumers: [names.auditConsumer()] });
-  }
-  return out;
 }
 
 /** Runs every act; returns one result per act, in a stable order. */
@@ -122,14 +103,15 @@ export async function runMatrix(bus: ProvisionedBus, o: MatrixOptions = {}): Pro
       if (!c) throw new Error(`${id} is not connected`);
       return c;
     };
-    const jsa = jsAccounts(t, names);
+    const jsa = ownJetStreams(t);
     const startSeq = new Map<string, number>();
     for (const acc of jsa) {
       const a = { actor: acc.owner, act: 'js-own-streams', target: acc.streams.map((s) => s.name).join(','), expect: 'allowed' as Outcome };
       try {
         const jsm = await jetstreamManager(nc(acc.owner));
-        await ensureStreams(jsm, acc.streams, { replicas: 1, duplicateWindowMs: 120_000 });
-        for (const c of acc.consumers) await ensureConsumer(jsm, c, { ackWaitMs: 30_000 });
+        // A running system's streams are left as its nodes configured them; missing ones are created.
+        const present = await Promise.all(acc.streams.map((s) => jsm.streams.info(s.name).then(() => true, () => false)));
+        if (!present.every(Boolean)) await ensureOwnStreams(bus, { nc: nc(acc.owner), identity: bus.identity(acc.owner), jetstreamDomain: acc.domain }, { replicas: 1, duplicateWindowMs: 120_000 }, { ackWaitMs: 30_000 });
         for (const s of acc.streams) startSeq.set(s.name, (await jsm.streams.info(s.name)).state.last_seq);
         record(a, 'allowed', 'created or present');
       } catch (e) {
