@@ -3,6 +3,7 @@
  * into a temp dir, hub and agency leaves started from the generated configs, stopped afterwards.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BusServers, ProvisionedBus, loadTopology, provision, type Topology } from '@shekara/bus-topology';
@@ -46,4 +47,49 @@ export async function startPrivateBus(t: Topology = freePortsTopology(), patch?:
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A TCP relay standing for the network between a leaf server and the hub: cut() drops every
+ * connection and refuses new ones (both servers keep running), restore() lets them through again.
+ */
+export class LinkRelay {
+  private readonly sockets = new Set<Socket>();
+  private server?: Server;
+  private open = true;
+  port = 0;
+
+  constructor(private readonly target: () => number) {}
+
+  async start(): Promise<number> {
+    this.server = createServer((inbound) => {
+      if (!this.open) return inbound.destroy();
+      const outbound = connect(this.target(), '127.0.0.1');
+      for (const s of [inbound, outbound]) {
+        this.sockets.add(s);
+        s.on('close', () => this.sockets.delete(s));
+        s.on('error', () => undefined);
+      }
+      inbound.pipe(outbound).pipe(inbound);
+      inbound.on('close', () => outbound.destroy());
+      outbound.on('close', () => inbound.destroy());
+    });
+    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+    this.port = (this.server.address() as AddressInfo).port;
+    return this.port;
+  }
+
+  cut(): void {
+    this.open = false;
+    for (const s of this.sockets) s.destroy();
+  }
+
+  restore(): void {
+    this.open = true;
+  }
+
+  async stop(): Promise<void> {
+    this.cut();
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+  }
 }
