@@ -15,7 +15,7 @@ Commands:
 /** EX_USAGE from sysexits.h. */
 export const EXIT_USAGE = 64;
 
-export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+export async function main(argv: readonly string[], io: CliIo & { untilStopped?: () => Promise<void> }): Promise<number> {
   const [command, ...rest] = argv;
   if (command === '-h' || command === '--help') {
     io.stdout.write(USAGE + '\n');
@@ -56,7 +56,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 
 /** The real process: its streams and its clock. */
 export function run(): void {
-  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, now: () => new Date() }).then(
+  // Only a long-running command (bus up) asks for this; the others keep the default signal handling.
+  const untilStopped = () =>
+    new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    });
+  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, now: () => new Date(), untilStopped }).then(
     (code) => {
       process.exitCode = code;
     },

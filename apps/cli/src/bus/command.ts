@@ -4,11 +4,12 @@
  * matrix.
  */
 import type { Writable } from 'node:stream';
-import { BusError, ProvisionedBus, loadTopology, provision, type Lang } from '@shekara/bus-topology';
+import { BusError, BusServers, ProvisionedBus, loadTopology, provision, type Lang } from '@shekara/bus-topology';
 import { holes, renderMatrix, runMatrix } from './matrix';
 
 export const BUS_USAGE = `Usage: shekara bus provision --topology config/bus.json --out var/bus [--rotate] [--lang en|ru]
        shekara bus check --bus var/bus [--forbidden-only] [--json] [--lang en|ru]
+       shekara bus up --bus var/bus [--lang en|ru]
 
   provision  generates from the topology file: an nkey per identity (seeds 0600, one secrets
              directory per account), a development CA and one certificate per server, the hub
@@ -17,6 +18,8 @@ export const BUS_USAGE = `Usage: shekara bus provision --topology config/bus.jso
   check      connects with the provisioned credentials to the running servers, tries every act of
              every identity (the forbidden ones and the allowed ones) and prints the matrix.
              --forbidden-only skips the acts that put marked test messages into the inboxes.
+  up         starts the provisioned hub and agency servers (nats-server), waits until every leaf
+             is linked, prints their addresses, and stops them on SIGINT or SIGTERM.
 
 Exit codes: 0 done (check: no hole); 1 check found a hole, or the topology/output could not be
 used (the field is named); 64 usage error.`;
@@ -24,6 +27,8 @@ used (the field is named); 64 usage error.`;
 export interface BusIo {
   stdout: Writable;
   stderr: Writable;
+  /** Resolves when the process is asked to stop (bus up: SIGINT, SIGTERM). */
+  untilStopped?: () => Promise<void>;
 }
 
 export class BusUsageError extends Error {
@@ -34,7 +39,7 @@ const FLAGS = ['rotate', 'forbidden-only', 'json'] as const;
 const VALUES = ['topology', 'out', 'bus', 'lang'] as const;
 
 export interface BusArgs {
-  sub: 'provision' | 'check' | 'help';
+  sub: 'provision' | 'check' | 'up' | 'help';
   values: Map<string, string>;
   flags: Set<string>;
 }
@@ -42,7 +47,7 @@ export interface BusArgs {
 export function parseBusArgs(argv: readonly string[]): BusArgs {
   const [sub, ...rest] = argv;
   if (sub === undefined || sub === '-h' || sub === '--help') return { sub: 'help', values: new Map(), flags: new Set() };
-  if (sub !== 'provision' && sub !== 'check') throw new BusUsageError(`unknown bus command ${JSON.stringify(sub)}`);
+  if (sub !== 'provision' && sub !== 'check' && sub !== 'up') throw new BusUsageError(`unknown bus command ${JSON.stringify(sub)}`);
   const values = new Map<string, string>();
   const flags = new Set<string>();
   for (let i = 0; i < rest.length; i++) {
@@ -66,10 +71,10 @@ export function parseBusArgs(argv: readonly string[]): BusArgs {
   if (lang !== undefined && lang !== 'en' && lang !== 'ru') throw new BusUsageError('--lang must be en or ru');
   const need = sub === 'provision' ? ['topology', 'out'] : ['bus'];
   for (const n of need) if (!values.has(n)) throw new BusUsageError(`--${n} is required`);
-  const allowedFlags = sub === 'provision' ? ['rotate'] : ['forbidden-only', 'json'];
+  const allowedFlags = sub === 'provision' ? ['rotate'] : sub === 'check' ? ['forbidden-only', 'json'] : [];
   for (const f of flags) if (!allowedFlags.includes(f)) throw new BusUsageError(`--${f} is not an option of bus ${sub}`);
   if (sub === 'provision' && values.has('bus')) throw new BusUsageError('--bus is not an option of bus provision');
-  if (sub === 'check' && (values.has('topology') || values.has('out'))) throw new BusUsageError('bus check takes --bus (the provisioned directory)');
+  if (sub !== 'provision' && (values.has('topology') || values.has('out'))) throw new BusUsageError(`bus ${sub} takes --bus (the provisioned directory)`);
   return { sub, values, flags };
 }
 
@@ -86,6 +91,18 @@ export async function runBus(args: BusArgs, io: BusIo): Promise<number> {
       return 0;
     }
     const bus = ProvisionedBus.load(args.values.get('bus')!);
+    if (args.sub === 'up') {
+      const servers = new BusServers(bus);
+      try {
+        await servers.start();
+        for (const s of bus.manifest.servers) io.stdout.write(`${s.name} ${bus.url(s.name)} (log ${bus.path(s.log)})\n`);
+        io.stdout.write('bus up: every leaf linked to the hub\n');
+        await (io.untilStopped ?? (() => new Promise<void>(() => undefined)))();
+      } finally {
+        await servers.stop();
+      }
+      return 0;
+    }
     const results = await runMatrix(bus, { forbiddenOnly: args.flags.has('forbidden-only') });
     io.stdout.write(args.flags.has('json') ? results.map((r) => JSON.stringify(r)).join('\n') + '\n' : renderMatrix(results) + '\n');
     return holes(results).length === 0 ? 0 : 1;
