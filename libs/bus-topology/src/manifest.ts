@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { AccountKind, Topology } from './topology';
-import { parseTopology } from './topology';
+import { dialHost, parseTopology } from './topology';
 import { BusError, BusErrorCode } from './errors';
 
 export interface ServerEntry {
@@ -97,7 +97,7 @@ export class ProvisionedBus {
 
   /** The TLS client URL of a server. */
   url(server: string): string {
-    return `tls://${this.topology.host}:${this.server(server).clientPort}`;
+    return `tls://${dialHost(this.topology, server)}:${this.server(server).clientPort}`;
   }
 
   /** The identity's seed (throws a clear error when the file is not mounted here). */

@@ -26,7 +26,7 @@ describe('provision', () => {
       expect(config).not.toContain(readFileSync(file, 'utf8').trim()); // public keys only, never a seed
     }
     expect(bus.identity('border-node').seedFile).toBe('border/secrets/border-node.nk');
-    expect(statSync(join(out, 'ca/private/ca.key')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(out, 'ca-private/ca.key')).mode & 0o777).toBe(0o600);
     // Each agency's server knows only its own identity.
     const border = readFileSync(join(out, 'border/server.conf'), 'utf8');
     expect(border).not.toContain(bus.identity('interior-node').publicKey);
@@ -55,5 +55,22 @@ describe('provision', () => {
     expect(readFileSync(join(out, 'interior/secrets/interior-node.nk'), 'utf8')).not.toBe(seed);
     expect(readFileSync(join(out, 'hub/tls/server.pem'), 'utf8')).not.toBe(cert);
     expect(rotated.written).toContain('interior/secrets/interior-node.nk');
+  });
+});
+
+describe('provision for containers (config/bus.docker.json)', () => {
+  it('listens on all interfaces, dials servers by name, and writes paths as the containers see them', async () => {
+    const docker = loadTopology(resolve(__dirname, '../../../config/bus.docker.json'));
+    await provision({ topology: docker, out, pathsRoot: '/bus' });
+    const leaf = readFileSync(join(out, 'customs/server.conf'), 'utf8');
+    expect(leaf).toContain('listen: "0.0.0.0:4222"');
+    expect(leaf).toContain('url: "tls://shekara-hub:7422"');
+    expect(leaf).toContain('cert_file: "/bus/customs/tls/server.pem"');
+    expect(leaf).toContain('ca_file: "/bus/ca/ca.pem"');
+    expect(leaf).not.toContain(out);
+    expect(ProvisionedBus.load(out).url('shekara-customs')).toBe('tls://shekara-customs:4222');
+    // The server certificate names the server, so a client dialling it by name verifies it.
+    const { execFileSync } = await import('node:child_process');
+    expect(execFileSync('openssl', ['x509', '-in', join(out, 'customs/tls/server.pem'), '-noout', '-ext', 'subjectAltName'], { encoding: 'utf8' })).toContain('DNS:shekara-customs');
   });
 });

@@ -1,6 +1,6 @@
 /**
  * `shekara bus provision`: from a topology, generates into one output directory
- *   ca/ca.pem, ca/private/ca.key          the development CA (key 0600)
+ *   ca/ca.pem, ca-private/ca.key          the development CA (key 0600, the operator's only)
  *   hub/hub.conf, hub/tls/*, hub/store/   the hub: every account, exports/imports, leafnodes over mTLS
  *   <account>/secrets/<identity>.nk       one nkey seed per identity (0600; one directory per account,
  *                                         so each agency's secrets can be mounted into its containers only)
@@ -12,18 +12,20 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { createUser, fromSeed } from '@nats-io/nkeys';
 import { BusNames, type AgencyCode } from '@shekara/contracts';
 import { BusError, BusErrorCode } from './errors';
 import { MANIFEST_FILE, type IdentityEntry, type Manifest, type ServerEntry } from './manifest';
-import { accountOf, targetAccount, type AccountSpec, type Topology } from './topology';
+import { accountOf, dialHost, targetAccount, type AccountSpec, type Topology } from './topology';
 
 export interface ProvisionOptions {
   topology: Topology;
   out: string;
   /** Replace every key and certificate (new seeds, new CA). */
   rotate?: boolean;
+  /** Where the output directory is seen by the servers (a container mount such as /bus); default: out. */
+  pathsRoot?: string;
 }
 
 export interface ProvisionResult {
@@ -76,10 +78,11 @@ export async function provision(opts: ProvisionOptions): Promise<ProvisionResult
   };
 
   // The development CA and one certificate per server (server and client use: leaves present theirs to the hub).
+  // ca/ holds only the certificate (mounted everywhere); the key is the operator's, never mounted.
   mkdirSync(join(out, 'ca'), { recursive: true });
   chmodSync(join(out, 'ca'), 0o755);
-  secretDir('ca/private');
-  const caKey = 'ca/private/ca.key';
+  secretDir('ca-private');
+  const caKey = 'ca-private/ca.key';
   const caPem = 'ca/ca.pem';
   const newCa = rotate || !existsSync(join(out, caKey)) || !existsSync(join(out, caPem));
   if (newCa) {
@@ -95,7 +98,7 @@ export async function provision(opts: ProvisionOptions): Promise<ProvisionResult
     const csr = `${dir}/tls/server.csr`;
     const ext = `${dir}/tls/server.ext`;
     openssl(out, ['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', csr, '-subj', `/CN=${server}`]);
-    const ip = /^[0-9.]+$/.test(t.host) ? `,IP:${t.host}` : `,DNS:${t.host}`;
+    const ip = t.host === '127.0.0.1' ? '' : /^[0-9.]+$/.test(t.host) ? `,IP:${t.host}` : `,DNS:${t.host}`;
     writeFileSync(join(out, ext), `subjectAltName=DNS:${server},DNS:localhost,IP:127.0.0.1${ip}\nextendedKeyUsage=serverAuth,clientAuth\nbasicConstraints=CA:FALSE\n`);
     openssl(out, ['x509', '-req', '-in', csr, '-CA', caPem, '-CAkey', caKey, '-set_serial', `0x${randomBytes(12).toString('hex')}`, '-out', pem, '-days', '397', '-extfile', ext]);
     chmodSync(join(out, key), 0o600);
@@ -140,7 +143,7 @@ export async function provision(opts: ProvisionOptions): Promise<ProvisionResult
   const port = async (server: string, key: 'clientPort' | 'monitorPort' | 'leafnodesPort', configured: number) => {
     if (configured !== 0) return configured;
     const prev = previous?.servers.find((s) => s.name === server)?.[key];
-    return prev ?? (await freePort(t.host));
+    return prev ?? (await freePort(t.listen ?? t.host));
   };
   const servers: ServerEntry[] = [];
   const hubTls = cert('hub', t.hub.server);
@@ -173,7 +176,7 @@ export async function provision(opts: ProvisionOptions): Promise<ProvisionResult
     });
   }
   const manifest: Manifest = { version: 1, topology: t, caFile: caPem, servers, identities };
-  const abs = (rel: string) => join(out, rel);
+  const abs = (rel: string) => join(opts.pathsRoot ?? resolve(out), rel);
   const hub = servers[0];
 
   write(hub.config, renderHub(t, names, manifest, { ca: abs(caPem), cert: abs(hubTls.pem), key: abs(hubTls.key), store: abs(hub.storeDir) }), 0o600);
@@ -304,13 +307,13 @@ function renderHub(t: Topology, names: BusNames, m: Manifest, f: Files): string 
 # The hub: every account with its exports (each to the named account only) and imports; agencies
 # link in as leaf servers over mutual TLS; no anonymous user, no no_auth_user.
 server_name: ${q(hub.name)}
-listen: ${q(`${t.host}:${hub.clientPort}`)}
-http: ${q(`${t.host}:${hub.monitorPort}`)}
+listen: ${q(`${t.listen ?? t.host}:${hub.clientPort}`)}
+http: ${q(`${t.listen ?? t.host}:${hub.monitorPort}`)}
 tls { cert_file: ${q(f.cert)}, key_file: ${q(f.key)}, ca_file: ${q(f.ca)}, timeout: 5 }
 jetstream { store_dir: ${q(f.store)}, domain: ${q(hub.jetstreamDomain)}, max_memory_store: ${t.jetstreamLimits.maxMemory}, max_file_store: ${t.jetstreamLimits.maxFile} }
 system_account: ${system.name}
 leafnodes {
-  listen: ${q(`${t.host}:${hub.leafnodesPort}`)}
+  listen: ${q(`${t.listen ?? t.host}:${hub.leafnodesPort}`)}
   tls { cert_file: ${q(f.cert)}, key_file: ${q(f.key)}, ca_file: ${q(f.ca)}, verify_and_map: true, timeout: 5 }
   authorization {
     users: [
@@ -329,8 +332,8 @@ function renderLeaf(t: Topology, names: BusNames, m: Manifest, a: AccountSpec, s
 # The ${a.agency as AgencyCode} agency's own server: its account, its JetStream domain and store, linked
 # to the hub as a leaf over mutual TLS (the hub maps this server's certificate to account ${a.name}).
 server_name: ${q(s.name)}
-listen: ${q(`${t.host}:${s.clientPort}`)}
-http: ${q(`${t.host}:${s.monitorPort}`)}
+listen: ${q(`${t.listen ?? t.host}:${s.clientPort}`)}
+http: ${q(`${t.listen ?? t.host}:${s.monitorPort}`)}
 tls { cert_file: ${q(f.cert)}, key_file: ${q(f.key)}, ca_file: ${q(f.ca)}, timeout: 5 }
 jetstream { store_dir: ${q(f.store)}, domain: ${q(s.jetstreamDomain)}, max_memory_store: ${t.jetstreamLimits.maxMemory}, max_file_store: ${t.jetstreamLimits.maxFile} }
 accounts {
@@ -341,7 +344,7 @@ ${jsLimits(t)}
 }
 leafnodes {
   remotes: [
-    { url: ${q(`tls://${t.host}:${f.hubLeafPort}`)}, account: ${a.name}, tls: { cert_file: ${q(f.cert)}, key_file: ${q(f.key)}, ca_file: ${q(f.ca)}, timeout: 5 } }
+    { url: ${q(`tls://${dialHost(t, t.hub.server)}:${f.hubLeafPort}`)}, account: ${a.name}, tls: { cert_file: ${q(f.cert)}, key_file: ${q(f.key)}, ca_file: ${q(f.ca)}, timeout: 5 } }
   ]
 }
 `;

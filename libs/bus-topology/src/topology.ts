@@ -59,7 +59,12 @@ export interface JetStreamLimits {
 export interface Topology {
   version: 1;
   prefix: string;
+  /** The address clients and leaves dial (with dial "host"), and the default listen address. */
   host: string;
+  /** The address the servers listen on (0.0.0.0 in containers); default: host. */
+  listen?: string;
+  /** "server-name": dial each server by its name (containers: service name = server name). */
+  dial?: 'host' | 'server-name';
   hub: HubSpec;
   jetstreamLimits: JetStreamLimits;
   accounts: AccountSpec[];
@@ -161,10 +166,12 @@ function ports(r: Reader, withLeafnodes: boolean): Ports & { leafnodes: number }
 
 /** Validates a parsed topology document. */
 export function parseTopology(raw: unknown): Topology {
-  const t = Reader.object('topology', raw).only('$comment', 'version', 'prefix', 'host', 'hub', 'jetstreamLimits', 'accounts', 'rpc');
+  const t = Reader.object('topology', raw).only('$comment', 'version', 'prefix', 'host', 'listen', 'dial', 'hub', 'jetstreamLimits', 'accounts', 'rpc');
   if (t.v.version !== 1) throw new BusError(BusErrorCode.BadValue, 'topology.version', 'only version 1 is known');
   const prefix = t.string('prefix', /^[a-z][a-z0-9_-]*$/, 'a bus prefix (lower-case letters, digits, - and _)');
   const host = t.string('host', /^[A-Za-z0-9.-]+$/, 'a host name or IPv4 address');
+  const listen = t.has('listen') ? t.string('listen', /^[A-Za-z0-9.-]+$/, 'a host name or IPv4 address') : undefined;
+  const dial = t.has('dial') ? (t.string('dial', /^(host|server-name)$/, 'host or server-name') as 'host' | 'server-name') : undefined;
 
   const h = Reader.object('topology.hub', t.v.hub).only('server', 'jetstreamDomain', 'ports');
   const hubPorts = ports(h, true);
@@ -219,7 +226,7 @@ export function parseTopology(raw: unknown): Topology {
     return { caller, target: target as RpcTarget, methods };
   });
   dupes('topology.rpc', rpc.map((g) => `${g.caller}->${g.target}`));
-  return { version: 1, prefix, host, hub, jetstreamLimits, accounts, rpc };
+  return { version: 1, prefix, host, ...(listen ? { listen } : {}), ...(dial ? { dial } : {}), hub, jetstreamLimits, accounts, rpc };
 }
 
 function parseAccount(path: string, raw: unknown): AccountSpec {
@@ -249,6 +256,11 @@ function parseAccount(path: string, raw: unknown): AccountSpec {
   }
   a.only('name', 'kind', 'identities');
   return { name, kind, identities };
+}
+
+/** The address to dial a server at. */
+export function dialHost(t: Topology, server: string): string {
+  return t.dial === 'server-name' ? server : t.host;
 }
 
 /** The account an identity belongs to. */

@@ -7,7 +7,7 @@ import type { Writable } from 'node:stream';
 import { BusError, BusServers, ProvisionedBus, loadTopology, provision, type Lang } from '@shekara/bus-topology';
 import { holes, renderMatrix, runMatrix } from './matrix';
 
-export const BUS_USAGE = `Usage: shekara bus provision --topology config/bus.json --out var/bus [--rotate] [--lang en|ru]
+export const BUS_USAGE = `Usage: shekara bus provision --topology config/bus.json --out var/bus [--rotate] [--paths-root DIR] [--lang en|ru]
        shekara bus check --bus var/bus [--forbidden-only] [--json] [--lang en|ru]
        shekara bus up --bus var/bus [--lang en|ru]
 
@@ -15,6 +15,7 @@ export const BUS_USAGE = `Usage: shekara bus provision --topology config/bus.jso
              directory per account), a development CA and one certificate per server, the hub
              config and one leaf server config per agency, and manifest.json. Re-running keeps
              existing keys, certificates and picked ports; --rotate replaces them all.
+             --paths-root: where the servers see the output directory (containers: /bus).
   check      connects with the provisioned credentials to the running servers, tries every act of
              every identity (the forbidden ones and the allowed ones) and prints the matrix.
              --forbidden-only skips the acts that put marked test messages into the inboxes.
@@ -36,7 +37,7 @@ export class BusUsageError extends Error {
 }
 
 const FLAGS = ['rotate', 'forbidden-only', 'json'] as const;
-const VALUES = ['topology', 'out', 'bus', 'lang'] as const;
+const VALUES = ['topology', 'out', 'bus', 'lang', 'paths-root'] as const;
 
 export interface BusArgs {
   sub: 'provision' | 'check' | 'up' | 'help';
@@ -73,6 +74,7 @@ export function parseBusArgs(argv: readonly string[]): BusArgs {
   for (const n of need) if (!values.has(n)) throw new BusUsageError(`--${n} is required`);
   const allowedFlags = sub === 'provision' ? ['rotate'] : sub === 'check' ? ['forbidden-only', 'json'] : [];
   for (const f of flags) if (!allowedFlags.includes(f)) throw new BusUsageError(`--${f} is not an option of bus ${sub}`);
+  if (sub !== 'provision' && values.has('paths-root')) throw new BusUsageError(`--paths-root is not an option of bus ${sub}`);
   if (sub === 'provision' && values.has('bus')) throw new BusUsageError('--bus is not an option of bus provision');
   if (sub !== 'provision' && (values.has('topology') || values.has('out'))) throw new BusUsageError(`bus ${sub} takes --bus (the provisioned directory)`);
   return { sub, values, flags };
@@ -84,7 +86,7 @@ export async function runBus(args: BusArgs, io: BusIo): Promise<number> {
     if (args.sub === 'provision') {
       const topology = loadTopology(args.values.get('topology')!);
       const out = args.values.get('out')!;
-      const { manifest, written } = await provision({ topology, out, rotate: args.flags.has('rotate') });
+      const { manifest, written } = await provision({ topology, out, rotate: args.flags.has('rotate'), pathsRoot: args.values.get('paths-root') });
       for (const s of manifest.servers) io.stdout.write(`${s.role.padEnd(4)} ${s.name.padEnd(20)} client ${s.clientPort}  monitor ${s.monitorPort}${s.leafnodesPort ? `  leafnodes ${s.leafnodesPort}` : ''}  domain ${s.jetstreamDomain}  ${s.config}\n`);
       for (const i of manifest.identities) io.stdout.write(`identity ${i.name.padEnd(16)} account ${i.account.padEnd(10)} server ${i.server.padEnd(20)} ${i.publicKey}\n`);
       io.stdout.write(`${written.length} file(s) written in ${out}${written.length === 0 ? ' (nothing changed)' : ''}\n`);
