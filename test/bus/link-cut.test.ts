@@ -53,7 +53,18 @@ it('fails fast while cut, keeps each side working, and delivers once after the l
   await ensureOwnStreams(pb.bus, border, { replicas: 1, duplicateWindowMs: 300_000 }, { ackWaitMs: 30_000 });
   const js = jetstream(border.nc);
   const subject = names.inboxFrom('interior', 'border');
-  expect((await js.publish(subject, 'before', { msgID: 'm-before' })).domain).toBe('interior');
+  // As the outbox does: retry with the same Nats-Msg-Id until acked (a timeout is ambiguous).
+  const untilAcked = async (step: string, data: string, msgID: string) => {
+    for (let i = 0; ; i++) {
+      try {
+        return await js.publish(subject, data, { msgID, timeout: 2000 });
+      } catch (e) {
+        if (i >= 20) throw new Error(`${step}: not acked after ${i + 1} attempts: ${(e as Error).message}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+  };
+  expect((await untilAcked('before the cut', 'before', 'm-before')).domain).toBe('interior');
 
   relay.cut();
   await linked(2);
@@ -61,25 +72,15 @@ it('fails fast while cut, keeps each side working, and delivers once after the l
   await expect(js.publish(subject, 'during', { msgID: 'm-during', timeout: 2000 })).rejects.toThrow();
   expect(Date.now() - t0).toBeLessThan(3000);
   // Each agency keeps working with its own server: dead letters, its own inbox stream.
-  expect((await jetstream(interior.nc).publish(names.deadLetterSubject('interior'), 'local', { msgID: 'dl-1' })).domain).toBe('interior');
-  expect((await jetstream(border.nc).publish(names.deadLetterSubject('border'), 'local', { msgID: 'dl-2' })).domain).toBe('border');
+  expect((await jetstream(interior.nc).publish(names.deadLetterSubject('interior'), 'local', { msgID: 'dl-1', timeout: 10_000 })).domain).toBe('interior');
+  expect((await jetstream(border.nc).publish(names.deadLetterSubject('border'), 'local', { msgID: 'dl-2', timeout: 10_000 })).domain).toBe('border');
 
   relay.restore();
   await linked(3);
   // The outbox retries with the same id until acked; a retry of an already stored one is a duplicate.
-  let ack;
-  for (let i = 0; ; i++) {
-    try {
-      ack = await js.publish(subject, 'during', { msgID: 'm-during', timeout: 2000 });
-      break;
-    } catch (e) {
-      if (i > 20) throw e;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-  expect(ack.duplicate).toBe(false);
-  expect((await js.publish(subject, 'during', { msgID: 'm-during' })).duplicate).toBe(true);
-  expect((await js.publish(subject, 'before', { msgID: 'm-before' })).duplicate).toBe(true);
+  expect((await untilAcked('after the link returned', 'during', 'm-during')).domain).toBe('interior');
+  expect((await untilAcked('retry of a stored message', 'during', 'm-during')).duplicate).toBe(true);
+  expect((await untilAcked('retry of the first message', 'before', 'm-before')).duplicate).toBe(true);
 
   const jsm = await jetstreamManager(interior.nc);
   const stream = names.inboxFromStream('interior').name;

@@ -172,7 +172,7 @@ export async function runMatrix(bus: ProvisionedBus, o: MatrixOptions = {}): Pro
         const pub = async (act: Act, subject: string, stream: string, domain: string) => {
           const marker = `ok:${run}:${act.actor}:${act.act}:${subject}`;
           try {
-            const ack = await js.publish(subject, marker, { msgID: marker, timeout: 5000 });
+            const ack = await retry(() => js.publish(subject, marker, { msgID: marker, timeout: 5000 }));
             const good = ack.stream === stream && (ack.domain ?? '') === domain;
             if (good) legit.push({ stream, marker, subject });
             record(act, good ? 'allowed' : 'denied', `PubAck ${ack.stream}@${ack.domain ?? ''} seq ${ack.seq}`);
@@ -195,7 +195,7 @@ export async function runMatrix(bus: ProvisionedBus, o: MatrixOptions = {}): Pro
         const subject = names.rpcFrom(g.target, g.caller, m);
         const act = { actor: g.caller, act: 'rpc-call', target: subject, expect: 'allowed' as Outcome };
         try {
-          const r = await nc(g.caller).request(subject, `ok:${run}`, { timeout: 5000 });
+          const r = await retry(() => nc(g.caller).request(subject, `ok:${run}`, { timeout: 5000 }));
           const body = JSON.parse(new TextDecoder().decode(r.data)) as { caller: string; method: string };
           const good = body.caller === g.caller && body.method === m;
           record(act, good ? 'allowed' : 'denied', `handler saw caller ${body.caller} method ${body.method}`);
@@ -342,6 +342,21 @@ export async function runMatrix(bus: ProvisionedBus, o: MatrixOptions = {}): Pro
     await Promise.all([...conns.values(), ...probes.values()].map((c) => c.close().catch(() => undefined)));
   }
   return results;
+}
+
+/**
+ * An allowed act is retried a few times (with the same Nats-Msg-Id, as the services do): right after
+ * servers start, interest may still be crossing the leaf links. Forbidden acts get one attempt.
+ */
+async function retry<T>(f: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await f();
+    } catch (e) {
+      if (i >= attempts) throw e;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
 }
 
 /** A JetStream API reply: only an answer from the targeted object counts as access. */
