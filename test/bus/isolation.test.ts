@@ -8,6 +8,10 @@ import { connect, nkeyAuthenticator, type NatsConnection } from '@nats-io/transp
 import { jetstream, jetstreamManager, AckPolicy } from '@nats-io/jetstream';
 import { createUser } from '@nats-io/nkeys';
 import { Socket } from 'node:net';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { BusNames, RpcMethod } from '@shekara/contracts';
 import { connectBus, ensureStreams } from '@shekara/messaging';
 import { PassThrough } from 'node:stream';
@@ -109,6 +113,37 @@ describe('hand-written cases', () => {
     });
     expect(reply).toContain('"tls_required":true');
     expect(reply).not.toContain('PONG');
+  });
+
+  it('refuses a leaf server whose certificate the provisioning CA did not sign, even named as interior\'s', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rogue-leaf-'));
+    const sh = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+    /** Starts a leaf with a certificate CN=shekara-interior signed by caKey; returns the hub's leaf links meanwhile. */
+    const linksWithLeafSignedBy = async (caPem: string, caKey: string) => {
+      sh(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'leaf.key', '-out', 'leaf.csr', '-subj', '/CN=shekara-interior']);
+      sh(['x509', '-req', '-in', 'leaf.csr', '-CA', caPem, '-CAkey', caKey, '-set_serial', String(Date.now()), '-out', 'leaf.pem', '-days', '2']);
+      const conf = join(dir, 'rogue.conf');
+      const tls = `tls: { cert_file: "${join(dir, 'leaf.pem')}", key_file: "${join(dir, 'leaf.key')}", ca_file: "${pb.bus.path(pb.bus.manifest.caFile)}" }`;
+      writeFileSync(conf, `listen: "127.0.0.1:-1"\naccounts { INTERIOR { users: [ { user: x, password: y } ] } }\nleafnodes { remotes: [ { url: "tls://127.0.0.1:${pb.bus.hub().leafnodesPort}", account: INTERIOR, ${tls} } ] }\n`);
+      const rogue = spawn('/usr/sbin/nats-server', ['-c', conf], { stdio: 'ignore' });
+      try {
+        await new Promise((r) => setTimeout(r, 2500));
+        expect(rogue.exitCode).toBeNull();
+        return await pb.servers.hubLeafLinks();
+      } finally {
+        rogue.kill('SIGKILL');
+        await new Promise((r) => rogue.once('exit', r));
+      }
+    };
+    try {
+      sh(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'rogue-ca.key', '-out', 'rogue-ca.pem', '-days', '2', '-subj', '/CN=rogue CA']);
+      expect(await linksWithLeafSignedBy(join(dir, 'rogue-ca.pem'), join(dir, 'rogue-ca.key'))).toBe(3);
+      // Control: the same leaf signed by the provisioning CA gets in, so the count above means something.
+      expect(await linksWithLeafSignedBy(pb.bus.path(pb.bus.manifest.caFile), join(pb.dir, 'ca-private', 'ca.key'))).toBe(4);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    await pb.servers.waitLinks();
   });
 
   it('border sends to interior as itself; interior reads and acks it with the sender in the subject; the receipt returns', async () => {
