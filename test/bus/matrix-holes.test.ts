@@ -39,4 +39,13 @@ it('reports the holes of a misconfigured hub', async () => {
   expect(bad).toHaveLength(1);
   expect(bad[0]).toMatch(/^HOLE\s+customs-node\s+publish-as\s+denied\s+allowed\s+shekara\.inbox\.interior\.from\.border\s+(PubAck|reached)/);
   expect(table).toMatch(/acts, 1 hole$/m);
+
+  // Against a system in service: without the acts that store test messages, the hole still shows.
+  const quiet: string[] = [];
+  const out2 = new PassThrough();
+  out2.on('data', (c: Buffer) => quiet.push(c.toString()));
+  expect(await main(['bus', 'check', '--bus', pb.dir, '--forbidden-only', '--json'], { stdout: out2, stderr: process.stderr, now: () => new Date(0) })).toBe(1);
+  const rows = quiet.join('').trim().split('\n').map((l) => JSON.parse(l) as { act: string; actor: string; target: string; expect: string; outcome: string });
+  expect(rows.filter((r) => r.act === 'send-envelope' || r.act === 'publish-own-dlq')).toEqual([]);
+  expect(rows.filter((r) => r.outcome !== r.expect).map((r) => `${r.actor} ${r.act} ${r.target}`)).toEqual(['customs-node publish-as shekara.inbox.interior.from.border']);
 });

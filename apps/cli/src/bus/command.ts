@@ -18,7 +18,9 @@ export const BUS_USAGE = `Usage: shekara bus provision --topology config/bus.jso
              --paths-root: where the servers see the output directory (containers: /bus).
   check      connects with the provisioned credentials to the running servers, tries every act of
              every identity (the forbidden ones and the allowed ones) and prints the matrix.
-             --forbidden-only skips the acts that put marked test messages into the inboxes.
+             Without options it plays every part (also RPC handlers): for a system before it
+             takes traffic. --forbidden-only, for a system in service, stores no test message
+             in an inbox and answers no RPC.
   up         starts the provisioned hub and agency servers (nats-server), waits until every leaf
              is linked, prints their addresses, and stops them on SIGINT or SIGTERM.
 

@@ -36,7 +36,10 @@ export interface ActResult extends Act {
 export interface MatrixOptions {
   /** Per-request timeout for acts expected to fail (ms). */
   timeoutMs?: number;
-  /** Skip the acts that put marked test messages into real inboxes (a system in service). */
+  /**
+   * A system in service: skip the acts that store marked test messages in its inboxes, and do not
+   * stand in for its RPC handlers (no allowed RPC acts; forged calls meet its real handlers).
+   */
   forbiddenOnly?: boolean;
 }
 
@@ -122,7 +125,9 @@ export async function runMatrix(bus: ProvisionedBus, o: MatrixOptions = {}): Pro
     // 3. RPC handlers of every target, reporting the caller the server routed.
     const handled: string[] = [];
     const targets: Array<{ target: RpcTarget; id: string }> = [...[...agencies].map(([ag, id]) => ({ target: ag as RpcTarget, id })), { target: 'supervisor', id: ledger }];
-    for (const h of targets) {
+    // Not on a system in service (forbidden-only): these would answer its real callers. There, a
+    // forged call that reaches a real handler still gets a reply, which counts as a hole.
+    for (const h of o.forbiddenOnly ? [] : targets) {
       nc(h.id).subscribe(names.rpcHandlerSubject(h.target), {
         queue: names.rpcQueue(h.target),
         callback: (err, m) => {
@@ -190,7 +195,7 @@ export async function runMatrix(bus: ProvisionedBus, o: MatrixOptions = {}): Pro
         await pub({ actor: sender, act: 'publish-own-dlq', target: names.deadLetterSubject(me), expect: 'allowed' }, names.deadLetterSubject(me), names.ownDeadLetterStream(me).name, a.leaf!.jetstreamDomain);
       }
     }
-    for (const g of t.rpc) {
+    for (const g of o.forbiddenOnly ? [] : t.rpc) {
       for (const m of g.methods) {
         const subject = names.rpcFrom(g.target, g.caller, m);
         const act = { actor: g.caller, act: 'rpc-call', target: subject, expect: 'allowed' as Outcome };
