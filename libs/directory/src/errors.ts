@@ -23,6 +23,14 @@ export enum DirectoryErrorCode {
   INCOMPLETE_FILES = 'INCOMPLETE_FILES',
   /** A file could not be read or parsed as JSON. */
   UNREADABLE_FILE = 'UNREADABLE_FILE',
+  /** A directory document that is unsigned, badly signed or signed by another key than the authority's. */
+  DIRECTORY_SIGNATURE = 'DIRECTORY_SIGNATURE',
+  /** A directory document whose version is not newer than the one held. */
+  STALE_VERSION = 'STALE_VERSION',
+  /** A key operation that the directory's keys do not allow (unknown key, already revoked, ...). */
+  KEY_OPERATION = 'KEY_OPERATION',
+  /** A private key file that others than its owner may read (its mode must be 0600 or 0400). */
+  KEYS_FILE_MODE = 'KEYS_FILE_MODE',
 }
 
 const MESSAGES: Record<DirectoryErrorCode, string> = {
@@ -36,6 +44,10 @@ const MESSAGES: Record<DirectoryErrorCode, string> = {
   [DirectoryErrorCode.KEY_MISMATCH]: 'private key does not match the public key in the directory',
   [DirectoryErrorCode.INCOMPLETE_FILES]: 'incomplete directory files',
   [DirectoryErrorCode.UNREADABLE_FILE]: 'unreadable file',
+  [DirectoryErrorCode.DIRECTORY_SIGNATURE]: 'directory not signed by the directory authority',
+  [DirectoryErrorCode.STALE_VERSION]: 'directory version not newer than the current one',
+  [DirectoryErrorCode.KEY_OPERATION]: 'key operation refused',
+  [DirectoryErrorCode.KEYS_FILE_MODE]: 'private key file readable by others',
 };
 
 export class DirectoryError extends Error {
