@@ -5,12 +5,14 @@
 import { AUDIT_USAGE, UsageError, parseAuditArgs } from './audit/args';
 import { runAudit, type CliIo } from './audit/command';
 import { BUS_USAGE, BusUsageError, parseBusArgs, runBus } from './bus/command';
+import { DIRECTORY_USAGE, DirectoryUsageError, langOf, parseDirectoryArgs, runDirectory } from './directory/command';
 
 export const USAGE = `Usage: shekara <command> [options]
 
 Commands:
   audit    audit an exchange journal against the schedule (shekara audit --help)
-  bus      provision the bus (keys, certificates, server configs) and check its isolation (shekara bus --help)`;
+  bus      provision the bus (keys, certificates, server configs) and check its isolation (shekara bus --help)
+  directory  sign a new version of the directory, add, retire or revoke a unit's key (shekara directory --help)`;
 
 /** EX_USAGE from sysexits.h. */
 export const EXIT_USAGE = 64;
@@ -32,6 +34,21 @@ export async function main(argv: readonly string[], io: CliIo & { untilStopped?:
     } catch (e) {
       if (!(e instanceof BusUsageError)) throw e;
       io.stderr.write(`shekara bus: ${e.message}\nRun "shekara bus --help" for usage.\n`);
+      return EXIT_USAGE;
+    }
+  }
+  if (command === 'directory') {
+    try {
+      const parsed = parseDirectoryArgs(rest);
+      if (parsed.sub === 'help') {
+        io.stdout.write(DIRECTORY_USAGE + '\n');
+        return 0;
+      }
+      return runDirectory({ ...parsed, sub: parsed.sub }, io);
+    } catch (e) {
+      if (!(e instanceof DirectoryUsageError)) throw e;
+      const ru = langOf(rest) === 'ru';
+      io.stderr.write(`shekara directory: ${e.render(langOf(rest))}\n${ru ? 'Справка' : 'Run'}: "shekara directory --help"\n`);
       return EXIT_USAGE;
     }
   }

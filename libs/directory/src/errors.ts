@@ -50,6 +50,24 @@ const MESSAGES: Record<DirectoryErrorCode, string> = {
   [DirectoryErrorCode.KEYS_FILE_MODE]: 'private key file readable by others',
 };
 
+/** The same titles in Russian (operators' commands print either; details name files and fields as they are). */
+const MESSAGES_RU: Record<DirectoryErrorCode, string> = {
+  [DirectoryErrorCode.UNKNOWN_UNIT]: 'неизвестное подразделение',
+  [DirectoryErrorCode.UNKNOWN_KEY]: 'неизвестный ключ',
+  [DirectoryErrorCode.UNKNOWN_REGION]: 'неизвестный регион',
+  [DirectoryErrorCode.NO_NAME_AT]: 'на эту дату у ведомства нет наименования',
+  [DirectoryErrorCode.INVALID_REFERENCE]: 'некорректные справочные данные',
+  [DirectoryErrorCode.INVALID_DIRECTORY]: 'некорректный справочник',
+  [DirectoryErrorCode.INVALID_KEYS]: 'некорректный файл закрытых ключей',
+  [DirectoryErrorCode.KEY_MISMATCH]: 'закрытый ключ не соответствует открытому ключу в справочнике',
+  [DirectoryErrorCode.INCOMPLETE_FILES]: 'неполный набор файлов справочника',
+  [DirectoryErrorCode.UNREADABLE_FILE]: 'не удалось прочитать файл',
+  [DirectoryErrorCode.DIRECTORY_SIGNATURE]: 'справочник не подписан удостоверяющим ключом справочника',
+  [DirectoryErrorCode.STALE_VERSION]: 'версия справочника не новее текущей',
+  [DirectoryErrorCode.KEY_OPERATION]: 'операция с ключом отклонена',
+  [DirectoryErrorCode.KEYS_FILE_MODE]: 'файл закрытых ключей доступен другим пользователям',
+};
+
 export class DirectoryError extends Error {
   override readonly name = 'DirectoryError';
 
@@ -60,5 +78,10 @@ export class DirectoryError extends Error {
     options?: { cause?: unknown },
   ) {
     super(`${MESSAGES[code]}: ${detail}`, options);
+  }
+
+  /** The message in the user's language: the title translated, the detail as is. */
+  render(lang: 'en' | 'ru'): string {
+    return `${(lang === 'ru' ? MESSAGES_RU : MESSAGES)[this.code]}: ${this.detail}`;
   }
 }
