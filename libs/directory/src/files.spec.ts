@@ -45,7 +45,7 @@ describe('generateKeys', () => {
 describe('ensureDirectoryFiles, loadDirectory, loadAgencyKeys', () => {
   it('writes the directory and 0600 key files that reload and sign verifiably', () => {
     const files = ensureDirectoryFiles(dir);
-    expect(files.directoryPath).toBe(join(dir, 'directory.json'));
+    expect(files.directoryPath).toBe(join(dir, 'public', 'directory.json'));
     const directory = loadDirectory(files.directoryPath, readFileSync(files.authorityPublicKeyPath, 'utf8').trim());
     expect(directory.units().length).toBe(531);
     expect(statSync(files.authorityKeyPath).mode & 0o777).toBe(0o600);

@@ -14,9 +14,12 @@ import { generateAuthorityKey, parseAuthorityKey, signDirectory, type AuthorityK
  * private key is the operator's and is mounted nowhere.
  */
 export interface DirectoryFiles {
-  /** `<dir>/directory.json`: the signed, versioned public directory, for every node. */
+  /**
+   * `<dir>/public/directory.json`: the signed, versioned public directory, for every service. Its
+   * folder is what services mount (a mounted folder, not file: a new version is renamed into place).
+   */
   directoryPath: string;
-  /** `<dir>/directory-authority.pub`: base64 of the authority's raw public key, configured in every node. */
+  /** `<dir>/public/directory-authority.pub`: base64 of the authority's raw public key, configured in every node. */
   authorityPublicKeyPath: string;
   /** `<dir>/authority/directory-authority.json` (0600, directory 0700): the operator's signing key. */
   authorityKeyPath: string;
@@ -28,8 +31,8 @@ export function directoryFilePaths(dir: string): DirectoryFiles {
   const keyPaths = {} as Record<AgencyCode, string>;
   for (const agency of AGENCIES) keyPaths[agency] = join(dir, 'keys', agency, 'keys.json');
   return {
-    directoryPath: join(dir, 'directory.json'),
-    authorityPublicKeyPath: join(dir, 'directory-authority.pub'),
+    directoryPath: join(dir, 'public', 'directory.json'),
+    authorityPublicKeyPath: join(dir, 'public', 'directory-authority.pub'),
     authorityKeyPath: join(dir, 'authority', 'directory-authority.json'),
     keyPaths,
   };

@@ -23,7 +23,7 @@ import {
   type DirectoryData,
 } from '@shekara/directory';
 
-export const DIRECTORY_USAGE = `Usage: shekara directory <command> --directory var/directory.json --authority var/authority/directory-authority.json [options] [--lang en|ru]
+export const DIRECTORY_USAGE = `Usage: shekara directory <command> --directory var/public/directory.json --authority var/authority/directory-authority.json [options] [--lang en|ru]
 
   sign        signs a directory as the next version: --in FILE (a directory JSON, e.g. edited units),
               or without --in the current one again (a new version, nothing else changed)
