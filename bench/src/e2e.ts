@@ -17,7 +17,7 @@ import { loadAgencyKeys, loadDirectory } from '@shekara/directory';
 import { UnitSigner, signBatch } from '@shekara/security';
 // The node's own envelope code (not exported from the lib root): the injected rows carry exactly
 // the envelope MessagesService.send would have built.
-import { envelopeFromRequest, messageColumns } from '../../libs/agency-node/src/messages/envelopes';
+import { envelopeFromRequest, messageColumns } from '@shekara/agency-node';
 import { Client } from 'pg';
 import { join } from 'node:path';
 import type { BenchSystem, Proc } from './system';

@@ -25,20 +25,12 @@ import { zonedTimeToInstant } from '@shekara/policy';
 import { TestSystem, eventually } from '../support/harness';
 import { BORDER, CUSTOMS, INTERIOR, urgentDetainedMigrants } from '../exchange/fixtures';
 import { SupervisorHarness, sentEvent } from '../supervisor/harness';
-import type { SupervisorConfig } from '../../apps/supervisor/src/config';
 import { ARTIFACTS, ROOT, WAIT, expectAccessible, keyboardSignIn, lastScreenshot, launchChromium, prepareConsoles, screenshot, typeCheck } from './browser';
 import type { BrowserGlobals } from './browser';
 
 jest.setTimeout(240_000);
 
 const ZONE = 'Asia/Almaty';
-
-/** The supervisor harness, serving the built console (the harness itself serves none). */
-class ConsoleSupervisor extends SupervisorHarness {
-  override config(): SupervisorConfig {
-    return { ...super.config(), webDir: join(ROOT, 'dist', 'web', 'supervisor') };
-  }
-}
 
 const shot = (page: Page, name: string) => screenshot(page, `supervisor-${name}`);
 
@@ -72,7 +64,7 @@ function dailyHistory(today: string): AuditMessage[] {
 
 describe('supervisor console (headless Chromium)', () => {
   const sys = new TestSystem();
-  let sup: ConsoleSupervisor;
+  let sup: SupervisorHarness;
   let browser: Browser;
   let ctx: BrowserContext;
   let page: Page;
@@ -81,7 +73,7 @@ describe('supervisor console (headless Chromium)', () => {
   beforeAll(async () => {
     prepareConsoles();
     await sys.start();
-    sup = new ConsoleSupervisor({ names: sys.names, directoryPath: sys.files.directoryPath });
+    sup = SupervisorHarness.of(sys, { webDir: join(ROOT, 'dist', 'web', 'supervisor') });
     await sup.start();
     browser = await launchChromium();
     // UTC on purpose: the console must show the unit's zone, not the browser's.

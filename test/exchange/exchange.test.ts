@@ -4,7 +4,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { AuditAction, AuditEventBatchSchema, Classification, decodeSigned, EnvelopeSchema, MessageKind, SendMessageRequestSchema, SignedEnvelopeSchema } from '@shekara/contracts';
-import type { AuditEvent } from '@shekara/contracts';
+import type { AgencyCode, AuditEvent } from '@shekara/contracts';
 import { loadAgencyKeys, loadDirectory } from '@shekara/directory';
 import { SignatureVerifier, UnitSigner } from '@shekara/security';
 import { SystemClock, uuidv7 } from '@shekara/common';
@@ -33,7 +33,7 @@ describe('exchange between the three agency nodes', () => {
     const s = await statusOf(id);
     return s.length > 0 && s.every((r) => r.status === 'DELIVERED' || r.status === 'READ') ? s : undefined;
   };
-  const stored = (agency: 'interior' | 'customs' | 'border', id: string) => sys.sql(agency, `SELECT id FROM messages WHERE id = $1`, [id]);
+  const stored = (agency: AgencyCode, id: string) => sys.sql(agency, `SELECT id FROM messages WHERE id = $1`, [id]);
 
   /** A message signed by a unit of the border agency, built outside the border node (for bus-level tests). */
   function signedByBorder(mutate?: (b: Uint8Array) => void, kind = MessageKind.DAILY) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { keyLookupSessionOptions } from '@shekara/persistence';
-import { RECORD_RECEIPTS } from '../../libs/agency-node/src/bus/inbox.service';
+import { RECORD_RECEIPTS } from '@shekara/agency-node';
 import { TestSystem } from '../support/harness';
 import { BORDER as SENDER, INTERIOR } from './fixtures';
 

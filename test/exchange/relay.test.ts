@@ -4,7 +4,7 @@ import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { fromBinary } from '@bufbuild/protobuf';
 import { AuditAction, AuditEventBatchSchema, decodeEnvelope, decodeSigned, encodeEnvelope, validateSendMessageRequest } from '@shekara/contracts';
-import { MESSAGE_ROW_TYPES, envelopeFromRequest, messageColumns, messageRow } from '../../libs/agency-node/src/messages/envelopes';
+import { MESSAGE_ROW_TYPES, envelopeFromRequest, messageColumns, messageRow } from '@shekara/agency-node';
 import { SystemClock, uuidv7 } from '@shekara/common';
 import { NATS_URL, TestSystem, eventually } from '../support/harness';
 import { BORDER, INTERIOR, daily } from './fixtures';

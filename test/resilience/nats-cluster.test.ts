@@ -1,3 +1,4 @@
+import { AGENCIES } from '@shekara/contracts';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { NatsCluster } from '../support/processes';
@@ -55,7 +56,7 @@ describe('three-server NATS cluster, one server killed mid-stream', () => {
       expect(result.accepted).toBeGreaterThanOrEqual(300);
       expect(result.orphans).toEqual([]);
       expect(stream.attempts.filter((a) => a.outcome !== 'accepted')).toEqual([]);
-      for (const a of ['interior', 'border', 'customs'] as const) expect(sys.node(a).exits).toEqual([]);
+      for (const a of AGENCIES) expect(sys.node(a).exits).toEqual([]);
     } finally {
       await nc.close();
     }

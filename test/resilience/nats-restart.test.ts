@@ -1,3 +1,4 @@
+import { AGENCIES } from '@shekara/contracts';
 import { PrivateNats } from '../support/processes';
 import { MessageStream, ProcSystem, account, sleep, waitFor } from './support';
 
@@ -44,7 +45,7 @@ describe('nats-server restarted mid-stream', () => {
     expect(result.accepted).toBeGreaterThanOrEqual(300);
     expect(result.orphans).toEqual([]);
     expect(stream.attempts.filter((a) => a.outcome !== 'accepted')).toEqual([]);
-    for (const a of ['interior', 'border', 'customs'] as const) expect(sys.node(a).exits).toEqual([]);
+    for (const a of AGENCIES) expect(sys.node(a).exits).toEqual([]);
     await sleep(0);
   });
 });

@@ -3,14 +3,14 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Job, Queue } from 'bullmq';
-import { Client } from 'pg';
 import { DueEscalationsRequestSchema, DueEscalationsResponseSchema, RpcMethod } from '@shekara/contracts';
 import { rpcCall } from '@shekara/messaging';
 import type { RunningScheduler } from '../../apps/scheduler/src/bootstrap';
 import { ESCALATION_SWEEP_SCHEDULER_ID, JobName, QueueName } from '../../apps/scheduler/src/queues';
 import { BORDER, urgentDetainedMigrants } from '../exchange/fixtures';
 import { NATS_URL, TestSystem, eventually } from '../support/harness';
-import { PrivateRedis, TestSupervisor, schedulerConfig, startTestScheduler } from './support';
+import { SupervisorHarness } from '../supervisor/harness';
+import { PrivateRedis, schedulerConfig, startTestScheduler } from './support';
 
 jest.setTimeout(180_000);
 
@@ -20,7 +20,7 @@ jest.setTimeout(180_000);
  */
 describe('escalation of an unconfirmed urgent report after Redis is flushed', () => {
   const sys = new TestSystem();
-  const supervisor = new TestSupervisor(sys);
+  const supervisor = SupervisorHarness.of(sys);
   const redis = new PrivateRedis();
   let nc: NatsConnection;
   let s: RunningScheduler | undefined;
@@ -41,22 +41,13 @@ describe('escalation of an unconfirmed urgent report after Redis is flushed', ()
     await redis.stop();
   });
 
-  async function ledger<T = any>(query: string, params: unknown[] = []): Promise<T[]> {
-    const c = new Client({ connectionString: supervisor.databaseUrl });
-    await c.connect();
-    try {
-      return (await c.query(query, params)).rows as T[];
-    } finally {
-      await c.end();
-    }
-  }
   const dueIds = async () => {
     const req = create(DueEscalationsRequestSchema, { asOf: timestampFromDate(new Date()), horizonS: 0 });
     const res = await rpcCall(nc, sys.names.rpc('supervisor', RpcMethod.DueEscalations), DueEscalationsRequestSchema, req, DueEscalationsResponseSchema);
     return res.items.map((i) => i.urgentId);
   };
   const escalationsAtSender = (id: string) => sys.sql('border', `SELECT key, unit_id, type, message_id FROM notifications WHERE type = 'ESCALATION' AND message_id = $1`, [id]);
-  const marks = (id: string) => ledger(`SELECT urgent_id FROM escalations WHERE urgent_id = $1`, [id]);
+  const marks = (id: string) => supervisor.sql(`SELECT urgent_id FROM escalations WHERE urgent_id = $1`, [id]);
   const restart = async () => {
     await s?.close();
     s = await startTestScheduler(config);

@@ -8,7 +8,8 @@ import { ESCALATION_SWEEP_SCHEDULER_ID, JobName, QueueName } from '../../apps/sc
 import { DEFAULT_TIMETABLE, PERIODIC_OBLIGATIONS, WINDOW_PHASES, cronPattern, levelsOf, periodAt, phaseAt, shiftPeriod, windowOf } from '../../apps/scheduler/src/timetable';
 import type { PeriodicObligation, WindowPhase } from '../../apps/scheduler/src/timetable';
 import { TestSystem, eventually } from '../support/harness';
-import { SHARED_REDIS_URL, TestSupervisor, dropQueueKeys, schedulerConfig, startTestScheduler } from './support';
+import { SupervisorHarness } from '../supervisor/harness';
+import { SHARED_REDIS_URL, dropQueueKeys, schedulerConfig, startTestScheduler } from './support';
 
 jest.setTimeout(120_000);
 
@@ -34,7 +35,7 @@ async function finished(queue: Queue, id: string): Promise<Job> {
 
 describe('scheduler against the real Redis, NATS, agency nodes and supervisor ledger', () => {
   const sys = new TestSystem();
-  const supervisor = new TestSupervisor(sys);
+  const supervisor = SupervisorHarness.of(sys);
   const config = schedulerConfig(sys);
   // 07:30 today in the zone: the daily window is open; yesterday's has closed.
   const today = localDate(new Date(), ZONE);

@@ -16,7 +16,7 @@ let sup: SupervisorHarness;
 
 beforeAll(async () => {
   await sys.start();
-  sup = new SupervisorHarness({ names: sys.names, directoryPath: sys.files.directoryPath });
+  sup = SupervisorHarness.of(sys);
   await sup.start();
 }, 120_000);
 

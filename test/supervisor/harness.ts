@@ -41,20 +41,28 @@ export function smallDirectory(): DirectoryData {
 }
 
 export interface SupervisorHarnessOptions {
-  /** Share a bus prefix (and so the audit stream) with a TestSystem. */
+  /** Share a bus prefix (and so the audit stream) with a TestSystem: see SupervisorHarness.of(). */
   names?: BusNames;
   /** A directory.json to use; default: smallDirectory() written to a temporary file. */
   directoryPath?: string;
   clock?: Clock;
   /** EXPORT_XLSX_MAX_ROWS (default: the supervisor's). */
   xlsxMaxRows?: number;
+  /** The built console to serve (WEB_DIR); default: none. */
+  webDir?: string;
 }
 
 /**
  * The supervisor in this process on the real PostgreSQL and NATS, isolated by a run-unique prefix
- * and database, torn down by cleanup().
+ * and database, torn down by cleanup(). The one supervisor of the integration tests: on its own
+ * (ledger tests) or beside a TestSystem's nodes (of()).
  */
 export class SupervisorHarness {
+  /** The supervisor of a TestSystem: the nodes' bus prefix (their audit stream) and directory. */
+  static of(sys: { names: BusNames; files: { directoryPath: string } }, options: Omit<SupervisorHarnessOptions, 'names' | 'directoryPath'> = {}): SupervisorHarness {
+    return new SupervisorHarness({ ...options, names: sys.names, directoryPath: sys.files.directoryPath });
+  }
+
   readonly runId = `s${randomBytes(4).toString('hex')}`;
   readonly names: BusNames;
   readonly dir = mkdtempSync(join(tmpdir(), 'shekara-supervisor-'));
@@ -91,7 +99,7 @@ export class SupervisorHarness {
       logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
       bus: { ackWaitMs: 5_000 },
       demoUsers: true,
-      webDir: join(this.dir, 'no-web'),
+      webDir: this.options.webDir ?? join(this.dir, 'no-web'),
       exports: { xlsxMaxRows: this.options.xlsxMaxRows ?? EXPORT_XLSX_MAX_ROWS_DEFAULT },
     };
   }

@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
+import type { AgencyCode } from '@shekara/contracts';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -117,7 +118,7 @@ export class ChildServer {
 // ---------------------------------------------------------------------------------------------
 // The built apps
 
-export type AppName = 'interior' | 'border' | 'customs' | 'supervisor' | 'scheduler';
+export type AppName = AgencyCode | 'supervisor' | 'scheduler';
 
 export function appMain(app: AppName): string {
   const main = join(ROOT, 'dist', 'apps', app, 'src', 'main.js');

@@ -48,7 +48,7 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
   });
   const text = await res.text();
-  let json: any = null;
+  let json: unknown = null;
   try {
     json = text ? JSON.parse(text) : null;
   } catch {
@@ -56,7 +56,14 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   }
   if (!res.ok) {
     if (res.status === 401 && token && !path.startsWith('/api/auth/')) setToken(null);
-    throw new ApiError(res.status, json?.code ?? String(res.status), json?.message ?? res.statusText, Array.isArray(json?.errors) ? json.errors : []);
+    // The error body of every Shekara API: {code, message, errors?: FieldError[]}; anything else keeps the HTTP status.
+    const err = json !== null && typeof json === 'object' ? (json as { code?: unknown; message?: unknown; errors?: unknown }) : {};
+    throw new ApiError(
+      res.status,
+      typeof err.code === 'string' ? err.code : String(res.status),
+      typeof err.message === 'string' ? err.message : res.statusText,
+      Array.isArray(err.errors) ? (err.errors as FieldError[]) : [],
+    );
   }
   return json as T;
 }

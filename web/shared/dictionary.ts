@@ -1,3 +1,15 @@
+import type { AgencyCode } from './contract';
+
+type Entry = readonly [string, string];
+
+/**
+ * Entries "<prefix>.<agency>" for every agency of the contract (libs/contracts AGENCIES): keyed by
+ * AgencyCode, so a missing or unknown agency is a type error.
+ */
+export function perAgency(prefix: string, labels: Record<AgencyCode, Entry>): Record<string, Entry> {
+  return Object.fromEntries(Object.entries(labels).map(([agency, entry]) => [`${prefix}.${agency}`, entry]));
+}
+
 /** Every user-visible string: key → [Russian, English]. Enum labels are "enum.<PROTO_NAME>", field labels "f.<jsonName>". */
 export const DICTIONARY: Record<string, readonly [string, string]> = {
   // --- shell
@@ -199,9 +211,7 @@ export const DICTIONARY: Record<string, readonly [string, string]> = {
   'action.dead-lettered': ['не доставлено', 'dead-lettered'],
   'action.signed-in': ['вход', 'signed in'],
   'action.sign-in-failed': ['неудачный вход', 'sign-in failed'],
-  'agency.interior': ['МВД', 'Interior'],
-  'agency.border': ['ПС КНБ', 'Border Service'],
-  'agency.customs': ['Таможня', 'Customs'],
+  ...perAgency('agency', { interior: ['МВД', 'Interior'], border: ['ПС КНБ', 'Border Service'], customs: ['Таможня', 'Customs'] }),
   'notif.WINDOW_OPEN': ['окно открыто', 'window open'],
   'notif.REMINDER': ['напоминание', 'reminder'],
   'notif.MISSING': ['не поступило', 'missing'],

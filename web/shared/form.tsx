@@ -7,38 +7,54 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import type { ChangeEvent, ReactNode } from 'react';
 import { useI18n } from './i18n';
 import { fromZonedInput, toZonedInput } from './time';
-import type { Json } from './types';
+import type { AttachmentJson } from './types';
 
 export type Errors = Record<string, string[]>;
+/**
+ * A proto JSON body while it is edited (a SendMessageRequestJson and its parts): JSON whose fields
+ * may be absent (undefined = not set; prune() drops them before sending).
+ */
+export type FormValue = string | number | boolean | null | undefined | FormValue[] | FormObject;
+export type FormObject = { [k: string]: FormValue };
 
-export function getPath(obj: Json, path: string): Json {
+/** The child `seg` of a JSON value (an array index or an object key), undefined if there is none. */
+function child(v: FormValue, seg: string): FormValue {
+  if (Array.isArray(v)) return /^\d+$/.test(seg) ? v[Number(seg)] : undefined;
+  return v !== null && typeof v === 'object' ? v[seg] : undefined;
+}
+
+export function getPath(obj: FormValue, path: string): FormValue {
   let cur = obj;
   for (const seg of path.split('.')) {
     if (cur === undefined || cur === null) return undefined;
-    cur = cur[seg];
+    cur = child(cur, seg);
   }
   return cur;
 }
 
-export function setPath(obj: Json, path: string, value: Json): Json {
+/** A copy of `obj` with `value` at `path` (undefined removes it); missing containers are created. */
+export function setPath(obj: FormValue, path: string, value: FormValue): FormValue[] | FormObject {
   const [head, ...rest] = path.split('.');
-  const isIndex = /^\d+$/.test(head);
-  const base = obj ?? (isIndex ? [] : {});
-  const copy = Array.isArray(base) ? [...base] : { ...base };
-  const next = rest.length ? setPath((base as Json)[head], rest.join('.'), value) : value;
-  if (next === undefined) delete (copy as Json)[head];
-  else (copy as Json)[head] = next;
+  const next = rest.length ? setPath(child(obj, head), rest.join('.'), value) : value;
+  if (Array.isArray(obj) || (obj == null && /^\d+$/.test(head))) {
+    const copy: FormValue[] = Array.isArray(obj) ? [...obj] : [];
+    copy[Number(head)] = next;
+    return copy;
+  }
+  const copy: FormObject = obj !== null && typeof obj === 'object' ? { ...obj } : {};
+  if (next === undefined) delete copy[head];
+  else copy[head] = next;
   return copy;
 }
 
 /** Drops empty strings, nulls, empty arrays and empty objects (proto JSON defaults). */
-export function prune(v: Json): Json {
+export function prune(v: FormValue): FormValue {
   if (Array.isArray(v)) {
     const a = v.map(prune).filter((x) => x !== undefined);
     return a.length ? a : undefined;
   }
   if (v && typeof v === 'object') {
-    const o: Json = {};
+    const o: FormObject = {};
     for (const [k, x] of Object.entries(v)) {
       const p = prune(x);
       if (p !== undefined) o[k] = p;
@@ -54,21 +70,25 @@ export function fieldId(path: string): string {
 }
 
 interface FormCtx {
-  value: Json;
-  get(path: string): Json;
-  set(path: string, v: Json): void;
+  value: FormObject;
+  /**
+   * The value at a dotted path of the proto JSON body. The caller names the JSON type the path holds
+   * (the paths are SendMessageRequestJson's); absent fields are undefined.
+   */
+  get<T extends FormValue = FormValue>(path: string): T | undefined;
+  set(path: string, v: FormValue): void;
   errors: Errors;
   zone: string;
   register(path: string, required: boolean): () => void;
 }
 const Ctx = createContext<FormCtx | null>(null);
 
-export function useForm(initial: () => Json, zone: string) {
-  const [value, setValue] = useState<Json>(initial);
+export function useForm(initial: () => FormObject, zone: string) {
+  const [value, setValue] = useState<FormObject>(initial);
   const [errors, setErrors] = useState<Errors>({});
   const registered = useRef(new Map<string, boolean>());
-  const set = useCallback((path: string, v: Json) => {
-    setValue((cur: Json) => setPath(cur, path, v));
+  const set = useCallback((path: string, v: FormValue) => {
+    setValue((cur) => setPath(cur, path, v) as FormObject); // a dotted path of names keeps an object an object
     setErrors((cur) => {
       if (!cur[path]) return cur;
       const next = { ...cur };
@@ -82,7 +102,7 @@ export function useForm(initial: () => Json, zone: string) {
       registered.current.delete(path);
     };
   }, []);
-  const ctx = useMemo<FormCtx>(() => ({ value, get: (p) => getPath(value, p), set, errors, zone, register }), [value, set, errors, zone, register]);
+  const ctx = useMemo<FormCtx>(() => ({ value, get: <T extends FormValue>(p: string) => getPath(value, p) as T | undefined, set, errors, zone, register }), [value, set, errors, zone, register]);
   /** The required fields that are empty, keyed by path. */
   const missing = useCallback(
     (message: string): Errors => {
@@ -162,7 +182,7 @@ function useField({ path, label, required, hint }: BaseProps) {
 
 export function TextField(props: BaseProps & { multiline?: boolean; rows?: number; maxLength?: number; upper?: boolean; placeholder?: string; autoComplete?: string }) {
   const { form, id, aria, labelNode, after } = useField(props);
-  const v = form.get(props.path) ?? '';
+  const v = form.get<string>(props.path) ?? '';
   const on = (e: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => form.set(props.path, props.upper ? e.target.value.toUpperCase() : e.target.value);
   return (
     <div className={`field ${props.multiline ? 'wide' : ''} ${props.className ?? ''}`}>
@@ -185,7 +205,7 @@ export function StateField(props: BaseProps) {
 
 export function NumberField(props: BaseProps & { min?: number; max?: number }) {
   const { form, aria, labelNode, after, id } = useField(props);
-  const v = form.get(props.path);
+  const v = form.get<number>(props.path);
   return (
     <div className={`field short ${props.className ?? ''}`}>
       <label htmlFor={id}>{labelNode}</label>
@@ -207,7 +227,7 @@ export function NumberField(props: BaseProps & { min?: number; max?: number }) {
 export function SelectField(props: BaseProps & { options: readonly string[]; optionLabel?: (v: string) => string; onChangeValue?: (v: string) => void }) {
   const { form, aria, labelNode, after, id, t } = useField(props);
   const { e } = useI18n();
-  const v = form.get(props.path) ?? '';
+  const v = form.get<string>(props.path) ?? '';
   return (
     <div className={`field ${props.className ?? ''}`}>
       <label htmlFor={id}>{labelNode}</label>
@@ -236,7 +256,7 @@ export function DateField(props: BaseProps & { type?: 'date' | 'month' }) {
   return (
     <div className={`field short ${props.className ?? ''}`}>
       <label htmlFor={id}>{labelNode}</label>
-      <input {...aria} type={props.type ?? 'date'} value={form.get(props.path) ?? ''} onChange={(e) => form.set(props.path, e.target.value || undefined)} />
+      <input {...aria} type={props.type ?? 'date'} value={form.get<string>(props.path) ?? ''} onChange={(e) => form.set(props.path, e.target.value || undefined)} />
       {after}
     </div>
   );
@@ -248,7 +268,7 @@ export function DateTimeField(props: BaseProps) {
   const form = useFormCtx();
   const hint = props.hint ?? t('compose.zoneHint', { zone: form.zone });
   const { aria, labelNode, after, id } = useField({ ...props, hint });
-  const stored = form.get(props.path);
+  const stored = form.get<string>(props.path);
   return (
     <div className={`field ${props.className ?? ''}`}>
       <label htmlFor={id}>{labelNode}</label>
@@ -270,10 +290,10 @@ export function CheckboxField(props: BaseProps) {
 }
 
 /** A repeated message: one fieldset per item, add/remove buttons; errors on the list itself shown on top. */
-export function ListField({ path, item, min = 0, max = 100, newItem = () => ({}), render, legend }: { path: string; item: string; min?: number; max?: number; newItem?: () => Json; render(prefix: string, i: number): ReactNode; legend?: string }) {
+export function ListField({ path, item, min = 0, max = 100, newItem = () => ({}), render, legend }: { path: string; item: string; min?: number; max?: number; newItem?: () => FormValue; render(prefix: string, i: number): ReactNode; legend?: string }) {
   const form = useFormCtx();
   const { f, t } = useI18n();
-  const items: Json[] = form.get(path) ?? [];
+  const items = form.get<FormValue[]>(path) ?? [];
   const errs = form.errors[path];
   const id = fieldId(path);
   const itemName = f(item);
@@ -335,7 +355,7 @@ export function AttachmentsField({ path }: { path: string }) {
   const { t } = useI18n();
   const [local, setLocal] = useState<string | null>(null);
   const id = fieldId(path);
-  const items: { filename: string; mediaType: string; content: string }[] = form.get(path) ?? [];
+  const items = form.get<AttachmentJson[]>(path) ?? [];
   const errs = [...(local ? [local] : []), ...Object.entries(form.errors).filter(([k]) => k === path || k.startsWith(`${path}.`)).flatMap(([k, m]) => (k === path ? m : m.map((x) => `${k.slice(path.length + 1)}: ${x}`)))];
   const add = async (files: FileList | null) => {
     setLocal(null);
@@ -370,8 +390,8 @@ export function AttachmentsField({ path }: { path: string }) {
         <ul className="files">
           {items.map((a, i) => (
             <li key={i}>
-              {a.filename} <span className="muted">({a.mediaType}, {sizeLabel(a.content)})</span>{' '}
-              <button type="button" className="link" aria-label={t('compose.attachRemove', { name: a.filename })} onClick={() => form.set(path, items.filter((_, j) => j !== i))}>
+              {a.filename} <span className="muted">({a.mediaType}, {sizeLabel(a.content ?? '')})</span>{' '}
+              <button type="button" className="link" aria-label={t('compose.attachRemove', { name: a.filename ?? '' })} onClick={() => form.set(path, items.filter((_, j) => j !== i))}>
                 ✕
               </button>
             </li>

@@ -1,5 +1,15 @@
-/** Shapes of the agency node's HTTP API (see /api/docs-json). Report bodies are proto JSON. */
-export type Json = any;
+/**
+ * Shapes of the agency node's HTTP API (see /api/docs-json). Report bodies are proto JSON: their types
+ * are generated from the contract (./contract); the node's own views (messages, statuses, due
+ * windows) are not proto messages and are typed here.
+ */
+import type { AgencyCode, JsonObject, SendMessageRequestJson } from './contract';
+
+export type { JsonObject };
+
+export type { AttachmentJson } from './contract';
+/** A message's content: exactly one case of SendMessageRequest's `payload` oneof, in proto JSON. */
+export type ReportPayloadJson = Pick<SendMessageRequestJson, 'urgent' | 'urgentConfirmation' | 'daily' | 'monthly' | 'advance' | 'semiannual'>;
 
 export interface User {
   id: string;
@@ -9,7 +19,7 @@ export interface User {
 }
 export interface Unit {
   id: string;
-  agency: string;
+  agency: AgencyCode;
   agencyName: string;
   level: number | string;
   nameRu: string;
@@ -26,7 +36,7 @@ export interface Me {
 export type DeliveryStatus = 'PENDING' | 'SENT' | 'DELIVERED' | 'READ' | 'DEAD_LETTERED';
 export interface RecipientStatus {
   unitId: string;
-  agency: string;
+  agency: AgencyCode;
   status: DeliveryStatus;
   sentAt: string | null;
   deliveredAt: string | null;
@@ -53,7 +63,7 @@ export interface MessageView {
   summary: string;
   createdBy: string | null;
   recipients: RecipientStatus[];
-  payload?: Record<string, Json>;
+  payload?: ReportPayloadJson;
 }
 export interface Page<T> {
   items: T[];
@@ -66,7 +76,7 @@ export interface TimelineEntry {
   actor: string;
   action: string;
   unitId: string | null;
-  details: Json;
+  details: JsonObject | null;
 }
 export interface LiveEvent {
   type: 'message' | 'status';
@@ -78,13 +88,25 @@ export interface Counterpart {
   unitId: string;
   sentMessageId: string | null;
 }
+interface DueWindow {
+  opensAt: string;
+  closesAt: string;
+  state: WindowState;
+  counterparts: Counterpart[];
+}
+export interface DailyWindow extends DueWindow {
+  day: string;
+}
+export interface MonthlyWindow extends DueWindow {
+  period: string;
+}
 export interface Due {
   now: string;
   zone: string;
-  daily: { day: string; opensAt: string; closesAt: string; state: WindowState; counterparts: Counterpart[] };
-  monthly: { period: string; opensAt: string; closesAt: string; state: WindowState; counterparts: Counterpart[] } | null;
+  daily: DailyWindow;
+  monthly: MonthlyWindow | null;
   overdueConfirmations: { urgentId: string; summary: string; reportedAt: string; dueAt: string }[];
-  drafts: { id: string; kind: Kind; period: string | null; createdAt: string; body: Json }[];
+  drafts: { id: string; kind: Kind; period: string | null; createdAt: string; body: SendMessageRequestJson }[];
 }
 export interface Notification {
   id: string;

@@ -5,11 +5,12 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { Clock, ConfigError, JsonLogger, SystemClock } from '@shekara/common';
+import { Clock, JsonLogger, SystemClock } from '@shekara/common';
 import type { Environment } from '@shekara/common';
 import { BusNames } from '@shekara/contracts';
 import { loadDirectory } from '@shekara/directory';
 import { closeConnection, connectNats } from '@shekara/messaging';
+import { loadConfigOrExit, startOrExit } from '@shekara/server';
 import { POLICIES as ALL_POLICIES, policyAt } from '@shekara/policy';
 import type { Policy } from '@shekara/policy';
 import { NatsSchedulerBus } from './bus.client';
@@ -98,20 +99,10 @@ export async function startScheduler(config: SchedulerConfig, options: Scheduler
 
 /** The whole main(): read the environment (the only place that does), start, stop on SIGTERM/SIGINT. */
 export async function runScheduler(env: Environment): Promise<void> {
-  let config: SchedulerConfig;
-  try {
-    config = loadSchedulerConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`shekara-scheduler: ${err.message}\n`);
-      process.exit(78); // EX_CONFIG
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit('shekara-scheduler', () => loadSchedulerConfig(env));
   const logger = new JsonLogger('scheduler', config.logLevel);
-  try {
+  await startOrExit(logger, 'scheduler', async () => {
     const running = await startScheduler(config, { logger });
-    logger.log({ msg: 'scheduler started', url: await running.app.getUrl(), queuePrefix: config.queuePrefix, busPrefix: config.busPrefix });
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;
@@ -124,9 +115,6 @@ export async function runScheduler(env: Environment): Promise<void> {
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
-  } catch (err) {
-    logger.fatal({ msg: 'scheduler failed to start', err });
-    logger.pino.flush();
-    setTimeout(() => process.exit(1), 100);
-  }
+    return { url: await running.app.getUrl(), queuePrefix: config.queuePrefix, busPrefix: config.busPrefix };
+  });
 }

@@ -2,13 +2,13 @@ import 'reflect-metadata';
 import type { LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { configureHttpApp } from '@shekara/server';
+import { configureHttpApp, loadConfigOrExit, serveWithBus, startOrExit } from '@shekara/server';
 import { AuthService, DEMO_PASSWORD } from '@shekara/auth';
-import { Clock, ConfigError, JsonLogger, SystemClock } from '@shekara/common';
+import { Clock, JsonLogger, SystemClock } from '@shekara/common';
 import type { Environment } from '@shekara/common';
 import { BusNames, RpcMethod, DueEscalationsRequestSchema, DueEscalationsResponseSchema, MarkEscalatedRequestSchema, MarkEscalatedResponseSchema, VerdictsRequestSchema, VerdictsResponseSchema } from '@shekara/contracts';
 import { loadDirectory } from '@shekara/directory';
-import { JetStreamServer, NatsRpcServer, connectNats, ensureStreams, exponentialRetry, manager } from '@shekara/messaging';
+import { connectNats, ensureStreams, exponentialRetry, manager } from '@shekara/messaging';
 import { ensureDatabase } from '@shekara/persistence';
 import { loadSupervisorConfig } from './config';
 import type { SupervisorConfig } from './config';
@@ -60,9 +60,15 @@ export async function startSupervisor(config: SupervisorConfig, options: Supervi
     },
   });
 
-  app.connectMicroservice(
+  if (config.demoUsers) {
+    const auth = app.get(AuthService);
+    for (const u of supervisorDemoUsers()) await auth.upsertUser({ ...u, password: DEMO_PASSWORD });
+  }
+
+  await serveWithBus(
+    app,
     {
-      strategy: new JetStreamServer({
+      jetstream: {
         nats: { ...natsSettings, name: 'shekara-supervisor-ledger' },
         // No dead-letter subject: events the ledger cannot accept are kept in ledger_rejects by the
         // handler; other failures are retried without limit (see LedgerConsumer).
@@ -73,15 +79,8 @@ export async function startSupervisor(config: SupervisorConfig, options: Supervi
         maxDeliveries: Number.MAX_SAFE_INTEGER,
         retryDelayMs: exponentialRetry(500, 60_000),
         ackWaitMs: config.bus.ackWaitMs,
-      }),
-    },
-  );
-  // The bus and RPC transports do not inherit the HTTP app's global pipes and filters: its
-  // ValidationPipe would "transform" a bus payload (a Uint8Array) into an empty one. Their controllers
-  // hand errors back to the transport as thrown (@UseFilters(PassThroughErrors)).
-  app.connectMicroservice(
-    {
-      strategy: new NatsRpcServer({
+      },
+      rpc: {
         nats: natsSettings,
         names,
         target: 'supervisor',
@@ -90,17 +89,10 @@ export async function startSupervisor(config: SupervisorConfig, options: Supervi
           { method: RpcMethod.DueEscalations, request: DueEscalationsRequestSchema, response: DueEscalationsResponseSchema },
           { method: RpcMethod.MarkEscalated, request: MarkEscalatedRequestSchema, response: MarkEscalatedResponseSchema },
         ],
-      }),
+      },
     },
+    config.http,
   );
-
-  if (config.demoUsers) {
-    const auth = app.get(AuthService);
-    for (const u of supervisorDemoUsers()) await auth.upsertUser({ ...u, password: DEMO_PASSWORD });
-  }
-
-  await app.startAllMicroservices();
-  await app.listen(config.http.port, config.http.host);
   return app;
 }
 
@@ -109,23 +101,10 @@ export async function startSupervisor(config: SupervisorConfig, options: Supervi
  * exit with a clear message naming the bad setting when the configuration is invalid.
  */
 export async function runSupervisor(env: Environment): Promise<void> {
-  let config: SupervisorConfig;
-  try {
-    config = loadSupervisorConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`shekara-supervisor: ${err.message}\n`);
-      process.exit(78); // EX_CONFIG
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit('shekara-supervisor', () => loadSupervisorConfig(env));
   const logger = new JsonLogger('supervisor', config.logLevel);
-  try {
+  await startOrExit(logger, 'supervisor', async () => {
     const app = await startSupervisor(config, { logger });
-    logger.log({ msg: 'supervisor started', url: await app.getUrl() });
-  } catch (err) {
-    logger.fatal({ msg: 'supervisor failed to start', err });
-    logger.pino.flush();
-    setTimeout(() => process.exit(1), 100);
-  }
+    return { url: await app.getUrl() };
+  });
 }

@@ -1,4 +1,4 @@
-import { AGENCIES } from '@shekara/contracts';
+import { AGENCIES, type AgencyCode } from '@shekara/contracts';
 import type { Role } from '@shekara/auth';
 
 export interface DemoUser {
@@ -14,7 +14,7 @@ export interface DemoUser {
  * `supervisor`, an administrator (at `interior.l1.KZ`), who may also see the rejected audit events.
  */
 export function supervisorDemoUsers(): DemoUser[] {
-  const names = { interior: 'Migration police', border: 'Border Service', customs: 'Customs' } as const;
+  const names: Record<AgencyCode, string> = { interior: 'Migration police', border: 'Border Service', customs: 'Customs' };
   return [
     ...AGENCIES.map((a): DemoUser => ({ username: `supervisor.${a}`, displayName: `${names[a]} supervisor (HQ)`, unitId: `${a}.l1.KZ`, role: 'supervisor' })),
     { username: 'supervisor', displayName: 'Ledger administrator', unitId: 'interior.l1.KZ', role: 'admin' },

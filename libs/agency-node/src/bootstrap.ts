@@ -2,22 +2,21 @@ import 'reflect-metadata';
 import type { LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Clock, ConfigError, JsonLogger, SystemClock } from '@shekara/common';
+import { Clock, JsonLogger, SystemClock } from '@shekara/common';
 import type { Environment } from '@shekara/common';
 import { BusNames, NotifyRequestSchema, NotifyResponseSchema, PrepareDraftsRequestSchema, PrepareDraftsResponseSchema, RpcMethod } from '@shekara/contracts';
 import type { AgencyCode } from '@shekara/contracts';
 import { loadAgencyKeys, loadDirectory, requireEveryUnitKey } from '@shekara/directory';
-import { JetStreamServer, NatsRpcServer, connectNats, ensureStreams, exponentialRetry, manager } from '@shekara/messaging';
+import { connectNats, ensureStreams, exponentialRetry, manager } from '@shekara/messaging';
 import { ensureDatabase } from '@shekara/persistence';
 import { UnitSigner } from '@shekara/security';
 import { AgencyNodeModule } from './agency-node.module';
 import { AuthService } from '@shekara/auth';
-import { loadAgencyNodeConfig } from './config';
-import type { AgencyNodeConfig } from './config';
+import { loadAgencyNodeConfig, NodeError, NodeErrorCode } from './core';
+import type { AgencyNodeConfig } from './core';
 import { agencyNodeDataSource } from './data-source';
 import { DEMO_PASSWORD, demoUsers } from './demo-users';
-import { NodeError, NodeErrorCode } from './errors';
-import { configureHttpApp } from '@shekara/server';
+import { configureHttpApp, loadConfigOrExit, serveWithBus, startOrExit } from '@shekara/server';
 
 export interface AgencyNodeOptions {
   clock?: Clock;
@@ -25,7 +24,8 @@ export interface AgencyNodeOptions {
 }
 
 /**
- * Builds and starts an agency node: database (created and migrated), directory and keys (checked),
+ * Builds and starts an agency node (the same for every agency: `config.agency` selects its units,
+ * keys, database and subjects): database (created and migrated), directory and keys (checked),
  * JetStream streams, the HTTP API and the JetStream consumers. Resolves once it serves.
  */
 export async function startAgencyNode(config: AgencyNodeConfig, options: AgencyNodeOptions = {}): Promise<NestExpressApplication> {
@@ -62,9 +62,15 @@ export async function startAgencyNode(config: AgencyNodeConfig, options: AgencyN
     },
   });
 
-  app.connectMicroservice(
+  if (config.demoUsers) {
+    const auth = app.get(AuthService);
+    for (const u of demoUsers(config.agency)) await auth.upsertUser({ ...u, password: DEMO_PASSWORD });
+  }
+
+  await serveWithBus(
+    app,
     {
-      strategy: new JetStreamServer({
+      jetstream: {
         nats: { ...natsSettings, name: `shekara-${config.agency}-consumer` },
         consumers: [
           { ...names.inboxConsumer(config.agency), deadLetterSubject: names.deadLetterSubject(config.agency), concurrency: 256 },
@@ -73,16 +79,8 @@ export async function startAgencyNode(config: AgencyNodeConfig, options: AgencyN
         maxDeliveries: config.bus.maxDeliveries,
         retryDelayMs: exponentialRetry(500, 60_000),
         ackWaitMs: config.bus.ackWaitMs,
-      }),
-    },
-  );
-  // The bus and RPC transports do not inherit the HTTP app's global pipes and filters: its
-  // ValidationPipe would "transform" a bus payload (a Uint8Array) into an empty one. Their controllers
-  // hand errors back to the transport as thrown (@UseFilters(PassThroughErrors)).
-
-  app.connectMicroservice(
-    {
-      strategy: new NatsRpcServer({
+      },
+      rpc: {
         nats: natsSettings,
         names,
         target: config.agency,
@@ -90,17 +88,10 @@ export async function startAgencyNode(config: AgencyNodeConfig, options: AgencyN
           { method: RpcMethod.PrepareDrafts, request: PrepareDraftsRequestSchema, response: PrepareDraftsResponseSchema },
           { method: RpcMethod.Notify, request: NotifyRequestSchema, response: NotifyResponseSchema },
         ],
-      }),
+      },
     },
+    config.http,
   );
-
-  if (config.demoUsers) {
-    const auth = app.get(AuthService);
-    for (const u of demoUsers(config.agency)) await auth.upsertUser({ ...u, password: DEMO_PASSWORD });
-  }
-
-  await app.startAllMicroservices();
-  await app.listen(config.http.port, config.http.host);
   return app;
 }
 
@@ -109,23 +100,10 @@ export async function startAgencyNode(config: AgencyNodeConfig, options: AgencyN
  * exit with a clear message naming the bad setting when the configuration is invalid.
  */
 export async function runAgencyNode(agency: AgencyCode, env: Environment): Promise<void> {
-  let config: AgencyNodeConfig;
-  try {
-    config = loadAgencyNodeConfig({ ...env, SHEKARA_AGENCY: agency });
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`shekara-${agency}: ${err.message}\n`);
-      process.exit(78); // EX_CONFIG
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit(`shekara-${agency}`, () => loadAgencyNodeConfig({ ...env, SHEKARA_AGENCY: agency }));
   const logger = new JsonLogger(agency, config.logLevel);
-  try {
+  await startOrExit(logger, 'agency node', async () => {
     const app = await startAgencyNode(config, { logger });
-    logger.log({ msg: 'agency node started', agency, url: await app.getUrl() });
-  } catch (err) {
-    logger.fatal({ msg: 'agency node failed to start', err });
-    logger.pino.flush();
-    setTimeout(() => process.exit(1), 100);
-  }
+    return { agency, url: await app.getUrl() };
+  });
 }

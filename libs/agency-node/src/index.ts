@@ -1,8 +1,17 @@
-export * from './config';
+/**
+ * @shekara/agency-node — the agency node: one binary, three configurations. Everything an agency's
+ * node does is here and the same for interior, border and customs; `apps/<agency>` only names its
+ * agency (`runAgencyNode`), which selects its units, keys, database and bus subjects. Map of where a
+ * report goes through: README.md beside this folder.
+ */
+export * from './core/config';
 export * from './bootstrap';
 export * from './demo-users';
-export * from './errors';
+export * from './core/errors';
 export * from './entities';
 export { agencyNodeDataSource, AGENCY_NODE_MIGRATIONS } from './data-source';
-export type { LiveEvent } from './messages/live-events';
+export type { LiveEvent } from './core';
 export { AuthService } from '@shekara/auth';
+// What the tests and the bench build reports and check statements with (the node's own code).
+export { envelopeFromRequest, messageColumns, messageRow } from './envelopes';
+export { MESSAGE_ROW_TYPES, RECORD_RECEIPTS } from './store';

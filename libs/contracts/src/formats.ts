@@ -2,7 +2,7 @@
  * Formats of the string fields of the shekara.v1 contract (see the conventions in
  * proto/shekara/v1/common.proto). Shared by the HTTP DTOs and the bus-side envelope checks.
  */
-import { AGENCIES } from './subjects';
+import { AGENCIES } from './agencies';
 
 /** UUIDv7 (RFC 9562) in lower-case hex: the format of every message id. */
 export const UUID_V7_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

@@ -1,3 +1,4 @@
+export * from './agencies';
 export * from './subjects';
 
 // The generated contract: messages, enums, their schemas and JSON types.

@@ -10,12 +10,7 @@
  * (production prefix: "shekara").
  */
 
-export const AGENCIES = ['interior', 'border', 'customs'] as const;
-export type AgencyCode = (typeof AGENCIES)[number];
-
-export function isAgencyCode(s: string): s is AgencyCode {
-  return (AGENCIES as readonly string[]).includes(s);
-}
+import { AGENCIES, type AgencyCode } from './agencies';
 
 /** Logical routes a JetStream consumer can deliver to a handler (the handler's @EventPattern). */
 export enum BusRoute {

@@ -1,4 +1,4 @@
-import type { AgencyCode } from '@shekara/contracts';
+import { AGENCIES, type AgencyCode } from '@shekara/contracts';
 
 /**
  * The directory model. Everything here is plain JSON-compatible data: it is what `directory.json`
@@ -120,7 +120,7 @@ export const CAPITAL_REGION_CODE = 'KZ-71';
 export const REPUBLIC_SCOPE = 'KZ';
 
 export const SCOPE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
-const UNIT_ID_PATTERN = /^(interior|border|customs)\.l([1-5])\.([A-Za-z0-9][A-Za-z0-9_-]*)$/;
+const UNIT_ID_PATTERN = new RegExp(`^(${AGENCIES.join('|')})\\.l([1-5])\\.([A-Za-z0-9][A-Za-z0-9_-]*)$`);
 const GROUP_ID_PATTERN = /^g\.l([1-5])\.([A-Za-z0-9][A-Za-z0-9_-]*)$/;
 
 export function unitId(agency: AgencyCode, level: Level, scope: string): string {

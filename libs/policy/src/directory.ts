@@ -1,6 +1,6 @@
 import { LEVELS, type Level } from './policy';
 import { isValidTimeZone } from './time';
-import { AGENCIES, type Directory, type Unit } from './types';
+import type { Directory, Unit } from './types';
 
 export class DirectoryError extends Error {
   override readonly name = 'DirectoryError';
@@ -8,10 +8,11 @@ export class DirectoryError extends Error {
 
 /**
  * Problems with a directory, as readable sentences; empty when it is valid. A unit needs a unique
- * id, a known agency, a level 1-5 and an IANA zone; a group needs a unique id, a level, and at least
- * two distinct known member units of that same level.
+ * id, an agency (one of `agencies` when the caller gives the list, else any non-empty code), a level
+ * 1-5 and an IANA zone; a group needs a unique id, a level, and at least two distinct known member
+ * units of that same level.
  */
-export function validateDirectory(directory: Directory): string[] {
+export function validateDirectory(directory: Directory, agencies?: readonly string[]): string[] {
   const errors: string[] = [];
   if (!directory || !Array.isArray(directory.units)) return ['directory.units must be a list'];
   if (!Array.isArray(directory.groups)) return ['directory.groups must be a list'];
@@ -26,8 +27,10 @@ export function validateDirectory(directory: Directory): string[] {
     else if (units.has(unit.id)) errors.push(`${where}: duplicate unit id ${unit.id}`);
     else units.set(unit.id, unit);
     const name = typeof unit.id === 'string' ? `unit ${unit.id}` : where;
-    if (!AGENCIES.includes(unit.agency)) {
-      errors.push(`${name}: unknown agency ${JSON.stringify(unit.agency)} (expected ${AGENCIES.join(' | ')})`);
+    if (typeof unit.agency !== 'string' || unit.agency === '') {
+      errors.push(`${name}: agency must be a non-empty string`);
+    } else if (agencies && !agencies.includes(unit.agency)) {
+      errors.push(`${name}: unknown agency ${JSON.stringify(unit.agency)} (expected ${agencies.join(' | ')})`);
     }
     if (!LEVELS.includes(unit.level)) errors.push(`${name}: unknown level ${JSON.stringify(unit.level)} (expected 1-5)`);
     if (!isValidTimeZone(unit.zone)) errors.push(`${name}: unknown time zone ${JSON.stringify(unit.zone)}`);

@@ -5,12 +5,13 @@
  */
 import type { Level } from './policy';
 
-export const AGENCIES = ['interior', 'border', 'customs'] as const;
-export type Agency = (typeof AGENCIES)[number];
-
 export interface Unit {
   id: string;
-  agency: Agency;
+  /**
+   * The unit's agency code. The engine's rules do not depend on it; the list of agencies belongs to
+   * the contract (@shekara/contracts AGENCIES), which validateDirectory() takes from its caller.
+   */
+  agency: string;
   level: Level;
   /** IANA zone whose wall clock is the unit's local time. */
   zone: string;

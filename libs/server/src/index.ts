@@ -5,3 +5,5 @@ export * from './http-exception.filter';
 export * from './http-app';
 export * from './environment';
 export * from './shutdown';
+export * from './health.controller';
+export * from './serve';

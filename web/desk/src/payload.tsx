@@ -2,7 +2,7 @@
 import { Time } from '@shared/components';
 import { useI18n } from '@shared/i18n';
 import { DICTIONARY } from '@shared/dictionary';
-import type { Json } from '@shared/types';
+import type { AttachmentJson, ReportPayloadJson } from '@shared/types';
 
 /** Fields in the dictionary's order (which follows the proto's), unknown ones last. */
 const ORDER = new Map(Object.keys(DICTIONARY).filter((k) => k.startsWith('f.')).map((k, i) => [k.slice(2), i]));
@@ -12,7 +12,8 @@ const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z$/;
 const ENUM = /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$/;
 
-function Value({ name, v }: { name: string; v: Json }) {
+/** One field's value: any proto JSON value (the renderer walks the payload generically). */
+function Value({ name, v }: { name: string; v: unknown }) {
   const { t, e, f } = useI18n();
   if (v === null || v === undefined) return <>—</>;
   if (typeof v === 'boolean') return <>{t(v ? 'msg.yes' : 'msg.no')}</>;
@@ -27,7 +28,7 @@ function Value({ name, v }: { name: string; v: Json }) {
   if (name === 'attachments' && Array.isArray(v))
     return (
       <ul className="files">
-        {v.map((a: Json, i: number) => (
+        {(v as AttachmentJson[]).map((a, i) => (
           <li key={i}>
             <a href={`data:${a.mediaType};base64,${a.content}`} download={a.filename}>
               {a.filename}
@@ -49,16 +50,17 @@ function Value({ name, v }: { name: string; v: Json }) {
       </ol>
     );
   }
-  return <Payload value={v} nested={f(name)} />;
+  return typeof v === 'object' ? <Payload value={v} nested={f(name)} /> : <>{String(v)}</>;
 }
 
 /** A message's payload: {"<case>": {...}} shown as the case's fields. */
-export function PayloadOf({ payload }: { payload: Json }) {
-  const keys = Object.keys(payload ?? {});
-  return keys.length === 1 && payload[keys[0]] && typeof payload[keys[0]] === 'object' ? <Payload value={payload[keys[0]]} /> : <Payload value={payload} />;
+export function PayloadOf({ payload }: { payload: ReportPayloadJson }) {
+  const cases = Object.values(payload).filter((c) => c !== undefined);
+  return cases.length === 1 && cases[0] && typeof cases[0] === 'object' ? <Payload value={cases[0]} /> : <Payload value={payload} />;
 }
 
-export function Payload({ value, nested }: { value: Json; nested?: string }) {
+/** A proto JSON message as a definition list, fields in the proto's order. */
+export function Payload({ value, nested }: { value: object | null; nested?: string }) {
   const { f } = useI18n();
   const entries = Object.entries(value ?? {}).sort(([a], [b]) => rank(a) - rank(b));
   return (

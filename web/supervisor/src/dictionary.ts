@@ -1,3 +1,5 @@
+import { perAgency } from '@shared/dictionary';
+
 /** The supervisor console's strings: key → [Russian, English]; merged into the shared dictionary at start. */
 export const SUPERVISOR_DICTIONARY: Record<string, readonly [string, string]> = {
   'sv.console': ['Контроль исполнения', 'Compliance supervision'],
@@ -44,12 +46,12 @@ export const SUPERVISOR_DICTIONARY: Record<string, readonly [string, string]> = 
   'sv.level.3': ['отряд / ГРОВД / таможня', 'detachment / district / customs house'],
   'sv.level.4': ['отделение / пост', 'section / post'],
   'sv.level.5': ['смена', 'shift'],
-  'agency.interior': ['МВД (миграционная полиция)', 'Migration police'],
-  'agency.border': ['Пограничная служба КНБ', 'KNB Border Service'],
-  'agency.customs': ['Органы таможни', 'Customs'],
-  'agencyShort.interior': ['МВД', 'Police'],
-  'agencyShort.border': ['ПС КНБ', 'Border'],
-  'agencyShort.customs': ['Таможня', 'Customs'],
+  ...perAgency('agency', {
+    interior: ['МВД (миграционная полиция)', 'Migration police'],
+    border: ['Пограничная служба КНБ', 'KNB Border Service'],
+    customs: ['Органы таможни', 'Customs'],
+  }),
+  ...perAgency('agencyShort', { interior: ['МВД', 'Police'], border: ['ПС КНБ', 'Border'], customs: ['Таможня', 'Customs'] }),
   // obligations and verdicts
   'obligation.URGENT_CONFIRMATION': ['Письменное подтверждение срочной информации', 'Written confirmation of an urgent report'],
   'obligation.DAILY': ['Ежедневная информация', 'Daily information'],
@@ -152,9 +154,7 @@ export const SUPERVISOR_DICTIONARY: Record<string, readonly [string, string]> = 
   'action.READ': ['прочитано', 'read'],
   'action.REJECTED': ['отклонено', 'rejected'],
   'action.DEAD_LETTERED': ['не доставлено', 'dead-lettered'],
-  'node.interior': ['узел МВД', 'police node'],
-  'node.border': ['узел ПС КНБ', 'border node'],
-  'node.customs': ['узел таможни', 'customs node'],
+  ...perAgency('node', { interior: ['узел МВД', 'police node'], border: ['узел ПС КНБ', 'border node'], customs: ['узел таможни', 'customs node'] }),
   // export
   'sv.export.label': ['Выгрузка', 'Export'],
   'sv.export.csv': ['CSV', 'CSV'],

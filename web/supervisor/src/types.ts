@@ -1,6 +1,12 @@
-/** Shapes of the supervisor ledger's HTTP API (apps/supervisor, OpenAPI at /api/docs-json). */
-export type Agency = 'interior' | 'border' | 'customs';
-export const AGENCIES: readonly Agency[] = ['interior', 'border', 'customs'];
+/**
+ * Shapes of the supervisor ledger's HTTP API (apps/supervisor, OpenAPI at /api/docs-json). They are
+ * the ledger's query results (snake_case rows, listings), not proto messages, so they are typed here;
+ * the agencies come from the contract.
+ */
+import type { AgencyCode } from '@shared/contract';
+
+export { AGENCIES } from '@shared/contract';
+export type Agency = AgencyCode;
 export const OBLIGATIONS = ['URGENT_CONFIRMATION', 'DAILY', 'MONTHLY', 'ADVANCE', 'SEMIANNUAL'] as const;
 export const VERDICTS = ['ON_TIME', 'LATE', 'EARLY', 'MISSING', 'PENDING', 'CONFIRMED_ON_TIME', 'CONFIRMED_LATE', 'UNCONFIRMED', 'IN_ADVANCE'] as const;
 export type VerdictName = (typeof VERDICTS)[number];

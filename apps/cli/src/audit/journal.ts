@@ -3,6 +3,7 @@
  * engine's plain inputs. Only the shape of each line is checked here; the domain checks (known
  * units, fields each kind requires, confirmations of known reports) are the engine's.
  */
+import { AGENCIES } from '@shekara/contracts';
 import { parseIsoInstant, validateDirectory, type AuditMessage, type Directory } from '@shekara/policy';
 
 /** A journal line converted to a message, or the reason it could not be. */
@@ -48,7 +49,10 @@ export function parseJournalLine(text: string): JournalLine {
   return { ok: true, message };
 }
 
-/** Reads DIR.json text into a Directory; returns the list of problems instead when it is not one. */
+/**
+ * Reads DIR.json text into a Directory; returns the list of problems instead when it is not one.
+ * The agencies are the contract's (the engine itself takes any code).
+ */
 export function parseDirectory(text: string): { ok: true; directory: Directory } | { ok: false; errors: string[] } {
   let raw: unknown;
   try {
@@ -58,6 +62,6 @@ export function parseDirectory(text: string): { ok: true; directory: Directory }
   }
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return { ok: false, errors: ['not a JSON object with units and groups'] };
   const directory = raw as Directory;
-  const errors = validateDirectory(directory);
+  const errors = validateDirectory(directory, AGENCIES);
   return errors.length > 0 ? { ok: false, errors } : { ok: true, directory };
 }

@@ -3,7 +3,7 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { Logger } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
 import { ManualClock } from '@shekara/common';
-import { DueEscalationSchema, MessageKind, NotificationType, Obligation, VerdictRecordSchema } from '@shekara/contracts';
+import { AGENCIES, DueEscalationSchema, MessageKind, NotificationType, Obligation, VerdictRecordSchema } from '@shekara/contracts';
 import type { AgencyCode, DueEscalation, VerdictRecord } from '@shekara/contracts';
 import { Directory, buildDirectory } from '@shekara/directory';
 import { POLICIES } from '@shekara/policy';
@@ -101,7 +101,7 @@ describe('window jobs', () => {
     const units = unitsIn(ORAL);
     expect(first).toMatchObject({ period: '2026-11-22', prepared: units.length, existing: 0, notified: units.length });
     expect(s.bus.calls.filter((c) => c.startsWith('drafts:')).sort()).toEqual(
-      (['border', 'customs', 'interior'] as const).map((a) => `drafts:${a}:${MessageKind.DAILY}:2026-11-22:${units.filter((u) => u.agency === a).length}`),
+      [...AGENCIES].sort().map((a) => `drafts:${a}:${MessageKind.DAILY}:2026-11-22:${units.filter((u) => u.agency === a).length}`),
     );
     const n = s.bus.notifications.get(`open:DAILY:${units[0].id}:2026-11-22`);
     expect(n).toMatchObject({ type: NotificationType.WINDOW_OPEN, obligation: Obligation.DAILY, period: '2026-11-22', agency: units[0].agency });

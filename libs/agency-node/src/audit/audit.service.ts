@@ -1,16 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { create, toBinary } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import type { EntityManager } from 'typeorm';
-import { prepared } from '@shekara/persistence';
 import { Clock, uuidv7 } from '@shekara/common';
 import { AuditAction as WireAction, AuditEventSchema, MessageKind } from '@shekara/contracts';
 import type { AgencyCode } from '@shekara/contracts';
-import type { AgencyNodeConfig } from '../config';
-import { OutboxService, outboxInsert } from '../outbox/outbox.service';
-import type { OutboxInserted } from '../outbox/outbox.service';
-import type { OutboxItem } from '../outbox/outbox.service';
-import { NODE_CONFIG } from '../tokens';
+import type { AgencyNodeConfig } from '../core';
+import type { OutboxItem } from '../store';
+import { NODE_CONFIG } from '../core';
 
 export enum AuditAction {
   Sent = 'sent',
@@ -57,17 +53,7 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
-/**
- * The INSERT of audit log rows given as JSON (`auditLogJson`) in parameter `param` (a statement or a
- * CTE; `where` filters, as `x`; `x.event_id` is the id of the entry's ledger event, if published).
- */
-export function auditLogInsert(param: string, where = 'true'): string {
-  return `INSERT INTO audit_log (at, actor, action, message_id, unit_id, details)
-    SELECT x.at, x.actor, x.action, x.message_id, x.unit_id, x.details
-      FROM jsonb_to_recordset(${param}::jsonb) AS x(at timestamptz, actor text, action text, message_id text, unit_id text, details jsonb, event_id text)
-     WHERE ${where}`;
-}
-
+/** Audit log rows as `auditLogInsert` reads them (JSON), with the id of each entry's ledger event if published. */
 export function auditLogJson(at: Date, entries: AuditEntry[], eventIds: (string | undefined)[] = []): string {
   const iso = at.toISOString();
   return JSON.stringify(
@@ -83,12 +69,6 @@ export function auditLogJson(at: Date, entries: AuditEntry[], eventIds: (string 
   );
 }
 
-/** Appends to the audit log (the table refuses updates and deletes). */
-export async function appendAuditLog(m: EntityManager, at: Date, entries: AuditEntry[]): Promise<void> {
-  if (!entries.length) return;
-  await m.query(auditLogInsert('$1'), [auditLogJson(at, entries)]);
-}
-
 /** What recording audit entries writes: audit log rows, and the ledger's events as outbox rows. */
 export interface PreparedAudit {
   /** For `auditLogInsert`. */
@@ -99,31 +79,18 @@ export interface PreparedAudit {
 }
 
 /**
- * Records audit entries inside the caller's transaction, and queues the message-related ones as
- * AuditEvents for the supervisor ledger through the outbox (so none is lost).
+ * Turns audit entries into the rows recording them: audit log rows, and, for the message-related
+ * ones, AuditEvents for the supervisor ledger as outbox items (written with them: none is lost).
+ * A `WriteBatch` writes them.
  */
 @Injectable()
 export class AuditService {
   constructor(
     private readonly clock: Clock,
-    private readonly outbox: OutboxService,
     @Inject(NODE_CONFIG) private readonly config: AgencyNodeConfig,
   ) {}
 
-  async record(m: EntityManager, entries: AuditEntry | AuditEntry[]): Promise<void> {
-    const list = Array.isArray(entries) ? entries : [entries];
-    if (!list.length) return;
-    const p = this.prepare(list);
-    if (!p.outbox.length) {
-      await prepared(m, auditLogInsert('$1'), [p.logJson]);
-      return;
-    }
-    // Their publication waits a moment (OUTBOX_AUDIT_DELAY_MS) to ride along with others.
-    const batch = this.outbox.prepare(p.outbox);
-    this.outbox.written(batch, await prepared<OutboxInserted>(m, `WITH aud AS (${auditLogInsert('$1')}) ${outboxInsert('$2')}`, [p.logJson, batch.json]), m);
-  }
-
-  /** The rows recording these entries writes, for a caller writing them in a statement of its own. */
+  /** The rows recording these entries writes. */
   prepare(entries: AuditEntry[]): PreparedAudit {
     const at = this.clock.now();
     const all = entries.map((e) => (PUBLISHED[e.action] ? this.event(e, at) : undefined));

@@ -1,30 +1,13 @@
-import { Controller, Get, Inject, Res } from '@nestjs/common';
-import { natsCheck, readiness } from '@shekara/server';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { Response } from 'express';
-import { DataSource } from 'typeorm';
 import { Public } from '@shekara/auth';
-import { NATS } from '../tokens';
+import { healthController, natsCheck } from '@shekara/server';
+import { DatabaseProbe } from '../store';
+import { NATS } from '../core';
 
-@ApiTags('operations')
-@Controller('health')
-@Public()
-export class HealthController {
-  constructor(
-    private readonly ds: DataSource,
-    @Inject(NATS) private readonly nc: NatsConnection,
-  ) {}
-
-  @Get('live')
-  @ApiOperation({ summary: 'Liveness: the process answers' })
-  live() {
-    return { status: 'up' };
-  }
-
-  @Get(['', 'ready'])
-  @ApiOperation({ summary: 'Readiness: PostgreSQL and NATS reachable (503 otherwise)' })
-  ready(@Res({ passthrough: true }) res: Response) {
-    return readiness(res, { postgres: () => this.ds.query('SELECT 1'), nats: natsCheck(this.nc) });
-  }
-}
+/** Health of an agency node: PostgreSQL and NATS. */
+export const HealthController = healthController<[DatabaseProbe, NatsConnection]>({
+  inject: [DatabaseProbe, NATS],
+  checks: (db, nc) => ({ postgres: () => db.ping(), nats: natsCheck(nc) }),
+  summary: 'Readiness: PostgreSQL and NATS reachable (503 otherwise)',
+  decorators: [Public()],
+});

@@ -2,12 +2,11 @@ import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { DataSource } from 'typeorm';
 import type { BusNames } from '@shekara/contracts';
 import { Public } from '@shekara/auth';
-import type { AgencyNodeConfig } from '../config';
-import { BUS_NAMES, NATS, NODE_CONFIG } from '../tokens';
-import { NodeMetrics } from './metrics';
+import type { AgencyNodeConfig } from '../core';
+import { BUS_NAMES, NATS, NODE_CONFIG, NodeMetrics } from '../core';
+import { OutboxStore } from '../store';
 
 @ApiTags('operations')
 @Controller('metrics')
@@ -15,7 +14,7 @@ import { NodeMetrics } from './metrics';
 export class MetricsController {
   constructor(
     private readonly metrics: NodeMetrics,
-    private readonly ds: DataSource,
+    private readonly outbox: OutboxStore,
     @Inject(NATS) private readonly nc: NatsConnection,
     @Inject(BUS_NAMES) private readonly names: BusNames,
     @Inject(NODE_CONFIG) private readonly config: AgencyNodeConfig,
@@ -30,7 +29,7 @@ export class MetricsController {
   }
 
   private async sampleOutbox(): Promise<void> {
-    const rows: { kind: string; n: string }[] = await this.ds.query(`SELECT kind, count(*) AS n FROM outbox WHERE done_at IS NULL GROUP BY kind`);
+    const rows = await this.outbox.depth();
     this.metrics.outboxDepth.reset();
     for (const kind of ['ENVELOPE', 'RECEIPT']) this.metrics.outboxDepth.set({ kind }, Number(rows.find((r) => r.kind === kind)?.n ?? 0));
   }

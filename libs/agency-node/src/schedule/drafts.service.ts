@@ -1,14 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { Clock, uuidv7 } from '@shekara/common';
 import { MessageKind, kindName } from '@shekara/contracts';
 import type { PrepareDraftsRequest } from '@shekara/contracts';
 import type { Directory } from '@shekara/directory';
-import { JOINT_INSTRUCTION_2002, addDays, addMonths, dailyWindow, halfYearBounds, monthlyWindow, semiannualWindow, startOfLocalDay, endOfLocalDay } from '@shekara/policy';
-import type { AgencyNodeConfig } from '../config';
-import { NodeError, NodeErrorCode } from '../errors';
-import { LiveEvents } from '../messages/live-events';
-import { DIRECTORY, NODE_CONFIG } from '../tokens';
+import { POLICIES, addDays, addMonths, dailyWindow, halfYearBounds, monthlyWindow, semiannualWindow, startOfLocalDay, endOfLocalDay, policyAt } from '@shekara/policy';
+import type { Policy } from '@shekara/policy';
+import type { AgencyNodeConfig } from '../core';
+import { DIRECTORY, LiveEvents, NODE_CONFIG, NodeError, NodeErrorCode } from '../core';
+import { DraftsStore } from '../store';
+import type { ActivityRow } from '../store';
 
 /** What a unit exchanged over a span, for the prefilled text of a draft. */
 interface Activity {
@@ -34,21 +34,10 @@ export interface DraftView {
  * what the unit exchanged over the period it covers, for the duty officer to edit and send.
  * Idempotent per (unit, kind, period).
  */
-/**
- * Marks drafts used up by reports sent (parallel arrays of unit, kind, period, message id in the
- * given parameters; a statement or a CTE): the first report sent for a draft uses it.
- */
-export function draftsUsedUp(units: string, kinds: string, periods: string, ids: string): string {
-  return `UPDATE drafts d SET sent_message_id = x.message_id
-      FROM (SELECT DISTINCT ON (unit_id, kind, period) * FROM unnest(${units}::text[], ${kinds}::text[], ${periods}::text[], ${ids}::uuid[]) AS u(unit_id, kind, period, message_id)
-            ORDER BY unit_id, kind, period, message_id) AS x
-     WHERE d.unit_id = x.unit_id AND d.kind = x.kind AND d.period = x.period AND d.sent_message_id IS NULL`;
-}
-
 @Injectable()
 export class DraftsService {
   constructor(
-    private readonly ds: DataSource,
+    private readonly store: DraftsStore,
     private readonly clock: Clock,
     private readonly live: LiveEvents,
     @Inject(DIRECTORY) private readonly directory: Directory,
@@ -58,53 +47,45 @@ export class DraftsService {
   async prepare(req: PrepareDraftsRequest): Promise<{ prepared: number; existing: number }> {
     const kind = kindName(req.kind);
     if (!['DAILY', 'MONTHLY', 'SEMIANNUAL'].includes(kind)) throw new NodeError(NodeErrorCode.InvalidBody, `No drafts for ${kind}.`);
+    // The policy in force when the scheduler asks (as it does: when the window opens).
+    const policy = policyAt(POLICIES, this.clock.now());
     let prepared = 0;
     for (const unitId of req.unitIds) {
       const unit = this.directory.findUnit(unitId);
       if (!unit || unit.agency !== this.config.agency) throw new NodeError(NodeErrorCode.UnknownUnit, `${unitId} is not a unit of ${this.config.agency}.`);
-      const [from, to] = this.coveredSpan(req.kind, req.period, unit.zone);
-      const activity = await this.activity(unitId, from, to);
+      const [from, to] = this.coveredSpan(policy, req.kind, req.period, unit.zone);
+      const activity = this.activity(await this.store.activity(unitId, from, to));
       const body = this.body(req.kind, req.period, unitId, activity, unit.checkpointId);
-      const [opens, closes] = this.window(req.kind, req.period, unit.zone);
-      const inserted: unknown[] = await this.ds.query(
-        `INSERT INTO drafts (id, unit_id, kind, period, body, created_at, window_opens_at, window_closes_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (unit_id, kind, period) DO NOTHING RETURNING id`,
-        [uuidv7(this.clock), unitId, kind, req.period, body, this.clock.now(), new Date(opens), new Date(closes)],
-      );
-      if (inserted.length) {
+      const [opens, closes] = this.window(policy, req.kind, req.period, unit.zone);
+      const id = await this.store.insert({ id: uuidv7(this.clock), unitId, kind, period: req.period, body, at: this.clock.now(), opensAt: new Date(opens), closesAt: new Date(closes) });
+      if (id) {
         prepared++;
-        this.live.emit(unitId, { type: 'draft', id: (inserted[0] as { id: string }).id, box: 'drafts' });
+        this.live.emit(unitId, { type: 'draft', id, box: 'drafts' });
       }
     }
     return { prepared, existing: req.unitIds.length - prepared };
   }
 
   async list(unitId: string): Promise<DraftView[]> {
-    const rows = await this.ds.query(
-      `SELECT id, kind, period, body, created_at, window_opens_at, window_closes_at FROM drafts
-        WHERE unit_id = $1 AND sent_message_id IS NULL ORDER BY created_at DESC LIMIT 20`,
-      [unitId],
-    );
-    return rows.map((r: Record<string, never>) => ({ id: r.id, kind: r.kind, period: r.period, createdAt: r.created_at, windowOpensAt: r.window_opens_at, windowClosesAt: r.window_closes_at, body: r.body }));
+    const rows = await this.store.unsent(unitId);
+    return rows.map((r) => ({ id: r.id, kind: r.kind, period: r.period, createdAt: r.created_at, windowOpensAt: r.window_opens_at, windowClosesAt: r.window_closes_at, body: r.body }));
   }
 
   async discard(unitId: string, id: string): Promise<void> {
-    const r: unknown[] = await this.ds.query(`WITH d AS (DELETE FROM drafts WHERE id = $1 AND unit_id = $2 RETURNING id) SELECT id FROM d`, [id, unitId]);
-    if (!r.length) throw new NodeError(NodeErrorCode.MessageNotFound, 'No such draft.');
+    if (!(await this.store.delete(unitId, id))) throw new NodeError(NodeErrorCode.MessageNotFound, 'No such draft.');
   }
 
-  private window(kind: MessageKind, period: string, zone: string): readonly [number, number] {
-    const policy = JOINT_INSTRUCTION_2002;
+  private window(policy: Policy, kind: MessageKind, period: string, zone: string): readonly [number, number] {
     if (kind === MessageKind.DAILY) return dailyWindow(policy, period, zone);
     if (kind === MessageKind.MONTHLY) return monthlyWindow(policy, period, zone);
     return semiannualWindow(period, zone);
   }
 
   /** The span a report covers: the day before a daily window, the month, the half-year. */
-  private coveredSpan(kind: MessageKind, period: string, zone: string): [Date, Date] {
+  private coveredSpan(policy: Policy, kind: MessageKind, period: string, zone: string): [Date, Date] {
     if (kind === MessageKind.DAILY) {
-      const [opens] = dailyWindow(JOINT_INSTRUCTION_2002, period, zone);
-      const [before] = dailyWindow(JOINT_INSTRUCTION_2002, addDays(period, -1), zone);
+      const [opens] = dailyWindow(policy, period, zone);
+      const [before] = dailyWindow(policy, addDays(period, -1), zone);
       return [new Date(before), new Date(opens)];
     }
     if (kind === MessageKind.MONTHLY) return [startOfLocalDay(`${period}-01`, zone), endOfLocalDay(addDays(`${addMonths(period, 1)}-01`, -1), zone)];
@@ -112,13 +93,8 @@ export class DraftsService {
     return [startOfLocalDay(first, zone), endOfLocalDay(last, zone)];
   }
 
-  private async activity(unitId: string, from: Date, to: Date): Promise<Activity> {
-    const rows: { kind: string; direction: string; payload: Record<string, any> }[] = await this.ds.query(
-      `SELECT m.kind, m.direction, m.payload FROM messages m
-        WHERE m.created_at >= $2 AND m.created_at < $3 AND m.kind IN ('URGENT', 'ADVANCE')
-          AND (m.sender_unit = $1 OR $1 = ANY(m.recipient_units))`,
-      [unitId, from, to],
-    );
+  /** What a unit exchanged, from its URGENT and ADVANCE reports of the span. */
+  private activity(rows: ActivityRow[]): Activity {
     const a: Activity = { urgentSent: 0, urgentReceived: 0, topics: new Map(), detainedPersons: 0, advanceNotices: 0 };
     for (const r of rows) {
       if (r.kind === 'ADVANCE') {

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { Clock } from '@shekara/common';
 import type { Directory } from '@shekara/directory';
-import { JOINT_INSTRUCTION_2002, addMonths, dailyWindow, localDate, monthOf, monthlyWindow } from '@shekara/policy';
+import { POLICIES, addMonths, dailyWindow, localDate, monthOf, monthlyWindow, policyAt } from '@shekara/policy';
 import type { Window } from '@shekara/policy';
 import { DraftsService } from './drafts.service';
 import type { DraftView } from './drafts.service';
-import { DIRECTORY } from '../tokens';
+import { DueStore } from '../store';
+import { DIRECTORY } from '../core';
 
 type WindowState = 'before' | 'open' | 'closed';
 
@@ -32,15 +32,16 @@ export interface DueView {
 @Injectable()
 export class DueService {
   constructor(
-    private readonly ds: DataSource,
+    private readonly store: DueStore,
     private readonly clock: Clock,
     private readonly drafts: DraftsService,
     @Inject(DIRECTORY) private readonly directory: Directory,
   ) {}
 
   async forUnit(unitId: string): Promise<DueView> {
-    const policy = JOINT_INSTRUCTION_2002;
     const now = this.clock.now();
+    // The policy in force now (as the scheduler picks it).
+    const policy = policyAt(POLICIES, now);
     const zone = this.directory.zoneOf(unitId);
     const today = localDate(now, zone);
     const counterparts = this.directory.counterparts(unitId).map((u) => u.id);
@@ -53,13 +54,7 @@ export class DueService {
     const monthly = now.getTime() >= mw[0] && now.getTime() <= mw[1] ? await this.window('MONTHLY', candidate, mw, unitId, counterparts, now) : null;
 
     const within = policy.rules.urgentConfirmation.withinMs;
-    const urgent: { id: string; summary: string; reported_at: Date }[] = await this.ds.query(
-      `SELECT u.id, u.summary, u.reported_at FROM messages u
-        WHERE u.direction = 'OUT' AND u.kind = 'URGENT' AND u.sender_unit = $1 AND u.reported_at > $2::timestamptz - interval '7 days'
-          AND NOT EXISTS (SELECT 1 FROM messages c WHERE c.direction = 'OUT' AND c.kind = 'URGENT_CONFIRMATION' AND c.confirms = u.id)
-        ORDER BY u.reported_at`,
-      [unitId, now],
-    );
+    const urgent = await this.store.unconfirmedUrgent(unitId, now);
     const owed = urgent.map((u) => ({ urgentId: u.id, summary: u.summary, reportedAt: u.reported_at, dueAt: new Date(u.reported_at.getTime() + within) }));
     return {
       now,
@@ -75,12 +70,7 @@ export class DueService {
   private async window(kind: 'DAILY' | 'MONTHLY', period: string, w: Window, unitId: string, counterparts: string[], now: Date): Promise<DueWindow> {
     // Reports of this kind and period from the unit (a daily report without a period belongs to its local sending date).
     const zone = this.directory.zoneOf(unitId);
-    const sent: { id: string; recipient_units: string[]; period: string | null; created_at: Date }[] = await this.ds.query(
-      `SELECT id, recipient_units, period, created_at FROM messages
-        WHERE direction = 'OUT' AND kind = $1 AND sender_unit = $2 AND (period = $3 OR (period IS NULL AND created_at >= $4::timestamptz - interval '1 day'))
-        ORDER BY created_at`,
-      [kind, unitId, period, new Date(w[0])],
-    );
+    const sent = await this.store.sentFor(kind, unitId, period, new Date(w[0]));
     const relevant = sent.filter((m) => m.period === period || (m.period === null && localDate(m.created_at, zone) === period));
     const t = now.getTime();
     return {

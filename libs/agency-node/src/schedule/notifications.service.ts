@@ -1,14 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
-import { DataSource } from 'typeorm';
 import { Clock, uuidv7 } from '@shekara/common';
 import { NotificationType, Obligation } from '@shekara/contracts';
 import type { NotifyRequest } from '@shekara/contracts';
 import type { Directory } from '@shekara/directory';
-import type { AgencyNodeConfig } from '../config';
-import { NodeError, NodeErrorCode } from '../errors';
-import { LiveEvents } from '../messages/live-events';
-import { DIRECTORY, NODE_CONFIG } from '../tokens';
+import type { AgencyNodeConfig } from '../core';
+import { DIRECTORY, LiveEvents, NODE_CONFIG, NodeError, NodeErrorCode } from '../core';
+import { NotificationsStore } from '../store';
 
 export interface NotificationView {
   id: string;
@@ -25,7 +23,7 @@ export interface NotificationView {
 @Injectable()
 export class NotificationsService {
   constructor(
-    private readonly ds: DataSource,
+    private readonly db: NotificationsStore,
     private readonly clock: Clock,
     private readonly live: LiveEvents,
     @Inject(DIRECTORY) private readonly directory: Directory,
@@ -39,12 +37,19 @@ export class NotificationsService {
       if (this.directory.findUnit(n.unitId)?.agency !== this.config.agency) throw new NodeError(NodeErrorCode.UnknownUnit, `${n.unitId} is not a unit of ${this.config.agency}.`);
       if (!n.key || !n.text || n.type === NotificationType.UNSPECIFIED) throw new NodeError(NodeErrorCode.InvalidBody, 'A notification needs a key, a type and a text.');
       const id = uuidv7(this.clock);
-      const inserted: unknown[] = await this.ds.query(
-        `INSERT INTO notifications (id, key, unit_id, type, obligation, period, message_id, counterparts, text, at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (key) DO NOTHING RETURNING id`,
-        [id, n.key, n.unitId, NotificationType[n.type], n.obligation ? Obligation[n.obligation] : null, n.period || null, n.messageId || null, n.counterparts, n.text, n.at ? timestampDate(n.at) : this.clock.now()],
-      );
-      if (inserted.length) {
+      const inserted = await this.db.insert({
+        id,
+        key: n.key,
+        unitId: n.unitId,
+        type: NotificationType[n.type],
+        obligation: n.obligation ? Obligation[n.obligation] : null,
+        period: n.period || null,
+        messageId: n.messageId || null,
+        counterparts: n.counterparts,
+        text: n.text,
+        at: n.at ? timestampDate(n.at) : this.clock.now(),
+      });
+      if (inserted) {
         stored++;
         this.live.emit(n.unitId, { type: 'notification', id, box: 'notifications' });
       }
@@ -53,13 +58,9 @@ export class NotificationsService {
   }
 
   async list(unitId: string, page: number, pageSize: number): Promise<{ items: NotificationView[]; total: number; page: number; pageSize: number }> {
-    const [{ n }] = await this.ds.query(`SELECT count(*)::int AS n FROM notifications WHERE unit_id = $1`, [unitId]);
-    const rows = await this.ds.query(
-      `SELECT id, at, type, obligation, period, message_id, counterparts, text FROM notifications WHERE unit_id = $1 ORDER BY at DESC, id DESC LIMIT $2 OFFSET $3`,
-      [unitId, pageSize, (page - 1) * pageSize],
-    );
+    const { rows, total: n } = await this.db.page(unitId, page, pageSize);
     return {
-      items: rows.map((r: Record<string, never>) => ({ id: r.id, at: r.at, type: r.type, obligation: r.obligation, period: r.period, messageId: r.message_id, counterparts: r.counterparts, text: r.text })),
+      items: rows.map((r) => ({ id: r.id, at: r.at, type: r.type, obligation: r.obligation, period: r.period, messageId: r.message_id, counterparts: r.counterparts, text: r.text })),
       total: n,
       page,
       pageSize,

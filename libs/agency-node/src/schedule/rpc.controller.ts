@@ -4,7 +4,7 @@ import { create } from '@bufbuild/protobuf';
 import { NotifyResponseSchema, PrepareDraftsResponseSchema, RpcMethod } from '@shekara/contracts';
 import type { NotifyRequest, PrepareDraftsRequest } from '@shekara/contracts';
 import { NATS_RPC_TRANSPORT, RpcRequestError, PassThroughErrors } from '@shekara/messaging';
-import { NodeError } from '../errors';
+import { NodeError } from '../core';
 import { DraftsService } from './drafts.service';
 import { NotificationsService } from './notifications.service';
 

@@ -2,7 +2,7 @@ import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Query, Req } f
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthedRequest } from '@shekara/auth';
 import { Roles } from '@shekara/auth';
-import { PageQuery } from '../ops/admin.controller';
+import { PageQuery } from '../core';
 import { DraftsService } from './drafts.service';
 import { DueService } from './due.service';
 import { NotificationsService } from './notifications.service';

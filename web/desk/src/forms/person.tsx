@@ -1,12 +1,13 @@
 import { DateField, ListField, SelectField, StateField, TextField, useFormCtx } from '@shared/form';
 import { DOCUMENT_TYPE, SEX } from '@shared/enums';
 import { useI18n } from '@shared/i18n';
+import type { TravelDocumentJson } from '@shared/contract';
 
 /** shekara.v1.Person: identity data (установочные данные) with an optional travel document. */
 export function PersonFields({ prefix }: { prefix: string }) {
   const { t } = useI18n();
   const form = useFormCtx();
-  const doc = form.get(`${prefix}.travelDocument`);
+  const doc = form.get<TravelDocumentJson>(`${prefix}.travelDocument`);
   const hasDoc = !!(doc && (doc.type || doc.number || doc.issuingState));
   return (
     <>

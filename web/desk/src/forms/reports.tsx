@@ -2,6 +2,7 @@
 import { AttachmentsField, DateField, DateTimeField, ListField, NumberField, SelectField, StateField, TextField, fieldId, useFormCtx } from '@shared/form';
 import { DOCUMENT_CHANGE_KIND, DOCUMENT_LOSS, DOCUMENT_TYPE, MATERIAL_KIND } from '@shared/enums';
 import { useI18n } from '@shared/i18n';
+import type { FormObject } from '@shared/form';
 import { PersonList } from './person';
 import { UrgentFields } from './urgent';
 
@@ -57,7 +58,7 @@ export function AdvanceForm() {
   const form = useFormCtx();
   const subject = SUBJECTS.find((s) => form.get(`advance.${s}`) !== undefined) ?? '';
   const choose = (s: string) => {
-    const cur = { ...(form.get('advance') ?? {}) };
+    const cur: FormObject = { ...form.get<FormObject>('advance') };
     for (const k of SUBJECTS) if (k !== s) delete cur[k];
     if (s) cur[s] = cur[s] ?? (s === 'adminDetainees' ? { persons: [{}] } : {});
     form.set('advance', cur);

@@ -3,6 +3,8 @@ import type { ComponentType } from 'react';
 import { CheckboxField, DateTimeField, ListField, NumberField, SelectField, StateField, TextField, useFormCtx } from '@shared/form';
 import { CROSSING_DIRECTION, DOCUMENT_TYPE, FORGERY_KIND, MOVEMENT, NEIGHBOUR_ACTION_KIND, OFFENCE_STAGE, SMUGGLED_GOODS, URGENT_TOPIC, VALUABLES_KIND, VISA_ACQUISITION, WANTED_INVOLVEMENT, topicCase } from '@shared/enums';
 import { useI18n } from '@shared/i18n';
+import type { UrgentTopicJson } from '@shared/contract';
+import type { FormObject } from '@shared/form';
 import { PersonFields, PersonList } from './person';
 
 type Topic = ComponentType<{ p: string }>;
@@ -159,14 +161,15 @@ export const TOPIC_FORMS: Record<string, Topic> = {
 export function UrgentFields({ prefix }: { prefix: string }) {
   const { t, e } = useI18n();
   const form = useFormCtx();
-  const topic: string | undefined = form.get(`${prefix}.topic`);
+  const topic = form.get<UrgentTopicJson>(`${prefix}.topic`);
   const kase = topic ? topicCase(topic) : undefined;
   const Details = kase ? TOPIC_FORMS[kase] : undefined;
   const changeTopic = (next: string) => {
-    const cur = { ...(form.get(prefix) ?? {}) };
+    const cur: FormObject = { ...form.get<FormObject>(prefix) };
     for (const k of Object.keys(TOPIC_FORMS)) if (k !== topicCase(next)) delete cur[k];
     if (next) cur[topicCase(next)] = cur[topicCase(next)] ?? (next === 'URGENT_TOPIC_DETAINED_MIGRANTS' || next === 'URGENT_TOPIC_WANTED_PERSONS' ? { persons: [{}] } : next === 'URGENT_TOPIC_FORGED_DOCUMENTS' ? { documents: [{}] } : {});
-    cur.topic = next || undefined;
+    if (next) cur.topic = next;
+    else delete cur.topic;
     form.set(prefix, cur);
   };
   return (

@@ -8,7 +8,8 @@ import { useI18n } from '@shared/i18n';
 import { Link, useLocation } from '@shared/router';
 import { useSession } from '@shared/session';
 import { formatInstant, localDay } from '@shared/time';
-import type { Due, Json, MessageView } from '@shared/types';
+import type { Due, MessageView } from '@shared/types';
+import type { FormObject } from '@shared/form';
 import { AdvanceForm, ConfirmationForm, DailyForm, MonthlyForm, SemiannualForm } from '../forms/reports';
 import { UrgentFields } from '../forms/urgent';
 
@@ -56,12 +57,13 @@ function nowMinute(): string {
   return d.toISOString().replace('.000Z', 'Z');
 }
 
-function defaults(kind: string, zone: string, topic?: string, checkpointId?: string | null): Json {
+/** The body a new report of `kind` starts from (a SendMessageRequestJson being edited). */
+function defaults(kind: string, zone: string, topic?: string, checkpointId?: string | null): FormObject {
   const now = new Date();
   const day = localDay(now, zone);
   switch (kind) {
     case 'urgent': {
-      const urgent: Json = { topic, occurredAt: nowMinute(), ...(checkpointId ? { checkpointId } : {}) };
+      const urgent: FormObject = { topic, occurredAt: nowMinute(), ...(checkpointId ? { checkpointId } : {}) };
       if (topic) urgent[topicCase(topic)] = topic === 'URGENT_TOPIC_DETAINED_MIGRANTS' || topic === 'URGENT_TOPIC_WANTED_PERSONS' ? { persons: [{}] } : topic === 'URGENT_TOPIC_FORGED_DOCUMENTS' ? { documents: [{}] } : {};
       return { reportedAt: nowMinute(), urgent };
     }
@@ -91,7 +93,7 @@ export function Compose({ kind }: { kind: string }) {
   const urgentId = search.get('urgent');
   const topic = topicFromSlug(search.get('topic'));
   const base = { senderUnit: session.me.unit.id, recipientUnits: session.counterparts.map((u) => u.id), classification: 'CLASSIFICATION_FOR_OFFICIAL_USE' };
-  const start = useAsync<{ body: Json; note?: string; original?: MessageView }>(
+  const start = useAsync<{ body: FormObject; note?: string; original?: MessageView }>(
     async (signal) => {
       if (kind === 'confirmation') {
         if (!urgentId) throw new Error('?urgent=<id> is required');
@@ -133,7 +135,7 @@ export function Compose({ kind }: { kind: string }) {
   );
 }
 
-function ComposeForm({ kind, initial, note, original }: { kind: string; initial: Json; note?: string; original?: MessageView }) {
+function ComposeForm({ kind, initial, note, original }: { kind: string; initial: FormObject; note?: string; original?: MessageView }) {
   const { t } = useI18n();
   const session = useSession();
   const { navigate } = useLocation();
@@ -144,7 +146,7 @@ function ComposeForm({ kind, initial, note, original }: { kind: string; initial:
     ev.preventDefault();
     setFailure(null);
     const missing = form.missing(t('compose.required'));
-    if (!form.value.recipientUnits?.length) missing.recipientUnits = [t('compose.required')];
+    if (!form.ctx.get<string[]>('recipientUnits')?.length) missing.recipientUnits = [t('compose.required')];
     if (Object.keys(missing).length) {
       form.setErrors(missing);
       return;

@@ -4,7 +4,7 @@ import { URGENT_TOPIC, topicSlug } from '@shared/enums';
 import { useI18n } from '@shared/i18n';
 import { Link } from '@shared/router';
 import { useSession } from '@shared/session';
-import type { Due, Json, MessageView, Notification, Page as PageOf } from '@shared/types';
+import type { DailyWindow, Due, MessageView, MonthlyWindow, Notification, Page as PageOf } from '@shared/types';
 
 /** 404 while the scheduler's endpoints are not deployed: an empty state, not an error. */
 async function optional<T>(p: Promise<T>): Promise<T | null> {
@@ -94,10 +94,10 @@ export function Home() {
   );
 }
 
-function WindowLine({ w, title, kind, drafts }: { w: NonNullable<Due['monthly']>; title: string; kind: 'daily' | 'monthly'; drafts: Due['drafts'] }) {
+function WindowLine({ w, title, kind, drafts }: { w: DailyWindow | MonthlyWindow; title: string; kind: 'daily' | 'monthly'; drafts: Due['drafts'] }) {
   const { t } = useI18n();
   const session = useSession();
-  const draft = drafts.find((d) => d.kind === kind.toUpperCase() && (!d.period || d.period === ('day' in w ? (w as Json).day : w.period)));
+  const draft = drafts.find((d) => d.kind === kind.toUpperCase() && (!d.period || d.period === ('day' in w ? w.day : w.period)));
   return (
     <div className={`window state-${w.state}`}>
       <h3>{title}</h3>
@@ -139,7 +139,7 @@ function DueNow() {
       {due.data === null && <p className="empty">{t('due.unavailable')}</p>}
       {due.data && (
         <>
-          <WindowLine w={due.data.daily as Json} kind="daily" title={t('due.daily', { day: due.data.daily.day })} drafts={due.data.drafts} />
+          <WindowLine w={due.data.daily} kind="daily" title={t('due.daily', { day: due.data.daily.day })} drafts={due.data.drafts} />
           {due.data.monthly ? <WindowLine w={due.data.monthly} kind="monthly" title={t('due.monthly', { period: due.data.monthly.period })} drafts={due.data.drafts} /> : <p className="muted">{t('due.noMonthly')}</p>}
           <h3>{t('due.overdue')}</h3>
           {due.data.overdueConfirmations.length ? (

@@ -1,0 +1,2 @@
+export * from './desk.module';
+export * from './messages.service';

@@ -1,0 +1,319 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { Clock, uuidv7, withLogContext } from '@shekara/common';
+import { encodeEnvelope, validateSendMessageRequest } from '@shekara/contracts';
+import type { Envelope, SendMessageRequest } from '@shekara/contracts';
+import { GroupCommitter } from '@shekara/persistence';
+import type { AgencyCode } from '@shekara/contracts';
+import type { Directory } from '@shekara/directory';
+import { AuditAction } from '../audit';
+import type { AuthUser } from '@shekara/auth';
+import type { AgencyNodeConfig } from '../core';
+import { DIRECTORY, LiveEvents, NODE_CONFIG, NodeError, NodeErrorCode, NodeMetrics } from '../core';
+import type { MessageEntity } from '../entities';
+import type { DeliveryStatus } from '../entities';
+import { envelopeFromRequest, messageColumns, messageRow, readReceipt } from '../envelopes';
+import type { MessageColumns } from '../envelopes';
+import { OutboxRelay, SentMessages, WriteBatches } from '../exchange';
+import { AuditStore, MessagesStore, OutboxStore } from '../store';
+import type { OutboxItem, OutboxRow } from '../store';
+import type { ListQuery } from './list.query';
+import { localDate } from '@shekara/policy';
+
+export interface RecipientStatus {
+  unitId: string;
+  agency: string;
+  status: DeliveryStatus;
+  sentAt: Date | null;
+  deliveredAt: Date | null;
+  readAt: Date | null;
+  readBy: string | null;
+  deadLetteredAt: Date | null;
+  reason: string | null;
+}
+
+export interface MessageView {
+  id: string;
+  direction: 'OUT' | 'IN';
+  kind: string;
+  senderUnit: string;
+  recipientUnits: string[];
+  correlationId: string;
+  classification: string;
+  createdAt: Date;
+  reportedAt: Date | null;
+  receivedAt: Date | null;
+  period: string | null;
+  eventAt: Date | null;
+  confirms: string | null;
+  summary: string;
+  createdBy: string | null;
+  recipients: RecipientStatus[];
+  payload?: Record<string, unknown>;
+}
+
+/** A report accepted from a duty desk, waiting for its group commit. */
+interface Outgoing {
+  id: string;
+  now: Date;
+  user: AuthUser;
+  req: SendMessageRequest;
+  env: Envelope;
+  cols: MessageColumns;
+  envelope: Uint8Array;
+  draftPeriod: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  page: number;
+  pageSize: number;
+  total: number;
+}
+
+/** The duty desk's use cases: send, list, open (records READ), status per recipient. */
+@Injectable()
+export class MessagesService {
+  private readonly log = new Logger('Messages');
+  constructor(
+    private readonly store: MessagesStore,
+    private readonly outboxStore: OutboxStore,
+    private readonly auditStore: AuditStore,
+    private readonly writes: WriteBatches,
+    private readonly dispatch: OutboxRelay,
+    private readonly clock: Clock,
+    private readonly metrics: NodeMetrics,
+    private readonly live: LiveEvents,
+    private readonly sent: SentMessages,
+    @Inject(DIRECTORY) private readonly directory: Directory,
+    @Inject(NODE_CONFIG) private readonly config: AgencyNodeConfig,
+  ) {
+    this.committer = new GroupCommitter((items) => this.storeBatch(items), { maxBatch: 128, parallel: 3 });
+  }
+
+  private readonly committer: GroupCommitter<Outgoing>;
+  /** Reports accepted but not yet committed, at most. */
+  static readonly MAX_BACKLOG = 512;
+
+  /**
+   * Accepts a report: one transaction stores the message, its recipients (PENDING), one outbox row
+   * per recipient agency and the audit entry. Accepted means durable. Reports accepted at about the
+   * same time share the transaction (group commit); each caller is answered after the commit.
+   */
+  async send(user: AuthUser, body: unknown): Promise<MessageView> {
+    // Backpressure: beyond this many reports waiting for their commit, refuse (503, nothing stored)
+    // rather than queue without bound in memory.
+    if (this.committer.backlog >= MessagesService.MAX_BACKLOG) throw new NodeError(NodeErrorCode.Busy);
+    const v = validateSendMessageRequest(body);
+    if (!v.ok) throw new NodeError(NodeErrorCode.InvalidBody, undefined, v.errors);
+    const req = v.value;
+    if (user.role !== 'duty-officer') throw new NodeError(NodeErrorCode.ForbiddenRole, 'Only duty officers send reports.');
+    if (req.senderUnit !== user.unitId) throw new NodeError(NodeErrorCode.NotOwnUnit, `You belong to ${user.unitId}.`);
+    const outside = req.recipientUnits.filter((r) => !this.directory.canSend(req.senderUnit, r));
+    if (outside.length) throw new NodeError(NodeErrorCode.RecipientOutsideGroups, `Not allowed: ${outside.join(', ')}.`);
+
+    const now = this.clock.now();
+    const id = uuidv7(this.clock);
+    const env = envelopeFromRequest(req, id, now);
+    const cols = messageColumns(env);
+    const draftPeriod = cols.period ?? (cols.kind === 'DAILY' ? localDate(now, this.directory.zoneOf(req.senderUnit)) : null);
+    const item: Outgoing = { id, now, user, req, env, cols, envelope: encodeEnvelope(env), draftPeriod };
+    await withLogContext({ messageId: id, correlationId: env.correlationId }, async () => {
+      await this.committer.submit(item);
+      this.log.log({ msg: 'report accepted', kind: cols.kind, sender: req.senderUnit, recipients: req.recipientUnits, user: user.username });
+    });
+    this.metrics.sent.inc({ kind: cols.kind });
+    this.live.emit(req.senderUnit, { type: 'message', id, box: 'outbox' });
+    return {
+      id,
+      direction: 'OUT',
+      kind: cols.kind,
+      senderUnit: req.senderUnit,
+      recipientUnits: req.recipientUnits,
+      correlationId: env.correlationId,
+      classification: cols.classification,
+      createdAt: now,
+      reportedAt: cols.reportedAt,
+      receivedAt: null,
+      period: cols.period,
+      eventAt: cols.eventAt,
+      confirms: cols.confirms,
+      summary: cols.summary,
+      createdBy: user.username,
+      recipients: req.recipientUnits.map((unitId) => ({ unitId, agency: this.directory.agencyOf(unitId), status: 'PENDING', sentAt: null, deliveredAt: null, readAt: null, readBy: null, deadLetteredAt: null, reason: null })),
+      payload: cols.payload,
+    };
+  }
+
+  /**
+   * Stores a batch of accepted reports: the messages with their signed envelopes (one signature for
+   * the batch, each envelope with its inclusion proof: `WriteBatch`), their recipients (PENDING),
+   * one outbox row per recipient agency, the audit entries and their ledger events, and the
+   * scheduler's drafts used up, in ONE statement (`MessagesStore.insertSent`).
+   */
+  private async storeBatch(items: Outgoing[]): Promise<void> {
+    const confirming = items.filter((i) => i.cols.confirms);
+    if (confirming.length) {
+      // Urgent reports are never deleted, so checking before the insert is as good as within it.
+      const found = await this.store.urgentSent(confirming.map((i) => i.cols.confirms));
+      for (const i of confirming) {
+        if (!found.some((f) => f.id === i.cols.confirms && f.sender_unit === i.req.senderUnit)) throw new NodeError(NodeErrorCode.UnknownUrgentReport);
+      }
+    }
+    const rIds: string[] = [];
+    const rUnits: string[] = [];
+    for (const i of items) for (const u of i.req.recipientUnits) (rIds.push(i.id), rUnits.push(u));
+    const batch = this.writes.begin();
+    const envelopes: OutboxItem[] = items.flatMap((i) =>
+      [...new Set(i.req.recipientUnits.map((u) => this.directory.agencyOf(u)))].map((a) => ({
+        kind: 'ENVELOPE' as const,
+        messageId: i.id,
+        targetAgency: a as AgencyCode,
+        payload: i.envelope,
+        signingUnit: i.req.senderUnit,
+        natsMsgId: i.id,
+      })),
+    );
+    batch.send(envelopes);
+    batch.audit(
+      items.map(({ id, now, user, req, env, cols }) => ({
+        actor: user.username,
+        action: AuditAction.Sent,
+        messageId: id,
+        units: [req.senderUnit],
+        message: { kind: cols.kind, senderUnit: req.senderUnit, recipientUnits: req.recipientUnits, sentAt: now, reportedAt: cols.reportedAt, period: cols.period, eventAt: cols.eventAt, confirms: cols.confirms, summary: cols.summary },
+        details: { correlationId: env.correlationId },
+      })),
+    );
+    // A report sent for a period uses up the scheduler's draft for it (DAILY without a period: its local sending date).
+    const drafts = items.filter((i) => i.draftPeriod);
+    await batch.write(async (p) => ({
+      outbox: await this.store.insertSent({
+        // The message keeps its signed envelope (signed with the outbox rows): the proof of what it sent.
+        messagesJson: JSON.stringify(items.map(({ id, now, user, env, cols }) => ({ ...messageRow(env, cols, now), created_by: user.username, signed: p.signed.get(id)!.toString('base64') }))),
+        recipientIds: rIds,
+        recipientUnits: rUnits,
+        recipientAgencies: rUnits.map((u) => this.directory.agencyOf(u)),
+        outboxJson: p.outboxJson,
+        auditJson: p.auditJson,
+        draftUnits: drafts.map((i) => i.req.senderUnit),
+        draftKinds: drafts.map((i) => i.cols.kind),
+        draftPeriods: drafts.map((i) => i.draftPeriod),
+        draftIds: drafts.map((i) => i.id),
+      }),
+    }));
+    // Committed (one statement): the dispatch publishes the rows at once.
+    this.dispatch.handOver(batch.written);
+    this.sent.remember(items.map((i) => ({ id: i.id, kind: i.cols.kind, created_at: i.now, sender_unit: i.req.senderUnit, recipient_units: i.req.recipientUnits })));
+  }
+
+  /** Inbox (messages addressed to the caller's unit) or outbox (sent by it), newest first, unread first in the inbox. */
+  async list(user: AuthUser, q: ListQuery): Promise<Page<MessageView>> {
+    const { rows, total } = await this.store.page(user.unitId, q);
+    const recipients = await this.recipientsOf(rows.map((r) => r.id));
+    return {
+      items: rows.map((r) => this.toView(r, recipients.get(r.id) ?? [], false)),
+      page: q.page,
+      pageSize: q.pageSize,
+      total,
+    };
+  }
+
+  /** Opens a message of the caller's unit. A duty officer of a recipient unit opening it records READ. */
+  async open(user: AuthUser, id: string): Promise<MessageView> {
+    let written: OutboxRow[] = [];
+    const view = await this.store.transaction(async (m) => {
+      const message = await this.store.findForOpening(m, id);
+      if (!message || !this.visibleTo(message, user)) throw new NodeError(NodeErrorCode.MessageNotFound);
+      if (message.direction === 'IN' && user.role === 'duty-officer') written = await this.markRead(m, message, user);
+      return this.view(m, id, true);
+    });
+    // Committed: the read receipt and the audit event go to the dispatch.
+    this.dispatch.handOver(written);
+    // The unit's desks (the reader's among them) count one unread message fewer.
+    if (written.length) this.live.emit(user.unitId, { type: 'status', id, box: 'inbox' });
+    return view!;
+  }
+
+  async status(user: AuthUser, id: string): Promise<RecipientStatus[]> {
+    const message = await this.store.find(id);
+    if (!message || !this.visibleTo(message, user)) throw new NodeError(NodeErrorCode.MessageNotFound);
+    return (await this.recipientsOf([id])).get(id) ?? [];
+  }
+
+  /** Audit trail of one message on this node. */
+  async timeline(user: AuthUser, id: string): Promise<{ at: Date; actor: string; action: string; unitId: string | null; details: unknown }[]> {
+    const message = await this.store.find(id);
+    if (!message || !this.visibleTo(message, user)) throw new NodeError(NodeErrorCode.MessageNotFound);
+    const rows = await this.auditStore.ofMessage(id);
+    return rows.map((r) => ({ at: r.at, actor: r.actor, action: r.action, unitId: r.unit_id, details: r.details }));
+  }
+
+  private visibleTo(m: MessageEntity, user: AuthUser): boolean {
+    return m.direction === 'OUT' ? m.senderUnit === user.unitId : m.recipientUnits.includes(user.unitId);
+  }
+
+  /**
+   * Records READ for the reader's unit, once, in m's transaction: its read receipt (one statement)
+   * and its audit entry with the ledger event (another). Returns the outbox rows written: none when
+   * the READ was recorded before.
+   */
+  private async markRead(m: EntityManager, message: MessageEntity, user: AuthUser): Promise<OutboxRow[]> {
+    const now = this.clock.now();
+    if (!(await this.store.markRead(m, message.id, user.unitId, now, user.username))) return [];
+    const receipt = readReceipt({ id: uuidv7(this.clock), now, recipientUnit: user.unitId, originalSender: message.senderUnit, messageId: message.id }, user.username);
+    const batch = this.writes.begin();
+    batch.send([
+      { kind: 'RECEIPT', messageId: message.id, targetAgency: this.directory.agencyOf(message.senderUnit) as AgencyCode, payload: encodeEnvelope(receipt), signingUnit: user.unitId, natsMsgId: receipt.messageId },
+    ]);
+    await batch.write(async (p) => ({ outbox: await this.outboxStore.insert(m, p.outboxJson) }));
+    batch.audit([{ actor: user.username, action: AuditAction.Read, messageId: message.id, units: [user.unitId], message: { kind: message.kind, senderUnit: message.senderUnit, recipientUnits: message.recipientUnits, sentAt: message.createdAt } }]);
+    await batch.write(async (p) => ({ outbox: await this.auditStore.insertWithEvents(m, p.auditJson, p.outboxJson) }));
+    return batch.written;
+  }
+
+  private async view(m: EntityManager, id: string, withPayload: boolean): Promise<MessageView | null> {
+    const row = await this.store.find(id, m);
+    if (!row) return null;
+    const recipients = await this.recipientsOf([id], m);
+    return this.toView(row, recipients.get(id) ?? [], withPayload);
+  }
+
+  private async recipientsOf(ids: string[], m?: EntityManager): Promise<Map<string, RecipientStatus[]>> {
+    const out = new Map<string, RecipientStatus[]>();
+    if (!ids.length) return out;
+    const rows = await this.store.recipients(ids, m);
+    for (const r of rows) {
+      const list = out.get(r.messageId) ?? [];
+      list.push({ unitId: r.unitId, agency: r.agency, status: r.status, sentAt: r.sentAt, deliveredAt: r.deliveredAt, readAt: r.readAt, readBy: r.readBy, deadLetteredAt: r.deadLetteredAt, reason: r.reason });
+      out.set(r.messageId, list);
+    }
+    return out;
+  }
+
+  private toView(m: MessageEntity, recipients: RecipientStatus[], withPayload: boolean): MessageView {
+    return {
+      id: m.id,
+      direction: m.direction,
+      kind: m.kind,
+      senderUnit: m.senderUnit,
+      recipientUnits: m.recipientUnits,
+      correlationId: m.correlationId,
+      classification: m.classification,
+      createdAt: m.createdAt,
+      reportedAt: m.reportedAt,
+      receivedAt: m.receivedAt,
+      period: m.period,
+      eventAt: m.eventAt,
+      confirms: m.confirms,
+      summary: m.summary,
+      createdBy: m.createdBy,
+      recipients,
+      ...(withPayload ? { payload: m.payload } : {}),
+    };
+  }
+
+  get agency(): AgencyCode {
+    return this.config.agency;
+  }
+}

@@ -1,0 +1,7 @@
+export * from './exchange.module';
+export * from './outbox.relay';
+export * from './outbox.maintenance';
+export * from './outbox.signing';
+export * from './receipt-items';
+export * from './sent-messages';
+export * from './write-batch';

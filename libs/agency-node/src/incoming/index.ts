@@ -1,0 +1,3 @@
+export * from './incoming.module';
+export * from './intake.service';
+export * from './reports.service';

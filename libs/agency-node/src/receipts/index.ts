@@ -1,0 +1,2 @@
+export * from './receipts.module';
+export * from './receipts.service';

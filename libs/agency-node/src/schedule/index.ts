@@ -1,0 +1,4 @@
+export * from './schedule.module';
+export * from './drafts.service';
+export * from './due.service';
+export * from './notifications.service';

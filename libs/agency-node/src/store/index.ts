@@ -1,0 +1,12 @@
+// The node's stores: all of its SQL (see db.ts for which way to PostgreSQL each purpose takes).
+export * from './db';
+export * from './audit.store';
+export * from './dead-letters.store';
+export * from './drafts.store';
+export * from './due.store';
+export * from './incoming.store';
+export * from './messages.store';
+export * from './notifications.store';
+export * from './outbox.store';
+export * from './receipts.store';
+export * from './store.module';

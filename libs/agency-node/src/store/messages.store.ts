@@ -1,0 +1,138 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { prepared } from '@shekara/persistence';
+import { MessageEntity, RecipientEntity } from '../entities';
+import { auditLogInsert } from './audit.store';
+import { draftsUsedUp } from './drafts.store';
+import { outboxInsert } from './outbox.store';
+import type { OutboxInserted } from './outbox.store';
+
+/**
+ * The columns of a message row given as JSON (`messageRow` of the envelopes), for
+ * `jsonb_to_recordset`.
+ */
+export const MESSAGE_ROW_TYPES = `id uuid, kind text, sender text, recipients text[], correlation_id text, classification text,
+  created_at timestamptz, reported_at timestamptz, period text, event_at timestamptz, confirms uuid, summary text, payload jsonb`;
+
+/** What one batch of reports accepted from duty desks writes (parallel arrays where plural). */
+export interface SentReports {
+  /** The message rows (JSON: `messageRow` with `created_by` and `signed`, base64). */
+  messagesJson: string;
+  recipientIds: string[];
+  recipientUnits: string[];
+  recipientAgencies: string[];
+  outboxJson: string;
+  auditJson: string;
+  /** The drafts the reports use up: unit, kind, period, message id. */
+  draftUnits: string[];
+  draftKinds: string[];
+  draftPeriods: (string | null)[];
+  draftIds: string[];
+}
+
+/** Filters of a duty desk's listing (`ListQuery`). */
+export interface MessageFilter {
+  box: 'inbox' | 'outbox';
+  unread?: boolean;
+  unit?: string;
+  kind?: string;
+  period?: string;
+  since?: string;
+  until?: string;
+  q?: string;
+  page: number;
+  pageSize: number;
+}
+
+/** Messages and their recipients' statuses, as the duty desk sends, lists, opens and reads them. */
+@Injectable()
+export class MessagesStore {
+  constructor(private readonly ds: DataSource) {}
+
+  /** Of the given ids, the URGENT reports this node sent (id and sender unit). */
+  urgentSent(ids: (string | null)[]): Promise<{ id: string; sender_unit: string }[]> {
+    return this.ds.query(`SELECT id, sender_unit FROM messages WHERE id = ANY($1::uuid[]) AND direction = 'OUT' AND kind = 'URGENT'`, [ids]);
+  }
+
+  /**
+   * Stores a batch of accepted reports: the messages with their signed envelopes, their recipients
+   * (PENDING), one outbox row per recipient agency, the audit entries and their ledger events, and
+   * the scheduler's drafts used up, in ONE statement (data-modifying CTEs; its own transaction): a
+   * round trip to PostgreSQL costs more here than the inserts themselves. Returns the outbox rows.
+   */
+  insertSent(r: SentReports): Promise<OutboxInserted[]> {
+    return prepared<OutboxInserted>(
+      this.ds,
+      `WITH msg AS (
+         INSERT INTO messages (id, direction, kind, sender_unit, recipient_units, correlation_id, classification, created_at,
+                               reported_at, period, event_at, confirms, summary, payload, created_by, signed)
+         SELECT x.id, 'OUT', x.kind, x.sender, x.recipients, x.correlation_id, x.classification, x.created_at,
+                x.reported_at, x.period, x.event_at, x.confirms, x.summary, x.payload, x.created_by, decode(x.signed, 'base64')
+           FROM jsonb_to_recordset($1::jsonb) AS x(${MESSAGE_ROW_TYPES}, created_by text, signed text)),
+       rcp AS (
+         INSERT INTO message_recipients (message_id, unit_id, agency, status)
+         SELECT x.id, x.unit, x.agency, 'PENDING' FROM unnest($2::uuid[], $3::text[], $4::text[]) AS x(id, unit, agency)),
+       obx AS (${outboxInsert('$5')}),
+       aud AS (${auditLogInsert('$6')}),
+       drf AS (${draftsUsedUp('$7', '$8', '$9', '$10')})
+       SELECT * FROM obx`,
+      [r.messagesJson, r.recipientIds, r.recipientUnits, r.recipientAgencies, r.outboxJson, r.auditJson, r.draftUnits, r.draftKinds, r.draftPeriods, r.draftIds],
+    );
+  }
+
+  /** A page of a unit's inbox (addressed to it; unread first) or outbox (sent by it), newest first, and the total. */
+  async page(unitId: string, q: MessageFilter): Promise<{ rows: MessageEntity[]; total: number }> {
+    const repo = this.ds.getRepository(MessageEntity);
+    const qb = repo.createQueryBuilder('m');
+    if (q.box === 'inbox') {
+      qb.innerJoin(RecipientEntity, 'mine', 'mine.message_id = m.id AND mine.unit_id = :unit', { unit: unitId }).where(`m.direction = 'IN'`);
+      if (q.unread) qb.andWhere(`mine.status = 'DELIVERED'`);
+      if (q.unit) qb.andWhere('m.sender_unit = :peer', { peer: q.unit });
+      qb.orderBy(`CASE WHEN mine.status = 'DELIVERED' THEN 0 ELSE 1 END`, 'ASC').addOrderBy('m.created_at', 'DESC');
+    } else {
+      qb.where(`m.direction = 'OUT' AND m.sender_unit = :unit`, { unit: unitId });
+      if (q.unit) qb.andWhere(':peer = ANY(m.recipient_units)', { peer: q.unit });
+      qb.orderBy('m.created_at', 'DESC');
+    }
+    if (q.kind) qb.andWhere('m.kind = :kind', { kind: q.kind });
+    if (q.period) qb.andWhere('m.period = :period', { period: q.period });
+    if (q.since) qb.andWhere('m.created_at >= :since', { since: q.since });
+    if (q.until) qb.andWhere('m.created_at < :until', { until: q.until });
+    if (q.q) qb.andWhere('m.summary ILIKE :q', { q: `%${q.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%` });
+    const total = await qb.getCount();
+    const rows = await qb.offset((q.page - 1) * q.pageSize).limit(q.pageSize).getMany();
+    return { rows, total };
+  }
+
+  /** A message, without its signed envelope (in m's transaction). */
+  findForOpening(m: EntityManager, id: string): Promise<MessageEntity | null> {
+    return m.getRepository(MessageEntity).findOne({ where: { id }, select: { signed: false } as never });
+  }
+
+  /** A message by id. */
+  find(id: string, m: EntityManager = this.ds.manager): Promise<MessageEntity | null> {
+    return m.getRepository(MessageEntity).findOneBy({ id });
+  }
+
+  /** The recipients' statuses of the messages, by unit. */
+  recipients(ids: string[], m: EntityManager = this.ds.manager): Promise<RecipientEntity[]> {
+    return m.getRepository(RecipientEntity).createQueryBuilder('r').where('r.message_id IN (:...ids)', { ids }).orderBy('r.unit_id').getMany();
+  }
+
+  /** Records READ of a message for the reader's unit, once (in m's transaction): true when this call recorded it. */
+  async markRead(m: EntityManager, messageId: string, unitId: string, at: Date, reader: string): Promise<boolean> {
+    const updated: unknown[] = await m.query(
+      `WITH u AS (UPDATE message_recipients SET status = 'READ', read_at = $3, read_by = $4
+                   WHERE message_id = $1 AND unit_id = $2 AND status = 'DELIVERED' RETURNING unit_id)
+       SELECT unit_id FROM u`,
+      [messageId, unitId, at, reader],
+    );
+    return updated.length > 0;
+  }
+
+  /** Runs `work` in one transaction. */
+  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.ds.transaction(work);
+  }
+}
