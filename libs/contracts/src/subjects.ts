@@ -10,7 +10,7 @@
  * (production prefix: "shekara").
  */
 
-import { AGENCIES, type AgencyCode } from './agencies';
+import { AGENCIES, isAgencyCode, type AgencyCode } from './agencies';
 
 /** Logical routes a JetStream consumer can deliver to a handler (the handler's @EventPattern). */
 export enum BusRoute {
