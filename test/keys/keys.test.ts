@@ -231,3 +231,19 @@ describe('dead letters and receipts that cannot be forged', () => {
     }, 10_000, 'nothing pending or redelivered on the dead-letter consumer');
   });
 });
+
+describe('a unit without a valid key', () => {
+  it('sends nothing (409, nothing stored) once its last key is revoked', async () => {
+    const directory = loadDirectory(sys.files.directoryPath);
+    const version = (await metric('border', /^shekara_directory_version /))!;
+    const key = directory.signingKeyAt(BORDER, new Date())!.keyId;
+    await directoryCommand('revoke-key', '--key', key, '--reason', 'unit disbanded');
+    await eventually(versionLoaded('border', version + 1), 10_000, `border on version ${version + 1}`);
+    const token = await sys.login('border');
+    const before = await sys.sql('border', `SELECT count(*)::int AS n FROM messages`);
+    const r = await sys.api('border', 'POST', '/api/messages', { senderUnit: BORDER, recipientUnits: [INTERIOR], classification: 'CLASSIFICATION_FOR_OFFICIAL_USE', daily: { summary: 'No key' } }, token);
+    expect(r.status).toBe(409);
+    expect(r.body.code).toBe('NO_SIGNING_KEY');
+    expect(await sys.sql('border', `SELECT count(*)::int AS n FROM messages`)).toEqual(before);
+  });
+});
