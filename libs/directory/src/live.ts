@@ -11,6 +11,8 @@ import type { SignedDirectory } from './signed';
  */
 export class LiveDirectory {
   private currentDirectory: Directory;
+  /** Methods bound to the current version, made once per version (lookups are on hot paths). */
+  private bound = new Map<PropertyKey, unknown>();
   readonly directory: Directory;
 
   constructor(initial: Directory) {
@@ -18,9 +20,14 @@ export class LiveDirectory {
     const live = this;
     this.directory = new Proxy(initial, {
       get(_target, property) {
+        const cached = live.bound.get(property);
+        if (cached !== undefined) return cached;
         const current = live.currentDirectory;
         const value = Reflect.get(current, property, current) as unknown;
-        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(current) : value;
+        if (typeof value !== 'function') return value;
+        const method = (value as (...a: unknown[]) => unknown).bind(current);
+        live.bound.set(property, method);
+        return method;
       },
       getPrototypeOf: () => Directory.prototype,
     });
@@ -32,6 +39,7 @@ export class LiveDirectory {
 
   replace(next: Directory): void {
     this.currentDirectory = next;
+    this.bound = new Map();
   }
 }
 
