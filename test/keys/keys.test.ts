@@ -211,6 +211,8 @@ describe('dead letters and receipts that cannot be forged', () => {
     expect(reasons).toContain('duplicate, ignore');
     expect(reasons.some((r: string) => /^not permitted/.test(r))).toBe(true);
     expect(new Set(letters.map((d: { sourceSeq: string }) => d.sourceSeq)).size).toBe(2);
+    // The original position is kept as stated, beside the key.
+    expect(letters.map((d: { originalSeq: string }) => d.originalSeq)).toContain(String(nextSeq));
   });
 
   it('a malformed dead-letter entry is terminated, not retried for ever, and the next one is recorded', async () => {
