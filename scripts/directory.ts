@@ -1,6 +1,7 @@
 /**
  * Directory CLI (development and operations):
- *   directory ensure <dir>                     seed <dir>/directory.json and <dir>/keys/*.json if absent, else validate them
+ *   directory ensure <dir>                     seed <dir>/public/directory.json (signed, version 1), the authority's
+ *                                              key pair and <dir>/keys/<agency>/keys.json if absent, else validate them
  *   directory check <directory.json>           validate a directory file and print its counts
  *   directory unit <directory.json> <unitId>   print a unit, its groups and counterparts
  * Exit code 0 on success, 1 on a DirectoryError (its message on stderr), 2 on bad usage.
@@ -17,8 +18,10 @@ function counts(directory: Directory): string {
 function main(args: string[]): number {
   const [command, path, unitId] = args;
   if (command === 'ensure' && path) {
-    const files = ensureDirectoryFiles(path);
+    // The edge of a script: the one place here that reads the real clock (the version's issue time).
+    const files = ensureDirectoryFiles(path, { issuedAt: new Date() });
     console.log(`directory: ${files.directoryPath}`);
+    console.log(`authority public key: ${files.authorityPublicKeyPath} (private: ${files.authorityKeyPath})`);
     for (const [agency, keyPath] of Object.entries(files.keyPaths)) console.log(`keys (${agency}): ${keyPath}`);
     console.log(counts(loadDirectory(files.directoryPath)));
     return 0;

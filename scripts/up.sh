@@ -11,6 +11,10 @@ mkdir -p var/log var/run
 # shellcheck disable=SC1091
 source scripts/node-options.sh
 node dist/scripts/directory.js ensure var >/dev/null
+# Every service reads the public directory; each node only its own agency's keys; the authority's
+# private key (var/authority/) is the operator's (npx shekara directory ...).
+DIRECTORY=var/public/directory.json
+DIRECTORY_AUTHORITY_KEY=$(cat var/public/directory-authority.pub)
 if [ ! -f var/secrets.env ]; then
   umask 077
   {
@@ -28,7 +32,7 @@ fi
 start() { # name port secret
   local name=$1 port=$2 secret=$3
   SHEKARA_AGENCY=$name DATABASE_URL="postgres://postgres@127.0.0.1:5432/shekara_$name" NATS_URL=nats://127.0.0.1:4222 \
-  HTTP_PORT=$port JWT_SECRET=$secret DIRECTORY_PATH=var/directory.json KEYS_PATH="var/keys/$name.json" DEMO_USERS=true \
+  HTTP_PORT=$port JWT_SECRET=$secret DIRECTORY_PATH=$DIRECTORY DIRECTORY_AUTHORITY_KEY=$DIRECTORY_AUTHORITY_KEY KEYS_PATH="var/keys/$name/keys.json" DEMO_USERS=true \
   NODE_OPTIONS="$AGENCY_NODE_OPTIONS" nohup node --enable-source-maps "dist/apps/$name/src/main.js" >>"var/log/$name.log" 2>&1 &
   echo $! > "var/run/$name.pid"
 }
@@ -37,11 +41,11 @@ start border 3002 "$BORDER_JWT_SECRET"
 start customs 3003 "$CUSTOMS_JWT_SECRET"
 
 DATABASE_URL=postgres://postgres@127.0.0.1:5432/shekara_supervisor NATS_URL=nats://127.0.0.1:4222 \
-HTTP_PORT=3010 JWT_SECRET="$SUPERVISOR_JWT_SECRET" DIRECTORY_PATH=var/directory.json DEMO_USERS=true \
+HTTP_PORT=3010 JWT_SECRET="$SUPERVISOR_JWT_SECRET" DIRECTORY_PATH=$DIRECTORY DEMO_USERS=true \
   NODE_OPTIONS="$SUPERVISOR_NODE_OPTIONS" nohup node --enable-source-maps dist/apps/supervisor/src/main.js >>var/log/supervisor.log 2>&1 &
 echo $! > var/run/supervisor.pid
 
-DIRECTORY_PATH=var/directory.json REDIS_URL=redis://127.0.0.1:6379 NATS_URL=nats://127.0.0.1:4222 HTTP_PORT=3020 \
+DIRECTORY_PATH=$DIRECTORY REDIS_URL=redis://127.0.0.1:6379 NATS_URL=nats://127.0.0.1:4222 HTTP_PORT=3020 \
   NODE_OPTIONS="$SCHEDULER_NODE_OPTIONS" nohup node --enable-source-maps dist/apps/scheduler/src/main.js >>var/log/scheduler.log 2>&1 &
 echo $! > var/run/scheduler.pid
 

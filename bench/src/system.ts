@@ -37,6 +37,7 @@ export class BenchSystem {
   readonly extraStreams = new Set<string>();
   directoryPath = '';
   keysDir = '';
+  authorityKey = '';
 
   constructor(readonly tmp: string) {
     mkdirSync(tmp, { recursive: true });
@@ -46,7 +47,8 @@ export class BenchSystem {
   ensureDirectory(): void {
     const r = spawnSync(process.execPath, [join(BUILD, 'scripts', 'directory.js'), 'ensure', this.tmp], { encoding: 'utf8', cwd: ROOT });
     if (r.status !== 0) throw new Error(`directory ensure failed: ${r.stderr}`);
-    this.directoryPath = join(this.tmp, 'directory.json');
+    this.directoryPath = join(this.tmp, 'public', 'directory.json');
+    this.authorityKey = readFileSync(join(this.tmp, 'public', 'directory-authority.pub'), 'utf8').trim();
     this.keysDir = join(this.tmp, 'keys');
   }
 
@@ -92,7 +94,8 @@ export class BenchSystem {
         DATABASE_URL: this.dbUrl(agency),
         JWT_SECRET: `bench-${this.runId}-${randomBytes(24).toString('hex')}`,
         DIRECTORY_PATH: this.directoryPath,
-        KEYS_PATH: join(this.keysDir, `${agency}.json`),
+        KEYS_PATH: join(this.keysDir, agency, 'keys.json'),
+        DIRECTORY_AUTHORITY_KEY: this.authorityKey,
         DEMO_USERS: 'true',
         LOG_LEVEL: opts.logLevel ?? process.env.BENCH_LOG_LEVEL ?? 'info',
         WEB_DIR: join(this.tmp, 'no-web'),

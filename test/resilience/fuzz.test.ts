@@ -306,7 +306,7 @@ describe('bad input at volume (property-based fuzz)', () => {
       last = JSON.stringify({ deadLetters: n, bad, stored: s.length, good: good.size });
       return n >= bad && s.length >= good.size;
     }, 60_000, 'every bad message dead-lettered and every good one stored', 500).catch(async (e) => {
-      const seqs = new Set((await sys.sql<{ seq: string }>('interior', `SELECT source_seq::text AS seq FROM dead_letters WHERE subject = $1`, [subject])).map((r) => Number(r.seq)));
+      const seqs = new Set((await sys.sql<{ seq: string }>('interior', `SELECT original_seq::text AS seq FROM dead_letters WHERE subject = $1`, [subject])).map((r) => Number(r.seq)));
       const missing = [...badSeqs].filter(([seq]) => !seqs.has(seq)).map(([seq, c]) => ({ seq, ...c, bytes: c.kind === 'random' ? Buffer.from(c.bytes).toString('hex') : undefined }));
       const [info] = await sys.sql('interior', `SELECT (SELECT count(*) FROM messages WHERE direction = 'IN')::int AS inbound`);
       throw new Error(`${(e as Error).message} (${last})\nnot dead-lettered: ${JSON.stringify(missing)}\n${JSON.stringify(info)}\n${sys.grepLog('interior', /warn|error|fatal/).slice(-40).join('\n')}`);
@@ -329,7 +329,7 @@ describe('bad input at volume (property-based fuzz)', () => {
     const { js, subject, envelope, signed } = busTools();
     const ack = await js.publish(subject, signed(envelope('bad-id').bytes));
     await waitFor(async () => deadLetteredTimes(ack.seq) > 0, 20_000, 'the transport to dead-letter it');
-    const row = () => sys.sql('interior', `SELECT reason FROM dead_letters WHERE subject = $1 AND source_seq = $2`, [subject, ack.seq]);
+    const row = () => sys.sql('interior', `SELECT reason FROM dead_letters WHERE subject = $1 AND original_seq = $2`, [subject, ack.seq]);
     await waitFor(async () => (await row()).length > 0, 15_000, 'its dead_letters row').catch(() => undefined);
     const failing = sys.grepLog('interior', /will retry","route":"dead-letter"/).slice(-1);
     const lastDlqHandlerError = failing[0] ? JSON.parse(failing[0]).error : undefined;

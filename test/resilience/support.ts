@@ -12,7 +12,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { AGENCIES, BusNames } from '@shekara/contracts';
 import type { AgencyCode } from '@shekara/contracts';
-import { ensureDirectoryFiles } from '@shekara/directory';
+import { ensureDirectoryFiles, readAuthorityPublicKey } from '@shekara/directory';
 import { dropDatabase, withDatabase } from '@shekara/persistence';
 import { DEMO_PASSWORD } from '@shekara/agency-node';
 import { NATS_URL, PG_URL } from '../support/harness';
@@ -90,6 +90,7 @@ export class ProcSystem {
           STREAM_REPLICAS: String(this.options.streamReplicas ?? 1),
           JWT_SECRET: this.secret,
           KEYS_PATH: this.files.keyPaths[agency],
+          DIRECTORY_AUTHORITY_KEY: readAuthorityPublicKey(this.files.authorityPublicKeyPath),
           DEMO_USERS: 'true',
           HTTP_BODY_LIMIT: '256kb',
           WEB_DIR: join(this.dir, 'no-web'),

@@ -11,7 +11,7 @@ import type { AgencyNodeConfig, LiveEvent } from '@shekara/agency-node';
 import { JsonLogger } from '@shekara/common';
 import { AGENCIES, BusNames } from '@shekara/contracts';
 import type { AgencyCode } from '@shekara/contracts';
-import { ensureDirectoryFiles } from '@shekara/directory';
+import { ensureDirectoryFiles, readAuthorityPublicKey } from '@shekara/directory';
 import { dropDatabase, withDatabase } from '@shekara/persistence';
 import { waitFor } from './processes';
 
@@ -48,6 +48,8 @@ export class TestSystem {
       http: { host: '127.0.0.1', port: this.ports.get(agency) ?? 0, bodyLimit: '256kb' },
       jwt: { secret: `test-secret-${this.runId}-0123456789abcdef0123456789`, ttlSeconds: 3600 },
       directoryPath: this.files.directoryPath,
+      directoryAuthorityKey: readAuthorityPublicKey(this.files.authorityPublicKeyPath),
+      directoryPollMs: 200,
       keysPath: this.files.keyPaths[agency],
       logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
       outbox: { pollMs: 200, resendAfterMs: 30_000, resendMaxMs: 60_000, auditDelayMs: 250, dispatchGraceMs: 5000, vacuumMs: 60_000, retentionDays: 7, pruneMs: 600_000, ...this.overrides },

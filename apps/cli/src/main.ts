@@ -10,18 +10,22 @@ import { MATCH_USAGE, MatchUsageError, parseMatchArgs } from './match/args';
 import { runMatch } from './match/command';
 import { MatchCliError, languageFromLocale, message } from './match/messages';
 import type { Language } from '@shekara/matching';
+import { BUS_USAGE, BusUsageError, parseBusArgs, runBus } from './bus/command';
+import { DIRECTORY_USAGE, DirectoryUsageError, langOf, parseDirectoryArgs, runDirectory } from './directory/command';
 
 export const USAGE = `Usage: shekara <command> [options]
 
 Commands:
   audit    audit an exchange journal against the schedule (shekara audit --help)
   verify   verify a node's transparency-log export or a proof bundle offline (shekara verify --help)
-  match    find persons across agencies' records (shekara match --help)`;
+  match    find persons across agencies' records (shekara match --help)
+  bus      provision the bus (keys, certificates, server configs) and check its isolation (shekara bus --help)
+  directory  sign a new version of the directory, add, retire or revoke a unit's key (shekara directory --help)`;
 
 /** EX_USAGE from sysexits.h. */
 export const EXIT_USAGE = 64;
 
-export async function main(argv: readonly string[], io: CliIo & { language?: Language }): Promise<number> {
+export async function main(argv: readonly string[], io: CliIo & { language?: Language; untilStopped?: () => Promise<void> }): Promise<number> {
   const [command, ...rest] = argv;
   if (command === '-h' || command === '--help') {
     io.stdout.write(USAGE + '\n');
@@ -29,6 +33,35 @@ export async function main(argv: readonly string[], io: CliIo & { language?: Lan
   }
   if (command === 'verify') return verify(rest, io);
   if (command === 'match') return match(rest, { ...io, language: io.language ?? 'en' });
+  if (command === 'bus') {
+    try {
+      const parsed = parseBusArgs(rest);
+      if (parsed.sub === 'help') {
+        io.stdout.write(BUS_USAGE + '\n');
+        return 0;
+      }
+      return await runBus(parsed, io);
+    } catch (e) {
+      if (!(e instanceof BusUsageError)) throw e;
+      io.stderr.write(`shekara bus: ${e.message}\nRun "shekara bus --help" for usage.\n`);
+      return EXIT_USAGE;
+    }
+  }
+  if (command === 'directory') {
+    try {
+      const parsed = parseDirectoryArgs(rest);
+      if (parsed.sub === 'help') {
+        io.stdout.write(DIRECTORY_USAGE + '\n');
+        return 0;
+      }
+      return runDirectory({ ...parsed, sub: parsed.sub }, io);
+    } catch (e) {
+      if (!(e instanceof DirectoryUsageError)) throw e;
+      const ru = langOf(rest) === 'ru';
+      io.stderr.write(`shekara directory: ${e.render(langOf(rest))}\n${ru ? 'Справка' : 'Run'}: "shekara directory --help"\n`);
+      return EXIT_USAGE;
+    }
+  }
   if (command !== 'audit') {
     const problem = command === undefined ? 'no command given' : `unknown command ${JSON.stringify(command)}`;
     io.stderr.write(`shekara: ${problem}\n${USAGE}\n`);
@@ -80,8 +113,13 @@ async function match(argv: readonly string[], io: CliIo & { language: Language }
 
 /** The real process: its streams, its clock and its locale. */
 export function run(): void {
-  const io = { stdout: process.stdout, stderr: process.stderr, now: () => new Date(), language: languageFromLocale(process.env) };
-  main(process.argv.slice(2), io).then(
+  // Only a long-running command (bus up) asks for this; the others keep the default signal handling.
+  const untilStopped = () =>
+    new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    });
+  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, now: () => new Date(), language: languageFromLocale(process.env), untilStopped }).then(
     (code) => {
       process.exitCode = code;
     },

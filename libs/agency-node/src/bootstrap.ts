@@ -6,10 +6,12 @@ import { Clock, JsonLogger, SystemClock } from '@shekara/common';
 import type { Environment } from '@shekara/common';
 import { BusNames, NotifyRequestSchema, NotifyResponseSchema, PrepareDraftsRequestSchema, PrepareDraftsResponseSchema, RpcMethod } from '@shekara/contracts';
 import type { AgencyCode } from '@shekara/contracts';
-import { loadAgencyKeys, loadDirectory, requireEveryUnitKey } from '@shekara/directory';
+import { DirectoryReloader, LiveDirectory, loadAgencyKeys, loadSignedDirectory, requireEveryUnitKey } from '@shekara/directory';
+import type { Directory } from '@shekara/directory';
 import { connectNats, ensureStreams, exponentialRetry, manager } from '@shekara/messaging';
 import { ensureDatabase } from '@shekara/persistence';
 import { UnitSigner } from '@shekara/security';
+import type { UnitKey } from '@shekara/security';
 import { AgencyNodeModule } from './agency-node.module';
 import { AuthService, assertPrivateSecret } from '@shekara/auth';
 import { loadAgencyNodeConfig, NodeError, NodeErrorCode } from './core';
@@ -32,10 +34,18 @@ export async function startAgencyNode(config: AgencyNodeConfig, options: AgencyN
   assertPrivateSecret(config.jwt.secret);
   const clock = options.clock ?? new SystemClock();
   const logger = options.logger ?? new JsonLogger(config.agency, config.logLevel);
-  const directory = loadDirectory(config.directoryPath);
-  const keys = loadAgencyKeys(config.keysPath, config.agency, directory);
-  requireEveryUnitKey(keys, config.agency, directory, config.keysPath);
-  const signer = new UnitSigner([...keys].map(([keyId, privateKey]) => ({ keyId, privateKey, unitId: directory.keyOwner(keyId) })));
+  // The signed directory (refused unless signed by the configured authority) and this agency's keys
+  // only (refused if the file is another agency's, names a key of another agency, or is not 0600).
+  const signed = loadSignedDirectory(config.directoryPath, config.directoryAuthorityKey);
+  const live = new LiveDirectory(signed.directory);
+  const directory = live.directory;
+  const signer = new UnitSigner(ownKeys(config, signed.directory), (unitId) => directory.signingKeyAt(unitId, clock.now())?.keyId);
+  // A newer version is taken only with this agency's key file checked against it (a key added to
+  // both is used at once); if the keys do not match it, the version is refused and nothing changes.
+  const directoryReloader = new DirectoryReloader(config.directoryPath, config.directoryAuthorityKey, signed, (next) => {
+    signer.replaceKeys(ownKeys(config, next.directory));
+    live.replace(next.directory);
+  });
 
   await ensureDatabase(config.databaseUrl);
   const dataSource = agencyNodeDataSource(config.databaseUrl);
@@ -47,7 +57,7 @@ export async function startAgencyNode(config: AgencyNodeConfig, options: AgencyN
   const nats = await connectNats(natsSettings);
   await ensureStreams(await manager(nats), names.allStreams(), { replicas: config.streamReplicas, duplicateWindowMs: 2 * 60_000 });
 
-  const app = await NestFactory.create<NestExpressApplication>(AgencyNodeModule.forRoot({ config, clock, dataSource, directory, signer, nats, names }), {
+  const app = await NestFactory.create<NestExpressApplication>(AgencyNodeModule.forRoot({ config, clock, dataSource, directory, directoryReloader, signer, nats, names }), {
     logger,
     bodyParser: false,
     abortOnError: false,
@@ -94,6 +104,13 @@ export async function startAgencyNode(config: AgencyNodeConfig, options: AgencyN
     config.http,
   );
   return app;
+}
+
+/** This agency's private keys, checked against `directory` (every unit of the agency has one). */
+function ownKeys(config: AgencyNodeConfig, directory: Directory): UnitKey[] {
+  const keys = loadAgencyKeys(config.keysPath, config.agency, directory);
+  requireEveryUnitKey(keys, config.agency, directory, config.keysPath);
+  return [...keys].map(([keyId, privateKey]) => ({ keyId, privateKey, unitId: directory.keyOwner(keyId) }));
 }
 
 /**

@@ -7,6 +7,7 @@ import { DraftsNotifications1763900000000 } from './migrations/1763900000000-Dra
 import { BatchSigning1764000000000 } from './migrations/1764000000000-BatchSigning';
 import { OutboxQueue1764100000000 } from './migrations/1764100000000-OutboxQueue';
 import { PersonsIndexed1765000000000 } from './migrations/1765000000000-PersonsIndexed';
+import { DeadLetterOrigin1765200000000 } from './migrations/1765200000000-DeadLetterOrigin';
 import { MatchingPersonIndex1764900000000 } from '@shekara/matching';
 
 /** Every agency node's database gets the same migrations, each applied in that node's own database. */
@@ -19,6 +20,7 @@ export const AGENCY_NODE_MIGRATIONS = [
   AuthSessions1764200000000,
   MatchingPersonIndex1764900000000,
   PersonsIndexed1765000000000,
+  DeadLetterOrigin1765200000000,
 ];
 
 export function agencyNodeDataSource(url: string): DataSource {

@@ -10,7 +10,7 @@
  * (production prefix: "shekara").
  */
 
-import { AGENCIES, type AgencyCode } from './agencies';
+import { AGENCIES, isAgencyCode, type AgencyCode } from './agencies';
 
 /** Logical routes a JetStream consumer can deliver to a handler (the handler's @EventPattern). */
 export enum BusRoute {
@@ -37,6 +37,11 @@ export enum RpcMethod {
   /** supervisor: MarkEscalatedRequest → MarkEscalatedResponse */
   MarkEscalated = 'escalations.mark',
 }
+
+/** Who answers RPCs: an agency's node or the supervisor. */
+export type RpcTarget = AgencyCode | 'supervisor';
+/** Who calls RPCs (a lower-case identity name such as `scheduler`). */
+export type RpcCaller = string;
 
 export interface StreamSpec {
   name: string;
@@ -127,6 +132,68 @@ export class BusNames {
   }
   rpcQueue(target: AgencyCode | 'supervisor'): string {
     return `${target}-rpc`;
+  }
+
+  // --- Sender-guaranteed names (per-agency accounts, docs/bus.md) ---------------------------------
+  // The server routes `<prefix>.inbox.<to>.from.<sender>` into the recipient's account only from the
+  // sender's account (a service export restricted to that account), so the subject names the sender
+  // and no payload can change it. The older names above stay until the nodes switch to these.
+
+  /** `<prefix>.inbox.<to>.from.<sender>`: an envelope (report or receipt) from one agency to another. */
+  inboxFrom(to: AgencyCode, sender: AgencyCode): string {
+    return `${this.prefix}.inbox.${to}.from.${sender}`;
+  }
+  /** The recipient's stream: every sender's subject into its inbox (one stream per agency, in its domain). */
+  inboxFromStream(to: AgencyCode): StreamSpec {
+    return { name: streamName(this.prefix, 'inbox', to), subjects: [`${this.prefix}.inbox.${to}.from.*`] };
+  }
+  inboxFromConsumer(to: AgencyCode): ConsumerSpec {
+    return { route: BusRoute.Inbox, stream: this.inboxFromStream(to).name, filterSubject: `${this.prefix}.inbox.${to}.from.*`, durable: `${to}-inbox` };
+  }
+  /** The sender named by an inbox subject the server routed, or undefined if it is not one. */
+  inboxSender(subject: string, to: AgencyCode): AgencyCode | undefined {
+    const head = `${this.prefix}.inbox.${to}.from.`;
+    if (!subject.startsWith(head)) return undefined;
+    const sender = subject.slice(head.length);
+    return isAgencyCode(sender) && sender !== to ? sender : undefined;
+  }
+  /** The agency's own dead-letter stream (in its own account and domain; only its node publishes there). */
+  ownDeadLetterStream(agency: AgencyCode): StreamSpec {
+    return { name: streamName(this.prefix, 'dlq', agency), subjects: [this.deadLetterSubject(agency)] };
+  }
+  ownDeadLetterConsumer(agency: AgencyCode): ConsumerSpec {
+    return { route: BusRoute.DeadLetter, stream: this.ownDeadLetterStream(agency).name, filterSubject: this.deadLetterSubject(agency), durable: `${agency}-dead-letters` };
+  }
+  /** Every audit subject one agency may publish (exported by the ledger's account to that agency only). */
+  auditSubjects(agency: AgencyCode): string {
+    return `${this.auditSubject(agency)}.>`;
+  }
+  /** The agency named by an audit subject the server routed, or undefined. */
+  auditSender(subject: string): AgencyCode | undefined {
+    const head = `${this.prefix}.audit.`;
+    if (!subject.startsWith(head)) return undefined;
+    const agency = subject.slice(head.length).split('.')[0];
+    return isAgencyCode(agency) ? agency : undefined;
+  }
+  /** `<prefix>.rpc.<target>.from.<caller>.<method>`: exported by the target's account to the caller's only. */
+  rpcFrom(target: RpcTarget, caller: RpcCaller, method: RpcMethod): string {
+    return `${this.prefix}.rpc.${target}.from.${caller}.${method}`;
+  }
+  /** What the target's handlers subscribe to: every caller, every method. */
+  rpcHandlerSubject(target: RpcTarget): string {
+    return `${this.prefix}.rpc.${target}.from.*.>`;
+  }
+  /** Caller and method from a subject the server routed to the target (the caller is never taken from the payload). */
+  rpcRoute(subject: string, target: RpcTarget): { caller: string; method: RpcMethod } | undefined {
+    const head = `${this.prefix}.rpc.${target}.from.`;
+    if (!subject.startsWith(head)) return undefined;
+    const rest = subject.slice(head.length);
+    const dot = rest.indexOf('.');
+    if (dot <= 0) return undefined;
+    const caller = rest.slice(0, dot);
+    const method = rest.slice(dot + 1);
+    if (!(Object.values(RpcMethod) as string[]).includes(method)) return undefined;
+    return { caller, method: method as RpcMethod };
   }
 
   allStreams(): StreamSpec[] {

@@ -25,6 +25,16 @@ export interface UnitFilter {
 
 const EMPTY: ReadonlySet<string> = new Set();
 
+/** Why a key may not verify a message (dead-letter reasons name them). */
+export enum KeyRefusal {
+  UNKNOWN = 'unknown key',
+  NOT_YET_VALID = 'key not yet valid',
+  EXPIRED = 'expired key',
+  REVOKED = 'revoked key',
+}
+
+export type KeyCheck = { ok: true; unitId: string; key: UnitKey } | { ok: false; refusal: KeyRefusal; reason: string };
+
 /**
  * The directory in memory: pure, immutable after construction, every lookup O(1) through Maps built
  * once. Build it with Directory.fromJSON() (validates) or loadDirectory() (reads a file).
@@ -121,6 +131,37 @@ export class Directory {
   /** The key entry (base64 public key, `from`) with this key id, or undefined. */
   findKey(keyId: string): UnitKey | undefined {
     return this.keyById.get(keyId)?.key;
+  }
+
+  /**
+   * Whether the key may verify a message created at `at`: it exists, is not revoked (a revoked key
+   * verifies nothing, whatever instant a message claims), and notBefore <= at < notAfter.
+   */
+  keyValidAt(keyId: string, at: Date): KeyCheck {
+    const entry = this.keyById.get(keyId);
+    if (!entry) return { ok: false, refusal: KeyRefusal.UNKNOWN, reason: `unknown signing key ${JSON.stringify(keyId.slice(0, 200))}` };
+    const { key, unitId } = entry;
+    if (key.revokedAt !== undefined) {
+      return { ok: false, refusal: KeyRefusal.REVOKED, reason: `key ${keyId} revoked at ${key.revokedAt}${key.revocationReason ? ` (${key.revocationReason})` : ''}` };
+    }
+    const t = at.getTime();
+    if (key.notBefore !== undefined && t < Date.parse(key.notBefore)) {
+      return { ok: false, refusal: KeyRefusal.NOT_YET_VALID, reason: `key ${keyId} not valid before ${key.notBefore} (message created ${at.toISOString()})` };
+    }
+    if (key.notAfter !== undefined && t >= Date.parse(key.notAfter)) {
+      return { ok: false, refusal: KeyRefusal.EXPIRED, reason: `key ${keyId} expired at ${key.notAfter} (message created ${at.toISOString()})` };
+    }
+    return { ok: true, unitId, key };
+  }
+
+  /** The key a unit signs with at `at`: of its keys valid then, the one valid from the latest instant. */
+  signingKeyAt(unitId: string, at: Date): UnitKey | undefined {
+    let best: UnitKey | undefined;
+    for (const key of this.unit(unitId).keys) {
+      if (!this.keyValidAt(key.keyId, at).ok) continue;
+      if (!best || Date.parse(key.notBefore ?? '1970-01-01T00:00:00Z') >= Date.parse(best.notBefore ?? '1970-01-01T00:00:00Z')) best = key;
+    }
+    return best;
   }
 
   /** The id of the unit that owns the key; throws DirectoryError(UNKNOWN_KEY) if none does. */

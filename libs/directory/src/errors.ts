@@ -23,6 +23,14 @@ export enum DirectoryErrorCode {
   INCOMPLETE_FILES = 'INCOMPLETE_FILES',
   /** A file could not be read or parsed as JSON. */
   UNREADABLE_FILE = 'UNREADABLE_FILE',
+  /** A directory document that is unsigned, badly signed or signed by another key than the authority's. */
+  DIRECTORY_SIGNATURE = 'DIRECTORY_SIGNATURE',
+  /** A directory document whose version is not newer than the one held. */
+  STALE_VERSION = 'STALE_VERSION',
+  /** A key operation that the directory's keys do not allow (unknown key, already revoked, ...). */
+  KEY_OPERATION = 'KEY_OPERATION',
+  /** A private key file that others than its owner may read (its mode must be 0600 or 0400). */
+  KEYS_FILE_MODE = 'KEYS_FILE_MODE',
 }
 
 const MESSAGES: Record<DirectoryErrorCode, string> = {
@@ -36,6 +44,28 @@ const MESSAGES: Record<DirectoryErrorCode, string> = {
   [DirectoryErrorCode.KEY_MISMATCH]: 'private key does not match the public key in the directory',
   [DirectoryErrorCode.INCOMPLETE_FILES]: 'incomplete directory files',
   [DirectoryErrorCode.UNREADABLE_FILE]: 'unreadable file',
+  [DirectoryErrorCode.DIRECTORY_SIGNATURE]: 'directory not signed by the directory authority',
+  [DirectoryErrorCode.STALE_VERSION]: 'directory version not newer than the current one',
+  [DirectoryErrorCode.KEY_OPERATION]: 'key operation refused',
+  [DirectoryErrorCode.KEYS_FILE_MODE]: 'private key file readable by others',
+};
+
+/** The same titles in Russian (operators' commands print either; details name files and fields as they are). */
+const MESSAGES_RU: Record<DirectoryErrorCode, string> = {
+  [DirectoryErrorCode.UNKNOWN_UNIT]: 'неизвестное подразделение',
+  [DirectoryErrorCode.UNKNOWN_KEY]: 'неизвестный ключ',
+  [DirectoryErrorCode.UNKNOWN_REGION]: 'неизвестный регион',
+  [DirectoryErrorCode.NO_NAME_AT]: 'на эту дату у ведомства нет наименования',
+  [DirectoryErrorCode.INVALID_REFERENCE]: 'некорректные справочные данные',
+  [DirectoryErrorCode.INVALID_DIRECTORY]: 'некорректный справочник',
+  [DirectoryErrorCode.INVALID_KEYS]: 'некорректный файл закрытых ключей',
+  [DirectoryErrorCode.KEY_MISMATCH]: 'закрытый ключ не соответствует открытому ключу в справочнике',
+  [DirectoryErrorCode.INCOMPLETE_FILES]: 'неполный набор файлов справочника',
+  [DirectoryErrorCode.UNREADABLE_FILE]: 'не удалось прочитать файл',
+  [DirectoryErrorCode.DIRECTORY_SIGNATURE]: 'справочник не подписан удостоверяющим ключом справочника',
+  [DirectoryErrorCode.STALE_VERSION]: 'версия справочника не новее текущей',
+  [DirectoryErrorCode.KEY_OPERATION]: 'операция с ключом отклонена',
+  [DirectoryErrorCode.KEYS_FILE_MODE]: 'файл закрытых ключей доступен другим пользователям',
 };
 
 export class DirectoryError extends Error {
@@ -48,5 +78,10 @@ export class DirectoryError extends Error {
     options?: { cause?: unknown },
   ) {
     super(`${MESSAGES[code]}: ${detail}`, options);
+  }
+
+  /** The message in the user's language: the title translated, the detail as is. */
+  render(lang: 'en' | 'ru'): string {
+    return `${(lang === 'ru' ? MESSAGES_RU : MESSAGES)[this.code]}: ${this.detail}`;
   }
 }

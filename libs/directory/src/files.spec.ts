@@ -1,5 +1,5 @@
 import { sign, verify } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AGENCIES } from '@shekara/contracts';
@@ -37,7 +37,7 @@ describe('generateKeys', () => {
       expect(set.keys.map((k) => k.unitId)).toEqual(units.map((u) => u.id));
       expect(set.keys.map((k) => k.keyId)).toEqual(units.map((u) => u.keys[0].keyId));
     }
-    expect(directory.units.every((u) => u.keys.length === 1 && u.keys[0].from === '2026-09-01T00:00:00.000Z')).toBe(true);
+    expect(directory.units.every((u) => u.keys.length === 1 && u.keys[0].notBefore === '2026-09-01T00:00:00.000Z')).toBe(true);
     expect(new Set(directory.units.map((u) => u.keys[0].publicKey)).size).toBe(directory.units.length);
   });
 });
@@ -45,13 +45,16 @@ describe('generateKeys', () => {
 describe('ensureDirectoryFiles, loadDirectory, loadAgencyKeys', () => {
   it('writes the directory and 0600 key files that reload and sign verifiably', () => {
     const files = ensureDirectoryFiles(dir);
-    expect(files.directoryPath).toBe(join(dir, 'directory.json'));
-    const directory = loadDirectory(files.directoryPath);
+    expect(files.directoryPath).toBe(join(dir, 'public', 'directory.json'));
+    const directory = loadDirectory(files.directoryPath, readFileSync(files.authorityPublicKeyPath, 'utf8').trim());
     expect(directory.units().length).toBe(531);
+    expect(statSync(files.authorityKeyPath).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, 'authority')).mode & 0o777).toBe(0o700);
 
     for (const agency of AGENCIES) {
-      expect(files.keyPaths[agency]).toBe(join(dir, 'keys', `${agency}.json`));
+      expect(files.keyPaths[agency]).toBe(join(dir, 'keys', agency, 'keys.json'));
       expect(statSync(files.keyPaths[agency]).mode & 0o777).toBe(0o600);
+      expect(statSync(join(dir, 'keys', agency)).mode & 0o777).toBe(0o700);
       const keys = loadAgencyKeys(files.keyPaths[agency], agency, directory);
       expect(keys.size).toBe(directory.units({ agency }).length);
       const [keyId, privateKey] = keys.entries().next().value!;
@@ -79,18 +82,30 @@ describe('ensureDirectoryFiles, loadDirectory, loadAgencyKeys', () => {
     expect(existsSync(files.keyPaths.customs)).toBe(false);
   });
 
-  it('rejects a tampered directory file, naming the unit and the field', () => {
+  it('rejects a tampered directory file: bad signature, and without the signature check it names the unit and the field', () => {
     const files = ensureDirectoryFiles(dir);
-    const data = readJson<DirectoryData>(files.directoryPath);
+    const doc = readJson<{ directory: DirectoryData }>(files.directoryPath);
+    const data = doc.directory;
     const victim = data.units.findIndex((u) => u.id === 'border.l4.CP-RU-A-02');
     const other = data.units.find((u) => u.id === 'customs.l4.CP-RU-A-02')!;
     data.units[victim].keys[0].publicKey = other.keys[0].publicKey; // someone swaps in another unit's key
-    writeJson(files.directoryPath, data);
+    writeJson(files.directoryPath, doc);
 
     const err = errorOf(() => loadDirectory(files.directoryPath));
     expect(err.code).toBe(DirectoryErrorCode.INVALID_DIRECTORY);
     expect(err.message).toContain(`${files.directoryPath}: units[${victim}] (border.l4.CP-RU-A-02).keys[0].keyId: expected "border.l4.CP-RU-A-02#`);
-    expect(errorOf(() => ensureDirectoryFiles(dir)).code).toBe(DirectoryErrorCode.INVALID_DIRECTORY);
+    const signed = errorOf(() => ensureDirectoryFiles(dir));
+    expect(signed.code).toBe(DirectoryErrorCode.DIRECTORY_SIGNATURE);
+    expect(signed.message).toContain('bad signature');
+  });
+
+  it('refuses a key file that others may read', () => {
+    const files = ensureDirectoryFiles(dir);
+    const directory = loadDirectory(files.directoryPath);
+    chmodSync(files.keyPaths.border, 0o644);
+    const err = errorOf(() => loadAgencyKeys(files.keyPaths.border, 'border', directory));
+    expect(err.code).toBe(DirectoryErrorCode.KEYS_FILE_MODE);
+    expect(err.message).toContain('mode 0644, expected 0600');
   });
 
   it('rejects a file that is not JSON', () => {

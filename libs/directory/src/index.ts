@@ -9,3 +9,6 @@ export * from './seed';
 export * from './directory';
 export * from './keys';
 export * from './files';
+export * from './signed';
+export * from './keyops';
+export * from './live';

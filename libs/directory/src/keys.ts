@@ -1,11 +1,12 @@
 import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { AGENCIES, type AgencyCode } from '@shekara/contracts';
 import { decodeRawPublicKey, keyIdFor, rawFromSpki, rawPublicKey } from './crypto';
 import { Directory } from './directory';
 import { DirectoryError, DirectoryErrorCode } from './errors';
 import type { DirectoryData } from './model';
 import { parseDirectoryData } from './validate';
+import { SIGNED_DIRECTORY_FORMAT, verifySignedDirectory, type SignedDirectory } from './signed';
 
 /** One agency's private keys: what `keys/<agency>.json` holds (besides its `format`). */
 export interface AgencyKeySet {
@@ -46,7 +47,7 @@ export function generateKeys(source: DirectoryData | Directory, options: { from?
     });
     const raw = rawFromSpki(publicKey);
     const keyId = keyIdFor(unit.id, raw);
-    unit.keys = [{ keyId, publicKey: raw.toString('base64'), ...(options.from && { from: options.from.toISOString() }) }];
+    unit.keys = [{ keyId, publicKey: raw.toString('base64'), ...(options.from && { notBefore: options.from.toISOString() }) }];
     privateKeys[AGENCIES.indexOf(unit.agency)].keys.push({ keyId, unitId: unit.id, privateKeyPkcs8: privateKey.toString('base64') });
   }
   return { directory, privateKeys };
@@ -67,9 +68,22 @@ export function readJsonFile(path: string): unknown {
   }
 }
 
-/** Reads `directory.json` and validates it strictly. */
-export function loadDirectory(path: string): Directory {
-  return Directory.fromJSON(readJsonFile(path), path);
+/**
+ * Reads `directory.json` and validates it strictly. Given the authority's public key, the file must
+ * be a signed directory that verifies with it (loadSignedDirectory). Without one, a signed document's
+ * directory is read WITHOUT checking its signature (also a plain directory file): for tools and
+ * services that hold no private key and sign nothing on the directory's word.
+ */
+export function loadDirectory(path: string, authorityPublicKey?: string): Directory {
+  if (authorityPublicKey !== undefined) return loadSignedDirectory(path, authorityPublicKey).directory;
+  const raw = readJsonFile(path);
+  const signed = typeof raw === 'object' && raw !== null && (raw as { format?: unknown }).format === SIGNED_DIRECTORY_FORMAT;
+  return Directory.fromJSON(signed ? (raw as { directory: unknown }).directory : raw, path);
+}
+
+/** Reads a signed directory document and verifies it with the authority's public key (base64). */
+export function loadSignedDirectory(path: string, authorityPublicKey: string): SignedDirectory {
+  return verifySignedDirectory(readJsonFile(path), authorityPublicKey, path);
 }
 
 /**
@@ -78,7 +92,19 @@ export function loadDirectory(path: string): Directory {
  * key (KEY_MISMATCH otherwise). Returns key id → private KeyObject.
  */
 export function loadAgencyKeys(path: string, agency: AgencyCode, directory: Directory): Map<string, KeyObject> {
-  return parseAgencyKeys(readJsonFile(path), agency, directory, path);
+  return parseAgencyKeys(readAgencyKeysFile(path), agency, directory, path);
+}
+
+/** Reads a private key file, refusing one that others than its owner may read or write (not 0600/0400). */
+export function readAgencyKeysFile(path: string): unknown {
+  let mode: number;
+  try {
+    mode = statSync(path).mode & 0o777;
+  } catch (e) {
+    throw new DirectoryError(DirectoryErrorCode.UNREADABLE_FILE, `${path}: ${(e as Error).message}`, { cause: e });
+  }
+  if (mode & 0o077) throw new DirectoryError(DirectoryErrorCode.KEYS_FILE_MODE, `${path}: mode ${mode.toString(8).padStart(4, '0')}, expected 0600 (chmod 600 ${path})`);
+  return readJsonFile(path);
 }
 
 /** loadAgencyKeys() for already-parsed JSON. */

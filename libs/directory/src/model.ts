@@ -64,8 +64,17 @@ export interface UnitKey {
   keyId: string;
   /** base64 of the raw 32-byte Ed25519 public key. */
   publicKey: string;
-  /** ISO 8601 instant from which the key is used (key rotation); absent = from the start. */
-  from?: string;
+  /** ISO 8601 instant from which the key is valid; absent = from the start. */
+  notBefore?: string;
+  /** ISO 8601 instant after which the key is no longer valid (retired); absent = no end. */
+  notAfter?: string;
+  /**
+   * ISO 8601 instant at which the key was revoked (compromised or withdrawn). A revoked key verifies
+   * nothing any more, whatever instant a message claims: its holder could backdate.
+   */
+  revokedAt?: string;
+  /** Why the key was revoked (only with revokedAt). */
+  revocationReason?: string;
 }
 
 export interface Unit {

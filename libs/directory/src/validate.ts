@@ -110,7 +110,7 @@ export function parseDirectoryData(raw: unknown, origin = 'directory'): Director
 
     const keys = array(o.keys, `${path}.keys`, fail).map((k, j) => {
       const kp = `${path}.keys[${j}]`;
-      const ko = object(k, kp, fail, ['keyId', 'publicKey', 'from']);
+      const ko = object(k, kp, fail, ['keyId', 'publicKey', 'notBefore', 'notAfter', 'revokedAt', 'revocationReason']);
       const publicKey = text(ko.publicKey, `${kp}.publicKey`, fail);
       const rawKey = decodeRawPublicKey(publicKey) ?? fail(`${kp}.publicKey`, 'expected base64 of a raw 32-byte Ed25519 public key');
       const keyId = text(ko.keyId, `${kp}.keyId`, fail);
@@ -119,9 +119,17 @@ export function parseDirectoryData(raw: unknown, origin = 'directory'): Director
       if (keyIds.has(keyId)) fail(`${kp}.keyId`, 'duplicate key id');
       keyIds.add(keyId);
       const key: UnitKey = { keyId, publicKey };
-      if (ko.from !== undefined) {
-        if (!isIsoInstant(ko.from)) fail(`${kp}.from`, `expected an ISO 8601 UTC instant, got ${show(ko.from)}`);
-        key.from = ko.from as string;
+      for (const field of ['notBefore', 'notAfter', 'revokedAt'] as const) {
+        if (ko[field] === undefined) continue;
+        if (!isIsoInstant(ko[field])) fail(`${kp}.${field}`, `expected an ISO 8601 UTC instant, got ${show(ko[field])}`);
+        key[field] = ko[field] as string;
+      }
+      if (key.notBefore && key.notAfter && Date.parse(key.notAfter) <= Date.parse(key.notBefore)) {
+        fail(`${kp}.notAfter`, `must be after notBefore (${key.notBefore})`);
+      }
+      if (ko.revocationReason !== undefined) {
+        if (key.revokedAt === undefined) fail(`${kp}.revocationReason`, 'only a revoked key (revokedAt) has a revocation reason');
+        key.revocationReason = text(ko.revocationReason, `${kp}.revocationReason`, fail);
       }
       return key;
     });

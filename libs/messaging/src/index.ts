@@ -2,3 +2,4 @@ export * from './errors';
 export * from './nats';
 export * from './jetstream.server';
 export * from './rpc';
+export * from './bus';

@@ -24,7 +24,10 @@ export const DeadLetterHeader = {
 } as const;
 
 export interface JetStreamConsumerOptions extends ConsumerSpec {
-  /** Where a message goes when it can never be accepted; absent: retry forever (the DLQ consumer itself). */
+  /**
+   * Where a message goes when it can never be accepted. Absent (the DLQ consumer itself): a message
+   * whose handler throws PermanentMessageError is terminated (logged), any other failure retried.
+   */
   deadLetterSubject?: string;
   /** Handler runs in flight at once for this consumer. */
   concurrency?: number;
@@ -163,6 +166,12 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
           msg.term();
           return;
         }
+      }
+      if (permanent && !spec.deadLetterSubject) {
+        // Nowhere further to put it (a malformed dead letter): retrying would loop for ever.
+        this.log.error({ msg: 'message refused for good and terminated', route: spec.route, stream: msg.info.stream, seq: msg.seq, reason: err.reason });
+        msg.term();
+        return;
       }
       if (!permanent) this.log.warn({ msg: 'bus handler failed, will retry', route: spec.route, deliveries, error: errorText(err) });
       msg.nak(this.options.retryDelayMs(deliveries));

@@ -36,6 +36,17 @@ export interface NatsRpcServerOptions {
   names: BusNames;
   target: AgencyCode | 'supervisor';
   routes: RpcRoute[];
+  /**
+   * The per-account topology (docs/bus.md): connect with this (connectBus) instead of `nats`,
+   * serve `<prefix>.rpc.<target>.from.*.<method>` and hand each handler the caller the server
+   * routed (an RpcCaller as the second argument), never one named in the payload.
+   */
+  bus?: { connect: () => Promise<NatsConnection> };
+}
+
+/** The second argument of an RPC handler on the per-account topology: who called, from the routed subject. */
+export class RpcCaller {
+  constructor(readonly caller: string) {}
 }
 
 /**
@@ -80,9 +91,10 @@ export class NatsRpcServer extends Server implements CustomTransportStrategy {
   async listen(callback: (err?: unknown) => void): Promise<void> {
     try {
       this.checkHandlers();
-      this.nc = await connectNats({ ...this.options.nats, name: `${this.options.nats.name}-rpc` });
+      const bus = this.options.bus;
+      this.nc = bus ? await bus.connect() : await connectNats({ ...this.options.nats, name: `${this.options.nats.name}-rpc` });
       for (const route of this.options.routes) {
-        const subject = this.options.names.rpc(this.options.target, route.method);
+        const subject = bus ? this.options.names.rpcFrom(this.options.target, '*', route.method) : this.options.names.rpc(this.options.target, route.method);
         const sub = this.nc.subscribe(subject, { queue: this.options.names.rpcQueue(this.options.target) });
         this.subs.push(sub);
         void this.serve(sub, route);
@@ -101,6 +113,12 @@ export class NatsRpcServer extends Server implements CustomTransportStrategy {
   }
 
   private async answer(msg: Msg, route: RpcRoute, handler: NonNullable<ReturnType<Server['getHandlerByPattern']>>): Promise<void> {
+    let caller: RpcCaller | undefined;
+    if (this.options.bus) {
+      const routed = this.options.names.rpcRoute(msg.subject, this.options.target);
+      if (!routed || routed.method !== route.method) return this.fail(msg, 400, `not an RPC subject of ${this.options.target}: ${msg.subject}`);
+      caller = new RpcCaller(routed.caller);
+    }
     let request: MessageShape<DescMessage>;
     try {
       request = fromJson(route.request, msg.json<JsonValue>());
@@ -108,7 +126,7 @@ export class NatsRpcServer extends Server implements CustomTransportStrategy {
       return this.fail(msg, 400, `bad request: ${(e as Error).message}`);
     }
     try {
-      const result = await lastValueFrom(this.transformToObservable(await handler(request, undefined)));
+      const result = await lastValueFrom(this.transformToObservable(await handler(request, caller)));
       msg.respond(JSON.stringify(toJson(route.response, result as MessageShape<DescMessage>)));
     } catch (e) {
       if (e instanceof RpcRequestError) return this.fail(msg, 400, e.message);

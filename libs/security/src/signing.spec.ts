@@ -26,6 +26,26 @@ describe('UnitSigner / verifySignature', () => {
     expect(signer.canSignAs('u2')).toBe(false);
     expect(() => signer.sign('u2', data)).toThrow(/no signing key/);
   });
+
+  it('signs with the key the directory names for now (rotation), and refuses when it names none it holds', () => {
+    let current: string | undefined = 'u1#old';
+    const rotating = new UnitSigner(
+      [
+        { keyId: 'u1#old', unitId: 'u1', privateKey: a.privateKey },
+        { keyId: 'u1#new', unitId: 'u1', privateKey: b.privateKey },
+      ],
+      () => current,
+    );
+    expect(rotating.sign('u1', data).keyId).toBe('u1#old');
+    current = 'u1#new';
+    const s = rotating.sign('u1', data);
+    expect(s.keyId).toBe('u1#new');
+    expect(verifySignature((k) => (k === 'u1#new' ? { unitId: 'u1', publicKey: b.publicKey } : undefined), s.keyId, data, s.signature).ok).toBe(true);
+    current = undefined; // every key of the unit revoked or expired
+    expect(() => rotating.sign('u1', data)).toThrow('unit u1 has no valid key this node holds');
+    current = 'u2#k'; // never sign with another unit's key
+    expect(() => rotating.sign('u1', data)).toThrow(/no valid key/);
+  });
 });
 
 describe('passwords', () => {

@@ -15,21 +15,50 @@ export interface Signature {
   signature: Uint8Array;
 }
 
-/** Signs bytes as one of the units whose private keys this node holds (Ed25519). */
+/**
+ * Signs bytes as one of the units whose private keys this node holds (Ed25519). A unit may hold
+ * several keys (rotation): `pick` names the key to sign with now (the node asks its directory for
+ * the unit's key valid at this instant); without it, the unit's last key is used.
+ */
 export class UnitSigner {
-  private readonly byUnit = new Map<string, UnitKey>();
+  private byUnit = new Map<string, UnitKey[]>();
+  private byKeyId = new Map<string, UnitKey>();
 
-  constructor(keys: Iterable<UnitKey>) {
-    for (const k of keys) this.byUnit.set(k.unitId, k);
+  constructor(
+    keys: Iterable<UnitKey>,
+    private readonly pick?: (unitId: string) => string | undefined,
+  ) {
+    this.replaceKeys(keys);
+  }
+
+  /** Swaps in a new set of keys (the key file reloaded with the directory). */
+  replaceKeys(keys: Iterable<UnitKey>): void {
+    const byUnit = new Map<string, UnitKey[]>();
+    const byKeyId = new Map<string, UnitKey>();
+    for (const k of keys) {
+      byUnit.set(k.unitId, [...(byUnit.get(k.unitId) ?? []), k]);
+      byKeyId.set(k.keyId, k);
+    }
+    this.byUnit = byUnit;
+    this.byKeyId = byKeyId;
   }
 
   canSignAs(unitId: string): boolean {
     return this.byUnit.has(unitId);
   }
 
+  private keyFor(unitId: string): UnitKey {
+    const own = this.byUnit.get(unitId);
+    if (!own) throw new Error(`this node holds no signing key for unit ${unitId}`);
+    if (!this.pick) return own[own.length - 1];
+    const keyId = this.pick(unitId);
+    const key = keyId === undefined ? undefined : this.byKeyId.get(keyId);
+    if (!key || key.unitId !== unitId) throw new Error(`unit ${unitId} has no valid key this node holds${keyId ? ` (the directory names ${keyId})` : ''}`);
+    return key;
+  }
+
   sign(unitId: string, data: Uint8Array): Signature {
-    const key = this.byUnit.get(unitId);
-    if (!key) throw new Error(`this node holds no signing key for unit ${unitId}`);
+    const key = this.keyFor(unitId);
     return { keyId: key.keyId, signature: new Uint8Array(sign(null, data, key.privateKey)) };
   }
 }

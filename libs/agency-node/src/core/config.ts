@@ -15,7 +15,13 @@ export class AgencyNodeEnvironment extends ServiceEnvironment {
   @IsString() @PrivateSecret() JWT_SECRET: string;
   @IsInt() @Min(60) JWT_TTL_S: number = 15 * 60;
   @IsInt() @Min(600) SESSION_TTL_S: number = 24 * 3600;
+  /** This agency's private keys only (mode 0600): a file naming another agency's keys stops the node. */
   @IsString() KEYS_PATH: string;
+  /** base64 of the directory authority's raw Ed25519 public key: the directory must be signed with it. */
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'must be base64 of a 32-byte Ed25519 public key (the contents of directory-authority.pub)' })
+  DIRECTORY_AUTHORITY_KEY: string;
+  /** How often the node looks for a newer signed version of the directory file; 0: never. */
+  @IsInt() @Min(0) DIRECTORY_POLL_MS: number = 5000;
   @Matches(/^\d+(b|kb|mb)$/i) HTTP_BODY_LIMIT: string = '2mb';
   @IsInt() @Min(100) OUTBOX_POLL_MS: number = 1000;
   /**
@@ -61,6 +67,10 @@ export interface AgencyNodeConfig {
   http: { host: string; port: number; bodyLimit: string };
   jwt: { secret: string; ttlSeconds: number; sessionTtlSeconds?: number };
   directoryPath: string;
+  /** The directory authority's public key (base64 of the raw 32 bytes). */
+  directoryAuthorityKey: string;
+  /** Poll period of the directory file (0: no reload). */
+  directoryPollMs: number;
   keysPath: string;
   logLevel: string;
   outbox: { pollMs: number; resendAfterMs: number; resendMaxMs: number; auditDelayMs: number; dispatchGraceMs: number; vacuumMs: number; retentionDays: number; pruneMs: number };
@@ -80,6 +90,8 @@ export function loadAgencyNodeConfig(env: Environment): AgencyNodeConfig {
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT, bodyLimit: e.HTTP_BODY_LIMIT },
     jwt: { secret: e.JWT_SECRET, ttlSeconds: e.JWT_TTL_S, sessionTtlSeconds: e.SESSION_TTL_S },
     directoryPath: e.DIRECTORY_PATH,
+    directoryAuthorityKey: e.DIRECTORY_AUTHORITY_KEY,
+    directoryPollMs: e.DIRECTORY_POLL_MS,
     keysPath: e.KEYS_PATH,
     logLevel: e.LOG_LEVEL,
     outbox: {

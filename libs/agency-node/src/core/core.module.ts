@@ -4,11 +4,12 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { DataSource } from 'typeorm';
 import { Clock } from '@shekara/common';
 import type { BusNames } from '@shekara/contracts';
-import type { Directory } from '@shekara/directory';
+import type { Directory, DirectoryReloader } from '@shekara/directory';
 import type { UnitSigner } from '@shekara/security';
 import { closeOnShutdown } from '@shekara/server';
 import type { AgencyNodeConfig } from './config';
-import { BUS_NAMES, DIRECTORY, NATS, NODE_CONFIG, SIGNER } from './tokens';
+import { BUS_NAMES, DIRECTORY, DIRECTORY_RELOADER, NATS, NODE_CONFIG, SIGNER } from './tokens';
+import { DirectoryReloadTask } from './directory-reload';
 import { LiveEvents } from './live-events';
 import { NodeMetrics } from './metrics';
 
@@ -17,7 +18,10 @@ export interface AgencyNodeDeps {
   config: AgencyNodeConfig;
   clock: Clock;
   dataSource: DataSource;
+  /** The directory in use: a live stand-in that follows the reloaded versions. */
   directory: Directory;
+  /** Reloads a newer signed directory (and this agency's keys with it). */
+  directoryReloader: DirectoryReloader;
   signer: UnitSigner;
   nats: NatsConnection;
   names: BusNames;
@@ -36,6 +40,8 @@ export class CoreModule {
       { provide: Clock, useValue: deps.clock },
       { provide: DataSource, useValue: deps.dataSource },
       { provide: DIRECTORY, useValue: deps.directory },
+      { provide: DIRECTORY_RELOADER, useValue: deps.directoryReloader },
+      DirectoryReloadTask,
       { provide: SIGNER, useValue: deps.signer },
       { provide: NATS, useValue: deps.nats },
       { provide: BUS_NAMES, useValue: deps.names },
@@ -45,7 +51,7 @@ export class CoreModule {
     return {
       module: CoreModule,
       providers: [...providers, closeOnShutdown(deps.nats, deps.dataSource)],
-      exports: [NODE_CONFIG, Clock, DataSource, DIRECTORY, SIGNER, NATS, BUS_NAMES, LiveEvents, NodeMetrics],
+      exports: [NODE_CONFIG, Clock, DataSource, DIRECTORY, DirectoryReloadTask, SIGNER, NATS, BUS_NAMES, LiveEvents, NodeMetrics],
     };
   }
 }

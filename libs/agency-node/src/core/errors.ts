@@ -16,6 +16,7 @@ export enum NodeErrorCode {
   UnknownUrgentReport = 'UNKNOWN_URGENT_REPORT',
   DatabaseUnavailable = 'DATABASE_UNAVAILABLE',
   Busy = 'BUSY',
+  NoSigningKey = 'NO_SIGNING_KEY',
 }
 
 const TABLE: ErrorTable<NodeErrorCode> = {
@@ -29,6 +30,7 @@ const TABLE: ErrorTable<NodeErrorCode> = {
   [NodeErrorCode.UnknownUrgentReport]: { status: HttpStatus.BAD_REQUEST, message: 'The confirmation refers to no urgent report of your unit.' },
   [NodeErrorCode.DatabaseUnavailable]: { status: HttpStatus.SERVICE_UNAVAILABLE, message: 'The database is unavailable; nothing was accepted. Try again shortly.' },
   [NodeErrorCode.Busy]: { status: HttpStatus.SERVICE_UNAVAILABLE, message: 'The node is busy; nothing was accepted. Try again in a moment.' },
+  [NodeErrorCode.NoSigningKey]: { status: HttpStatus.CONFLICT, message: 'Your unit has no valid signing key (revoked or retired); nothing was accepted. Ask the operator for a new key.' },
 };
 
 /** The agency node's refusals (one class, its code table above). */

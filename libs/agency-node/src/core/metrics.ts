@@ -11,6 +11,14 @@ export class NodeMetrics {
   readonly duplicates = new Counter({ name: 'shekara_messages_duplicate_total', help: 'Deliveries of messages already stored', registers: [this.registry] });
   readonly delivered = new Counter({ name: 'shekara_messages_delivered_total', help: 'Delivery receipts recorded for sent messages', labelNames: ['outcome'], registers: [this.registry] });
   readonly deadLettered = new Counter({ name: 'shekara_messages_dead_lettered_total', help: 'Bus messages dead-lettered by this node', registers: [this.registry] });
+  readonly rejectedUnverified = new Counter({
+    name: 'shekara_messages_unverified_total',
+    help: 'Bus messages dead-lettered whose signature or key did not verify (forged, tampered, revoked or expired key): an alert',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+  readonly directoryVersion = new Gauge({ name: 'shekara_directory_version', help: 'Version of the signed directory in use', registers: [this.registry] });
+  readonly directoryReloads = new Counter({ name: 'shekara_directory_reloads_total', help: 'Directory versions loaded or refused', labelNames: ['outcome', 'reason'], registers: [this.registry] });
   readonly outboxDepth = new Gauge({ name: 'shekara_outbox_depth', help: 'Outbox rows not yet done', labelNames: ['kind'], registers: [this.registry] });
   readonly consumerLag = new Gauge({ name: 'shekara_consumer_lag', help: 'Messages pending for the inbox consumer', registers: [this.registry] });
   readonly deliveryLatency = new Histogram({

@@ -4,3 +4,4 @@ export const DIRECTORY = Symbol('DIRECTORY');
 export const SIGNER = Symbol('UNIT_SIGNER');
 export const NATS = Symbol('NATS_CONNECTION');
 export const BUS_NAMES = Symbol('BUS_NAMES');
+export const DIRECTORY_RELOADER = Symbol('DIRECTORY_RELOADER');

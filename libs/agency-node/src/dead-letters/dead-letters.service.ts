@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { isUuid } from '@shekara/common';
 import { Clock } from '@shekara/common';
 import { DeliveryOutcome, decodeEnvelope, decodeSigned } from '@shekara/contracts';
@@ -8,24 +8,32 @@ import type { Directory } from '@shekara/directory';
 import { AuditAction } from '../audit';
 import type { AgencyNodeConfig } from '../core';
 import { DIRECTORY, NODE_CONFIG, NodeMetrics } from '../core';
-import { messageColumns } from '../envelopes';
+import { EnvelopeOrigin, messageColumns } from '../envelopes';
 import { OutboxRelay, WriteBatches, deliveryReceipts } from '../exchange';
 import { AuditStore, DeadLettersStore, OutboxStore } from '../store';
 import type { OutboxRow } from '../store';
 
-/** What the transport says of a bus message it dead-lettered. */
+/** A dead letter as consumed: where it is in the dead-letter stream, and what the transport says of it. */
 export interface DeadLetter {
+  /** The dead-letter stream and sequence of the message consumed: the key it is kept under. */
   stream: string;
   seq: string;
+  /** The original message's subject, as the transport's header says. */
   subject: string;
   reason: string;
   deliveries: number;
+  /** Where the original message was, as the transport's headers say (kept in the audit details). */
+  original: { stream: string; seq: string };
   raw: Uint8Array;
 }
 
 /**
- * Bus messages this node could not accept: kept with the reason (once), audited, and the claimed
- * sender of a report told with a REJECTED receipt.
+ * Bus messages this node could not accept: kept with the reason (once), audited. The sender of a
+ * report is told with a signed REJECTED receipt only when the envelope's origin verifies (signature,
+ * and the key valid when it was created): refused for its schema or addressing. An envelope whose
+ * origin does not verify (bad signature, revoked or expired key, malformed) gets no signed answer —
+ * a node must not sign receipts for message ids an attacker names — and is alerted (error log,
+ * shekara_messages_unverified_total).
  */
 @Injectable()
 export class DeadLettersService {
@@ -39,7 +47,12 @@ export class DeadLettersService {
     private readonly metrics: NodeMetrics,
     @Inject(DIRECTORY) private readonly directory: Directory,
     @Inject(NODE_CONFIG) private readonly config: AgencyNodeConfig,
-  ) {}
+  ) {
+    this.origin = new EnvelopeOrigin(directory, () => clock.now());
+  }
+
+  private readonly log = new Logger('DeadLetters');
+  private readonly origin: EnvelopeOrigin;
 
   /** Records a dead letter in one transaction; its outbox rows go to the dispatch after the commit. */
   async record(args: DeadLetter): Promise<void> {
@@ -48,12 +61,15 @@ export class DeadLettersService {
   }
 
   private async write(m: EntityManager, args: DeadLetter): Promise<OutboxRow[]> {
-    // Best effort: identify the message so the sender can be told; the raw bytes are kept regardless.
-    let env: Envelope | undefined;
-    try {
-      env = decodeEnvelope(decodeSigned(args.raw).envelope);
-    } catch {
-      env = undefined;
+    const origin = this.origin.check(args.raw);
+    // Best effort: identify the message; the raw bytes are kept regardless.
+    let env: Envelope | undefined = origin.env;
+    if (!env) {
+      try {
+        env = decodeEnvelope(decodeSigned(args.raw).envelope);
+      } catch {
+        env = undefined;
+      }
     }
     const stored = await this.store.insert(m, {
       ...args,
@@ -64,6 +80,10 @@ export class DeadLettersService {
     });
     if (!stored) return [];
     this.metrics.deadLettered.inc();
+    if (!origin.ok) {
+      this.metrics.rejectedUnverified.inc({ reason: origin.kind });
+      this.log.error({ msg: 'ALERT: bus message whose origin does not verify, dead-lettered without an answer', alert: true, kind: origin.kind, reason: origin.reason, stream: args.stream, seq: args.seq, claimedSender: env?.senderUnit?.slice(0, 200) });
+    }
     // A message that could not be verified may claim anything: only a well-formed id and a known
     // sender unit are taken from it (the raw bytes are kept above regardless).
     const claimedId = env?.messageId && isUuid(env.messageId) ? env.messageId : undefined;
@@ -75,12 +95,12 @@ export class DeadLettersService {
       messageId: claimedId,
       reason: args.reason,
       message: env && sender && claimedId ? { kind: messageColumns(env).kind, senderUnit: sender.id, recipientUnits: env.recipientUnits.filter((u) => this.directory.findUnit(u)), sentAt: this.clock.now() } : undefined,
-      details: { stream: args.stream, seq: args.seq, ...(env?.messageId && !claimedId ? { claimedMessageId: env.messageId.slice(0, 200) } : {}) },
+      details: { stream: args.stream, seq: args.seq, originalStream: args.original.stream.slice(0, 200), originalSeq: args.original.seq, ...(env?.messageId && !claimedId ? { claimedMessageId: env.messageId.slice(0, 200) } : {}) },
     }]);
     await batch.write(async (p) => ({ outbox: await this.auditStore.insertWithEvents(m, p.auditJson, p.outboxJson) }));
-    // Tell the claimed sender, when it is a known unit of another agency and the message was a report.
+    // Tell the sender, when the envelope's origin verified, it is a unit of another agency and the message was a report.
     const isReport = env && env.payload.case !== 'deliveryReceipt' && env.payload.case !== 'readReceipt';
-    if (env && claimedId && sender && isReport && sender.agency !== this.config.agency) {
+    if (origin.ok && env && claimedId && sender && isReport && sender.agency !== this.config.agency) {
       const local = env.recipientUnits.filter((u) => this.directory.findUnit(u)?.agency === this.config.agency);
       batch.send(deliveryReceipts(this.clock, this.directory, env, local, DeliveryOutcome.REJECTED, args.reason));
       await batch.write(async (p) => ({ outbox: await this.outboxStore.insert(m, p.outboxJson) }));

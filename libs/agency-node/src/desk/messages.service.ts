@@ -113,6 +113,8 @@ export class MessagesService {
     if (outside.length) throw new NodeError(NodeErrorCode.RecipientOutsideGroups, `Not allowed: ${outside.join(', ')}.`);
 
     const now = this.clock.now();
+    // Every key of the unit revoked or retired (and no new one yet): it cannot sign, so nothing is accepted.
+    if (!this.directory.signingKeyAt(req.senderUnit, now)) throw new NodeError(NodeErrorCode.NoSigningKey, `${req.senderUnit} has no valid key in the directory.`);
     const id = uuidv7(this.clock);
     const env = envelopeFromRequest(req, id, now);
     const claims = timeClaims(env);

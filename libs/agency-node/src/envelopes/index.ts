@@ -1,2 +1,3 @@
 export * from './envelopes';
 export * from './time-claims';
+export * from './verification';

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock, withLogContext } from '@shekara/common';
-import { decodeEnvelope, decodeSigned, validateEnvelope } from '@shekara/contracts';
+import { validateEnvelope } from '@shekara/contracts';
 import type { Envelope } from '@shekara/contracts';
 import { POLICIES, envelopeClockSkew, implausibleTimes, policyAt } from '@shekara/policy';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import type { Directory } from '@shekara/directory';
 import { PermanentMessageError } from '@shekara/messaging';
-import { SignatureVerifier } from '@shekara/security';
+import { EnvelopeOrigin } from '../envelopes';
 import { GroupCommitter } from '@shekara/persistence';
 import type { AgencyNodeConfig } from '../core';
 import { ReceiptsService } from '../receipts';
@@ -16,28 +16,26 @@ import { IncomingReports } from './reports.service';
 import type { Accepted, Verified } from './reports.service';
 
 /**
- * The node's inbox on the bus: verifies each message (signature, then schema, then addressing) and
+ * The node's inbox on the bus: verifies each message (origin: signature and the key's validity at the
+ * envelope's creation; then schema, then addressing) and
  * stores those verified at about the same time together (group commit): reports from other
  * agencies (`IncomingReports`), receipts for what this node sent (`ReceiptsService`). Anything that
  * can never be accepted throws PermanentMessageError and is dead-lettered by the transport.
  */
 @Injectable()
 export class InboxIntake {
-  private readonly verifier: SignatureVerifier;
+  private readonly origin: EnvelopeOrigin;
   /** Messages verified at about the same time are stored in one transaction (group commit). */
   private readonly committer: GroupCommitter<Accepted>;
 
   constructor(
     private readonly reports: IncomingReports,
     private readonly receipts: ReceiptsService,
+    private readonly clock: Clock,
     @Inject(DIRECTORY) private readonly directory: Directory,
     @Inject(NODE_CONFIG) private readonly config: AgencyNodeConfig,
-    private readonly clock: Clock,
   ) {
-    this.verifier = new SignatureVerifier((keyId) => {
-      const publicKey = this.directory.publicKey(keyId);
-      return publicKey ? { publicKey, unitId: this.directory.keyOwner(keyId) } : undefined;
-    });
+    this.origin = new EnvelopeOrigin(directory, () => clock.now());
     this.committer = new GroupCommitter((items) => this.store(items), { maxBatch: 128, parallel: InboxIntake.PARALLEL });
   }
 
@@ -46,23 +44,9 @@ export class InboxIntake {
 
   /** Verifies a SignedEnvelope. Throws PermanentMessageError with the reason. */
   verify(bytes: Uint8Array): Verified {
-    let signed;
-    try {
-      signed = decodeSigned(bytes);
-    } catch (e) {
-      throw new PermanentMessageError(`malformed: not a SignedEnvelope (${(e as Error).message})`);
-    }
-    if (!signed.keyId || !signed.signature.length) throw new PermanentMessageError('unsigned: no key id or signature');
-    const p = signed.batchProof;
-    const check = this.verifier.verify(signed.keyId, signed.envelope, signed.signature, p ? { index: p.index, size: p.leafCount, path: p.siblings } : undefined);
-    if (!check.ok) throw new PermanentMessageError(`bad signature: ${check.reason}`);
-    let env: Envelope;
-    try {
-      env = decodeEnvelope(signed.envelope);
-    } catch (e) {
-      throw new PermanentMessageError(`malformed: envelope does not parse (${(e as Error).message})`);
-    }
-    if (env.senderUnit !== check.unitId) throw new PermanentMessageError(`bad signature: signed by ${check.unitId} but claims sender ${env.senderUnit}`);
+    const origin = this.origin.check(bytes);
+    if (!origin.ok) throw new PermanentMessageError(origin.reason);
+    const env = origin.env;
     const errors = validateEnvelope(env);
     if (errors.length) throw new PermanentMessageError(`schema: ${errors.map((e) => `${e.field}: ${e.messages.join(', ')}`).join('; ')}`.slice(0, 1500));
     this.checkTimes(env);
@@ -70,7 +54,7 @@ export class InboxIntake {
     if (!localRecipients.length) throw new PermanentMessageError(`not addressed to a unit of ${this.config.agency}`);
     const notAllowed = localRecipients.filter((u) => !this.directory.canSend(env.senderUnit, u));
     if (notAllowed.length) throw new PermanentMessageError(`not permitted: ${env.senderUnit} shares no interaction group with ${notAllowed.join(', ')}`);
-    return { env, signerUnit: check.unitId, localRecipients };
+    return { env, signerUnit: origin.signerUnit, localRecipients };
   }
 
   /**

@@ -1,0 +1,5 @@
+export * from './errors';
+export * from './topology';
+export * from './manifest';
+export * from './provision';
+export * from './launcher';

@@ -1,0 +1,122 @@
+/**
+ * Starts the provisioned hub and agency servers as child processes (tests, `npm run up`), waits
+ * until every leaf link is up, and stops them. The servers run from the generated configs only.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { BusError, BusErrorCode } from './errors';
+import type { ProvisionedBus } from './manifest';
+import type { ServerEntry } from './manifest';
+
+export interface LaunchOptions {
+  /** The nats-server binary (Debian's by default). */
+  binary?: string;
+  /** How long to wait for every server and leaf link. */
+  timeoutMs?: number;
+}
+
+export class BusServers {
+  private readonly children = new Map<string, ChildProcess>();
+
+  constructor(
+    readonly bus: ProvisionedBus,
+    private readonly binary = '/usr/sbin/nats-server',
+  ) {}
+
+  /** Starts every server (hub first) and waits for the links. */
+  async start(timeoutMs = 20_000): Promise<void> {
+    const hub = this.bus.hub();
+    this.startOne(hub.name);
+    await this.waitHealthy(hub, timeoutMs);
+    for (const s of this.bus.manifest.servers.filter((x) => x.role === 'leaf')) this.startOne(s.name);
+    for (const s of this.bus.manifest.servers.filter((x) => x.role === 'leaf')) await this.waitHealthy(s, timeoutMs);
+    await this.waitLinks(timeoutMs);
+  }
+
+  /** Starts one server (again, after stop or kill). */
+  startOne(name: string): void {
+    const s = this.bus.server(name);
+    if (this.children.get(name)?.exitCode === null) return;
+    mkdirSync(this.bus.path(s.storeDir), { recursive: true });
+    const log = this.bus.path(s.log);
+    mkdirSync(dirname(log), { recursive: true });
+    const fd = openSync(log, 'a');
+    const child = spawn(this.binary, ['-c', this.bus.path(s.config)], { stdio: ['ignore', fd, fd] });
+    closeSync(fd);
+    child.on('error', () => undefined);
+    this.children.set(name, child);
+    LIVE.add(child);
+    child.once('exit', () => LIVE.delete(child));
+  }
+
+  /** Stops one server (SIGTERM, or SIGKILL for crash tests). */
+  async stopOne(name: string, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const child = this.children.get(name);
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  async stop(): Promise<void> {
+    const names = [...this.children.keys()].reverse();
+    await Promise.all(names.map((n) => this.stopOne(n)));
+  }
+
+  /** Number of leaf links the hub has now (its monitoring endpoint). */
+  async hubLeafLinks(): Promise<number> {
+    const hub = this.bus.hub();
+    const r = await fetch(`http://${this.bus.topology.host}:${hub.monitorPort}/leafz`);
+    const body = (await r.json()) as { leafnodes?: number };
+    return body.leafnodes ?? 0;
+  }
+
+  /** Waits until every agency leaf is linked to the hub. */
+  async waitLinks(timeoutMs = 20_000): Promise<void> {
+    const want = this.bus.manifest.servers.filter((s) => s.role === 'leaf').length;
+    await until(async () => (await this.hubLeafLinks()) === want, timeoutMs, () => new BusError(BusErrorCode.ServerFailed, this.bus.hub().name, `leaf links not up: ${this.tail(this.bus.hub())}`));
+  }
+
+  private async waitHealthy(s: ServerEntry, timeoutMs: number): Promise<void> {
+    await until(
+      async () => {
+        const child = this.children.get(s.name);
+        if (child && child.exitCode !== null) throw new BusError(BusErrorCode.ServerFailed, s.name, `exited with ${child.exitCode}: ${this.tail(s)}`);
+        const r = await fetch(`http://${this.bus.topology.host}:${s.monitorPort}/healthz`);
+        return r.ok;
+      },
+      timeoutMs,
+      () => new BusError(BusErrorCode.ServerFailed, s.name, `not healthy: ${this.tail(s)}`),
+    );
+  }
+
+  private tail(s: ServerEntry): string {
+    try {
+      return readFileSync(this.bus.path(s.log), 'utf8').split('\n').slice(-8).join('\n');
+    } catch {
+      return '(no log)';
+    }
+  }
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs: number, fail: () => Error): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch (e) {
+      if (e instanceof BusError) throw e;
+    }
+    if (Date.now() > deadline) throw fail();
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Children die with the process that started them (a test timeout, ^C). */
+const LIVE = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const c of LIVE) c.kill('SIGKILL');
+});

@@ -1,0 +1,46 @@
+/**
+ * docker-compose.yml keeps each agency's private keys in that agency's node: every service's
+ * mounts are read from the file (a service block is its two-space-indented name up to the next
+ * one) and checked: keys/<agency> only in the <agency> service, the authority's key nowhere.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AGENCIES } from '@shekara/contracts';
+
+const text = readFileSync(join(__dirname, '..', 'docker-compose.yml'), 'utf8');
+
+function services(): Map<string, string> {
+  const body = text.slice(text.indexOf('\nservices:\n'), text.indexOf('\nvolumes:\n'));
+  const blocks = new Map<string, string>();
+  let name: string | undefined;
+  for (const line of body.split('\n')) {
+    const header = /^  ([a-z][\w-]*):/.exec(line);
+    if (header) blocks.set((name = header[1]), '');
+    else if (name && !line.trimStart().startsWith('#')) blocks.set(name, `${blocks.get(name)}${line}\n`);
+  }
+  return blocks;
+}
+
+describe('docker-compose.yml: secrets mounted into their owners only', () => {
+  const all = services();
+
+  it('mounts keys/<agency> into that agency node, with KEYS_PATH inside it, and into no other service', () => {
+    for (const agency of AGENCIES) {
+      const own = all.get(agency)!;
+      expect(own).toContain(`./var/directory-docker/keys/${agency}:/shekara/keys:ro`);
+      for (const [service, block] of all) {
+        const others = AGENCIES.filter((a) => a !== service);
+        for (const other of others) expect({ service, mounts: block.includes(`keys/${other}:`) }).toEqual({ service, mounts: false });
+      }
+    }
+    expect(all.get('interior')).toContain('KEYS_PATH: /shekara/keys/keys.json');
+  });
+
+  it("mounts the authority's private key nowhere, and the public folder read-only", () => {
+    for (const [service, block] of all) {
+      expect({ service, authority: /directory-docker\/authority|directory-docker:/.test(block) }).toEqual({ service, authority: false });
+      if (block.includes('directory-docker/public')) expect(block).toContain('./var/directory-docker/public:/shekara/public:ro');
+    }
+    for (const s of ['supervisor', 'scheduler', ...AGENCIES]) expect(all.get(s)).toContain('/shekara/public:ro');
+  });
+});

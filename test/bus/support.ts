@@ -1,0 +1,95 @@
+/**
+ * Private bus servers for a test: config/bus.json with every port set to 0 (free ports), provisioned
+ * into a temp dir, hub and agency leaves started from the generated configs, stopped afterwards.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { BusServers, ProvisionedBus, loadTopology, provision, type Topology } from '@shekara/bus-topology';
+
+export const TOPOLOGY_FILE = resolve(__dirname, '..', '..', 'config', 'bus.json');
+
+export function freePortsTopology(t: Topology = loadTopology(TOPOLOGY_FILE)): Topology {
+  return {
+    ...t,
+    hub: { ...t.hub, ports: { client: 0, leafnodes: 0, monitor: 0 } },
+    accounts: t.accounts.map((a) => (a.leaf ? { ...a, leaf: { ...a.leaf, ports: { client: 0, monitor: 0 } } } : a)),
+  };
+}
+
+export interface PrivateBus {
+  dir: string;
+  bus: ProvisionedBus;
+  servers: BusServers;
+  stop(): Promise<void>;
+}
+
+/** `patch` may edit the generated files before the servers start (tests of misconfigurations). */
+export async function startPrivateBus(t: Topology = freePortsTopology(), patch?: (dir: string) => void): Promise<PrivateBus> {
+  const dir = mkdtempSync(join(tmpdir(), 'shekara-bus-'));
+  await provision({ topology: t, out: dir });
+  patch?.(dir);
+  const bus = ProvisionedBus.load(dir);
+  const servers = new BusServers(bus);
+  try {
+    await servers.start();
+  } catch (e) {
+    await servers.stop();
+    throw e;
+  }
+  return {
+    dir,
+    bus,
+    servers,
+    async stop() {
+      await servers.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A TCP relay standing for the network between a leaf server and the hub: cut() drops every
+ * connection and refuses new ones (both servers keep running), restore() lets them through again.
+ */
+export class LinkRelay {
+  private readonly sockets = new Set<Socket>();
+  private server?: Server;
+  private open = true;
+  port = 0;
+
+  constructor(private readonly target: () => number) {}
+
+  async start(): Promise<number> {
+    this.server = createServer((inbound) => {
+      if (!this.open) return inbound.destroy();
+      const outbound = connect(this.target(), '127.0.0.1');
+      for (const s of [inbound, outbound]) {
+        this.sockets.add(s);
+        s.on('close', () => this.sockets.delete(s));
+        s.on('error', () => undefined);
+      }
+      inbound.pipe(outbound).pipe(inbound);
+      inbound.on('close', () => outbound.destroy());
+      outbound.on('close', () => inbound.destroy());
+    });
+    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+    this.port = (this.server.address() as AddressInfo).port;
+    return this.port;
+  }
+
+  cut(): void {
+    this.open = false;
+    for (const s of this.sockets) s.destroy();
+  }
+
+  restore(): void {
+    this.open = true;
+  }
+
+  async stop(): Promise<void> {
+    this.cut();
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+  }
+}
