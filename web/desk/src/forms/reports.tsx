@@ -2,12 +2,16 @@
 import { AttachmentsField, DateField, DateTimeField, ListField, NumberField, SelectField, StateField, TextField, fieldId, useFormCtx } from '@shared/form';
 import { DOCUMENT_CHANGE_KIND, DOCUMENT_LOSS, DOCUMENT_TYPE, MATERIAL_KIND } from '@shared/enums';
 import { useI18n } from '@shared/i18n';
+import { useSession } from '@shared/session';
 import type { FormObject } from '@shared/form';
 import { PersonList } from './person';
 import { UrgentFields } from './urgent';
 
 export function DailyForm() {
   const { t } = useI18n();
+  const session = useSession();
+  // A change row starts at the unit's own checkpoint.
+  const checkpointId = session.me.unit.checkpointId;
   return (
     <>
       <div className="grid">
@@ -17,6 +21,7 @@ export function DailyForm() {
       <ListField
         path="daily.changes"
         item="change"
+        newItem={() => (checkpointId ? { checkpointId } : {})}
         render={(p) => (
           <>
             <TextField path={`${p}.checkpointId`} required maxLength={32} upper />
