@@ -1,4 +1,5 @@
 /** Scheduled and advance reports (clauses 5.2–5.5) and the written confirmation of an urgent report. */
+import { useRef } from 'react';
 import { AttachmentsField, DateField, DateTimeField, ListField, NumberField, SelectField, StateField, TextField, fieldId, useFormCtx } from '@shared/form';
 import { DOCUMENT_CHANGE_KIND, DOCUMENT_LOSS, DOCUMENT_TYPE, MATERIAL_KIND } from '@shared/enums';
 import { useI18n } from '@shared/i18n';
@@ -210,7 +211,8 @@ export function SemiannualForm() {
   const [year, half] = period.split('-');
   const yearId = fieldId('semiannual.period');
   const errs = form.errors['semiannual.period'];
-  const thisYear = new Date().getFullYear();
+  // Years offered around the period the form started at (the node's current half-year), not the browser's clock.
+  const thisYear = useRef(Number(period.slice(0, 4)) || new Date().getFullYear()).current;
   return (
     <>
       <fieldset className="grid inline-group">
