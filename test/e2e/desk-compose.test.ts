@@ -194,6 +194,8 @@ describe('duty desk compose form (headless Chromium, the nodes on a set clock)',
     await page.goto(`${sys.url('border')}/compose`);
     await page.getByRole('link', { name: 'Задержанные незаконные мигранты' }).click();
     await page.getByRole('heading', { level: 1, name: 'Срочная информация' }).waitFor(WAIT);
+    // the time of the oral report starts at the node's now (30 June 2027 07:3x in the unit's zone), not the browser's
+    expect(await page.locator(field('reportedAt')).inputValue()).toMatch(/^2027-06-30T07:3\d$/);
     const surname0 = field('urgent.detainedMigrants.persons.0.surname');
     await page.locator(surname0).fill('Wang');
     // Enter in a one-line field: nothing is sent, no required-field check runs

@@ -52,22 +52,20 @@ export function ComposeIndex() {
   );
 }
 
-function nowMinute(): string {
-  const d = new Date();
+/** `now` (the node's clock when known, else the browser's) to the minute, as an ISO instant. */
+function nowMinute(now?: string): string {
+  const d = now ? new Date(now) : new Date();
   d.setSeconds(0, 0);
   return d.toISOString().replace('.000Z', 'Z');
 }
-
-/** The scheduled kinds whose period the node decides (GET /api/due/periods). */
-const PERIODIC = new Set(['daily', 'monthly', 'semiannual']);
 
 /** The body a new report of `kind` starts from (a SendMessageRequestJson being edited); periods as the node computed them. */
 function defaults(kind: string, periods: ComposePeriods | null, topic?: string, checkpointId?: string | null): FormObject {
   switch (kind) {
     case 'urgent': {
-      const urgent: FormObject = { topic, occurredAt: nowMinute(), ...(checkpointId ? { checkpointId } : {}) };
+      const urgent: FormObject = { topic, occurredAt: nowMinute(periods?.now), ...(checkpointId ? { checkpointId } : {}) };
       if (topic) urgent[topicCase(topic)] = topic === 'URGENT_TOPIC_DETAINED_MIGRANTS' || topic === 'URGENT_TOPIC_WANTED_PERSONS' ? { persons: [{}] } : topic === 'URGENT_TOPIC_FORGED_DOCUMENTS' ? { documents: [{}] } : {};
-      return { reportedAt: nowMinute(), urgent };
+      return { reportedAt: nowMinute(periods?.now), urgent };
     }
     case 'daily':
       return { daily: { period: periods?.daily.period } };
@@ -104,6 +102,8 @@ export function Compose({ kind }: { kind: string }) {
   const base = { senderUnit: session.me.unit.id, recipientUnits: session.counterparts.map((u) => u.id), classification: 'CLASSIFICATION_FOR_OFFICIAL_USE' };
   const start = useAsync<{ body: FormObject; note?: string; original?: MessageView }>(
     async (signal) => {
+      // Periods and "now" as the node judges them (policy, windows, the unit's zone, the node's clock).
+      const periods = await api<ComposePeriods>('/api/due/periods', { signal });
       if (kind === 'confirmation') {
         if (!urgentId) throw new Error('?urgent=<id> is required');
         const original = await api<MessageView>(`/api/messages/${encodeURIComponent(urgentId)}`, { signal });
@@ -116,7 +116,7 @@ export function Compose({ kind }: { kind: string }) {
             recipientUnits: original.recipientUnits,
             classification: classificationName(original.classification),
             correlationId: original.id,
-            reportedAt: nowMinute(),
+            reportedAt: nowMinute(periods.now),
             urgentConfirmation: { urgentMessageId: original.id, text: `${t('compose.confirmOf', { at: oral })}. ${original.summary}`, urgent: original.payload?.urgent ?? {} },
           },
         };
@@ -126,9 +126,7 @@ export function Compose({ kind }: { kind: string }) {
         const draft = due?.drafts.find((d) => d.id === draftId);
         if (draft) return { body: { ...base, ...draft.body, senderUnit: base.senderUnit }, note: t('compose.draftLoaded') };
       }
-      // The period is the obligation being fulfilled now, as the node judges it (policy, windows, the unit's zone).
-      const periods = PERIODIC.has(kind) ? await api<ComposePeriods>('/api/due/periods', { signal }) : null;
-      const notes = [draftId ? t('compose.draftMissing') : undefined, periods ? periodNote(kind, periods, t) : undefined].filter(Boolean);
+      const notes = [draftId ? t('compose.draftMissing') : undefined, periodNote(kind, periods, t)].filter(Boolean);
       return { body: { ...base, ...defaults(kind, periods, topic, session.me.unit.checkpointId) }, note: notes.join(' ') || undefined };
     },
     [kind, draftId, urgentId, topic],
