@@ -179,8 +179,16 @@ describe('duty desk compose form (headless Chromium, the nodes on a set clock)',
     expect(await period('monthly')).toBe('2027-06');
     expect(await note().textContent()).toMatch(/Окно за 2027-06 закрылось 05\.07\.2027 23:59/);
     await shot(page, 'compose-05-monthly-late-note');
+    // "due now" still offers today's late daily report, and the form says it is late
+    await page.getByRole('navigation', { name: 'Основная навигация' }).getByRole('link', { name: 'Обстановка' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Обстановка дежурной смены' }).waitFor(WAIT);
+    await page.locator('.window.state-closed').first().getByRole('link', { name: 'Составить с опозданием' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Ежедневная информация' }).waitFor(WAIT);
+    expect(await period('daily')).toBe('2027-07-06');
+    expect(await note().textContent()).toMatch(/Окно за 2027-07-06 закрылось/);
 
     // English on demand
+    await open('monthly', 'Ежемесячная информация');
     await page.getByRole('button', { name: 'Switch to English' }).click();
     await page.getByRole('heading', { level: 1, name: 'Monthly information' }).waitFor(WAIT);
     await page.goto(`${sys.url('border')}/compose/monthly`);

@@ -66,6 +66,7 @@ export const DICTIONARY: Record<string, readonly [string, string]> = {
   'due.notSent': ['не отправлено', 'not sent'],
   'due.openDraft': ['Открыть черновик', 'Open the draft'],
   'due.compose': ['Составить', 'Compose'],
+  'due.composeLate': ['Составить с опозданием', 'Compose (late)'],
   'due.overdue': ['Просроченные письменные подтверждения', 'Overdue written confirmations'],
   'due.noOverdue': ['Просроченных подтверждений нет.', 'No overdue confirmations.'],
   'due.confirm': ['Подтвердить письменно', 'Confirm in writing'],
