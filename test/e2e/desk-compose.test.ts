@@ -10,9 +10,13 @@
  *    checkpoint, the form is kept in the browser until sent and offered back, Cancel with changes
  *    asks, a 3,800-character word does not widen the recipient's inbox or message page.
  */
+import { create } from '@bufbuild/protobuf';
+import { connect } from '@nats-io/transport-node';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { Clock } from '@shekara/common';
-import { TestSystem } from '../support/harness';
+import { MessageKind, PrepareDraftsRequestSchema, PrepareDraftsResponseSchema, RpcMethod } from '@shekara/contracts';
+import { rpcCall } from '@shekara/messaging';
+import { NATS_URL, TestSystem } from '../support/harness';
 import { WAIT, expectAccessible, focused, lastScreenshot, launchChromium, prepareConsoles, screenshot as shot } from './browser';
 import type { BrowserGlobals } from './browser';
 
@@ -194,6 +198,22 @@ describe('duty desk compose form (headless Chromium, the nodes on a set clock)',
     await page.goto(`${sys.url('border')}/compose/monthly`);
     await page.getByText(/The window for 2027-06 closed at .* still owed/).waitFor(WAIT);
     await page.getByRole('button', { name: 'Переключить на русский' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Ежемесячная информация' }).waitFor(WAIT);
+
+    // a scheduler draft for an earlier day keeps its period, and the form says which one is owed now
+    const nc = await connect({ servers: NATS_URL });
+    try {
+      const req = create(PrepareDraftsRequestSchema, { kind: MessageKind.DAILY, period: '2027-07-05', unitIds: ['border.l4.CP-CN-A-01'] });
+      await rpcCall(nc, sys.names.rpc('border', RpcMethod.PrepareDrafts), PrepareDraftsRequestSchema, req, PrepareDraftsResponseSchema);
+    } finally {
+      await nc.close();
+    }
+    const drafts = (await sys.api('border', 'GET', '/api/drafts', undefined, await sys.login('border'))).body as { id: string; period: string }[];
+    const old = drafts.find((d) => d.period === '2027-07-05')!;
+    await page.goto(`${sys.url('border')}/compose/daily?draft=${old.id}`);
+    await page.getByRole('heading', { level: 1, name: 'Ежедневная информация' }).waitFor(WAIT);
+    expect(await period('daily')).toBe('2027-07-05');
+    expect(await note().textContent()).toContain('Черновик составлен за 2027-07-05; сейчас подаётся донесение за 2027-07-06.');
     clock.at('2027-06-30T07:30:00+05:00');
     expect(pageErrors).toEqual([]);
   });

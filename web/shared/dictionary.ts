@@ -164,6 +164,7 @@ export const DICTIONARY: Record<string, readonly [string, string]> = {
   'compose.dailyAhead': ['Донесение за {day}: окно приёма откроется {opens}.', 'Report for {day}: its window opens at {opens}.'],
   'compose.dailyLate': ['Окно за {day} закрылось {closed}: донесение будет учтено как поданное с опозданием, но подать его нужно.', 'The window for {day} closed at {closed}: the report will count as late, but it is still owed.'],
   'compose.monthlyLate': ['Окно за {month} закрылось {closed}: донесение будет учтено как поданное с опозданием, но подать его нужно.', 'The window for {month} closed at {closed}: the report will count as late, but it is still owed.'],
+  'compose.draftOtherPeriod': ['Черновик составлен за {period}; сейчас подаётся донесение за {current}.', 'The draft is for {period}; the report owed now is for {current}.'],
   'compose.cancelConfirm': ['Отменить донесение? Введённые данные будут удалены.', 'Cancel this report? What you entered will be discarded.'],
   'compose.localDraft': ['Есть неотправленный черновик этой формы от {at}. Восстановите его, иначе он будет заменён при редактировании.', 'There is an unsent draft of this form from {at}. Restore it, or it is replaced when you edit the form.'],
   'compose.localDraftRestore': ['Восстановить черновик', 'Restore the draft'],

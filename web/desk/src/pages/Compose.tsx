@@ -124,7 +124,12 @@ export function Compose({ kind }: { kind: string }) {
       if (draftId) {
         const due = await api<Due>('/api/due', { signal }).catch(() => null);
         const draft = due?.drafts.find((d) => d.id === draftId);
-        if (draft) return { body: { ...base, ...draft.body, senderUnit: base.senderUnit }, note: t('compose.draftLoaded') };
+        if (draft) {
+          // A scheduler draft keeps its period; say so when it is not the one owed now.
+          const current = kind === 'daily' || kind === 'monthly' || kind === 'semiannual' ? periods[kind].period : null;
+          const aside = current && draft.period && draft.period !== current ? t('compose.draftOtherPeriod', { period: draft.period, current }) : periodNote(kind, periods, t);
+          return { body: { ...base, ...draft.body, senderUnit: base.senderUnit }, note: [t('compose.draftLoaded'), aside].filter(Boolean).join(' ') };
+        }
       }
       const notes = [draftId ? t('compose.draftMissing') : undefined, periodNote(kind, periods, t)].filter(Boolean);
       return { body: { ...base, ...defaults(kind, periods, topic, session.me.unit.checkpointId) }, note: notes.join(' ') || undefined };
