@@ -3,7 +3,7 @@ import type { LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { configureHttpApp, loadConfigOrExit, serveWithBus, startOrExit } from '@shekara/server';
-import { AuthService, DEMO_PASSWORD } from '@shekara/auth';
+import { AuthService, DEMO_PASSWORD, assertPrivateSecret } from '@shekara/auth';
 import { Clock, JsonLogger, SystemClock } from '@shekara/common';
 import type { Environment } from '@shekara/common';
 import { BusNames, RpcMethod, DueEscalationsRequestSchema, DueEscalationsResponseSchema, MarkEscalatedRequestSchema, MarkEscalatedResponseSchema, VerdictsRequestSchema, VerdictsResponseSchema } from '@shekara/contracts';
@@ -28,6 +28,7 @@ export interface SupervisorOptions {
  * Resolves once it serves.
  */
 export async function startSupervisor(config: SupervisorConfig, options: SupervisorOptions = {}): Promise<NestExpressApplication> {
+  assertPrivateSecret(config.jwt.secret);
   const clock = options.clock ?? new SystemClock();
   const logger = options.logger ?? new JsonLogger('supervisor', config.logLevel);
   const directory = loadDirectory(config.directoryPath);

@@ -19,4 +19,9 @@ describe('supervisor configuration', () => {
     for (const bad of ['0', '1048576', 'many']) expect(() => loadSupervisorConfig({ ...env, EXPORT_XLSX_MAX_ROWS: bad })).toThrow(ConfigError);
     expect(() => loadSupervisorConfig({ ...env, EXPORT_XLSX_MAX_ROWS: '1048576' })).toThrow(/EXPORT_XLSX_MAX_ROWS/);
   });
+
+  it('refuses a JWT secret that is short or published in the repository (the docker-compose defaults)', () => {
+    expect(() => loadSupervisorConfig({ ...env, JWT_SECRET: 'short' })).toThrow(/JWT_SECRET.*32 characters/);
+    expect(() => loadSupervisorConfig({ ...env, JWT_SECRET: 'change-me-supervisor-0123456789abcdef0' })).toThrow(/JWT_SECRET.*published in the repository/);
+  });
 });

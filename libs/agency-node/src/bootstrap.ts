@@ -11,7 +11,7 @@ import { connectNats, ensureStreams, exponentialRetry, manager } from '@shekara/
 import { ensureDatabase } from '@shekara/persistence';
 import { UnitSigner } from '@shekara/security';
 import { AgencyNodeModule } from './agency-node.module';
-import { AuthService } from '@shekara/auth';
+import { AuthService, assertPrivateSecret } from '@shekara/auth';
 import { loadAgencyNodeConfig, NodeError, NodeErrorCode } from './core';
 import type { AgencyNodeConfig } from './core';
 import { agencyNodeDataSource } from './data-source';
@@ -29,6 +29,7 @@ export interface AgencyNodeOptions {
  * JetStream streams, the HTTP API and the JetStream consumers. Resolves once it serves.
  */
 export async function startAgencyNode(config: AgencyNodeConfig, options: AgencyNodeOptions = {}): Promise<NestExpressApplication> {
+  assertPrivateSecret(config.jwt.secret);
   const clock = options.clock ?? new SystemClock();
   const logger = options.logger ?? new JsonLogger(config.agency, config.logLevel);
   const directory = loadDirectory(config.directoryPath);
