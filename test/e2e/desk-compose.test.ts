@@ -1,7 +1,8 @@
 /**
  * End-to-end: the duty desk's compose form as an officer uses it (issue #15 items 1 and 4), in
  * headless Chromium against three agency nodes whose clock the test sets (the nodes take `Clock`;
- * the clock ticks from the instant set, so the bus, outbox and sessions run as usual).
+ * the clock ticks from the instant set, so the bus and outbox run as usual; sessions are judged by
+ * that clock too, so the officer signs in again after each jump).
  *
  * 1. Defaults are the obligation being fulfilled now, in the unit's zone: daily today (with a note
  *    when its window is ahead or closed), monthly the month whose window opened last, semi-annual
@@ -84,6 +85,18 @@ describe('duty desk compose form (headless Chromium, the nodes on a set clock)',
     await sys.cleanup();
   });
 
+  /** A token issued at the clock's now (sessions and tokens are judged by the nodes' clock, so none is kept across a jump). */
+  const freshToken = async (): Promise<string> => {
+    const r = await sys.api('border', 'POST', '/api/auth/login', { username: 'border.duty', password: 'shekara-demo' });
+    if (r.status !== 200) throw new Error(`login: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body.accessToken;
+  };
+  /** Moves the nodes' clock and signs the officer in again (a shift's session does not survive days or a step back). */
+  const jump = async (iso: string) => {
+    clock.at(iso);
+    await ctx.clearCookies();
+    await signIn(page, sys.url('border'), 'border.duty');
+  };
   const open = async (kind: string, h1: RegExp | string) => {
     await page.goto(`${sys.url('border')}/compose/${kind}`);
     await page.getByRole('heading', { level: 1, name: h1 }).waitFor(WAIT);
@@ -93,7 +106,6 @@ describe('duty desk compose form (headless Chromium, the nodes on a set clock)',
   const note = () => page.locator('#compose-note');
 
   it('GET /api/due/periods: the periods now, in the unit zone, at the window edges', async () => {
-    const token = await sys.login('border');
     expect((await sys.api('border', 'GET', '/api/due/periods')).status).toBe(401);
     const cases: [string, string, string, string, string, string][] = [
       ['2027-06-15T06:59:00+05:00', '2027-06-15', 'before', '2027-05', 'closed', '2027-H1'],
@@ -110,7 +122,7 @@ describe('duty desk compose form (headless Chromium, the nodes on a set clock)',
     try {
       for (const [at, day, dayState, month, monthState, half] of cases) {
         clock.at(at, true);
-        const r = await sys.api('border', 'GET', '/api/due/periods', undefined, token);
+        const r = await sys.api('border', 'GET', '/api/due/periods', undefined, await freshToken());
         expect(r.status).toBe(200);
         expect([at, r.body.daily.period, r.body.daily.state, r.body.monthly.period, r.body.monthly.state, r.body.semiannual.period]).toEqual([at, day, dayState, month, monthState, half]);
         expect(r.body.zone).toMatch(/^Asia\//);
@@ -121,7 +133,7 @@ describe('duty desk compose form (headless Chromium, the nodes on a set clock)',
   });
 
   it('item 1: every form starts at the obligation due now; a daily report in the window counts for today', async () => {
-    clock.at('2027-06-30T07:30:00+05:00'); // 02:30 UTC: in UTC it is also the 30th, yesterday would be the 29th
+    await jump('2027-06-30T07:30:00+05:00'); // 02:30 UTC: in UTC it is also the 30th, yesterday would be the 29th
     await open('daily', 'Ежедневная информация');
     expect(await period('daily')).toBe('2027-06-30');
     expect(await note().count()).toBe(0); // the window is open: nothing to warn about
@@ -139,7 +151,7 @@ describe('duty desk compose form (headless Chromium, the nodes on a set clock)',
     const dailyId = /\/messages\/([0-9a-f-]{36})/.exec(page.url())![1];
 
     // "due now": today's daily obligation is met towards every counterpart, by this report
-    const due = (await sys.api('border', 'GET', '/api/due', undefined, await sys.login('border'))).body;
+    const due = (await sys.api('border', 'GET', '/api/due', undefined, await freshToken())).body;
     expect(due.daily.day).toBe('2027-06-30');
     expect(due.daily.state).toBe('open');
     expect(due.daily.counterparts.length).toBeGreaterThan(0);
@@ -166,7 +178,7 @@ describe('duty desk compose form (headless Chromium, the nodes on a set clock)',
     await shot(page, 'compose-03-daily-late-note');
 
     // before the window on 1 July: the day ahead, June still open for the monthly report, the second half
-    clock.at('2027-07-01T06:59:00+05:00');
+    await jump('2027-07-01T06:59:00+05:00');
     await open('daily', 'Ежедневная информация');
     expect(await period('daily')).toBe('2027-07-01');
     expect(await note().textContent()).toMatch(/Донесение за 2027-07-01: окно приёма откроется 01\.07\.2027 07:00/);
@@ -178,7 +190,7 @@ describe('duty desk compose form (headless Chromium, the nodes on a set clock)',
     expect(await period('semiannual')).toBe('2027-H2');
 
     // from the 6th the June window has closed: June, late but owed
-    clock.at('2027-07-06T10:00:00+05:00');
+    await jump('2027-07-06T10:00:00+05:00');
     await open('monthly', 'Ежемесячная информация');
     expect(await period('monthly')).toBe('2027-06');
     expect(await note().textContent()).toMatch(/Окно за 2027-06 закрылось 05\.07\.2027 23:59/);
@@ -208,13 +220,13 @@ describe('duty desk compose form (headless Chromium, the nodes on a set clock)',
     } finally {
       await nc.close();
     }
-    const drafts = (await sys.api('border', 'GET', '/api/drafts', undefined, await sys.login('border'))).body as { id: string; period: string }[];
+    const drafts = (await sys.api('border', 'GET', '/api/drafts', undefined, await freshToken())).body as { id: string; period: string }[];
     const old = drafts.find((d) => d.period === '2027-07-05')!;
     await page.goto(`${sys.url('border')}/compose/daily?draft=${old.id}`);
     await page.getByRole('heading', { level: 1, name: 'Ежедневная информация' }).waitFor(WAIT);
     expect(await period('daily')).toBe('2027-07-05');
     expect(await note().textContent()).toContain('Черновик составлен за 2027-07-05; сейчас подаётся донесение за 2027-07-06.');
-    clock.at('2027-06-30T07:30:00+05:00');
+    await jump('2027-06-30T07:30:00+05:00');
     expect(pageErrors).toEqual([]);
   });
 
