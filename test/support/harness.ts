@@ -9,6 +9,7 @@ import { connect } from '@nats-io/transport-node';
 import { startAgencyNode, DEMO_PASSWORD } from '@shekara/agency-node';
 import type { AgencyNodeConfig, LiveEvent } from '@shekara/agency-node';
 import { JsonLogger } from '@shekara/common';
+import type { Clock } from '@shekara/common';
 import { AGENCIES, BusNames } from '@shekara/contracts';
 import type { AgencyCode } from '@shekara/contracts';
 import { ensureDirectoryFiles, readAuthorityPublicKey } from '@shekara/directory';
@@ -35,6 +36,8 @@ export class TestSystem {
   readonly apps = new Map<AgencyCode, NestExpressApplication>();
   private readonly ports = new Map<AgencyCode, number>();
   private readonly tokens = new Map<string, string>();
+  /** The nodes' clock when set before start() (tests that need a given local time); the system clock otherwise. */
+  clock?: Clock;
 
   constructor(private readonly overrides: Partial<AgencyNodeConfig['outbox']> & { maxDeliveries?: number } = {}) {}
 
@@ -70,7 +73,7 @@ export class TestSystem {
 
   async startNode(agency: AgencyCode): Promise<NestExpressApplication> {
     const config = this.config(agency);
-    const app = await startAgencyNode(config, { logger: new JsonLogger(`${agency}-test`, config.logLevel) });
+    const app = await startAgencyNode(config, { clock: this.clock, logger: new JsonLogger(`${agency}-test`, config.logLevel) });
     const address = app.getHttpServer().address();
     this.ports.set(agency, typeof address === 'object' && address ? address.port : 0);
     this.apps.set(agency, app);

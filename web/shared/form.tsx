@@ -297,6 +297,14 @@ export function ListField({ path, item, min = 0, max = 100, newItem = () => ({})
   const errs = form.errors[path];
   const id = fieldId(path);
   const itemName = f(item);
+  // Focus moves into an item the officer has just added (its first field).
+  const added = useRef<number | null>(null);
+  const itemEls = useRef<(HTMLFieldSetElement | null)[]>([]);
+  useEffect(() => {
+    if (added.current === null) return;
+    itemEls.current[added.current]?.querySelector<HTMLElement>('input, select, textarea')?.focus();
+    added.current = null;
+  }, [items.length]);
   return (
     <fieldset className="list" id={id} aria-describedby={errs ? `${id}-err` : undefined}>
       <legend>{legend ?? f(lastName(path))}</legend>
@@ -306,7 +314,13 @@ export function ListField({ path, item, min = 0, max = 100, newItem = () => ({})
         </p>
       )}
       {items.map((_, i) => (
-        <fieldset key={i} className="item">
+        <fieldset
+          key={i}
+          className="item"
+          ref={(el) => {
+            itemEls.current[i] = el;
+          }}
+        >
           <legend>{t('compose.item', { what: itemName, n: i + 1 })}</legend>
           <div className="grid">{render(`${path}.${i}`, i)}</div>
           {items.length > min && (
@@ -326,7 +340,14 @@ export function ListField({ path, item, min = 0, max = 100, newItem = () => ({})
         </fieldset>
       ))}
       {items.length < max && (
-        <button type="button" className="secondary small" onClick={() => form.set(path, [...items, newItem()])}>
+        <button
+          type="button"
+          className="secondary small"
+          onClick={() => {
+            added.current = items.length;
+            form.set(path, [...items, newItem()]);
+          }}
+        >
           + {t('compose.add', { what: itemName.toLowerCase() })}
         </button>
       )}

@@ -108,6 +108,21 @@ export interface Due {
   overdueConfirmations: { urgentId: string; summary: string; reportedAt: string; dueAt: string }[];
   drafts: { id: string; kind: Kind; period: string | null; createdAt: string; body: SendMessageRequestJson }[];
 }
+/** GET /api/due/periods: the period a report composed now is for, per scheduled kind. */
+export interface ComposePeriod {
+  period: string;
+  opensAt: string;
+  closesAt: string;
+  state: WindowState;
+}
+export interface ComposePeriods {
+  now: string;
+  zone: string;
+  policyId: string;
+  daily: ComposePeriod;
+  monthly: ComposePeriod;
+  semiannual: ComposePeriod;
+}
 export interface Notification {
   id: string;
   at: string;

@@ -7,6 +7,8 @@ import { DraftsService } from './drafts.service';
 import type { DraftView } from './drafts.service';
 import { DueStore } from '../store';
 import { DIRECTORY } from '../core';
+import { composePeriods } from './compose-periods';
+import type { ComposePeriods } from './compose-periods';
 
 type WindowState = 'before' | 'open' | 'closed';
 
@@ -65,6 +67,11 @@ export class DueService {
       pendingConfirmations: owed.filter((o) => o.dueAt.getTime() >= now.getTime()),
       drafts: await this.drafts.list(unitId),
     };
+  }
+
+  /** The periods a report composed now is for (the compose form's defaults), in the unit's zone. */
+  periodsFor(unitId: string): ComposePeriods {
+    return composePeriods(POLICIES, this.clock.now(), this.directory.zoneOf(unitId));
   }
 
   private async window(kind: 'DAILY' | 'MONTHLY', period: string, w: Window, unitId: string, counterparts: string[], now: Date): Promise<DueWindow> {

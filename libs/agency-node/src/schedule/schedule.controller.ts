@@ -23,6 +23,12 @@ export class ScheduleController {
     return this.due.forUnit(req.user.unitId);
   }
 
+  @Get('due/periods')
+  @ApiOperation({ summary: "The periods a report composed now is for (daily, monthly, semi-annual), by the policy in force, in your unit's zone" })
+  periods(@Req() req: AuthedRequest) {
+    return this.due.periodsFor(req.user.unitId);
+  }
+
   @Get('drafts')
   @ApiOperation({ summary: 'Drafts prepared by the scheduler for your unit, not yet sent' })
   listDrafts(@Req() req: AuthedRequest) {

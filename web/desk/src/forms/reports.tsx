@@ -1,13 +1,18 @@
 /** Scheduled and advance reports (clauses 5.2–5.5) and the written confirmation of an urgent report. */
+import { useRef } from 'react';
 import { AttachmentsField, DateField, DateTimeField, ListField, NumberField, SelectField, StateField, TextField, fieldId, useFormCtx } from '@shared/form';
 import { DOCUMENT_CHANGE_KIND, DOCUMENT_LOSS, DOCUMENT_TYPE, MATERIAL_KIND } from '@shared/enums';
 import { useI18n } from '@shared/i18n';
+import { useSession } from '@shared/session';
 import type { FormObject } from '@shared/form';
 import { PersonList } from './person';
 import { UrgentFields } from './urgent';
 
 export function DailyForm() {
   const { t } = useI18n();
+  const session = useSession();
+  // A change row starts at the unit's own checkpoint.
+  const checkpointId = session.me.unit.checkpointId;
   return (
     <>
       <div className="grid">
@@ -17,6 +22,7 @@ export function DailyForm() {
       <ListField
         path="daily.changes"
         item="change"
+        newItem={() => (checkpointId ? { checkpointId } : {})}
         render={(p) => (
           <>
             <TextField path={`${p}.checkpointId`} required maxLength={32} upper />
@@ -205,7 +211,8 @@ export function SemiannualForm() {
   const [year, half] = period.split('-');
   const yearId = fieldId('semiannual.period');
   const errs = form.errors['semiannual.period'];
-  const thisYear = new Date().getFullYear();
+  // Years offered around the period the form started at (the node's current half-year), not the browser's clock.
+  const thisYear = useRef(Number(period.slice(0, 4)) || new Date().getFullYear()).current;
   return (
     <>
       <fieldset className="grid inline-group">

@@ -1,5 +1,5 @@
-import { useState } from 'react';
-import type { FormEvent, ReactNode } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import type { FormEvent, KeyboardEvent, MouseEvent, ReactNode } from 'react';
 import { ApiError, api } from '@shared/api';
 import { ErrorBox, Loading, Page, useAsync } from '@shared/components';
 import { ErrorSummary, FormProvider, SelectField, DateTimeField, fieldId, prune, useForm, useFormCtx } from '@shared/form';
@@ -7,9 +7,10 @@ import { CLASSIFICATION, URGENT_TOPIC, classificationName, topicCase, topicFromS
 import { useI18n } from '@shared/i18n';
 import { Link, useLocation } from '@shared/router';
 import { useSession } from '@shared/session';
-import { formatInstant, localDay } from '@shared/time';
-import type { Due, MessageView } from '@shared/types';
+import { formatInstant } from '@shared/time';
+import type { ComposePeriods, Due, MessageView } from '@shared/types';
 import type { FormObject } from '@shared/form';
+import type { Translate } from '@shared/i18n';
 import { AdvanceForm, ConfirmationForm, DailyForm, MonthlyForm, SemiannualForm } from '../forms/reports';
 import { UrgentFields } from '../forms/urgent';
 
@@ -51,37 +52,43 @@ export function ComposeIndex() {
   );
 }
 
-function nowMinute(): string {
-  const d = new Date();
+/** `now` (the node's clock when known, else the browser's) to the minute, as an ISO instant. */
+function nowMinute(now?: string): string {
+  const d = now ? new Date(now) : new Date();
   d.setSeconds(0, 0);
   return d.toISOString().replace('.000Z', 'Z');
 }
 
-/** The body a new report of `kind` starts from (a SendMessageRequestJson being edited). */
-function defaults(kind: string, zone: string, topic?: string, checkpointId?: string | null): FormObject {
-  const now = new Date();
-  const day = localDay(now, zone);
+/** The body a new report of `kind` starts from (a SendMessageRequestJson being edited); periods as the node computed them. */
+function defaults(kind: string, periods: ComposePeriods | null, topic?: string, checkpointId?: string | null): FormObject {
   switch (kind) {
     case 'urgent': {
-      const urgent: FormObject = { topic, occurredAt: nowMinute(), ...(checkpointId ? { checkpointId } : {}) };
+      const urgent: FormObject = { topic, occurredAt: nowMinute(periods?.now), ...(checkpointId ? { checkpointId } : {}) };
       if (topic) urgent[topicCase(topic)] = topic === 'URGENT_TOPIC_DETAINED_MIGRANTS' || topic === 'URGENT_TOPIC_WANTED_PERSONS' ? { persons: [{}] } : topic === 'URGENT_TOPIC_FORGED_DOCUMENTS' ? { documents: [{}] } : {};
-      return { reportedAt: nowMinute(), urgent };
+      return { reportedAt: nowMinute(periods?.now), urgent };
     }
     case 'daily':
-      return { daily: { period: localDay(new Date(now.getTime() - 86_400_000), zone) } };
-    case 'monthly': {
-      const [y, m, d] = day.split('-').map(Number);
-      const prev = d >= 28 ? [y, m] : m === 1 ? [y - 1, 12] : [y, m - 1];
-      return { monthly: { period: `${prev[0]}-${String(prev[1]).padStart(2, '0')}` } };
-    }
+      return { daily: { period: periods?.daily.period } };
+    case 'monthly':
+      return { monthly: { period: periods?.monthly.period } };
     case 'advance':
       return { advance: {} };
-    case 'semiannual': {
-      const [y, m] = day.split('-').map(Number);
-      return { semiannual: { period: `${y}-${m <= 6 ? 'H1' : 'H2'}`, materials: [{}] } };
-    }
+    case 'semiannual':
+      return { semiannual: { period: periods?.semiannual.period, materials: [{}] } };
   }
   return {};
+}
+
+/** What the officer should know about the period filled in: its window is ahead, or closed (late but owed). */
+function periodNote(kind: string, periods: ComposePeriods, t: Translate): string | undefined {
+  const zone = periods.zone;
+  if (kind === 'daily') {
+    const d = periods.daily;
+    if (d.state === 'before') return t('compose.dailyAhead', { day: d.period, opens: formatInstant(d.opensAt, zone) });
+    if (d.state === 'closed') return t('compose.dailyLate', { day: d.period, closed: formatInstant(d.closesAt, zone) });
+  }
+  if (kind === 'monthly' && periods.monthly.state === 'closed') return t('compose.monthlyLate', { month: periods.monthly.period, closed: formatInstant(periods.monthly.closesAt, zone) });
+  return undefined;
 }
 
 /** /compose/:kind — loads what the form starts from (a scheduler draft, the urgent report to confirm) and renders it. */
@@ -95,6 +102,8 @@ export function Compose({ kind }: { kind: string }) {
   const base = { senderUnit: session.me.unit.id, recipientUnits: session.counterparts.map((u) => u.id), classification: 'CLASSIFICATION_FOR_OFFICIAL_USE' };
   const start = useAsync<{ body: FormObject; note?: string; original?: MessageView }>(
     async (signal) => {
+      // Periods and "now" as the node judges them (policy, windows, the unit's zone, the node's clock).
+      const periods = await api<ComposePeriods>('/api/due/periods', { signal });
       if (kind === 'confirmation') {
         if (!urgentId) throw new Error('?urgent=<id> is required');
         const original = await api<MessageView>(`/api/messages/${encodeURIComponent(urgentId)}`, { signal });
@@ -107,7 +116,7 @@ export function Compose({ kind }: { kind: string }) {
             recipientUnits: original.recipientUnits,
             classification: classificationName(original.classification),
             correlationId: original.id,
-            reportedAt: nowMinute(),
+            reportedAt: nowMinute(periods.now),
             urgentConfirmation: { urgentMessageId: original.id, text: `${t('compose.confirmOf', { at: oral })}. ${original.summary}`, urgent: original.payload?.urgent ?? {} },
           },
         };
@@ -115,10 +124,15 @@ export function Compose({ kind }: { kind: string }) {
       if (draftId) {
         const due = await api<Due>('/api/due', { signal }).catch(() => null);
         const draft = due?.drafts.find((d) => d.id === draftId);
-        if (draft) return { body: { ...base, ...draft.body, senderUnit: base.senderUnit }, note: t('compose.draftLoaded') };
-        return { body: { ...base, ...defaults(kind, session.zone, topic, session.me.unit.checkpointId) }, note: t('compose.draftMissing') };
+        if (draft) {
+          // A scheduler draft keeps its period; say so when it is not the one owed now.
+          const current = kind === 'daily' || kind === 'monthly' || kind === 'semiannual' ? periods[kind].period : null;
+          const aside = current && draft.period && draft.period !== current ? t('compose.draftOtherPeriod', { period: draft.period, current }) : periodNote(kind, periods, t);
+          return { body: { ...base, ...draft.body, senderUnit: base.senderUnit }, note: [t('compose.draftLoaded'), aside].filter(Boolean).join(' ') };
+        }
       }
-      return { body: { ...base, ...defaults(kind, session.zone, topic, session.me.unit.checkpointId) } };
+      const notes = [draftId ? t('compose.draftMissing') : undefined, periodNote(kind, periods, t)].filter(Boolean);
+      return { body: { ...base, ...defaults(kind, periods, topic, session.me.unit.checkpointId) }, note: notes.join(' ') || undefined };
     },
     [kind, draftId, urgentId, topic],
   );
@@ -135,6 +149,25 @@ export function Compose({ kind }: { kind: string }) {
   );
 }
 
+/** Where the browser keeps the unsent form of a kind for a unit (localStorage), until it is sent or discarded. */
+const draftKey = (unitId: string, kind: string) => `shekara.desk.draft.${unitId}.${kind}`;
+interface SavedDraft {
+  savedAt: string;
+  body: FormObject;
+}
+
+function readDraft(key: string): SavedDraft | null {
+  try {
+    const saved = JSON.parse(localStorage.getItem(key) ?? 'null') as SavedDraft | null;
+    return saved && typeof saved.savedAt === 'string' && saved.body && typeof saved.body === 'object' ? saved : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The period fields of a body ("daily.period", …): kept at today's obligation when a saved draft is restored. */
+const PERIOD_PATH: Record<string, string> = { daily: 'daily', monthly: 'monthly', semiannual: 'semiannual' };
+
 function ComposeForm({ kind, initial, note, original }: { kind: string; initial: FormObject; note?: string; original?: MessageView }) {
   const { t } = useI18n();
   const session = useSession();
@@ -142,6 +175,58 @@ function ComposeForm({ kind, initial, note, original }: { kind: string; initial:
   const form = useForm(() => initial, session.zone);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
+  // A confirmation belongs to one urgent report: it is not kept as a draft of its kind.
+  const key = kind === 'confirmation' ? null : draftKey(session.me.unit.id, kind);
+  const initialJson = useRef(JSON.stringify(initial)).current;
+  const dirty = JSON.stringify(form.value) !== initialJson;
+  const [offer, setOffer] = useState<SavedDraft | null>(() => {
+    const saved = key ? readDraft(key) : null;
+    return saved && JSON.stringify(saved.body) !== initialJson ? saved : null;
+  });
+  const [restoredNote, setRestoredNote] = useState<string | null>(null);
+  // Every change is kept in the browser; editing without restoring the offered draft replaces it.
+  useEffect(() => {
+    if (!key || !dirty) return;
+    setOffer(null);
+    try {
+      localStorage.setItem(key, JSON.stringify({ savedAt: new Date().toISOString(), body: form.value } satisfies SavedDraft));
+    } catch {
+      /* storage full or disabled: the form still works, only unkept */
+    }
+  }, [key, dirty, form.value]);
+  const forget = () => {
+    if (key) localStorage.removeItem(key);
+  };
+  const restore = () => {
+    if (!offer) return;
+    const body: FormObject = { ...offer.body, senderUnit: session.me.unit.id };
+    const section = PERIOD_PATH[kind];
+    const now = section ? (initial[section] as FormObject | undefined)?.period : undefined;
+    const was = section ? (body[section] as FormObject | undefined)?.period : undefined;
+    if (section && now && was !== now) {
+      body[section] = { ...(body[section] as FormObject), period: now };
+      setRestoredNote(t('compose.localDraftPeriod', { was: String(was ?? '—'), now: String(now) }));
+    }
+    setOffer(null);
+    form.setValue(body);
+  };
+  const discardOffer = () => {
+    forget();
+    setOffer(null);
+  };
+  // Enter in a one-line field does not send the form (textareas keep their new lines, buttons their Enter).
+  const keepEnter = (ev: KeyboardEvent<HTMLFormElement>) => {
+    const target = ev.target as HTMLElement;
+    if (ev.key === 'Enter' && target.tagName === 'INPUT' && !['submit', 'button', 'reset', 'file'].includes((target as HTMLInputElement).type)) ev.preventDefault();
+  };
+  const cancel = (ev: MouseEvent<HTMLAnchorElement>) => {
+    if (!dirty) return;
+    if (!window.confirm(t('compose.cancelConfirm'))) {
+      ev.preventDefault();
+      return;
+    }
+    forget();
+  };
   const submit = async (ev: FormEvent) => {
     ev.preventDefault();
     setFailure(null);
@@ -154,6 +239,7 @@ function ComposeForm({ kind, initial, note, original }: { kind: string; initial:
     setBusy(true);
     try {
       const view = await api<MessageView>('/api/messages', { method: 'POST', body: prune(form.value) });
+      forget();
       navigate(`/messages/${view.id}?sent=1`);
     } catch (e) {
       if (e instanceof ApiError && e.status === 400 && e.errors.length) form.setErrors(e.byField());
@@ -187,10 +273,26 @@ function ComposeForm({ kind, initial, note, original }: { kind: string; initial:
   }
   return (
     <FormProvider ctx={form.ctx}>
-      <form className="compose" onSubmit={submit} noValidate aria-describedby={note ? 'compose-note' : undefined}>
+      <form className="compose" onSubmit={submit} onKeyDown={keepEnter} noValidate aria-describedby={note ? 'compose-note' : undefined}>
         {note && (
           <p id="compose-note" className="note" role="status">
             {note}
+          </p>
+        )}
+        {offer && (
+          <div className="note local-draft" role="status">
+            <p>{t('compose.localDraft', { at: formatInstant(offer.savedAt, session.zone) })}</p>
+            <button type="button" className="small" onClick={restore}>
+              {t('compose.localDraftRestore')}
+            </button>{' '}
+            <button type="button" className="secondary small" onClick={discardOffer}>
+              {t('compose.localDraftDiscard')}
+            </button>
+          </div>
+        )}
+        {restoredNote && (
+          <p className="note" role="status">
+            {restoredNote}
           </p>
         )}
         {original && (
@@ -210,7 +312,7 @@ function ComposeForm({ kind, initial, note, original }: { kind: string; initial:
           <button type="submit" disabled={busy}>
             {busy ? t('compose.sending') : t('compose.send')}
           </button>
-          <Link to="/compose" className="button secondary">
+          <Link to="/compose" className="button secondary" onClick={cancel}>
             {t('compose.cancel')}
           </Link>
         </div>

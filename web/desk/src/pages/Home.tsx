@@ -117,9 +117,10 @@ function WindowLine({ w, title, kind, drafts }: { w: DailyWindow | MonthlyWindow
           </li>
         ))}
       </ul>
-      {w.state !== 'closed' && w.counterparts.some((c) => !c.sentMessageId) && (
+      {/* After the window closed the report is late but still owed: it can still be composed. */}
+      {w.counterparts.some((c) => !c.sentMessageId) && (
         <Link className="button" to={draft ? `/compose/${kind}?draft=${encodeURIComponent(draft.id)}` : `/compose/${kind}`}>
-          {draft ? t('due.openDraft') : t('due.compose')}
+          {draft ? t('due.openDraft') : w.state === 'closed' ? t('due.composeLate') : t('due.compose')}
         </Link>
       )}
     </div>

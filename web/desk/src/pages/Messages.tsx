@@ -86,7 +86,7 @@ function Row({ m, box }: { m: MessageView; box: 'inbox' | 'outbox' }) {
         <span className={`kind-tag kind-${m.kind.toLowerCase()}`}>{t(`kind.${m.kind}`)}</span>
         {m.period && <span className="muted"> {m.period}</span>}
       </td>
-      <td>
+      <td className="summary">
         {unread && <span className="badge new">{t('list.new')}</span>}{' '}
         <Link to={`/messages/${m.id}`}>{m.summary || m.id}</Link>
       </td>
