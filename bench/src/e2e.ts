@@ -35,7 +35,8 @@ export function dailyReport(): Record<string, unknown> {
     recipientUnits: [RECIPIENT],
     classification: 'CLASSIFICATION_UNCLASSIFIED',
     daily: {
-      period: '2026-03-02',
+      // Today (UTC date: within the node's plausible periods in any zone of Kazakhstan).
+      period: new Date().toISOString().slice(0, 10),
       changes: [
         {
           checkpointId: 'CP-CN-A-01',

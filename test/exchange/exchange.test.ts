@@ -5,6 +5,7 @@ import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { AuditAction, AuditEventBatchSchema, Classification, decodeSigned, EnvelopeSchema, MessageKind, SendMessageRequestSchema, SignedAuditBatchSchema, SignedEnvelopeSchema } from '@shekara/contracts';
 import type { AgencyCode, AuditEvent } from '@shekara/contracts';
+import { envelopeFromRequest } from '@shekara/agency-node';
 import { loadAgencyKeys, loadDirectory } from '@shekara/directory';
 import { SignatureVerifier, UnitSigner } from '@shekara/security';
 import { SystemClock, uuidv7 } from '@shekara/common';
@@ -37,7 +38,7 @@ describe('exchange between the three agency nodes', () => {
   const stored = (agency: AgencyCode, id: string) => sys.sql(agency, `SELECT id FROM messages WHERE id = $1`, [id]);
 
   /** A message signed by a unit of the border agency, built outside the border node (for bus-level tests). */
-  function signedByBorder(mutate?: (b: Uint8Array) => void, kind = MessageKind.DAILY) {
+  function signedByBorder(mutate?: (b: Uint8Array) => void, kind = MessageKind.DAILY, fields: Record<string, unknown> = {}) {
     const directory = loadDirectory(sys.files.directoryPath);
     const keys = loadAgencyKeys(sys.files.keyPaths.border, 'border', directory);
     const signer = new UnitSigner([...keys].map(([keyId, privateKey]) => ({ keyId, privateKey, unitId: directory.keyOwner(keyId) })));
@@ -54,6 +55,7 @@ describe('exchange between the three agency nodes', () => {
       schemaVersion: 1,
       classification: Classification.FOR_OFFICIAL_USE,
       payload: { case: 'daily', value: { summary: 'Bus-level test report' } },
+      ...fields,
     } as never);
     const bytes = toBinary(EnvelopeSchema, env);
     const sig = signer.sign(BORDER, bytes);
@@ -185,6 +187,27 @@ describe('exchange between the three agency nodes', () => {
     expect(await stored('interior', id)).toHaveLength(1);
     const [outbox] = await sys.sql('border', `SELECT attempts FROM outbox WHERE message_id = $1 AND kind = 'ENVELOPE'`, [id]);
     expect(outbox.attempts).toBeGreaterThanOrEqual(2);
+  });
+
+  it('implausible times on the bus are dead-lettered with the reason, nothing stored: a clock ahead, a report from 1900, a period long past', async () => {
+    const js = jetstream(nc);
+    const ahead = signedByBorder(undefined, MessageKind.DAILY, { createdAt: timestampFromDate(new Date(Date.now() + 10 * 60_000)) });
+    const ancient = signedByBorder(undefined, MessageKind.URGENT, {
+      reportedAt: timestampFromDate(new Date('1900-01-01T00:00:00Z')),
+      payload: envelopeFromRequest(fromJson(SendMessageRequestSchema, { ...urgentDetainedMigrants(), recipientUnits: [INTERIOR] }), uuidv7(new SystemClock()), new Date()).payload,
+    });
+    const oldPeriod = signedByBorder(undefined, MessageKind.DAILY, { payload: { case: 'daily', value: { period: '2001-01-01', summary: 'A day long past' } } });
+    for (const m of [ahead, ancient, oldPeriod]) await js.publish(sys.names.inboxSubject('interior'), m.bytes, { msgID: m.id });
+    const adminToken = await sys.login('interior', 'admin');
+    const reasons = await eventually(async () => {
+      const r = await sys.api('interior', 'GET', '/api/admin/dead-letters', undefined, adminToken);
+      const byId = new Map<string, string>(r.body.items.map((d: { messageId: string; reason: string }) => [d.messageId, d.reason]));
+      return [ahead, ancient, oldPeriod].every((m) => byId.has(m.id)) ? byId : undefined;
+    }, 15_000, 'dead letters');
+    expect(reasons.get(ahead.id)).toMatch(/^clock skew: the envelope was created at .* after the recipient's clock/);
+    expect(reasons.get(ancient.id)).toMatch(/^implausible time: reportedAt: /);
+    expect(reasons.get(oldPeriod.id)).toMatch(/^implausible time: daily.period: /);
+    for (const m of [ahead, ancient, oldPeriod]) expect(await stored('interior', m.id)).toHaveLength(0);
   });
 
   it('a tampered signature is dead-lettered, and the consumer keeps running', async () => {

@@ -7,11 +7,30 @@ export const CUSTOMS = 'customs.l4.CP-CN-A-01';
 
 const OK_DIR = join(__dirname, '..', 'fixtures', 'contracts', 'ok');
 
-/** The valid SendMessageRequest fixtures, by file name. */
+/**
+ * A fixture's times moved to `now`, as a report written now would carry them: the node refuses
+ * implausible times (an urgent report older than a day, a period long past, an event not ahead), and
+ * the fixture files keep the fixed dates the contract tests read.
+ */
+export function fresh(body: Record<string, any>, now = new Date()): Record<string, any> {
+  const b = structuredClone(body);
+  const minus = (ms: number) => new Date(now.getTime() - ms).toISOString();
+  const today = now.toISOString().slice(0, 10);
+  if (b.reportedAt) b.reportedAt = minus(10 * 60_000);
+  // Well before the report (tests back-date reportedAt by hours to make a confirmation overdue).
+  if (b.urgent?.occurredAt) b.urgent.occurredAt = minus(23 * 3600_000);
+  if (b.advance?.eventAt) b.advance.eventAt = new Date(now.getTime() + 24 * 3600_000).toISOString();
+  if (b.daily?.period) b.daily.period = today;
+  if (b.monthly?.period) b.monthly.period = today.slice(0, 7);
+  if (b.semiannual?.period) b.semiannual.period = `${today.slice(0, 4)}-H${Number(today.slice(5, 7)) <= 6 ? 1 : 2}`;
+  return b;
+}
+
+/** The valid SendMessageRequest fixtures, by file name, with their times moved to now (`fresh`). */
 export function okFixtures(): Map<string, Record<string, any>> {
   const out = new Map<string, Record<string, any>>();
   for (const f of readdirSync(OK_DIR).filter((f) => f.endsWith('.json')).sort()) {
-    out.set(f, JSON.parse(readFileSync(join(OK_DIR, f), 'utf8')));
+    out.set(f, fresh(JSON.parse(readFileSync(join(OK_DIR, f), 'utf8'))));
   }
   return out;
 }

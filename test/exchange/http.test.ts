@@ -45,6 +45,64 @@ describe('duty desk HTTP API: bad input changes nothing', () => {
     expect(r.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['box', 'pageSize']);
   });
 
+  it('400 for a body nested 20,000 deep and for hidden characters in text, nothing stored', async () => {
+    const before = await count();
+    const deep = '{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000);
+    const r = await sys.api('border', 'POST', '/api/messages', undefined, token, deep);
+    expect(r.status).toBe(400);
+    expect(r.body).toMatchObject({ code: 'INVALID_BODY', message: expect.stringMatching(/nested deeper than 32/) });
+    for (const summary of ['Detained \u202eenilno\u202c near post 214', 'Call \u001b[31m555\u001b[0m', 'WA\u200bNG detained']) {
+      const body = urgentDetainedMigrants();
+      body.urgent.summary = summary;
+      const hidden = await sys.api('border', 'POST', '/api/messages', body, token);
+      expect(hidden.status).toBe(400);
+      expect(hidden.body.errors).toEqual([{ field: 'urgent.summary', messages: [expect.stringMatching(/control, zero-width or text-direction/)] }]);
+    }
+    expect(await count()).toBe(before);
+  });
+
+  it('400 for page numbers no listing has (1e308 was OFFSET Infinity, a 500)', async () => {
+    for (const path of ['/api/messages?page=', '/api/notifications?page=']) {
+      for (const page of ['1e308', '100001', '0', '-1', '1.5', 'NaN']) {
+        const r = await sys.api('border', 'GET', `${path}${page}`, undefined, token);
+        expect(r.status).toBe(400);
+        expect(r.body.errors.map((e: { field: string }) => e.field)).toEqual(['page']);
+      }
+      expect((await sys.api('border', 'GET', `${path}100000`, undefined, token)).status).toBe(200);
+    }
+  });
+
+  it('400 for implausible times, with the field, a code and its bounds; nothing stored', async () => {
+    const before = await count();
+    const now = Date.now();
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const urgentAt = (reportedAt: string, occurredAt = '1999-01-01T00:00:00Z') => {
+      const b = urgentDetainedMigrants();
+      return { ...b, reportedAt, urgent: { ...b.urgent, occurredAt } };
+    };
+    const cases: [string, Record<string, any>, string, string][] = [
+      ['a report from 1900', urgentAt('1900-01-01T00:00:00Z', '1900-01-01T00:00:00Z'), 'reportedAt', 'REPORTED_TOO_LONG_AGO'],
+      ['a report two days old', urgentAt(iso(now - 48 * 3600_000)), 'reportedAt', 'REPORTED_TOO_LONG_AGO'],
+      ['a report from 2030', urgentAt('2030-01-01T00:00:00Z'), 'reportedAt', 'REPORTED_IN_FUTURE'],
+      ['a report from 9999', urgentAt('9999-12-31T23:59:59Z'), 'reportedAt', 'REPORTED_IN_FUTURE'],
+      ['an event after its report', urgentAt(iso(now - 3600_000), iso(now - 60_000)), 'urgent.occurredAt', 'OCCURRED_AFTER_REPORTED'],
+      ['a day long past', { ...daily(), daily: { ...daily().daily, period: '2001-01-01' } }, 'daily.period', 'PERIOD_OUT_OF_RANGE'],
+      ['a day years ahead', { ...daily(), daily: { ...daily().daily, period: '2030-01-01' } }, 'daily.period', 'PERIOD_OUT_OF_RANGE'],
+    ];
+    const future = urgentDetainedMigrants();
+    future.reportedAt = iso(now - 60_000);
+    future.urgent.detainedMigrants.persons[0].dateOfBirth = '2099-01-01';
+    cases.push(['a person born in 2099', future, 'urgent.detainedMigrants.persons.0.dateOfBirth', 'BORN_IN_FUTURE']);
+    for (const [what, body, field, code] of cases) {
+      const r = await sys.api('border', 'POST', '/api/messages', body, token);
+      expect({ what, status: r.status }).toEqual({ what, status: 400 });
+      expect(r.body.errors).toEqual([expect.objectContaining({ field, code, messages: [expect.any(String)], params: expect.any(Object) })]);
+    }
+    expect(await count()).toBe(before);
+    // Just inside the bounds: accepted.
+    expect((await sys.api('border', 'POST', '/api/messages', urgentAt(iso(now - 23 * 3600_000)), token)).status).toBe(201);
+  });
+
   it('413 for an oversized body, nothing stored', async () => {
     const before = await count();
     const r = await sys.api('border', 'POST', '/api/messages', daily('x'.repeat(300 * 1024)), token);

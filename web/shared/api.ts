@@ -1,16 +1,62 @@
-/** The agency node's HTTP API (same origin), a bearer token kept for the browser tab, and live events. */
+/**
+ * The node's HTTP API (same origin) and live events. The access token is short and kept in memory;
+ * the sign-in itself is a session in an httpOnly cookie shared by every tab of the browser, from which
+ * each tab takes (and renews) its token with POST /api/auth/refresh.
+ */
 import { useEffect, useRef } from 'react';
 import type { LiveEvent } from './types';
 
-const TOKEN = 'shekara.token';
+let token: string | null = null;
+let renewTimer: ReturnType<typeof setTimeout> | undefined;
 
 export function getToken(): string | null {
-  return sessionStorage.getItem(TOKEN);
+  return token;
 }
-export function setToken(token: string | null): void {
-  if (token) sessionStorage.setItem(TOKEN, token);
-  else sessionStorage.removeItem(TOKEN);
+export function setToken(value: string | null, expiresInS?: number): void {
+  token = value;
+  clearTimeout(renewTimer);
+  // Renew a minute before the token ends (at half its life for short ones), while the session lasts.
+  if (value && expiresInS) renewTimer = setTimeout(() => void refreshToken(), Math.max(5, Math.min(expiresInS - 60, expiresInS / 2)) * 1000);
   window.dispatchEvent(new Event('shekara:token'));
+}
+
+interface Grant {
+  accessToken: string;
+  expiresIn: number;
+}
+
+let refreshing: Promise<boolean> | null = null;
+
+/** Takes a token from the browser's session (cookie); false when there is none (sign in). */
+export function refreshToken(): Promise<boolean> {
+  refreshing ??= (async () => {
+    try {
+      const res = await fetch('/api/auth/refresh', { method: 'POST', headers: { accept: 'application/json' }, credentials: 'same-origin' });
+      if (!res.ok) {
+        setToken(null);
+        return false;
+      }
+      const g = (await res.json()) as Grant;
+      setToken(g.accessToken, g.expiresIn);
+      return true;
+    } catch {
+      return false;
+    } finally {
+      refreshing = null;
+    }
+  })();
+  return refreshing;
+}
+
+export async function signIn(username: string, password: string): Promise<void> {
+  const g = await api<Grant>('/api/auth/login', { method: 'POST', body: { username, password } });
+  setToken(g.accessToken, g.expiresIn);
+}
+
+/** Ends the session for every tab of the browser. */
+export async function signOut(): Promise<void> {
+  await fetch('/api/auth/logout', { method: 'POST', credentials: 'same-origin', headers: token ? { authorization: `Bearer ${token}` } : {} }).catch(() => undefined);
+  setToken(null);
 }
 
 export interface FieldError {
@@ -35,8 +81,7 @@ export class ApiError extends Error {
   }
 }
 
-export async function api<T>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
-  const token = getToken();
+export async function api<T>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}, retried = false): Promise<T> {
   const res = await fetch(path, {
     method: init.method ?? 'GET',
     signal: init.signal,
@@ -55,7 +100,8 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
     /* not JSON */
   }
   if (!res.ok) {
-    if (res.status === 401 && token && !path.startsWith('/api/auth/')) setToken(null);
+    // An expired token: renew it from the session once and try again; no session: back to sign-in.
+    if (res.status === 401 && token && !path.startsWith('/api/auth/') && !retried && (await refreshToken())) return api<T>(path, init, true);
     // The error body of every Shekara API: {code, message, errors?: FieldError[]}; anything else keeps the HTTP status.
     const err = json !== null && typeof json === 'object' ? (json as { code?: unknown; message?: unknown; errors?: unknown }) : {};
     throw new ApiError(
@@ -90,15 +136,14 @@ function setUp(v: boolean) {
 }
 
 function ensureSource() {
-  const token = getToken();
   if (source && sourceToken === token) return;
   source?.close();
   source = null;
   setUp(false);
   if (!token || !listeners.size) return;
   sourceToken = token;
-  // EventSource sends "Accept: text/event-stream", which lets the node take the token from the query.
-  source = new EventSource(`/api/messages/events?access_token=${encodeURIComponent(token)}`);
+  // EventSource cannot send a header: the node takes the session cookie for the event stream.
+  source = new EventSource('/api/messages/events');
   source.onopen = () => setUp(true);
   source.onerror = () => setUp(false);
   source.onmessage = (m) => {

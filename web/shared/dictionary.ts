@@ -39,6 +39,8 @@ export const DICTIONARY: Record<string, readonly [string, string]> = {
   'login.password': ['Пароль', 'Password'],
   'login.submit': ['Войти', 'Sign in'],
   'login.failed': ['Неверное имя пользователя или пароль.', 'Wrong user name or password.'],
+  'login.locked': ['Слишком много неудачных попыток входа. Вход временно заблокирован; повторите позже.', 'Too many failed sign-in attempts. Sign-in is locked for a while; try again later.'],
+  'login.busy': ['Сервер проверяет слишком много входов сразу; повторите через секунду.', 'Too many sign-ins are being checked at once; try again in a second.'],
   // --- home
   'home.title': ['Обстановка дежурной смены', 'Duty shift overview'],
   'home.unit': ['Подразделение', 'Unit'],

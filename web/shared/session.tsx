@@ -1,11 +1,11 @@
 /**
- * Sessions: the bearer token of the tab and what a console loads once per sign-in, behind a gate
+ * Sessions: the browser's sign-in (taken over by every tab) and what a console loads once per sign-in, behind a gate
  * that shows the sign-in form without a token, an error or "loading" meanwhile. createSession makes
  * a console's gate and hook; the duty desk's (the officer: /api/me with unit, zone, groups) is here.
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
-import { api, closeLive, getToken, setToken } from './api';
+import { api, closeLive, getToken, refreshToken, signOut as endSession } from './api';
 import { useI18n } from './i18n';
 import type { Lang } from './i18n';
 import type { Me, Unit } from './types';
@@ -31,6 +31,11 @@ export function createSession<D, S>(name: string, spec: SessionSpec<D, S>): { Ga
   function Gate({ login, children }: SessionGateProps) {
     const { lang, t } = useI18n();
     const [token, setTok] = useState(getToken);
+    // Before the first render of the sign-in form: a session of this browser (another tab) serves this tab too.
+    const [checked, setChecked] = useState(() => !!getToken());
+    useEffect(() => {
+      if (!checked) void refreshToken().finally(() => setChecked(true));
+    }, []);
     const [data, setData] = useState<D | null>(null);
     const [error, setError] = useState<string | null>(null);
     useEffect(() => {
@@ -48,9 +53,15 @@ export function createSession<D, S>(name: string, spec: SessionSpec<D, S>): { Ga
     }, [token]);
     const signOut = useCallback(() => {
       spec.onSignOut?.();
-      setToken(null);
+      void endSession();
     }, []);
     const session = useMemo<S | null>(() => (data ? spec.session(data, lang, signOut) : null), [data, lang, signOut]);
+    if (!token && !checked)
+      return (
+        <main id="main" className="page narrow" aria-busy="true">
+          <p>{t('app.loading')}</p>
+        </main>
+      );
     if (!token) return <>{login(() => setTok(getToken()))}</>;
     if (error)
       return (

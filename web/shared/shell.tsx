@@ -6,7 +6,7 @@
  */
 import { useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
-import { ApiError, api, setToken } from './api';
+import { ApiError, signIn } from './api';
 import { Page } from './components';
 import { I18nProvider, useI18n } from './i18n';
 import { Link, Router, match, useLocation } from './router';
@@ -128,7 +128,7 @@ export function Routes({ routes }: { routes: Route[] }) {
   return <Page title={t('app.notFound')}>{null}</Page>;
 }
 
-/** The sign-in form (POST /api/auth/login; the token is kept for the tab). */
+/** The sign-in form (POST /api/auth/login: a session for the browser, lasting a shift). */
 export function LoginForm({ intro, hint }: { intro: string; hint?: string }) {
   const { t } = useI18n();
   const [username, setUsername] = useState('');
@@ -140,10 +140,9 @@ export function LoginForm({ intro, hint }: { intro: string; hint?: string }) {
     setError(null);
     setBusy(true);
     try {
-      const r = await api<{ accessToken: string }>('/api/auth/login', { method: 'POST', body: { username: username.trim(), password } });
-      setToken(r.accessToken);
+      await signIn(username.trim(), password);
     } catch (err) {
-      setError(err instanceof ApiError && (err.status === 401 || err.status === 400) ? t('login.failed') : t('app.error', { message: (err as Error).message }));
+      setError(err instanceof ApiError && (err.status === 401 || err.status === 400) ? t('login.failed') : err instanceof ApiError && err.status === 429 ? t(err.code === 'SIGN_IN_BUSY' ? 'login.busy' : 'login.locked') : t('app.error', { message: (err as Error).message }));
       setBusy(false);
     }
   };

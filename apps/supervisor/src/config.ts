@@ -12,7 +12,8 @@ export class SupervisorEnvironment extends ServiceEnvironment {
   DATABASE_URL: string;
   @IsInt() @Min(1) @Max(5) STREAM_REPLICAS: number = 1;
   @IsString() @MinLength(32, { message: 'must be at least 32 characters' }) JWT_SECRET: string;
-  @IsInt() @Min(60) JWT_TTL_S: number = 12 * 3600;
+  @IsInt() @Min(60) JWT_TTL_S: number = 15 * 60;
+  @IsInt() @Min(600) SESSION_TTL_S: number = 24 * 3600;
   @IsInt() @Min(1000) BUS_ACK_WAIT_MS: number = 30_000;
   @BoolEnv() @IsBoolean() DEMO_USERS: boolean = false;
   /** The built supervisor console (served at /), if present. */
@@ -31,7 +32,7 @@ export interface SupervisorConfig {
   busPrefix: string;
   streamReplicas: number;
   http: { host: string; port: number };
-  jwt: { secret: string; ttlSeconds: number };
+  jwt: { secret: string; ttlSeconds: number; sessionTtlSeconds?: number };
   directoryPath: string;
   logLevel: string;
   bus: { ackWaitMs: number };
@@ -54,7 +55,7 @@ export function loadSupervisorConfig(env: Environment): SupervisorConfig {
     busPrefix: e.BUS_PREFIX,
     streamReplicas: e.STREAM_REPLICAS,
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
-    jwt: { secret: e.JWT_SECRET, ttlSeconds: e.JWT_TTL_S },
+    jwt: { secret: e.JWT_SECRET, ttlSeconds: e.JWT_TTL_S, sessionTtlSeconds: e.SESSION_TTL_S },
     directoryPath: e.DIRECTORY_PATH,
     logLevel: e.LOG_LEVEL,
     bus: { ackWaitMs: e.BUS_ACK_WAIT_MS },

@@ -51,6 +51,8 @@ export class SupervisorModule {
         AuthModule.forRoot({
           jwtSecret: deps.config.jwt.secret,
           ttlSeconds: deps.config.jwt.ttlSeconds,
+          sessionTtlSeconds: deps.config.jwt.sessionTtlSeconds,
+          issuer: 'supervisor',
           dataSource: deps.dataSource,
           clock: deps.clock,
           checkUnit: (unitId) => (deps.directory.findUnit(unitId) ? undefined : `${unitId} is not in the directory.`),

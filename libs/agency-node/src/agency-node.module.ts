@@ -26,6 +26,8 @@ export class AgencyNodeModule {
         AuthModule.forRoot({
           jwtSecret: deps.config.jwt.secret,
           ttlSeconds: deps.config.jwt.ttlSeconds,
+          sessionTtlSeconds: deps.config.jwt.sessionTtlSeconds,
+          issuer: deps.config.agency,
           dataSource: deps.dataSource,
           clock: deps.clock,
           checkUnit: (unitId) => (deps.directory.findUnit(unitId)?.agency === deps.config.agency ? undefined : `${unitId} is not a unit of ${deps.config.agency}.`),

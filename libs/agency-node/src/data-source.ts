@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { AuthSessions1764200000000 } from '@shekara/auth';
 import { AGENCY_NODE_ENTITIES } from './entities';
 import { AgencyNodeInit1763700000000 } from './migrations/1763700000000-AgencyNodeInit';
 import { AuditOutbox1763800000000 } from './migrations/1763800000000-AuditOutbox';
@@ -7,7 +8,7 @@ import { BatchSigning1764000000000 } from './migrations/1764000000000-BatchSigni
 import { OutboxQueue1764100000000 } from './migrations/1764100000000-OutboxQueue';
 
 /** Every agency node's database gets the same migrations, each applied in that node's own database. */
-export const AGENCY_NODE_MIGRATIONS = [AgencyNodeInit1763700000000, AuditOutbox1763800000000, DraftsNotifications1763900000000, BatchSigning1764000000000, OutboxQueue1764100000000];
+export const AGENCY_NODE_MIGRATIONS = [AgencyNodeInit1763700000000, AuditOutbox1763800000000, DraftsNotifications1763900000000, BatchSigning1764000000000, OutboxQueue1764100000000, AuthSessions1764200000000];
 
 export function agencyNodeDataSource(url: string): DataSource {
   return new DataSource({

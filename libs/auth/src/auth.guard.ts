@@ -6,6 +6,7 @@ import type { Role } from './user.entity';
 import { AuthError, AuthErrorCode } from './auth.errors';
 import { AuthService } from './auth.service';
 import type { AuthUser } from './auth.types';
+import { readCookie } from './cookies';
 
 const ROLES_KEY = 'shekara:roles';
 const PUBLIC_KEY = 'shekara:public';
@@ -17,7 +18,17 @@ export const Public = () => SetMetadata(PUBLIC_KEY, true);
 
 export type AuthedRequest = Request & { user: AuthUser };
 
-/** Global guard: a valid bearer token on every route not marked @Public, and the route's roles. */
+/** The bearer token of the Authorization header, if any. */
+export function bearerToken(req: Request): string | undefined {
+  const header = req.headers.authorization ?? '';
+  return header.startsWith('Bearer ') ? header.slice(7) : undefined;
+}
+
+/**
+ * Global guard: every route not marked @Public needs a bearer token (or, for a live-event stream,
+ * which a browser opens without headers, the session cookie) and the route's roles. No token is ever
+ * taken from the URL.
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
@@ -30,11 +41,10 @@ export class AuthGuard implements CanActivate {
     const targets = [ctx.getHandler(), ctx.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
-    const header = req.headers.authorization ?? '';
-    const queryToken = typeof req.query?.access_token === 'string' && req.headers.accept === 'text/event-stream' ? req.query.access_token : '';
-    const token = header.startsWith('Bearer ') ? header.slice(7) : queryToken;
-    if (!token) throw new AuthError(AuthErrorCode.Unauthenticated);
-    req.user = await this.auth.verify(token);
+    const token = bearerToken(req);
+    if (token) req.user = await this.auth.verify(token);
+    else if (req.method === 'GET' && req.headers.accept === 'text/event-stream') req.user = await this.auth.verifyCookie(readCookie(req, this.auth.cookieName));
+    else throw new AuthError(AuthErrorCode.Unauthenticated);
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (roles && !roles.includes(req.user.role)) throw new AuthError(AuthErrorCode.ForbiddenRole);
     return true;

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { Clock, uuidv7 } from '@shekara/common';
@@ -7,41 +7,132 @@ import { AuthError, AuthErrorCode } from './auth.errors';
 import type { AuthUser } from './auth.types';
 import { AUTH_OPTIONS } from './auth.options';
 import type { AuthModuleOptions } from './auth.options';
-import { UserEntity } from './user.entity';
+import { HashGate, LoginThrottle, DEFAULT_THROTTLE } from './login-throttle';
+import { SessionStore } from './session.store';
+import { ROLES } from './user.entity';
 import type { Role } from './user.entity';
 
+/** What a sign-in or a refresh gives the client: a short access token (and, at sign-in, the session cookie's value). */
+export interface Grant {
+  accessToken: string;
+  expiresIn: number;
+  user: AuthUser;
+}
+
+interface Claims {
+  sub: string;
+  username: string;
+  unit: string;
+  role: Role;
+  sid: string;
+  exp?: number;
+}
+
+/** How long a checked session is believed without asking the database again (disable/sign-out take effect within it). */
+const CHECK_TTL_MS = 5_000;
+const MAX_CACHED = 10_000;
+const DEFAULT_SESSION_TTL_S = 24 * 3600;
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest();
+
+/**
+ * Sign-in, sessions and token checks. A sign-in opens a session (a row; the browser holds
+ * "<id>.<secret>" in an httpOnly cookie) lasting a shift, and returns a short access token (JWT with
+ * iss, aud, exp and the session id). Every request's token is checked against its session and user:
+ * a signed-out session, a disabled or deleted user, or an unknown role is refused.
+ */
 @Injectable()
 export class AuthService {
   /** Checked when the user does not exist, so timing does not reveal which user names exist. */
   private dummyHash?: Promise<string>;
+  private readonly store: SessionStore;
+  private readonly throttle: LoginThrottle;
+  private readonly gate: HashGate;
+  private readonly checked = new Map<string, { until: number; user: AuthUser | null }>();
 
   constructor(
     private readonly jwt: JwtService,
     @Inject(AUTH_OPTIONS) private readonly options: AuthModuleOptions,
-  ) {}
+  ) {
+    this.store = new SessionStore(options.dataSource);
+    this.throttle = new LoginThrottle(options.clock, { ...DEFAULT_THROTTLE, ...options.throttle });
+    this.gate = new HashGate(options.hashSlots?.concurrency ?? 2, options.hashSlots?.queue ?? 8);
+  }
 
   private get clock(): Clock {
     return this.options.clock;
   }
 
-  async login(username: string, password: string): Promise<{ accessToken: string; expiresIn: number; user: AuthUser }> {
-    const user = await this.options.dataSource.getRepository(UserEntity).findOneBy({ username });
-    this.dummyHash ??= hashPassword(randomUUID());
-    const ok = await checkPassword(user?.passwordHash ?? (await this.dummyHash), password);
-    await this.options.onSignIn?.({ username: username.slice(0, 100), unitId: user?.unitId, ok: !!user && ok });
-    if (!user || !ok) throw new AuthError(AuthErrorCode.BadCredentials);
-    const claims: AuthUser = { id: user.id, username: user.username, unitId: user.unitId, role: user.role };
-    const accessToken = await this.jwt.signAsync({ sub: user.id, username: user.username, unit: user.unitId, role: user.role });
-    return { accessToken, expiresIn: this.options.ttlSeconds, user: claims };
+  get cookieName(): string {
+    return `shekara_session_${this.options.issuer}`;
   }
 
-  async verify(token: string): Promise<AuthUser> {
-    try {
-      const p = await this.jwt.verifyAsync<{ sub: string; username: string; unit: string; role: Role }>(token);
-      return { id: p.sub, username: p.username, unitId: p.unit, role: p.role };
-    } catch {
-      throw new AuthError(AuthErrorCode.Unauthenticated);
+  get sessionTtlSeconds(): number {
+    return this.options.sessionTtlSeconds ?? DEFAULT_SESSION_TTL_S;
+  }
+
+  /** Checks the password (throttled, bounded) and opens a session; `session` is the cookie's value. */
+  async login(username: string, password: string, address: string): Promise<Grant & { session: string }> {
+    const wait = this.throttle.admit(username, address);
+    if (wait > 0) throw new AuthError(AuthErrorCode.TooManyAttempts, undefined, wait);
+    const user = await this.store.userByName(username);
+    this.dummyHash ??= hashPassword(randomUUID());
+    const hash = user?.password_hash ?? (await this.dummyHash);
+    const checked = await this.gate.run(() => checkPassword(hash, password));
+    if (checked === undefined) throw new AuthError(AuthErrorCode.SignInBusy, undefined, 1);
+    const ok = checked && !!user && !user.disabled_at && (ROLES as readonly string[]).includes(user.role) && !this.options.checkUnit?.(user.unit_id);
+    await this.options.onSignIn?.({ username: username.slice(0, 100), unitId: user?.unit_id, ok });
+    if (!user || !ok) {
+      this.throttle.failed(username, address);
+      throw new AuthError(AuthErrorCode.BadCredentials);
     }
+    this.throttle.succeeded(username);
+    const now = this.clock.now();
+    const id = uuidv7(this.clock);
+    const secret = randomBytes(32).toString('base64url');
+    await this.store.open({ id, userId: user.id, secretHash: sha256(secret), now, expiresAt: new Date(now.getTime() + this.sessionTtlSeconds * 1000), address });
+    const principal: AuthUser = { id: user.id, username: user.username, unitId: user.unit_id, role: user.role };
+    return { ...(await this.grant(principal, id)), session: `${id}.${secret}` };
+  }
+
+  /** A new access token for the session in the cookie (one sign-in serves every tab of the browser). */
+  async refresh(cookie: string | undefined): Promise<Grant> {
+    const s = await this.sessionFromCookie(cookie);
+    return this.grant(s.user, s.id);
+  }
+
+  /** Ends the session named by the cookie (if any) and by the token's session id (if any). */
+  async logout(cookie: string | undefined, token: string | undefined): Promise<void> {
+    const ids = new Set<string>();
+    const fromCookie = this.parseCookie(cookie);
+    if (fromCookie) ids.add(fromCookie.id);
+    if (token) {
+      const claims = await this.claims(token).catch(() => undefined);
+      if (claims) ids.add(claims.sid);
+    }
+    for (const id of ids) {
+      await this.store.revoke(id, this.clock.now());
+      this.checked.delete(id);
+    }
+  }
+
+  /** The user of a bearer token: signature, iss, aud and exp, then its session and user as they are now. */
+  async verify(token: string): Promise<AuthUser> {
+    const claims = await this.claims(token);
+    const user = await this.sessionUser(claims.sid);
+    if (!user || user.id !== claims.sub) throw new AuthError(AuthErrorCode.Unauthenticated);
+    return user;
+  }
+
+  /** The user of the session cookie (for the live-event stream, which cannot send a header). */
+  async verifyCookie(cookie: string | undefined): Promise<AuthUser> {
+    return (await this.sessionFromCookie(cookie)).user;
+  }
+
+  /** Disables a user (their sessions end at once) or enables them again. */
+  async setDisabled(username: string, disabled: boolean): Promise<void> {
+    await this.store.setDisabled(username, disabled ? this.clock.now() : null);
+    this.checked.clear();
   }
 
   /** Creates or updates a user (idempotent by user name). The app decides which units it serves. */
@@ -49,12 +140,52 @@ export class AuthService {
     const problem = this.options.checkUnit?.(u.unitId);
     if (problem) throw new AuthError(AuthErrorCode.UnknownUnit, problem);
     const passwordHash = await hashPassword(u.password);
-    await this.options.dataSource.query(
-      `INSERT INTO users (id, username, display_name, password_hash, unit_id, role, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (username) DO UPDATE SET display_name = EXCLUDED.display_name, password_hash = EXCLUDED.password_hash,
-         unit_id = EXCLUDED.unit_id, role = EXCLUDED.role`,
-      [uuidv7(this.clock), u.username, u.displayName, passwordHash, u.unitId, u.role, this.clock.now()],
-    );
+    await this.store.upsertUser({ id: uuidv7(this.clock), username: u.username, displayName: u.displayName, passwordHash, unitId: u.unitId, role: u.role, createdAt: this.clock.now() });
+  }
+
+  private async grant(user: AuthUser, sid: string): Promise<Grant> {
+    const accessToken = await this.jwt.signAsync({ sub: user.id, username: user.username, unit: user.unitId, role: user.role, sid });
+    return { accessToken, expiresIn: this.options.ttlSeconds, user };
+  }
+
+  private async claims(token: string): Promise<Claims> {
+    try {
+      const p = await this.jwt.verifyAsync<Claims>(token);
+      // jsonwebtoken checks exp only when present: a token without one is refused here.
+      if (typeof p.exp !== 'number' || typeof p.sid !== 'string' || typeof p.sub !== 'string') throw new Error('incomplete claims');
+      return p;
+    } catch {
+      throw new AuthError(AuthErrorCode.Unauthenticated);
+    }
+  }
+
+  private parseCookie(cookie: string | undefined): { id: string; secret: string } | undefined {
+    const m = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{20,100})$/.exec(cookie ?? '');
+    return m ? { id: m[1], secret: m[2] } : undefined;
+  }
+
+  private async sessionFromCookie(cookie: string | undefined): Promise<{ id: string; user: AuthUser }> {
+    const c = this.parseCookie(cookie);
+    if (!c) throw new AuthError(AuthErrorCode.Unauthenticated);
+    const row = await this.store.find(c.id);
+    const given = sha256(c.secret);
+    if (!row || row.secret_hash.length !== given.length || !timingSafeEqual(row.secret_hash, given)) throw new AuthError(AuthErrorCode.Unauthenticated);
+    const user = await this.sessionUser(c.id);
+    if (!user) throw new AuthError(AuthErrorCode.Unauthenticated);
+    return { id: c.id, user };
+  }
+
+  /** The session's user if the session is open and the user may act; cached for CHECK_TTL_MS. */
+  private async sessionUser(sid: string): Promise<AuthUser | null> {
+    const now = this.clock.now();
+    const hit = this.checked.get(sid);
+    if (hit && hit.until > now.getTime()) return hit.user;
+    const row = await this.store.find(sid);
+    const ok =
+      row && !row.revoked_at && row.expires_at > now && !row.disabled_at && (ROLES as readonly string[]).includes(row.role) && !this.options.checkUnit?.(row.unit_id);
+    const user = ok ? { id: row.user_id, username: row.username, unitId: row.unit_id, role: row.role as Role } : null;
+    if (this.checked.size >= MAX_CACHED) this.checked.clear();
+    this.checked.set(sid, { until: now.getTime() + CHECK_TTL_MS, user });
+    return user;
   }
 }

@@ -6,3 +6,4 @@ export * from './auth.service';
 export * from './auth.types';
 export * from './user.entity';
 export * from './users.sql';
+export * from './migrations';

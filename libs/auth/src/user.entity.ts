@@ -12,4 +12,5 @@ export class UserEntity {
   @Column('text', { name: 'unit_id' }) unitId: string;
   @Column('text') role: Role;
   @Column('timestamptz', { name: 'created_at' }) createdAt: Date;
+  @Column('timestamptz', { name: 'disabled_at', nullable: true }) disabledAt: Date | null;
 }

@@ -10,5 +10,24 @@ export const USERS_TABLE_SQL = `
     created_at    timestamptz NOT NULL
   )`;
 
+/**
+ * Sessions (a sign-in lasts a shift; the browser holds it in an httpOnly cookie) and disabling users:
+ * the statements of the migration every app with users runs after USERS_TABLE_SQL.
+ */
+export const AUTH_SESSIONS_UP_SQL = [
+  `ALTER TABLE users ADD COLUMN disabled_at timestamptz`,
+  `CREATE TABLE auth_sessions (
+     id          uuid PRIMARY KEY,
+     user_id     uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+     secret_hash bytea NOT NULL,
+     created_at  timestamptz NOT NULL,
+     expires_at  timestamptz NOT NULL,
+     revoked_at  timestamptz,
+     address     text
+   )`,
+  `CREATE INDEX auth_sessions_user ON auth_sessions (user_id)`,
+];
+export const AUTH_SESSIONS_DOWN_SQL = [`DROP TABLE auth_sessions`, `ALTER TABLE users DROP COLUMN disabled_at`];
+
 /** The password of every demo user (created only when an app runs with DEMO_USERS=true). */
 export const DEMO_PASSWORD = 'shekara-demo';

@@ -103,12 +103,20 @@ function checkOneofs(desc: DescMessage, json: Record<string, unknown>, prefix: s
 const OBJECT_MACHINERY = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
- * What no report may carry, checked before anything else reads the body: the keys above, and the
- * NUL character in any string or key (PostgreSQL's text and jsonb cannot store it).
+ * Characters no report needs and that hide or disguise what is shown: C0/C1 controls other than tab
+ * and line breaks (ANSI escapes start with one), zero-width characters and the BOM, and the
+ * bidirectional overrides and isolates that reorder what a reader sees.
+ */
+export const HIDDEN_CHARACTERS = /[\u0001-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF]/;
+
+/**
+ * What no report may carry, checked before anything else reads the body: the keys above, the NUL
+ * character in any string or key (PostgreSQL's text and jsonb cannot store it), and hidden characters.
  */
 function findUnstorable(v: unknown, path: string, out: FieldError[], depth = 0): void {
   if (typeof v === 'string') {
     if (v.includes('\u0000')) add(out, path, [`${path || 'the value'} must not contain the NUL character`]);
+    else if (HIDDEN_CHARACTERS.test(v)) add(out, path, [`${path || 'the value'} must not contain control, zero-width or text-direction characters`]);
     return;
   }
   if (depth > 64 || typeof v !== 'object' || v === null) return;

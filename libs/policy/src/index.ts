@@ -10,3 +10,4 @@ export * from './directory';
 export * from './evaluate';
 export * from './windows';
 export * from './records';
+export * from './plausibility';

@@ -31,6 +31,18 @@ export interface Policy {
     /** An advance notice is on time when sent more than `minLeadMs` before its event (0: strictly before). */
     advance: { minLeadMs: number };
   };
+  /** Which times a report may carry at all (checked when it is sent and when it is received). */
+  plausibility: Plausibility;
+}
+
+/** The bounds of plausible times (see plausibility.ts). */
+export interface Plausibility {
+  /** How far ahead of the checking clock a time may be (clocks of two machines differ a little). */
+  clockSkewMs: number;
+  /** How old an urgent report's oral report may be when it is written down. */
+  urgentMaxAgeMs: number;
+  /** How many days after its period ended a daily, monthly or semi-annual report may still be sent. */
+  periodLookbackDays: number;
 }
 
 /**
@@ -49,6 +61,8 @@ export const JOINT_INSTRUCTION_2002: Policy = deepFreeze({
     urgentConfirmation: { withinMs: 2 * 60 * 60 * 1000 },
     advance: { minLeadMs: 0 },
   },
+  // The written confirmation is due 2 h after the oral report; a day covers a shift written up late.
+  plausibility: { clockSkewMs: 2 * 60 * 1000, urgentMaxAgeMs: 24 * 60 * 60 * 1000, periodLookbackDays: 31 },
 });
 
 /** Every known policy; policyAt picks from these by default. */
@@ -85,6 +99,10 @@ export function validatePolicy(policy: Policy): string[] {
   if (!Number.isInteger(within) || within <= 0) errors.push(`rules.urgentConfirmation.withinMs must be a positive integer: ${within}`);
   const lead = rules.advance?.minLeadMs;
   if (!Number.isInteger(lead) || lead < 0) errors.push(`rules.advance.minLeadMs must be a non-negative integer: ${lead}`);
+  for (const key of ['clockSkewMs', 'urgentMaxAgeMs', 'periodLookbackDays'] as const) {
+    const v = policy.plausibility?.[key];
+    if (!Number.isInteger(v) || v <= 0) errors.push(`plausibility.${key} must be a positive integer: ${v}`);
+  }
   return errors;
 }
 

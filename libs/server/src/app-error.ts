@@ -3,6 +3,9 @@ import type { HttpStatus } from '@nestjs/common';
 export interface FieldError {
   field: string;
   messages: string[];
+  /** A code the consoles render in the user's language (with `params`), where the check has one. */
+  code?: string;
+  params?: Record<string, string>;
 }
 
 /** How one error code is answered: its HTTP status and its message to the user. */

@@ -17,6 +17,35 @@ export function serveConsole(app: NestExpressApplication, dir: string): void {
   });
 }
 
+/** Deepest nesting of objects and arrays a JSON body may have: the contract's messages need far less. */
+export const MAX_JSON_DEPTH = 32;
+
+/** How deep `value` nests objects and arrays, counted up to `limit + 1` at most (iteratively: no recursion). */
+export function jsonDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    deepest = Math.max(deepest, d);
+    if (deepest > limit) return deepest;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, d + 1]);
+  }
+  return deepest;
+}
+
+/**
+ * Refuses a JSON body nested deeper than MAX_JSON_DEPTH right after it is parsed, before anything
+ * transforms or validates it (a 20,000-deep object overflowed the stack there: a 500).
+ */
+export function refuseDeepJson(req: Request, res: Response, next: NextFunction): void {
+  if (req.body && typeof req.body === 'object' && jsonDepth(req.body, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+    res.status(HttpStatus.BAD_REQUEST).json({ statusCode: 400, code: 'INVALID_BODY', message: `The request body is nested deeper than ${MAX_JSON_DEPTH} levels.`, errors: [] });
+    return;
+  }
+  next();
+}
+
 /**
  * Answers body-parser failures (too large: 413, not JSON: 400) as JSON: they happen before Nest's
  * routing, so no exception filter sees them. Register right after the body parser.

@@ -3,7 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { ValidationError } from 'class-validator';
 import type { AppError, FieldError } from './app-error';
-import { bodyParserErrors, serveConsole } from './console';
+import { bodyParserErrors, refuseDeepJson, serveConsole } from './console';
 import { HttpExceptionFilter } from './http-exception.filter';
 
 /** Field errors in the same shape as the contract validator's, from class-validator errors. */
@@ -35,6 +35,7 @@ export interface HttpAppOptions {
 export function configureHttpApp(app: NestExpressApplication, o: HttpAppOptions): void {
   app.useBodyParser('json', { limit: o.bodyLimit });
   app.use(bodyParserErrors(o.bodyLimit));
+  app.use(refuseDeepJson);
   serveConsole(app, o.webDir);
   app.useGlobalFilters(new HttpExceptionFilter(o.databaseUnavailable));
   app.useGlobalPipes(
@@ -49,3 +50,6 @@ export function configureHttpApp(app: NestExpressApplication, o: HttpAppOptions)
   const doc = new DocumentBuilder().setTitle(o.docs.title).setDescription(o.docs.description).setVersion('1').addBearerAuth().build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc));
 }
+
+/** The last page a listing may be asked for: a bigger number only makes an absurd OFFSET (1e308 was OFFSET Infinity, a 500). */
+export const MAX_PAGE = 100_000;

@@ -2,6 +2,7 @@ import { ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { AGENCIES } from '@shekara/contracts';
+import { MAX_PAGE } from '@shekara/server';
 import type { AgencyCode } from '@shekara/contracts';
 import { OBLIGATIONS } from '@shekara/policy';
 import type { Level, Obligation, VerdictName } from '@shekara/policy';
@@ -54,10 +55,11 @@ export class UnitFilterQuery extends RangeQuery {
 }
 
 export class PagedQuery extends UnitFilterQuery {
-  @ApiPropertyOptional({ default: 1, minimum: 1 })
+  @ApiPropertyOptional({ default: 1, minimum: 1, maximum: MAX_PAGE })
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(MAX_PAGE)
   page: number = 1;
 
   @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })

@@ -5,7 +5,7 @@ import { SupervisorError, SupervisorErrorCode } from '../errors';
 import { exportListing } from '../export/export';
 import type { ExportFormat } from '../export/export';
 import type { ListingResult } from '../queries/listing';
-import { rangeDays, rangeOf } from '../verdicts/ranges';
+import { rangeDays, rangeOf, unjudgeable } from '../verdicts/ranges';
 import { paginate } from '../verdicts/units';
 import type { RangeQuery } from './query.dto';
 import type { ExportLimits } from '../config';
@@ -21,6 +21,8 @@ export function queryRange(q: RangeQuery, now: Date, zone: string): AuditRange {
   if (fields.length) throw new SupervisorError(SupervisorErrorCode.InvalidQuery, undefined, fields);
   const range = rangeOf(q.from, q.to, now, zone);
   if (range.from > range.to) throw new SupervisorError(SupervisorErrorCode.InvalidQuery, undefined, [{ field: 'from', messages: ['from must not be after to'] }]);
+  const outside = unjudgeable(range, now, zone);
+  if (outside) throw new SupervisorError(SupervisorErrorCode.InvalidQuery, undefined, [{ field: outside.field, messages: [outside.message] }]);
   if (rangeDays(range) > MAX_RANGE_DAYS) throw new SupervisorError(SupervisorErrorCode.RangeTooLong, `At most ${MAX_RANGE_DAYS} days; ${range.from}..${range.to} is ${rangeDays(range)}; the last allowed end is ${addDays(range.from, MAX_RANGE_DAYS - 1)}.`);
   return range;
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { Clock } from '@shekara/common';
 import { halfYearBounds, isHalfYear, isMonth, localDate } from '@shekara/policy';
 import type { AuditRange } from '@shekara/policy';
 import { SupervisorError, SupervisorErrorCode } from '../errors';
@@ -7,6 +8,7 @@ import type { StoredMessage } from '../ledger/ledger.store';
 import { UNIT_INFOS } from '../tokens';
 import { journalRecord } from './journal.query';
 import { toRecord } from '../verdicts/records';
+import { unjudgeable } from '../verdicts/ranges';
 import type { UnitInfo } from '../verdicts/units';
 import { VerdictService } from '../verdicts/verdict.service';
 
@@ -21,6 +23,7 @@ export class TimelineQuery {
     private readonly store: LedgerStore,
     private readonly verdicts: VerdictService,
     @Inject(UNIT_INFOS) private readonly units: ReadonlyMap<string, UnitInfo>,
+    private readonly clock: Clock,
   ) {}
 
   async run(id: string) {
@@ -29,13 +32,17 @@ export class TimelineQuery {
     const confirmations = message?.kind === 'URGENT' ? await this.store.confirmationsOf(id) : [];
     const escalation = message?.kind === 'URGENT' ? (await this.store.escalations([id])).get(id) : undefined;
     const range = message ? this.rangeOf(message) : undefined;
-    const verdicts = range ? (await this.verdicts.verdicts(range)).verdicts.filter((v) => v.ref === id || v.message === id).map(toRecord) : [];
+    // A message dated outside the judged era is shown with why it has no verdict.
+    const zone = message ? this.units.get(message.from)?.zone : undefined;
+    const unjudged = range && zone ? unjudgeable(range, this.clock.now(), zone)?.message : undefined;
+    const verdicts = range && !unjudged ? (await this.verdicts.verdicts(range)).verdicts.filter((v) => v.ref === id || v.message === id).map(toRecord) : [];
     return {
       message: message ? { ...journalRecord(message), summary: message.summary, node: message.node } : null,
       events: events.map((e) => ({ event_id: e.eventId, action: e.action, node: e.node, at: e.at.toISOString(), actor: e.actor, units: e.units, ...(e.reason ? { reason: e.reason } : {}) })),
       confirmations: confirmations.map((c) => ({ id: c.id, from: c.from, sent_at: c.sentAt.toISOString() })),
       escalated_at: escalation ? escalation.toISOString() : null,
       verdicts,
+      ...(unjudged ? { unjudged } : {}),
     };
   }
 

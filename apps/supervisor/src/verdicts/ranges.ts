@@ -16,7 +16,7 @@
  * "Within a day": local dates of any IANA zone lie within UTC-12..UTC+14 of the UTC date, so a
  * margin of one day on each side holds every instant whose local date is in the range.
  */
-import { addDays, eachHalfYear, eachMonth, halfYearOf, isLocalDate, localDate, monthOf, parseDate } from '@shekara/policy';
+import { POLICIES, addDays, eachHalfYear, eachMonth, halfYearOf, isLocalDate, localDate, monthOf, parseDate } from '@shekara/policy';
 import type { AuditRange } from '@shekara/policy';
 
 export interface MessageSelection {
@@ -51,6 +51,23 @@ function utcMidnight(date: string): number {
 /** Days in a range, both ends inclusive. */
 export function rangeDays(range: AuditRange): number {
   return Math.round((utcMidnight(range.to) - utcMidnight(range.from)) / DAY_MS) + 1;
+}
+
+/** The first date any policy judges: nothing before it can be owed. */
+export const FIRST_JUDGED_DATE = POLICIES.map((p) => p.effective.from).sort()[0];
+/** How far ahead of today a range may reach (the next half-year's obligations, with room to spare). */
+export const JUDGED_DAYS_AHEAD = 366;
+
+/**
+ * Why a range cannot be judged (it starts before any policy, or ends over a year from today), or
+ * undefined. Stored messages may carry any date (from before the plausibility checks, or from a
+ * node that does not check): the ledger keeps them and shows them, but judges only this era.
+ */
+export function unjudgeable(range: AuditRange, now: Date, zone: string): { field: 'from' | 'to'; message: string } | undefined {
+  const last = addDays(localDate(now, zone), JUDGED_DAYS_AHEAD);
+  if (range.from < FIRST_JUDGED_DATE) return { field: 'from', message: `dates before ${FIRST_JUDGED_DATE} (the first policy in effect) are not judged` };
+  if (range.to > last) return { field: 'to', message: `dates after ${last} (a year from today) are not judged` };
+  return undefined;
 }
 
 /** The default range of a listing: the last `days` local dates up to today (in `zone`). */

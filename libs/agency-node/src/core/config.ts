@@ -12,7 +12,8 @@ export class AgencyNodeEnvironment extends ServiceEnvironment {
   DATABASE_URL: string;
   @IsInt() @Min(1) @Max(5) STREAM_REPLICAS: number = 1;
   @IsString() @MinLength(32, { message: 'must be at least 32 characters' }) JWT_SECRET: string;
-  @IsInt() @Min(60) JWT_TTL_S: number = 12 * 3600;
+  @IsInt() @Min(60) JWT_TTL_S: number = 15 * 60;
+  @IsInt() @Min(600) SESSION_TTL_S: number = 24 * 3600;
   @IsString() KEYS_PATH: string;
   @Matches(/^\d+(b|kb|mb)$/i) HTTP_BODY_LIMIT: string = '2mb';
   @IsInt() @Min(100) OUTBOX_POLL_MS: number = 1000;
@@ -57,7 +58,7 @@ export interface AgencyNodeConfig {
   busPrefix: string;
   streamReplicas: number;
   http: { host: string; port: number; bodyLimit: string };
-  jwt: { secret: string; ttlSeconds: number };
+  jwt: { secret: string; ttlSeconds: number; sessionTtlSeconds?: number };
   directoryPath: string;
   keysPath: string;
   logLevel: string;
@@ -76,7 +77,7 @@ export function loadAgencyNodeConfig(env: Environment): AgencyNodeConfig {
     busPrefix: e.BUS_PREFIX,
     streamReplicas: e.STREAM_REPLICAS,
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT, bodyLimit: e.HTTP_BODY_LIMIT },
-    jwt: { secret: e.JWT_SECRET, ttlSeconds: e.JWT_TTL_S },
+    jwt: { secret: e.JWT_SECRET, ttlSeconds: e.JWT_TTL_S, sessionTtlSeconds: e.SESSION_TTL_S },
     directoryPath: e.DIRECTORY_PATH,
     keysPath: e.KEYS_PATH,
     logLevel: e.LOG_LEVEL,

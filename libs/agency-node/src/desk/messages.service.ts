@@ -12,13 +12,13 @@ import type { AgencyNodeConfig } from '../core';
 import { DIRECTORY, LiveEvents, NODE_CONFIG, NodeError, NodeErrorCode, NodeMetrics } from '../core';
 import type { MessageEntity } from '../entities';
 import type { DeliveryStatus } from '../entities';
-import { envelopeFromRequest, messageColumns, messageRow, readReceipt } from '../envelopes';
+import { envelopeFromRequest, messageColumns, messageRow, readReceipt, timeClaims } from '../envelopes';
 import type { MessageColumns } from '../envelopes';
 import { OutboxRelay, SentMessages, WriteBatches } from '../exchange';
 import { AuditStore, MessagesStore, OutboxStore } from '../store';
 import type { OutboxItem, OutboxRow } from '../store';
 import type { ListQuery } from './list.query';
-import { localDate } from '@shekara/policy';
+import { POLICIES, implausibleTimes, localDate, policyAt } from '@shekara/policy';
 
 export interface RecipientStatus {
   unitId: string;
@@ -115,6 +115,9 @@ export class MessagesService {
     const now = this.clock.now();
     const id = uuidv7(this.clock);
     const env = envelopeFromRequest(req, id, now);
+    const claims = timeClaims(env);
+    const implausible = claims ? implausibleTimes(claims, now, this.directory.zoneOf(req.senderUnit), policyAt(POLICIES, now)) : [];
+    if (implausible.length) throw new NodeError(NodeErrorCode.InvalidBody, undefined, implausible.map((x) => ({ field: x.field, messages: [x.message], code: x.code, params: x.params })));
     const cols = messageColumns(env);
     const draftPeriod = cols.period ?? (cols.kind === 'DAILY' ? localDate(now, this.directory.zoneOf(req.senderUnit)) : null);
     const item: Outgoing = { id, now, user, req, env, cols, envelope: encodeEnvelope(env), draftPeriod };

@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { withLogContext } from '@shekara/common';
+import { Clock, withLogContext } from '@shekara/common';
 import { decodeEnvelope, decodeSigned, validateEnvelope } from '@shekara/contracts';
 import type { Envelope } from '@shekara/contracts';
+import { POLICIES, envelopeClockSkew, implausibleTimes, policyAt } from '@shekara/policy';
+import { timestampDate } from '@bufbuild/protobuf/wkt';
 import type { Directory } from '@shekara/directory';
 import { PermanentMessageError } from '@shekara/messaging';
 import { SignatureVerifier } from '@shekara/security';
@@ -9,6 +11,7 @@ import { GroupCommitter } from '@shekara/persistence';
 import type { AgencyNodeConfig } from '../core';
 import { ReceiptsService } from '../receipts';
 import { DIRECTORY, NODE_CONFIG } from '../core';
+import { timeClaims } from '../envelopes';
 import { IncomingReports } from './reports.service';
 import type { Accepted, Verified } from './reports.service';
 
@@ -29,6 +32,7 @@ export class InboxIntake {
     private readonly receipts: ReceiptsService,
     @Inject(DIRECTORY) private readonly directory: Directory,
     @Inject(NODE_CONFIG) private readonly config: AgencyNodeConfig,
+    private readonly clock: Clock,
   ) {
     this.verifier = new SignatureVerifier((keyId) => {
       const publicKey = this.directory.publicKey(keyId);
@@ -61,11 +65,30 @@ export class InboxIntake {
     if (env.senderUnit !== check.unitId) throw new PermanentMessageError(`bad signature: signed by ${check.unitId} but claims sender ${env.senderUnit}`);
     const errors = validateEnvelope(env);
     if (errors.length) throw new PermanentMessageError(`schema: ${errors.map((e) => `${e.field}: ${e.messages.join(', ')}`).join('; ')}`.slice(0, 1500));
+    this.checkTimes(env);
     const localRecipients = env.recipientUnits.filter((u) => this.directory.findUnit(u)?.agency === this.config.agency);
     if (!localRecipients.length) throw new PermanentMessageError(`not addressed to a unit of ${this.config.agency}`);
     const notAllowed = localRecipients.filter((u) => !this.directory.canSend(env.senderUnit, u));
     if (notAllowed.length) throw new PermanentMessageError(`not permitted: ${env.senderUnit} shares no interaction group with ${notAllowed.join(', ')}`);
     return { env, signerUnit: check.unitId, localRecipients };
+  }
+
+  /**
+   * Times: the envelope's signed creation time must not be ahead of this node's clock (beyond the
+   * skew), and the report's own times must have been plausible when it was made — judged at its
+   * creation time, so a report delayed by a cut link is still accepted when it arrives.
+   */
+  private checkTimes(env: Envelope): void {
+    const now = this.clock.now();
+    const createdAt = env.createdAt ? timestampDate(env.createdAt) : undefined;
+    if (!createdAt) throw new PermanentMessageError('schema: createdAt is missing');
+    const policy = policyAt(POLICIES, now);
+    const skew = envelopeClockSkew(createdAt, now, policy);
+    if (skew) throw new PermanentMessageError(skew.message);
+    const claims = timeClaims(env);
+    const zone = this.directory.findUnit(env.senderUnit) ? this.directory.zoneOf(env.senderUnit) : undefined;
+    const bad = claims && zone ? implausibleTimes(claims, createdAt, zone, policy) : [];
+    if (bad.length) throw new PermanentMessageError(`implausible time: ${bad.map((b) => `${b.field}: ${b.message}`).join('; ')}`.slice(0, 1500));
   }
 
   /** Verifies a bus message (CPU only), then stores it with others in one transaction. */
