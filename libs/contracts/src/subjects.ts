@@ -118,10 +118,6 @@ export class BusNames {
   auditBatchSubject(agency: AgencyCode): string {
     return `${this.auditSubject(agency)}.batch`;
   }
-  /** Whether a subject of the audit stream carries AuditEventBatch messages. */
-  isAuditBatchSubject(subject: string): boolean {
-    return subject.startsWith(`${this.prefix}.audit.`) && subject.endsWith('.batch');
-  }
   auditStream(): StreamSpec {
     return { name: streamName(this.prefix, 'audit'), subjects: [`${this.prefix}.audit.>`] };
   }
