@@ -3,13 +3,14 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { AuditAction, AuditEventBatchSchema, Classification, decodeSigned, EnvelopeSchema, MessageKind, SendMessageRequestSchema, SignedEnvelopeSchema } from '@shekara/contracts';
+import { AuditAction, AuditEventBatchSchema, Classification, decodeSigned, EnvelopeSchema, MessageKind, SendMessageRequestSchema, SignedAuditBatchSchema, SignedEnvelopeSchema } from '@shekara/contracts';
 import type { AgencyCode, AuditEvent } from '@shekara/contracts';
 import { envelopeFromRequest } from '@shekara/agency-node';
 import { loadAgencyKeys, loadDirectory } from '@shekara/directory';
 import { SignatureVerifier, UnitSigner } from '@shekara/security';
 import { SystemClock, uuidv7 } from '@shekara/common';
 import { NATS_URL, TestSystem, eventually } from '../support/harness';
+import { verifySignedAuditBatch } from '../../apps/supervisor/src/ledger/signed-batch';
 import { BORDER, CUSTOMS, INTERIOR, daily, okFixtures, urgentDetainedMigrants } from './fixtures';
 
 jest.setTimeout(90_000);
@@ -244,6 +245,7 @@ describe('audit events for the supervisor ledger', () => {
     const r = await sys.api('border', 'POST', '/api/messages', { ...daily('Audited'), recipientUnits: [INTERIOR] }, token);
     expect(r.status).toBe(201);
     const id = r.body.id as string;
+    const directory = loadDirectory(sys.files.directoryPath);
     const nc = await connect({ servers: NATS_URL });
     try {
       const jsm = await jetstreamManager(nc);
@@ -253,10 +255,14 @@ describe('audit events for the supervisor ledger', () => {
         for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
           const m = await jsm.streams.getMessage(sys.names.auditStream().name, { seq }).catch(() => null);
           if (!m) continue;
-          // The nodes publish AuditEventBatches, on their agency's batch subject.
-          expect(m.subject).toMatch(/\.audit\.(border|interior)\.batch$/);
-          expect(sys.names.isAuditBatchSubject(m.subject)).toBe(true);
-          for (const ev of fromBinary(AuditEventBatchSchema, m.data).events) if (ev.messageId === id) found.push(ev);
+          // The nodes publish SignedAuditBatches on their agency's signed subject, signed with a key
+          // of one of their own units: what the ledger verifies before it records anything.
+          expect(m.subject).toMatch(/\.audit\.(border|interior)\.signed$/);
+          const subject = sys.names.auditSubjectInfo(m.subject)!;
+          expect(subject.form).toBe('signed');
+          const verified = verifySignedAuditBatch(m.data, subject.agency, directory);
+          expect(verified).toMatchObject({ ok: true, signerUnit: expect.stringMatching(new RegExp(`^${subject.agency}\\.`)) });
+          for (const ev of fromBinary(AuditEventBatchSchema, fromBinary(SignedAuditBatchSchema, m.data).batch).events) if (ev.messageId === id) found.push(ev);
         }
         const actions = found.map((e) => AuditAction[e.action]).sort();
         return actions.includes('SENT') && actions.includes('RECEIVED') && actions.includes('DELIVERED') ? found : undefined;

@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { fromBinary } from '@bufbuild/protobuf';
-import { AuditAction, AuditEventBatchSchema, decodeEnvelope, decodeSigned, encodeEnvelope, validateSendMessageRequest } from '@shekara/contracts';
+import { AuditAction, AuditEventBatchSchema, SignedAuditBatchSchema, decodeEnvelope, decodeSigned, encodeEnvelope, validateSendMessageRequest } from '@shekara/contracts';
 import { MESSAGE_ROW_TYPES, envelopeFromRequest, messageColumns, messageRow } from '@shekara/agency-node';
 import { SystemClock, uuidv7 } from '@shekara/common';
 import { NATS_URL, TestSystem, eventually } from '../support/harness';
@@ -200,9 +200,9 @@ describe('outbox relay outcomes', () => {
       const sender = await slow.login('border');
       const nc = await connect({ servers: NATS_URL, noAsyncTraces: true });
       const batches: string[][] = [];
-      const sub = nc.subscribe(slow.names.auditBatchSubject('border'), {
+      const sub = nc.subscribe(slow.names.auditSignedSubject('border'), {
         callback: (_err, msg) => {
-          batches.push(fromBinary(AuditEventBatchSchema, msg.data).events.filter((e) => e.action === AuditAction.SENT).map((e) => e.messageId));
+          batches.push(fromBinary(AuditEventBatchSchema, fromBinary(SignedAuditBatchSchema, msg.data).batch).events.filter((e) => e.action === AuditAction.SENT).map((e) => e.messageId));
         },
       });
       try {

@@ -1,5 +1,5 @@
 /**
- * The ledger consuming AuditEventBatch messages, as the agency nodes publish their audit events,
+ * The ledger consuming SignedAuditBatch messages, as the agency nodes publish their audit events,
  * against the real PostgreSQL and NATS.
  */
 import { randomUUID } from 'node:crypto';
@@ -30,10 +30,10 @@ describe('consuming batches of audit events', () => {
     await eventually(async () => (await h.sql(`SELECT 1 FROM ledger_messages WHERE id = ANY($1::text[])`, [[a.id, b.id]])).length === 2 || undefined);
     await eventually(async () => (await h.sql(`SELECT 1 FROM ledger_events WHERE event_id = $1`, [delivered.eventId])).length || undefined);
     const rejects = await eventually(async () => {
-      const r = await h.sql(`SELECT reason, subject, event_id FROM ledger_rejects WHERE subject = $1`, [h.names.auditBatchSubject('border')]);
+      const r = await h.sql(`SELECT reason, subject, event_id FROM ledger_rejects WHERE subject = $1`, [h.names.auditSignedSubject('border')]);
       return r.length ? r : undefined;
     });
-    expect(rejects).toEqual([{ subject: h.names.auditBatchSubject('border'), event_id: bad.eventId, reason: `1 of 4 events refused: ${bad.eventId}: actor is required` }]);
+    expect(rejects).toEqual([{ subject: h.names.auditSignedSubject('border'), event_id: bad.eventId, reason: `1 of 4 events refused: ${bad.eventId}: actor is required` }]);
     expect(await h.sql(`SELECT 1 FROM ledger_events WHERE event_id = $1`, [bad.eventId])).toEqual([]);
     // Events published again, in another batch with a new one (a re-publication), add nothing but the new one.
     const c: AuditMessage = { id: id(), kind: 'DAILY', from: B4, to: [I4], sentAt: at('2023-01-10T02:43:00Z') };
@@ -49,7 +49,7 @@ describe('consuming batches of audit events', () => {
       const r = await h.sql(`SELECT reason FROM ledger_rejects WHERE event_id IS NULL ORDER BY id`);
       return r.length === 2 ? r : undefined;
     });
-    expect(rejects.map((r) => r.reason)).toEqual([expect.stringMatching(/^not a shekara.v1.AuditEventBatch/), 'an AuditEventBatch without events']);
+    expect(rejects.map((r) => r.reason)).toEqual([expect.stringMatching(/^refused \(malformed\): not a shekara.v1.SignedAuditBatch/), 'refused (malformed): a SignedAuditBatch needs batch, signer_unit, key_id and signature']);
   });
 });
 

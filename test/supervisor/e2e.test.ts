@@ -1,7 +1,7 @@
 /**
  * End to end: the three agency nodes and the supervisor in this process, on one bus prefix. An
  * urgent report recorded at the border node three hours after its oral report reaches the ledger
- * through the nodes' own audit events: it is overdue (unconfirmed past its 2-hour deadline), due
+ * through the nodes' own audit events (signed batches, which the ledger verifies): it is overdue (unconfirmed past its 2-hour deadline), due
  * for escalation, and its timeline shows it sent, received, delivered and read; once confirmed in
  * writing it is CONFIRMED_LATE and no longer overdue.
  */
@@ -76,4 +76,7 @@ it('follows an urgent report from the border node into the ledger: overdue, esca
   expect(confirmed.verdicts).toEqual([expect.objectContaining({ ref: id, verdict: 'CONFIRMED_LATE', message: confirmation.body.id })]);
   const after = await sup.get(`/api/overdue?unit=${BORDER}&obligation=URGENT_CONFIRMATION`);
   expect(after.body.items.map((x: { ref: string }) => x.ref)).not.toContain(id);
+  // All of it came in the nodes' signed audit batches: the ledger refused none of them.
+  expect(await sup.sql(`SELECT subject, reason FROM ledger_rejects`)).toEqual([]);
+  expect(await sup.sql(`SELECT DISTINCT node FROM ledger_events ORDER BY node`)).toEqual([{ node: 'border' }, { node: 'customs' }, { node: 'interior' }]);
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -12,10 +12,11 @@ import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DEMO_PASSWORD } from '@shekara/agency-node';
 import { Clock, JsonLogger } from '@shekara/common';
-import { AuditAction, AuditEventBatchSchema, AuditEventSchema, BusNames, MessageKind } from '@shekara/contracts';
+import { AGENCIES, AuditAction, AuditEventBatchSchema, AuditEventSchema, BusNames, MessageKind, SignedAuditBatchSchema } from '@shekara/contracts';
 import type { AgencyCode, AuditEvent, RpcMethod } from '@shekara/contracts';
-import { REFERENCE, buildDirectory } from '@shekara/directory';
-import type { DirectoryData } from '@shekara/directory';
+import { REFERENCE, buildDirectory, ensureDirectoryFiles, loadAgencyKeys, loadDirectory } from '@shekara/directory';
+import type { DirectoryData, ReferenceData } from '@shekara/directory';
+import { UnitSigner, auditBatchSigningInput } from '@shekara/security';
 import { rpcCall } from '@shekara/messaging';
 import { dropDatabase, withDatabase } from '@shekara/persistence';
 import type { AuditMessage } from '@shekara/policy';
@@ -33,18 +34,29 @@ export { eventually };
  * and level-5 units: 21 units, 7 interaction groups.
  */
 export function smallDirectory(): DirectoryData {
+  return buildDirectory(smallReference());
+}
+
+function smallReference(): ReferenceData {
   const keep = new Set(['CP-RU-A-02', 'CP-CN-A-01']);
-  return buildDirectory({
-    regions: REFERENCE.regions,
-    checkpoints: { checkpoints: REFERENCE.checkpoints.checkpoints.filter((c) => keep.has(c.id)) },
-  });
+  return { regions: REFERENCE.regions, checkpoints: { checkpoints: REFERENCE.checkpoints.checkpoints.filter((c) => keep.has(c.id)) } };
+}
+
+/** How publishAs signs a batch: as a unit of `agency` (its headquarters), or not at all. */
+export interface SignAs {
+  /** The agency whose key signs; default: the subject's. */
+  agency?: AgencyCode;
+  /** The unit named as signer_unit; default: the one whose key signs. */
+  claimUnit?: string;
 }
 
 export interface SupervisorHarnessOptions {
   /** Share a bus prefix (and so the audit stream) with a TestSystem: see SupervisorHarness.of(). */
   names?: BusNames;
-  /** A directory.json to use; default: smallDirectory() written to a temporary file. */
+  /** A directory.json to use; default: smallDirectory() (with new keys) written to a temporary dir. */
   directoryPath?: string;
+  /** The agencies' private keys for directoryPath (to sign audit batches as the nodes do). */
+  keyPaths?: Record<AgencyCode, string>;
   clock?: Clock;
   /** EXPORT_XLSX_MAX_ROWS (default: the supervisor's). */
   xlsxMaxRows?: number;
@@ -59,8 +71,11 @@ export interface SupervisorHarnessOptions {
  */
 export class SupervisorHarness {
   /** The supervisor of a TestSystem: the nodes' bus prefix (their audit stream) and directory. */
-  static of(sys: { names: BusNames; files: { directoryPath: string } }, options: Omit<SupervisorHarnessOptions, 'names' | 'directoryPath'> = {}): SupervisorHarness {
-    return new SupervisorHarness({ ...options, names: sys.names, directoryPath: sys.files.directoryPath });
+  static of(
+    sys: { names: BusNames; files: { directoryPath: string; keyPaths: Record<AgencyCode, string> } },
+    options: Omit<SupervisorHarnessOptions, 'names' | 'directoryPath' | 'keyPaths'> = {},
+  ): SupervisorHarness {
+    return new SupervisorHarness({ ...options, names: sys.names, directoryPath: sys.files.directoryPath, keyPaths: sys.files.keyPaths });
   }
 
   readonly runId = `s${randomBytes(4).toString('hex')}`;
@@ -68,6 +83,8 @@ export class SupervisorHarness {
   readonly dir = mkdtempSync(join(tmpdir(), 'shekara-supervisor-'));
   readonly directoryPath: string;
   readonly directory?: DirectoryData;
+  private readonly keyPaths?: Record<AgencyCode, string>;
+  private signers?: Map<AgencyCode, { signer: UnitSigner; unit: string }>;
   app?: NestExpressApplication;
   private nc?: NatsConnection;
   private readonly tokens = new Map<string, string>();
@@ -76,10 +93,12 @@ export class SupervisorHarness {
     this.names = options.names ?? new BusNames(this.runId);
     if (options.directoryPath) {
       this.directoryPath = options.directoryPath;
+      this.keyPaths = options.keyPaths;
     } else {
-      this.directory = smallDirectory();
-      this.directoryPath = join(this.dir, 'directory.json');
-      writeFileSync(this.directoryPath, JSON.stringify(this.directory));
+      const files = ensureDirectoryFiles(this.dir, smallReference());
+      this.directoryPath = files.directoryPath;
+      this.keyPaths = files.keyPaths;
+      this.directory = JSON.parse(readFileSync(files.directoryPath, 'utf8')) as DirectoryData;
     }
   }
 
@@ -126,26 +145,63 @@ export class SupervisorHarness {
     return this.nc;
   }
 
-  /** Publishes audit events as the nodes do: binary protobuf, Nats-Msg-Id = event id. */
-  async publish(events: readonly AuditEvent[], options: { freshMsgIds?: boolean } = {}): Promise<void> {
-    const js = jetstream(await this.bus());
-    for (const ev of events) {
-      await js.publish(this.names.auditSubject(ev.node as AgencyCode), toBinary(AuditEventSchema, ev), { msgID: options.freshMsgIds ? randomUUID() : ev.eventId });
+  /** Each agency's signer, as its node signs audit batches: with its first unit (headquarters). */
+  private signer(agency: AgencyCode): { signer: UnitSigner; unit: string } {
+    if (!this.keyPaths) throw new Error('this harness has no private keys (keyPaths) to sign audit batches with');
+    if (!this.signers) {
+      const directory = loadDirectory(this.directoryPath);
+      this.signers = new Map(
+        AGENCIES.map((a) => {
+          const keys = loadAgencyKeys(this.keyPaths![a], a, directory);
+          const signer = new UnitSigner([...keys].map(([keyId, privateKey]) => ({ keyId, privateKey, unitId: directory.keyOwner(keyId) })));
+          return [a, { signer, unit: directory.units({ agency: a }).find((u) => signer.canSignAs(u.id))!.id }];
+        }),
+      );
     }
+    return this.signers.get(agency)!;
   }
 
-  /** Publishes audit events as one AuditEventBatch, as the nodes do. */
-  async publishBatch(agency: AgencyCode, events: readonly AuditEvent[], msgID = randomUUID()): Promise<void> {
-    const bytes = toBinary(AuditEventBatchSchema, create(AuditEventBatchSchema, { events: [...events] }));
-    await jetstream(await this.bus()).publish(this.names.auditBatchSubject(agency), bytes, { msgID });
+  /** The bytes of a SignedAuditBatch of `events` signed with `agency`'s key (claiming `claimUnit`, if given). */
+  signedBatch(agency: AgencyCode, events: readonly AuditEvent[], claimUnit?: string): Uint8Array {
+    const { signer, unit } = this.signer(agency);
+    const batch = toBinary(AuditEventBatchSchema, create(AuditEventBatchSchema, { events: [...events] }));
+    const { keyId, signature } = signer.sign(unit, auditBatchSigningInput(batch));
+    return toBinary(SignedAuditBatchSchema, create(SignedAuditBatchSchema, { batch, signerUnit: claimUnit ?? unit, keyId, signature }));
   }
 
-  /** Publishes raw bytes to an agency's audit batch subject (malformed batches). */
+  /** Publishes audit events as the nodes do, a signed batch of one each: Nats-Msg-Id = event id. */
+  async publish(events: readonly AuditEvent[], options: { freshMsgIds?: boolean } = {}): Promise<void> {
+    for (const ev of events) await this.publishBatch(ev.node as AgencyCode, [ev], options.freshMsgIds ? randomUUID() : ev.eventId);
+  }
+
+  /** Publishes audit events as one SignedAuditBatch signed by the agency's node, on its subject. */
+  async publishBatch(agency: AgencyCode, events: readonly AuditEvent[], msgID: string = randomUUID()): Promise<void> {
+    await this.publishAs(agency, events, { agency }, msgID);
+  }
+
+  /** Publishes a SignedAuditBatch on `subjectAgency`'s signed subject, signed as `as` says (forgeries). */
+  async publishAs(subjectAgency: AgencyCode, events: readonly AuditEvent[], as: SignAs = {}, msgID: string = randomUUID()): Promise<void> {
+    const bytes = this.signedBatch(as.agency ?? subjectAgency, events, as.claimUnit);
+    await jetstream(await this.bus()).publish(this.names.auditSignedSubject(subjectAgency), bytes, { msgID });
+  }
+
+  /** Publishes raw bytes to an agency's signed audit subject (malformed or tampered batches). */
   async publishRawBatch(agency: AgencyCode, bytes: Uint8Array): Promise<void> {
+    await jetstream(await this.bus()).publish(this.names.auditSignedSubject(agency), bytes, { msgID: randomUUID() });
+  }
+
+  /** Publishes audit events unsigned, as the ledger once accepted them: one AuditEvent on `<prefix>.audit.<agency>`. */
+  async publishUnsigned(events: readonly AuditEvent[]): Promise<void> {
+    for (const ev of events) await this.publishRaw(ev.node as AgencyCode, toBinary(AuditEventSchema, ev));
+  }
+
+  /** Publishes an unsigned AuditEventBatch on `<prefix>.audit.<agency>.batch`. */
+  async publishUnsignedBatch(agency: AgencyCode, events: readonly AuditEvent[]): Promise<void> {
+    const bytes = toBinary(AuditEventBatchSchema, create(AuditEventBatchSchema, { events: [...events] }));
     await jetstream(await this.bus()).publish(this.names.auditBatchSubject(agency), bytes, { msgID: randomUUID() });
   }
 
-  /** Publishes raw bytes to an agency's audit subject (malformed events). */
+  /** Publishes raw bytes to an agency's (unsigned) audit subject. */
   async publishRaw(agency: AgencyCode, bytes: Uint8Array, msgID = randomUUID()): Promise<void> {
     await jetstream(await this.bus()).publish(this.names.auditSubject(agency), bytes, { msgID });
   }

@@ -55,7 +55,7 @@ beforeAll(async () => {
   // Nats-Msg-Ids so the broker does not drop the repeats: the ledger itself must.
   await h.publish([...followUps, sent[3], ...[...sent].reverse()]);
   await h.publish([followUps[1], sent[0], followUps[0], sent[1]], { freshMsgIds: true });
-  await h.publishRaw('border', Buffer.from('not an audit event at all'));
+  await h.publishRawBatch('border', Buffer.from('not an audit event at all'));
   await h.settled(MESSAGES.length, MESSAGES.length + followUps.length);
   const auth = h.app!.get(AuthService);
   await auth.upsertUser({ username: 'duty', displayName: 'duty officer', password: 'pw-123456', unitId: B4, role: 'duty-officer' });
@@ -81,8 +81,8 @@ describe('consuming audit events', () => {
       return r.length ? r : undefined;
     });
     expect(rejects).toHaveLength(1);
-    expect(rejects[0].reason).toMatch(/not a shekara.v1.AuditEvent|required/);
-    expect(rejects[0].subject).toBe(h.names.auditSubject('border'));
+    expect(rejects[0].reason).toMatch(/^refused \(malformed\): not a shekara.v1.SignedAuditBatch/);
+    expect(rejects[0].subject).toBe(h.names.auditSignedSubject('border'));
     const r = await h.get('/api/admin/rejects', 'supervisor');
     expect(r.status).toBe(200);
     expect(r.body.items).toHaveLength(1);

@@ -99,17 +99,29 @@ export class BusNames {
     };
   }
 
-  /** `<prefix>.audit.<agency>`: audit events for the supervisor ledger, one AuditEvent a message. */
+  /** `<prefix>.audit.<agency>`: unsigned audit events, one AuditEvent a message (refused by the ledger). */
   auditSubject(agency: AgencyCode): string {
     return `${this.prefix}.audit.${agency}`;
   }
-  /** `<prefix>.audit.<agency>.batch`: the same, an AuditEventBatch a message (what the nodes publish). */
+  /** `<prefix>.audit.<agency>.signed`: a SignedAuditBatch a message (what the nodes publish). */
+  auditSignedSubject(agency: AgencyCode): string {
+    return `${this.auditSubject(agency)}.signed`;
+  }
+  /**
+   * The agency and form of a subject of the audit stream: `signed` (SignedAuditBatch), `batch`
+   * (unsigned AuditEventBatch), `single` (unsigned AuditEvent); undefined for any other subject.
+   */
+  auditSubjectInfo(subject: string): { agency: AgencyCode; form: 'signed' | 'batch' | 'single' } | undefined {
+    const head = `${this.prefix}.audit.`;
+    if (!subject.startsWith(head)) return undefined;
+    const [agency, form, ...rest] = subject.slice(head.length).split('.');
+    if (rest.length || !AGENCIES.includes(agency as AgencyCode)) return undefined;
+    if (form === undefined) return { agency: agency as AgencyCode, form: 'single' };
+    return form === 'signed' || form === 'batch' ? { agency: agency as AgencyCode, form } : undefined;
+  }
+  /** `<prefix>.audit.<agency>.batch`: an unsigned AuditEventBatch a message (refused by the ledger). */
   auditBatchSubject(agency: AgencyCode): string {
     return `${this.auditSubject(agency)}.batch`;
-  }
-  /** Whether a subject of the audit stream carries AuditEventBatch messages. */
-  isAuditBatchSubject(subject: string): boolean {
-    return subject.startsWith(`${this.prefix}.audit.`) && subject.endsWith('.batch');
   }
   auditStream(): StreamSpec {
     return { name: streamName(this.prefix, 'audit'), subjects: [`${this.prefix}.audit.>`] };

@@ -120,3 +120,13 @@ export class SignatureVerifier {
     return result;
   }
 }
+
+const AUDIT_BATCH_CONTEXT = Buffer.from('shekara.v1.SignedAuditBatch\n', 'utf8');
+
+/**
+ * What a node signs for a batch of audit events (SignedAuditBatch): a fixed context, then the
+ * batch's exact bytes. The context keeps an envelope's signature from passing as an audit batch's.
+ */
+export function auditBatchSigningInput(batch: Uint8Array): Uint8Array {
+  return Buffer.concat([AUDIT_BATCH_CONTEXT, batch]);
+}

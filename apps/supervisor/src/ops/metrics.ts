@@ -11,6 +11,12 @@ export class SupervisorMetrics {
     labelNames: ['action', 'outcome'],
     registers: [this.registry],
   });
+  readonly refused = new Counter({
+    name: 'shekara_ledger_refused_total',
+    help: 'Audit bus messages refused as a whole (unsigned, malformed, bad_signature, wrong_agency, foreign_event, unknown_subject)',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
   readonly lag = new Gauge({ name: 'shekara_ledger_lag', help: 'Audit events not yet consumed by the ledger (pending + unacknowledged)', registers: [this.registry] });
   readonly messages = new Gauge({ name: 'shekara_ledger_messages', help: 'Messages in the ledger', registers: [this.registry] });
   readonly verdictSeconds = new Histogram({

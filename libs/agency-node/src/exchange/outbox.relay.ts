@@ -9,11 +9,12 @@ import { encodeAuditEventBatch } from '@shekara/contracts';
 import type { AgencyCode, BusNames } from '@shekara/contracts';
 import type { UnitSigner } from '@shekara/security';
 import { Clock } from '@shekara/common';
-import { BUS_NAMES, NATS, NODE_CONFIG, NodeMetrics, SIGNER } from '../core';
+import type { Directory } from '@shekara/directory';
+import { BUS_NAMES, DIRECTORY, NATS, NODE_CONFIG, NodeMetrics, SIGNER } from '../core';
 import type { AgencyNodeConfig } from '../core';
 import { OutboxStore } from '../store';
 import type { DueKey, OutboxRow } from '../store';
-import { signRows } from './outbox.signing';
+import { auditSigningUnit, signAuditBatch, signRows } from './outbox.signing';
 import { SentMessages } from './sent-messages';
 
 type Row = OutboxRow;
@@ -91,6 +92,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
    * report does not wait for a whole pass before its own starts.
    */
   static readonly PARALLEL = 2;
+  /** The unit whose key signs this node's audit batches (the ledger accepts only signed ones). */
+  private readonly auditSigner: string;
 
   constructor(
     private readonly store: OutboxStore,
@@ -101,8 +104,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     @Inject(SIGNER) private readonly signer: UnitSigner,
     @Inject(BUS_NAMES) private readonly names: BusNames,
     @Inject(NODE_CONFIG) private readonly config: AgencyNodeConfig,
+    @Inject(DIRECTORY) directory: Directory,
   ) {
     this.js = jetstream(nc);
+    this.auditSigner = auditSigningUnit(directory, config.agency, signer);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -253,7 +258,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     // Rows are signed when written (WriteBatch); rows written unsigned (by a version before
     // that, still in the outbox at an upgrade) are signed here, a batch at a time.
     const newlySigned = new Set(signRows(this.signer, rows));
-    // Envelopes and receipts one bus message each; audit events one AuditEventBatch per subject.
+    // Envelopes and receipts one bus message each; audit events one SignedAuditBatch per subject.
     const publications: { rows: Row[]; subject: string; data: Uint8Array; msgID: string }[] = [];
     const audits = new Map<string, Row[]>();
     for (const r of rows) {
@@ -265,8 +270,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       const ids = group.map((r) => r.nats_msg_id);
       publications.push({
         rows: group,
-        subject: this.names.auditBatchSubject(agency as AgencyCode),
-        data: encodeAuditEventBatch(group.map((r) => r.payload)),
+        subject: this.names.auditSignedSubject(agency as AgencyCode),
+        data: signAuditBatch(this.signer, this.auditSigner, encodeAuditEventBatch(group.map((r) => r.payload))),
         // The same events published again make the same id (the server drops the copy); the ledger
         // is idempotent on each event id whatever batch it comes in.
         msgID: `audit-${createHash('sha256').update(ids.join(' ')).digest('hex').slice(0, 32)}`,

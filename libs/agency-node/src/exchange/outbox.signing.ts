@@ -1,5 +1,8 @@
-import { encodeSigned } from '@shekara/contracts';
-import { signBatch } from '@shekara/security';
+import { create, toBinary } from '@bufbuild/protobuf';
+import { SignedAuditBatchSchema, encodeSigned } from '@shekara/contracts';
+import type { AgencyCode } from '@shekara/contracts';
+import type { Directory } from '@shekara/directory';
+import { auditBatchSigningInput, signBatch } from '@shekara/security';
 import type { UnitSigner } from '@shekara/security';
 
 /** What signing reads and sets of an outbox row. */
@@ -44,4 +47,20 @@ export function signRows<R extends SignableRow>(signer: UnitSigner, rows: readon
     });
   }
   return signed;
+}
+
+/**
+ * The unit whose key signs the node's audit batches: the first unit of the agency in directory
+ * order (its headquarters) that this node holds a key for. Throws if it holds none.
+ */
+export function auditSigningUnit(directory: Directory, agency: AgencyCode, signer: UnitSigner): string {
+  const unit = directory.units({ agency }).find((u) => signer.canSignAs(u.id));
+  if (!unit) throw new Error(`this node holds no signing key for any ${agency} unit: it cannot sign its audit events`);
+  return unit.id;
+}
+
+/** A SignedAuditBatch (its bytes) of an encoded AuditEventBatch, signed as `unit`. */
+export function signAuditBatch(signer: UnitSigner, unit: string, batch: Uint8Array): Uint8Array {
+  const { keyId, signature } = signer.sign(unit, auditBatchSigningInput(batch));
+  return toBinary(SignedAuditBatchSchema, create(SignedAuditBatchSchema, { batch, signerUnit: unit, keyId, signature }));
 }

@@ -3,9 +3,10 @@
 /* eslint-disable */
 
 // Audit events: every agency node publishes what happened to each message it handled, for the
-// supervisors' compliance ledger. Stream `<PREFIX>_AUDIT`: an AuditEvent a message on subject
-// `<prefix>.audit.<agency>`, or an AuditEventBatch a message on `<prefix>.audit.<agency>.batch`
-// (what the nodes publish).
+// supervisors' compliance ledger. Stream `<PREFIX>_AUDIT`: a SignedAuditBatch a message on
+// `<prefix>.audit.<agency>.signed` (what the nodes publish, and all the ledger accepts). The unsigned
+// forms (an AuditEvent on `<prefix>.audit.<agency>`, an AuditEventBatch on
+// `<prefix>.audit.<agency>.batch`) are no longer accepted: the ledger refuses them.
 
 import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
@@ -19,7 +20,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file shekara/v1/audit.proto.
  */
 export const file_shekara_v1_audit: GenFile = /*@__PURE__*/
-  fileDesc("ChZzaGVrYXJhL3YxL2F1ZGl0LnByb3RvEgpzaGVrYXJhLnYxItMDCgpBdWRpdEV2ZW50EhAKCGV2ZW50X2lkGAEgASgJEgwKBG5vZGUYAiABKAkSJwoGYWN0aW9uGAMgASgOMhcuc2hla2FyYS52MS5BdWRpdEFjdGlvbhImCgJhdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFYWN0b3IYBSABKAkSEgoKbWVzc2FnZV9pZBgGIAEoCRIlCgRraW5kGAcgASgOMhcuc2hla2FyYS52MS5NZXNzYWdlS2luZBITCgtzZW5kZXJfdW5pdBgIIAEoCRIXCg9yZWNpcGllbnRfdW5pdHMYCSADKAkSDQoFdW5pdHMYCiADKAkSKwoHc2VudF9hdBgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLcmVwb3J0ZWRfYXQYDCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg4KBnBlcmlvZBgNIAEoCRIsCghldmVudF9hdBgOIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIY29uZmlybXMYDyABKAkSDgoGcmVhc29uGBAgASgJEg8KB3N1bW1hcnkYESABKAkiOQoPQXVkaXRFdmVudEJhdGNoEiYKBmV2ZW50cxgBIAMoCzIWLnNoZWthcmEudjEuQXVkaXRFdmVudCrLAQoLQXVkaXRBY3Rpb24SHAoYQVVESVRfQUNUSU9OX1VOU1BFQ0lGSUVEEAASFQoRQVVESVRfQUNUSU9OX1NFTlQQARIZChVBVURJVF9BQ1RJT05fUkVDRUlWRUQQAhIaChZBVURJVF9BQ1RJT05fREVMSVZFUkVEEAMSFQoRQVVESVRfQUNUSU9OX1JFQUQQBBIZChVBVURJVF9BQ1RJT05fUkVKRUNURUQQBRIeChpBVURJVF9BQ1RJT05fREVBRF9MRVRURVJFRBAGYgZwcm90bzM", [file_google_protobuf_timestamp, file_shekara_v1_envelope]);
+  fileDesc("ChZzaGVrYXJhL3YxL2F1ZGl0LnByb3RvEgpzaGVrYXJhLnYxItMDCgpBdWRpdEV2ZW50EhAKCGV2ZW50X2lkGAEgASgJEgwKBG5vZGUYAiABKAkSJwoGYWN0aW9uGAMgASgOMhcuc2hla2FyYS52MS5BdWRpdEFjdGlvbhImCgJhdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFYWN0b3IYBSABKAkSEgoKbWVzc2FnZV9pZBgGIAEoCRIlCgRraW5kGAcgASgOMhcuc2hla2FyYS52MS5NZXNzYWdlS2luZBITCgtzZW5kZXJfdW5pdBgIIAEoCRIXCg9yZWNpcGllbnRfdW5pdHMYCSADKAkSDQoFdW5pdHMYCiADKAkSKwoHc2VudF9hdBgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLcmVwb3J0ZWRfYXQYDCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg4KBnBlcmlvZBgNIAEoCRIsCghldmVudF9hdBgOIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIY29uZmlybXMYDyABKAkSDgoGcmVhc29uGBAgASgJEg8KB3N1bW1hcnkYESABKAkiOQoPQXVkaXRFdmVudEJhdGNoEiYKBmV2ZW50cxgBIAMoCzIWLnNoZWthcmEudjEuQXVkaXRFdmVudCJZChBTaWduZWRBdWRpdEJhdGNoEg0KBWJhdGNoGAEgASgMEhMKC3NpZ25lcl91bml0GAIgASgJEg4KBmtleV9pZBgDIAEoCRIRCglzaWduYXR1cmUYBCABKAwqywEKC0F1ZGl0QWN0aW9uEhwKGEFVRElUX0FDVElPTl9VTlNQRUNJRklFRBAAEhUKEUFVRElUX0FDVElPTl9TRU5UEAESGQoVQVVESVRfQUNUSU9OX1JFQ0VJVkVEEAISGgoWQVVESVRfQUNUSU9OX0RFTElWRVJFRBADEhUKEUFVRElUX0FDVElPTl9SRUFEEAQSGQoVQVVESVRfQUNUSU9OX1JFSkVDVEVEEAUSHgoaQVVESVRfQUNUSU9OX0RFQURfTEVUVEVSRUQQBmIGcHJvdG8z", [file_google_protobuf_timestamp, file_shekara_v1_envelope]);
 
 /**
  * One audit event. Published through the node's outbox (so it is never lost) with
@@ -324,6 +325,91 @@ export type AuditEventBatchJson = {
  */
 export const AuditEventBatchSchema: GenMessage<AuditEventBatch, {jsonType: AuditEventBatchJson}> = /*@__PURE__*/
   messageDesc(file_shekara_v1_audit, 1);
+
+/**
+ * An AuditEventBatch signed by the node that observed its events: subject
+ * `<prefix>.audit.<agency>.signed`, stream `<PREFIX>_AUDIT`. The ledger records its events only if
+ * the signature verifies with the directory's public key `key_id`, that key belongs to
+ * `signer_unit`, the unit's agency is `<agency>` of the subject, and every event's `node` is that
+ * agency; otherwise the whole batch is refused.
+ *
+ * @generated from message shekara.v1.SignedAuditBatch
+ */
+export type SignedAuditBatch = Message<"shekara.v1.SignedAuditBatch"> & {
+  /**
+   * The serialized AuditEventBatch, exactly the bytes signed. Required.
+   *
+   * @generated from field: bytes batch = 1;
+   */
+  batch: Uint8Array;
+
+  /**
+   * The directory id of the unit whose key signed (a unit of the publishing agency). Required.
+   *
+   * @generated from field: string signer_unit = 2;
+   */
+  signerUnit: string;
+
+  /**
+   * The directory key id of the signing key. Required.
+   *
+   * @generated from field: string key_id = 3;
+   */
+  keyId: string;
+
+  /**
+   * Ed25519 over "shekara.v1.SignedAuditBatch\n" followed by `batch` (64 bytes). Required.
+   *
+   * @generated from field: bytes signature = 4;
+   */
+  signature: Uint8Array;
+};
+
+/**
+ * An AuditEventBatch signed by the node that observed its events: subject
+ * `<prefix>.audit.<agency>.signed`, stream `<PREFIX>_AUDIT`. The ledger records its events only if
+ * the signature verifies with the directory's public key `key_id`, that key belongs to
+ * `signer_unit`, the unit's agency is `<agency>` of the subject, and every event's `node` is that
+ * agency; otherwise the whole batch is refused.
+ *
+ * @generated from message shekara.v1.SignedAuditBatch
+ */
+export type SignedAuditBatchJson = {
+  /**
+   * The serialized AuditEventBatch, exactly the bytes signed. Required.
+   *
+   * @generated from field: bytes batch = 1;
+   */
+  batch?: string;
+
+  /**
+   * The directory id of the unit whose key signed (a unit of the publishing agency). Required.
+   *
+   * @generated from field: string signer_unit = 2;
+   */
+  signerUnit?: string;
+
+  /**
+   * The directory key id of the signing key. Required.
+   *
+   * @generated from field: string key_id = 3;
+   */
+  keyId?: string;
+
+  /**
+   * Ed25519 over "shekara.v1.SignedAuditBatch\n" followed by `batch` (64 bytes). Required.
+   *
+   * @generated from field: bytes signature = 4;
+   */
+  signature?: string;
+};
+
+/**
+ * Describes the message shekara.v1.SignedAuditBatch.
+ * Use `create(SignedAuditBatchSchema)` to create a new message.
+ */
+export const SignedAuditBatchSchema: GenMessage<SignedAuditBatch, {jsonType: SignedAuditBatchJson}> = /*@__PURE__*/
+  messageDesc(file_shekara_v1_audit, 2);
 
 /**
  * What happened.
