@@ -95,10 +95,11 @@ export class SupervisorHarness {
       this.directoryPath = options.directoryPath;
       this.keyPaths = options.keyPaths;
     } else {
-      const files = ensureDirectoryFiles(this.dir, smallReference());
+      const files = ensureDirectoryFiles(this.dir, { reference: smallReference() });
       this.directoryPath = files.directoryPath;
       this.keyPaths = files.keyPaths;
-      this.directory = JSON.parse(readFileSync(files.directoryPath, 'utf8')) as DirectoryData;
+      // The directory's content: the file is the signed document that carries it.
+      this.directory = (JSON.parse(readFileSync(files.directoryPath, 'utf8')) as { directory: DirectoryData }).directory;
     }
   }
 
