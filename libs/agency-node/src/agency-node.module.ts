@@ -9,6 +9,7 @@ import { DeskModule } from './desk';
 import { IncomingModule } from './incoming';
 import { OpsModule } from './ops';
 import { ScheduleModule } from './schedule';
+import { TransparencyModule } from './transparency';
 
 export type { AgencyNodeDeps } from './core';
 
@@ -36,6 +37,7 @@ export class AgencyNodeModule {
         DeadLettersModule,
         ScheduleModule,
         OpsModule,
+        TransparencyModule,
       ],
     };
   }

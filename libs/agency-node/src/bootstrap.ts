@@ -12,7 +12,7 @@ import { ensureDatabase } from '@shekara/persistence';
 import { UnitSigner } from '@shekara/security';
 import { AgencyNodeModule } from './agency-node.module';
 import { AuthService } from '@shekara/auth';
-import { loadAgencyNodeConfig, NodeError, NodeErrorCode } from './core';
+import { loadAgencyNodeConfig, logUnit, NodeError, NodeErrorCode } from './core';
 import type { AgencyNodeConfig } from './core';
 import { agencyNodeDataSource } from './data-source';
 import { DEMO_PASSWORD, demoUsers } from './demo-users';
@@ -35,6 +35,10 @@ export async function startAgencyNode(config: AgencyNodeConfig, options: AgencyN
   const keys = loadAgencyKeys(config.keysPath, config.agency, directory);
   requireEveryUnitKey(keys, config.agency, directory, config.keysPath);
   const signer = new UnitSigner([...keys].map(([keyId, privateKey]) => ({ keyId, privateKey, unitId: directory.keyOwner(keyId) })));
+  // The log is signed with the newest key of the agency's log unit (requireEveryUnitKey: it has one).
+  const logKeyId = logUnit(directory, config.agency).keys.map((k) => k.keyId).filter((id) => keys.has(id)).pop();
+  if (!logKeyId) throw new Error(`${config.keysPath} holds no key of ${logUnit(directory, config.agency).id}, the log unit of ${config.agency}`);
+  const logKey = keys.get(logKeyId)!;
 
   await ensureDatabase(config.databaseUrl);
   const dataSource = agencyNodeDataSource(config.databaseUrl);
@@ -46,7 +50,7 @@ export async function startAgencyNode(config: AgencyNodeConfig, options: AgencyN
   const nats = await connectNats(natsSettings);
   await ensureStreams(await manager(nats), names.allStreams(), { replicas: config.streamReplicas, duplicateWindowMs: 2 * 60_000 });
 
-  const app = await NestFactory.create<NestExpressApplication>(AgencyNodeModule.forRoot({ config, clock, dataSource, directory, signer, nats, names }), {
+  const app = await NestFactory.create<NestExpressApplication>(AgencyNodeModule.forRoot({ config, clock, dataSource, directory, signer, nats, names, logKey }), {
     logger,
     bodyParser: false,
     abortOnError: false,

@@ -5,9 +5,11 @@ import { AuditOutbox1763800000000 } from './migrations/1763800000000-AuditOutbox
 import { DraftsNotifications1763900000000 } from './migrations/1763900000000-DraftsNotifications';
 import { BatchSigning1764000000000 } from './migrations/1764000000000-BatchSigning';
 import { OutboxQueue1764100000000 } from './migrations/1764100000000-OutboxQueue';
+import { MessageIntegrity1765100000000 } from './migrations/1765100000000-MessageIntegrity';
+import { TransparencyLog1765000000000 } from '@shekara/tlog';
 
 /** Every agency node's database gets the same migrations, each applied in that node's own database. */
-export const AGENCY_NODE_MIGRATIONS = [AgencyNodeInit1763700000000, AuditOutbox1763800000000, DraftsNotifications1763900000000, BatchSigning1764000000000, OutboxQueue1764100000000];
+export const AGENCY_NODE_MIGRATIONS = [AgencyNodeInit1763700000000, AuditOutbox1763800000000, DraftsNotifications1763900000000, BatchSigning1764000000000, OutboxQueue1764100000000, TransparencyLog1765000000000, MessageIntegrity1765100000000];
 
 export function agencyNodeDataSource(url: string): DataSource {
   return new DataSource({

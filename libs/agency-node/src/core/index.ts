@@ -5,3 +5,4 @@ export * from './page.query';
 export * from './config';
 export * from './errors';
 export * from './tokens';
+export * from './log-identity';

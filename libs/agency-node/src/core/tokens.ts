@@ -4,3 +4,5 @@ export const DIRECTORY = Symbol('DIRECTORY');
 export const SIGNER = Symbol('UNIT_SIGNER');
 export const NATS = Symbol('NATS_CONNECTION');
 export const BUS_NAMES = Symbol('BUS_NAMES');
+/** The private key the node signs its transparency log's checkpoints and its cosignatures with (see log-identity.ts). */
+export const LOG_KEY = Symbol('LOG_KEY');

@@ -12,13 +12,14 @@ import type { AgencyNodeConfig } from '../core';
 import { DIRECTORY, LiveEvents, NODE_CONFIG, NodeError, NodeErrorCode, NodeMetrics } from '../core';
 import type { MessageEntity } from '../entities';
 import type { DeliveryStatus } from '../entities';
-import { envelopeFromRequest, messageColumns, messageRow, readReceipt } from '../envelopes';
+import { envelopeFromRequest, integrityMismatches, messageColumns, messageRow, readReceipt } from '../envelopes';
 import type { MessageColumns } from '../envelopes';
 import { OutboxRelay, SentMessages, WriteBatches } from '../exchange';
-import { AuditStore, MessagesStore, OutboxStore } from '../store';
+import { AuditStore, LogStore, MessagesStore, OutboxStore } from '../store';
 import type { OutboxItem, OutboxRow } from '../store';
 import type { ListQuery } from './list.query';
 import { localDate } from '@shekara/policy';
+import { SignatureVerifier } from '@shekara/security';
 
 export interface RecipientStatus {
   unitId: string;
@@ -87,9 +88,17 @@ export class MessagesService {
     private readonly sent: SentMessages,
     @Inject(DIRECTORY) private readonly directory: Directory,
     @Inject(NODE_CONFIG) private readonly config: AgencyNodeConfig,
+    private readonly tlog: LogStore,
   ) {
     this.committer = new GroupCommitter((items) => this.storeBatch(items), { maxBatch: 128, parallel: 3 });
+    this.verifier = new SignatureVerifier((keyId) => {
+      const publicKey = this.directory.publicKey(keyId);
+      return publicKey ? { publicKey, unitId: this.directory.keyOwner(keyId) } : undefined;
+    });
   }
+
+  /** Checks the signed envelope of a message opened (its signature, then its row: `checkIntegrity`). */
+  private readonly verifier: SignatureVerifier;
 
   private readonly committer: GroupCommitter<Outgoing>;
   /** Reports accepted but not yet committed, at most. */
@@ -225,6 +234,8 @@ export class MessagesService {
     const view = await this.store.transaction(async (m) => {
       const message = await this.store.findForOpening(m, id);
       if (!message || !this.visibleTo(message, user)) throw new NodeError(NodeErrorCode.MessageNotFound);
+      // Served only as what was signed: a row that differs is withheld (and nothing recorded).
+      await this.checkIntegrity(id);
       if (message.direction === 'IN' && user.role === 'duty-officer') written = await this.markRead(m, message, user);
       return this.view(m, id, true);
     });
@@ -233,6 +244,16 @@ export class MessagesService {
     // The unit's desks (the reader's among them) count one unread message fewer.
     if (written.length) this.live.emit(user.unitId, { type: 'status', id, box: 'inbox' });
     return view!;
+  }
+
+  /** Throws IntegrityFailure (and flags the message to the admin) when its row is not what its signed envelope says. */
+  private async checkIntegrity(id: string): Promise<void> {
+    const stored = await this.tlog.message(id);
+    const bad = stored ? integrityMismatches(stored, this.verifier) : ['signed'];
+    if (!bad.length) return;
+    await this.tlog.flag(id, bad, 'open');
+    this.log.warn({ msg: 'integrity failure', messageId: id, fields: bad });
+    throw new NodeError(NodeErrorCode.IntegrityFailure, bad.join(', '));
   }
 
   async status(user: AuthUser, id: string): Promise<RecipientStatus[]> {

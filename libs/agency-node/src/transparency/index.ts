@@ -1,0 +1,2 @@
+export * from './transparency.module';
+export * from './transparency.service';
