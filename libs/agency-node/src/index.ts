@@ -16,3 +16,4 @@ export { AuthService } from '@shekara/auth';
 export { envelopeFromRequest, messageColumns, messageRow } from './envelopes';
 export { MESSAGE_ROW_TYPES, RECORD_RECEIPTS } from './store';
 export { TransparencyService } from './transparency';
+export { WitnessService } from './transparency';

@@ -128,6 +128,17 @@ export class BusNames {
   rpcQueue(target: AgencyCode | 'supervisor'): string {
     return `${target}-rpc`;
   }
+  /**
+   * Witnessing of the nodes' transparency logs (core NATS request/reply): a node asks another
+   * agency's node to cosign its checkpoint. The body is a C2SP tlog-witness add-checkpoint request
+   * (text); the answer a JSON WitnessReply (libs/agency-node transparency). Queue group `<agency>-witness`.
+   */
+  witnessSubject(target: AgencyCode): string {
+    return `${this.prefix}.rpc.${target}.witness.add-checkpoint`;
+  }
+  witnessQueue(target: AgencyCode): string {
+    return `${target}-witness`;
+  }
 
   allStreams(): StreamSpec[] {
     return [...AGENCIES.map((a) => this.inboxStream(a)), this.deadLetterStream(), this.auditStream()];

@@ -17,6 +17,8 @@ export class NodeMetrics {
   readonly logAppendFailures = new Counter({ name: 'shekara_tlog_append_failures_total', help: 'Appends to the transparency log that failed (appended at the next start)', registers: [this.registry] });
   readonly logSize = new Gauge({ name: 'shekara_tlog_checkpoint_size', help: 'Size of the latest signed checkpoint of the transparency log', registers: [this.registry] });
   readonly integrityFailures = new Gauge({ name: 'shekara_integrity_failures', help: 'Messages whose stored row does not match their signed envelope', registers: [this.registry] });
+  readonly witnessAlerts = new Counter({ name: 'shekara_tlog_witness_alerts_total', help: "Checkpoints of another agency's log refused as a fork or an unproven history", labelNames: ['origin', 'reason'], registers: [this.registry] });
+  readonly cosignatures = new Counter({ name: 'shekara_tlog_cosignatures_total', help: 'Cosignatures received for this node\'s checkpoints', labelNames: ['witness'], registers: [this.registry] });
   readonly deliveryLatency = new Histogram({
     name: 'shekara_delivery_latency_seconds',
     help: 'From message creation to the delivery receipt recorded at the sender',

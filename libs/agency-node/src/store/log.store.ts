@@ -3,8 +3,8 @@ import type { OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '@shekara/common';
 import { decodeEnvelope, decodeSigned } from '@shekara/contracts';
-import { LogAppender, PgLogStore, entityManagerDb } from '@shekara/tlog';
-import type { LeafInput } from '@shekara/tlog';
+import { LogAppender, PgLogStore, PgWitnessStore, entityManagerDb } from '@shekara/tlog';
+import type { CosignatureSigner, LeafInput, WitnessedLog } from '@shekara/tlog';
 import { NodeMetrics } from '../core';
 import type { StoredMessageRow } from '../envelopes';
 
@@ -144,6 +144,17 @@ export class LogStore implements OnApplicationShutdown {
     const leaves = rows.map((r) => leafOf({ bytes: r.bytes, direction: r.direction }));
     for (let i = 0; i < leaves.length; i += 1000) await this.log.append(leaves.slice(i, i + 1000));
     return leaves.length;
+  }
+
+  /** The node as a witness of the other agencies' logs (the lib's SQL, on the node's data source). */
+  witnessStore(logs: readonly WitnessedLog[], cosigner: CosignatureSigner): PgWitnessStore {
+    return new PgWitnessStore(entityManagerDb(this.ds.manager), logs, cosigner, this.clock);
+  }
+
+  /** The largest checkpoint size each witness (by key name) has cosigned. */
+  async cosignedSizes(): Promise<Map<string, number>> {
+    const rows = await this.ds.query<{ witness: string; size: string }[]>('SELECT witness, max(checkpoint_size) AS size FROM tlog_cosignature GROUP BY witness');
+    return new Map(rows.map((r) => [r.witness, Number(r.size)]));
   }
 
   // ---- integrity of the message rows ------------------------------------------------------------

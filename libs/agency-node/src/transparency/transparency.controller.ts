@@ -4,6 +4,7 @@ import { IsUUID } from 'class-validator';
 import { Roles } from '@shekara/auth';
 import { LogStore } from '../store';
 import { TransparencyService } from './transparency.service';
+import { WitnessService } from './witness.service';
 
 export class ProofQuery {
   @IsUUID() messageId: string;
@@ -17,6 +18,7 @@ export class TransparencyController {
   constructor(
     private readonly tlog: TransparencyService,
     private readonly store: LogStore,
+    private readonly witness: WitnessService,
   ) {}
 
   @Get('log/checkpoint')
@@ -36,6 +38,12 @@ export class TransparencyController {
   @ApiOperation({ summary: 'Writes the `shekara verify` export of this node under TLOG_EXPORT_DIR; returns its directory and manifest' })
   export() {
     return this.tlog.export();
+  }
+
+  @Get('log/witness')
+  @ApiOperation({ summary: "This node as a witness: per other agency's log, the last checkpoint size it cosigned and the evidence of a fork it kept" })
+  async witnessRecords() {
+    return { items: await this.witness.records() };
   }
 
   @Get('integrity')
