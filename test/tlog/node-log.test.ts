@@ -89,7 +89,7 @@ describe('the transparency log of a node', () => {
     expect((await sys.api('border', 'GET', '/api/admin/log/checkpoint', undefined, await sys.login('border'))).status).toBe(403);
   });
 
-  it('writes an export that shekara verify accepts (no witnesses yet: quorum 0)', async () => {
+  it('writes an export that shekara verify accepts (quorum 0: customs, a witness, is not running here)', async () => {
     const admin = await sys.login('interior', 'admin');
     await eventually(async () => (await sys.api('interior', 'GET', '/api/admin/log/checkpoint', undefined, admin)).body?.size === 3, 10_000, 'checkpoint');
     const exp = await sys.api('interior', 'POST', '/api/admin/log/export', undefined, admin);
