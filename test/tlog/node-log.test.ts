@@ -120,9 +120,14 @@ describe('the transparency log of a node', () => {
     const opened = await sys.api('interior', 'GET', `/api/messages/${id}`, undefined, token);
     expect([opened.status, opened.body.code]).toEqual([409, 'INTEGRITY_FAILURE']);
     expect(JSON.stringify(opened.body)).not.toContain('forged: all quiet');
+    // In the inbox listing it is marked, its summary withheld.
+    await sys.sql('interior', `UPDATE messages SET summary = 'forged: all quiet' WHERE id = $1`, [id]);
+    const inbox = await sys.api('interior', 'GET', '/api/messages?box=inbox', undefined, token);
+    expect(inbox.status).toBe(200);
+    expect(inbox.body.items.find((m: { id: string }) => m.id === id)).toMatchObject({ integrityFailure: true, summary: '' });
 
     // Another column edited as well: each column that differs is named.
     await sys.sql('interior', `UPDATE messages SET created_at = created_at + interval '1 hour' WHERE id = $1`, [id]);
-    expect((await tlog.scrub())[0].fields).toEqual(['created_at', 'payload']);
+    expect((await tlog.scrub())[0].fields).toEqual(['created_at', 'summary', 'payload']);
   });
 });

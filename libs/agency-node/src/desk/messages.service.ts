@@ -51,6 +51,8 @@ export interface MessageView {
   createdBy: string | null;
   recipients: RecipientStatus[];
   payload?: Record<string, unknown>;
+  /** Set when the stored row was found not to match its signed envelope: its summary is withheld. */
+  integrityFailure?: true;
 }
 
 /** A report accepted from a duty desk, waiting for its group commit. */
@@ -220,8 +222,9 @@ export class MessagesService {
   async list(user: AuthUser, q: ListQuery): Promise<Page<MessageView>> {
     const { rows, total } = await this.store.page(user.unitId, q);
     const recipients = await this.recipientsOf(rows.map((r) => r.id));
+    const flagged = await this.tlog.flaggedAmong(rows.map((r) => r.id));
     return {
-      items: rows.map((r) => this.toView(r, recipients.get(r.id) ?? [], false)),
+      items: rows.map((r) => (flagged.has(r.id) ? { ...this.toView(r, recipients.get(r.id) ?? [], false), summary: '', integrityFailure: true as const } : this.toView(r, recipients.get(r.id) ?? [], false))),
       page: q.page,
       pageSize: q.pageSize,
       total,

@@ -193,10 +193,11 @@ export class LogStore implements OnApplicationShutdown {
     return rows.map((r) => ({ messageId: r.message_id, fields: r.fields, foundBy: r.found_by, detectedAt: r.detected_at, lastSeenAt: r.last_seen_at }));
   }
 
-  /** Whether the message was found tampered with. */
-  async isFlagged(messageId: string): Promise<boolean> {
-    const rows = await this.ds.query<unknown[]>('SELECT 1 FROM message_integrity_failures WHERE message_id = $1', [messageId]);
-    return rows.length > 0;
+  /** Those of the messages found tampered with. */
+  async flaggedAmong(ids: string[]): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    const rows = await this.ds.query<{ message_id: string }[]>('SELECT message_id FROM message_integrity_failures WHERE message_id = ANY($1::uuid[])', [ids]);
+    return new Set(rows.map((r) => r.message_id));
   }
 
   // ---- the export's rows ------------------------------------------------------------------------
