@@ -1,9 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { connect } from '@nats-io/transport-node';
+import { logOrigin, logUnit } from '@shekara/agency-node';
 import { AGENCIES } from '@shekara/contracts';
+import { loadAgencyKeys, loadDirectory } from '@shekara/directory';
+import { ed25519Signer, formatAddCheckpointRequest, formatCheckpoint, signNote } from '@shekara/tlog';
 import type { AgencyCode } from '@shekara/contracts';
-import { TestSystem, eventually } from '../support/harness';
+import { NATS_URL, TestSystem, eventually } from '../support/harness';
 import { BORDER, CUSTOMS, INTERIOR, daily } from '../exchange/fixtures';
 
 jest.setTimeout(180_000);
@@ -90,5 +95,38 @@ describe('the agencies witness each other’s logs', () => {
     // Earlier checkpoints cosigned only by interior are below the quorum; the latest one meets it.
     const findings = v.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
     expect(findings.filter((f: { code: string }) => f.code !== 'QUORUM_NOT_MET')).toEqual([]);
+  });
+
+  it('a witness refuses a forged or malformed checkpoint and keeps the evidence of a fork signed by the log key', async () => {
+    const admin = await sys.login('border', 'admin');
+    const records = async () => (await sys.api('border', 'GET', '/api/admin/log/witness', undefined, admin)).body.items as Array<{ origin: string; size: number; evidence: Array<{ reason: string }> }>;
+    const origin = logOrigin('interior');
+    // (eventually: the previous test's spawnSync blocked the loop past the server's keep-alive, so
+    // the first request may meet a socket the server closed.)
+    const known = await eventually(async () => (await records()).find((r) => r.origin === origin), 5000, 'witness records');
+    expect(known.size).toBeGreaterThan(0);
+    const directory = loadDirectory(sys.files.directoryPath);
+    const unit = logUnit(directory, 'interior');
+    const keys = loadAgencyKeys(sys.files.keyPaths.interior, 'interior', directory);
+    const logKey = keys.get(unit.keys[unit.keys.length - 1].keyId)!;
+    // Another tree of the size border cosigned, signed by interior's own log key: a proven fork.
+    const fork = signNote(formatCheckpoint({ origin, size: known.size, root: randomBytes(32), extensions: [] }), [ed25519Signer(origin, logKey)]);
+    const stranger = signNote(formatCheckpoint({ origin, size: known.size + 1, root: randomBytes(32), extensions: [] }), [ed25519Signer(origin, generateKeyPairSync('ed25519').privateKey)]);
+
+    const nc = await connect({ servers: NATS_URL });
+    try {
+      const ask = async (body: string) => JSON.parse((await nc.request(sys.names.witnessSubject('border'), body, { timeout: 5000 })).string());
+      expect(await ask('garbage')).toMatchObject({ status: 400 });
+      expect(await ask(formatAddCheckpointRequest({ oldSize: known.size, proof: [], checkpoint: stranger }))).toMatchObject({ status: 403 });
+      expect(await ask(formatAddCheckpointRequest({ oldSize: 0, proof: [], checkpoint: fork }))).toEqual({ status: 409, body: `${known.size}\n` });
+      expect(await ask(formatAddCheckpointRequest({ oldSize: known.size, proof: [], checkpoint: fork }))).toEqual({ status: 409, body: `${known.size}\n`, fork: true });
+    } finally {
+      await nc.close();
+    }
+    const after = (await records()).find((r) => r.origin === origin)!;
+    expect(after.size).toBe(known.size); // nothing forged was cosigned
+    expect(after.evidence.map((e) => e.reason)).toEqual(['same-size']);
+    const metrics = await fetch(`${sys.url('border')}/metrics`).then((r) => r.text());
+    expect(metrics).toContain(`shekara_tlog_witness_alerts_total{origin="${origin}",reason="same-size"} 1`);
   });
 });

@@ -17,3 +17,4 @@ export { envelopeFromRequest, messageColumns, messageRow } from './envelopes';
 export { MESSAGE_ROW_TYPES, RECORD_RECEIPTS } from './store';
 export { TransparencyService } from './transparency';
 export { WitnessService } from './transparency';
+export { logOrigin, logUnit, witnessName } from './core';
