@@ -130,4 +130,26 @@ describe('the transparency log of a node', () => {
     await sys.sql('interior', `UPDATE messages SET created_at = created_at + interval '1 hour' WHERE id = $1`, [id]);
     expect((await tlog.scrub())[0].fields).toEqual(['created_at', 'summary', 'payload']);
   });
+
+  it('an append that fails never holds up the exchange; what was committed but not logged is appended at the next start', async () => {
+    // Every insert into interior's log fails from now on (as if the process died after each commit).
+    await sys.sql('interior', `CREATE FUNCTION test_refuse_leaf() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'no log today'; END $$`);
+    await sys.sql('interior', 'CREATE TRIGGER test_refuse_leaf BEFORE INSERT ON tlog_leaf FOR EACH STATEMENT EXECUTE FUNCTION test_refuse_leaf()');
+    const before = Number((await sys.sql('interior', 'SELECT count(*) AS n FROM tlog_leaf'))[0].n);
+    const border = await sys.login('border');
+    const sent = await sys.api('border', 'POST', '/api/messages', { ...daily('tlog: while the log refuses'), recipientUnits: [INTERIOR] }, border);
+    expect(sent.status).toBe(201);
+    await eventually(async () => (await sys.api('border', 'GET', `/api/messages/${sent.body.id}/status`, undefined, border)).body?.[0]?.status === 'DELIVERED', 20_000, 'delivery');
+    await eventually(async () => /^shekara_tlog_append_failures_total [1-9]/m.test(await fetch(`${sys.url('interior')}/metrics`).then((r) => r.text())), 10_000, 'a failed append counted');
+    expect(Number((await sys.sql('interior', 'SELECT count(*) AS n FROM tlog_leaf'))[0].n)).toBe(before);
+
+    await sys.sql('interior', 'DROP TRIGGER test_refuse_leaf ON tlog_leaf');
+    await sys.stopNode('interior');
+    await sys.startNode('interior');
+    const logged = await sys.sql<{ kind: string; direction: string }>('interior', `SELECT l.kind, l.direction FROM tlog_leaf l WHERE l.idx >= $1 ORDER BY l.idx`, [before]);
+    // The report received (its row) and the delivery receipt sent (its outbox row), signed bytes as committed.
+    expect(logged).toEqual(expect.arrayContaining([{ kind: 'envelope', direction: 'received' }, { kind: 'receipt', direction: 'sent' }]));
+    const [row] = await sys.sql('interior', 'SELECT m.signed = l.entry AS same FROM messages m JOIN tlog_leaf l ON l.message_id = m.id::text WHERE m.id = $1', [sent.body.id]);
+    expect(row.same).toBe(true);
+  });
 });

@@ -139,9 +139,16 @@ export class LogStore implements OnApplicationShutdown {
        UNION ALL
        SELECT DISTINCT ON (o.nats_msg_id) o.payload, 'sent'
          FROM outbox o
-        WHERE o.kind = 'RECEIPT' AND NOT EXISTS (SELECT 1 FROM tlog_leaf l WHERE l.message_id = o.nats_msg_id AND l.kind = 'receipt')`,
+        WHERE o.kind = 'RECEIPT' AND o.signing_unit IS NULL AND NOT EXISTS (SELECT 1 FROM tlog_leaf l WHERE l.message_id = o.nats_msg_id AND l.kind = 'receipt')`,
     );
-    const leaves = rows.map((r) => leafOf({ bytes: r.bytes, direction: r.direction }));
+    const leaves: LeafInput[] = [];
+    for (const r of rows) {
+      try {
+        leaves.push(leafOf({ bytes: r.bytes, direction: r.direction }));
+      } catch (e) {
+        this.fail(e); // not a SignedEnvelope: nothing to log (the scrub flags such a message row)
+      }
+    }
     for (let i = 0; i < leaves.length; i += 1000) await this.log.append(leaves.slice(i, i + 1000));
     return leaves.length;
   }
