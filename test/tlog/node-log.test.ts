@@ -131,6 +131,16 @@ describe('the transparency log of a node', () => {
     expect((await tlog.scrub())[0].fields).toEqual(['created_at', 'summary', 'payload']);
   });
 
+  it('scrub: a recipient status set back at the sender, against the signed receipt it logged, is flagged', async () => {
+    const admin = await sys.login('border', 'admin');
+    const tlog = sys.apps.get('border')!.get(TransparencyService);
+    expect(await tlog.scrub()).toEqual([]);
+    await sys.sql('border', `UPDATE message_recipients SET status = 'SENT', read_at = NULL, read_by = NULL, delivered_at = NULL WHERE message_id = $1`, [id]);
+    expect(await tlog.scrub()).toEqual([{ messageId: id, fields: [`recipient ${INTERIOR}`] }]);
+    const listed = await sys.api('border', 'GET', '/api/admin/integrity', undefined, admin);
+    expect(listed.body.items).toEqual([expect.objectContaining({ messageId: id, fields: [`recipient ${INTERIOR}`], foundBy: 'scrub' })]);
+  });
+
   it('an append that fails never holds up the exchange; what was committed but not logged is appended at the next start', async () => {
     // Every insert into interior's log fails from now on (as if the process died after each commit).
     await sys.sql('interior', `CREATE FUNCTION test_refuse_leaf() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'no log today'; END $$`);

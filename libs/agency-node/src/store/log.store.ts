@@ -177,6 +177,25 @@ export class LogStore implements OnApplicationShutdown {
     return rows.map((r) => ({ ...toStored(r), logged: r.logged }));
   }
 
+  /** The receipts this node received and logged, from leaf index `from` on (a page), with the next index. */
+  async receivedReceipts(from: number, limit: number): Promise<{ next: number; entries: Uint8Array[] }> {
+    const rows = await this.ds.query<{ idx: string; entry: Buffer }[]>(
+      `SELECT idx, entry FROM tlog_leaf WHERE idx >= $1 AND kind = 'receipt' AND direction = 'received' ORDER BY idx LIMIT $2`,
+      [from, limit],
+    );
+    return { next: rows.length ? Number(rows[rows.length - 1].idx) + 1 : from, entries: rows.map((r) => r.entry) };
+  }
+
+  /** The status of each (message, recipient unit) of messages this node sent; absent: no such row. */
+  async recipientStatuses(messageIds: string[], units: string[]): Promise<Map<string, string>> {
+    const rows = await this.ds.query<{ message_id: string; unit_id: string; status: string }[]>(
+      `SELECT r.message_id, r.unit_id, r.status FROM message_recipients r
+         JOIN unnest($1::uuid[], $2::text[]) AS w(m, u) ON r.message_id = w.m AND r.unit_id = w.u`,
+      [messageIds, units],
+    );
+    return new Map(rows.map((r) => [`${r.message_id} ${r.unit_id}`, r.status]));
+  }
+
   /** One message as stored, with its signed bytes. */
   async message(id: string): Promise<StoredMessageRow | undefined> {
     const [r] = await this.ds.query<MessageRowSql[]>(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.id = $1`, [id]);

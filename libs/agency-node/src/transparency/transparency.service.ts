@@ -3,6 +3,7 @@ import type { KeyObject } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Clock } from '@shekara/common';
+import { DeliveryOutcome, decodeEnvelope, decodeSigned } from '@shekara/contracts';
 import type { Directory } from '@shekara/directory';
 import { SignatureVerifier } from '@shekara/security';
 import { Checkpointer, DEFAULT_CHECKPOINT_INTERVAL_MS, ed25519Signer, formatTlogProof, writeLogExport } from '@shekara/tlog';
@@ -98,10 +99,46 @@ export class TransparencyService implements OnApplicationBootstrap, OnApplicatio
       }
       after = rows[rows.length - 1].id;
     }
+    findings.push(...(await this.scrubReceipts()));
     for (const f of findings) await this.store.flag(f.messageId, f.fields, 'scrub');
     this.metrics.integrityFailures.set((await this.store.failures()).length);
     if (findings.length) this.logger.warn({ msg: 'integrity failures found by the scrub', count: findings.length });
     return findings;
+  }
+
+  /**
+   * Every signed receipt this node received and logged must still show in its recipient row (a
+   * delivery as DELIVERED or READ, a read as READ, a rejection as DEAD_LETTERED): a row deleted or
+   * set back is a finding on the message, field `recipient <unit>`.
+   */
+  private async scrubReceipts(): Promise<ScrubFinding[]> {
+    const byMessage = new Map<string, Set<string>>();
+    const reflects = { delivered: ['DELIVERED', 'READ'], read: ['READ'], rejected: ['DEAD_LETTERED'] } as const;
+    for (let from = 0; ; ) {
+      const page = await this.store.receivedReceipts(from, 2000);
+      if (!page.entries.length) break;
+      from = page.next;
+      const receipts = page.entries.flatMap((bytes): { messageId: string; unit: string; what: keyof typeof reflects }[] => {
+        try {
+          const p = decodeEnvelope(decodeSigned(bytes).envelope).payload;
+          if (p.case === 'readReceipt') return [{ messageId: p.value.messageId, unit: p.value.recipientUnit, what: 'read' }];
+          if (p.case === 'deliveryReceipt')
+            return [{ messageId: p.value.messageId, unit: p.value.recipientUnit, what: p.value.outcome === DeliveryOutcome.REJECTED ? 'rejected' : 'delivered' }];
+        } catch {
+          /* a leaf that is not a receipt: the export's verification reports it */
+        }
+        return [];
+      });
+      const statuses = await this.store.recipientStatuses(receipts.map((r) => r.messageId), receipts.map((r) => r.unit));
+      for (const r of receipts) {
+        const status = statuses.get(`${r.messageId} ${r.unit}`);
+        if (status && (reflects[r.what] as readonly string[]).includes(status)) continue;
+        const fields = byMessage.get(r.messageId) ?? new Set<string>();
+        fields.add(`recipient ${r.unit}`);
+        byMessage.set(r.messageId, fields);
+      }
+    }
+    return [...byMessage].map(([messageId, fields]) => ({ messageId, fields: [...fields] }));
   }
 
   /** The latest checkpoint with every cosignature received. */
