@@ -10,6 +10,7 @@ import { IncomingModule } from './incoming';
 import { OpsModule } from './ops';
 import { PersonsModule } from './persons';
 import { ScheduleModule } from './schedule';
+import { TransparencyModule } from './transparency';
 
 export type { AgencyNodeDeps } from './core';
 
@@ -40,6 +41,7 @@ export class AgencyNodeModule {
         ScheduleModule,
         OpsModule,
         PersonsModule,
+        TransparencyModule,
       ],
     };
   }

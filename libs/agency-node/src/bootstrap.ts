@@ -14,7 +14,7 @@ import { UnitSigner } from '@shekara/security';
 import type { UnitKey } from '@shekara/security';
 import { AgencyNodeModule } from './agency-node.module';
 import { AuthService, assertPrivateSecret } from '@shekara/auth';
-import { loadAgencyNodeConfig, NodeError, NodeErrorCode } from './core';
+import { loadAgencyNodeConfig, logUnit, NodeError, NodeErrorCode } from './core';
 import type { AgencyNodeConfig } from './core';
 import { agencyNodeDataSource } from './data-source';
 import { DEMO_PASSWORD, demoUsers } from './demo-users';
@@ -39,7 +39,13 @@ export async function startAgencyNode(config: AgencyNodeConfig, options: AgencyN
   const signed = loadSignedDirectory(config.directoryPath, config.directoryAuthorityKey);
   const live = new LiveDirectory(signed.directory);
   const directory = live.directory;
-  const signer = new UnitSigner(ownKeys(config, signed.directory), (unitId) => directory.signingKeyAt(unitId, clock.now())?.keyId);
+  const own = ownKeys(config, signed.directory);
+  const signer = new UnitSigner(own, (unitId) => directory.signingKeyAt(unitId, clock.now())?.keyId);
+  // The log is signed with the newest key of the agency's log unit held here (checkpoints and cosignatures).
+  const held = new Map(own.map((k) => [k.keyId, k.privateKey]));
+  const logKeyId = logUnit(directory, config.agency).keys.map((k) => k.keyId).filter((id) => held.has(id)).pop();
+  if (!logKeyId) throw new Error(`${config.keysPath} holds no key of ${logUnit(directory, config.agency).id}, the log unit of ${config.agency}`);
+  const logKey = held.get(logKeyId)!;
   // A newer version is taken only with this agency's key file checked against it (a key added to
   // both is used at once); if the keys do not match it, the version is refused and nothing changes.
   const directoryReloader = new DirectoryReloader(config.directoryPath, config.directoryAuthorityKey, signed, (next) => {
@@ -57,7 +63,7 @@ export async function startAgencyNode(config: AgencyNodeConfig, options: AgencyN
   const nats = await connectNats(natsSettings);
   await ensureStreams(await manager(nats), names.allStreams(), { replicas: config.streamReplicas, duplicateWindowMs: 2 * 60_000 });
 
-  const app = await NestFactory.create<NestExpressApplication>(AgencyNodeModule.forRoot({ config, clock, dataSource, directory, directoryReloader, signer, nats, names }), {
+  const app = await NestFactory.create<NestExpressApplication>(AgencyNodeModule.forRoot({ config, clock, dataSource, directory, directoryReloader, signer, nats, names, logKey }), {
     logger,
     bodyParser: false,
     abortOnError: false,

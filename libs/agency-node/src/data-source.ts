@@ -8,7 +8,9 @@ import { BatchSigning1764000000000 } from './migrations/1764000000000-BatchSigni
 import { OutboxQueue1764100000000 } from './migrations/1764100000000-OutboxQueue';
 import { PersonsIndexed1765000000000 } from './migrations/1765000000000-PersonsIndexed';
 import { DeadLetterOrigin1765200000000 } from './migrations/1765200000000-DeadLetterOrigin';
+import { MessageIntegrity1765100000000 } from './migrations/1765100000000-MessageIntegrity';
 import { MatchingPersonIndex1764900000000 } from '@shekara/matching';
+import { TransparencyLog1765000000000 } from '@shekara/tlog';
 
 /** Every agency node's database gets the same migrations, each applied in that node's own database. */
 export const AGENCY_NODE_MIGRATIONS = [
@@ -19,7 +21,9 @@ export const AGENCY_NODE_MIGRATIONS = [
   OutboxQueue1764100000000,
   AuthSessions1764200000000,
   MatchingPersonIndex1764900000000,
+  TransparencyLog1765000000000,
   PersonsIndexed1765000000000,
+  MessageIntegrity1765100000000,
   DeadLetterOrigin1765200000000,
 ];
 

@@ -15,3 +15,6 @@ export { AuthService } from '@shekara/auth';
 // What the tests and the bench build reports and check statements with (the node's own code).
 export { envelopeFromRequest, messageColumns, messageRow } from './envelopes';
 export { MESSAGE_ROW_TYPES, RECORD_RECEIPTS } from './store';
+export { TransparencyService } from './transparency';
+export { WitnessService } from './transparency';
+export { logOrigin, logUnit, witnessName } from './core';

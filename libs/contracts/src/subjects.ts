@@ -145,6 +145,17 @@ export class BusNames {
   rpcQueue(target: AgencyCode | 'supervisor'): string {
     return `${target}-rpc`;
   }
+  /**
+   * Witnessing of the nodes' transparency logs (core NATS request/reply): a node asks another
+   * agency's node to cosign its checkpoint. The body is a C2SP tlog-witness add-checkpoint request
+   * (text); the answer a JSON WitnessReply (libs/agency-node transparency). Queue group `<agency>-witness`.
+   */
+  witnessSubject(target: AgencyCode): string {
+    return `${this.prefix}.rpc.${target}.witness.add-checkpoint`;
+  }
+  witnessQueue(target: AgencyCode): string {
+    return `${target}-witness`;
+  }
 
   // --- Sender-guaranteed names (per-agency accounts, docs/bus.md) ---------------------------------
   // The server routes `<prefix>.inbox.<to>.from.<sender>` into the recipient's account only from the

@@ -54,6 +54,12 @@ export class AgencyNodeEnvironment extends ServiceEnvironment {
   @IsInt() @Min(1) @Max(1000) BUS_MAX_DELIVERIES: number = 8;
   @IsInt() @Min(1000) BUS_ACK_WAIT_MS: number = 30_000;
   @BoolEnv() @IsBoolean() DEMO_USERS: boolean = false;
+  /** The transparency log: a checkpoint is signed this often while the log grows (at most 10 s). */
+  @IsInt() @Min(100) @Max(10_000) TLOG_CHECKPOINT_MS: number = 1000;
+  /** How often every stored message is checked against its signed envelope (the scrub); 0: never. */
+  @IsInt() @Min(0) TLOG_SCRUB_MS: number = 10 * 60_000;
+  /** Where `POST /api/admin/log/export` writes the `shekara verify` export (a directory per export). */
+  @IsString() TLOG_EXPORT_DIR: string = 'var/tlog-export';
   /** The built duty desk console (served at /), if present. */
   @IsString() WEB_DIR: string = 'dist/web/desk';
 }
@@ -77,6 +83,8 @@ export interface AgencyNodeConfig {
   bus: { maxDeliveries: number; ackWaitMs: number };
   demoUsers: boolean;
   webDir: string;
+  /** The transparency log (defaults: checkpoint every 1 s, scrub every 10 min). */
+  tlog?: { checkpointMs: number; scrubMs: number; exportDir: string };
 }
 
 export function loadAgencyNodeConfig(env: Environment): AgencyNodeConfig {
@@ -107,5 +115,6 @@ export function loadAgencyNodeConfig(env: Environment): AgencyNodeConfig {
     bus: { maxDeliveries: e.BUS_MAX_DELIVERIES, ackWaitMs: e.BUS_ACK_WAIT_MS },
     demoUsers: e.DEMO_USERS,
     webDir: e.WEB_DIR,
+    tlog: { checkpointMs: e.TLOG_CHECKPOINT_MS, scrubMs: e.TLOG_SCRUB_MS, exportDir: e.TLOG_EXPORT_DIR },
   };
 }

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import type { DynamicModule } from '@nestjs/common';
+import type { KeyObject } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DataSource } from 'typeorm';
 import { Clock } from '@shekara/common';
@@ -8,7 +9,7 @@ import type { Directory, DirectoryReloader } from '@shekara/directory';
 import type { UnitSigner } from '@shekara/security';
 import { closeOnShutdown } from '@shekara/server';
 import type { AgencyNodeConfig } from './config';
-import { BUS_NAMES, DIRECTORY, DIRECTORY_RELOADER, NATS, NODE_CONFIG, SIGNER } from './tokens';
+import { BUS_NAMES, DIRECTORY, DIRECTORY_RELOADER, LOG_KEY, NATS, NODE_CONFIG, SIGNER } from './tokens';
 import { DirectoryReloadTask } from './directory-reload';
 import { LiveEvents } from './live-events';
 import { NodeMetrics } from './metrics';
@@ -25,6 +26,8 @@ export interface AgencyNodeDeps {
   signer: UnitSigner;
   nats: NatsConnection;
   names: BusNames;
+  /** The agency's log key (the private key of its log unit: `logUnit`). */
+  logKey: KeyObject;
 }
 
 /**
@@ -45,13 +48,14 @@ export class CoreModule {
       { provide: SIGNER, useValue: deps.signer },
       { provide: NATS, useValue: deps.nats },
       { provide: BUS_NAMES, useValue: deps.names },
+      { provide: LOG_KEY, useValue: deps.logKey },
       LiveEvents,
       NodeMetrics,
     ];
     return {
       module: CoreModule,
       providers: [...providers, closeOnShutdown(deps.nats, deps.dataSource)],
-      exports: [NODE_CONFIG, Clock, DataSource, DIRECTORY, DirectoryReloadTask, SIGNER, NATS, BUS_NAMES, LiveEvents, NodeMetrics],
+      exports: [NODE_CONFIG, Clock, DataSource, DIRECTORY, DirectoryReloadTask, SIGNER, LOG_KEY, NATS, BUS_NAMES, LiveEvents, NodeMetrics],
     };
   }
 }

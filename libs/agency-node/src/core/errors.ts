@@ -17,6 +17,9 @@ export enum NodeErrorCode {
   DatabaseUnavailable = 'DATABASE_UNAVAILABLE',
   Busy = 'BUSY',
   NoSigningKey = 'NO_SIGNING_KEY',
+  IntegrityFailure = 'INTEGRITY_FAILURE',
+  LogEmpty = 'LOG_EMPTY',
+  NotInLog = 'NOT_IN_LOG',
 }
 
 const TABLE: ErrorTable<NodeErrorCode> = {
@@ -29,6 +32,9 @@ const TABLE: ErrorTable<NodeErrorCode> = {
   [NodeErrorCode.MessageNotFound]: { status: HttpStatus.NOT_FOUND, message: 'No such message in your unit’s inbox or outbox.' },
   [NodeErrorCode.UnknownUrgentReport]: { status: HttpStatus.BAD_REQUEST, message: 'The confirmation refers to no urgent report of your unit.' },
   [NodeErrorCode.DatabaseUnavailable]: { status: HttpStatus.SERVICE_UNAVAILABLE, message: 'The database is unavailable; nothing was accepted. Try again shortly.' },
+  [NodeErrorCode.IntegrityFailure]: { status: HttpStatus.CONFLICT, message: 'Integrity failure: the stored copy of this message does not match its signed envelope. It is withheld and reported to the administrator.' },
+  [NodeErrorCode.LogEmpty]: { status: HttpStatus.NOT_FOUND, message: 'The transparency log has no signed checkpoint yet.' },
+  [NodeErrorCode.NotInLog]: { status: HttpStatus.NOT_FOUND, message: 'No entry of this message is covered by a signed checkpoint of the log yet.' },
   [NodeErrorCode.Busy]: { status: HttpStatus.SERVICE_UNAVAILABLE, message: 'The node is busy; nothing was accepted. Try again in a moment.' },
   [NodeErrorCode.NoSigningKey]: { status: HttpStatus.CONFLICT, message: 'Your unit has no valid signing key (revoked or retired); nothing was accepted. Ask the operator for a new key.' },
 };

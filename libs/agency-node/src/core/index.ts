@@ -6,3 +6,4 @@ export * from './config';
 export * from './errors';
 export * from './tokens';
 export * from './directory-reload';
+export * from './log-identity';

@@ -21,6 +21,12 @@ export class NodeMetrics {
   readonly directoryReloads = new Counter({ name: 'shekara_directory_reloads_total', help: 'Directory versions loaded or refused', labelNames: ['outcome', 'reason'], registers: [this.registry] });
   readonly outboxDepth = new Gauge({ name: 'shekara_outbox_depth', help: 'Outbox rows not yet done', labelNames: ['kind'], registers: [this.registry] });
   readonly consumerLag = new Gauge({ name: 'shekara_consumer_lag', help: 'Messages pending for the inbox consumer', registers: [this.registry] });
+  readonly logAppended = new Counter({ name: 'shekara_tlog_appended_total', help: 'Leaves appended to the transparency log', labelNames: ['kind', 'direction'], registers: [this.registry] });
+  readonly logAppendFailures = new Counter({ name: 'shekara_tlog_append_failures_total', help: 'Appends to the transparency log that failed (appended at the next start)', registers: [this.registry] });
+  readonly logSize = new Gauge({ name: 'shekara_tlog_checkpoint_size', help: 'Size of the latest signed checkpoint of the transparency log', registers: [this.registry] });
+  readonly integrityFailures = new Gauge({ name: 'shekara_integrity_failures', help: 'Messages whose stored row does not match their signed envelope', registers: [this.registry] });
+  readonly witnessAlerts = new Counter({ name: 'shekara_tlog_witness_alerts_total', help: "Checkpoints of another agency's log refused as a fork or an unproven history", labelNames: ['origin', 'reason'], registers: [this.registry] });
+  readonly cosignatures = new Counter({ name: 'shekara_tlog_cosignatures_total', help: 'Cosignatures received for this node\'s checkpoints', labelNames: ['witness'], registers: [this.registry] });
   readonly deliveryLatency = new Histogram({
     name: 'shekara_delivery_latency_seconds',
     help: 'From message creation to the delivery receipt recorded at the sender',

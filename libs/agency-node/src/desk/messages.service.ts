@@ -12,13 +12,14 @@ import type { AgencyNodeConfig } from '../core';
 import { DIRECTORY, LiveEvents, NODE_CONFIG, NodeError, NodeErrorCode, NodeMetrics } from '../core';
 import type { MessageEntity } from '../entities';
 import type { DeliveryStatus } from '../entities';
-import { envelopeFromRequest, messageColumns, messageRow, readReceipt, timeClaims } from '../envelopes';
+import { envelopeFromRequest, integrityMismatches, messageColumns, messageRow, readReceipt, timeClaims } from '../envelopes';
 import type { MessageColumns } from '../envelopes';
 import { OutboxRelay, SentMessages, WriteBatches } from '../exchange';
-import { AuditStore, MessagesStore, OutboxStore } from '../store';
+import { AuditStore, LogStore, MessagesStore, OutboxStore } from '../store';
 import type { OutboxItem, OutboxRow } from '../store';
 import type { ListQuery } from './list.query';
 import { POLICIES, implausibleTimes, localDate, policyAt } from '@shekara/policy';
+import { SignatureVerifier } from '@shekara/security';
 
 export interface RecipientStatus {
   unitId: string;
@@ -50,6 +51,8 @@ export interface MessageView {
   createdBy: string | null;
   recipients: RecipientStatus[];
   payload?: Record<string, unknown>;
+  /** Set when the stored row was found not to match its signed envelope: its summary is withheld. */
+  integrityFailure?: true;
 }
 
 /** A report accepted from a duty desk, waiting for its group commit. */
@@ -87,9 +90,17 @@ export class MessagesService {
     private readonly sent: SentMessages,
     @Inject(DIRECTORY) private readonly directory: Directory,
     @Inject(NODE_CONFIG) private readonly config: AgencyNodeConfig,
+    private readonly tlog: LogStore,
   ) {
     this.committer = new GroupCommitter((items) => this.storeBatch(items), { maxBatch: 128, parallel: 3 });
+    this.verifier = new SignatureVerifier((keyId) => {
+      const publicKey = this.directory.publicKey(keyId);
+      return publicKey ? { publicKey, unitId: this.directory.keyOwner(keyId) } : undefined;
+    });
   }
+
+  /** Checks the signed envelope of a message opened (its signature, then its row: `checkIntegrity`). */
+  private readonly verifier: SignatureVerifier;
 
   private readonly committer: GroupCommitter<Outgoing>;
   /** Reports accepted but not yet committed, at most. */
@@ -216,8 +227,9 @@ export class MessagesService {
   async list(user: AuthUser, q: ListQuery): Promise<Page<MessageView>> {
     const { rows, total } = await this.store.page(user.unitId, q);
     const recipients = await this.recipientsOf(rows.map((r) => r.id));
+    const flagged = await this.tlog.flaggedAmong(rows.map((r) => r.id));
     return {
-      items: rows.map((r) => this.toView(r, recipients.get(r.id) ?? [], false)),
+      items: rows.map((r) => (flagged.has(r.id) ? { ...this.toView(r, recipients.get(r.id) ?? [], false), summary: '', integrityFailure: true as const } : this.toView(r, recipients.get(r.id) ?? [], false))),
       page: q.page,
       pageSize: q.pageSize,
       total,
@@ -230,6 +242,8 @@ export class MessagesService {
     const view = await this.store.transaction(async (m) => {
       const message = await this.store.findForOpening(m, id);
       if (!message || !this.visibleTo(message, user)) throw new NodeError(NodeErrorCode.MessageNotFound);
+      // Served only as what was signed: a row that differs is withheld (and nothing recorded).
+      await this.checkIntegrity(id);
       if (message.direction === 'IN' && user.role === 'duty-officer') written = await this.markRead(m, message, user);
       return this.view(m, id, true);
     });
@@ -238,6 +252,16 @@ export class MessagesService {
     // The unit's desks (the reader's among them) count one unread message fewer.
     if (written.length) this.live.emit(user.unitId, { type: 'status', id, box: 'inbox' });
     return view!;
+  }
+
+  /** Throws IntegrityFailure (and flags the message to the admin) when its row is not what its signed envelope says. */
+  private async checkIntegrity(id: string): Promise<void> {
+    const stored = await this.tlog.message(id);
+    const bad = stored ? integrityMismatches(stored, this.verifier) : ['signed'];
+    if (!bad.length) return;
+    await this.tlog.flag(id, bad, 'open');
+    this.log.warn({ msg: 'integrity failure', messageId: id, fields: bad });
+    throw new NodeError(NodeErrorCode.IntegrityFailure, bad.join(', '));
   }
 
   async status(user: AuthUser, id: string): Promise<RecipientStatus[]> {

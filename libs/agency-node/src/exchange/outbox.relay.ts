@@ -12,7 +12,7 @@ import { Clock } from '@shekara/common';
 import type { Directory } from '@shekara/directory';
 import { BUS_NAMES, DIRECTORY, NATS, NODE_CONFIG, NodeMetrics, SIGNER } from '../core';
 import type { AgencyNodeConfig } from '../core';
-import { OutboxStore } from '../store';
+import { LogStore, OutboxStore } from '../store';
 import type { DueKey, OutboxRow } from '../store';
 import { auditSigningUnit, signAuditBatch, signRows } from './outbox.signing';
 import { SentMessages } from './sent-messages';
@@ -105,6 +105,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     @Inject(BUS_NAMES) private readonly names: BusNames,
     @Inject(NODE_CONFIG) private readonly config: AgencyNodeConfig,
     @Inject(DIRECTORY) directory: Directory,
+    private readonly tlog: LogStore,
   ) {
     this.js = jetstream(nc);
     this.auditSigner = auditSigningUnit(directory, config.agency, signer);
@@ -184,7 +185,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
    * nobody waits for.
    */
   handOver(rows: Row[]): void {
-    if (this.stopped || !rows.length) return;
+    if (!rows.length) return;
+    this.logSent(rows);
+    if (this.stopped) return;
     const at = this.clock.nowMs();
     for (const row of rows) (row.kind === 'AUDIT' ? this.audits : this.queue).push({ row, at });
     // While JetStream does not answer (dispatches wait for their acks' timeout), what is committed
@@ -196,6 +199,16 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     if (this.audits.length >= OutboxRelay.BATCH) this.auditsDue = true;
     this.armAuditTimer();
     this.scheduleDispatch();
+  }
+
+  /**
+   * The envelopes and receipts among rows just committed go to the transparency log (signed as
+   * written: the payload is the SignedEnvelope; a message to two agencies is one leaf).
+   */
+  private logSent(rows: Row[]): void {
+    const seen = new Set<string>();
+    const signed = rows.filter((r) => r.kind !== 'AUDIT' && !r.signing_unit && !seen.has(r.nats_msg_id) && seen.add(r.nats_msg_id));
+    if (signed.length) this.tlog.record(signed.map((r) => ({ bytes: r.payload, direction: 'sent' as const })));
   }
 
   /** Audit events queued and not yet due become due OUTBOX_AUDIT_DELAY_MS from now (or sooner). */

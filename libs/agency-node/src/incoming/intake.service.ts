@@ -12,6 +12,7 @@ import type { AgencyNodeConfig } from '../core';
 import { ReceiptsService } from '../receipts';
 import { DIRECTORY, NODE_CONFIG } from '../core';
 import { timeClaims } from '../envelopes';
+import { LogStore } from '../store';
 import { IncomingReports } from './reports.service';
 import type { Accepted, Verified } from './reports.service';
 
@@ -34,6 +35,7 @@ export class InboxIntake {
     private readonly clock: Clock,
     @Inject(DIRECTORY) private readonly directory: Directory,
     @Inject(NODE_CONFIG) private readonly config: AgencyNodeConfig,
+    private readonly tlog: LogStore,
   ) {
     this.origin = new EnvelopeOrigin(directory, () => clock.now());
     this.committer = new GroupCommitter((items) => this.store(items), { maxBatch: 128, parallel: InboxIntake.PARALLEL });
@@ -87,7 +89,11 @@ export class InboxIntake {
     const reports = items.filter((i) => i.env.payload.case !== 'deliveryReceipt' && i.env.payload.case !== 'readReceipt');
     if (reports.length) await this.reports.store(reports, after);
     const receipts = items.filter((i) => !reports.includes(i));
-    if (receipts.length) await this.receipts.store(receipts, after);
+    if (receipts.length) {
+      await this.receipts.store(receipts, after);
+      // Recorded: each receipt received goes to the transparency log.
+      this.tlog.record(receipts.map((r) => ({ bytes: r.bytes, direction: 'received' as const })));
+    }
     for (const f of after) f();
   }
 }

@@ -9,7 +9,7 @@ import type { AgencyNodeConfig } from '../core';
 import { DIRECTORY, LiveEvents, NODE_CONFIG, NodeMetrics } from '../core';
 import { messageColumns, messageRow } from '../envelopes';
 import { OutboxRelay, WriteBatches, deliveryReceipts } from '../exchange';
-import { IncomingStore } from '../store';
+import { IncomingStore, LogStore } from '../store';
 
 /** The result of checking a bus message: who signed it and what it says. */
 export interface Verified {
@@ -37,6 +37,7 @@ export class IncomingReports {
     private readonly live: LiveEvents,
     @Inject(DIRECTORY) private readonly directory: Directory,
     @Inject(NODE_CONFIG) private readonly config: AgencyNodeConfig,
+    private readonly tlog: LogStore,
   ) {}
 
   /**
@@ -85,6 +86,8 @@ export class IncomingReports {
     // Committed (one statement): the receipts go to the dispatch at once.
     this.dispatch.handOver(batch.written);
     const fresh = new Set(stored);
+    // The reports stored now go to the transparency log as received (a copy stored before is logged already).
+    this.tlog.record(rows.filter(({ i }) => fresh.has(i.env.messageId)).map(({ i }) => ({ bytes: i.bytes, direction: 'received' as const })));
     after.push(() => {
       for (const { i, cols } of rows) {
         if (!fresh.has(i.env.messageId)) {

@@ -1,0 +1,3 @@
+export * from './transparency.module';
+export * from './transparency.service';
+export * from './witness.service';
