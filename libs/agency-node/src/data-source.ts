@@ -6,7 +6,7 @@ import { AuditOutbox1763800000000 } from './migrations/1763800000000-AuditOutbox
 import { DraftsNotifications1763900000000 } from './migrations/1763900000000-DraftsNotifications';
 import { BatchSigning1764000000000 } from './migrations/1764000000000-BatchSigning';
 import { OutboxQueue1764100000000 } from './migrations/1764100000000-OutboxQueue';
-import { PersonsIndexed1765000000000 } from './migrations/1765000000000-PersonsIndexed';
+import { PersonsIndexed1765050000000 } from './migrations/1765050000000-PersonsIndexed';
 import { DeadLetterOrigin1765200000000 } from './migrations/1765200000000-DeadLetterOrigin';
 import { MessageIntegrity1765100000000 } from './migrations/1765100000000-MessageIntegrity';
 import { MatchingPersonIndex1764900000000 } from '@shekara/matching';
@@ -22,7 +22,7 @@ export const AGENCY_NODE_MIGRATIONS = [
   AuthSessions1764200000000,
   MatchingPersonIndex1764900000000,
   TransparencyLog1765000000000,
-  PersonsIndexed1765000000000,
+  PersonsIndexed1765050000000,
   MessageIntegrity1765100000000,
   DeadLetterOrigin1765200000000,
 ];

@@ -13,15 +13,7 @@ export interface StoredMessage extends AuditMessage {
   node: string;
 }
 
-export interface TimelineEvent {
-  eventId: string;
-  action: LedgerAction;
-  node: string;
-  at: Date;
-  actor: string;
-  units: string[];
-  reason?: string;
-}
+export type TimelineEvent = Omit<LedgerEvent, 'messageId'>;
 
 export interface RejectedEvent {
   stream: string;

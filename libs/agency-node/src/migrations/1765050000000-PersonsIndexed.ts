@@ -6,8 +6,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * the decisions of officers on possible matches (hits confirmed or rejected), one per unit, person
  * and candidate (the latest; each one is in the audit log).
  */
-export class PersonsIndexed1765000000000 implements MigrationInterface {
-  name = 'PersonsIndexed1765000000000';
+export class PersonsIndexed1765050000000 implements MigrationInterface {
+  name = 'PersonsIndexed1765050000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`CREATE TABLE match_indexed (message_id uuid PRIMARY KEY, persons integer NOT NULL, indexed_at timestamptz NOT NULL)`);
