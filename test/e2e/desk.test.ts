@@ -241,8 +241,11 @@ describe('duty desk console (headless Chromium)', () => {
     page.on('pageerror', (e) => pageErrors.push(`border-2: ${e.message}`));
     await signIn(page, sys.url('border'), 'border.duty');
     const base = sys.url('border');
+    // Sent from the keyboard (focus the button, Enter), as a duty officer may: a pointer click near
+    // the bottom of the viewport landed on the form instead of the button after scrolling.
     const send = async (h1: RegExp) => {
-      await page.getByRole('button', { name: 'Отправить' }).click();
+      await page.getByRole('button', { name: 'Отправить' }).focus();
+      await page.keyboard.press('Enter');
       await page.getByText('Отправлено.').waitFor(WAIT);
       await page.getByRole('heading', { level: 1, name: h1 }).waitFor(WAIT);
     };
