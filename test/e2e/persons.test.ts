@@ -19,6 +19,8 @@ describe('persons at the duty desk (headless Chromium)', () => {
   let page: Page;
   let borderReport: string;
   let interiorReport: string;
+  /** The border report (its times are now's: see fresh() in the fixtures). */
+  const borderBody = urgentDetainedMigrants();
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
@@ -27,7 +29,7 @@ describe('persons at the duty desk (headless Chromium)', () => {
     browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ru-RU', timezoneId: 'UTC' })).newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
-    const sent = await sys.api('border', 'POST', '/api/messages', urgentDetainedMigrants(), await sys.login('border'));
+    const sent = await sys.api('border', 'POST', '/api/messages', borderBody, await sys.login('border'));
     expect(sent.status).toBe(201);
     borderReport = sent.body.id;
     const body = urgentDetainedMigrants();
@@ -64,7 +66,7 @@ describe('persons at the duty desk (headless Chromium)', () => {
     await hit.waitFor(WAIT);
     const text = await hit.innerText();
     expect(text).toContain('Возможное совпадение');
-    expect(text).toContain('задержан как незаконный мигрант 2026-03-02');
+    expect(text).toContain(`задержан как незаконный мигрант ${borderBody.urgent.occurredAt.slice(0, 10)}`);
     expect(text).toContain('TURSUNOV AZIZ BAKHTIYOROVICH');
     expect(text).toContain('транслитерация');
     expect(await page.locator('[data-person] >> text=Совпадений не найдено').count()).toBe(1);
