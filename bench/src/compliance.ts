@@ -36,7 +36,8 @@ export interface YearJournal {
 }
 
 export function generateYear(directoryPath: string, year: number, seed = 2002): YearJournal {
-  const dir = JSON.parse(readFileSync(directoryPath, 'utf8')) as DirectoryFile;
+  // The signed directory document carries the directory.
+  const dir = (JSON.parse(readFileSync(directoryPath, 'utf8')) as { directory: DirectoryFile }).directory;
   const zone = new Map(dir.units.map((u) => [u.id, u.zone]));
   const rand = prng(seed);
   const MIN = 60_000;

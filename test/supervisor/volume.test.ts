@@ -16,7 +16,8 @@ import { tmpdir } from 'node:os';
 
 const dir = mkdtempSync(join(tmpdir(), 'shekara-volume-'));
 const files = ensureDirectoryFiles(dir);
-const directory = JSON.parse(readFileSync(files.directoryPath, 'utf8')) as DirectoryData;
+// The directory's content: the file is the signed document that carries it.
+const directory = (JSON.parse(readFileSync(files.directoryPath, 'utf8')) as { directory: DirectoryData }).directory;
 const DAYS = Array.from({ length: 30 }, (_, i) => `2024-04-${String(i + 1).padStart(2, '0')}`);
 // The month's daily verdicts owed by border units: the most an XLSX export holds in this test.
 const BORDER_DAILY = directory.groups.reduce((s, g) => s + g.members.filter((m) => m.startsWith('border.')).length * (g.members.length - 1), 0) * DAYS.length;

@@ -46,6 +46,13 @@ describe('parseDirectory', () => {
     expect(parseDirectory(text).ok).toBe(true);
   });
 
+  it('reads the directory inside a node’s signed directory document', () => {
+    const directory = { units: [{ id: 'a', agency: 'border', level: 3, zone: 'Asia/Oral' }, { id: 'b', agency: 'customs', level: 3, zone: 'Asia/Oral' }], groups: [{ id: 'g', level: 3, members: ['a', 'b'] }] };
+    const signed = JSON.stringify({ format: 'shekara-signed-directory/1', version: 3, issuedAt: '2026-12-01T00:00:00Z', directory, signature: 'x' });
+    expect(parseDirectory(signed)).toMatchObject({ ok: true, directory: { units: directory.units } });
+    expect(parseDirectory(JSON.stringify({ format: 'shekara-signed-directory/1' }))).toMatchObject({ ok: false });
+  });
+
   it('lists every problem', () => {
     expect(parseDirectory('{')).toMatchObject({ ok: false });
     expect(parseDirectory('[]')).toEqual({ ok: false, errors: ['not a JSON object with units and groups'] });

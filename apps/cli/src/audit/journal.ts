@@ -4,6 +4,7 @@
  * units, fields each kind requires, confirmations of known reports) are the engine's.
  */
 import { AGENCIES } from '@shekara/contracts';
+import { SIGNED_DIRECTORY_FORMAT } from '@shekara/directory';
 import { parseIsoInstant, validateDirectory, type AuditMessage, type Directory } from '@shekara/policy';
 
 /** A journal line converted to a message, or the reason it could not be. */
@@ -61,7 +62,10 @@ export function parseDirectory(text: string): { ok: true; directory: Directory }
     return { ok: false, errors: [`not valid JSON: ${(e as Error).message}`] };
   }
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return { ok: false, errors: ['not a JSON object with units and groups'] };
-  const directory = raw as Directory;
+  // A node's signed directory document carries the directory (the audit reads its content).
+  const signed = (raw as { format?: unknown }).format === SIGNED_DIRECTORY_FORMAT;
+  const directory = (signed ? (raw as { directory: unknown }).directory : raw) as Directory;
+  if (!directory || typeof directory !== 'object') return { ok: false, errors: ['a signed directory document without its directory'] };
   const errors = validateDirectory(directory, AGENCIES);
   return errors.length > 0 ? { ok: false, errors } : { ok: true, directory };
 }
