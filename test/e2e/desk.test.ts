@@ -181,7 +181,8 @@ describe('duty desk console (headless Chromium)', () => {
     await shot(interior, '07-inbox-live-arrival');
     await row.getByRole('link', { name: summary }).click();
     await interior.getByRole('heading', { level: 1, name: 'Срочная информация' }).waitFor(WAIT);
-    await interior.getByText('TURSUNOV').waitFor(WAIT);
+    // exact: the possible-matches panel may also name him ("TURSUNOV AZIZ, 1996-11-02").
+    await interior.getByText('TURSUNOV', { exact: true }).waitFor(WAIT);
     // Read: the unread count in the navigation goes, without reloading.
     await interior.locator('nav .count').waitFor({ ...WAIT, state: 'detached' });
     await expectAccessible(interior, 'urgent message (recipient)');
