@@ -8,22 +8,12 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { seededRandom } from '@shekara/common';
 import { addDays, zonedTimeToInstant } from '@shekara/policy';
 import type { AuditMessage } from '@shekara/policy';
 import { BUILD, ROOT, sleep } from './system';
 import type { BenchSystem } from './system';
 import { sample } from './procstat';
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface DirectoryFile {
   units: { id: string; level: number; zone: string }[];
@@ -39,7 +29,7 @@ export function generateYear(directoryPath: string, year: number, seed = 2002): 
   // The signed directory document carries the directory.
   const dir = (JSON.parse(readFileSync(directoryPath, 'utf8')) as { directory: DirectoryFile }).directory;
   const zone = new Map(dir.units.map((u) => [u.id, u.zone]));
-  const rand = prng(seed);
+  const rand = seededRandom(seed);
   const MIN = 60_000;
   const plus = (d: Date, ms: number) => new Date(d.getTime() + ms);
   const local = (unit: string, date: string, time: string) => zonedTimeToInstant(date, time, zone.get(unit)!);

@@ -13,7 +13,8 @@ import { AuditAction } from '@shekara/contracts';
 import type { AuditEvent } from '@shekara/contracts';
 import { main } from '../../apps/cli/src/main';
 import { SupervisorHarness, followUpEvent, journalLine, sentEvent } from './harness';
-import { generateJournal, prng } from './journal';
+import { seededRandom } from '@shekara/common';
+import { generateJournal } from './journal';
 
 const AS_OF = '2024-03-04T12:00:00.000Z';
 const RANGES: Array<[string, string]> = [
@@ -66,7 +67,7 @@ beforeAll(async () => {
   writeFileSync(journalFile, messages.map(journalLine).join(''));
   await h.start();
 
-  const rand = prng(7);
+  const rand = seededRandom(7);
   const events: AuditEvent[] = [];
   for (const m of messages) {
     events.push(sentEvent(m));

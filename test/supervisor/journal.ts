@@ -7,6 +7,7 @@
  * wrong unit (which the engine refuses). Local times are read in each unit's zone, across
  * Kazakhstan's switch to UTC+5 on 2024-03-01.
  */
+import { seededRandom } from '@shekara/common';
 import { addDays, zonedTimeToInstant } from '@shekara/policy';
 import type { AuditMessage } from '@shekara/policy';
 
@@ -20,20 +21,9 @@ export interface JournalGroup {
   members: string[];
 }
 
-/** mulberry32: a small deterministic PRNG. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function generateJournal(units: JournalUnit[], groups: JournalGroup[], options: { seed: number; from: string; to: string }): AuditMessage[] {
-  const rand = prng(options.seed);
+  const rand = seededRandom(options.seed);
   const zone = new Map(units.map((u) => [u.id, u.zone]));
   const level = new Map(units.map((u) => [u.id, u.level]));
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];

@@ -6,7 +6,8 @@
  */
 import type { Candidate } from '../memory-index';
 import type { PersonRecord } from '../person';
-import { asRecord, generateIdentities, hardNegative, rng, variant, VARIANT_CLASSES, type Identity, type VariantClass } from './generator';
+import { seededRandom } from '@shekara/common';
+import { asRecord, generateIdentities, hardNegative, variant, VARIANT_CLASSES, type Identity, type VariantClass } from './generator';
 export { identities } from './generator';
 
 export interface EvalQuery {
@@ -29,7 +30,7 @@ export function buildEvalSet(identities: number, perClass: number, negatives: nu
 
 /** Queries made from `sources` (indexed identities): every variant class, then hard negatives. */
 export function buildQueries(sources: readonly Identity[], perClass: number, negatives: number, seed = 19): EvalQuery[] {
-  const r = rng(seed * 7919 + 1);
+  const r = seededRandom(seed * 7919 + 1);
   const queries: EvalQuery[] = [];
   let n = 0;
   for (const cls of VARIANT_CLASSES) {

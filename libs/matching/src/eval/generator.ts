@@ -5,6 +5,7 @@
  * the same person as another system wrote him, one variant class (or two combined) at a time, or a
  * hard negative: another person with the same surname and year of birth.
  */
+import { seededRandom } from '@shekara/common';
 import { pinyinToPalladius } from '../chinese';
 import { toLatin, type Scheme } from '../translit';
 import type { PersonRecord } from '../person';
@@ -32,17 +33,6 @@ export const VARIANT_CLASSES = [
 ] as const;
 export type VariantClass = (typeof VARIANT_CLASSES)[number];
 
-/** mulberry32: a small seeded generator. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface Identity extends PersonRecord {
   nationality: Nationality;
@@ -83,7 +73,7 @@ function chineseName(r: () => number, list: string[]): string {
 
 /** `count` identities from the seed, one at a time (the bench streams a million). */
 export function* identities(count: number, seed = 19): Generator<Identity> {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   for (let i = 0; i < count; i++) yield identity(r, `P${String(i).padStart(7, '0')}`);
 }
 
