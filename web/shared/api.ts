@@ -87,6 +87,8 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
     signal: init.signal,
     headers: {
       accept: 'application/json',
+      // The server answers its messages in the console's language (the same key the I18nProvider keeps).
+      'accept-language': localStorage.getItem('shekara.lang') === 'en' ? 'en' : 'ru',
       ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
       ...(token ? { authorization: `Bearer ${token}` } : {}),
     },

@@ -13,12 +13,12 @@ export enum SupervisorErrorCode {
 }
 
 const TABLE: ErrorTable<SupervisorErrorCode> = {
-  [SupervisorErrorCode.InvalidQuery]: { status: HttpStatus.BAD_REQUEST, message: 'The query parameters are invalid; see the field errors.' },
-  [SupervisorErrorCode.RangeTooLong]: { status: HttpStatus.BAD_REQUEST, message: 'The date range is too long.' },
-  [SupervisorErrorCode.UnknownUnit]: { status: HttpStatus.BAD_REQUEST, message: 'Unknown unit.' },
-  [SupervisorErrorCode.MessageNotFound]: { status: HttpStatus.NOT_FOUND, message: 'The ledger knows no message with this id.' },
-  [SupervisorErrorCode.ExportTooLarge]: { status: HttpStatus.BAD_REQUEST, message: 'The selection is too large for a spreadsheet.' },
-  [SupervisorErrorCode.DatabaseUnavailable]: { status: HttpStatus.SERVICE_UNAVAILABLE, message: 'The ledger database is unavailable. Try again shortly.' },
+  [SupervisorErrorCode.InvalidQuery]: { status: HttpStatus.BAD_REQUEST, en: 'The query parameters are invalid; see the field errors.', ru: 'Параметры запроса неверны; см. ошибки полей.' },
+  [SupervisorErrorCode.RangeTooLong]: { status: HttpStatus.BAD_REQUEST, en: 'The date range is too long.', ru: 'Слишком длинный период.' },
+  [SupervisorErrorCode.UnknownUnit]: { status: HttpStatus.BAD_REQUEST, en: 'Unknown unit.', ru: 'Неизвестное подразделение.' },
+  [SupervisorErrorCode.MessageNotFound]: { status: HttpStatus.NOT_FOUND, en: 'The ledger knows no message with this id.', ru: 'В реестре нет сообщения с таким идентификатором.' },
+  [SupervisorErrorCode.ExportTooLarge]: { status: HttpStatus.BAD_REQUEST, en: 'The selection is too large for a spreadsheet.', ru: 'Выборка слишком велика для электронной таблицы.' },
+  [SupervisorErrorCode.DatabaseUnavailable]: { status: HttpStatus.SERVICE_UNAVAILABLE, en: 'The ledger database is unavailable. Try again shortly.', ru: 'База данных реестра недоступна. Повторите чуть позже.' },
 };
 
 /** The supervisor's refusals (one class, its code table above). */

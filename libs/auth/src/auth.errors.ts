@@ -35,6 +35,7 @@ export class AuthError extends HttpException {
   ) {
     const entry = AUTH_ERRORS[code];
     const message = detail ? `${entry.en} ${detail}` : entry.en;
-    super({ statusCode: entry.status, code, message, ...(retryAfterS ? { retryAfter: retryAfterS } : {}) }, entry.status);
+    const localized = { en: message, ru: detail ? `${entry.ru} ${detail}` : entry.ru };
+    super({ statusCode: entry.status, code, message, localized, ...(retryAfterS ? { retryAfter: retryAfterS } : {}) }, entry.status);
   }
 }

@@ -8,8 +8,34 @@ export interface FieldError {
   params?: Record<string, string>;
 }
 
-/** How one error code is answered: its HTTP status and its message to the user. */
-export type ErrorTable<C extends string> = Record<C, { status: HttpStatus; message: string }>;
+/** The languages user messages are written in (the consoles are Russian by default, English switchable). */
+export type Language = 'ru' | 'en';
+
+/** How one error code is answered: its HTTP status and its message to the user in each language. */
+export type ErrorTable<C extends string> = Record<C, { status: HttpStatus; en: string; ru: string }>;
+
+/**
+ * The user's language from an Accept-Language header: Russian when Russian (or Kazakh, whose users
+ * read Russian) comes before English, else English. The consoles send their UI language.
+ */
+export function requestLanguage(acceptLanguage: string | string[] | undefined): Language {
+  const header = Array.isArray(acceptLanguage) ? acceptLanguage.join(',') : (acceptLanguage ?? '');
+  const tags = header
+    .split(',')
+    .map((part) => {
+      const [tag, ...rest] = part.trim().toLowerCase().split(';');
+      const q = rest.map((r) => r.trim()).find((r) => r.startsWith('q='));
+      const weight = q ? Number(q.slice(2)) : 1;
+      return { tag: tag ?? '', weight: Number.isFinite(weight) ? weight : 0 };
+    })
+    .filter((t) => t.tag && t.weight > 0)
+    .sort((a, b) => b.weight - a.weight);
+  for (const { tag } of tags) {
+    if (tag.startsWith('ru') || tag.startsWith('kk')) return 'ru';
+    if (tag.startsWith('en')) return 'en';
+  }
+  return 'en';
+}
 
 /**
  * Base of each module's single exception class: a code from the module's enum, mapped exhaustively
@@ -22,14 +48,17 @@ export abstract class AppError<C extends string = string> extends Error {
     readonly detail?: string,
     readonly fields?: FieldError[],
   ) {
-    super(detail ? `${table[code].message} ${detail}` : table[code].message);
+    super(detail ? `${table[code].en} ${detail}` : table[code].en);
   }
 
   get status(): HttpStatus {
     return this.table[this.code].status;
   }
 
-  body(): Record<string, unknown> {
-    return { statusCode: this.status, code: this.code, message: this.message, ...(this.fields ? { errors: this.fields } : {}) };
+  /** The response body: the code (consoles render it), and the message in the user's language. */
+  body(language: Language = 'en'): Record<string, unknown> {
+    const text = this.table[this.code][language];
+    const message = this.detail ? `${text} ${this.detail}` : text;
+    return { statusCode: this.status, code: this.code, message, ...(this.fields ? { errors: this.fields } : {}) };
   }
 }

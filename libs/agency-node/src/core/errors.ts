@@ -23,20 +23,20 @@ export enum NodeErrorCode {
 }
 
 const TABLE: ErrorTable<NodeErrorCode> = {
-  [NodeErrorCode.InvalidBody]: { status: HttpStatus.BAD_REQUEST, message: 'The request body is invalid; see the field errors.' },
-  [NodeErrorCode.InvalidQuery]: { status: HttpStatus.BAD_REQUEST, message: 'The query parameters are invalid; see the field errors.' },
-  [NodeErrorCode.ForbiddenRole]: { status: HttpStatus.FORBIDDEN, message: 'Your role does not allow this action.' },
-  [NodeErrorCode.NotOwnUnit]: { status: HttpStatus.FORBIDDEN, message: 'You may send only as your own unit.' },
-  [NodeErrorCode.RecipientOutsideGroups]: { status: HttpStatus.FORBIDDEN, message: 'A recipient is not in any interaction group of your unit.' },
-  [NodeErrorCode.UnknownUnit]: { status: HttpStatus.BAD_REQUEST, message: 'Unknown unit.' },
-  [NodeErrorCode.MessageNotFound]: { status: HttpStatus.NOT_FOUND, message: 'No such message in your unit’s inbox or outbox.' },
-  [NodeErrorCode.UnknownUrgentReport]: { status: HttpStatus.BAD_REQUEST, message: 'The confirmation refers to no urgent report of your unit.' },
-  [NodeErrorCode.DatabaseUnavailable]: { status: HttpStatus.SERVICE_UNAVAILABLE, message: 'The database is unavailable; nothing was accepted. Try again shortly.' },
-  [NodeErrorCode.IntegrityFailure]: { status: HttpStatus.CONFLICT, message: 'Integrity failure: the stored copy of this message does not match its signed envelope. It is withheld and reported to the administrator.' },
-  [NodeErrorCode.LogEmpty]: { status: HttpStatus.NOT_FOUND, message: 'The transparency log has no signed checkpoint yet.' },
-  [NodeErrorCode.NotInLog]: { status: HttpStatus.NOT_FOUND, message: 'No entry of this message is covered by a signed checkpoint of the log yet.' },
-  [NodeErrorCode.Busy]: { status: HttpStatus.SERVICE_UNAVAILABLE, message: 'The node is busy; nothing was accepted. Try again in a moment.' },
-  [NodeErrorCode.NoSigningKey]: { status: HttpStatus.CONFLICT, message: 'Your unit has no valid signing key (revoked or retired); nothing was accepted. Ask the operator for a new key.' },
+  [NodeErrorCode.InvalidBody]: { status: HttpStatus.BAD_REQUEST, en: 'The request body is invalid; see the field errors.', ru: 'Тело запроса неверно; см. ошибки полей.' },
+  [NodeErrorCode.InvalidQuery]: { status: HttpStatus.BAD_REQUEST, en: 'The query parameters are invalid; see the field errors.', ru: 'Параметры запроса неверны; см. ошибки полей.' },
+  [NodeErrorCode.ForbiddenRole]: { status: HttpStatus.FORBIDDEN, en: 'Your role does not allow this action.', ru: 'Ваша роль не допускает этого действия.' },
+  [NodeErrorCode.NotOwnUnit]: { status: HttpStatus.FORBIDDEN, en: 'You may send only as your own unit.', ru: 'Отправлять можно только от своего подразделения.' },
+  [NodeErrorCode.RecipientOutsideGroups]: { status: HttpStatus.FORBIDDEN, en: 'A recipient is not in any interaction group of your unit.', ru: 'Получатель не входит ни в одну группу взаимодействия вашего подразделения.' },
+  [NodeErrorCode.UnknownUnit]: { status: HttpStatus.BAD_REQUEST, en: 'Unknown unit.', ru: 'Неизвестное подразделение.' },
+  [NodeErrorCode.MessageNotFound]: { status: HttpStatus.NOT_FOUND, en: 'No such message in your unit’s inbox or outbox.', ru: 'Такого сообщения нет во входящих или исходящих вашего подразделения.' },
+  [NodeErrorCode.UnknownUrgentReport]: { status: HttpStatus.BAD_REQUEST, en: 'The confirmation refers to no urgent report of your unit.', ru: 'Подтверждение ссылается на срочное донесение, которого у вашего подразделения нет.' },
+  [NodeErrorCode.DatabaseUnavailable]: { status: HttpStatus.SERVICE_UNAVAILABLE, en: 'The database is unavailable; nothing was accepted. Try again shortly.', ru: 'База данных недоступна; ничего не принято. Повторите чуть позже.' },
+  [NodeErrorCode.IntegrityFailure]: { status: HttpStatus.CONFLICT, en: 'Integrity failure: the stored copy of this message does not match its signed envelope. It is withheld and reported to the administrator.', ru: 'Нарушение целостности: хранимая копия сообщения не совпадает с подписанным конвертом. Она не выдаётся, администратор оповещён.' },
+  [NodeErrorCode.LogEmpty]: { status: HttpStatus.NOT_FOUND, en: 'The transparency log has no signed checkpoint yet.', ru: 'В журнале прозрачности ещё нет подписанной контрольной точки.' },
+  [NodeErrorCode.NotInLog]: { status: HttpStatus.NOT_FOUND, en: 'No entry of this message is covered by a signed checkpoint of the log yet.', ru: 'Ни одна подписанная контрольная точка журнала ещё не охватывает это сообщение.' },
+  [NodeErrorCode.Busy]: { status: HttpStatus.SERVICE_UNAVAILABLE, en: 'The node is busy; nothing was accepted. Try again in a moment.', ru: 'Узел перегружен; ничего не принято. Повторите через мгновение.' },
+  [NodeErrorCode.NoSigningKey]: { status: HttpStatus.CONFLICT, en: 'Your unit has no valid signing key (revoked or retired); nothing was accepted. Ask the operator for a new key.', ru: 'У вашего подразделения нет действующего ключа подписи (отозван или выведен); ничего не принято. Обратитесь к оператору за новым ключом.' },
 };
 
 /** The agency node's refusals (one class, its code table above). */

@@ -11,10 +11,10 @@ export enum PersonsErrorCode {
 }
 
 const TABLE: ErrorTable<PersonsErrorCode> = {
-  [PersonsErrorCode.InvalidPerson]: { status: HttpStatus.BAD_REQUEST, message: 'The person to check is invalid; see the field errors. / Данные лица для проверки неверны, см. ошибки полей.' },
-  [PersonsErrorCode.MessageNotFound]: { status: HttpStatus.NOT_FOUND, message: 'No such message in your unit’s inbox or outbox. / Такого сообщения нет во входящих или исходящих вашего подразделения.' },
-  [PersonsErrorCode.InvalidDecision]: { status: HttpStatus.BAD_REQUEST, message: 'The decision is invalid; see the field errors. / Решение неверно, см. ошибки полей.' },
-  [PersonsErrorCode.PersonNotFound]: { status: HttpStatus.NOT_FOUND, message: 'No such person in a message of your unit, or no such other person. / Такого лица нет в сообщениях вашего подразделения, или нет другого лица.' },
+  [PersonsErrorCode.InvalidPerson]: { status: HttpStatus.BAD_REQUEST, en: 'The person to check is invalid; see the field errors.', ru: 'Данные лица для проверки неверны, см. ошибки полей.' },
+  [PersonsErrorCode.MessageNotFound]: { status: HttpStatus.NOT_FOUND, en: 'No such message in your unit’s inbox or outbox.', ru: 'Такого сообщения нет во входящих или исходящих вашего подразделения.' },
+  [PersonsErrorCode.InvalidDecision]: { status: HttpStatus.BAD_REQUEST, en: 'The decision is invalid; see the field errors.', ru: 'Решение неверно, см. ошибки полей.' },
+  [PersonsErrorCode.PersonNotFound]: { status: HttpStatus.NOT_FOUND, en: 'No such person in a message of your unit, or no such other person.', ru: 'Такого лица нет в сообщениях вашего подразделения, или нет другого лица.' },
 };
 
 export class PersonsError extends AppError<PersonsErrorCode> {
