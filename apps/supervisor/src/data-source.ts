@@ -1,8 +1,8 @@
 import { DataSource } from 'typeorm';
-import { AuthSessions1764200000000, UserEntity } from '@shekara/auth';
+import { AuthClearance1765900000000, AuthSessions1764200000000, UserEntity } from '@shekara/auth';
 import { SupervisorInit1763900000000 } from './migrations/1763900000000-SupervisorInit';
 
-export const SUPERVISOR_MIGRATIONS = [SupervisorInit1763900000000, AuthSessions1764200000000];
+export const SUPERVISOR_MIGRATIONS = [SupervisorInit1763900000000, AuthSessions1764200000000, AuthClearance1765900000000];
 
 /** The ledger's own database (never an agency node's). Migrations only, never synchronize. */
 export function supervisorDataSource(url: string): DataSource {

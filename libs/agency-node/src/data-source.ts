@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { AuthSessions1764200000000 } from '@shekara/auth';
+import { AuthClearance1765900000000, AuthSessions1764200000000 } from '@shekara/auth';
 import { AGENCY_NODE_ENTITIES } from './entities';
 import { AgencyNodeInit1763700000000 } from './migrations/1763700000000-AgencyNodeInit';
 import { AuditOutbox1763800000000 } from './migrations/1763800000000-AuditOutbox';
@@ -25,6 +25,7 @@ export const AGENCY_NODE_MIGRATIONS = [
   PersonsIndexed1765050000000,
   MessageIntegrity1765100000000,
   DeadLetterOrigin1765200000000,
+  AuthClearance1765900000000,
 ];
 
 export function agencyNodeDataSource(url: string): DataSource {

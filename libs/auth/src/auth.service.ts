@@ -10,7 +10,7 @@ import type { AuthModuleOptions } from './auth.options';
 import { HashGate, LoginThrottle, DEFAULT_THROTTLE } from './login-throttle';
 import { SessionStore } from './session.store';
 import { ROLES } from './user.entity';
-import type { Role } from './user.entity';
+import type { Clearance, Role } from './user.entity';
 
 /** What a sign-in or a refresh gives the client: a short access token (and, at sign-in, the session cookie's value). */
 export interface Grant {
@@ -91,7 +91,7 @@ export class AuthService {
     const id = uuidv7(this.clock);
     const secret = randomBytes(32).toString('base64url');
     await this.store.open({ id, userId: user.id, secretHash: sha256(secret), now, expiresAt: new Date(now.getTime() + this.sessionTtlSeconds * 1000), address });
-    const principal: AuthUser = { id: user.id, username: user.username, unitId: user.unit_id, role: user.role };
+    const principal: AuthUser = { id: user.id, username: user.username, unitId: user.unit_id, role: user.role, clearance: user.clearance };
     return { ...(await this.grant(principal, id)), session: `${id}.${secret}` };
   }
 
@@ -136,11 +136,12 @@ export class AuthService {
   }
 
   /** Creates or updates a user (idempotent by user name). The app decides which units it serves. */
-  async upsertUser(u: { username: string; displayName: string; password: string; unitId: string; role: Role }): Promise<void> {
+  /** clearance: FOR_OFFICIAL_USE unless given (every officer handles official-use reports; CONFIDENTIAL is granted). */
+  async upsertUser(u: { username: string; displayName: string; password: string; unitId: string; role: Role; clearance?: Clearance }): Promise<void> {
     const problem = this.options.checkUnit?.(u.unitId);
     if (problem) throw new AuthError(AuthErrorCode.UnknownUnit, problem);
     const passwordHash = await hashPassword(u.password);
-    await this.store.upsertUser({ id: uuidv7(this.clock), username: u.username, displayName: u.displayName, passwordHash, unitId: u.unitId, role: u.role, createdAt: this.clock.now() });
+    await this.store.upsertUser({ id: uuidv7(this.clock), username: u.username, displayName: u.displayName, passwordHash, unitId: u.unitId, role: u.role, clearance: u.clearance ?? 'FOR_OFFICIAL_USE', createdAt: this.clock.now() });
   }
 
   private async grant(user: AuthUser, sid: string): Promise<Grant> {
@@ -183,7 +184,7 @@ export class AuthService {
     const row = await this.store.find(sid);
     const ok =
       row && !row.revoked_at && row.expires_at > now && !row.disabled_at && (ROLES as readonly string[]).includes(row.role) && !this.options.checkUnit?.(row.unit_id);
-    const user = ok ? { id: row.user_id, username: row.username, unitId: row.unit_id, role: row.role as Role } : null;
+    const user = ok ? { id: row.user_id, username: row.username, unitId: row.unit_id, role: row.role as Role, clearance: row.clearance } : null;
     if (this.checked.size >= MAX_CACHED) this.checked.clear();
     this.checked.set(sid, { until: now.getTime() + CHECK_TTL_MS, user });
     return user;

@@ -1,4 +1,4 @@
-import type { Role } from './user.entity';
+import type { Clearance, Role } from './user.entity';
 
 /** What a verified bearer token says about the caller. */
 export interface AuthUser {
@@ -6,4 +6,6 @@ export interface AuthUser {
   username: string;
   unitId: string;
   role: Role;
+  /** What the user may read (mayRead); checked from the user's row with the session, not from the token. */
+  clearance: Clearance;
 }

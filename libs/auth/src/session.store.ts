@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { Role } from './user.entity';
+import type { Clearance, Role } from './user.entity';
 
 /** A user as sign-in and session checks read it. */
 export interface UserRow {
@@ -7,6 +7,7 @@ export interface UserRow {
   username: string;
   unit_id: string;
   role: Role;
+  clearance: Clearance;
   password_hash: string;
   disabled_at: Date | null;
 }
@@ -21,6 +22,7 @@ export interface SessionRow {
   username: string;
   unit_id: string;
   role: string;
+  clearance: Clearance;
   disabled_at: Date | null;
 }
 
@@ -29,7 +31,7 @@ export class SessionStore {
   constructor(private readonly ds: DataSource) {}
 
   async userByName(username: string): Promise<UserRow | undefined> {
-    const rows: UserRow[] = await this.ds.query(`SELECT id, username, unit_id, role, password_hash, disabled_at FROM users WHERE username = $1`, [username]);
+    const rows: UserRow[] = await this.ds.query(`SELECT id, username, unit_id, role, clearance, password_hash, disabled_at FROM users WHERE username = $1`, [username]);
     return rows[0];
   }
 
@@ -44,7 +46,7 @@ export class SessionStore {
 
   async find(id: string): Promise<SessionRow | undefined> {
     const rows: SessionRow[] = await this.ds.query(
-      `SELECT s.id, s.secret_hash, s.expires_at, s.revoked_at, u.id AS user_id, u.username, u.unit_id, u.role, u.disabled_at
+      `SELECT s.id, s.secret_hash, s.expires_at, s.revoked_at, u.id AS user_id, u.username, u.unit_id, u.role, u.clearance, u.disabled_at
          FROM auth_sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1`,
       [id],
     );
@@ -64,13 +66,13 @@ export class SessionStore {
     );
   }
 
-  async upsertUser(u: { id: string; username: string; displayName: string; passwordHash: string; unitId: string; role: Role; createdAt: Date }): Promise<void> {
+  async upsertUser(u: { id: string; username: string; displayName: string; passwordHash: string; unitId: string; role: Role; clearance: Clearance; createdAt: Date }): Promise<void> {
     await this.ds.query(
-      `INSERT INTO users (id, username, display_name, password_hash, unit_id, role, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO users (id, username, display_name, password_hash, unit_id, role, clearance, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (username) DO UPDATE SET display_name = EXCLUDED.display_name, password_hash = EXCLUDED.password_hash,
-         unit_id = EXCLUDED.unit_id, role = EXCLUDED.role`,
-      [u.id, u.username, u.displayName, u.passwordHash, u.unitId, u.role, u.createdAt],
+         unit_id = EXCLUDED.unit_id, role = EXCLUDED.role, clearance = EXCLUDED.clearance`,
+      [u.id, u.username, u.displayName, u.passwordHash, u.unitId, u.role, u.clearance, u.createdAt],
     );
   }
 }

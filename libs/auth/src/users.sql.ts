@@ -27,6 +27,13 @@ export const AUTH_SESSIONS_UP_SQL = [
    )`,
   `CREATE INDEX auth_sessions_user ON auth_sessions (user_id)`,
 ];
+/** Users' clearance (what classification they may read): the migration after AUTH_SESSIONS_UP_SQL. */
+export const AUTH_CLEARANCE_UP_SQL = [
+  `ALTER TABLE users ADD COLUMN clearance text NOT NULL DEFAULT 'FOR_OFFICIAL_USE'
+     CHECK (clearance IN ('UNCLASSIFIED', 'FOR_OFFICIAL_USE', 'CONFIDENTIAL'))`,
+];
+export const AUTH_CLEARANCE_DOWN_SQL = [`ALTER TABLE users DROP COLUMN clearance`];
+
 export const AUTH_SESSIONS_DOWN_SQL = [`DROP TABLE auth_sessions`, `ALTER TABLE users DROP COLUMN disabled_at`];
 
 /** The password of every demo user (created only when an app runs with DEMO_USERS=true). */
