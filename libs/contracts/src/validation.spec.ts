@@ -5,7 +5,7 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { decodeSigned, encodeSigned } from './codec';
 import { MAX_ATTACHMENT_BYTES } from './formats';
 import { Classification } from './gen/shekara/v1/common_pb';
-import { EnvelopeSchema, MessageKind, type Envelope } from './gen/shekara/v1/envelope_pb';
+import { EnvelopeSchema, MessageKind, MessageKindSchema, type Envelope } from './gen/shekara/v1/envelope_pb';
 import { DeliveryOutcome } from './gen/shekara/v1/receipts_pb';
 import { UrgentTopic } from './gen/shekara/v1/urgent_pb';
 import { kindName, kindPayloadCase, payloadKind, type PayloadCase } from './kinds';
@@ -155,7 +155,8 @@ describe('validateEnvelope', () => {
 describe('kinds', () => {
   it('maps every payload case to its kind and back', () => {
     const cases = EnvelopeSchema.oneofs[0].fields.map((f) => f.localName as PayloadCase);
-    expect(cases).toHaveLength(8);
+    // One payload case per kind (all but UNSPECIFIED).
+    expect(cases).toHaveLength(MessageKindSchema.values.length - 1);
     for (const c of cases) expect(kindPayloadCase(payloadKind(c))).toBe(c);
     expect(payloadKind('urgentConfirmation')).toBe(MessageKind.URGENT_CONFIRMATION);
     expect(kindPayloadCase(MessageKind.UNSPECIFIED)).toBeUndefined();
