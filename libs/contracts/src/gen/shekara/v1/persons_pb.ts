@@ -11,7 +11,7 @@ import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2"
 import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Timestamp, TimestampJson } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
-import type { Person, PersonJson } from "./common_pb";
+import type { Sex, SexJson } from "./common_pb";
 import { file_shekara_v1_common } from "./common_pb";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -19,7 +19,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file shekara/v1/persons.proto.
  */
 export const file_shekara_v1_persons: GenFile = /*@__PURE__*/
-  fileDesc("ChhzaGVrYXJhL3YxL3BlcnNvbnMucHJvdG8SCnNoZWthcmEudjEiigIKC0hpdERlY2lzaW9uEhIKCm1lc3NhZ2VfaWQYASABKAkSFAoMcGVyc29uX2luZGV4GAIgASgNEhoKEm1hdGNoZWRfbWVzc2FnZV9pZBgDIAEoCRIiCgZwZXJzb24YBCABKAsyEi5zaGVrYXJhLnYxLlBlcnNvbhInCgdvdXRjb21lGAUgASgOMhYuc2hla2FyYS52MS5IaXRPdXRjb21lEhYKDnNjb3JlX3Blcm1pbGxlGAYgASgNEgwKBG5vdGUYByABKAkSEgoKZGVjaWRlZF9ieRgIIAEoCRIuCgpkZWNpZGVkX2F0GAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCpeCgpIaXRPdXRjb21lEhsKF0hJVF9PVVRDT01FX1VOU1BFQ0lGSUVEEAASGQoVSElUX09VVENPTUVfQ09ORklSTUVEEAESGAoUSElUX09VVENPTUVfUkVKRUNURUQQAmIGcHJvdG8z", [file_google_protobuf_timestamp, file_shekara_v1_common]);
+  fileDesc("ChhzaGVrYXJhL3YxL3BlcnNvbnMucHJvdG8SCnNoZWthcmEudjEikQIKC0hpdERlY2lzaW9uEhIKCm1lc3NhZ2VfaWQYASABKAkSFAoMcGVyc29uX2luZGV4GAIgASgNEhoKEm1hdGNoZWRfbWVzc2FnZV9pZBgDIAEoCRIpCgZwZXJzb24YBCABKAsyGS5zaGVrYXJhLnYxLk1hdGNoZWRQZXJzb24SJwoHb3V0Y29tZRgFIAEoDjIWLnNoZWthcmEudjEuSGl0T3V0Y29tZRIWCg5zY29yZV9wZXJtaWxsZRgGIAEoDRIMCgRub3RlGAcgASgJEhIKCmRlY2lkZWRfYnkYCCABKAkSLgoKZGVjaWRlZF9hdBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAizAEKDU1hdGNoZWRQZXJzb24SDwoHc3VybmFtZRgBIAEoCRITCgtnaXZlbl9uYW1lcxgCIAEoCRISCgpwYXRyb255bWljGAMgASgJEhUKDWRhdGVfb2ZfYmlydGgYBCABKAkSEwoLY2l0aXplbnNoaXAYBSABKAkSHAoDc2V4GAYgASgOMg8uc2hla2FyYS52MS5TZXgSFwoPZG9jdW1lbnRfbnVtYmVyGAcgASgJEh4KFmRvY3VtZW50X2lzc3Vpbmdfc3RhdGUYCCABKAkqXgoKSGl0T3V0Y29tZRIbChdISVRfT1VUQ09NRV9VTlNQRUNJRklFRBAAEhkKFUhJVF9PVVRDT01FX0NPTkZJUk1FRBABEhgKFEhJVF9PVVRDT01FX1JFSkVDVEVEEAJiBnByb3RvMw", [file_google_protobuf_timestamp, file_shekara_v1_common]);
 
 /**
  * Hit decision (HIT_DECISION): the deciding unit tells the owner of the other record.
@@ -51,9 +51,9 @@ export type HitDecision = Message<"shekara.v1.HitDecision"> & {
   /**
    * The deciding unit's person, as it holds it. Required.
    *
-   * @generated from field: shekara.v1.Person person = 4;
+   * @generated from field: shekara.v1.MatchedPerson person = 4;
    */
-  person?: Person | undefined;
+  person?: MatchedPerson | undefined;
 
   /**
    * Confirmed or rejected. Required.
@@ -121,9 +121,9 @@ export type HitDecisionJson = {
   /**
    * The deciding unit's person, as it holds it. Required.
    *
-   * @generated from field: shekara.v1.Person person = 4;
+   * @generated from field: shekara.v1.MatchedPerson person = 4;
    */
-  person?: PersonJson;
+  person?: MatchedPersonJson;
 
   /**
    * Confirmed or rejected. Required.
@@ -167,6 +167,141 @@ export type HitDecisionJson = {
  */
 export const HitDecisionSchema: GenMessage<HitDecision, {jsonType: HitDecisionJson}> = /*@__PURE__*/
   messageDesc(file_shekara_v1_persons, 0);
+
+/**
+ * A person as a node files it for matching: a report's `Person`, or the holder of a lost document
+ * (names and the document only). Whatever is unknown is empty.
+ *
+ * @generated from message shekara.v1.MatchedPerson
+ */
+export type MatchedPerson = Message<"shekara.v1.MatchedPerson"> & {
+  /**
+   * Surname (Latin or Cyrillic), 1..100 characters. Required.
+   *
+   * @generated from field: string surname = 1;
+   */
+  surname: string;
+
+  /**
+   * Given name(s), 1..100 characters. Required.
+   *
+   * @generated from field: string given_names = 2;
+   */
+  givenNames: string;
+
+  /**
+   * Patronymic, up to 100 characters. Optional.
+   *
+   * @generated from field: string patronymic = 3;
+   */
+  patronymic: string;
+
+  /**
+   * Date of birth, "YYYY-MM-DD". Optional.
+   *
+   * @generated from field: string date_of_birth = 4;
+   */
+  dateOfBirth: string;
+
+  /**
+   * Citizenship, ISO 3166-1 alpha-3. Optional.
+   *
+   * @generated from field: string citizenship = 5;
+   */
+  citizenship: string;
+
+  /**
+   * Sex. Optional.
+   *
+   * @generated from field: shekara.v1.Sex sex = 6;
+   */
+  sex: Sex;
+
+  /**
+   * Number of the travel document, up to 32 characters. Optional.
+   *
+   * @generated from field: string document_number = 7;
+   */
+  documentNumber: string;
+
+  /**
+   * Issuing state of that document, ISO 3166-1 alpha-3. Optional.
+   *
+   * @generated from field: string document_issuing_state = 8;
+   */
+  documentIssuingState: string;
+};
+
+/**
+ * A person as a node files it for matching: a report's `Person`, or the holder of a lost document
+ * (names and the document only). Whatever is unknown is empty.
+ *
+ * @generated from message shekara.v1.MatchedPerson
+ */
+export type MatchedPersonJson = {
+  /**
+   * Surname (Latin or Cyrillic), 1..100 characters. Required.
+   *
+   * @generated from field: string surname = 1;
+   */
+  surname?: string;
+
+  /**
+   * Given name(s), 1..100 characters. Required.
+   *
+   * @generated from field: string given_names = 2;
+   */
+  givenNames?: string;
+
+  /**
+   * Patronymic, up to 100 characters. Optional.
+   *
+   * @generated from field: string patronymic = 3;
+   */
+  patronymic?: string;
+
+  /**
+   * Date of birth, "YYYY-MM-DD". Optional.
+   *
+   * @generated from field: string date_of_birth = 4;
+   */
+  dateOfBirth?: string;
+
+  /**
+   * Citizenship, ISO 3166-1 alpha-3. Optional.
+   *
+   * @generated from field: string citizenship = 5;
+   */
+  citizenship?: string;
+
+  /**
+   * Sex. Optional.
+   *
+   * @generated from field: shekara.v1.Sex sex = 6;
+   */
+  sex?: SexJson;
+
+  /**
+   * Number of the travel document, up to 32 characters. Optional.
+   *
+   * @generated from field: string document_number = 7;
+   */
+  documentNumber?: string;
+
+  /**
+   * Issuing state of that document, ISO 3166-1 alpha-3. Optional.
+   *
+   * @generated from field: string document_issuing_state = 8;
+   */
+  documentIssuingState?: string;
+};
+
+/**
+ * Describes the message shekara.v1.MatchedPerson.
+ * Use `create(MatchedPersonSchema)` to create a new message.
+ */
+export const MatchedPersonSchema: GenMessage<MatchedPerson, {jsonType: MatchedPersonJson}> = /*@__PURE__*/
+  messageDesc(file_shekara_v1_persons, 1);
 
 /**
  * What the officer decided.
