@@ -61,7 +61,10 @@ describe('persons across agencies at the node', () => {
     expect(atInterior).toHaveLength(2);
     const hit = atInterior[0].matches[0];
     expect(hit).toMatchObject({ match: true, redacted: false, role: 'detained-migrant', person: { surname: 'TURSUNOV', givenNames: 'AZIZ' } });
-    expect(hit.source).toMatchObject({ messageId: borderReport, kind: 'URGENT', topic: 'URGENT_TOPIC_DETAINED_MIGRANTS', agency: 'border', direction: 'IN', date: borderBody.urgent.occurredAt.slice(0, 10) });
+    // The date is the occurrence's local date where it happened (the border unit's zone), not UTC's.
+    const borderZone = (await sys.api('border', 'GET', '/api/directory/me', undefined, borderToken)).body.zone;
+    const localDay = new Intl.DateTimeFormat('en-CA', { timeZone: borderZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(borderBody.urgent.occurredAt));
+    expect(hit.source).toMatchObject({ messageId: borderReport, kind: 'URGENT', topic: 'URGENT_TOPIC_DETAINED_MIGRANTS', agency: 'border', direction: 'IN', date: localDay });
     expect(hit.source.summary).toContain('Nur Zholy');
     expect(hit.explanation.surname.how).toBe('transliteration');
     expect(hit.explanation.dateOfBirth.how).toBe('exact');
@@ -124,6 +127,45 @@ describe('persons across agencies at the node', () => {
     const supervisor = await sys.api('border', 'POST', '/api/matches/decide', { ...pair, decision: 'CONFIRMED' }, await sys.login('border', 'supervisor'));
     expect(supervisor.status).toBe(403);
     expect(await sys.sql('border', `SELECT count(*)::int AS n FROM match_decisions`)).toEqual([{ n: 1 }]);
+  });
+
+  it('sends each decision, signed, to the agency that owns the other record, which sees it on its message', async () => {
+    // Border decided twice on a person of interior's report (confirmed, then rejected): interior
+    // received both as HIT_DECISION messages from border and shows them on its report, newest first.
+    const pair = { personId: `${borderReport}:1`, candidateId: `${interiorReport}:0` };
+    const received = await eventually(async () => {
+      const r = await sys.api('interior', 'GET', `/api/messages/${interiorReport}/hit-decisions`, undefined, interiorToken);
+      return r.status === 200 && r.body.length === 2 && r.body;
+    }, 20_000, 'hit decisions at interior');
+    expect(received.map((d: any) => d.outcome)).toEqual(['REJECTED', 'CONFIRMED']);
+    expect(received[1]).toMatchObject({
+      senderUnit: BORDER,
+      agency: 'border',
+      personId: pair.candidateId,
+      matchedMessageId: borderReport,
+      note: 'same passport photo',
+      decidedBy: 'border.duty',
+      person: { surname: 'TURSUNOV', givenNames: 'AZIZ', dateOfBirth: '1996-11-02', citizenship: 'UZB', documentNumber: 'FA7654321' },
+    });
+    expect(received[1].score).toBeGreaterThanOrEqual(0.5);
+    // Each is a message in interior's inbox (signed by border, verified on arrival), delivered back.
+    const inbox = await sys.sql('interior', `SELECT kind, sender_unit, correlation_id, summary FROM messages WHERE id = $1`, [received[1].id]);
+    expect(inbox).toEqual([{ kind: 'HIT_DECISION', sender_unit: BORDER, correlation_id: interiorReport, summary: expect.stringMatching(/^CONFIRMED: TURSUNOV AZIZ/) }]);
+    const opened = await sys.api('interior', 'GET', `/api/messages/${received[1].id}`, undefined, interiorToken);
+    expect(opened.status).toBe(200);
+    expect(opened.body).toMatchObject({ kind: 'HIT_DECISION', direction: 'IN' });
+    await eventually(async () => {
+      const s = await sys.sql('border', `SELECT status FROM message_recipients WHERE message_id = $1`, [received[1].id]);
+      return s[0]?.status === 'DELIVERED' || s[0]?.status === 'READ';
+    }, 20_000, 'hit decision delivered');
+    // A hit decision is no person of its own: it is not filed in the index.
+    expect(await sys.sql('interior', `SELECT count(*)::int AS n FROM match_persons WHERE source = $1`, [received[1].id])).toEqual([{ n: 0 }]);
+    // Customs, also a recipient of interior's report, hears nothing of border's decision.
+    const atCustoms = await sys.api('customs', 'GET', `/api/messages/${interiorReport}/hit-decisions`, undefined, await sys.login('customs'));
+    expect(atCustoms.status).toBe(200);
+    expect(atCustoms.body).toEqual([]);
+    // No decision is shown for a message the unit is no party to.
+    expect((await sys.api('interior', 'GET', `/api/messages/00000000-0000-7000-8000-000000000000/hit-decisions`, undefined, interiorToken)).status).toBe(404);
   });
 
   it('checks a person in any script from everything the node holds', async () => {
