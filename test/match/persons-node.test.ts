@@ -92,6 +92,8 @@ describe('persons across agencies at the node', () => {
     const confirmed = await sys.api('border', 'POST', '/api/matches/decide', { ...pair, decision: 'CONFIRMED', note: 'same passport photo' }, borderToken);
     expect(confirmed.status).toBe(200);
     expect(confirmed.body).toMatchObject({ ...pair, decision: 'CONFIRMED', note: 'same passport photo', decidedBy: 'border.duty' });
+    // The other record is interior's: one hit decision went to the interior unit that reported it.
+    expect(confirmed.body.sentMessageIds).toHaveLength(1);
     const shown = await sys.api('border', 'GET', `/api/messages/${borderReport}/matches`, undefined, borderToken);
     expect(shown.body[1].matches[0].decision).toMatchObject({ decision: 'CONFIRMED', decidedBy: 'border.duty' });
     // Another unit's view of the same pair carries no decision of border.
@@ -161,9 +163,23 @@ describe('persons across agencies at the node', () => {
     // A hit decision is no person of its own: it is not filed in the index.
     expect(await sys.sql('interior', `SELECT count(*)::int AS n FROM match_persons WHERE source = $1`, [received[1].id])).toEqual([{ n: 0 }]);
     // Customs, also a recipient of interior's report, hears nothing of border's decision.
-    const atCustoms = await sys.api('customs', 'GET', `/api/messages/${interiorReport}/hit-decisions`, undefined, await sys.login('customs'));
+    const customsToken = await sys.login('customs');
+    const atCustoms = await sys.api('customs', 'GET', `/api/messages/${interiorReport}/hit-decisions`, undefined, customsToken);
     expect(atCustoms.status).toBe(200);
     expect(atCustoms.body).toEqual([]);
+    // Customs holds both records as received reports (border's and interior's): its decision goes to both units.
+    const byCustoms = await sys.api('customs', 'POST', '/api/matches/decide', { personId: `${interiorReport}:0`, candidateId: `${borderReport}:1`, decision: 'CONFIRMED' }, customsToken);
+    expect(byCustoms.status).toBe(200);
+    expect(byCustoms.body.sentMessageIds).toHaveLength(2);
+    const atBorder = await eventually(async () => {
+      const r = await sys.api('border', 'GET', `/api/messages/${borderReport}/hit-decisions`, undefined, borderToken);
+      return r.status === 200 && r.body.length === 1 && r.body;
+    }, 20_000, "customs' decision at border");
+    expect(atBorder[0]).toMatchObject({ agency: 'customs', outcome: 'CONFIRMED', personId: `${borderReport}:1`, matchedMessageId: interiorReport, person: { surname: 'Турсунов', givenNames: 'Азиз' } });
+    await eventually(async () => {
+      const r = await sys.api('interior', 'GET', `/api/messages/${interiorReport}/hit-decisions`, undefined, interiorToken);
+      return r.body.length === 3 && r.body[0].agency === 'customs' && r.body[0].matchedMessageId === borderReport;
+    }, 20_000, "customs' decision at interior");
     // No decision is shown for a message the unit is no party to.
     expect((await sys.api('interior', 'GET', `/api/messages/00000000-0000-7000-8000-000000000000/hit-decisions`, undefined, interiorToken)).status).toBe(404);
   });

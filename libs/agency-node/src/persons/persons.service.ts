@@ -56,8 +56,8 @@ export interface MatchDecision {
   note?: string;
   decidedBy: string;
   decidedAt: Date;
-  /** The hit decision sent to the unit that reported the other record (absent when that record is the unit's own). */
-  sentMessageId?: string;
+  /** The hit decisions this decision sent: one to each other agency's unit that reported a record of the pair. */
+  sentMessageIds?: string[];
 }
 
 /** A hit decision another agency's unit sent about a person in a message of the user's unit. */
@@ -137,32 +137,39 @@ export class PersonsService {
     const other = await this.store.person(req.candidateId);
     const otherMessage = sourceOf(req.candidateId);
     if (!other || other.source !== otherMessage || otherMessage === messageId) throw new PersonsError(PersonsErrorCode.PersonNotFound);
-    // The other record came from another agency's report: its unit hears of the decision (signed,
-    // over the bus, through the desk's durable send path) before the decision is recorded here, so
-    // a decision on record has always been sent; a retry after a failure sends it again.
+    // Each record of the pair that came from another agency's report: the unit that reported it
+    // hears of the decision (signed, over the bus, through the desk's durable send path), told which
+    // of its persons and what the other record is. Sent before the decision is recorded here, so a
+    // decision on record has always been sent; a retry after a failure sends it again.
     const otherSource = (await this.store.sources([otherMessage])).get(otherMessage);
-    let sentMessageId: string | undefined;
-    if (otherSource?.direction === 'IN') {
-      const named = personsOf(messageId, message.payload).find((p) => p.record.id === req.personId)!.record;
-      const score = compare(preparePerson(named), preparePerson(other.record)).score;
-      const now = this.clock.now();
-      sentMessageId = await this.messages.sendBuilt(
-        user,
-        hitDecisionEnvelope({
-          id: uuidv7(this.clock),
-          now,
-          senderUnit: user.unitId,
-          recipientUnit: otherSource.sender_unit,
-          classification: higherClassification(message.classification, otherSource.classification),
-          messageId: otherMessage,
-          personIndex: Number(req.candidateId.slice(req.candidateId.lastIndexOf(':') + 1)),
-          matchedMessageId: messageId,
-          person: matchedPerson(named),
-          outcome: req.decision,
-          score,
-          note: req.note,
-          decidedBy: user.username,
-        }),
+    const named = personsOf(messageId, message.payload).find((p) => p.record.id === req.personId)!.record;
+    const score = compare(preparePerson(named), preparePerson(other.record)).score;
+    const sides = [
+      { source: message, personId: req.personId, otherMessage, otherRecord: other.record },
+      { source: otherSource, personId: req.candidateId, otherMessage: messageId, otherRecord: named },
+    ];
+    const sentMessageIds: string[] = [];
+    for (const side of sides) {
+      if (!side.source || side.source.direction !== 'IN' || this.directory.agencyOf(side.source.sender_unit) === this.directory.agencyOf(user.unitId)) continue;
+      sentMessageIds.push(
+        await this.messages.sendBuilt(
+          user,
+          hitDecisionEnvelope({
+            id: uuidv7(this.clock),
+            now: this.clock.now(),
+            senderUnit: user.unitId,
+            recipientUnit: side.source.sender_unit,
+            classification: higherClassification(message.classification, otherSource?.classification ?? message.classification),
+            messageId: side.source.id,
+            personIndex: Number(side.personId.slice(side.personId.lastIndexOf(':') + 1)),
+            matchedMessageId: side.otherMessage,
+            person: matchedPerson(side.otherRecord),
+            outcome: req.decision,
+            score,
+            note: req.note,
+            decidedBy: user.username,
+          }),
+        ),
       );
     }
     const now = this.clock.now();
@@ -172,14 +179,14 @@ export class PersonsService {
         action: req.decision === 'CONFIRMED' ? AuditAction.MatchConfirmed : AuditAction.MatchRejected,
         messageId,
         units: [user.unitId],
-        details: { personId: req.personId, candidateId: req.candidateId, candidateMessageId: otherMessage, ...(req.note && { note: req.note }), ...(sentMessageId && { sentMessageId }) },
+        details: { personId: req.personId, candidateId: req.candidateId, candidateMessageId: otherMessage, ...(req.note && { note: req.note }), ...(sentMessageIds.length && { sentMessageIds }) },
       },
     ]);
     const row = await this.store.decide(
       { unit_id: user.unitId, person_id: req.personId, candidate_id: req.candidateId, message_id: messageId, candidate_message_id: otherMessage, decision: req.decision, note: req.note ?? null, decided_by: user.username, decided_at: now },
       audit,
     );
-    return { ...decisionView(row), ...(sentMessageId && { sentMessageId }) };
+    return { ...decisionView(row), sentMessageIds };
   }
 
   /** The hit decisions other agencies' units sent about persons in this message of the user's unit, newest first. */

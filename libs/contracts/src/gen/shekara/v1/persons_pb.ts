@@ -22,7 +22,9 @@ export const file_shekara_v1_persons: GenFile = /*@__PURE__*/
   fileDesc("ChhzaGVrYXJhL3YxL3BlcnNvbnMucHJvdG8SCnNoZWthcmEudjEikQIKC0hpdERlY2lzaW9uEhIKCm1lc3NhZ2VfaWQYASABKAkSFAoMcGVyc29uX2luZGV4GAIgASgNEhoKEm1hdGNoZWRfbWVzc2FnZV9pZBgDIAEoCRIpCgZwZXJzb24YBCABKAsyGS5zaGVrYXJhLnYxLk1hdGNoZWRQZXJzb24SJwoHb3V0Y29tZRgFIAEoDjIWLnNoZWthcmEudjEuSGl0T3V0Y29tZRIWCg5zY29yZV9wZXJtaWxsZRgGIAEoDRIMCgRub3RlGAcgASgJEhIKCmRlY2lkZWRfYnkYCCABKAkSLgoKZGVjaWRlZF9hdBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAizAEKDU1hdGNoZWRQZXJzb24SDwoHc3VybmFtZRgBIAEoCRITCgtnaXZlbl9uYW1lcxgCIAEoCRISCgpwYXRyb255bWljGAMgASgJEhUKDWRhdGVfb2ZfYmlydGgYBCABKAkSEwoLY2l0aXplbnNoaXAYBSABKAkSHAoDc2V4GAYgASgOMg8uc2hla2FyYS52MS5TZXgSFwoPZG9jdW1lbnRfbnVtYmVyGAcgASgJEh4KFmRvY3VtZW50X2lzc3Vpbmdfc3RhdGUYCCABKAkqXgoKSGl0T3V0Y29tZRIbChdISVRfT1VUQ09NRV9VTlNQRUNJRklFRBAAEhkKFUhJVF9PVVRDT01FX0NPTkZJUk1FRBABEhgKFEhJVF9PVVRDT01FX1JFSkVDVEVEEAJiBnByb3RvMw", [file_google_protobuf_timestamp, file_shekara_v1_common]);
 
 /**
- * Hit decision (HIT_DECISION): the deciding unit tells the owner of the other record.
+ * Hit decision (HIT_DECISION): the deciding unit tells a unit of another agency that one of the
+ * persons in that unit's report is (or is not) the same person as another record the deciding unit
+ * holds. The deciding node sends one to each other agency's unit that reported a record of the pair.
  *
  * @generated from message shekara.v1.HitDecision
  */
@@ -42,14 +44,15 @@ export type HitDecision = Message<"shekara.v1.HitDecision"> & {
   personIndex: number;
 
   /**
-   * Id (UUIDv7) of the deciding unit's message that names its person. Required.
+   * Id (UUIDv7) of the message, held by the deciding unit, that names the other person of the pair
+   * (the deciding unit's own report, or one it received from a third agency). Required.
    *
    * @generated from field: string matched_message_id = 3;
    */
   matchedMessageId: string;
 
   /**
-   * The deciding unit's person, as it holds it. Required.
+   * That other person, as the deciding unit holds it. Required.
    *
    * @generated from field: shekara.v1.MatchedPerson person = 4;
    */
@@ -92,7 +95,9 @@ export type HitDecision = Message<"shekara.v1.HitDecision"> & {
 };
 
 /**
- * Hit decision (HIT_DECISION): the deciding unit tells the owner of the other record.
+ * Hit decision (HIT_DECISION): the deciding unit tells a unit of another agency that one of the
+ * persons in that unit's report is (or is not) the same person as another record the deciding unit
+ * holds. The deciding node sends one to each other agency's unit that reported a record of the pair.
  *
  * @generated from message shekara.v1.HitDecision
  */
@@ -112,14 +117,15 @@ export type HitDecisionJson = {
   personIndex?: number;
 
   /**
-   * Id (UUIDv7) of the deciding unit's message that names its person. Required.
+   * Id (UUIDv7) of the message, held by the deciding unit, that names the other person of the pair
+   * (the deciding unit's own report, or one it received from a third agency). Required.
    *
    * @generated from field: string matched_message_id = 3;
    */
   matchedMessageId?: string;
 
   /**
-   * The deciding unit's person, as it holds it. Required.
+   * That other person, as the deciding unit holds it. Required.
    *
    * @generated from field: shekara.v1.MatchedPerson person = 4;
    */
