@@ -10,6 +10,7 @@ export * from './gen/shekara/v1/envelope_pb';
 export * from './gen/shekara/v1/api_pb';
 export * from './gen/shekara/v1/audit_pb';
 export * from './gen/shekara/v1/rpc_pb';
+export * from './gen/shekara/v1/persons_pb';
 
 export * from './formats';
 export * from './kinds';
