@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock, withLogContext } from '@shekara/common';
-import { validateEnvelope } from '@shekara/contracts';
+import { DeadLetterReason, deadLetterText, validateEnvelope } from '@shekara/contracts';
 import type { Envelope } from '@shekara/contracts';
 import { POLICIES, envelopeClockSkew, implausibleTimes, policyAt } from '@shekara/policy';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
@@ -50,12 +50,12 @@ export class InboxIntake {
     if (!origin.ok) throw new PermanentMessageError(origin.reason);
     const env = origin.env;
     const errors = validateEnvelope(env);
-    if (errors.length) throw new PermanentMessageError(`schema: ${errors.map((e) => `${e.field}: ${e.messages.join(', ')}`).join('; ')}`.slice(0, 1500));
+    if (errors.length) throw new PermanentMessageError(deadLetterText(DeadLetterReason.Schema, errors.map((e) => `${e.field}: ${e.messages.join(', ')}`).join('; ')));
     this.checkTimes(env);
     const localRecipients = env.recipientUnits.filter((u) => this.directory.findUnit(u)?.agency === this.config.agency);
-    if (!localRecipients.length) throw new PermanentMessageError(`not addressed to a unit of ${this.config.agency}`);
+    if (!localRecipients.length) throw new PermanentMessageError(deadLetterText(DeadLetterReason.NotAddressed, `no recipient is a unit of ${this.config.agency}`));
     const notAllowed = localRecipients.filter((u) => !this.directory.canSend(env.senderUnit, u));
-    if (notAllowed.length) throw new PermanentMessageError(`not permitted: ${env.senderUnit} shares no interaction group with ${notAllowed.join(', ')}`);
+    if (notAllowed.length) throw new PermanentMessageError(deadLetterText(DeadLetterReason.NotPermitted, `${env.senderUnit} shares no interaction group with ${notAllowed.join(', ')}`));
     return { env, signerUnit: origin.signerUnit, localRecipients };
   }
 
@@ -67,14 +67,14 @@ export class InboxIntake {
   private checkTimes(env: Envelope): void {
     const now = this.clock.now();
     const createdAt = env.createdAt ? timestampDate(env.createdAt) : undefined;
-    if (!createdAt) throw new PermanentMessageError('schema: createdAt is missing');
+    if (!createdAt) throw new PermanentMessageError(deadLetterText(DeadLetterReason.Schema, 'createdAt is missing'));
     const policy = policyAt(POLICIES, now);
     const skew = envelopeClockSkew(createdAt, now, policy);
-    if (skew) throw new PermanentMessageError(skew.message);
+    if (skew) throw new PermanentMessageError(deadLetterText(DeadLetterReason.ClockSkew, skew.message.replace(/^clock skew: /, '')));
     const claims = timeClaims(env);
     const zone = this.directory.findUnit(env.senderUnit) ? this.directory.zoneOf(env.senderUnit) : undefined;
     const bad = claims && zone ? implausibleTimes(claims, createdAt, zone, policy) : [];
-    if (bad.length) throw new PermanentMessageError(`implausible time: ${bad.map((b) => `${b.field}: ${b.message}`).join('; ')}`.slice(0, 1500));
+    if (bad.length) throw new PermanentMessageError(deadLetterText(DeadLetterReason.ImplausibleTime, bad.map((b) => `${b.field}: ${b.message}`).join('; ')));
   }
 
   /** Verifies a bus message (CPU only), then stores it with others in one transaction. */
