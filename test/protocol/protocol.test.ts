@@ -12,7 +12,11 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { DEMO_PASSWORD } from '@shekara/agency-node';
+import { DEAD_LETTER_REASONS, deadLetterReasonOf } from '@shekara/contracts';
+import { DeadLetterHeader } from '@shekara/messaging';
 import { loadDirectory, readAuthorityPublicKey } from '@shekara/directory';
 import { main as cli } from '../../apps/cli/src/main';
 import { pickUnits } from '../../apps/cli/src/conformance/cases';
@@ -75,6 +79,24 @@ it('passes every case against an interior node, as the border node', async () =>
   const stored = await sys.sql('interior', 'SELECT count(*)::int AS n FROM messages');
   const passedOk = lines.filter((l) => l.startsWith('PASS') && l.includes(' accepted')).length;
   expect(stored[0].n - before).toBe(passedOk);
+  // Every dead letter states its code alone too (Shekara-Reason-Code), the one its reason starts with.
+  const nc = await connect({ servers: NATS_URL, noAsyncTraces: true });
+  try {
+    const jsm = await jetstreamManager(nc);
+    const stream = sys.names.deadLetterStream().name;
+    const { state } = await jsm.streams.info(stream);
+    const codes: string[] = [];
+    for (let seq = state.first_seq; seq <= state.last_seq; seq++) {
+      const m = (await jsm.streams.getMessage(stream, { seq }))!;
+      const code = m.header.get(DeadLetterHeader.ReasonCode);
+      expect(code).toBe(deadLetterReasonOf(m.header.get(DeadLetterHeader.Reason)));
+      codes.push(code);
+    }
+    expect(codes.length).toBeGreaterThanOrEqual(lines.filter((l) => l.startsWith('PASS') && l.includes(' refused')).length);
+    expect(codes.every((c) => (DEAD_LETTER_REASONS as string[]).includes(c))).toBe(true);
+  } finally {
+    await nc.close();
+  }
 });
 
 it('bad usage: exit 64 with the reason, nothing sent', async () => {
