@@ -18,8 +18,10 @@ set this program loads (--descriptors), so nothing here is generated or copied f
     Checks this implementation against test/fixtures/vectors: the signing vectors (leaves, roots,
     signed bytes, signatures) and the origin verdict of every ok/ and not-ok/ envelope.
 
-The NATS client speaks the plain text protocol (INFO, CONNECT, PING/PONG, SUB, UNSUB, HPUB, MSG,
-HMSG) to an open server; it does not do TLS or nkey authentication (a per-agency bus needs both).
+The NATS client speaks the text protocol (INFO, CONNECT, PING/PONG, SUB, HPUB, MSG, HMSG), upgrades
+to TLS when the server asks (verified against --ca), and authenticates with an nkey (--nkey-seed:
+the node's seed file; the server's nonce signed with Ed25519), as an identity of the per-agency bus
+(docs/bus.md) does; replies then go under its own --inbox-prefix (_INBOX_<identity>).
 """
 import argparse
 import base64
@@ -27,6 +29,7 @@ import hashlib
 import json
 import os
 import socket
+import ssl
 import struct
 import sys
 import time
@@ -196,17 +199,51 @@ def origin(msgs, directory, data):
 
 # --- A small NATS client ----------------------------------------------------------------------------
 
+def crc16(data):
+    """CRC-16/XMODEM, the checksum of an nkey."""
+    crc = 0
+    for b in data:
+        crc ^= b << 8
+        for _ in range(8):
+            crc = ((crc << 1) ^ 0x1021) if crc & 0x8000 else (crc << 1)
+            crc &= 0xFFFF
+    return crc
+
+
+def nkey_from_seed(seed_text):
+    """(public user nkey, SigningKey) of an nkey seed ("SU..."): base32, 2 prefix bytes, 32 bytes, CRC-16."""
+    text = seed_text.strip()
+    raw = base64.b32decode(text + '=' * (-len(text) % 8))
+    body, checksum = raw[:-2], struct.unpack('<H', raw[-2:])[0]
+    if crc16(body) != checksum or (body[0] >> 3) != 18 or len(body) != 34:
+        raise ValueError('not an nkey seed')
+    if (((body[0] & 7) << 5) | (body[1] >> 3)) != 20 << 3:
+        raise ValueError('not a user nkey seed')
+    signing_key = nacl.signing.SigningKey(body[2:])
+    public = bytes([20 << 3]) + signing_key.verify_key.encode()
+    public += struct.pack('<H', crc16(public))
+    return base64.b32encode(public).decode().rstrip('='), signing_key
+
+
 class Nats:
-    def __init__(self, address, name):
-        host, _, port = address.replace('nats://', '').partition(':')
+    def __init__(self, address, name, ca=None, nkey_seed=None):
+        host, _, port = address.replace('nats://', '').replace('tls://', '').partition(':')
         self.sock = socket.create_connection((host, int(port or 4222)), timeout=10)
         self.buf = b''
-        info = self._line()
-        if not info.startswith(b'INFO '):
+        info_line = self._line()
+        if not info_line.startswith(b'INFO '):
             raise IOError('not a NATS server')
-        if json.loads(info[5:]).get('tls_required'):
-            raise IOError('the server requires TLS: not supported by this example')
+        info = json.loads(info_line[5:])
+        if info.get('tls_required') or ca:
+            context = ssl.create_default_context(cafile=ca)
+            self.sock = context.wrap_socket(self.sock, server_hostname=host)
         connect = {'verbose': False, 'pedantic': False, 'headers': True, 'no_responders': True, 'protocol': 1, 'lang': 'python', 'version': '0.1', 'name': name}
+        if nkey_seed:
+            if 'nonce' not in info:
+                raise IOError('the server sent no nonce to sign')
+            public, signing_key = nkey_from_seed(nkey_seed)
+            connect['nkey'] = public
+            connect['sig'] = base64.urlsafe_b64encode(signing_key.sign(info['nonce'].encode()).signature).decode().rstrip('=')
         self.sock.sendall(b'CONNECT ' + json.dumps(connect).encode() + b'\r\nPING\r\n')
         while True:
             line = self._line()
@@ -319,9 +356,13 @@ def send(a):
     root, paths = merkle([b for _, b in envelopes])
     signature = signing_key.sign(batch_signed_bytes(root, len(envelopes))).signature
 
-    nc = Nats(a.nats, 'shekara-python-client')
-    receipts_sid = nc.subscribe(a.receipts_subject)
-    ack_prefix = '_INBOX.py.' + uuid.uuid4().hex
+    seed = None
+    if a.nkey_seed:
+        with open(a.nkey_seed) as f:
+            seed = f.read()
+    nc = Nats(a.nats, 'shekara-python-client', a.ca, seed)
+    receipts_sid = nc.subscribe(a.receipts_subject) if not a.publish_only else None
+    ack_prefix = a.inbox_prefix + '.' + uuid.uuid4().hex
     result = {'sent': [], 'receipts': {}, 'problems': []}
     for i, (message_id, data) in enumerate(envelopes):
         signed = msgs.SignedEnvelope()
@@ -335,7 +376,7 @@ def send(a):
         nc.sock.sendall(f'SUB {reply} {100 + i}\r\n'.encode())
         nc.publish(a.inbox_subject, signed.SerializeToString(), {'Nats-Msg-Id': message_id}, reply)
         result['sent'].append(message_id)
-    waiting = set(result['sent'])
+    waiting = set() if a.publish_only else set(result['sent'])
     acked = 0
     deadline = time.monotonic() + a.timeout
     while (waiting or acked < len(envelopes)) and time.monotonic() < deadline:
@@ -347,6 +388,8 @@ def send(a):
             ack = json.loads(payload or b'{}')
             if 'error' in ack or 'seq' not in ack:
                 result['problems'].append(f'no JetStream ack for report {sid - 100}: {ack}')
+            else:
+                result.setdefault('acks', []).append({'stream': ack['stream'], 'seq': ack['seq'], 'domain': ack.get('domain')})
             acked += 1
             continue
         if sid != receipts_sid:
@@ -369,6 +412,8 @@ def send(a):
     nc.close()
     for message_id in waiting:
         result['problems'].append(f'no verified receipt for {message_id} within {a.timeout} s')
+    if acked < len(envelopes):
+        result['problems'].append(f'{len(envelopes) - acked} publications got no JetStream ack within {a.timeout} s')
     ok = not result['problems'] and all(r['outcome'] == 'DELIVERED' for r in result['receipts'].values())
     result['ok'] = ok
     print(json.dumps(result))
@@ -434,6 +479,10 @@ def main():
     for name in ('nats', 'descriptors', 'directory', 'authority-key', 'keys', 'sender', 'recipient', 'inbox-subject', 'receipts-subject'):
         s.add_argument('--' + name, required=True)
     s.add_argument('--count', type=int, default=3)
+    s.add_argument('--ca', help="the bus CA certificate (TLS verified against it)")
+    s.add_argument('--nkey-seed', help="the identity's nkey seed file")
+    s.add_argument('--inbox-prefix', default='_INBOX', help='where replies may come (per-agency bus: _INBOX_<identity>)')
+    s.add_argument('--publish-only', action='store_true', help='check the JetStream acks only, wait for no receipt')
     s.add_argument('--timeout', type=float, default=20)
     v = sub.add_parser('check-vectors')
     v.add_argument('--descriptors', required=True)

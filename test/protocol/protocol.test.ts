@@ -16,7 +16,10 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { DEMO_PASSWORD } from '@shekara/agency-node';
 import { DEAD_LETTER_REASONS, deadLetterReasonOf } from '@shekara/contracts';
-import { DeadLetterHeader } from '@shekara/messaging';
+import { DeadLetterHeader, closeConnection, connectBus, ensureOwnStreams } from '@shekara/messaging';
+import { BusNames } from '@shekara/contracts';
+import { InboxChecks } from '@shekara/agency-node';
+import { startPrivateBus, type PrivateBus } from '../bus/support';
 import { loadDirectory, readAuthorityPublicKey } from '@shekara/directory';
 import { main as cli } from '../../apps/cli/src/main';
 import { pickUnits } from '../../apps/cli/src/conformance/cases';
@@ -186,6 +189,63 @@ describe('the second implementation (examples/python-client)', () => {
     expect(r.status).toBe(0);
     const stored = await sys.sql('interior', 'SELECT id, sender_unit FROM messages WHERE id = ANY($1::uuid[])', [result.sent]);
     expect(stored.map((m) => m.sender_unit)).toEqual([units.sender, units.sender, units.sender]);
+  });
+
+  describe('on the per-agency bus (docs/bus.md): TLS, its nkey, its own inbox prefix', () => {
+    let priv: PrivateBus;
+    beforeAll(async () => {
+      priv = await startPrivateBus();
+      // The recipient's inbox stream in its own domain, as its node makes it.
+      const conn = await connectBus(priv.bus, 'interior-node', { persistent: false });
+      try {
+        await ensureOwnStreams(priv.bus, conn, { replicas: 1, duplicateWindowMs: 60_000 }, { ackWaitMs: 5_000 });
+      } finally {
+        await closeConnection(conn.nc);
+      }
+    }, 120_000);
+    afterAll(async () => priv?.stop());
+
+    const sendAs = (identity: string, subject: string) => {
+      const id = priv.bus.identity(identity);
+      const units = pickUnits(loadDirectory(sys.files.directoryPath), 'interior', 'border');
+      return run(
+        'send', '--publish-only', '--count', '2',
+        '--nats', priv.bus.url(id.server), '--ca', priv.bus.path(priv.bus.manifest.caFile), '--nkey-seed', priv.bus.path(id.seedFile), '--inbox-prefix', id.inboxPrefix,
+        '--descriptors', descriptors, '--directory', sys.files.directoryPath, '--authority-key', readAuthorityPublicKey(sys.files.authorityPublicKeyPath),
+        '--keys', sys.files.keyPaths.border, '--sender', units.sender, '--recipient', units.recipient,
+        '--inbox-subject', subject, '--receipts-subject', 'unused',
+      );
+    };
+
+    it("publishes as border-node into interior's inbox: acked from interior's domain, and what is stored passes the node's checks", async () => {
+      const names = new BusNames(priv.bus.topology.prefix);
+      const r = await sendAs('border-node', names.inboxFrom('interior', 'border'));
+      expect(r.stderr).toBe('');
+      const result = JSON.parse(r.stdout);
+      expect(result.problems).toEqual([]);
+      expect(result.acks).toHaveLength(2);
+      const stream = names.inboxFromStream('interior').name;
+      expect(result.acks.map((a: { stream: string }) => a.stream)).toEqual([stream, stream]);
+      expect(r.status).toBe(0);
+      const conn = await connectBus(priv.bus, 'interior-node', { persistent: false });
+      try {
+        const jsm = await jetstreamManager(conn.nc);
+        const checks = new InboxChecks(loadDirectory(sys.files.directoryPath), 'interior', () => new Date());
+        for (const { seq } of result.acks) {
+          const m = (await jsm.streams.getMessage(stream, { seq }))!;
+          expect(names.inboxSender(m.subject, 'interior')).toBe('border');
+          expect(result.sent).toContain(checks.verify(m.data).env.messageId);
+        }
+      } finally {
+        await closeConnection(conn.nc);
+      }
+    });
+
+    it('may not publish as another agency: the server refuses it', async () => {
+      const r = await sendAs('border-node', new BusNames(priv.bus.topology.prefix).inboxFrom('interior', 'customs'));
+      expect(r.status).not.toBe(0);
+      expect(`${r.stdout}${r.stderr}`).toMatch(/Permissions Violation for Publish/);
+    });
   });
 
   it('refuses a directory not signed by the authority it is given', async () => {
