@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DeadLetterHeader, RpcHeader } from '@shekara/messaging';
 import { DeadLetterReason, DeliveryOutcome } from '@shekara/contracts';
 import { ConformanceUsageError, judge, liveCases, parseConformanceArgs } from './command';
 import { ENVELOPE_CASES } from './cases';
@@ -50,5 +53,13 @@ describe('conformance: arguments', () => {
   ])('refuses %j', (extra, message) => {
     expect(() => parseConformanceArgs([...base, ...extra])).toThrow(ConformanceUsageError);
     expect(() => parseConformanceArgs([...base, ...extra])).toThrow(message);
+  });
+});
+
+describe('docs/protocol.md names every header the bus code sets', () => {
+  const doc = readFileSync(join(__dirname, '../../../../docs/protocol.md'), 'utf8');
+  it.each([...Object.values(DeadLetterHeader), ...Object.values(RpcHeader), 'Nats-Msg-Id'])('%s', (header) => {
+    const short = header.replace(/^Shekara-Original-(Stream|Seq)$/, '-$1');
+    expect(doc.includes(`\`${header}\``) || doc.includes(`\`${short}\``)).toBe(true);
   });
 });
