@@ -102,6 +102,18 @@ it('passes every case against an interior node, as the border node', async () =>
   }
 });
 
+it('a refused sign-in, a missing key file or no bus: exit 1 with the reason, no stack', async () => {
+  const wrong = await conformance('--password', 'not-the-password');
+  expect(wrong.code).toBe(1);
+  expect(wrong.err).toMatch(/^shekara conformance: signing in to http:\/\/127\.0\.0\.1:\d+ as interior\.admin failed: HTTP 401\n$/);
+  const noKeys = await conformance('--keys', '/nonexistent/keys.json');
+  expect(noKeys.code).toBe(1);
+  expect(noKeys.err).toMatch(/^shekara conformance: .*\/nonexistent\/keys\.json/);
+  const noBus = await conformance('--nats', 'nats://127.0.0.1:1');
+  expect(noBus.code).toBe(1);
+  expect(noBus.err).toMatch(/^shekara conformance: cannot connect to the bus at nats:\/\/127\.0\.0\.1:1: /);
+});
+
 it('bad usage: exit 64 with the reason, nothing sent', async () => {
   const { code, err } = await conformance('--as', 'interior');
   expect(code).toBe(64);

@@ -131,7 +131,19 @@ export function liveCases(hasStranger: boolean): { run: EnvelopeCase[]; skipped:
   return { run, skipped };
 }
 
+/** A run that could not start or finish (bad files, refused sign-in, no bus) is said plainly, exit 1. */
 export async function runConformance(o: ConformanceOptions, io: CliIo): Promise<number> {
+  try {
+    return await conformanceRun(o, io);
+  } catch (e) {
+    // What the operator gave or what is down (files, credentials, the node, the bus): a clear line, no stack.
+    const message = e instanceof Error ? e.message : String(e);
+    io.stderr.write(`shekara conformance: ${message}\n`);
+    return 1;
+  }
+}
+
+async function conformanceRun(o: ConformanceOptions, io: CliIo): Promise<number> {
   const out = (line: string) => io.stdout.write(line + '\n');
   const names = new BusNames(o.prefix);
   const directory = loadDirectory(o.directory);
@@ -158,6 +170,8 @@ export async function runConformance(o: ConformanceOptions, io: CliIo): Promise<
     ...(o.ca ? { tls: { caFile: o.ca } } : {}),
     timeout: 5000,
     maxReconnectAttempts: 0,
+  }).catch((e: unknown) => {
+    throw new Error(`cannot connect to the bus at ${o.nats}: ${e instanceof Error ? e.message : String(e)}`);
   });
   try {
     const { run, skipped } = liveCases(units.stranger !== undefined);
@@ -243,7 +257,9 @@ export function judge(s: Sent, recipient: string): string | undefined {
 }
 
 async function login(o: ConformanceOptions): Promise<string> {
-  const res = await fetch(`${o.node}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: o.user, password: o.password }) });
+  const res = await fetch(`${o.node}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: o.user, password: o.password }) }).catch((e: unknown) => {
+    throw new Error(`cannot reach the node at ${o.node}: ${e instanceof Error ? e.message : String(e)}`);
+  });
   const body = (await res.json().catch(() => ({}))) as { accessToken?: string };
   if (res.status !== 200 || !body.accessToken) throw new Error(`signing in to ${o.node} as ${o.user} failed: HTTP ${res.status}`);
   return body.accessToken;
