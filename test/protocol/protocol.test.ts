@@ -109,6 +109,8 @@ it('a refused sign-in, a missing key file or no bus: exit 1 with the reason, no 
   const noKeys = await conformance('--keys', '/nonexistent/keys.json');
   expect(noKeys.code).toBe(1);
   expect(noKeys.err).toMatch(/^shekara conformance: .*\/nonexistent\/keys\.json/);
+  const russian = await conformance('--password', 'not-the-password', '--lang', 'ru');
+  expect(russian.err).toMatch(/^shekara conformance: вход на http:\/\/127\.0\.0\.1:\d+ как interior\.admin не удался: HTTP 401\n$/);
   const noBus = await conformance('--nats', 'nats://127.0.0.1:1');
   expect(noBus.code).toBe(1);
   expect(noBus.err).toMatch(/^shekara conformance: cannot connect to the bus at nats:\/\/127\.0\.0\.1:1: /);

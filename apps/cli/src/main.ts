@@ -11,7 +11,7 @@ import { runMatch } from './match/command';
 import { MatchCliError, languageFromLocale, message } from './match/messages';
 import type { Language } from '@shekara/matching';
 import { BUS_USAGE, BusUsageError, parseBusArgs, runBus } from './bus/command';
-import { CONFORMANCE_USAGE, ConformanceUsageError, parseConformanceArgs, runConformance } from './conformance/command';
+import { CONFORMANCE_USAGE, ConformanceUsageError, conformanceLang, parseConformanceArgs, runConformance } from './conformance/command';
 import { DIRECTORY_USAGE, DirectoryUsageError, langOf, parseDirectoryArgs, runDirectory } from './directory/command';
 
 export const USAGE = `Usage: shekara <command> [options]
@@ -59,7 +59,8 @@ export async function main(argv: readonly string[], io: CliIo & { language?: Lan
       return await runConformance(parsed, io);
     } catch (e) {
       if (!(e instanceof ConformanceUsageError)) throw e;
-      io.stderr.write(`shekara conformance: ${e.message}\nRun "shekara conformance --help" for usage.\n`);
+      const ru = conformanceLang(rest) === 'ru';
+      io.stderr.write(`shekara conformance: ${e.render(ru ? 'ru' : 'en')}\n${ru ? 'Справка' : 'Run'}: "shekara conformance --help"\n`);
       return EXIT_USAGE;
     }
   }

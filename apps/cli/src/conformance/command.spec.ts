@@ -54,6 +54,17 @@ describe('conformance: arguments', () => {
     expect(() => parseConformanceArgs([...base, ...extra])).toThrow(ConformanceUsageError);
     expect(() => parseConformanceArgs([...base, ...extra])).toThrow(message);
   });
+  it('says it in Russian with --lang ru', () => {
+    let error: unknown;
+    try {
+      parseConformanceArgs([...base, '--lang', 'ru', '--as', 'interior']);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConformanceUsageError);
+    expect((error as ConformanceUsageError).render('ru')).toBe('--as: другое ведомство, не то, что в --agency');
+    expect(() => parseConformanceArgs([...base, '--lang', 'de'])).toThrow('--lang must be en or ru');
+  });
 });
 
 describe('docs/protocol.md names every header the bus code sets', () => {

@@ -39,9 +39,29 @@ the peer agency's node, and prints PASS/FAIL per case; exit 1 on any failure, 64
   --prefix P              bus prefix (default shekara)
   --inbox-subject S       where to publish (default <p>.inbox.<agency>.from.<peer>)
   --receipts-subject S    where the node's receipts come (default <p>.inbox.<peer>.from.<agency>)
-  --timeout-ms N          how long to wait for all outcomes (default 15000)`;
+  --timeout-ms N          how long to wait for all outcomes (default 15000)
+  --lang en|ru            the language of errors (default en)`;
 
-export class ConformanceUsageError extends Error {}
+export type Lang = 'en' | 'ru';
+
+/** Bad usage, said in English and in Russian (`--lang ru`). */
+export class ConformanceUsageError extends Error {
+  constructor(
+    en: string,
+    readonly ru: string,
+  ) {
+    super(en);
+  }
+  render(lang: Lang): string {
+    return lang === 'ru' ? this.ru : this.message;
+  }
+}
+
+/** The language asked for with `--lang ru` (English otherwise). */
+export function conformanceLang(args: readonly string[]): Lang {
+  const i = args.indexOf('--lang');
+  return i >= 0 && args[i + 1] === 'ru' ? 'ru' : 'en';
+}
 
 export interface ConformanceOptions {
   node: string;
@@ -58,6 +78,7 @@ export interface ConformanceOptions {
   inboxSubject?: string;
   receiptsSubject?: string;
   timeoutMs: number;
+  lang: Lang;
 }
 
 export function parseConformanceArgs(args: readonly string[]): ConformanceOptions | 'help' {
@@ -65,31 +86,33 @@ export function parseConformanceArgs(args: readonly string[]): ConformanceOption
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === '-h' || a === '--help') return 'help';
-    if (!a.startsWith('--')) throw new ConformanceUsageError(`unexpected argument ${JSON.stringify(a)}`);
+    if (!a.startsWith('--')) throw new ConformanceUsageError(`unexpected argument ${JSON.stringify(a)}`, `лишний аргумент ${JSON.stringify(a)}`);
     const v = args[i + 1];
-    if (v === undefined || v.startsWith('--')) throw new ConformanceUsageError(`${a} needs a value`);
+    if (v === undefined || v.startsWith('--')) throw new ConformanceUsageError(`${a} needs a value`, `у ${a} нет значения`);
     values.set(a.slice(2), v);
     i++;
   }
-  const known = ['node', 'user', 'password', 'agency', 'nats', 'nkey', 'ca', 'as', 'keys', 'directory', 'prefix', 'inbox-subject', 'receipts-subject', 'timeout-ms'];
-  for (const k of values.keys()) if (!known.includes(k)) throw new ConformanceUsageError(`unknown option --${k}`);
+  const known = ['lang', 'node', 'user', 'password', 'agency', 'nats', 'nkey', 'ca', 'as', 'keys', 'directory', 'prefix', 'inbox-subject', 'receipts-subject', 'timeout-ms'];
+  for (const k of values.keys()) if (!known.includes(k)) throw new ConformanceUsageError(`unknown option --${k}`, `неизвестный параметр --${k}`);
+  const lang = values.get('lang') ?? 'en';
+  if (lang !== 'en' && lang !== 'ru') throw new ConformanceUsageError('--lang must be en or ru', '--lang: en или ru');
   const need = (k: string) => {
     const v = values.get(k);
-    if (!v) throw new ConformanceUsageError(`--${k} is required`);
+    if (!v) throw new ConformanceUsageError(`--${k} is required`, `не задан обязательный параметр --${k}`);
     return v;
   };
   const agencyOf = (k: string): AgencyCode => {
     const v = need(k);
-    if (!isAgencyCode(v)) throw new ConformanceUsageError(`--${k} must be one of ${AGENCIES.join(', ')}: ${JSON.stringify(v)}`);
+    if (!isAgencyCode(v)) throw new ConformanceUsageError(`--${k} must be one of ${AGENCIES.join(', ')}: ${JSON.stringify(v)}`, `--${k}: одно из ${AGENCIES.join(', ')}, а не ${JSON.stringify(v)}`);
     return v;
   };
   const node = need('node');
-  if (!/^https?:\/\/[^\s]+$/.test(node)) throw new ConformanceUsageError(`--node must be an http(s) URL: ${JSON.stringify(node)}`);
+  if (!/^https?:\/\/[^\s]+$/.test(node)) throw new ConformanceUsageError(`--node must be an http(s) URL: ${JSON.stringify(node)}`, `--node: нужен адрес http(s), а не ${JSON.stringify(node)}`);
   const timeoutMs = Number(values.get('timeout-ms') ?? 15000);
-  if (!Number.isInteger(timeoutMs) || timeoutMs < 100 || timeoutMs > 600_000) throw new ConformanceUsageError('--timeout-ms must be an integer from 100 to 600000');
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 100 || timeoutMs > 600_000) throw new ConformanceUsageError('--timeout-ms must be an integer from 100 to 600000', '--timeout-ms: целое число от 100 до 600000');
   const agency = agencyOf('agency');
   const as = agencyOf('as');
-  if (agency === as) throw new ConformanceUsageError('--as must be another agency than --agency');
+  if (agency === as) throw new ConformanceUsageError('--as must be another agency than --agency', '--as: другое ведомство, не то, что в --agency');
   return {
     node: node.replace(/\/+$/, ''),
     user: need('user'),
@@ -105,6 +128,7 @@ export function parseConformanceArgs(args: readonly string[]): ConformanceOption
     inboxSubject: values.get('inbox-subject'),
     receiptsSubject: values.get('receipts-subject'),
     timeoutMs,
+    lang,
   };
 }
 
@@ -137,9 +161,19 @@ export async function runConformance(o: ConformanceOptions, io: CliIo): Promise<
     return await conformanceRun(o, io);
   } catch (e) {
     // What the operator gave or what is down (files, credentials, the node, the bus): a clear line, no stack.
-    const message = e instanceof Error ? e.message : String(e);
+    const message = e instanceof RunError && o.lang === 'ru' ? e.ru : e instanceof Error ? e.message : String(e);
     io.stderr.write(`shekara conformance: ${message}\n`);
     return 1;
+  }
+}
+
+/** A failure of the run with its Russian text. */
+class RunError extends Error {
+  constructor(
+    en: string,
+    readonly ru: string,
+  ) {
+    super(en);
   }
 }
 
@@ -171,7 +205,8 @@ async function conformanceRun(o: ConformanceOptions, io: CliIo): Promise<number>
     timeout: 5000,
     maxReconnectAttempts: 0,
   }).catch((e: unknown) => {
-    throw new Error(`cannot connect to the bus at ${o.nats}: ${e instanceof Error ? e.message : String(e)}`);
+    const why = e instanceof Error ? e.message : String(e);
+    throw new RunError(`cannot connect to the bus at ${o.nats}: ${why}`, `нет соединения с шиной ${o.nats}: ${why}`);
   });
   try {
     const { run, skipped } = liveCases(units.stranger !== undefined);
@@ -258,17 +293,18 @@ export function judge(s: Sent, recipient: string): string | undefined {
 
 async function login(o: ConformanceOptions): Promise<string> {
   const res = await fetch(`${o.node}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: o.user, password: o.password }) }).catch((e: unknown) => {
-    throw new Error(`cannot reach the node at ${o.node}: ${e instanceof Error ? e.message : String(e)}`);
+    const why = e instanceof Error ? e.message : String(e);
+    throw new RunError(`cannot reach the node at ${o.node}: ${why}`, `узел ${o.node} недоступен: ${why}`);
   });
   const body = (await res.json().catch(() => ({}))) as { accessToken?: string };
-  if (res.status !== 200 || !body.accessToken) throw new Error(`signing in to ${o.node} as ${o.user} failed: HTTP ${res.status}`);
+  if (res.status !== 200 || !body.accessToken) throw new RunError(`signing in to ${o.node} as ${o.user} failed: HTTP ${res.status}`, `вход на ${o.node} как ${o.user} не удался: HTTP ${res.status}`);
   return body.accessToken;
 }
 
 /** Marks each sent case whose dead letter the node's admin API shows (by the original stream and sequence). */
 async function readDeadLetters(o: ConformanceOptions, token: string, sent: Map<string, Sent>): Promise<void> {
   const res = await fetch(`${o.node}/api/admin/dead-letters?page=1&pageSize=500`, { headers: { authorization: `Bearer ${token}` } });
-  if (res.status !== 200) throw new Error(`reading the dead letters of ${o.node} failed: HTTP ${res.status}`);
+  if (res.status !== 200) throw new RunError(`reading the dead letters of ${o.node} failed: HTTP ${res.status}`, `не удалось прочитать мёртвые письма узла ${o.node}: HTTP ${res.status}`);
   const { items } = (await res.json()) as { items: { originalStream: string | null; originalSeq: string | null; reason: string }[] };
   for (const s of sent.values()) {
     const entry = items.find((d) => d.originalStream === s.stream && Number(d.originalSeq) === s.seq);
