@@ -32,7 +32,8 @@ the peer agency's node, and prints PASS/FAIL per case; exit 1 on any failure, 64
   --user, --password      an admin account of that node
   --agency CODE           the node's agency (interior, border, customs)
   --nats URL              the bus server the peer connects to
-  --nkey FILE             the peer node's nkey seed file (per-agency bus); --ca FILE its CA certificate
+  --nkey FILE             the peer node's nkey seed file (per-agency bus); --ca FILE its CA certificate;
+  --inbox-prefix P        where replies may come (per-agency bus: _INBOX_<identity>)
   --as CODE               the peer agency whose node the kit plays
   --keys FILE             that agency's key file (shekara-keys/1)
   --directory FILE        the signed directory (public/directory.json)
@@ -71,6 +72,7 @@ export interface ConformanceOptions {
   nats: string;
   nkey?: string;
   ca?: string;
+  inboxPrefix?: string;
   as: AgencyCode;
   keys: string;
   directory: string;
@@ -92,7 +94,7 @@ export function parseConformanceArgs(args: readonly string[]): ConformanceOption
     values.set(a.slice(2), v);
     i++;
   }
-  const known = ['lang', 'node', 'user', 'password', 'agency', 'nats', 'nkey', 'ca', 'as', 'keys', 'directory', 'prefix', 'inbox-subject', 'receipts-subject', 'timeout-ms'];
+  const known = ['lang', 'node', 'user', 'password', 'agency', 'nats', 'nkey', 'ca', 'inbox-prefix', 'as', 'keys', 'directory', 'prefix', 'inbox-subject', 'receipts-subject', 'timeout-ms'];
   for (const k of values.keys()) if (!known.includes(k)) throw new ConformanceUsageError(`unknown option --${k}`, `неизвестный параметр --${k}`);
   const lang = values.get('lang') ?? 'en';
   if (lang !== 'en' && lang !== 'ru') throw new ConformanceUsageError('--lang must be en or ru', '--lang: en или ru');
@@ -121,6 +123,7 @@ export function parseConformanceArgs(args: readonly string[]): ConformanceOption
     nats: need('nats'),
     nkey: values.get('nkey'),
     ca: values.get('ca'),
+    inboxPrefix: values.get('inbox-prefix'),
     as,
     keys: need('keys'),
     directory: need('directory'),
@@ -202,6 +205,7 @@ async function conformanceRun(o: ConformanceOptions, io: CliIo): Promise<number>
     name: `conformance-${o.as}`,
     ...(o.nkey ? { authenticator: nkeyAuthenticator(new TextEncoder().encode(readFileSync(o.nkey, 'utf8').trim())) } : {}),
     ...(o.ca ? { tls: { caFile: o.ca } } : {}),
+    ...(o.inboxPrefix ? { inboxPrefix: o.inboxPrefix } : {}),
     timeout: 5000,
     maxReconnectAttempts: 0,
   }).catch((e: unknown) => {
