@@ -11,6 +11,7 @@ import { runMatch } from './match/command';
 import { MatchCliError, languageFromLocale, message } from './match/messages';
 import type { Language } from '@shekara/matching';
 import { BUS_USAGE, BusUsageError, parseBusArgs, runBus } from './bus/command';
+import { CONFORMANCE_USAGE, ConformanceUsageError, conformanceLang, parseConformanceArgs, runConformance } from './conformance/command';
 import { DIRECTORY_USAGE, DirectoryUsageError, langOf, parseDirectoryArgs, runDirectory } from './directory/command';
 
 export const USAGE = `Usage: shekara <command> [options]
@@ -20,7 +21,8 @@ Commands:
   verify   verify a node's transparency-log export or a proof bundle offline (shekara verify --help)
   match    find persons across agencies' records (shekara match --help)
   bus      provision the bus (keys, certificates, server configs) and check its isolation (shekara bus --help)
-  directory  sign a new version of the directory, add, retire or revoke a unit's key (shekara directory --help)`;
+  directory  sign a new version of the directory, add, retire or revoke a unit's key (shekara directory --help)
+  conformance  run the protocol's conformance cases against a running node (shekara conformance --help)`;
 
 /** EX_USAGE from sysexits.h. */
 export const EXIT_USAGE = 64;
@@ -44,6 +46,21 @@ export async function main(argv: readonly string[], io: CliIo & { language?: Lan
     } catch (e) {
       if (!(e instanceof BusUsageError)) throw e;
       io.stderr.write(`shekara bus: ${e.message}\nRun "shekara bus --help" for usage.\n`);
+      return EXIT_USAGE;
+    }
+  }
+  if (command === 'conformance') {
+    try {
+      const parsed = parseConformanceArgs(rest);
+      if (parsed === 'help') {
+        io.stdout.write(CONFORMANCE_USAGE + '\n');
+        return 0;
+      }
+      return await runConformance(parsed, io);
+    } catch (e) {
+      if (!(e instanceof ConformanceUsageError)) throw e;
+      const ru = conformanceLang(rest) === 'ru';
+      io.stderr.write(`shekara conformance: ${e.render(ru ? 'ru' : 'en')}\n${ru ? 'Справка' : 'Run'}: "shekara conformance --help"\n`);
       return EXIT_USAGE;
     }
   }

@@ -1,5 +1,6 @@
 export * from './agencies';
 export * from './subjects';
+export * from './dead-letters';
 
 // The generated contract: messages, enums, their schemas and JSON types.
 export * from './gen/shekara/v1/common_pb';
