@@ -65,6 +65,11 @@ export interface FeedEventRow {
   payload: Record<string, unknown>;
 }
 
+/** The rows of an UPDATE … RETURNING (TypeORM answers [rows, count] for an UPDATE, the rows for a SELECT). */
+function updated<T>(result: unknown): T[] {
+  return Array.isArray(result) && Array.isArray(result[0]) ? (result[0] as T[]) : (result as T[]);
+}
+
 const ACCOUNT_COLUMNS = `id, client_id, name, units, clearance, rate_per_minute, created_at, created_by, revoked_at,
   acked_tx::text, acked_seq::text, webhook_url, webhook_tx::text, webhook_seq::text, webhook_attempts, webhook_next_at,
   webhook_failed_at, webhook_last_error`;
@@ -106,7 +111,7 @@ export class IntegrationStore {
 
   /** Revokes an account (idempotent); its id, or undefined when there is no such client. */
   async revoke(clientId: string, at: Date): Promise<string | undefined> {
-    const [row] = await this.ds.query(`UPDATE integration_clients SET revoked_at = coalesce(revoked_at, $2) WHERE client_id = $1 RETURNING id`, [clientId, at]);
+    const [row] = updated<{ id: string }>(await this.ds.query(`UPDATE integration_clients SET revoked_at = coalesce(revoked_at, $2) WHERE client_id = $1 RETURNING id`, [clientId, at]));
     return row?.id;
   }
 
@@ -115,12 +120,12 @@ export class IntegrationStore {
    * has acknowledged in its feed; a webhook marked failed starts again.
    */
   async setWebhook(clientId: string, url: string | null, secret: string | null, now: Date): Promise<string | undefined> {
-    const [row] = await this.ds.query(
+    const [row] = updated<{ id: string }>(await this.ds.query(
       `UPDATE integration_clients SET webhook_url = $2, webhook_secret = $3, webhook_tx = acked_tx, webhook_seq = acked_seq,
               webhook_attempts = 0, webhook_next_at = $4, webhook_failed_at = NULL, webhook_last_error = NULL
         WHERE client_id = $1 RETURNING id`,
       [clientId, url, secret, now],
-    );
+    ));
     return row?.id;
   }
 
@@ -147,12 +152,12 @@ export class IntegrationStore {
 
   /** Moves an account's acknowledged position forward to `p` (never back). */
   async ack(accountId: string, p: FeedPosition): Promise<FeedPosition> {
-    const [row] = await this.ds.query(
+    const [row] = updated<FeedPosition>(await this.ds.query(
       `UPDATE integration_clients SET acked_tx = CASE WHEN (acked_tx, acked_seq) < ($2::xid8, $3::bigint) THEN $2::xid8 ELSE acked_tx END,
               acked_seq = CASE WHEN (acked_tx, acked_seq) < ($2::xid8, $3::bigint) THEN $3::bigint ELSE acked_seq END
         WHERE id = $1 RETURNING acked_tx::text AS tx, acked_seq::text AS seq`,
       [accountId, p.tx, p.seq],
-    );
+    ));
     return row;
   }
 
