@@ -5,6 +5,8 @@ import jwt from 'jsonwebtoken';
 import { verifyWebhook } from '@shekara/agency-node';
 import { TestSystem, eventually } from '../support/harness';
 import { BORDER, INTERIOR, daily } from '../exchange/fixtures';
+import { OpenApiClient } from './openapi-client';
+import type { OpenApiDoc } from './openapi-client';
 
 jest.setTimeout(90_000);
 
@@ -213,6 +215,33 @@ describe('machine clients', () => {
     expect(statuses).toEqual([200, 200, 200, 429, 429]);
     expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
     expect((await sys.api('border', 'GET', '/api/feed', undefined, await token('border', 'border-eps'))).status).toBe(200);
+  });
+
+  it('OpenAPI: a client made from the served document alone creates an account, gets a token, sends, pulls and acknowledges', async () => {
+    const docOf = async (agency: 'border' | 'interior') => new OpenApiClient((await fetch(`${sys.url(agency)}/api/docs-json`).then((r) => r.json())) as OpenApiDoc, sys.url(agency));
+    const border = await docOf('border');
+    const interior = await docOf('interior');
+    for (const id of ['issueToken', 'sendMessage', 'pullFeed', 'ackFeed']) expect(border.operation(id)).toBeDefined();
+    // The checker is not blind: a page that is not one is refused by the document's schema.
+    expect(border.check(border.operation('pullFeed').responses['200'].content!['application/json'].schema, { events: [{ cursor: 1 }], next: 'x' }, 'r')).toEqual(
+      expect.arrayContaining(['r.acked: missing', 'r.events[0].cursor: number, not string', 'r.events[0].message: missing']),
+    );
+    const created = await border.call('createClient', { body: { clientId: 'border-oa', name: 'Generated client', units: [BORDER] }, token: borderAdmin });
+    expect(created.status).toBe(201);
+    const tok = await border.call('issueToken', { body: { grant_type: 'client_credentials', client_id: 'border-oa', client_secret: created.body.clientSecret } });
+    const sent = await border.call('sendMessage', { body: { ...daily('Sent by a generated client.'), recipientUnits: [INTERIOR] }, token: tok.body.access_token });
+    expect(sent).toMatchObject({ status: 201, body: { createdBy: 'client:border-oa' } });
+
+    const reader = await interior.call('createClient', { body: { clientId: 'interior-oa', name: 'Generated reader', units: [INTERIOR] }, token: interiorAdmin });
+    const rt = (await interior.call('issueToken', { body: { grant_type: 'client_credentials', client_id: 'interior-oa', client_secret: reader.body.clientSecret } })).body.access_token;
+    const page = await eventually(async () => {
+      const r = await interior.call('pullFeed', { query: { limit: 500 }, token: rt });
+      return r.body.events.some((e: { messageId: string }) => e.messageId === sent.body.id) && r.body;
+    }, 15_000, 'the report in the generated client’s feed');
+    expect((await interior.call('ackFeed', { body: { cursor: page.next }, token: rt })).status).toBe(200);
+    expect((await interior.call('listClients', { token: interiorAdmin })).status).toBe(200);
+    // What the document does not declare, the client cannot send.
+    await expect(interior.call('pullFeed', { query: { since: 'x' }, token: rt })).rejects.toThrow(/no query parameter since/);
   });
 
   describe('webhooks', () => {
