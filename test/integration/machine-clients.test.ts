@@ -5,6 +5,12 @@ import jwt from 'jsonwebtoken';
 import { verifyWebhook } from '@shekara/agency-node';
 import { TestSystem, eventually } from '../support/harness';
 import { BORDER, INTERIOR, daily } from '../exchange/fixtures';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { DEMO_PASSWORD } from '@shekara/agency-node';
+import { main } from '../../apps/cli/src/main';
 import { OpenApiClient } from './openapi-client';
 import type { OpenApiDoc } from './openapi-client';
 
@@ -242,6 +248,41 @@ describe('machine clients', () => {
     expect((await interior.call('listClients', { token: interiorAdmin })).status).toBe(200);
     // What the document does not declare, the client cannot send.
     await expect(interior.call('pullFeed', { query: { since: 'x' }, token: rt })).rejects.toThrow(/no query parameter since/);
+  });
+
+  it('shekara clients create, list and revoke through the admin API', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shekara-clients-'));
+    try {
+      const passwordFile = join(dir, 'password');
+      writeFileSync(passwordFile, DEMO_PASSWORD + '\n', { mode: 0o600 });
+      const tokenFile = join(dir, 'token');
+      writeFileSync(tokenFile, borderAdmin, { mode: 0o600 });
+      // The first command signs in with the password file; the others use a token file (one argon2 check is enough).
+      let auth = ['--user', 'border.admin', '--password-file', passwordFile];
+      const run = async (...argv: string[]) => {
+        const out = new PassThrough();
+        const err = new PassThrough();
+        let stdout = '';
+        let stderr = '';
+        out.on('data', (c) => (stdout += c));
+        err.on('data', (c) => (stderr += c));
+        const code = await main(['clients', ...argv, '--node', sys.url('border'), ...auth], { stdout: out, stderr: err, now: () => new Date() });
+        auth = ['--token-file', tokenFile];
+        return { code, stdout, stderr };
+      };
+      const created = await run('create', '--client-id', 'border-cli', '--name', 'Made by the CLI', '--unit', BORDER, '--rate', '120');
+      expect(created).toMatchObject({ code: 0, stdout: expect.stringMatching(/^client_id=border-cli\nclient_secret=[A-Za-z0-9_-]{43}\n$/) });
+      const secret = /client_secret=(\S+)/.exec(created.stdout)![1];
+      expect((await token('border', 'border-cli', secret)).length).toBeGreaterThan(20);
+      expect(await run('create', '--client-id', 'border-cli', '--name', 'again', '--unit', BORDER)).toMatchObject({ code: 1, stderr: expect.stringContaining('CLIENT_ID_TAKEN') });
+      expect((await run('list')).stdout).toMatch(new RegExp(`^border-cli\tactive\t${BORDER.replace(/\./g, '\\.')}\tFOR_OFFICIAL_USE\t120/min`, 'm'));
+      expect(await run('revoke', '--client-id', 'border-cli')).toMatchObject({ code: 0 });
+      expect((await run('list')).stdout).toMatch(/^border-cli\trevoked /m);
+      await expect(token('border', 'border-cli', secret)).rejects.toThrow(/401/);
+      expect(await run('revoke', '--client-id', 'nobody')).toMatchObject({ code: 1, stderr: expect.stringContaining('CLIENT_NOT_FOUND') });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   describe('webhooks', () => {

@@ -12,6 +12,7 @@ import { MatchCliError, languageFromLocale, message } from './match/messages';
 import type { Language } from '@shekara/matching';
 import { BUS_USAGE, BusUsageError, parseBusArgs, runBus } from './bus/command';
 import { DIRECTORY_USAGE, DirectoryUsageError, langOf, parseDirectoryArgs, runDirectory } from './directory/command';
+import { CLIENTS_USAGE, ClientsUsageError, parseClientsArgs, runClients } from './clients/command';
 
 export const USAGE = `Usage: shekara <command> [options]
 
@@ -20,7 +21,8 @@ Commands:
   verify   verify a node's transparency-log export or a proof bundle offline (shekara verify --help)
   match    find persons across agencies' records (shekara match --help)
   bus      provision the bus (keys, certificates, server configs) and check its isolation (shekara bus --help)
-  directory  sign a new version of the directory, add, retire or revoke a unit's key (shekara directory --help)`;
+  directory  sign a new version of the directory, add, retire or revoke a unit's key (shekara directory --help)
+  clients  create, list, revoke a node's service accounts (machine clients), set their webhooks (shekara clients --help)`;
 
 /** EX_USAGE from sysexits.h. */
 export const EXIT_USAGE = 64;
@@ -59,6 +61,20 @@ export async function main(argv: readonly string[], io: CliIo & { language?: Lan
       if (!(e instanceof DirectoryUsageError)) throw e;
       const ru = langOf(rest) === 'ru';
       io.stderr.write(`shekara directory: ${e.render(langOf(rest))}\n${ru ? 'Справка' : 'Run'}: "shekara directory --help"\n`);
+      return EXIT_USAGE;
+    }
+  }
+  if (command === 'clients') {
+    try {
+      const parsed = parseClientsArgs(rest);
+      if (parsed.sub === 'help') {
+        io.stdout.write(CLIENTS_USAGE + '\n');
+        return 0;
+      }
+      return await runClients({ ...parsed, sub: parsed.sub }, { ...io, language: io.language === 'ru' ? 'ru' : 'en' });
+    } catch (e) {
+      if (!(e instanceof ClientsUsageError)) throw e;
+      io.stderr.write(`shekara clients: ${e.message}\nRun "shekara clients --help" for usage.\n`);
       return EXIT_USAGE;
     }
   }
