@@ -143,10 +143,15 @@ export class IntegrationStore {
     );
   }
 
-  /** Whether `p` is at or before the last event of the feed (of any unit): a cursor past it is from the future. */
+  /** Whether `p` is at or before the last servable event of the feed (of any unit): a cursor past it is from the future. */
   async reached(p: FeedPosition): Promise<boolean> {
     if (p.tx === '0' && p.seq === '0') return true;
-    const [row] = await this.ds.query(`SELECT EXISTS (SELECT 1 FROM feed_events WHERE (tx, seq) >= ($1::xid8, $2::bigint)) AS ok`, [p.tx, p.seq]);
+    // Only what the feed can serve counts (below the oldest running transaction): a position beyond it
+    // could be passed by an event still being written.
+    const [row] = await this.ds.query(
+      `SELECT EXISTS (SELECT 1 FROM feed_events WHERE (tx, seq) >= ($1::xid8, $2::bigint) AND tx < pg_snapshot_xmin(pg_current_snapshot())) AS ok`,
+      [p.tx, p.seq],
+    );
     return row.ok;
   }
 
