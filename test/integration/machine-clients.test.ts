@@ -24,7 +24,7 @@ jest.setTimeout(90_000);
  */
 describe('machine clients', () => {
   const WEBHOOK = { pollMs: 50, retryBaseMs: 50, retryMaxMs: 200, maxAttempts: 3, timeoutMs: 2000 };
-  const sys = new TestSystem({}, { clientTokenTtlS: 300, webhook: WEBHOOK });
+  const sys = new TestSystem({}, { clientTokenTtlS: 300, feedPruneMs: 200, webhook: WEBHOOK });
   let borderAdmin: string;
   let interiorAdmin: string;
   const secrets = new Map<string, string>();
@@ -239,6 +239,7 @@ describe('machine clients', () => {
     expect(sent).toMatchObject({ status: 201, body: { createdBy: 'client:border-oa' } });
 
     const reader = await interior.call('createClient', { body: { clientId: 'interior-oa', name: 'Generated reader', units: [INTERIOR] }, token: interiorAdmin });
+    secrets.set('interior-oa', reader.body.clientSecret);
     const rt = (await interior.call('issueToken', { body: { grant_type: 'client_credentials', client_id: 'interior-oa', client_secret: reader.body.clientSecret } })).body.access_token;
     const page = await eventually(async () => {
       const r = await interior.call('pullFeed', { query: { limit: 500 }, token: rt });
@@ -342,5 +343,31 @@ describe('machine clients', () => {
       await new Promise((r) => setTimeout(r, 500));
       expect(received).toHaveLength(WEBHOOK.maxAttempts);
     });
+  });
+
+  it('prunes only the events every open account of the unit acknowledged; cursors stay valid', async () => {
+    const count = async () => (await sys.sql('interior', `SELECT count(*)::int AS n FROM feed_events WHERE unit_id = $1`, [INTERIOR]))[0].n as number;
+    // Every report border sent has reached interior, and its feed event is servable (below the oldest running transaction).
+    const sent = (await sys.sql('border', `SELECT count(*)::int AS n FROM messages WHERE direction = 'OUT'`))[0].n as number;
+    await eventually(async () => (await sys.sql('interior', `SELECT count(*)::int AS n FROM messages WHERE direction = 'IN'`))[0].n === sent, 15_000, 'every report at interior');
+    await eventually(async () => (await sys.sql('interior', `SELECT bool_and(tx < pg_snapshot_xmin(pg_current_snapshot())) AS ok FROM feed_events`))[0].ok, 15_000, 'every event servable');
+    const before = await count();
+    expect(before).toBeGreaterThan(1);
+    const drainAndAck = async (id: string) => {
+      const t = await token('interior', id);
+      let page = (await sys.api('interior', 'GET', '/api/feed?limit=500', undefined, t)).body;
+      while (page.events.length) page = (await sys.api('interior', 'GET', `/api/feed?after=${page.next}&limit=500`, undefined, t)).body;
+      expect((await sys.api('interior', 'POST', '/api/feed/ack', { cursor: page.next }, t)).status).toBe(200);
+      return page.next as string;
+    };
+    const last = await drainAndAck('interior-reg');
+    // Other accounts of the unit have not acknowledged: nothing goes.
+    await new Promise((r) => setTimeout(r, 600));
+    expect(await count()).toBe(before);
+    await drainAndAck('interior-other');
+    await drainAndAck('interior-oa');
+    await eventually(async () => (await count()) <= 1, 10_000, 'the acknowledged events pruned');
+    const after = await sys.api('interior', 'GET', `/api/feed?after=${last}`, undefined, await token('interior', 'interior-reg'));
+    expect(after).toMatchObject({ status: 200, body: { events: [] } });
   });
 });

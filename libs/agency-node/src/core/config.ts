@@ -70,6 +70,8 @@ export class AgencyNodeEnvironment extends ServiceEnvironment {
   /** … and after this many failed attempts in a row the webhook is marked failed and stops (the feed keeps everything). */
   @IsInt() @Min(1) @Max(50) WEBHOOK_MAX_ATTEMPTS: number = 8;
   @IsInt() @Min(100) @Max(60_000) WEBHOOK_TIMEOUT_MS: number = 5000;
+  /** How often feed events every open account of their unit has acknowledged (and its webhook passed) are deleted; 0: never. */
+  @IsInt() @Min(0) FEED_PRUNE_MS: number = 10 * 60_000;
   /** The built duty desk console (served at /), if present. */
   @IsString() WEB_DIR: string = 'dist/web/desk';
 }
@@ -101,11 +103,14 @@ export interface AgencyNodeConfig {
 
 export interface IntegrationConfig {
   clientTokenTtlS: number;
+  /** How often acknowledged feed events are deleted (0: never). */
+  feedPruneMs: number;
   webhook: { pollMs: number; retryBaseMs: number; retryMaxMs: number; maxAttempts: number; timeoutMs: number };
 }
 
 export const INTEGRATION_DEFAULTS: IntegrationConfig = {
   clientTokenTtlS: 300,
+  feedPruneMs: 10 * 60_000,
   webhook: { pollMs: 1000, retryBaseMs: 2000, retryMaxMs: 5 * 60_000, maxAttempts: 8, timeoutMs: 5000 },
 };
 
@@ -140,6 +145,7 @@ export function loadAgencyNodeConfig(env: Environment): AgencyNodeConfig {
     tlog: { checkpointMs: e.TLOG_CHECKPOINT_MS, scrubMs: e.TLOG_SCRUB_MS, exportDir: e.TLOG_EXPORT_DIR },
     integration: {
       clientTokenTtlS: e.CLIENT_TOKEN_TTL_S,
+      feedPruneMs: e.FEED_PRUNE_MS,
       webhook: { pollMs: e.WEBHOOK_POLL_MS, retryBaseMs: e.WEBHOOK_RETRY_BASE_MS, retryMaxMs: e.WEBHOOK_RETRY_MAX_MS, maxAttempts: e.WEBHOOK_MAX_ATTEMPTS, timeoutMs: e.WEBHOOK_TIMEOUT_MS },
     },
   };

@@ -7,6 +7,7 @@ import { ClientRateGuard } from './client-rate.guard';
 import { ClientSend } from './client-send.service';
 import { ClientsController } from './clients.controller';
 import { ClientAccounts } from './clients.service';
+import { FeedPruneTask } from './feed-prune.task';
 import { FeedService } from './feed.service';
 import { TokenController } from './token.controller';
 import { WebhookDelivery } from './webhooks.service';
@@ -19,6 +20,6 @@ import { WebhookDelivery } from './webhooks.service';
 @Module({
   imports: [DeskModule, StoreModule],
   controllers: [TokenController, ClientApiController, ClientsController],
-  providers: [ClientAccounts, ClientSend, FeedService, WebhookDelivery, ClientRateGuard, ClientCallAudit],
+  providers: [ClientAccounts, ClientSend, FeedService, FeedPruneTask, WebhookDelivery, ClientRateGuard, ClientCallAudit],
 })
 export class IntegrationModule {}

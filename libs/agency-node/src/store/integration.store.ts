@@ -166,6 +166,24 @@ export class IntegrationStore {
     return row;
   }
 
+  /**
+   * Deletes the events every open account bound to their unit has acknowledged, and whose webhook
+   * (if live) has delivered; the last event of the feed is always kept (cursors up to it stay
+   * valid, see `reached`). Returns how many were deleted.
+   */
+  async prune(): Promise<number> {
+    const result = await this.ds.query(
+      `WITH last AS (SELECT tx, seq FROM feed_events ORDER BY tx DESC, seq DESC LIMIT 1)
+       DELETE FROM feed_events e USING last
+        WHERE (e.tx, e.seq) < (last.tx, last.seq) AND e.tx < pg_snapshot_xmin(pg_current_snapshot())
+          AND NOT EXISTS (SELECT 1 FROM integration_clients c
+                           WHERE c.revoked_at IS NULL AND c.units @> ARRAY[e.unit_id]
+                             AND ((c.acked_tx, c.acked_seq) < (e.tx, e.seq)
+                                  OR (c.webhook_url IS NOT NULL AND c.webhook_failed_at IS NULL AND (c.webhook_tx, c.webhook_seq) < (e.tx, e.seq))))`,
+    );
+    return Array.isArray(result) && typeof result[1] === 'number' ? result[1] : 0;
+  }
+
   /** Accounts with a live webhook due for a delivery attempt at `now`. */
   webhooksDue(now: Date): Promise<(ClientAccountRow & { webhook_secret: string })[]> {
     return this.ds.query(
