@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import jwt from 'jsonwebtoken';
+import { createHmac } from 'node:crypto';
 import { verifyWebhook } from '@shekara/agency-node';
 import { TestSystem, eventually } from '../support/harness';
 import { BORDER, INTERIOR, daily } from '../exchange/fixtures';
@@ -15,6 +15,14 @@ import { OpenApiClient } from './openapi-client';
 import type { OpenApiDoc } from './openapi-client';
 
 jest.setTimeout(90_000);
+
+/** An HS256 JWT made by hand (what an attacker holding, or guessing, a key could make). */
+function hs256(claims: Record<string, unknown>, secret: string): string {
+  const part = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const body = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ iat: Math.floor(Date.now() / 1000), ...claims })}`;
+  return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
+}
+const inAMinute = () => Math.floor(Date.now() / 1000) + 60;
 
 /**
  * Machine clients of a node (docs/integration.md), on real nodes (border sends, interior receives),
@@ -86,13 +94,18 @@ describe('machine clients', () => {
       const [{ id }] = await sys.sql('border', `SELECT id FROM integration_clients WHERE client_id = 'border-eps'`);
       const secret = sys.config('border').jwt.secret;
       const claims = { sub: id, typ: 'client', cid: 'border-eps' };
-      const expired = jwt.sign({ ...claims, exp: Math.floor(Date.now() / 1000) - 10 }, secret, { algorithm: 'HS256', issuer: 'border', audience: 'border' });
+      const good = hs256({ ...claims, iss: 'border', aud: 'border', exp: inAMinute() }, secret);
+      // The hand-made token is right (so the refusals below are for what each one changes).
+      expect((await sys.api('border', 'GET', '/api/feed', undefined, good)).status).toBe(200);
+      const expired = hs256({ ...claims, iss: 'border', aud: 'border', exp: Math.floor(Date.now() / 1000) - 10 }, secret);
       expect((await sys.api('border', 'GET', '/api/feed', undefined, expired)).status).toBe(401);
-      const forged = jwt.sign(claims, 'another-secret-another-secret-1234567890', { algorithm: 'HS256', issuer: 'border', audience: 'border', expiresIn: 60 });
+      const noExpiry = hs256({ ...claims, iss: 'border', aud: 'border' }, secret);
+      expect((await sys.api('border', 'GET', '/api/feed', undefined, noExpiry)).status).toBe(401);
+      const forged = hs256({ ...claims, iss: 'border', aud: 'border', exp: inAMinute() }, 'another-secret-another-secret-1234567890');
       expect((await sys.api('border', 'GET', '/api/feed', undefined, forged)).status).toBe(401);
-      const otherNode = jwt.sign(claims, secret, { algorithm: 'HS256', issuer: 'interior', audience: 'interior', expiresIn: 60 });
+      const otherNode = hs256({ ...claims, iss: 'interior', aud: 'interior', exp: inAMinute() }, secret);
       expect((await sys.api('border', 'GET', '/api/feed', undefined, otherNode)).status).toBe(401);
-      const renamed = jwt.sign({ ...claims, cid: 'someone-else' }, secret, { algorithm: 'HS256', issuer: 'border', audience: 'border', expiresIn: 60 });
+      const renamed = hs256({ ...claims, cid: 'someone-else', iss: 'border', aud: 'border', exp: inAMinute() }, secret);
       expect((await sys.api('border', 'GET', '/api/feed', undefined, renamed)).status).toBe(401);
     });
 
