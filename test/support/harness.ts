@@ -39,7 +39,7 @@ export class TestSystem {
   /** The nodes' clock when set before start() (tests that need a given local time); the system clock otherwise. */
   clock?: Clock;
 
-  constructor(private readonly overrides: Partial<AgencyNodeConfig['outbox']> & { maxDeliveries?: number } = {}) {}
+  constructor(private readonly overrides: Partial<AgencyNodeConfig['outbox']> & { maxDeliveries?: number } = {}, private readonly integration?: AgencyNodeConfig['integration']) {}
 
   config(agency: AgencyCode): AgencyNodeConfig {
     return {
@@ -59,6 +59,7 @@ export class TestSystem {
       bus: { maxDeliveries: this.overrides.maxDeliveries ?? 5, ackWaitMs: 5_000 },
       demoUsers: true,
       webDir: 'dist/web/desk',
+      ...(this.integration ? { integration: this.integration } : {}),
     };
   }
 

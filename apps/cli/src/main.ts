@@ -13,6 +13,7 @@ import type { Language } from '@shekara/matching';
 import { BUS_USAGE, BusUsageError, parseBusArgs, runBus } from './bus/command';
 import { CONFORMANCE_USAGE, ConformanceUsageError, conformanceLang, parseConformanceArgs, runConformance } from './conformance/command';
 import { DIRECTORY_USAGE, DirectoryUsageError, langOf, parseDirectoryArgs, runDirectory } from './directory/command';
+import { CLIENTS_USAGE, ClientsUsageError, parseClientsArgs, runClients } from './clients/command';
 
 export const USAGE = `Usage: shekara <command> [options]
 
@@ -22,7 +23,8 @@ Commands:
   match    find persons across agencies' records (shekara match --help)
   bus      provision the bus (keys, certificates, server configs) and check its isolation (shekara bus --help)
   directory  sign a new version of the directory, add, retire or revoke a unit's key (shekara directory --help)
-  conformance  run the protocol's conformance cases against a running node (shekara conformance --help)`;
+  conformance  run the protocol's conformance cases against a running node (shekara conformance --help)
+  clients  create, list, revoke a node's service accounts (machine clients), set their webhooks (shekara clients --help)`;
 
 /** EX_USAGE from sysexits.h. */
 export const EXIT_USAGE = 64;
@@ -76,6 +78,20 @@ export async function main(argv: readonly string[], io: CliIo & { language?: Lan
       if (!(e instanceof DirectoryUsageError)) throw e;
       const ru = langOf(rest) === 'ru';
       io.stderr.write(`shekara directory: ${e.render(langOf(rest))}\n${ru ? 'Справка' : 'Run'}: "shekara directory --help"\n`);
+      return EXIT_USAGE;
+    }
+  }
+  if (command === 'clients') {
+    try {
+      const parsed = parseClientsArgs(rest);
+      if (parsed.sub === 'help') {
+        io.stdout.write(CLIENTS_USAGE + '\n');
+        return 0;
+      }
+      return await runClients({ ...parsed, sub: parsed.sub }, { ...io, language: io.language === 'ru' ? 'ru' : 'en' });
+    } catch (e) {
+      if (!(e instanceof ClientsUsageError)) throw e;
+      io.stderr.write(`shekara clients: ${e.message}\nRun "shekara clients --help" for usage.\n`);
       return EXIT_USAGE;
     }
   }

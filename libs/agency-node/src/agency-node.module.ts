@@ -7,6 +7,7 @@ import type { AgencyNodeDeps } from './core';
 import { DeadLettersModule } from './dead-letters';
 import { DeskModule } from './desk';
 import { IncomingModule } from './incoming';
+import { IntegrationModule } from './integration';
 import { OpsModule } from './ops';
 import { PersonsModule } from './persons';
 import { ScheduleModule } from './schedule';
@@ -42,6 +43,7 @@ export class AgencyNodeModule {
         OpsModule,
         PersonsModule,
         TransparencyModule,
+        IntegrationModule,
       ],
     };
   }

@@ -20,3 +20,4 @@ export { MESSAGE_ROW_TYPES, RECORD_RECEIPTS } from './store';
 export { TransparencyService } from './transparency';
 export { WitnessService } from './transparency';
 export { logOrigin, logUnit, witnessName } from './core';
+export { signWebhook, verifyWebhook, SIGNATURE_HEADER } from './integration';

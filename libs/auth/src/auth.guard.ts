@@ -10,11 +10,17 @@ import { readCookie } from './cookies';
 
 const ROLES_KEY = 'shekara:roles';
 const PUBLIC_KEY = 'shekara:public';
+const MACHINE_KEY = 'shekara:machine';
 
 /** Roles allowed to call a handler (default: any signed-in user). */
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
 /** A handler anyone may call (sign-in, health, metrics). */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
+/**
+ * A handler for machine clients (service accounts) only: a person's token is refused there, and a
+ * machine client's token is refused everywhere else.
+ */
+export const MachineClients = () => SetMetadata(MACHINE_KEY, true);
 
 export type AuthedRequest = Request & { user: AuthUser };
 
@@ -27,7 +33,7 @@ export function bearerToken(req: Request): string | undefined {
 /**
  * Global guard: every route not marked @Public needs a bearer token (or, for a live-event stream,
  * which a browser opens without headers, the session cookie) and the route's roles. No token is ever
- * taken from the URL.
+ * taken from the URL. Machine clients' tokens are accepted only on @MachineClients() routes, and only there.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -45,6 +51,9 @@ export class AuthGuard implements CanActivate {
     if (token) req.user = await this.auth.verify(token);
     else if (req.method === 'GET' && req.headers.accept === 'text/event-stream') req.user = await this.auth.verifyCookie(readCookie(req, this.auth.cookieName));
     else throw new AuthError(AuthErrorCode.Unauthenticated);
+    const machine = this.reflector.getAllAndOverride<boolean>(MACHINE_KEY, targets) ?? false;
+    if (machine !== !!req.user.client) throw new AuthError(AuthErrorCode.ForbiddenRole, machine ? 'Only machine clients (service accounts) call this.' : 'Machine clients call only the integration API.');
+    if (machine) return true;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (roles && !roles.includes(req.user.role)) throw new AuthError(AuthErrorCode.ForbiddenRole);
     return true;

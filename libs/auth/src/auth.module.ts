@@ -23,6 +23,8 @@ export class AuthModule {
     assertPrivateSecret(options.jwtSecret);
     return {
       module: AuthModule,
+      // Global: features that issue tokens to machine clients (the node's integration module) use AuthService.
+      global: true,
       imports: [JwtModule.register({ secret: createSecretKey(Buffer.from(options.jwtSecret, 'utf8')), signOptions: { expiresIn: options.ttlSeconds, algorithm: 'HS256', issuer: options.issuer, audience: options.issuer }, verifyOptions: { algorithms: ['HS256'], issuer: options.issuer, audience: options.issuer } })],
       controllers: [AuthController],
       providers: [{ provide: AUTH_OPTIONS, useValue: options }, AuthService, { provide: APP_GUARD, useClass: AuthGuard }],

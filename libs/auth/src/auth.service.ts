@@ -28,6 +28,20 @@ interface Claims {
   exp?: number;
 }
 
+/** A machine client's token: `typ` "client", the account id as sub, its client id, no session. */
+interface ClientClaims {
+  sub: string;
+  typ: 'client';
+  cid: string;
+  exp?: number;
+}
+
+/**
+ * The principal of a machine client's account as it is now (null when revoked or unknown): the app
+ * that keeps service accounts registers it (`useClientAccounts`).
+ */
+export type ClientAccountCheck = (accountId: string) => Promise<AuthUser | null>;
+
 /** How long a checked session is believed without asking the database again (disable/sign-out take effect within it). */
 const CHECK_TTL_MS = 5_000;
 const MAX_CACHED = 10_000;
@@ -49,6 +63,7 @@ export class AuthService {
   private readonly throttle: LoginThrottle;
   private readonly gate: HashGate;
   private readonly checked = new Map<string, { until: number; user: AuthUser | null }>();
+  private clientAccounts?: ClientAccountCheck;
 
   constructor(
     private readonly jwt: JwtService,
@@ -108,7 +123,7 @@ export class AuthService {
     if (fromCookie) ids.add(fromCookie.id);
     if (token) {
       const claims = await this.claims(token).catch(() => undefined);
-      if (claims) ids.add(claims.sid);
+      if (claims && !('typ' in claims)) ids.add(claims.sid);
     }
     for (const id of ids) {
       await this.store.revoke(id, this.clock.now());
@@ -116,9 +131,17 @@ export class AuthService {
     }
   }
 
-  /** The user of a bearer token: signature, iss, aud and exp, then its session and user as they are now. */
+  /**
+   * The user of a bearer token: signature, iss, aud and exp, then its session and user as they are
+   * now; for a machine client's token, its account as it is now (a revoked account is refused).
+   */
   async verify(token: string): Promise<AuthUser> {
     const claims = await this.claims(token);
+    if ('typ' in claims) {
+      const client = await this.cachedCheck(`client:${claims.sub}`, () => this.clientAccounts?.(claims.sub) ?? Promise.resolve(null));
+      if (!client || client.id !== claims.sub || client.client?.clientId !== claims.cid) throw new AuthError(AuthErrorCode.Unauthenticated);
+      return client;
+    }
     const user = await this.sessionUser(claims.sid);
     if (!user || user.id !== claims.sub) throw new AuthError(AuthErrorCode.Unauthenticated);
     return user;
@@ -144,16 +167,38 @@ export class AuthService {
     await this.store.upsertUser({ id: uuidv7(this.clock), username: u.username, displayName: u.displayName, passwordHash, unitId: u.unitId, role: u.role, clearance: u.clearance ?? 'FOR_OFFICIAL_USE', createdAt: this.clock.now() });
   }
 
+  /** Registers where machine clients' accounts are looked up (their tokens are refused until then). */
+  useClientAccounts(check: ClientAccountCheck): void {
+    this.clientAccounts = check;
+  }
+
+  /**
+   * A short access token for a machine client whose credentials the caller has checked: the same
+   * JWT (HS256, iss, aud, exp) as a user's, naming the account instead of a session.
+   */
+  async clientToken(accountId: string, clientId: string, ttlSeconds: number): Promise<{ accessToken: string; expiresIn: number }> {
+    const claims: ClientClaims = { sub: accountId, typ: 'client', cid: clientId };
+    return { accessToken: await this.jwt.signAsync(claims, { expiresIn: ttlSeconds }), expiresIn: ttlSeconds };
+  }
+
+  /** Forgets what was checked of a machine client (revoked here: refused at once on this process). */
+  forgetClient(accountId: string): void {
+    this.checked.delete(`client:${accountId}`);
+  }
+
   private async grant(user: AuthUser, sid: string): Promise<Grant> {
     const accessToken = await this.jwt.signAsync({ sub: user.id, username: user.username, unit: user.unitId, role: user.role, sid });
     return { accessToken, expiresIn: this.options.ttlSeconds, user };
   }
 
-  private async claims(token: string): Promise<Claims> {
+  private async claims(token: string): Promise<Claims | ClientClaims> {
     try {
-      const p = await this.jwt.verifyAsync<Claims>(token);
+      const p = await this.jwt.verifyAsync<Claims | ClientClaims>(token);
       // jsonwebtoken checks exp only when present: a token without one is refused here.
-      if (typeof p.exp !== 'number' || typeof p.sid !== 'string' || typeof p.sub !== 'string') throw new Error('incomplete claims');
+      if (typeof p.exp !== 'number' || typeof p.sub !== 'string') throw new Error('incomplete claims');
+      if ('typ' in p) {
+        if (p.typ !== 'client' || typeof p.cid !== 'string') throw new Error('incomplete claims');
+      } else if (typeof p.sid !== 'string') throw new Error('incomplete claims');
       return p;
     } catch {
       throw new AuthError(AuthErrorCode.Unauthenticated);
@@ -177,16 +222,24 @@ export class AuthService {
   }
 
   /** The session's user if the session is open and the user may act; cached for CHECK_TTL_MS. */
-  private async sessionUser(sid: string): Promise<AuthUser | null> {
-    const now = this.clock.now();
-    const hit = this.checked.get(sid);
-    if (hit && hit.until > now.getTime()) return hit.user;
-    const row = await this.store.find(sid);
-    const ok =
-      row && !row.revoked_at && row.expires_at > now && !row.disabled_at && (ROLES as readonly string[]).includes(row.role) && !this.options.checkUnit?.(row.unit_id);
-    const user = ok ? { id: row.user_id, username: row.username, unitId: row.unit_id, role: row.role as Role, clearance: row.clearance } : null;
+  private sessionUser(sid: string): Promise<AuthUser | null> {
+    return this.cachedCheck(sid, async () => {
+      const now = this.clock.now();
+      const row = await this.store.find(sid);
+      const ok =
+        row && !row.revoked_at && row.expires_at > now && !row.disabled_at && (ROLES as readonly string[]).includes(row.role) && !this.options.checkUnit?.(row.unit_id);
+      return ok ? { id: row.user_id, username: row.username, unitId: row.unit_id, role: row.role as Role, clearance: row.clearance } : null;
+    });
+  }
+
+  /** What `check` says of a session or a machine client, believed for CHECK_TTL_MS (revocations take effect within it). */
+  private async cachedCheck(key: string, check: () => Promise<AuthUser | null>): Promise<AuthUser | null> {
+    const now = this.clock.now().getTime();
+    const hit = this.checked.get(key);
+    if (hit && hit.until > now) return hit.user;
+    const user = await check();
     if (this.checked.size >= MAX_CACHED) this.checked.clear();
-    this.checked.set(sid, { until: now.getTime() + CHECK_TTL_MS, user });
+    this.checked.set(key, { until: now + CHECK_TTL_MS, user });
     return user;
   }
 }

@@ -7,3 +7,5 @@ export * from './auth.types';
 export * from './user.entity';
 export * from './users.sql';
 export * from './migrations';
+export { LoginThrottle, DEFAULT_THROTTLE } from './login-throttle';
+export type { ThrottleSettings } from './login-throttle';

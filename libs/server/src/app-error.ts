@@ -47,6 +47,8 @@ export abstract class AppError<C extends string = string> extends Error {
     private readonly table: ErrorTable<C>,
     readonly detail?: string,
     readonly fields?: FieldError[],
+    /** Seconds the client should wait before trying again (sent as Retry-After: 429, 503). */
+    readonly retryAfterS?: number,
   ) {
     super(detail ? `${table[code].en} ${detail}` : table[code].en);
   }

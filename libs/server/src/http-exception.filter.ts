@@ -23,6 +23,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (res.headersSent) return;
     const language = requestLanguage(host.switchToHttp().getRequest<Request>().headers?.['accept-language']);
     if (err instanceof AppError) {
+      if (err.retryAfterS) res.setHeader('Retry-After', String(Math.ceil(err.retryAfterS)));
       res.status(err.status).json(err.body(language));
       return;
     }

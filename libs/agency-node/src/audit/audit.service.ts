@@ -22,6 +22,13 @@ export enum AuditAction {
   MatchRejected = 'match-rejected',
   /** An officer checked a person against everything the node holds (local). */
   PersonChecked = 'person-checked',
+  /** Machine clients (local): an account created or revoked, a token issued or refused, every call of its API. */
+  ClientCreated = 'client-created',
+  ClientRevoked = 'client-revoked',
+  ClientWebhookSet = 'client-webhook-set',
+  ClientToken = 'client-token',
+  ClientTokenRefused = 'client-token-refused',
+  ClientCall = 'client-call',
 }
 
 /** The actions the supervisor ledger hears about (sign-ins stay local). */

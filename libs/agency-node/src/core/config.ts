@@ -60,6 +60,18 @@ export class AgencyNodeEnvironment extends ServiceEnvironment {
   @IsInt() @Min(0) TLOG_SCRUB_MS: number = 10 * 60_000;
   /** Where `POST /api/admin/log/export` writes the `shekara verify` export (a directory per export). */
   @IsString() TLOG_EXPORT_DIR: string = 'var/tlog-export';
+  /** Machine clients (docs/integration.md): lifetime of a service account's access token. */
+  @IsInt() @Min(30) @Max(3600) CLIENT_TOKEN_TTL_S: number = 300;
+  /** How often the node looks for webhook deliveries due. */
+  @IsInt() @Min(10) @Max(60_000) WEBHOOK_POLL_MS: number = 1000;
+  /** A failed webhook delivery is retried after base·2^(attempt−1), at most WEBHOOK_RETRY_MAX_MS … */
+  @IsInt() @Min(10) WEBHOOK_RETRY_BASE_MS: number = 2000;
+  @IsInt() @Min(10) WEBHOOK_RETRY_MAX_MS: number = 5 * 60_000;
+  /** … and after this many failed attempts in a row the webhook is marked failed and stops (the feed keeps everything). */
+  @IsInt() @Min(1) @Max(50) WEBHOOK_MAX_ATTEMPTS: number = 8;
+  @IsInt() @Min(100) @Max(60_000) WEBHOOK_TIMEOUT_MS: number = 5000;
+  /** How often feed events every open account of their unit has acknowledged (and its webhook passed) are deleted; 0: never. */
+  @IsInt() @Min(0) FEED_PRUNE_MS: number = 10 * 60_000;
   /** The built duty desk console (served at /), if present. */
   @IsString() WEB_DIR: string = 'dist/web/desk';
 }
@@ -85,7 +97,22 @@ export interface AgencyNodeConfig {
   webDir: string;
   /** The transparency log (defaults: checkpoint every 1 s, scrub every 10 min). */
   tlog?: { checkpointMs: number; scrubMs: number; exportDir: string };
+  /** Machine clients: token lifetime, webhook retries (defaults: INTEGRATION_DEFAULTS). */
+  integration?: IntegrationConfig;
 }
+
+export interface IntegrationConfig {
+  clientTokenTtlS: number;
+  /** How often acknowledged feed events are deleted (0: never). */
+  feedPruneMs: number;
+  webhook: { pollMs: number; retryBaseMs: number; retryMaxMs: number; maxAttempts: number; timeoutMs: number };
+}
+
+export const INTEGRATION_DEFAULTS: IntegrationConfig = {
+  clientTokenTtlS: 300,
+  feedPruneMs: 10 * 60_000,
+  webhook: { pollMs: 1000, retryBaseMs: 2000, retryMaxMs: 5 * 60_000, maxAttempts: 8, timeoutMs: 5000 },
+};
 
 export function loadAgencyNodeConfig(env: Environment): AgencyNodeConfig {
   const e = validateEnvironment(AgencyNodeEnvironment, env);
@@ -116,5 +143,10 @@ export function loadAgencyNodeConfig(env: Environment): AgencyNodeConfig {
     demoUsers: e.DEMO_USERS,
     webDir: e.WEB_DIR,
     tlog: { checkpointMs: e.TLOG_CHECKPOINT_MS, scrubMs: e.TLOG_SCRUB_MS, exportDir: e.TLOG_EXPORT_DIR },
+    integration: {
+      clientTokenTtlS: e.CLIENT_TOKEN_TTL_S,
+      feedPruneMs: e.FEED_PRUNE_MS,
+      webhook: { pollMs: e.WEBHOOK_POLL_MS, retryBaseMs: e.WEBHOOK_RETRY_BASE_MS, retryMaxMs: e.WEBHOOK_RETRY_MAX_MS, maxAttempts: e.WEBHOOK_MAX_ATTEMPTS, timeoutMs: e.WEBHOOK_TIMEOUT_MS },
+    },
   };
 }

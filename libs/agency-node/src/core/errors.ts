@@ -20,6 +20,14 @@ export enum NodeErrorCode {
   IntegrityFailure = 'INTEGRITY_FAILURE',
   LogEmpty = 'LOG_EMPTY',
   NotInLog = 'NOT_IN_LOG',
+  NotBoundUnit = 'NOT_BOUND_UNIT',
+  InvalidClient = 'INVALID_CLIENT',
+  ClientNotFound = 'CLIENT_NOT_FOUND',
+  ClientIdTaken = 'CLIENT_ID_TAKEN',
+  FeedCursorInvalid = 'FEED_CURSOR_INVALID',
+  FeedCursorForeign = 'FEED_CURSOR_FOREIGN',
+  FeedCursorFuture = 'FEED_CURSOR_FUTURE',
+  RateLimited = 'RATE_LIMITED',
 }
 
 const TABLE: ErrorTable<NodeErrorCode> = {
@@ -37,12 +45,20 @@ const TABLE: ErrorTable<NodeErrorCode> = {
   [NodeErrorCode.NotInLog]: { status: HttpStatus.NOT_FOUND, en: 'No entry of this message is covered by a signed checkpoint of the log yet.', ru: 'Ни одна подписанная контрольная точка журнала ещё не охватывает это сообщение.' },
   [NodeErrorCode.Busy]: { status: HttpStatus.SERVICE_UNAVAILABLE, en: 'The node is busy; nothing was accepted. Try again in a moment.', ru: 'Узел перегружен; ничего не принято. Повторите через мгновение.' },
   [NodeErrorCode.NoSigningKey]: { status: HttpStatus.CONFLICT, en: 'Your unit has no valid signing key (revoked or retired); nothing was accepted. Ask the operator for a new key.', ru: 'У вашего подразделения нет действующего ключа подписи (отозван или выведен); ничего не принято. Обратитесь к оператору за новым ключом.' },
+  [NodeErrorCode.NotBoundUnit]: { status: HttpStatus.FORBIDDEN, en: 'This service account may not act for that unit; nothing was accepted.', ru: 'Эта служебная учётная запись не может действовать от имени этого подразделения; ничего не принято.' },
+  [NodeErrorCode.InvalidClient]: { status: HttpStatus.UNAUTHORIZED, en: 'Unknown client, wrong secret or revoked service account.', ru: 'Неизвестный клиент, неверный секрет или отозванная служебная учётная запись.' },
+  [NodeErrorCode.ClientNotFound]: { status: HttpStatus.NOT_FOUND, en: 'No such service account.', ru: 'Такой служебной учётной записи нет.' },
+  [NodeErrorCode.ClientIdTaken]: { status: HttpStatus.CONFLICT, en: 'A service account with this client id already exists.', ru: 'Служебная учётная запись с таким идентификатором клиента уже есть.' },
+  [NodeErrorCode.FeedCursorInvalid]: { status: HttpStatus.BAD_REQUEST, en: 'The feed cursor is malformed; use a cursor the feed returned.', ru: 'Курсор ленты искажён; используйте курсор, выданный лентой.' },
+  [NodeErrorCode.FeedCursorForeign]: { status: HttpStatus.FORBIDDEN, en: 'The feed cursor belongs to another service account; nothing was changed.', ru: 'Курсор ленты принадлежит другой служебной учётной записи; ничего не изменено.' },
+  [NodeErrorCode.FeedCursorFuture]: { status: HttpStatus.CONFLICT, en: 'The feed cursor points past the end of this node’s feed (from the future, or from another database); nothing was changed.', ru: 'Курсор ленты указывает за конец ленты этого узла (из будущего или из другой базы данных); ничего не изменено.' },
+  [NodeErrorCode.RateLimited]: { status: HttpStatus.TOO_MANY_REQUESTS, en: 'Too many requests from this service account; retry after the time in Retry-After.', ru: 'Слишком много запросов от этой служебной учётной записи; повторите через время, указанное в Retry-After.' },
 };
 
 /** The agency node's refusals (one class, its code table above). */
 export class NodeError extends AppError<NodeErrorCode> {
-  constructor(code: NodeErrorCode, detail?: string, fields?: FieldError[]) {
-    super(code, TABLE, detail, fields);
+  constructor(code: NodeErrorCode, detail?: string, fields?: FieldError[], retryAfterS?: number) {
+    super(code, TABLE, detail, fields, retryAfterS);
     this.name = 'NodeError';
   }
 }

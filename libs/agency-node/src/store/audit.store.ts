@@ -31,6 +31,11 @@ export class AuditStore {
     return prepared<OutboxInserted>(m, `WITH aud AS (${auditLogInsert('$1')}) ${outboxInsert('$2')}`, [logJson, outboxJson]);
   }
 
+  /** Audit log rows alone (JSON, `auditLogJson`): local entries the ledger does not hear of. */
+  async append(logJson: string): Promise<void> {
+    await appendAuditLog(this.ds.manager, logJson);
+  }
+
   /** The audit trail of one message, oldest first. */
   async ofMessage(id: string): Promise<{ at: Date; actor: string; action: string; unit_id: string | null; details: unknown }[]> {
     return this.ds.query(`SELECT at, actor, action, unit_id, details FROM audit_log WHERE message_id = $1 ORDER BY id`, [id]);

@@ -5,6 +5,7 @@ export * from './dead-letters.store';
 export * from './drafts.store';
 export * from './due.store';
 export * from './incoming.store';
+export * from './integration.store';
 export * from './log.store';
 export * from './messages.store';
 export * from './notifications.store';
