@@ -18,6 +18,10 @@ const KIND_OF_CASE: Readonly<Record<PayloadCase, MessageKind>> = {
   semiannual: MessageKind.SEMIANNUAL,
   deliveryReceipt: MessageKind.DELIVERY_RECEIPT,
   readReceipt: MessageKind.READ_RECEIPT,
+  handoverProposal: MessageKind.HANDOVER_PROPOSAL,
+  handoverAcceptance: MessageKind.HANDOVER_ACCEPTANCE,
+  handoverDispute: MessageKind.HANDOVER_DISPUTE,
+  handoverWithdrawal: MessageKind.HANDOVER_WITHDRAWAL,
 };
 
 const CASE_OF_KIND = new Map<MessageKind, PayloadCase>(

@@ -182,6 +182,10 @@ function expectedCorrelation(env: Envelope): string | undefined {
     case 'deliveryReceipt':
     case 'readReceipt':
       return env.payload.value.messageId;
+    case 'handoverAcceptance':
+    case 'handoverDispute':
+    case 'handoverWithdrawal':
+      return env.payload.value.actId;
     default:
       return undefined;
   }

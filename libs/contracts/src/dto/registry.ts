@@ -11,6 +11,18 @@ import { file_shekara_v1_audit } from '../gen/shekara/v1/audit_pb';
 import { file_shekara_v1_rpc } from '../gen/shekara/v1/rpc_pb';
 import { DeliveryReceiptSchema, ReadReceiptSchema } from '../gen/shekara/v1/receipts_pb';
 import {
+  HandoverAcceptanceSchema,
+  HandoverDisputeSchema,
+  HandoverDocumentSchema,
+  HandoverGoodsSchema,
+  HandoverItemSchema,
+  HandoverProposalSchema,
+  HandoverRefusalSchema,
+  HandoverVehicleSchema,
+  HandoverWeaponSchema,
+  HandoverWithdrawalSchema,
+} from '../gen/shekara/v1/handover_pb';
+import {
   AdminDetaineesSchema,
   AdvanceSchema,
   CheckpointChangeSchema,
@@ -40,6 +52,18 @@ import {
 import { AttachmentDto, PersonDto, TravelDocumentDto } from './common.dto';
 import type { DtoClass } from './decorators';
 import { DeliveryReceiptDto, ReadReceiptDto } from './receipts.dto';
+import {
+  HandoverAcceptanceDto,
+  HandoverDisputeDto,
+  HandoverDocumentDto,
+  HandoverGoodsDto,
+  HandoverItemDto,
+  HandoverProposalDto,
+  HandoverRefusalDto,
+  HandoverVehicleDto,
+  HandoverWeaponDto,
+  HandoverWithdrawalDto,
+} from './handover.dto';
 import {
   AdminDetaineesDto,
   AdvanceDto,
@@ -100,6 +124,16 @@ export const DTO_REGISTRY: ReadonlyArray<readonly [DescMessage, DtoClass]> = [
   [DeliveryReceiptSchema, DeliveryReceiptDto],
   [ReadReceiptSchema, ReadReceiptDto],
   [SendMessageRequestSchema, SendMessageRequestDto],
+  [HandoverGoodsSchema, HandoverGoodsDto],
+  [HandoverVehicleSchema, HandoverVehicleDto],
+  [HandoverDocumentSchema, HandoverDocumentDto],
+  [HandoverWeaponSchema, HandoverWeaponDto],
+  [HandoverItemSchema, HandoverItemDto],
+  [HandoverProposalSchema, HandoverProposalDto],
+  [HandoverRefusalSchema, HandoverRefusalDto],
+  [HandoverAcceptanceSchema, HandoverAcceptanceDto],
+  [HandoverDisputeSchema, HandoverDisputeDto],
+  [HandoverWithdrawalSchema, HandoverWithdrawalDto],
 ];
 
 /**

@@ -10,6 +10,8 @@ import type { Timestamp, TimestampJson } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Classification, ClassificationJson } from "./common_pb";
 import { file_shekara_v1_common } from "./common_pb";
+import type { HandoverAcceptance, HandoverAcceptanceJson, HandoverDispute, HandoverDisputeJson, HandoverProposal, HandoverProposalJson, HandoverWithdrawal, HandoverWithdrawalJson } from "./handover_pb";
+import { file_shekara_v1_handover } from "./handover_pb";
 import type { DeliveryReceipt, DeliveryReceiptJson, ReadReceipt, ReadReceiptJson } from "./receipts_pb";
 import { file_shekara_v1_receipts } from "./receipts_pb";
 import type { Advance, AdvanceJson, Daily, DailyJson, Monthly, MonthlyJson, Semiannual, SemiannualJson } from "./reports_pb";
@@ -22,7 +24,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file shekara/v1/envelope.proto.
  */
 export const file_shekara_v1_envelope: GenFile = /*@__PURE__*/
-  fileDesc("ChlzaGVrYXJhL3YxL2VudmVsb3BlLnByb3RvEgpzaGVrYXJhLnYxIrQFCghFbnZlbG9wZRISCgptZXNzYWdlX2lkGAEgASgJEhYKDmNvcnJlbGF0aW9uX2lkGAIgASgJEiUKBGtpbmQYAyABKA4yFy5zaGVrYXJhLnYxLk1lc3NhZ2VLaW5kEhMKC3NlbmRlcl91bml0GAQgASgJEhcKD3JlY2lwaWVudF91bml0cxgFIAMoCRIuCgpjcmVhdGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtyZXBvcnRlZF9hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFgoOc2NoZW1hX3ZlcnNpb24YCCABKA0SMgoOY2xhc3NpZmljYXRpb24YCSABKA4yGi5zaGVrYXJhLnYxLkNsYXNzaWZpY2F0aW9uEiQKBnVyZ2VudBgUIAEoCzISLnNoZWthcmEudjEuVXJnZW50SAASPQoTdXJnZW50X2NvbmZpcm1hdGlvbhgVIAEoCzIeLnNoZWthcmEudjEuVXJnZW50Q29uZmlybWF0aW9uSAASIgoFZGFpbHkYFiABKAsyES5zaGVrYXJhLnYxLkRhaWx5SAASJgoHbW9udGhseRgXIAEoCzITLnNoZWthcmEudjEuTW9udGhseUgAEiYKB2FkdmFuY2UYGCABKAsyEy5zaGVrYXJhLnYxLkFkdmFuY2VIABIsCgpzZW1pYW5udWFsGBkgASgLMhYuc2hla2FyYS52MS5TZW1pYW5udWFsSAASNwoQZGVsaXZlcnlfcmVjZWlwdBgaIAEoCzIbLnNoZWthcmEudjEuRGVsaXZlcnlSZWNlaXB0SAASLwoMcmVhZF9yZWNlaXB0GBsgASgLMhcuc2hla2FyYS52MS5SZWFkUmVjZWlwdEgAQgkKB3BheWxvYWQiQgoLTWVya2xlUHJvb2YSEAoIc2libGluZ3MYASADKAwSDQoFaW5kZXgYAiABKA0SEgoKbGVhZl9jb3VudBgDIAEoDSJ5Cg5TaWduZWRFbnZlbG9wZRIQCghlbnZlbG9wZRgBIAEoDBIOCgZrZXlfaWQYAiABKAkSEQoJc2lnbmF0dXJlGAMgASgMEiwKC2JhdGNoX3Byb29mGAQgASgLMhcuc2hla2FyYS52MS5NZXJrbGVQcm9vZkoECAUQCiqVAgoLTWVzc2FnZUtpbmQSHAoYTUVTU0FHRV9LSU5EX1VOU1BFQ0lGSUVEEAASFwoTTUVTU0FHRV9LSU5EX1VSR0VOVBABEiQKIE1FU1NBR0VfS0lORF9VUkdFTlRfQ09ORklSTUFUSU9OEAISFgoSTUVTU0FHRV9LSU5EX0RBSUxZEAMSGAoUTUVTU0FHRV9LSU5EX01PTlRITFkQBBIYChRNRVNTQUdFX0tJTkRfQURWQU5DRRAFEhsKF01FU1NBR0VfS0lORF9TRU1JQU5OVUFMEAYSIQodTUVTU0FHRV9LSU5EX0RFTElWRVJZX1JFQ0VJUFQQBxIdChlNRVNTQUdFX0tJTkRfUkVBRF9SRUNFSVBUEAhiBnByb3RvMw", [file_google_protobuf_timestamp, file_shekara_v1_common, file_shekara_v1_receipts, file_shekara_v1_reports, file_shekara_v1_urgent]);
+  fileDesc("ChlzaGVrYXJhL3YxL2VudmVsb3BlLnByb3RvEgpzaGVrYXJhLnYxIqYHCghFbnZlbG9wZRISCgptZXNzYWdlX2lkGAEgASgJEhYKDmNvcnJlbGF0aW9uX2lkGAIgASgJEiUKBGtpbmQYAyABKA4yFy5zaGVrYXJhLnYxLk1lc3NhZ2VLaW5kEhMKC3NlbmRlcl91bml0GAQgASgJEhcKD3JlY2lwaWVudF91bml0cxgFIAMoCRIuCgpjcmVhdGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtyZXBvcnRlZF9hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFgoOc2NoZW1hX3ZlcnNpb24YCCABKA0SMgoOY2xhc3NpZmljYXRpb24YCSABKA4yGi5zaGVrYXJhLnYxLkNsYXNzaWZpY2F0aW9uEiQKBnVyZ2VudBgUIAEoCzISLnNoZWthcmEudjEuVXJnZW50SAASPQoTdXJnZW50X2NvbmZpcm1hdGlvbhgVIAEoCzIeLnNoZWthcmEudjEuVXJnZW50Q29uZmlybWF0aW9uSAASIgoFZGFpbHkYFiABKAsyES5zaGVrYXJhLnYxLkRhaWx5SAASJgoHbW9udGhseRgXIAEoCzITLnNoZWthcmEudjEuTW9udGhseUgAEiYKB2FkdmFuY2UYGCABKAsyEy5zaGVrYXJhLnYxLkFkdmFuY2VIABIsCgpzZW1pYW5udWFsGBkgASgLMhYuc2hla2FyYS52MS5TZW1pYW5udWFsSAASNwoQZGVsaXZlcnlfcmVjZWlwdBgaIAEoCzIbLnNoZWthcmEudjEuRGVsaXZlcnlSZWNlaXB0SAASLwoMcmVhZF9yZWNlaXB0GBsgASgLMhcuc2hla2FyYS52MS5SZWFkUmVjZWlwdEgAEjkKEWhhbmRvdmVyX3Byb3Bvc2FsGCggASgLMhwuc2hla2FyYS52MS5IYW5kb3ZlclByb3Bvc2FsSAASPQoTaGFuZG92ZXJfYWNjZXB0YW5jZRgpIAEoCzIeLnNoZWthcmEudjEuSGFuZG92ZXJBY2NlcHRhbmNlSAASNwoQaGFuZG92ZXJfZGlzcHV0ZRgqIAEoCzIbLnNoZWthcmEudjEuSGFuZG92ZXJEaXNwdXRlSAASPQoTaGFuZG92ZXJfd2l0aGRyYXdhbBgrIAEoCzIeLnNoZWthcmEudjEuSGFuZG92ZXJXaXRoZHJhd2FsSABCCQoHcGF5bG9hZCJCCgtNZXJrbGVQcm9vZhIQCghzaWJsaW5ncxgBIAMoDBINCgVpbmRleBgCIAEoDRISCgpsZWFmX2NvdW50GAMgASgNInkKDlNpZ25lZEVudmVsb3BlEhAKCGVudmVsb3BlGAEgASgMEg4KBmtleV9pZBgCIAEoCRIRCglzaWduYXR1cmUYAyABKAwSLAoLYmF0Y2hfcHJvb2YYBCABKAsyFy5zaGVrYXJhLnYxLk1lcmtsZVByb29mSgQIBRAKKqgDCgtNZXNzYWdlS2luZBIcChhNRVNTQUdFX0tJTkRfVU5TUEVDSUZJRUQQABIXChNNRVNTQUdFX0tJTkRfVVJHRU5UEAESJAogTUVTU0FHRV9LSU5EX1VSR0VOVF9DT05GSVJNQVRJT04QAhIWChJNRVNTQUdFX0tJTkRfREFJTFkQAxIYChRNRVNTQUdFX0tJTkRfTU9OVEhMWRAEEhgKFE1FU1NBR0VfS0lORF9BRFZBTkNFEAUSGwoXTUVTU0FHRV9LSU5EX1NFTUlBTk5VQUwQBhIhCh1NRVNTQUdFX0tJTkRfREVMSVZFUllfUkVDRUlQVBAHEh0KGU1FU1NBR0VfS0lORF9SRUFEX1JFQ0VJUFQQCBIiCh5NRVNTQUdFX0tJTkRfSEFORE9WRVJfUFJPUE9TQUwQDBIkCiBNRVNTQUdFX0tJTkRfSEFORE9WRVJfQUNDRVBUQU5DRRANEiEKHU1FU1NBR0VfS0lORF9IQU5ET1ZFUl9ESVNQVVRFEA4SJAogTUVTU0FHRV9LSU5EX0hBTkRPVkVSX1dJVEhEUkFXQUwQD2IGcHJvdG8z", [file_google_protobuf_timestamp, file_shekara_v1_common, file_shekara_v1_handover, file_shekara_v1_receipts, file_shekara_v1_reports, file_shekara_v1_urgent]);
 
 /**
  * A message on the bus. Built by the sending node from a SendMessageRequest (or by a recipient node
@@ -41,7 +43,8 @@ export type Envelope = Message<"shekara.v1.Envelope"> & {
 
   /**
    * Correlation id. For URGENT_CONFIRMATION: the id of the URGENT message it confirms. For
-   * DELIVERY_RECEIPT and READ_RECEIPT: the id of the acknowledged message. Otherwise the sender's
+   * DELIVERY_RECEIPT and READ_RECEIPT: the id of the acknowledged message. For the steps of a
+   * handover act after its proposal: the act's id (`act_id`). Otherwise the sender's
    * own thread id, or empty.
    *
    * @generated from field: string correlation_id = 2;
@@ -169,6 +172,38 @@ export type Envelope = Message<"shekara.v1.Envelope"> & {
      */
     value: ReadReceipt;
     case: "readReceipt";
+  } | {
+    /**
+     * MESSAGE_KIND_HANDOVER_PROPOSAL.
+     *
+     * @generated from field: shekara.v1.HandoverProposal handover_proposal = 40;
+     */
+    value: HandoverProposal;
+    case: "handoverProposal";
+  } | {
+    /**
+     * MESSAGE_KIND_HANDOVER_ACCEPTANCE.
+     *
+     * @generated from field: shekara.v1.HandoverAcceptance handover_acceptance = 41;
+     */
+    value: HandoverAcceptance;
+    case: "handoverAcceptance";
+  } | {
+    /**
+     * MESSAGE_KIND_HANDOVER_DISPUTE.
+     *
+     * @generated from field: shekara.v1.HandoverDispute handover_dispute = 42;
+     */
+    value: HandoverDispute;
+    case: "handoverDispute";
+  } | {
+    /**
+     * MESSAGE_KIND_HANDOVER_WITHDRAWAL.
+     *
+     * @generated from field: shekara.v1.HandoverWithdrawal handover_withdrawal = 43;
+     */
+    value: HandoverWithdrawal;
+    case: "handoverWithdrawal";
   } | { case: undefined; value?: undefined };
 };
 
@@ -189,7 +224,8 @@ export type EnvelopeJson = {
 
   /**
    * Correlation id. For URGENT_CONFIRMATION: the id of the URGENT message it confirms. For
-   * DELIVERY_RECEIPT and READ_RECEIPT: the id of the acknowledged message. Otherwise the sender's
+   * DELIVERY_RECEIPT and READ_RECEIPT: the id of the acknowledged message. For the steps of a
+   * handover act after its proposal: the act's id (`act_id`). Otherwise the sender's
    * own thread id, or empty.
    *
    * @generated from field: string correlation_id = 2;
@@ -303,6 +339,34 @@ export type EnvelopeJson = {
    * @generated from field: shekara.v1.ReadReceipt read_receipt = 27;
    */
   readReceipt?: ReadReceiptJson;
+
+  /**
+   * MESSAGE_KIND_HANDOVER_PROPOSAL.
+   *
+   * @generated from field: shekara.v1.HandoverProposal handover_proposal = 40;
+   */
+  handoverProposal?: HandoverProposalJson;
+
+  /**
+   * MESSAGE_KIND_HANDOVER_ACCEPTANCE.
+   *
+   * @generated from field: shekara.v1.HandoverAcceptance handover_acceptance = 41;
+   */
+  handoverAcceptance?: HandoverAcceptanceJson;
+
+  /**
+   * MESSAGE_KIND_HANDOVER_DISPUTE.
+   *
+   * @generated from field: shekara.v1.HandoverDispute handover_dispute = 42;
+   */
+  handoverDispute?: HandoverDisputeJson;
+
+  /**
+   * MESSAGE_KIND_HANDOVER_WITHDRAWAL.
+   *
+   * @generated from field: shekara.v1.HandoverWithdrawal handover_withdrawal = 43;
+   */
+  handoverWithdrawal?: HandoverWithdrawalJson;
 };
 
 /**
@@ -532,6 +596,34 @@ export enum MessageKind {
    * @generated from enum value: MESSAGE_KIND_READ_RECEIPT = 8;
    */
   READ_RECEIPT = 8,
+
+  /**
+   * Handover act proposed (clause 9.6). Payload `handover_proposal`. The act's id is its message id.
+   *
+   * @generated from enum value: MESSAGE_KIND_HANDOVER_PROPOSAL = 12;
+   */
+  HANDOVER_PROPOSAL = 12,
+
+  /**
+   * Handover act accepted, whole or in part. Payload `handover_acceptance`.
+   *
+   * @generated from enum value: MESSAGE_KIND_HANDOVER_ACCEPTANCE = 13;
+   */
+  HANDOVER_ACCEPTANCE = 13,
+
+  /**
+   * Handover act disputed by the receiving unit. Payload `handover_dispute`.
+   *
+   * @generated from enum value: MESSAGE_KIND_HANDOVER_DISPUTE = 14;
+   */
+  HANDOVER_DISPUTE = 14,
+
+  /**
+   * Handover act withdrawn by the handing unit. Payload `handover_withdrawal`.
+   *
+   * @generated from enum value: MESSAGE_KIND_HANDOVER_WITHDRAWAL = 15;
+   */
+  HANDOVER_WITHDRAWAL = 15,
 }
 
 /**
@@ -540,7 +632,7 @@ export enum MessageKind {
  *
  * @generated from enum shekara.v1.MessageKind
  */
-export type MessageKindJson = "MESSAGE_KIND_UNSPECIFIED" | "MESSAGE_KIND_URGENT" | "MESSAGE_KIND_URGENT_CONFIRMATION" | "MESSAGE_KIND_DAILY" | "MESSAGE_KIND_MONTHLY" | "MESSAGE_KIND_ADVANCE" | "MESSAGE_KIND_SEMIANNUAL" | "MESSAGE_KIND_DELIVERY_RECEIPT" | "MESSAGE_KIND_READ_RECEIPT";
+export type MessageKindJson = "MESSAGE_KIND_UNSPECIFIED" | "MESSAGE_KIND_URGENT" | "MESSAGE_KIND_URGENT_CONFIRMATION" | "MESSAGE_KIND_DAILY" | "MESSAGE_KIND_MONTHLY" | "MESSAGE_KIND_ADVANCE" | "MESSAGE_KIND_SEMIANNUAL" | "MESSAGE_KIND_DELIVERY_RECEIPT" | "MESSAGE_KIND_READ_RECEIPT" | "MESSAGE_KIND_HANDOVER_PROPOSAL" | "MESSAGE_KIND_HANDOVER_ACCEPTANCE" | "MESSAGE_KIND_HANDOVER_DISPUTE" | "MESSAGE_KIND_HANDOVER_WITHDRAWAL";
 
 /**
  * Describes the enum shekara.v1.MessageKind.
