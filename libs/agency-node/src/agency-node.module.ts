@@ -6,6 +6,7 @@ import { CoreModule } from './core';
 import type { AgencyNodeDeps } from './core';
 import { DeadLettersModule } from './dead-letters';
 import { DeskModule } from './desk';
+import { HandoverModule } from './handover';
 import { IncomingModule } from './incoming';
 import { OpsModule } from './ops';
 import { PersonsModule } from './persons';
@@ -41,6 +42,7 @@ export class AgencyNodeModule {
         ScheduleModule,
         OpsModule,
         PersonsModule,
+        HandoverModule,
         TransparencyModule,
       ],
     };

@@ -4,6 +4,7 @@ export * from './audit.store';
 export * from './dead-letters.store';
 export * from './drafts.store';
 export * from './due.store';
+export * from './handover.store';
 export * from './incoming.store';
 export * from './log.store';
 export * from './messages.store';

@@ -4,6 +4,7 @@ import { DatabaseProbe } from './db';
 import { DeadLettersStore } from './dead-letters.store';
 import { DraftsStore } from './drafts.store';
 import { DueStore } from './due.store';
+import { HandoverStore } from './handover.store';
 import { IncomingStore } from './incoming.store';
 import { LogStore } from './log.store';
 import { MessagesStore } from './messages.store';
@@ -12,7 +13,7 @@ import { OutboxStore } from './outbox.store';
 import { PersonsStore } from './persons.store';
 import { ReceiptsStore } from './receipts.store';
 
-const STORES = [AuditStore, DatabaseProbe, DeadLettersStore, DraftsStore, DueStore, IncomingStore, LogStore, MessagesStore, NotificationsStore, OutboxStore, PersonsStore, ReceiptsStore];
+const STORES = [AuditStore, DatabaseProbe, DeadLettersStore, DraftsStore, DueStore, HandoverStore, IncomingStore, LogStore, MessagesStore, NotificationsStore, OutboxStore, PersonsStore, ReceiptsStore];
 
 /** The stores, one per concern: the only code of the node that reaches PostgreSQL. */
 @Module({ providers: STORES, exports: STORES })
