@@ -287,6 +287,10 @@ const KIND: Record<AuditMessage['kind'], MessageKind> = {
   MONTHLY: MessageKind.MONTHLY,
   ADVANCE: MessageKind.ADVANCE,
   SEMIANNUAL: MessageKind.SEMIANNUAL,
+  HANDOVER_PROPOSAL: MessageKind.HANDOVER_PROPOSAL,
+  HANDOVER_ACCEPTANCE: MessageKind.HANDOVER_ACCEPTANCE,
+  HANDOVER_DISPUTE: MessageKind.HANDOVER_DISPUTE,
+  HANDOVER_WITHDRAWAL: MessageKind.HANDOVER_WITHDRAWAL,
 };
 
 const agencyOf = (unit: string) => unit.split('.')[0] as AgencyCode;

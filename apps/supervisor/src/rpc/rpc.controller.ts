@@ -32,6 +32,7 @@ const OBLIGATION_OF: Record<Verdict['obligation'], Obligation> = {
   SEMIANNUAL: Obligation.SEMIANNUAL,
   URGENT_CONFIRMATION: Obligation.URGENT_CONFIRMATION,
   ADVANCE: Obligation.ADVANCE,
+  HANDOVER_ACCEPTANCE: Obligation.HANDOVER_ACCEPTANCE,
 };
 
 function required(ts: Timestamp | undefined, field: string): Date {
