@@ -313,6 +313,7 @@ export function sentEvent(m: AuditMessage, summary = `report ${m.id}`): AuditEve
     eventAt: m.eventAt ? timestampFromDate(m.eventAt) : undefined,
     confirms: m.confirms ?? '',
     summary,
+    handoverItems: m.items ?? [],
   });
 }
 
@@ -347,6 +348,7 @@ export function journalLine(m: AuditMessage): string {
       ...(m.confirms !== undefined ? { confirms: m.confirms } : {}),
       ...(m.period !== undefined ? { period: m.period } : {}),
       ...(m.eventAt ? { event_at: m.eventAt.toISOString() } : {}),
+      ...(m.items ? { items: m.items } : {}),
     }) + '\n'
   );
 }

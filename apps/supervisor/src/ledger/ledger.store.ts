@@ -43,11 +43,12 @@ type MessageRow = {
   period: string | null;
   event_at: Date | null;
   confirms: string | null;
+  items: string[] | null;
   summary: string;
   node: string;
 };
 
-const MESSAGE_COLUMNS = 'id, kind, sender, recipients, sent_at, reported_at, period, event_at, confirms, summary, node';
+const MESSAGE_COLUMNS = 'id, kind, sender, recipients, sent_at, reported_at, period, event_at, confirms, items, summary, node';
 
 function toMessage(r: MessageRow): StoredMessage {
   const m: StoredMessage = { id: r.id, kind: r.kind, from: r.sender, to: r.recipients, sentAt: r.sent_at, summary: r.summary, node: r.node };
@@ -55,6 +56,7 @@ function toMessage(r: MessageRow): StoredMessage {
   if (r.confirms !== null) m.confirms = r.confirms;
   if (r.period !== null) m.period = r.period;
   if (r.event_at) m.eventAt = r.event_at;
+  if (r.items !== null) m.items = r.items;
   return m;
 }
 
@@ -118,10 +120,10 @@ export class LedgerStore {
     // The version keys the verdict cache: bumped (once a batch) only when a message is really added.
     await m.query(
       `WITH ins AS (
-         INSERT INTO ledger_messages (id, kind, sender, recipients, sent_at, reported_at, period, event_at, confirms, summary, node, event_id, recorded_at)
-         SELECT x.id, x.kind, x.sender, x.recipients, x.sent_at, x.reported_at, x.period, x.event_at, x.confirms, x.summary, x.node, x.event_id, $2
+         INSERT INTO ledger_messages (id, kind, sender, recipients, sent_at, reported_at, period, event_at, confirms, items, summary, node, event_id, recorded_at)
+         SELECT x.id, x.kind, x.sender, x.recipients, x.sent_at, x.reported_at, x.period, x.event_at, x.confirms, x.items, x.summary, x.node, x.event_id, $2
            FROM jsonb_to_recordset($1::jsonb) AS x(id text, kind text, sender text, recipients text[], sent_at timestamptz, reported_at timestamptz,
-                period text, event_at timestamptz, confirms text, summary text, node text, event_id text)
+                period text, event_at timestamptz, confirms text, items text[], summary text, node text, event_id text)
          ON CONFLICT (id) DO NOTHING RETURNING 1)
        UPDATE ledger_state SET version = version + 1 WHERE id = 1 AND EXISTS (SELECT 1 FROM ins)`,
       [
@@ -136,6 +138,7 @@ export class LedgerStore {
             period: msg.period ?? null,
             event_at: msg.eventAt?.toISOString() ?? null,
             confirms: msg.confirms ?? null,
+            items: msg.items ?? null,
             summary: msg.summary,
             node: msg.node,
             event_id: msg.eventId,
@@ -178,11 +181,15 @@ export class LedgerStore {
             OR (kind = 'MONTHLY' AND period = ANY($5))
             OR (kind = 'SEMIANNUAL' AND period = ANY($6))
             OR (kind = 'URGENT' AND reported_at >= $3 AND reported_at < $4)
-            OR (kind = 'ADVANCE' AND sent_at >= $3 AND sent_at < $4))
+            OR (kind = 'ADVANCE' AND sent_at >= $3 AND sent_at < $4)
+            OR (kind = 'HANDOVER_PROPOSAL' AND event_at >= $3 AND event_at < $4))
        SELECT * FROM base
        UNION ALL
        SELECT ${MESSAGE_COLUMNS} FROM ledger_messages
        WHERE kind = 'URGENT_CONFIRMATION' AND confirms IN (SELECT id FROM base WHERE kind = 'URGENT')
+       UNION ALL
+       SELECT ${MESSAGE_COLUMNS} FROM ledger_messages
+       WHERE kind IN ('HANDOVER_ACCEPTANCE', 'HANDOVER_DISPUTE', 'HANDOVER_WITHDRAWAL') AND confirms IN (SELECT id FROM base WHERE kind = 'HANDOVER_PROPOSAL')
        ORDER BY sent_at, id`,
       [s.dailyFrom, s.dailyTo, s.lo, s.hi, s.months, s.halves],
     );

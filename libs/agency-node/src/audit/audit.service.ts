@@ -45,6 +45,8 @@ export interface MessageFacts {
   eventAt?: Date | null;
   confirms?: string | null;
   summary?: string;
+  /** HANDOVER_PROPOSAL: the kinds of the items handed over. */
+  items?: string[];
 }
 
 export interface AuditEntry {
@@ -129,6 +131,7 @@ export class AuditService {
       confirms: f?.confirms ?? '',
       reason: e.reason ?? '',
       summary: (f?.summary ?? '').slice(0, 300),
+      handoverItems: f?.items ?? [],
     });
   }
 }

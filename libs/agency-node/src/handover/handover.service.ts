@@ -20,7 +20,7 @@ import {
 import type { AgencyCode, Envelope, FieldError } from '@shekara/contracts';
 import type { AuthUser } from '@shekara/auth';
 import type { Directory } from '@shekara/directory';
-import { POLICIES, policyAt } from '@shekara/policy';
+import { HANDOVER_ITEM_KINDS, POLICIES, policyAt } from '@shekara/policy';
 import { AuditAction } from '../audit';
 import { DIRECTORY, LiveEvents, NodeError, NodeErrorCode } from '../core';
 import { messageColumns, messageRow } from '../envelopes';
@@ -46,6 +46,13 @@ const CLASSIFICATIONS = ['CLASSIFICATION_UNCLASSIFIED', 'CLASSIFICATION_FOR_OFFI
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The kinds of the items of a proposal, each once, in the order of HANDOVER_ITEM_KINDS ([] for a step). */
+function itemKinds(env: Envelope): string[] {
+  if (env.payload.case !== 'handoverProposal') return [];
+  const present = new Set(env.payload.value.items.map((i) => i.item.case as string));
+  return HANDOVER_ITEM_KINDS.filter((k) => present.has(k));
 }
 
 const invalid = (errors: FieldError[]) => new HandoverError(HandoverErrorCode.InvalidHandover, undefined, errors);
@@ -227,7 +234,8 @@ export class HandoverService {
         action: AuditAction.Sent,
         messageId: env.messageId,
         units: [env.senderUnit],
-        message: { kind: cols.kind, senderUnit: env.senderUnit, recipientUnits: env.recipientUnits, sentAt: now, reportedAt: cols.reportedAt, period: cols.period, eventAt: cols.eventAt, confirms: cols.confirms, summary: cols.summary },
+        // The ledger judges the acceptance deadline from these: the act's items and handover time, each step's act.
+        message: { kind: cols.kind, senderUnit: env.senderUnit, recipientUnits: env.recipientUnits, sentAt: now, reportedAt: cols.reportedAt, period: cols.period, eventAt: cols.eventAt, confirms: env.payload.case === 'handoverProposal' ? null : env.correlationId, summary: cols.summary, items: itemKinds(env) },
         details: { correlationId: env.correlationId },
       },
     ]);
