@@ -25,6 +25,8 @@ export interface RejectedEvent {
 }
 
 export interface UnconfirmedUrgent {
+  /** Absent: URGENT_CONFIRMATION; HANDOVER_ACCEPTANCE: an act unanswered (id, the act; sender, its receiving unit). */
+  obligation?: 'HANDOVER_ACCEPTANCE';
   id: string;
   sender: string;
   recipients: string[];
@@ -257,6 +259,31 @@ export class LedgerStore {
       [asOf, until, withinMs, limit],
     );
     return rows.map((r) => ({ id: r.id, sender: r.sender, recipients: r.recipients, reportedAt: r.reported_at, due: new Date(r.reported_at.getTime() + withinMs), summary: r.summary }));
+  }
+
+  /**
+   * Handover acts with no answer (acceptance or dispute by the receiving unit, sent by asOf) and no
+   * withdrawal, whose deadline (event_at + the shortest acceptance time of their item kinds) is
+   * before `until`, not escalated; earliest deadline first. `within`: item kind → milliseconds.
+   */
+  async unansweredActs(asOf: Date, until: Date, within: Record<string, number>, limit: number): Promise<UnconfirmedUrgent[]> {
+    const kinds = Object.keys(within);
+    const rows: Array<{ id: string; sender: string; recipients: string[]; event_at: Date; summary: string; due: Date }> = await this.ds.query(
+      `SELECT * FROM (
+         SELECT a.id, a.sender, a.recipients, a.event_at, a.summary,
+                a.event_at + make_interval(secs => (SELECT min(w.ms) FROM unnest($3::text[], $4::float8[]) AS w(k, ms) WHERE w.k = ANY(a.items)) / 1000) AS due
+           FROM ledger_messages a
+          WHERE a.kind = 'HANDOVER_PROPOSAL' AND a.event_at IS NOT NULL AND a.sent_at <= $1
+            AND NOT EXISTS (SELECT 1 FROM ledger_messages s WHERE s.confirms = a.id AND s.sent_at <= $1 AND (
+                  (s.kind IN ('HANDOVER_ACCEPTANCE', 'HANDOVER_DISPUTE') AND s.sender = a.recipients[1])
+               OR (s.kind = 'HANDOVER_WITHDRAWAL' AND s.sender = a.sender)))
+            AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.urgent_id = a.id)) x
+        WHERE x.due < $2
+        ORDER BY x.due, x.id
+        LIMIT $5`,
+      [asOf, until, kinds, kinds.map((k) => within[k]), limit],
+    );
+    return rows.map((r) => ({ obligation: 'HANDOVER_ACCEPTANCE' as const, id: r.id, sender: r.recipients[0], recipients: [r.sender], reportedAt: r.event_at, due: r.due, summary: r.summary }));
   }
 
   /** Counts for operations: messages, events, rejects. */

@@ -88,6 +88,7 @@ export class SupervisorRpcController {
           reportedAt: timestampFromDate(u.reportedAt),
           due: timestampFromDate(u.due),
           summary: u.summary,
+          obligation: u.obligation === 'HANDOVER_ACCEPTANCE' ? Obligation.HANDOVER_ACCEPTANCE : Obligation.URGENT_CONFIRMATION,
         }),
       ),
     });
