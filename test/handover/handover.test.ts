@@ -186,4 +186,53 @@ describe('handover acts between the border and interior nodes', () => {
     expect((await sys.api('interior', 'POST', `/api/handovers/${id}/accept`, {}, interior)).status).toBe(200);
     await stateOn('border', border, id, 'ACCEPTED');
   });
+
+  it('statistics reconciliation: a discrepancy between counterpart figures and the acts is found, explained, then corrected', async () => {
+    // The persons the migration post accepted from the border section this month, as the acts record them.
+    const month = new Date(Date.now() + 5 * 3600_000).toISOString().slice(0, 7); // UTC+5, the units' zone
+    const acts = (await sys.api('border', 'GET', '/api/handovers?box=out', undefined, border)).body as { items: { kind: string; status: string }[] }[];
+    const accepted = acts.reduce((n, a) => n + a.items.filter((i) => i.kind === 'person' && i.status === 'ACCEPTED').length, 0);
+    expect(accepted).toBeGreaterThan(0);
+    const figures = (indicator: string, counterpartUnit: string, value: number) => [
+      { indicator: `STATISTICS_INDICATOR_${indicator}`, counterpartUnit, value },
+      { indicator: 'STATISTICS_INDICATOR_REFUSED_ENTRY', value: 4 },
+    ];
+    const send = (agency: AgencyCode, token: string, body: Record<string, unknown>) => sys.api(agency, 'POST', '/api/statistics', body, token);
+    const pair = async (agency: AgencyCode, token: string) => {
+      const r = await sys.api(agency, 'GET', `/api/statistics/reconciliation?period=${month}`, undefined, token);
+      expect(r.status).toBe(200);
+      return r.body.find((p: { handingUnit: string; receivingUnit: string }) => p.handingUnit === BORDER && p.receivingUnit === INTERIOR);
+    };
+
+    // Figures for a month not yet begun: refused, nothing stored.
+    const before = await count('border');
+    const next = new Date(Date.parse(`${month}-01T00:00:00Z`) + 32 * 86_400_000).toISOString().slice(0, 7);
+    const early = await send('border', border, { recipientUnits: [INTERIOR], period: next, figures: figures('PERSONS_HANDED_OVER', INTERIOR, 1) });
+    expect(early).toMatchObject({ status: 400, body: { errors: [{ field: 'period' }] } });
+    const negative = await send('border', border, { recipientUnits: [INTERIOR], period: month, figures: [{ indicator: 'STATISTICS_INDICATOR_SEIZURES', value: -1 }] });
+    expect(negative).toMatchObject({ status: 400, body: { errors: [{ field: 'figures.0.value' }] } });
+    expect(await count('border')).toBe(before);
+
+    // Border reports one person more than the acts and the migration post: a discrepancy, seen on both sides.
+    expect((await send('border', border, { recipientUnits: [INTERIOR], period: month, figures: figures('PERSONS_HANDED_OVER', INTERIOR, accepted + 1) })).status).toBe(201);
+    expect((await send('interior', interior, { recipientUnits: [BORDER], period: month, figures: figures('PERSONS_RECEIVED', BORDER, accepted) })).status).toBe(201);
+    const found = await eventually(async () => {
+      const p = await pair('interior', interior);
+      return p?.status === 'DISCREPANCY' ? p : undefined;
+    }, 20_000, 'discrepancy at interior');
+    expect(found).toMatchObject({ period: month, handedOver: accepted + 1, received: accepted, acts: accepted });
+    await eventually(async () => (await pair('border', border))?.status === 'DISCREPANCY' || undefined, 20_000, 'discrepancy at border');
+
+    // Border explains it (a person handed over without an act), then corrects its figures.
+    const explained = { recipientUnits: [INTERIOR], period: month, figures: figures('PERSONS_HANDED_OVER', INTERIOR, accepted + 1), explanations: [{ indicator: 'STATISTICS_INDICATOR_PERSONS_HANDED_OVER', counterpartUnit: INTERIOR, text: 'One person handed over on paper only, before the act was recorded' }] };
+    expect((await send('border', border, explained)).status).toBe(201);
+    const ex = await eventually(async () => {
+      const p = await pair('interior', interior);
+      return p?.status === 'EXPLAINED' ? p : undefined;
+    }, 20_000, 'explained at interior');
+    expect(ex.explanations).toEqual([{ unit: BORDER, text: 'One person handed over on paper only, before the act was recorded' }]);
+    expect((await send('border', border, { recipientUnits: [INTERIOR], period: month, figures: figures('PERSONS_HANDED_OVER', INTERIOR, accepted) })).status).toBe(201);
+    await eventually(async () => (await pair('interior', interior))?.status === 'AGREED' || undefined, 20_000, 'agreed at interior');
+    expect((await pair('border', border)).status).toBe('AGREED');
+  });
 });

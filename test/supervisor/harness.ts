@@ -291,6 +291,7 @@ const KIND: Record<AuditMessage['kind'], MessageKind> = {
   HANDOVER_ACCEPTANCE: MessageKind.HANDOVER_ACCEPTANCE,
   HANDOVER_DISPUTE: MessageKind.HANDOVER_DISPUTE,
   HANDOVER_WITHDRAWAL: MessageKind.HANDOVER_WITHDRAWAL,
+  STATISTICS: MessageKind.STATISTICS,
 };
 
 const agencyOf = (unit: string) => unit.split('.')[0] as AgencyCode;

@@ -7,6 +7,7 @@ import type { AgencyNodeDeps } from './core';
 import { DeadLettersModule } from './dead-letters';
 import { DeskModule } from './desk';
 import { HandoverModule } from './handover';
+import { StatisticsModule } from './statistics';
 import { IncomingModule } from './incoming';
 import { OpsModule } from './ops';
 import { PersonsModule } from './persons';
@@ -43,6 +44,7 @@ export class AgencyNodeModule {
         OpsModule,
         PersonsModule,
         HandoverModule,
+        StatisticsModule,
         TransparencyModule,
       ],
     };

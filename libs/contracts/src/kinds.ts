@@ -22,6 +22,7 @@ const KIND_OF_CASE: Readonly<Record<PayloadCase, MessageKind>> = {
   handoverAcceptance: MessageKind.HANDOVER_ACCEPTANCE,
   handoverDispute: MessageKind.HANDOVER_DISPUTE,
   handoverWithdrawal: MessageKind.HANDOVER_WITHDRAWAL,
+  statistics: MessageKind.STATISTICS,
 };
 
 const CASE_OF_KIND = new Map<MessageKind, PayloadCase>(

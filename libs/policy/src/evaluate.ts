@@ -182,6 +182,9 @@ function checkMessage(m: AuditMessage, units: Map<string, Unit>): string | undef
         return `HANDOVER_PROPOSAL requires items, kinds among ${HANDOVER_ITEM_KINDS.join(', ')}`;
       }
       return undefined;
+    case 'STATISTICS':
+      // Monthly statistics (clause 9.3) are reconciled, not judged for time: recorded, no obligation.
+      return isMonth(m.period) ? undefined : 'STATISTICS requires period YYYY-MM';
     case 'HANDOVER_ACCEPTANCE':
     case 'HANDOVER_DISPUTE':
     case 'HANDOVER_WITHDRAWAL':

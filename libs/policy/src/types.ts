@@ -40,6 +40,7 @@ export const MESSAGE_KINDS = [
   'HANDOVER_ACCEPTANCE',
   'HANDOVER_DISPUTE',
   'HANDOVER_WITHDRAWAL',
+  'STATISTICS',
 ] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 

@@ -37,6 +37,7 @@ const KIND_NAMES: Readonly<Record<number, PolicyKind>> = {
   [MessageKind.HANDOVER_ACCEPTANCE]: 'HANDOVER_ACCEPTANCE',
   [MessageKind.HANDOVER_DISPUTE]: 'HANDOVER_DISPUTE',
   [MessageKind.HANDOVER_WITHDRAWAL]: 'HANDOVER_WITHDRAWAL',
+  [MessageKind.STATISTICS]: 'STATISTICS',
 };
 
 /** One row of ledger_events. */

@@ -150,6 +150,10 @@ export function messageColumns(env: Envelope): MessageColumns {
     case 'handoverWithdrawal':
       summary = `withdrawn: ${p.value.reason}`;
       break;
+    case 'statistics':
+      period = p.value.period;
+      summary = `${p.value.figures.length} figure(s)${p.value.explanations.length ? `, ${p.value.explanations.length} explanation(s)` : ''}`;
+      break;
     default:
       break;
   }

@@ -1,30 +1,24 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { create, fromJson } from '@bufbuild/protobuf';
+import { fromJson } from '@bufbuild/protobuf';
 import type { DescMessage, JsonValue } from '@bufbuild/protobuf';
-import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { Clock, uuidv7, withLogContext } from '@shekara/common';
 import {
-  CURRENT_SCHEMA_VERSION,
   Classification,
-  EnvelopeSchema,
   HandoverAcceptanceSchema,
   HandoverDisputeSchema,
   HandoverProposalSchema,
   HandoverWithdrawalSchema,
-  encodeEnvelope,
-  payloadKind,
   validateEnvelope,
   validateMessageJson,
 } from '@shekara/contracts';
-import type { AgencyCode, Envelope, FieldError } from '@shekara/contracts';
+import type { Envelope, FieldError } from '@shekara/contracts';
 import type { AuthUser } from '@shekara/auth';
 import type { Directory } from '@shekara/directory';
 import { HANDOVER_ITEM_KINDS, POLICIES, policyAt } from '@shekara/policy';
-import { AuditAction } from '../audit';
 import { DIRECTORY, LiveEvents, NodeError, NodeErrorCode } from '../core';
-import { messageColumns, messageRow } from '../envelopes';
-import { OutboxRelay, WriteBatches } from '../exchange';
+import { messageColumns } from '../envelopes';
+import { OutboxRelay, SingleMessages } from '../exchange';
 import { HandoverStore, MessagesStore } from '../store';
 import type { OutboxRow } from '../store';
 import { foldAct } from './act';
@@ -70,7 +64,7 @@ export class HandoverService {
   constructor(
     private readonly store: HandoverStore,
     private readonly messages: MessagesStore,
-    private readonly writes: WriteBatches,
+    private readonly single: SingleMessages,
     private readonly dispatch: OutboxRelay,
     private readonly clock: Clock,
     private readonly live: LiveEvents,
@@ -204,52 +198,16 @@ export class HandoverService {
   }
 
   private envelope(from: string, to: string, id: string, actId: string, classification: Classification, payload: Envelope['payload'], now: Date): Envelope {
-    const env = create(EnvelopeSchema, {
-      messageId: id,
-      correlationId: actId,
-      kind: payloadKind(payload.case!),
-      senderUnit: from,
-      recipientUnits: [to],
-      createdAt: timestampFromDate(now),
-      reportedAt: timestampFromDate(now),
-      schemaVersion: CURRENT_SCHEMA_VERSION,
-      classification,
-      payload,
-    });
+    const env = this.single.envelope(from, [to], id, actId, classification, payload, now);
     // What the other node will check, checked before anything is signed.
     const errors = validateEnvelope(env);
     if (errors.length) throw invalid(errors);
     return env;
   }
 
-  /** Signs and stores one step in m's transaction (message, recipient, outbox row, audit entry); returns the outbox rows. */
-  private async write(m: EntityManager, user: AuthUser, env: Envelope, now: Date): Promise<OutboxRow[]> {
-    const cols = messageColumns(env);
-    const to = env.recipientUnits[0];
-    const batch = this.writes.begin();
-    batch.send([{ kind: 'ENVELOPE', messageId: env.messageId, targetAgency: this.directory.agencyOf(to) as AgencyCode, payload: encodeEnvelope(env), signingUnit: env.senderUnit, natsMsgId: env.messageId }]);
-    batch.audit([
-      {
-        actor: user.username,
-        action: AuditAction.Sent,
-        messageId: env.messageId,
-        units: [env.senderUnit],
-        // The ledger judges the acceptance deadline from these: the act's items and handover time, each step's act.
-        message: { kind: cols.kind, senderUnit: env.senderUnit, recipientUnits: env.recipientUnits, sentAt: now, reportedAt: cols.reportedAt, period: cols.period, eventAt: cols.eventAt, confirms: env.payload.case === 'handoverProposal' ? null : env.correlationId, summary: cols.summary, items: itemKinds(env) },
-        details: { correlationId: env.correlationId },
-      },
-    ]);
-    await batch.write(async (p) => ({
-      outbox: await this.store.insertStep(m, {
-        messagesJson: JSON.stringify([{ ...messageRow(env, cols, now), created_by: user.username, signed: p.signed.get(env.messageId)!.toString('base64') }]),
-        recipientIds: [env.messageId],
-        recipientUnits: [to],
-        recipientAgencies: [this.directory.agencyOf(to)],
-        outboxJson: p.outboxJson,
-        auditJson: p.auditJson,
-      }),
-    }));
-    return batch.written;
+  /** Signs and stores one step in m's transaction; the ledger is told the act's item kinds (proposal) or the act (a later step). */
+  private write(m: EntityManager, user: AuthUser, env: Envelope, now: Date): Promise<OutboxRow[]> {
+    return this.single.write(m, user.username, env, now, { confirms: env.payload.case === 'handoverProposal' ? null : env.correlationId, items: itemKinds(env) });
   }
 
   /** Committed: the step goes to the dispatch, the unit's desks are told. */

@@ -1,11 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
-import { prepared } from '@shekara/persistence';
-import { auditLogInsert } from './audit.store';
-import { MESSAGE_ROW_TYPES } from './messages.store';
-import { outboxInsert } from './outbox.store';
-import type { OutboxInserted } from './outbox.store';
 
 /** A message of a handover act (its proposal or a later step) as the act is folded from. */
 export interface HandoverStepRow {
@@ -20,16 +15,6 @@ export interface HandoverStepRow {
   received_at: Date | null;
   created_by: string | null;
   payload: Record<string, unknown>;
-}
-
-/** What one step sent by this node writes (as `MessagesStore.insertSent`, one message). */
-export interface SentStep {
-  messagesJson: string;
-  recipientIds: string[];
-  recipientUnits: string[];
-  recipientAgencies: string[];
-  outboxJson: string;
-  auditJson: string;
 }
 
 const STEP_COLUMNS = `id, kind, direction, sender_unit, recipient_units, correlation_id, classification, created_at, received_at, created_by, payload`;
@@ -70,33 +55,19 @@ export class HandoverStore {
     return rows.map((r) => r.id);
   }
 
+  /** The ids of the acts a unit is party to whose items were handed over in [lo, hi). */
+  async actsHandedBetween(unitId: string, lo: Date, hi: Date): Promise<string[]> {
+    const rows: { id: string }[] = await this.ds.query(
+      `SELECT id FROM messages WHERE kind = 'HANDOVER_PROPOSAL' AND event_at >= $2 AND event_at < $3 AND (sender_unit = $1 OR $1 = ANY(recipient_units))`,
+      [unitId, lo, hi],
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** The signed envelopes of messages (for the printable act's fingerprints). */
   async signed(ids: string[]): Promise<Map<string, Buffer>> {
     const rows: { id: string; signed: Buffer }[] = ids.length ? await this.ds.query(`SELECT id, signed FROM messages WHERE id = ANY($1::uuid[])`, [ids]) : [];
     return new Map(rows.map((r) => [r.id, r.signed]));
-  }
-
-  /**
-   * Stores one step sent by this node, in m's transaction: the message with its signed envelope, its
-   * recipient (PENDING), the outbox row and the audit entry with its ledger event, in ONE statement.
-   */
-  insertStep(m: EntityManager, r: SentStep): Promise<OutboxInserted[]> {
-    return prepared<OutboxInserted>(
-      m,
-      `WITH msg AS (
-         INSERT INTO messages (id, direction, kind, sender_unit, recipient_units, correlation_id, classification, created_at,
-                               reported_at, period, event_at, confirms, summary, payload, created_by, signed)
-         SELECT x.id, 'OUT', x.kind, x.sender, x.recipients, x.correlation_id, x.classification, x.created_at,
-                x.reported_at, x.period, x.event_at, x.confirms, x.summary, x.payload, x.created_by, decode(x.signed, 'base64')
-           FROM jsonb_to_recordset($1::jsonb) AS x(${MESSAGE_ROW_TYPES}, created_by text, signed text)),
-       rcp AS (
-         INSERT INTO message_recipients (message_id, unit_id, agency, status)
-         SELECT x.id, x.unit, x.agency, 'PENDING' FROM unnest($2::uuid[], $3::text[], $4::text[]) AS x(id, unit, agency)),
-       obx AS (${outboxInsert('$5')}),
-       aud AS (${auditLogInsert('$6')})
-       SELECT * FROM obx`,
-      [r.messagesJson, r.recipientIds, r.recipientUnits, r.recipientAgencies, r.outboxJson, r.auditJson],
-    );
   }
 
   /** Runs `work` in one transaction. */

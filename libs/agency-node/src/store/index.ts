@@ -12,4 +12,5 @@ export * from './notifications.store';
 export * from './outbox.store';
 export * from './persons.store';
 export * from './receipts.store';
+export * from './statistics.store';
 export * from './store.module';

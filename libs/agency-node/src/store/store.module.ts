@@ -12,8 +12,9 @@ import { NotificationsStore } from './notifications.store';
 import { OutboxStore } from './outbox.store';
 import { PersonsStore } from './persons.store';
 import { ReceiptsStore } from './receipts.store';
+import { StatisticsStore } from './statistics.store';
 
-const STORES = [AuditStore, DatabaseProbe, DeadLettersStore, DraftsStore, DueStore, HandoverStore, IncomingStore, LogStore, MessagesStore, NotificationsStore, OutboxStore, PersonsStore, ReceiptsStore];
+const STORES = [AuditStore, DatabaseProbe, DeadLettersStore, DraftsStore, DueStore, HandoverStore, IncomingStore, LogStore, MessagesStore, NotificationsStore, OutboxStore, PersonsStore, ReceiptsStore, StatisticsStore];
 
 /** The stores, one per concern: the only code of the node that reaches PostgreSQL. */
 @Module({ providers: STORES, exports: STORES })

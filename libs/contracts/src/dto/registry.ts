@@ -64,6 +64,8 @@ import {
   HandoverWeaponDto,
   HandoverWithdrawalDto,
 } from './handover.dto';
+import { DiscrepancyExplanationDto, MonthlyStatisticsDto, StatisticsFigureDto } from './statistics.dto';
+import { DiscrepancyExplanationSchema, MonthlyStatisticsSchema, StatisticsFigureSchema } from '../gen/shekara/v1/statistics_pb';
 import {
   AdminDetaineesDto,
   AdvanceDto,
@@ -134,6 +136,9 @@ export const DTO_REGISTRY: ReadonlyArray<readonly [DescMessage, DtoClass]> = [
   [HandoverAcceptanceSchema, HandoverAcceptanceDto],
   [HandoverDisputeSchema, HandoverDisputeDto],
   [HandoverWithdrawalSchema, HandoverWithdrawalDto],
+  [StatisticsFigureSchema, StatisticsFigureDto],
+  [DiscrepancyExplanationSchema, DiscrepancyExplanationDto],
+  [MonthlyStatisticsSchema, MonthlyStatisticsDto],
 ];
 
 /**

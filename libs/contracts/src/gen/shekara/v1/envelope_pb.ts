@@ -16,6 +16,8 @@ import type { DeliveryReceipt, DeliveryReceiptJson, ReadReceipt, ReadReceiptJson
 import { file_shekara_v1_receipts } from "./receipts_pb";
 import type { Advance, AdvanceJson, Daily, DailyJson, Monthly, MonthlyJson, Semiannual, SemiannualJson } from "./reports_pb";
 import { file_shekara_v1_reports } from "./reports_pb";
+import type { MonthlyStatistics, MonthlyStatisticsJson } from "./statistics_pb";
+import { file_shekara_v1_statistics } from "./statistics_pb";
 import type { Urgent, UrgentConfirmation, UrgentConfirmationJson, UrgentJson } from "./urgent_pb";
 import { file_shekara_v1_urgent } from "./urgent_pb";
 import type { Message } from "@bufbuild/protobuf";
@@ -24,7 +26,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file shekara/v1/envelope.proto.
  */
 export const file_shekara_v1_envelope: GenFile = /*@__PURE__*/
-  fileDesc("ChlzaGVrYXJhL3YxL2VudmVsb3BlLnByb3RvEgpzaGVrYXJhLnYxIqYHCghFbnZlbG9wZRISCgptZXNzYWdlX2lkGAEgASgJEhYKDmNvcnJlbGF0aW9uX2lkGAIgASgJEiUKBGtpbmQYAyABKA4yFy5zaGVrYXJhLnYxLk1lc3NhZ2VLaW5kEhMKC3NlbmRlcl91bml0GAQgASgJEhcKD3JlY2lwaWVudF91bml0cxgFIAMoCRIuCgpjcmVhdGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtyZXBvcnRlZF9hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFgoOc2NoZW1hX3ZlcnNpb24YCCABKA0SMgoOY2xhc3NpZmljYXRpb24YCSABKA4yGi5zaGVrYXJhLnYxLkNsYXNzaWZpY2F0aW9uEiQKBnVyZ2VudBgUIAEoCzISLnNoZWthcmEudjEuVXJnZW50SAASPQoTdXJnZW50X2NvbmZpcm1hdGlvbhgVIAEoCzIeLnNoZWthcmEudjEuVXJnZW50Q29uZmlybWF0aW9uSAASIgoFZGFpbHkYFiABKAsyES5zaGVrYXJhLnYxLkRhaWx5SAASJgoHbW9udGhseRgXIAEoCzITLnNoZWthcmEudjEuTW9udGhseUgAEiYKB2FkdmFuY2UYGCABKAsyEy5zaGVrYXJhLnYxLkFkdmFuY2VIABIsCgpzZW1pYW5udWFsGBkgASgLMhYuc2hla2FyYS52MS5TZW1pYW5udWFsSAASNwoQZGVsaXZlcnlfcmVjZWlwdBgaIAEoCzIbLnNoZWthcmEudjEuRGVsaXZlcnlSZWNlaXB0SAASLwoMcmVhZF9yZWNlaXB0GBsgASgLMhcuc2hla2FyYS52MS5SZWFkUmVjZWlwdEgAEjkKEWhhbmRvdmVyX3Byb3Bvc2FsGCggASgLMhwuc2hla2FyYS52MS5IYW5kb3ZlclByb3Bvc2FsSAASPQoTaGFuZG92ZXJfYWNjZXB0YW5jZRgpIAEoCzIeLnNoZWthcmEudjEuSGFuZG92ZXJBY2NlcHRhbmNlSAASNwoQaGFuZG92ZXJfZGlzcHV0ZRgqIAEoCzIbLnNoZWthcmEudjEuSGFuZG92ZXJEaXNwdXRlSAASPQoTaGFuZG92ZXJfd2l0aGRyYXdhbBgrIAEoCzIeLnNoZWthcmEudjEuSGFuZG92ZXJXaXRoZHJhd2FsSABCCQoHcGF5bG9hZCJCCgtNZXJrbGVQcm9vZhIQCghzaWJsaW5ncxgBIAMoDBINCgVpbmRleBgCIAEoDRISCgpsZWFmX2NvdW50GAMgASgNInkKDlNpZ25lZEVudmVsb3BlEhAKCGVudmVsb3BlGAEgASgMEg4KBmtleV9pZBgCIAEoCRIRCglzaWduYXR1cmUYAyABKAwSLAoLYmF0Y2hfcHJvb2YYBCABKAsyFy5zaGVrYXJhLnYxLk1lcmtsZVByb29mSgQIBRAKKqgDCgtNZXNzYWdlS2luZBIcChhNRVNTQUdFX0tJTkRfVU5TUEVDSUZJRUQQABIXChNNRVNTQUdFX0tJTkRfVVJHRU5UEAESJAogTUVTU0FHRV9LSU5EX1VSR0VOVF9DT05GSVJNQVRJT04QAhIWChJNRVNTQUdFX0tJTkRfREFJTFkQAxIYChRNRVNTQUdFX0tJTkRfTU9OVEhMWRAEEhgKFE1FU1NBR0VfS0lORF9BRFZBTkNFEAUSGwoXTUVTU0FHRV9LSU5EX1NFTUlBTk5VQUwQBhIhCh1NRVNTQUdFX0tJTkRfREVMSVZFUllfUkVDRUlQVBAHEh0KGU1FU1NBR0VfS0lORF9SRUFEX1JFQ0VJUFQQCBIiCh5NRVNTQUdFX0tJTkRfSEFORE9WRVJfUFJPUE9TQUwQDBIkCiBNRVNTQUdFX0tJTkRfSEFORE9WRVJfQUNDRVBUQU5DRRANEiEKHU1FU1NBR0VfS0lORF9IQU5ET1ZFUl9ESVNQVVRFEA4SJAogTUVTU0FHRV9LSU5EX0hBTkRPVkVSX1dJVEhEUkFXQUwQD2IGcHJvdG8z", [file_google_protobuf_timestamp, file_shekara_v1_common, file_shekara_v1_handover, file_shekara_v1_receipts, file_shekara_v1_reports, file_shekara_v1_urgent]);
+  fileDesc("ChlzaGVrYXJhL3YxL2VudmVsb3BlLnByb3RvEgpzaGVrYXJhLnYxItsHCghFbnZlbG9wZRISCgptZXNzYWdlX2lkGAEgASgJEhYKDmNvcnJlbGF0aW9uX2lkGAIgASgJEiUKBGtpbmQYAyABKA4yFy5zaGVrYXJhLnYxLk1lc3NhZ2VLaW5kEhMKC3NlbmRlcl91bml0GAQgASgJEhcKD3JlY2lwaWVudF91bml0cxgFIAMoCRIuCgpjcmVhdGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtyZXBvcnRlZF9hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFgoOc2NoZW1hX3ZlcnNpb24YCCABKA0SMgoOY2xhc3NpZmljYXRpb24YCSABKA4yGi5zaGVrYXJhLnYxLkNsYXNzaWZpY2F0aW9uEiQKBnVyZ2VudBgUIAEoCzISLnNoZWthcmEudjEuVXJnZW50SAASPQoTdXJnZW50X2NvbmZpcm1hdGlvbhgVIAEoCzIeLnNoZWthcmEudjEuVXJnZW50Q29uZmlybWF0aW9uSAASIgoFZGFpbHkYFiABKAsyES5zaGVrYXJhLnYxLkRhaWx5SAASJgoHbW9udGhseRgXIAEoCzITLnNoZWthcmEudjEuTW9udGhseUgAEiYKB2FkdmFuY2UYGCABKAsyEy5zaGVrYXJhLnYxLkFkdmFuY2VIABIsCgpzZW1pYW5udWFsGBkgASgLMhYuc2hla2FyYS52MS5TZW1pYW5udWFsSAASNwoQZGVsaXZlcnlfcmVjZWlwdBgaIAEoCzIbLnNoZWthcmEudjEuRGVsaXZlcnlSZWNlaXB0SAASLwoMcmVhZF9yZWNlaXB0GBsgASgLMhcuc2hla2FyYS52MS5SZWFkUmVjZWlwdEgAEjkKEWhhbmRvdmVyX3Byb3Bvc2FsGCggASgLMhwuc2hla2FyYS52MS5IYW5kb3ZlclByb3Bvc2FsSAASPQoTaGFuZG92ZXJfYWNjZXB0YW5jZRgpIAEoCzIeLnNoZWthcmEudjEuSGFuZG92ZXJBY2NlcHRhbmNlSAASNwoQaGFuZG92ZXJfZGlzcHV0ZRgqIAEoCzIbLnNoZWthcmEudjEuSGFuZG92ZXJEaXNwdXRlSAASPQoTaGFuZG92ZXJfd2l0aGRyYXdhbBgrIAEoCzIeLnNoZWthcmEudjEuSGFuZG92ZXJXaXRoZHJhd2FsSAASMwoKc3RhdGlzdGljcxgsIAEoCzIdLnNoZWthcmEudjEuTW9udGhseVN0YXRpc3RpY3NIAEIJCgdwYXlsb2FkIkIKC01lcmtsZVByb29mEhAKCHNpYmxpbmdzGAEgAygMEg0KBWluZGV4GAIgASgNEhIKCmxlYWZfY291bnQYAyABKA0ieQoOU2lnbmVkRW52ZWxvcGUSEAoIZW52ZWxvcGUYASABKAwSDgoGa2V5X2lkGAIgASgJEhEKCXNpZ25hdHVyZRgDIAEoDBIsCgtiYXRjaF9wcm9vZhgEIAEoCzIXLnNoZWthcmEudjEuTWVya2xlUHJvb2ZKBAgFEAoqxQMKC01lc3NhZ2VLaW5kEhwKGE1FU1NBR0VfS0lORF9VTlNQRUNJRklFRBAAEhcKE01FU1NBR0VfS0lORF9VUkdFTlQQARIkCiBNRVNTQUdFX0tJTkRfVVJHRU5UX0NPTkZJUk1BVElPThACEhYKEk1FU1NBR0VfS0lORF9EQUlMWRADEhgKFE1FU1NBR0VfS0lORF9NT05USExZEAQSGAoUTUVTU0FHRV9LSU5EX0FEVkFOQ0UQBRIbChdNRVNTQUdFX0tJTkRfU0VNSUFOTlVBTBAGEiEKHU1FU1NBR0VfS0lORF9ERUxJVkVSWV9SRUNFSVBUEAcSHQoZTUVTU0FHRV9LSU5EX1JFQURfUkVDRUlQVBAIEiIKHk1FU1NBR0VfS0lORF9IQU5ET1ZFUl9QUk9QT1NBTBAMEiQKIE1FU1NBR0VfS0lORF9IQU5ET1ZFUl9BQ0NFUFRBTkNFEA0SIQodTUVTU0FHRV9LSU5EX0hBTkRPVkVSX0RJU1BVVEUQDhIkCiBNRVNTQUdFX0tJTkRfSEFORE9WRVJfV0lUSERSQVdBTBAPEhsKF01FU1NBR0VfS0lORF9TVEFUSVNUSUNTEBBiBnByb3RvMw", [file_google_protobuf_timestamp, file_shekara_v1_common, file_shekara_v1_handover, file_shekara_v1_receipts, file_shekara_v1_reports, file_shekara_v1_statistics, file_shekara_v1_urgent]);
 
 /**
  * A message on the bus. Built by the sending node from a SendMessageRequest (or by a recipient node
@@ -204,6 +206,14 @@ export type Envelope = Message<"shekara.v1.Envelope"> & {
      */
     value: HandoverWithdrawal;
     case: "handoverWithdrawal";
+  } | {
+    /**
+     * MESSAGE_KIND_STATISTICS.
+     *
+     * @generated from field: shekara.v1.MonthlyStatistics statistics = 44;
+     */
+    value: MonthlyStatistics;
+    case: "statistics";
   } | { case: undefined; value?: undefined };
 };
 
@@ -367,6 +377,13 @@ export type EnvelopeJson = {
    * @generated from field: shekara.v1.HandoverWithdrawal handover_withdrawal = 43;
    */
   handoverWithdrawal?: HandoverWithdrawalJson;
+
+  /**
+   * MESSAGE_KIND_STATISTICS.
+   *
+   * @generated from field: shekara.v1.MonthlyStatistics statistics = 44;
+   */
+  statistics?: MonthlyStatisticsJson;
 };
 
 /**
@@ -624,6 +641,13 @@ export enum MessageKind {
    * @generated from enum value: MESSAGE_KIND_HANDOVER_WITHDRAWAL = 15;
    */
   HANDOVER_WITHDRAWAL = 15,
+
+  /**
+   * Monthly statistics of service results, for reconciliation (clause 9.3). Payload `statistics`.
+   *
+   * @generated from enum value: MESSAGE_KIND_STATISTICS = 16;
+   */
+  STATISTICS = 16,
 }
 
 /**
@@ -632,7 +656,7 @@ export enum MessageKind {
  *
  * @generated from enum shekara.v1.MessageKind
  */
-export type MessageKindJson = "MESSAGE_KIND_UNSPECIFIED" | "MESSAGE_KIND_URGENT" | "MESSAGE_KIND_URGENT_CONFIRMATION" | "MESSAGE_KIND_DAILY" | "MESSAGE_KIND_MONTHLY" | "MESSAGE_KIND_ADVANCE" | "MESSAGE_KIND_SEMIANNUAL" | "MESSAGE_KIND_DELIVERY_RECEIPT" | "MESSAGE_KIND_READ_RECEIPT" | "MESSAGE_KIND_HANDOVER_PROPOSAL" | "MESSAGE_KIND_HANDOVER_ACCEPTANCE" | "MESSAGE_KIND_HANDOVER_DISPUTE" | "MESSAGE_KIND_HANDOVER_WITHDRAWAL";
+export type MessageKindJson = "MESSAGE_KIND_UNSPECIFIED" | "MESSAGE_KIND_URGENT" | "MESSAGE_KIND_URGENT_CONFIRMATION" | "MESSAGE_KIND_DAILY" | "MESSAGE_KIND_MONTHLY" | "MESSAGE_KIND_ADVANCE" | "MESSAGE_KIND_SEMIANNUAL" | "MESSAGE_KIND_DELIVERY_RECEIPT" | "MESSAGE_KIND_READ_RECEIPT" | "MESSAGE_KIND_HANDOVER_PROPOSAL" | "MESSAGE_KIND_HANDOVER_ACCEPTANCE" | "MESSAGE_KIND_HANDOVER_DISPUTE" | "MESSAGE_KIND_HANDOVER_WITHDRAWAL" | "MESSAGE_KIND_STATISTICS";
 
 /**
  * Describes the enum shekara.v1.MessageKind.
