@@ -11,6 +11,7 @@ import { PassThrough } from 'node:stream';
 import { ManualClock } from '@shekara/common';
 import { AuditAction } from '@shekara/contracts';
 import type { AuditEvent } from '@shekara/contracts';
+import type { AuditMessage } from '@shekara/policy';
 import { main } from '../../apps/cli/src/main';
 import { SupervisorHarness, followUpEvent, journalLine, sentEvent } from './harness';
 import { seededRandom } from '@shekara/common';
@@ -29,12 +30,39 @@ const directoryFile = join(h.dir, 'audit.directory.json');
 const journalFile = join(h.dir, 'journal.jsonl');
 const messages = (() => {
   const d = h.directory!;
-  return generateJournal(
-    d.units.map((u) => ({ id: u.id, level: u.level, zone: u.zone })),
-    d.groups.map((g) => ({ members: g.members })),
-    { seed: 20240304, from: '2024-02-24', to: '2024-03-05' },
-  );
+  return [
+    ...generateJournal(
+      d.units.map((u) => ({ id: u.id, level: u.level, zone: u.zone })),
+      d.groups.map((g) => ({ members: g.members })),
+      { seed: 20240304, from: '2024-02-24', to: '2024-03-05' },
+    ),
+    ...handovers(d.groups.find((g) => g.level === 4)!.members),
+  ];
 })();
+
+/**
+ * Handover acts (clause 9.6) from a border section to its migration post: answered on time, late
+ * (a dispute), unanswered, still pending at AS_OF, and withdrawn in time (no obligation).
+ */
+function handovers(members: string[]): AuditMessage[] {
+  const bor = members.find((m) => m.startsWith('border.'))!;
+  const int = members.find((m) => m.startsWith('interior.'))!;
+  const H = 3600_000;
+  const out: AuditMessage[] = [];
+  const act = (id: string, handed: string, items: string[]) => {
+    const eventAt = new Date(handed);
+    out.push({ id, kind: 'HANDOVER_PROPOSAL', from: bor, to: [int], sentAt: new Date(eventAt.getTime() + 60_000), eventAt, items });
+    return eventAt.getTime();
+  };
+  const step = (id: string, kind: AuditMessage['kind'], actId: string, at: number) =>
+    out.push({ id, kind, from: kind === 'HANDOVER_WITHDRAWAL' ? bor : int, to: [kind === 'HANDOVER_WITHDRAWAL' ? int : bor], sentAt: new Date(at), confirms: actId });
+  step('hov-1a', 'HANDOVER_ACCEPTANCE', 'hov-1', act('hov-1', '2024-03-01T05:00:00Z', ['person', 'goods']) + H);
+  step('hov-2a', 'HANDOVER_DISPUTE', 'hov-2', act('hov-2', '2024-03-01T06:00:00Z', ['goods']) + 30 * H);
+  act('hov-3', '2024-03-02T08:00:00Z', ['person']);
+  act('hov-4', '2024-03-04T11:00:00Z', ['weapon']);
+  step('hov-5w', 'HANDOVER_WITHDRAWAL', 'hov-5', act('hov-5', '2024-02-29T10:00:00Z', ['person']) + H);
+  return out;
+}
 
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout = new PassThrough();
@@ -90,7 +118,7 @@ afterAll(() => h.cleanup());
 it('generates a journal that exercises every verdict', async () => {
   const { stdout } = await cli(auditArgs(journalFile, RANGES[0]));
   const verdicts = new Set(stdout.trim().split('\n').map((l) => `${JSON.parse(l).obligation}:${JSON.parse(l).verdict}`));
-  for (const v of ['DAILY:ON_TIME', 'DAILY:LATE', 'DAILY:EARLY', 'DAILY:MISSING', 'MONTHLY:PENDING', 'MONTHLY:ON_TIME', 'SEMIANNUAL:PENDING', 'SEMIANNUAL:ON_TIME', 'URGENT_CONFIRMATION:CONFIRMED_ON_TIME', 'URGENT_CONFIRMATION:CONFIRMED_LATE', 'URGENT_CONFIRMATION:UNCONFIRMED', 'ADVANCE:IN_ADVANCE', 'ADVANCE:LATE']) {
+  for (const v of ['DAILY:ON_TIME', 'DAILY:LATE', 'DAILY:EARLY', 'DAILY:MISSING', 'MONTHLY:PENDING', 'MONTHLY:ON_TIME', 'SEMIANNUAL:PENDING', 'SEMIANNUAL:ON_TIME', 'URGENT_CONFIRMATION:CONFIRMED_ON_TIME', 'URGENT_CONFIRMATION:CONFIRMED_LATE', 'URGENT_CONFIRMATION:UNCONFIRMED', 'ADVANCE:IN_ADVANCE', 'ADVANCE:LATE', 'HANDOVER_ACCEPTANCE:ACCEPTED_ON_TIME', 'HANDOVER_ACCEPTANCE:ACCEPTED_LATE', 'HANDOVER_ACCEPTANCE:UNANSWERED', 'HANDOVER_ACCEPTANCE:PENDING']) {
     expect(verdicts).toContain(v);
   }
 });

@@ -287,6 +287,11 @@ const KIND: Record<AuditMessage['kind'], MessageKind> = {
   MONTHLY: MessageKind.MONTHLY,
   ADVANCE: MessageKind.ADVANCE,
   SEMIANNUAL: MessageKind.SEMIANNUAL,
+  HANDOVER_PROPOSAL: MessageKind.HANDOVER_PROPOSAL,
+  HANDOVER_ACCEPTANCE: MessageKind.HANDOVER_ACCEPTANCE,
+  HANDOVER_DISPUTE: MessageKind.HANDOVER_DISPUTE,
+  HANDOVER_WITHDRAWAL: MessageKind.HANDOVER_WITHDRAWAL,
+  STATISTICS: MessageKind.STATISTICS,
 };
 
 const agencyOf = (unit: string) => unit.split('.')[0] as AgencyCode;
@@ -309,6 +314,7 @@ export function sentEvent(m: AuditMessage, summary = `report ${m.id}`): AuditEve
     eventAt: m.eventAt ? timestampFromDate(m.eventAt) : undefined,
     confirms: m.confirms ?? '',
     summary,
+    handoverItems: m.items ?? [],
   });
 }
 
@@ -343,6 +349,7 @@ export function journalLine(m: AuditMessage): string {
       ...(m.confirms !== undefined ? { confirms: m.confirms } : {}),
       ...(m.period !== undefined ? { period: m.period } : {}),
       ...(m.eventAt ? { event_at: m.eventAt.toISOString() } : {}),
+      ...(m.items ? { items: m.items } : {}),
     }) + '\n'
   );
 }

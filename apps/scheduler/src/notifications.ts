@@ -90,6 +90,7 @@ export function owedNotifications(kind: 'reminder' | 'missing', w: WindowInstant
 
 /** ESCALATION to the sender of an urgent report not confirmed in writing in time. */
 export function escalationNotification(item: DueEscalation, zone: string, at: Date): NotificationSpec {
+  if (item.obligation === Obligation.HANDOVER_ACCEPTANCE) return handoverEscalation(item, zone, at);
   const reported = item.reportedAt ? local(timestampDate(item.reportedAt), zone) : '—';
   const due = item.due ? local(timestampDate(item.due), zone) : '—';
   const summary = item.summary ? ` «${item.summary}»` : '';
@@ -101,6 +102,22 @@ export function escalationNotification(item: DueEscalation, zone: string, at: Da
     messageId: item.urgentId,
     counterparts: [...item.recipientUnits].sort(),
     text: clip(`Срочное сообщение от ${reported}${summary} не подтверждено письменно в установленный срок (до ${due} местного времени). Направлено на контроль руководству.`),
+    at,
+  };
+}
+
+/** ESCALATION to the receiving unit of a handover act it left unanswered past its acceptance deadline (clause 9.6). */
+function handoverEscalation(item: DueEscalation, zone: string, at: Date): NotificationSpec {
+  const handed = item.reportedAt ? local(timestampDate(item.reportedAt), zone) : '—';
+  const due = item.due ? local(timestampDate(item.due), zone) : '—';
+  return {
+    key: escalationKey(item.urgentId),
+    unitId: item.senderUnit,
+    type: NotificationType.ESCALATION,
+    obligation: Obligation.HANDOVER_ACCEPTANCE,
+    messageId: item.urgentId,
+    counterparts: [...item.recipientUnits].sort(),
+    text: clip(`Акт приёма-передачи от ${handed} (${item.recipientUnits.join(', ')}) не принят и не оспорен в установленный срок (до ${due} местного времени). Направлено на контроль руководству.`),
     at,
   };
 }

@@ -6,6 +6,8 @@ import { CoreModule } from './core';
 import type { AgencyNodeDeps } from './core';
 import { DeadLettersModule } from './dead-letters';
 import { DeskModule } from './desk';
+import { HandoverModule } from './handover';
+import { StatisticsModule } from './statistics';
 import { IncomingModule } from './incoming';
 import { IntegrationModule } from './integration';
 import { OpsModule } from './ops';
@@ -42,6 +44,8 @@ export class AgencyNodeModule {
         ScheduleModule,
         OpsModule,
         PersonsModule,
+        HandoverModule,
+        StatisticsModule,
         TransparencyModule,
         IntegrationModule,
       ],

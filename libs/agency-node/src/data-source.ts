@@ -9,6 +9,7 @@ import { OutboxQueue1764100000000 } from './migrations/1764100000000-OutboxQueue
 import { PersonsIndexed1765050000000 } from './migrations/1765050000000-PersonsIndexed';
 import { DeadLetterOrigin1765200000000 } from './migrations/1765200000000-DeadLetterOrigin';
 import { IntegrationClients1766400000000 } from './migrations/1766400000000-IntegrationClients';
+import { HandoverActs1766300000000 } from './migrations/1766300000000-HandoverActs';
 import { MessageIntegrity1765100000000 } from './migrations/1765100000000-MessageIntegrity';
 import { HitDecisions1766600000000 } from './migrations/1766600000000-HitDecisions';
 import { MatchingPersonIndex1764900000000 } from '@shekara/matching';
@@ -30,6 +31,7 @@ export const AGENCY_NODE_MIGRATIONS = [
   AuthClearance1765900000000,
   IntegrationClients1766400000000,
   HitDecisions1766600000000,
+  HandoverActs1766300000000,
 ];
 
 export function agencyNodeDataSource(url: string): DataSource {

@@ -7,6 +7,8 @@ export * from './gen/shekara/v1/common_pb';
 export * from './gen/shekara/v1/urgent_pb';
 export * from './gen/shekara/v1/reports_pb';
 export * from './gen/shekara/v1/receipts_pb';
+export * from './gen/shekara/v1/handover_pb';
+export * from './gen/shekara/v1/statistics_pb';
 export * from './gen/shekara/v1/envelope_pb';
 export * from './gen/shekara/v1/api_pb';
 export * from './gen/shekara/v1/audit_pb';

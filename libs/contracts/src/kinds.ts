@@ -19,6 +19,11 @@ const KIND_OF_CASE: Readonly<Record<PayloadCase, MessageKind>> = {
   deliveryReceipt: MessageKind.DELIVERY_RECEIPT,
   readReceipt: MessageKind.READ_RECEIPT,
   hitDecision: MessageKind.HIT_DECISION,
+  handoverProposal: MessageKind.HANDOVER_PROPOSAL,
+  handoverAcceptance: MessageKind.HANDOVER_ACCEPTANCE,
+  handoverDispute: MessageKind.HANDOVER_DISPUTE,
+  handoverWithdrawal: MessageKind.HANDOVER_WITHDRAWAL,
+  statistics: MessageKind.STATISTICS,
 };
 
 const CASE_OF_KIND = new Map<MessageKind, PayloadCase>(

@@ -183,6 +183,10 @@ function expectedCorrelation(env: Envelope): string | undefined {
     case 'readReceipt':
     case 'hitDecision':
       return env.payload.value.messageId;
+    case 'handoverAcceptance':
+    case 'handoverDispute':
+    case 'handoverWithdrawal':
+      return env.payload.value.actId;
     default:
       return undefined;
   }

@@ -21,6 +21,14 @@
  *   has passed (asOf > due), else PENDING.
  * - ADVANCE: IN_ADVANCE when sent strictly before the due instant (event minus the policy's lead),
  *   else LATE.
+ * - HANDOVER_ACCEPTANCE (clause 9.6): each act (HANDOVER_PROPOSAL) is owed an answer by its
+ *   receiving unit (its one recipient): an acceptance, whole or in part, or a dispute. `due` is the
+ *   handover instant (event_at) plus the policy's acceptance time for the most urgent kind of item
+ *   in it (inclusive). The first answer decides: ACCEPTED_ON_TIME when sent at or before due, else
+ *   ACCEPTED_LATE. A withdrawal by the handing unit sent before any answer ends the obligation: no
+ *   verdict when it came at or before due, UNANSWERED when after. With neither, UNANSWERED once due
+ *   has passed, else PENDING. Answers by another unit, withdrawals by another unit, and steps of
+ *   unknown acts are rejected.
  * - Ties (equal send instants) are broken by message id, so the choice is deterministic.
  * - Periodic reports between units that owe each other nothing under that rule (not in a common
  *   group on one of the rule's levels) are accepted but judge nothing.
@@ -47,7 +55,9 @@ import {
 import { dailyWindow, monthlyWindow, semiannualWindow } from './windows';
 import type { Window } from './windows';
 import {
+  HANDOVER_ITEM_KINDS,
   MESSAGE_KINDS,
+  type HandoverItemKind,
   type AuditMessage,
   type AuditRange,
   type Directory,
@@ -97,7 +107,7 @@ export function audit(input: AuditInput): AuditResult {
   const accepted = messages.filter((m, i) => !rejectedIndexes.has(i) && m.sentAt.getTime() <= asOfMs);
 
   const engine = new Engine(policy, directory, units, accepted, range, asOfMs);
-  const verdicts = [...engine.daily(), ...engine.monthly(), ...engine.semiannual(), ...engine.urgentConfirmations(), ...engine.advance()];
+  const verdicts = [...engine.daily(), ...engine.monthly(), ...engine.semiannual(), ...engine.urgentConfirmations(), ...engine.advance(), ...engine.handovers()];
   return { verdicts, rejected };
 }
 
@@ -129,6 +139,16 @@ function checkMessagesWith(units: Map<string, Unit>, messages: readonly AuditMes
     else if (urgent.from !== message.from) reason = `confirms ${urgent.id}, which was reported by ${urgent.from}, not ${message.from}`;
     if (reason) issues.push({ index, id: message.id, reason });
   });
+  // Steps of a handover act: of a known act, by the unit entitled to take them.
+  messages.forEach((message, index) => {
+    if (!HANDOVER_STEPS.has(message.kind) || seen.get(message.id) !== message) return;
+    const act = seen.get(message.confirms as string);
+    let reason: string | undefined;
+    if (!act || act.kind !== 'HANDOVER_PROPOSAL') reason = `${message.kind} of unknown act ${message.confirms}`;
+    else if (message.kind === 'HANDOVER_WITHDRAWAL' && message.from !== act.from) reason = `withdraws act ${act.id}, which ${act.from} handed over, not ${message.from}`;
+    else if (message.kind !== 'HANDOVER_WITHDRAWAL' && message.from !== act.to[0]) reason = `answers act ${act.id}, which is addressed to ${act.to[0]}, not ${message.from}`;
+    if (reason) issues.push({ index, id: message.id, reason });
+  });
   return issues.sort((a, b) => a.index - b.index);
 }
 
@@ -155,8 +175,24 @@ function checkMessage(m: AuditMessage, units: Map<string, Unit>): string | undef
       return isHalfYear(m.period) ? undefined : 'SEMIANNUAL requires period YYYY-H1 or YYYY-H2';
     case 'ADVANCE':
       return isInstant(m.eventAt) ? undefined : 'ADVANCE requires event_at';
+    case 'HANDOVER_PROPOSAL':
+      if (!isInstant(m.eventAt)) return 'HANDOVER_PROPOSAL requires event_at (the handover instant)';
+      if (m.to.length !== 1) return 'HANDOVER_PROPOSAL is addressed to exactly one unit';
+      if (!Array.isArray(m.items) || m.items.length === 0 || !m.items.every((i) => (HANDOVER_ITEM_KINDS as readonly string[]).includes(i))) {
+        return `HANDOVER_PROPOSAL requires items, kinds among ${HANDOVER_ITEM_KINDS.join(', ')}`;
+      }
+      return undefined;
+    case 'STATISTICS':
+      // Monthly statistics (clause 9.3) are reconciled, not judged for time: recorded, no obligation.
+      return isMonth(m.period) ? undefined : 'STATISTICS requires period YYYY-MM';
+    case 'HANDOVER_ACCEPTANCE':
+    case 'HANDOVER_DISPUTE':
+    case 'HANDOVER_WITHDRAWAL':
+      return typeof m.confirms === 'string' && m.confirms !== '' ? undefined : `${m.kind} requires confirms (the act's id)`;
   }
 }
+
+const HANDOVER_STEPS: ReadonlySet<string> = new Set(['HANDOVER_ACCEPTANCE', 'HANDOVER_DISPUTE', 'HANDOVER_WITHDRAWAL']);
 
 function isInstant(value: unknown): value is Date {
   return value instanceof Date && !Number.isNaN(value.getTime());
@@ -180,6 +216,11 @@ class Engine {
   private readonly confirmations = new Map<string, Sent[]>();
   private readonly urgents: AuditMessage[] = [];
   private readonly advances: AuditMessage[] = [];
+  private readonly acts: AuditMessage[] = [];
+  /** Act id → the answers of its receiving unit (acceptances, disputes). */
+  private readonly answers = new Map<string, Sent[]>();
+  /** Act id → the withdrawals of its handing unit. */
+  private readonly withdrawals = new Map<string, Sent[]>();
   /** Windows are the same for every unit of a zone: computed once per (zone, period). */
   private readonly windows = new Map<string, Window>();
 
@@ -202,6 +243,16 @@ class Engine {
           break;
         case 'ADVANCE':
           this.advances.push(m);
+          break;
+        case 'HANDOVER_PROPOSAL':
+          this.acts.push(m);
+          break;
+        case 'HANDOVER_ACCEPTANCE':
+        case 'HANDOVER_DISPUTE':
+          push(this.answers, m.confirms as string, sent);
+          break;
+        case 'HANDOVER_WITHDRAWAL':
+          push(this.withdrawals, m.confirms as string, sent);
           break;
         case 'DAILY':
         case 'MONTHLY':
@@ -249,6 +300,27 @@ class Engine {
       const base = { obligation: 'ADVANCE' as const, from: notice.from, ref: notice.id, due: new Date(due), message: notice.id };
       return sent < due ? { ...base, verdict: 'IN_ADVANCE' } : { ...base, verdict: 'LATE', lateBySeconds: lateBy(sent, due) };
     });
+  }
+
+  handovers(): Verdict[] {
+    const within = this.policy.rules.handover.acceptWithinMs;
+    const out: Verdict[] = [];
+    for (const act of this.selectAndSort(this.acts, (m) => m.eventAt as Date)) {
+      const ms = Math.min(...(act.items as HandoverItemKind[]).map((k) => within[k]));
+      const due = (act.eventAt as Date).getTime() + ms;
+      const answer = earliest(this.answers.get(act.id) ?? []);
+      const withdrawal = earliest(this.withdrawals.get(act.id) ?? []);
+      const base = { obligation: 'HANDOVER_ACCEPTANCE' as const, from: act.to[0], to: act.from, ref: act.id, due: new Date(due) };
+      const answeredFirst = answer && (!withdrawal || answer.ms < withdrawal.ms || (answer.ms === withdrawal.ms && answer.id < withdrawal.id));
+      if (answer && answeredFirst) {
+        out.push(answer.ms <= due ? { ...base, verdict: 'ACCEPTED_ON_TIME', message: answer.id } : { ...base, verdict: 'ACCEPTED_LATE', message: answer.id, lateBySeconds: lateBy(answer.ms, due) });
+      } else if (withdrawal) {
+        if (withdrawal.ms > due) out.push({ ...base, verdict: 'UNANSWERED' });
+      } else {
+        out.push({ ...base, verdict: this.asOf > due ? 'UNANSWERED' : 'PENDING' });
+      }
+    }
+    return out.sort((a, b) => compare(a.from, b.from) || compare(a.ref!, b.ref!));
   }
 
   /** Per-report messages whose local date (sender's zone) of `at` is in the range, sorted by from, id. */

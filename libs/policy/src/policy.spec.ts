@@ -17,6 +17,7 @@ describe('the 2002 policy', () => {
       semiannual: { levels: [1] },
       urgentConfirmation: { withinMs: 7_200_000 },
       advance: { minLeadMs: 0 },
+      handover: { acceptWithinMs: { person: 10_800_000, weapon: 10_800_000, goods: 86_400_000, vehicle: 86_400_000, document: 86_400_000 } },
     });
   });
 

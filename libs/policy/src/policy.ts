@@ -3,6 +3,8 @@
  * level list from a Policy; nothing about the schedule is hard-coded anywhere else.
  */
 import { addDays, isLocalDate, isValidTimeZone, isWallTime, localDate } from './time';
+import { HANDOVER_ITEM_KINDS } from './types';
+import type { HandoverItemKind } from './types';
 
 export type Level = 1 | 2 | 3 | 4 | 5;
 export const LEVELS: readonly Level[] = [1, 2, 3, 4, 5];
@@ -30,6 +32,12 @@ export interface Policy {
     urgentConfirmation: { withinMs: number };
     /** An advance notice is on time when sent more than `minLeadMs` before its event (0: strictly before). */
     advance: { minLeadMs: number };
+    /**
+     * Clause 9.6: a handover act is answered (accepted, accepted in part, or disputed) by the
+     * receiving unit within `acceptWithinMs[kind]` of the handover, the shortest over the kinds of
+     * the items it holds.
+     */
+    handover: { acceptWithinMs: Record<HandoverItemKind, number> };
   };
   /** Which times a report may carry at all (checked when it is sent and when it is received). */
   plausibility: Plausibility;
@@ -60,6 +68,9 @@ export const JOINT_INSTRUCTION_2002: Policy = deepFreeze({
     semiannual: { levels: [1] },
     urgentConfirmation: { withinMs: 2 * 60 * 60 * 1000 },
     advance: { minLeadMs: 0 },
+    // The instruction says "in the established order" (9.6) and sets no time: persons (and weapons)
+    // within 3 hours, as the issue of the handover acts proposes; property within a day (an assumption).
+    handover: { acceptWithinMs: { person: 3 * 3600_000, weapon: 3 * 3600_000, goods: 24 * 3600_000, vehicle: 24 * 3600_000, document: 24 * 3600_000 } },
   },
   // The written confirmation is due 2 h after the oral report; a day covers a shift written up late.
   plausibility: { clockSkewMs: 2 * 60 * 1000, urgentMaxAgeMs: 24 * 60 * 60 * 1000, periodLookbackDays: 31 },
@@ -99,6 +110,10 @@ export function validatePolicy(policy: Policy): string[] {
   if (!Number.isInteger(within) || within <= 0) errors.push(`rules.urgentConfirmation.withinMs must be a positive integer: ${within}`);
   const lead = rules.advance?.minLeadMs;
   if (!Number.isInteger(lead) || lead < 0) errors.push(`rules.advance.minLeadMs must be a non-negative integer: ${lead}`);
+  for (const kind of HANDOVER_ITEM_KINDS) {
+    const ms = rules.handover?.acceptWithinMs?.[kind];
+    if (!Number.isInteger(ms) || ms <= 0) errors.push(`rules.handover.acceptWithinMs.${kind} must be a positive integer: ${ms}`);
+  }
   for (const key of ['clockSkewMs', 'urgentMaxAgeMs', 'periodLookbackDays'] as const) {
     const v = policy.plausibility?.[key];
     if (!Number.isInteger(v) || v <= 0) errors.push(`plausibility.${key} must be a positive integer: ${v}`);

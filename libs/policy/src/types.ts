@@ -29,7 +29,19 @@ export interface Directory {
   groups: InteractionGroup[];
 }
 
-export const MESSAGE_KINDS = ['URGENT', 'URGENT_CONFIRMATION', 'DAILY', 'MONTHLY', 'ADVANCE', 'SEMIANNUAL'] as const;
+export const MESSAGE_KINDS = [
+  'URGENT',
+  'URGENT_CONFIRMATION',
+  'DAILY',
+  'MONTHLY',
+  'ADVANCE',
+  'SEMIANNUAL',
+  'HANDOVER_PROPOSAL',
+  'HANDOVER_ACCEPTANCE',
+  'HANDOVER_DISPUTE',
+  'HANDOVER_WITHDRAWAL',
+  'STATISTICS',
+] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
 export interface AuditMessage {
@@ -46,18 +58,25 @@ export interface AuditMessage {
   confirms?: string;
   /** DAILY: 'YYYY-MM-DD' (optional); MONTHLY: 'YYYY-MM'; SEMIANNUAL: 'YYYY-H1' | 'YYYY-H2'. */
   period?: string;
-  /** ADVANCE: when the announced event takes place. */
+  /** ADVANCE: when the announced event takes place. HANDOVER_PROPOSAL: when the items were handed over. */
   eventAt?: Date;
+  /** HANDOVER_PROPOSAL: the kinds of the items handed over (HANDOVER_ITEM_KINDS), each once. */
+  items?: string[];
 }
 
+/** Kinds of the items of a handover act (clause 9.6); the acceptance deadline depends on them. */
+export const HANDOVER_ITEM_KINDS = ['person', 'goods', 'vehicle', 'document', 'weapon'] as const;
+export type HandoverItemKind = (typeof HANDOVER_ITEM_KINDS)[number];
+
 /** Listed in the order verdicts are sorted in. */
-export const OBLIGATIONS = ['DAILY', 'MONTHLY', 'SEMIANNUAL', 'URGENT_CONFIRMATION', 'ADVANCE'] as const;
+export const OBLIGATIONS = ['DAILY', 'MONTHLY', 'SEMIANNUAL', 'URGENT_CONFIRMATION', 'ADVANCE', 'HANDOVER_ACCEPTANCE'] as const;
 export type Obligation = (typeof OBLIGATIONS)[number];
 
 export type PeriodicVerdict = 'ON_TIME' | 'LATE' | 'EARLY' | 'MISSING' | 'PENDING';
 export type ConfirmationVerdict = 'CONFIRMED_ON_TIME' | 'CONFIRMED_LATE' | 'UNCONFIRMED' | 'PENDING';
 export type AdvanceVerdict = 'IN_ADVANCE' | 'LATE';
-export type VerdictName = PeriodicVerdict | ConfirmationVerdict | AdvanceVerdict;
+export type HandoverVerdict = 'ACCEPTED_ON_TIME' | 'ACCEPTED_LATE' | 'UNANSWERED' | 'PENDING';
+export type VerdictName = PeriodicVerdict | ConfirmationVerdict | AdvanceVerdict | HandoverVerdict;
 
 /**
  * One verdict on one obligation.
@@ -76,6 +95,9 @@ export type VerdictName = PeriodicVerdict | ConfirmationVerdict | AdvanceVerdict
  * - `lateBySeconds` is present only on LATE and CONFIRMED_LATE verdicts: how long after `due` the
  *   message was sent, in whole seconds rounded up (so 1 ms late counts as 1 s; an advance notice
  *   sent exactly at its event is LATE by 0).
+ * - HANDOVER_ACCEPTANCE is owed by the receiving unit (`from`) to the handing unit (`to`) for the act
+ *   `ref`; `due` is the handover instant plus the policy's acceptance time for the most urgent kind
+ *   of item in the act; `message` is the answer (acceptance, partial acceptance or dispute).
  */
 export interface Verdict {
   obligation: Obligation;

@@ -10,9 +10,13 @@ verdict per obligation, sorted by obligation, from, to, period/ref.
                {"units":[{"id","agency","level","zone"}],"groups":[{"id","level","members":[...]}]}
   --journal    one message per line: {"id","kind","from","to":[...],"sent_at"} plus reported_at
                (URGENT), confirms (URGENT_CONFIRMATION), period (DAILY optional; MONTHLY, SEMIANNUAL
-               required), event_at (ADVANCE); instants are ISO 8601 with an offset
+               required), event_at (ADVANCE; HANDOVER_PROPOSAL: the handover instant), items
+               (HANDOVER_PROPOSAL: kinds of its items: person, goods, vehicle, document, weapon),
+               confirms (HANDOVER_ACCEPTANCE, _DISPUTE, _WITHDRAWAL: the act's id); instants are
+               ISO 8601 with an offset
   --from, --to local dates (inclusive) selecting days, months and half-years that overlap them,
-               urgent reports by local reported date and advance notices by local sent date
+               urgent reports by local reported date, advance notices by local sent date, handover
+               acts by local handover date
   --as-of      the instant of the audit (default: now); decides MISSING/UNCONFIRMED vs PENDING
   --format     jsonl (default) or csv (with a header row)
   -h, --help   this text

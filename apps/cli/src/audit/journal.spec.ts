@@ -15,6 +15,12 @@ describe('parseJournalLine', () => {
     });
   });
 
+  it('reads the item kinds of a handover act', () => {
+    const line = '{"id":"h","kind":"HANDOVER_PROPOSAL","from":"a","to":["b"],"sent_at":"2024-03-01T08:01:00Z","event_at":"2024-03-01T08:00:00Z","items":["person","goods"]}';
+    expect(parseJournalLine(line)).toEqual({ ok: true, message: { id: 'h', kind: 'HANDOVER_PROPOSAL', from: 'a', to: ['b'], sentAt: new Date('2024-03-01T08:01:00Z'), eventAt: new Date('2024-03-01T08:00:00Z'), items: ['person', 'goods'] } });
+    expect(parseJournalLine('{"id":"h","kind":"HANDOVER_PROPOSAL","from":"a","to":["b"],"sent_at":"2024-03-01T08:01:00Z","items":"person"}')).toEqual({ ok: false, reason: 'items must be a list of strings' });
+  });
+
   it('leaves optional fields out when absent', () => {
     const result = parseJournalLine('{"id":"d","kind":"DAILY","from":"a","to":["b"],"sent_at":"2024-03-01T08:00:00Z"}');
     expect(result).toEqual({ ok: true, message: { id: 'd', kind: 'DAILY', from: 'a', to: ['b'], sentAt: new Date('2024-03-01T08:00:00Z') } });

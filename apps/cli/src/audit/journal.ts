@@ -28,6 +28,7 @@ export function parseJournalLine(text: string): JournalLine {
   for (const field of ['confirms', 'period'] as const) {
     if (r[field] !== undefined && typeof r[field] !== 'string') return { ok: false, reason: `${field} must be a string` };
   }
+  if (r.items !== undefined && (!Array.isArray(r.items) || !r.items.every((i) => typeof i === 'string'))) return { ok: false, reason: 'items must be a list of strings' };
   if (r.sent_at === undefined) return { ok: false, reason: 'missing sent_at' };
   const instants: Partial<Record<'sent_at' | 'reported_at' | 'event_at', Date>> = {};
   for (const field of ['sent_at', 'reported_at', 'event_at'] as const) {
@@ -47,6 +48,7 @@ export function parseJournalLine(text: string): JournalLine {
   if (r.confirms !== undefined) message.confirms = r.confirms as string;
   if (r.period !== undefined) message.period = r.period as string;
   if (instants.event_at) message.eventAt = instants.event_at;
+  if (r.items !== undefined) message.items = r.items as string[];
   return { ok: true, message };
 }
 

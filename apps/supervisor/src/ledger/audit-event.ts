@@ -33,6 +33,11 @@ const KIND_NAMES: Readonly<Record<number, PolicyKind>> = {
   [MessageKind.MONTHLY]: 'MONTHLY',
   [MessageKind.ADVANCE]: 'ADVANCE',
   [MessageKind.SEMIANNUAL]: 'SEMIANNUAL',
+  [MessageKind.HANDOVER_PROPOSAL]: 'HANDOVER_PROPOSAL',
+  [MessageKind.HANDOVER_ACCEPTANCE]: 'HANDOVER_ACCEPTANCE',
+  [MessageKind.HANDOVER_DISPUTE]: 'HANDOVER_DISPUTE',
+  [MessageKind.HANDOVER_WITHDRAWAL]: 'HANDOVER_WITHDRAWAL',
+  [MessageKind.STATISTICS]: 'STATISTICS',
 };
 
 /** Kinds of messages that are no report of clause 5: sent and audited like reports, judged by no obligation. */
@@ -61,6 +66,8 @@ export interface LedgerMessage {
   period?: string;
   eventAt?: Date;
   confirms?: string;
+  /** HANDOVER_PROPOSAL: the kinds of its items. */
+  items?: string[];
   summary: string;
   node: string;
   eventId: string;
@@ -132,6 +139,7 @@ export function checkAuditEvent(ev: AuditEvent): ParsedAuditEvent {
   if (ev.period) message.period = ev.period;
   if (eventAt) message.eventAt = eventAt;
   if (ev.confirms) message.confirms = ev.confirms;
+  if (ev.handoverItems.length) message.items = ev.handoverItems.slice(0, 10).map((i) => i.slice(0, 20));
   return { ok: true, event, message };
 }
 

@@ -25,6 +25,8 @@ export interface RejectedEvent {
 }
 
 export interface UnconfirmedUrgent {
+  /** Absent: URGENT_CONFIRMATION; HANDOVER_ACCEPTANCE: an act unanswered (id, the act; sender, its receiving unit). */
+  obligation?: 'HANDOVER_ACCEPTANCE';
   id: string;
   sender: string;
   recipients: string[];
@@ -43,11 +45,12 @@ type MessageRow = {
   period: string | null;
   event_at: Date | null;
   confirms: string | null;
+  items: string[] | null;
   summary: string;
   node: string;
 };
 
-const MESSAGE_COLUMNS = 'id, kind, sender, recipients, sent_at, reported_at, period, event_at, confirms, summary, node';
+const MESSAGE_COLUMNS = 'id, kind, sender, recipients, sent_at, reported_at, period, event_at, confirms, items, summary, node';
 
 function toMessage(r: MessageRow): StoredMessage {
   const m: StoredMessage = { id: r.id, kind: r.kind, from: r.sender, to: r.recipients, sentAt: r.sent_at, summary: r.summary, node: r.node };
@@ -55,6 +58,7 @@ function toMessage(r: MessageRow): StoredMessage {
   if (r.confirms !== null) m.confirms = r.confirms;
   if (r.period !== null) m.period = r.period;
   if (r.event_at) m.eventAt = r.event_at;
+  if (r.items !== null) m.items = r.items;
   return m;
 }
 
@@ -118,10 +122,10 @@ export class LedgerStore {
     // The version keys the verdict cache: bumped (once a batch) only when a message is really added.
     await m.query(
       `WITH ins AS (
-         INSERT INTO ledger_messages (id, kind, sender, recipients, sent_at, reported_at, period, event_at, confirms, summary, node, event_id, recorded_at)
-         SELECT x.id, x.kind, x.sender, x.recipients, x.sent_at, x.reported_at, x.period, x.event_at, x.confirms, x.summary, x.node, x.event_id, $2
+         INSERT INTO ledger_messages (id, kind, sender, recipients, sent_at, reported_at, period, event_at, confirms, items, summary, node, event_id, recorded_at)
+         SELECT x.id, x.kind, x.sender, x.recipients, x.sent_at, x.reported_at, x.period, x.event_at, x.confirms, x.items, x.summary, x.node, x.event_id, $2
            FROM jsonb_to_recordset($1::jsonb) AS x(id text, kind text, sender text, recipients text[], sent_at timestamptz, reported_at timestamptz,
-                period text, event_at timestamptz, confirms text, summary text, node text, event_id text)
+                period text, event_at timestamptz, confirms text, items text[], summary text, node text, event_id text)
          ON CONFLICT (id) DO NOTHING RETURNING 1)
        UPDATE ledger_state SET version = version + 1 WHERE id = 1 AND EXISTS (SELECT 1 FROM ins)`,
       [
@@ -136,6 +140,7 @@ export class LedgerStore {
             period: msg.period ?? null,
             event_at: msg.eventAt?.toISOString() ?? null,
             confirms: msg.confirms ?? null,
+            items: msg.items ?? null,
             summary: msg.summary,
             node: msg.node,
             event_id: msg.eventId,
@@ -178,11 +183,15 @@ export class LedgerStore {
             OR (kind = 'MONTHLY' AND period = ANY($5))
             OR (kind = 'SEMIANNUAL' AND period = ANY($6))
             OR (kind = 'URGENT' AND reported_at >= $3 AND reported_at < $4)
-            OR (kind = 'ADVANCE' AND sent_at >= $3 AND sent_at < $4))
+            OR (kind = 'ADVANCE' AND sent_at >= $3 AND sent_at < $4)
+            OR (kind = 'HANDOVER_PROPOSAL' AND event_at >= $3 AND event_at < $4))
        SELECT * FROM base
        UNION ALL
        SELECT ${MESSAGE_COLUMNS} FROM ledger_messages
        WHERE kind = 'URGENT_CONFIRMATION' AND confirms IN (SELECT id FROM base WHERE kind = 'URGENT')
+       UNION ALL
+       SELECT ${MESSAGE_COLUMNS} FROM ledger_messages
+       WHERE kind IN ('HANDOVER_ACCEPTANCE', 'HANDOVER_DISPUTE', 'HANDOVER_WITHDRAWAL') AND confirms IN (SELECT id FROM base WHERE kind = 'HANDOVER_PROPOSAL')
        ORDER BY sent_at, id`,
       [s.dailyFrom, s.dailyTo, s.lo, s.hi, s.months, s.halves],
     );
@@ -250,6 +259,31 @@ export class LedgerStore {
       [asOf, until, withinMs, limit],
     );
     return rows.map((r) => ({ id: r.id, sender: r.sender, recipients: r.recipients, reportedAt: r.reported_at, due: new Date(r.reported_at.getTime() + withinMs), summary: r.summary }));
+  }
+
+  /**
+   * Handover acts with no answer (acceptance or dispute by the receiving unit, sent by asOf) and no
+   * withdrawal, whose deadline (event_at + the shortest acceptance time of their item kinds) is
+   * before `until`, not escalated; earliest deadline first. `within`: item kind → milliseconds.
+   */
+  async unansweredActs(asOf: Date, until: Date, within: Record<string, number>, limit: number): Promise<UnconfirmedUrgent[]> {
+    const kinds = Object.keys(within);
+    const rows: Array<{ id: string; sender: string; recipients: string[]; event_at: Date; summary: string; due: Date }> = await this.ds.query(
+      `SELECT * FROM (
+         SELECT a.id, a.sender, a.recipients, a.event_at, a.summary,
+                a.event_at + make_interval(secs => (SELECT min(w.ms) FROM unnest($3::text[], $4::float8[]) AS w(k, ms) WHERE w.k = ANY(a.items)) / 1000) AS due
+           FROM ledger_messages a
+          WHERE a.kind = 'HANDOVER_PROPOSAL' AND a.event_at IS NOT NULL AND a.sent_at <= $1
+            AND NOT EXISTS (SELECT 1 FROM ledger_messages s WHERE s.confirms = a.id AND s.sent_at <= $1 AND (
+                  (s.kind IN ('HANDOVER_ACCEPTANCE', 'HANDOVER_DISPUTE') AND s.sender = a.recipients[1])
+               OR (s.kind = 'HANDOVER_WITHDRAWAL' AND s.sender = a.sender)))
+            AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.urgent_id = a.id)) x
+        WHERE x.due < $2
+        ORDER BY x.due, x.id
+        LIMIT $5`,
+      [asOf, until, kinds, kinds.map((k) => within[k]), limit],
+    );
+    return rows.map((r) => ({ obligation: 'HANDOVER_ACCEPTANCE' as const, id: r.id, sender: r.recipients[0], recipients: [r.sender], reportedAt: r.event_at, due: r.due, summary: r.summary }));
   }
 
   /** Counts for operations: messages, events, rejects. */

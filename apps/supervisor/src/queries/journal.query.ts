@@ -13,6 +13,7 @@ export interface JournalRecord {
   confirms?: string;
   period?: string;
   event_at?: string;
+  items?: string[];
 }
 
 export function journalRecord(m: AuditMessage): JournalRecord {
@@ -26,6 +27,7 @@ export function journalRecord(m: AuditMessage): JournalRecord {
     ...(m.confirms !== undefined ? { confirms: m.confirms } : {}),
     ...(m.period !== undefined ? { period: m.period } : {}),
     ...(m.eventAt ? { event_at: m.eventAt.toISOString() } : {}),
+    ...(m.items ? { items: m.items } : {}),
   };
 }
 

@@ -49,6 +49,12 @@ export function verdictDate(v: Verdict, range: AuditRange, messages: ReadonlyMap
       date = notice ? localDate(notice.sentAt, zoneOf(v.from)) : range.from;
       break;
     }
+    case 'HANDOVER_ACCEPTANCE': {
+      // Filed under the local date of the handover, in the handing unit's zone (as the engine selects it).
+      const act = messages.get(v.ref!);
+      date = act?.eventAt ? localDate(act.eventAt, zoneOf(v.to!)) : range.from;
+      break;
+    }
   }
   return date < range.from ? range.from : date > range.to ? range.to : date;
 }

@@ -32,6 +32,7 @@ const OBLIGATION_OF: Record<Verdict['obligation'], Obligation> = {
   SEMIANNUAL: Obligation.SEMIANNUAL,
   URGENT_CONFIRMATION: Obligation.URGENT_CONFIRMATION,
   ADVANCE: Obligation.ADVANCE,
+  HANDOVER_ACCEPTANCE: Obligation.HANDOVER_ACCEPTANCE,
 };
 
 function required(ts: Timestamp | undefined, field: string): Date {
@@ -87,6 +88,7 @@ export class SupervisorRpcController {
           reportedAt: timestampFromDate(u.reportedAt),
           due: timestampFromDate(u.due),
           summary: u.summary,
+          obligation: u.obligation === 'HANDOVER_ACCEPTANCE' ? Obligation.HANDOVER_ACCEPTANCE : Obligation.URGENT_CONFIRMATION,
         }),
       ),
     });

@@ -12,7 +12,9 @@
  *   however late);
  * - URGENT reported within a day of the range, and every URGENT_CONFIRMATION of those (late ones
  *   too, however late);
- * - ADVANCE sent within a day of the range.
+ * - ADVANCE sent within a day of the range;
+ * - HANDOVER_PROPOSAL handed over (event_at) within a day of the range, and every answer or
+ *   withdrawal of those acts (however late).
  * "Within a day": local dates of any IANA zone lie within UTC-12..UTC+14 of the UTC date, so a
  * margin of one day on each side holds every instant whose local date is in the range.
  */

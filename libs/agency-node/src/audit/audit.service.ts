@@ -52,6 +52,8 @@ export interface MessageFacts {
   eventAt?: Date | null;
   confirms?: string | null;
   summary?: string;
+  /** HANDOVER_PROPOSAL: the kinds of the items handed over. */
+  items?: string[];
 }
 
 export interface AuditEntry {
@@ -136,6 +138,7 @@ export class AuditService {
       confirms: f?.confirms ?? '',
       reason: e.reason ?? '',
       summary: (f?.summary ?? '').slice(0, 300),
+      handoverItems: f?.items ?? [],
     });
   }
 }

@@ -194,6 +194,24 @@ export function messageColumns(env: Envelope): MessageColumns {
       summary = `${outcome}: ${[who?.surname, who?.givenNames, who?.dateOfBirth].filter(Boolean).join(' ')}`;
       break;
     }
+    case 'handoverProposal':
+      // The acceptance deadline runs from the moment the items are handed over.
+      eventAt = p.value.handedAt ? timestampDate(p.value.handedAt) : null;
+      summary = `${p.value.checkpointId}: ${p.value.items.length} item(s); ${p.value.legalGround}`;
+      break;
+    case 'handoverAcceptance':
+      summary = p.value.refused.length ? `accepted in part (${p.value.refused.length} refused)` : 'accepted';
+      break;
+    case 'handoverDispute':
+      summary = `disputed: ${p.value.reason}`;
+      break;
+    case 'handoverWithdrawal':
+      summary = `withdrawn: ${p.value.reason}`;
+      break;
+    case 'statistics':
+      period = p.value.period;
+      summary = `${p.value.figures.length} figure(s)${p.value.explanations.length ? `, ${p.value.explanations.length} explanation(s)` : ''}`;
+      break;
     default:
       break;
   }

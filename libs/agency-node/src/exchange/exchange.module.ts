@@ -4,6 +4,7 @@ import { StoreModule } from '../store';
 import { OutboxMaintenance } from './outbox.maintenance';
 import { OutboxRelay } from './outbox.relay';
 import { SentMessages } from './sent-messages';
+import { SingleMessages } from './single-message';
 import { WriteBatches } from './write-batch';
 
 /**
@@ -13,7 +14,7 @@ import { WriteBatches } from './write-batch';
  */
 @Module({
   imports: [AuditModule, StoreModule],
-  providers: [WriteBatches, OutboxRelay, OutboxMaintenance, SentMessages],
-  exports: [WriteBatches, OutboxRelay, SentMessages, AuditModule, StoreModule],
+  providers: [WriteBatches, OutboxRelay, OutboxMaintenance, SentMessages, SingleMessages],
+  exports: [WriteBatches, OutboxRelay, SentMessages, SingleMessages, AuditModule, StoreModule],
 })
 export class ExchangeModule {}

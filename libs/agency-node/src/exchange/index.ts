@@ -4,4 +4,5 @@ export * from './outbox.maintenance';
 export * from './outbox.signing';
 export * from './receipt-items';
 export * from './sent-messages';
+export * from './single-message';
 export * from './write-batch';

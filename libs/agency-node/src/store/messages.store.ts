@@ -31,6 +31,16 @@ export interface SentReports {
   draftIds: string[];
 }
 
+/** What one message sent by this node writes (as `insertSent`, one message, in a transaction). */
+export interface OneSent {
+  messagesJson: string;
+  recipientIds: string[];
+  recipientUnits: string[];
+  recipientAgencies: string[];
+  outboxJson: string;
+  auditJson: string;
+}
+
 /** Filters of a duty desk's listing (`ListQuery`). */
 export interface MessageFilter {
   box: 'inbox' | 'outbox';
@@ -78,6 +88,29 @@ export class MessagesStore {
        drf AS (${draftsUsedUp('$7', '$8', '$9', '$10')})
        SELECT * FROM obx`,
       [r.messagesJson, r.recipientIds, r.recipientUnits, r.recipientAgencies, r.outboxJson, r.auditJson, r.draftUnits, r.draftKinds, r.draftPeriods, r.draftIds],
+    );
+  }
+
+  /**
+   * Stores one message sent by this node (a handover step, monthly statistics), in m's transaction: the message with its signed envelope, its
+   * recipient (PENDING), the outbox row and the audit entry with its ledger event, in ONE statement.
+   */
+  insertOne(m: EntityManager, r: OneSent): Promise<OutboxInserted[]> {
+    return prepared<OutboxInserted>(
+      m,
+      `WITH msg AS (
+         INSERT INTO messages (id, direction, kind, sender_unit, recipient_units, correlation_id, classification, created_at,
+                               reported_at, period, event_at, confirms, summary, payload, created_by, signed)
+         SELECT x.id, 'OUT', x.kind, x.sender, x.recipients, x.correlation_id, x.classification, x.created_at,
+                x.reported_at, x.period, x.event_at, x.confirms, x.summary, x.payload, x.created_by, decode(x.signed, 'base64')
+           FROM jsonb_to_recordset($1::jsonb) AS x(${MESSAGE_ROW_TYPES}, created_by text, signed text)),
+       rcp AS (
+         INSERT INTO message_recipients (message_id, unit_id, agency, status)
+         SELECT x.id, x.unit, x.agency, 'PENDING' FROM unnest($2::uuid[], $3::text[], $4::text[]) AS x(id, unit, agency)),
+       obx AS (${outboxInsert('$5')}),
+       aud AS (${auditLogInsert('$6')})
+       SELECT * FROM obx`,
+      [r.messagesJson, r.recipientIds, r.recipientUnits, r.recipientAgencies, r.outboxJson, r.auditJson],
     );
   }
 

@@ -4,6 +4,7 @@ import { DatabaseProbe } from './db';
 import { DeadLettersStore } from './dead-letters.store';
 import { DraftsStore } from './drafts.store';
 import { DueStore } from './due.store';
+import { HandoverStore } from './handover.store';
 import { IncomingStore } from './incoming.store';
 import { IntegrationStore } from './integration.store';
 import { LogStore } from './log.store';
@@ -12,8 +13,9 @@ import { NotificationsStore } from './notifications.store';
 import { OutboxStore } from './outbox.store';
 import { PersonsStore } from './persons.store';
 import { ReceiptsStore } from './receipts.store';
+import { StatisticsStore } from './statistics.store';
 
-const STORES = [AuditStore, DatabaseProbe, DeadLettersStore, DraftsStore, DueStore, IncomingStore, IntegrationStore, LogStore, MessagesStore, NotificationsStore, OutboxStore, PersonsStore, ReceiptsStore];
+const STORES = [AuditStore, DatabaseProbe, DeadLettersStore, DraftsStore, DueStore, HandoverStore, IncomingStore, IntegrationStore, LogStore, MessagesStore, NotificationsStore, OutboxStore, PersonsStore, ReceiptsStore, StatisticsStore];
 
 /** The stores, one per concern: the only code of the node that reaches PostgreSQL. */
 @Module({ providers: STORES, exports: STORES })

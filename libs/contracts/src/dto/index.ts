@@ -2,6 +2,8 @@ export * from './common.dto';
 export * from './urgent.dto';
 export * from './reports.dto';
 export * from './receipts.dto';
+export * from './handover.dto';
+export * from './statistics.dto';
 export * from './send-message-request.dto';
 export type { DtoClass } from './decorators';
 export { DTO_REGISTRY, BUS_ONLY_MESSAGES, dtoFor } from './registry';

@@ -12,6 +12,18 @@ import { file_shekara_v1_rpc } from '../gen/shekara/v1/rpc_pb';
 import { DeliveryReceiptSchema, ReadReceiptSchema } from '../gen/shekara/v1/receipts_pb';
 import { HitDecisionSchema, MatchedPersonSchema } from '../gen/shekara/v1/persons_pb';
 import {
+  HandoverAcceptanceSchema,
+  HandoverDisputeSchema,
+  HandoverDocumentSchema,
+  HandoverGoodsSchema,
+  HandoverItemSchema,
+  HandoverProposalSchema,
+  HandoverRefusalSchema,
+  HandoverVehicleSchema,
+  HandoverWeaponSchema,
+  HandoverWithdrawalSchema,
+} from '../gen/shekara/v1/handover_pb';
+import {
   AdminDetaineesSchema,
   AdvanceSchema,
   CheckpointChangeSchema,
@@ -42,6 +54,20 @@ import { AttachmentDto, PersonDto, TravelDocumentDto } from './common.dto';
 import type { DtoClass } from './decorators';
 import { DeliveryReceiptDto, ReadReceiptDto } from './receipts.dto';
 import { HitDecisionDto, MatchedPersonDto } from './persons.dto';
+import {
+  HandoverAcceptanceDto,
+  HandoverDisputeDto,
+  HandoverDocumentDto,
+  HandoverGoodsDto,
+  HandoverItemDto,
+  HandoverProposalDto,
+  HandoverRefusalDto,
+  HandoverVehicleDto,
+  HandoverWeaponDto,
+  HandoverWithdrawalDto,
+} from './handover.dto';
+import { DiscrepancyExplanationDto, MonthlyStatisticsDto, StatisticsFigureDto } from './statistics.dto';
+import { DiscrepancyExplanationSchema, MonthlyStatisticsSchema, StatisticsFigureSchema } from '../gen/shekara/v1/statistics_pb';
 import {
   AdminDetaineesDto,
   AdvanceDto,
@@ -104,6 +130,19 @@ export const DTO_REGISTRY: ReadonlyArray<readonly [DescMessage, DtoClass]> = [
   [MatchedPersonSchema, MatchedPersonDto],
   [HitDecisionSchema, HitDecisionDto],
   [SendMessageRequestSchema, SendMessageRequestDto],
+  [HandoverGoodsSchema, HandoverGoodsDto],
+  [HandoverVehicleSchema, HandoverVehicleDto],
+  [HandoverDocumentSchema, HandoverDocumentDto],
+  [HandoverWeaponSchema, HandoverWeaponDto],
+  [HandoverItemSchema, HandoverItemDto],
+  [HandoverProposalSchema, HandoverProposalDto],
+  [HandoverRefusalSchema, HandoverRefusalDto],
+  [HandoverAcceptanceSchema, HandoverAcceptanceDto],
+  [HandoverDisputeSchema, HandoverDisputeDto],
+  [HandoverWithdrawalSchema, HandoverWithdrawalDto],
+  [StatisticsFigureSchema, StatisticsFigureDto],
+  [DiscrepancyExplanationSchema, DiscrepancyExplanationDto],
+  [MonthlyStatisticsSchema, MonthlyStatisticsDto],
 ];
 
 /**

@@ -20,7 +20,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file shekara/v1/audit.proto.
  */
 export const file_shekara_v1_audit: GenFile = /*@__PURE__*/
-  fileDesc("ChZzaGVrYXJhL3YxL2F1ZGl0LnByb3RvEgpzaGVrYXJhLnYxItMDCgpBdWRpdEV2ZW50EhAKCGV2ZW50X2lkGAEgASgJEgwKBG5vZGUYAiABKAkSJwoGYWN0aW9uGAMgASgOMhcuc2hla2FyYS52MS5BdWRpdEFjdGlvbhImCgJhdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFYWN0b3IYBSABKAkSEgoKbWVzc2FnZV9pZBgGIAEoCRIlCgRraW5kGAcgASgOMhcuc2hla2FyYS52MS5NZXNzYWdlS2luZBITCgtzZW5kZXJfdW5pdBgIIAEoCRIXCg9yZWNpcGllbnRfdW5pdHMYCSADKAkSDQoFdW5pdHMYCiADKAkSKwoHc2VudF9hdBgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLcmVwb3J0ZWRfYXQYDCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg4KBnBlcmlvZBgNIAEoCRIsCghldmVudF9hdBgOIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIY29uZmlybXMYDyABKAkSDgoGcmVhc29uGBAgASgJEg8KB3N1bW1hcnkYESABKAkiOQoPQXVkaXRFdmVudEJhdGNoEiYKBmV2ZW50cxgBIAMoCzIWLnNoZWthcmEudjEuQXVkaXRFdmVudCJZChBTaWduZWRBdWRpdEJhdGNoEg0KBWJhdGNoGAEgASgMEhMKC3NpZ25lcl91bml0GAIgASgJEg4KBmtleV9pZBgDIAEoCRIRCglzaWduYXR1cmUYBCABKAwqywEKC0F1ZGl0QWN0aW9uEhwKGEFVRElUX0FDVElPTl9VTlNQRUNJRklFRBAAEhUKEUFVRElUX0FDVElPTl9TRU5UEAESGQoVQVVESVRfQUNUSU9OX1JFQ0VJVkVEEAISGgoWQVVESVRfQUNUSU9OX0RFTElWRVJFRBADEhUKEUFVRElUX0FDVElPTl9SRUFEEAQSGQoVQVVESVRfQUNUSU9OX1JFSkVDVEVEEAUSHgoaQVVESVRfQUNUSU9OX0RFQURfTEVUVEVSRUQQBmIGcHJvdG8z", [file_google_protobuf_timestamp, file_shekara_v1_envelope]);
+  fileDesc("ChZzaGVrYXJhL3YxL2F1ZGl0LnByb3RvEgpzaGVrYXJhLnYxIusDCgpBdWRpdEV2ZW50EhAKCGV2ZW50X2lkGAEgASgJEgwKBG5vZGUYAiABKAkSJwoGYWN0aW9uGAMgASgOMhcuc2hla2FyYS52MS5BdWRpdEFjdGlvbhImCgJhdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFYWN0b3IYBSABKAkSEgoKbWVzc2FnZV9pZBgGIAEoCRIlCgRraW5kGAcgASgOMhcuc2hla2FyYS52MS5NZXNzYWdlS2luZBITCgtzZW5kZXJfdW5pdBgIIAEoCRIXCg9yZWNpcGllbnRfdW5pdHMYCSADKAkSDQoFdW5pdHMYCiADKAkSKwoHc2VudF9hdBgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLcmVwb3J0ZWRfYXQYDCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg4KBnBlcmlvZBgNIAEoCRIsCghldmVudF9hdBgOIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIY29uZmlybXMYDyABKAkSDgoGcmVhc29uGBAgASgJEg8KB3N1bW1hcnkYESABKAkSFgoOaGFuZG92ZXJfaXRlbXMYEiADKAkiOQoPQXVkaXRFdmVudEJhdGNoEiYKBmV2ZW50cxgBIAMoCzIWLnNoZWthcmEudjEuQXVkaXRFdmVudCJZChBTaWduZWRBdWRpdEJhdGNoEg0KBWJhdGNoGAEgASgMEhMKC3NpZ25lcl91bml0GAIgASgJEg4KBmtleV9pZBgDIAEoCRIRCglzaWduYXR1cmUYBCABKAwqywEKC0F1ZGl0QWN0aW9uEhwKGEFVRElUX0FDVElPTl9VTlNQRUNJRklFRBAAEhUKEUFVRElUX0FDVElPTl9TRU5UEAESGQoVQVVESVRfQUNUSU9OX1JFQ0VJVkVEEAISGgoWQVVESVRfQUNUSU9OX0RFTElWRVJFRBADEhUKEUFVRElUX0FDVElPTl9SRUFEEAQSGQoVQVVESVRfQUNUSU9OX1JFSkVDVEVEEAUSHgoaQVVESVRfQUNUSU9OX0RFQURfTEVUVEVSRUQQBmIGcHJvdG8z", [file_google_protobuf_timestamp, file_shekara_v1_envelope]);
 
 /**
  * One audit event. Published through the node's outbox (so it is never lost) with
@@ -121,14 +121,15 @@ export type AuditEvent = Message<"shekara.v1.AuditEvent"> & {
   period: string;
 
   /**
-   * ADVANCE: the event the notice precedes.
+   * ADVANCE: the event the notice precedes. HANDOVER_PROPOSAL: when the items were handed over.
    *
    * @generated from field: google.protobuf.Timestamp event_at = 14;
    */
   eventAt?: Timestamp | undefined;
 
   /**
-   * URGENT_CONFIRMATION: the id of the confirmed URGENT report.
+   * URGENT_CONFIRMATION: the id of the confirmed URGENT report. HANDOVER_ACCEPTANCE,
+   * HANDOVER_DISPUTE, HANDOVER_WITHDRAWAL: the id of the act (its proposal).
    *
    * @generated from field: string confirms = 15;
    */
@@ -147,6 +148,14 @@ export type AuditEvent = Message<"shekara.v1.AuditEvent"> & {
    * @generated from field: string summary = 17;
    */
   summary: string;
+
+  /**
+   * HANDOVER_PROPOSAL: the kinds of the items handed over ("person", "goods", "vehicle",
+   * "document", "weapon"), each once; the acceptance deadline depends on them.
+   *
+   * @generated from field: repeated string handover_items = 18;
+   */
+  handoverItems: string[];
 };
 
 /**
@@ -248,14 +257,15 @@ export type AuditEventJson = {
   period?: string;
 
   /**
-   * ADVANCE: the event the notice precedes.
+   * ADVANCE: the event the notice precedes. HANDOVER_PROPOSAL: when the items were handed over.
    *
    * @generated from field: google.protobuf.Timestamp event_at = 14;
    */
   eventAt?: TimestampJson;
 
   /**
-   * URGENT_CONFIRMATION: the id of the confirmed URGENT report.
+   * URGENT_CONFIRMATION: the id of the confirmed URGENT report. HANDOVER_ACCEPTANCE,
+   * HANDOVER_DISPUTE, HANDOVER_WITHDRAWAL: the id of the act (its proposal).
    *
    * @generated from field: string confirms = 15;
    */
@@ -274,6 +284,14 @@ export type AuditEventJson = {
    * @generated from field: string summary = 17;
    */
   summary?: string;
+
+  /**
+   * HANDOVER_PROPOSAL: the kinds of the items handed over ("person", "goods", "vehicle",
+   * "document", "weapon"), each once; the acceptance deadline depends on them.
+   *
+   * @generated from field: repeated string handover_items = 18;
+   */
+  handoverItems?: string[];
 };
 
 /**

@@ -12,10 +12,14 @@ import type { Classification, ClassificationJson } from "./common_pb";
 import { file_shekara_v1_common } from "./common_pb";
 import type { HitDecision, HitDecisionJson } from "./persons_pb";
 import { file_shekara_v1_persons } from "./persons_pb";
+import type { HandoverAcceptance, HandoverAcceptanceJson, HandoverDispute, HandoverDisputeJson, HandoverProposal, HandoverProposalJson, HandoverWithdrawal, HandoverWithdrawalJson } from "./handover_pb";
+import { file_shekara_v1_handover } from "./handover_pb";
 import type { DeliveryReceipt, DeliveryReceiptJson, ReadReceipt, ReadReceiptJson } from "./receipts_pb";
 import { file_shekara_v1_receipts } from "./receipts_pb";
 import type { Advance, AdvanceJson, Daily, DailyJson, Monthly, MonthlyJson, Semiannual, SemiannualJson } from "./reports_pb";
 import { file_shekara_v1_reports } from "./reports_pb";
+import type { MonthlyStatistics, MonthlyStatisticsJson } from "./statistics_pb";
+import { file_shekara_v1_statistics } from "./statistics_pb";
 import type { Urgent, UrgentConfirmation, UrgentConfirmationJson, UrgentJson } from "./urgent_pb";
 import { file_shekara_v1_urgent } from "./urgent_pb";
 import type { Message } from "@bufbuild/protobuf";
@@ -24,7 +28,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file shekara/v1/envelope.proto.
  */
 export const file_shekara_v1_envelope: GenFile = /*@__PURE__*/
-  fileDesc("ChlzaGVrYXJhL3YxL2VudmVsb3BlLnByb3RvEgpzaGVrYXJhLnYxIuUFCghFbnZlbG9wZRISCgptZXNzYWdlX2lkGAEgASgJEhYKDmNvcnJlbGF0aW9uX2lkGAIgASgJEiUKBGtpbmQYAyABKA4yFy5zaGVrYXJhLnYxLk1lc3NhZ2VLaW5kEhMKC3NlbmRlcl91bml0GAQgASgJEhcKD3JlY2lwaWVudF91bml0cxgFIAMoCRIuCgpjcmVhdGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtyZXBvcnRlZF9hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFgoOc2NoZW1hX3ZlcnNpb24YCCABKA0SMgoOY2xhc3NpZmljYXRpb24YCSABKA4yGi5zaGVrYXJhLnYxLkNsYXNzaWZpY2F0aW9uEiQKBnVyZ2VudBgUIAEoCzISLnNoZWthcmEudjEuVXJnZW50SAASPQoTdXJnZW50X2NvbmZpcm1hdGlvbhgVIAEoCzIeLnNoZWthcmEudjEuVXJnZW50Q29uZmlybWF0aW9uSAASIgoFZGFpbHkYFiABKAsyES5zaGVrYXJhLnYxLkRhaWx5SAASJgoHbW9udGhseRgXIAEoCzITLnNoZWthcmEudjEuTW9udGhseUgAEiYKB2FkdmFuY2UYGCABKAsyEy5zaGVrYXJhLnYxLkFkdmFuY2VIABIsCgpzZW1pYW5udWFsGBkgASgLMhYuc2hla2FyYS52MS5TZW1pYW5udWFsSAASNwoQZGVsaXZlcnlfcmVjZWlwdBgaIAEoCzIbLnNoZWthcmEudjEuRGVsaXZlcnlSZWNlaXB0SAASLwoMcmVhZF9yZWNlaXB0GBsgASgLMhcuc2hla2FyYS52MS5SZWFkUmVjZWlwdEgAEi8KDGhpdF9kZWNpc2lvbhgcIAEoCzIXLnNoZWthcmEudjEuSGl0RGVjaXNpb25IAEIJCgdwYXlsb2FkIkIKC01lcmtsZVByb29mEhAKCHNpYmxpbmdzGAEgAygMEg0KBWluZGV4GAIgASgNEhIKCmxlYWZfY291bnQYAyABKA0ieQoOU2lnbmVkRW52ZWxvcGUSEAoIZW52ZWxvcGUYASABKAwSDgoGa2V5X2lkGAIgASgJEhEKCXNpZ25hdHVyZRgDIAEoDBIsCgtiYXRjaF9wcm9vZhgEIAEoCzIXLnNoZWthcmEudjEuTWVya2xlUHJvb2ZKBAgFEAoqtAIKC01lc3NhZ2VLaW5kEhwKGE1FU1NBR0VfS0lORF9VTlNQRUNJRklFRBAAEhcKE01FU1NBR0VfS0lORF9VUkdFTlQQARIkCiBNRVNTQUdFX0tJTkRfVVJHRU5UX0NPTkZJUk1BVElPThACEhYKEk1FU1NBR0VfS0lORF9EQUlMWRADEhgKFE1FU1NBR0VfS0lORF9NT05USExZEAQSGAoUTUVTU0FHRV9LSU5EX0FEVkFOQ0UQBRIbChdNRVNTQUdFX0tJTkRfU0VNSUFOTlVBTBAGEiEKHU1FU1NBR0VfS0lORF9ERUxJVkVSWV9SRUNFSVBUEAcSHQoZTUVTU0FHRV9LSU5EX1JFQURfUkVDRUlQVBAIEh0KGU1FU1NBR0VfS0lORF9ISVRfREVDSVNJT04QCWIGcHJvdG8z", [file_google_protobuf_timestamp, file_shekara_v1_common, file_shekara_v1_persons, file_shekara_v1_receipts, file_shekara_v1_reports, file_shekara_v1_urgent]);
+  fileDesc("ChlzaGVrYXJhL3YxL2VudmVsb3BlLnByb3RvEgpzaGVrYXJhLnYxIowICghFbnZlbG9wZRISCgptZXNzYWdlX2lkGAEgASgJEhYKDmNvcnJlbGF0aW9uX2lkGAIgASgJEiUKBGtpbmQYAyABKA4yFy5zaGVrYXJhLnYxLk1lc3NhZ2VLaW5kEhMKC3NlbmRlcl91bml0GAQgASgJEhcKD3JlY2lwaWVudF91bml0cxgFIAMoCRIuCgpjcmVhdGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtyZXBvcnRlZF9hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFgoOc2NoZW1hX3ZlcnNpb24YCCABKA0SMgoOY2xhc3NpZmljYXRpb24YCSABKA4yGi5zaGVrYXJhLnYxLkNsYXNzaWZpY2F0aW9uEiQKBnVyZ2VudBgUIAEoCzISLnNoZWthcmEudjEuVXJnZW50SAASPQoTdXJnZW50X2NvbmZpcm1hdGlvbhgVIAEoCzIeLnNoZWthcmEudjEuVXJnZW50Q29uZmlybWF0aW9uSAASIgoFZGFpbHkYFiABKAsyES5zaGVrYXJhLnYxLkRhaWx5SAASJgoHbW9udGhseRgXIAEoCzITLnNoZWthcmEudjEuTW9udGhseUgAEiYKB2FkdmFuY2UYGCABKAsyEy5zaGVrYXJhLnYxLkFkdmFuY2VIABIsCgpzZW1pYW5udWFsGBkgASgLMhYuc2hla2FyYS52MS5TZW1pYW5udWFsSAASNwoQZGVsaXZlcnlfcmVjZWlwdBgaIAEoCzIbLnNoZWthcmEudjEuRGVsaXZlcnlSZWNlaXB0SAASLwoMcmVhZF9yZWNlaXB0GBsgASgLMhcuc2hla2FyYS52MS5SZWFkUmVjZWlwdEgAEi8KDGhpdF9kZWNpc2lvbhgcIAEoCzIXLnNoZWthcmEudjEuSGl0RGVjaXNpb25IABI5ChFoYW5kb3Zlcl9wcm9wb3NhbBgoIAEoCzIcLnNoZWthcmEudjEuSGFuZG92ZXJQcm9wb3NhbEgAEj0KE2hhbmRvdmVyX2FjY2VwdGFuY2UYKSABKAsyHi5zaGVrYXJhLnYxLkhhbmRvdmVyQWNjZXB0YW5jZUgAEjcKEGhhbmRvdmVyX2Rpc3B1dGUYKiABKAsyGy5zaGVrYXJhLnYxLkhhbmRvdmVyRGlzcHV0ZUgAEj0KE2hhbmRvdmVyX3dpdGhkcmF3YWwYKyABKAsyHi5zaGVrYXJhLnYxLkhhbmRvdmVyV2l0aGRyYXdhbEgAEjMKCnN0YXRpc3RpY3MYLCABKAsyHS5zaGVrYXJhLnYxLk1vbnRobHlTdGF0aXN0aWNzSABCCQoHcGF5bG9hZCJCCgtNZXJrbGVQcm9vZhIQCghzaWJsaW5ncxgBIAMoDBINCgVpbmRleBgCIAEoDRISCgpsZWFmX2NvdW50GAMgASgNInkKDlNpZ25lZEVudmVsb3BlEhAKCGVudmVsb3BlGAEgASgMEg4KBmtleV9pZBgCIAEoCRIRCglzaWduYXR1cmUYAyABKAwSLAoLYmF0Y2hfcHJvb2YYBCABKAsyFy5zaGVrYXJhLnYxLk1lcmtsZVByb29mSgQIBRAKKuQDCgtNZXNzYWdlS2luZBIcChhNRVNTQUdFX0tJTkRfVU5TUEVDSUZJRUQQABIXChNNRVNTQUdFX0tJTkRfVVJHRU5UEAESJAogTUVTU0FHRV9LSU5EX1VSR0VOVF9DT05GSVJNQVRJT04QAhIWChJNRVNTQUdFX0tJTkRfREFJTFkQAxIYChRNRVNTQUdFX0tJTkRfTU9OVEhMWRAEEhgKFE1FU1NBR0VfS0lORF9BRFZBTkNFEAUSGwoXTUVTU0FHRV9LSU5EX1NFTUlBTk5VQUwQBhIhCh1NRVNTQUdFX0tJTkRfREVMSVZFUllfUkVDRUlQVBAHEh0KGU1FU1NBR0VfS0lORF9SRUFEX1JFQ0VJUFQQCBIdChlNRVNTQUdFX0tJTkRfSElUX0RFQ0lTSU9OEAkSIgoeTUVTU0FHRV9LSU5EX0hBTkRPVkVSX1BST1BPU0FMEAwSJAogTUVTU0FHRV9LSU5EX0hBTkRPVkVSX0FDQ0VQVEFOQ0UQDRIhCh1NRVNTQUdFX0tJTkRfSEFORE9WRVJfRElTUFVURRAOEiQKIE1FU1NBR0VfS0lORF9IQU5ET1ZFUl9XSVRIRFJBV0FMEA8SGwoXTUVTU0FHRV9LSU5EX1NUQVRJU1RJQ1MQEGIGcHJvdG8z", [file_google_protobuf_timestamp, file_shekara_v1_common, file_shekara_v1_persons, file_shekara_v1_handover, file_shekara_v1_receipts, file_shekara_v1_reports, file_shekara_v1_statistics, file_shekara_v1_urgent]);
 
 /**
  * A message on the bus. Built by the sending node from a SendMessageRequest (or by a recipient node
@@ -43,7 +47,8 @@ export type Envelope = Message<"shekara.v1.Envelope"> & {
 
   /**
    * Correlation id. For URGENT_CONFIRMATION: the id of the URGENT message it confirms. For
-   * DELIVERY_RECEIPT and READ_RECEIPT: the id of the acknowledged message. Otherwise the sender's
+   * DELIVERY_RECEIPT and READ_RECEIPT: the id of the acknowledged message. For the steps of a
+   * handover act after its proposal: the act's id (`act_id`). Otherwise the sender's
    * own thread id, or empty.
    *
    * @generated from field: string correlation_id = 2;
@@ -179,6 +184,46 @@ export type Envelope = Message<"shekara.v1.Envelope"> & {
      */
     value: HitDecision;
     case: "hitDecision";
+  } | {
+    /**
+     * MESSAGE_KIND_HANDOVER_PROPOSAL.
+     *
+     * @generated from field: shekara.v1.HandoverProposal handover_proposal = 40;
+     */
+    value: HandoverProposal;
+    case: "handoverProposal";
+  } | {
+    /**
+     * MESSAGE_KIND_HANDOVER_ACCEPTANCE.
+     *
+     * @generated from field: shekara.v1.HandoverAcceptance handover_acceptance = 41;
+     */
+    value: HandoverAcceptance;
+    case: "handoverAcceptance";
+  } | {
+    /**
+     * MESSAGE_KIND_HANDOVER_DISPUTE.
+     *
+     * @generated from field: shekara.v1.HandoverDispute handover_dispute = 42;
+     */
+    value: HandoverDispute;
+    case: "handoverDispute";
+  } | {
+    /**
+     * MESSAGE_KIND_HANDOVER_WITHDRAWAL.
+     *
+     * @generated from field: shekara.v1.HandoverWithdrawal handover_withdrawal = 43;
+     */
+    value: HandoverWithdrawal;
+    case: "handoverWithdrawal";
+  } | {
+    /**
+     * MESSAGE_KIND_STATISTICS.
+     *
+     * @generated from field: shekara.v1.MonthlyStatistics statistics = 44;
+     */
+    value: MonthlyStatistics;
+    case: "statistics";
   } | { case: undefined; value?: undefined };
 };
 
@@ -199,7 +244,8 @@ export type EnvelopeJson = {
 
   /**
    * Correlation id. For URGENT_CONFIRMATION: the id of the URGENT message it confirms. For
-   * DELIVERY_RECEIPT and READ_RECEIPT: the id of the acknowledged message. Otherwise the sender's
+   * DELIVERY_RECEIPT and READ_RECEIPT: the id of the acknowledged message. For the steps of a
+   * handover act after its proposal: the act's id (`act_id`). Otherwise the sender's
    * own thread id, or empty.
    *
    * @generated from field: string correlation_id = 2;
@@ -320,6 +366,41 @@ export type EnvelopeJson = {
    * @generated from field: shekara.v1.HitDecision hit_decision = 28;
    */
   hitDecision?: HitDecisionJson;
+
+  /**
+   * MESSAGE_KIND_HANDOVER_PROPOSAL.
+   *
+   * @generated from field: shekara.v1.HandoverProposal handover_proposal = 40;
+   */
+  handoverProposal?: HandoverProposalJson;
+
+  /**
+   * MESSAGE_KIND_HANDOVER_ACCEPTANCE.
+   *
+   * @generated from field: shekara.v1.HandoverAcceptance handover_acceptance = 41;
+   */
+  handoverAcceptance?: HandoverAcceptanceJson;
+
+  /**
+   * MESSAGE_KIND_HANDOVER_DISPUTE.
+   *
+   * @generated from field: shekara.v1.HandoverDispute handover_dispute = 42;
+   */
+  handoverDispute?: HandoverDisputeJson;
+
+  /**
+   * MESSAGE_KIND_HANDOVER_WITHDRAWAL.
+   *
+   * @generated from field: shekara.v1.HandoverWithdrawal handover_withdrawal = 43;
+   */
+  handoverWithdrawal?: HandoverWithdrawalJson;
+
+  /**
+   * MESSAGE_KIND_STATISTICS.
+   *
+   * @generated from field: shekara.v1.MonthlyStatistics statistics = 44;
+   */
+  statistics?: MonthlyStatisticsJson;
 };
 
 /**
@@ -556,6 +637,41 @@ export enum MessageKind {
    * @generated from enum value: MESSAGE_KIND_HIT_DECISION = 9;
    */
   HIT_DECISION = 9,
+
+  /**
+   * Handover act proposed (clause 9.6). Payload `handover_proposal`. The act's id is its message id.
+   *
+   * @generated from enum value: MESSAGE_KIND_HANDOVER_PROPOSAL = 12;
+   */
+  HANDOVER_PROPOSAL = 12,
+
+  /**
+   * Handover act accepted, whole or in part. Payload `handover_acceptance`.
+   *
+   * @generated from enum value: MESSAGE_KIND_HANDOVER_ACCEPTANCE = 13;
+   */
+  HANDOVER_ACCEPTANCE = 13,
+
+  /**
+   * Handover act disputed by the receiving unit. Payload `handover_dispute`.
+   *
+   * @generated from enum value: MESSAGE_KIND_HANDOVER_DISPUTE = 14;
+   */
+  HANDOVER_DISPUTE = 14,
+
+  /**
+   * Handover act withdrawn by the handing unit. Payload `handover_withdrawal`.
+   *
+   * @generated from enum value: MESSAGE_KIND_HANDOVER_WITHDRAWAL = 15;
+   */
+  HANDOVER_WITHDRAWAL = 15,
+
+  /**
+   * Monthly statistics of service results, for reconciliation (clause 9.3). Payload `statistics`.
+   *
+   * @generated from enum value: MESSAGE_KIND_STATISTICS = 16;
+   */
+  STATISTICS = 16,
 }
 
 /**
@@ -564,7 +680,7 @@ export enum MessageKind {
  *
  * @generated from enum shekara.v1.MessageKind
  */
-export type MessageKindJson = "MESSAGE_KIND_UNSPECIFIED" | "MESSAGE_KIND_URGENT" | "MESSAGE_KIND_URGENT_CONFIRMATION" | "MESSAGE_KIND_DAILY" | "MESSAGE_KIND_MONTHLY" | "MESSAGE_KIND_ADVANCE" | "MESSAGE_KIND_SEMIANNUAL" | "MESSAGE_KIND_DELIVERY_RECEIPT" | "MESSAGE_KIND_READ_RECEIPT" | "MESSAGE_KIND_HIT_DECISION";
+export type MessageKindJson = "MESSAGE_KIND_UNSPECIFIED" | "MESSAGE_KIND_URGENT" | "MESSAGE_KIND_URGENT_CONFIRMATION" | "MESSAGE_KIND_DAILY" | "MESSAGE_KIND_MONTHLY" | "MESSAGE_KIND_ADVANCE" | "MESSAGE_KIND_SEMIANNUAL" | "MESSAGE_KIND_DELIVERY_RECEIPT" | "MESSAGE_KIND_READ_RECEIPT" | "MESSAGE_KIND_HIT_DECISION" | "MESSAGE_KIND_HANDOVER_PROPOSAL" | "MESSAGE_KIND_HANDOVER_ACCEPTANCE" | "MESSAGE_KIND_HANDOVER_DISPUTE" | "MESSAGE_KIND_HANDOVER_WITHDRAWAL" | "MESSAGE_KIND_STATISTICS";
 
 /**
  * Describes the enum shekara.v1.MessageKind.

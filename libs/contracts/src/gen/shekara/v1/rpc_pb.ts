@@ -17,7 +17,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file shekara/v1/rpc.proto.
  */
 export const file_shekara_v1_rpc: GenFile = /*@__PURE__*/
-  fileDesc("ChRzaGVrYXJhL3YxL3JwYy5wcm90bxIKc2hla2FyYS52MSLKAQoUUHJlcGFyZURyYWZ0c1JlcXVlc3QSJQoEa2luZBgBIAEoDjIXLnNoZWthcmEudjEuTWVzc2FnZUtpbmQSDgoGcGVyaW9kGAIgASgJEhAKCHVuaXRfaWRzGAMgAygJEjMKD3dpbmRvd19vcGVuc19hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASNAoQd2luZG93X2Nsb3Nlc19hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiOwoVUHJlcGFyZURyYWZ0c1Jlc3BvbnNlEhAKCHByZXBhcmVkGAEgASgNEhAKCGV4aXN0aW5nGAIgASgNIvQBCgxOb3RpZmljYXRpb24SCwoDa2V5GAEgASgJEg8KB3VuaXRfaWQYAiABKAkSKgoEdHlwZRgDIAEoDjIcLnNoZWthcmEudjEuTm90aWZpY2F0aW9uVHlwZRIqCgpvYmxpZ2F0aW9uGAQgASgOMhYuc2hla2FyYS52MS5PYmxpZ2F0aW9uEg4KBnBlcmlvZBgFIAEoCRISCgptZXNzYWdlX2lkGAYgASgJEhQKDGNvdW50ZXJwYXJ0cxgHIAMoCRIMCgR0ZXh0GAggASgJEiYKAmF0GAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJACg1Ob3RpZnlSZXF1ZXN0Ei8KDW5vdGlmaWNhdGlvbnMYASADKAsyGC5zaGVrYXJhLnYxLk5vdGlmaWNhdGlvbiIgCg5Ob3RpZnlSZXNwb25zZRIOCgZzdG9yZWQYASABKA0i0AEKDVZlcmRpY3RSZWNvcmQSKgoKb2JsaWdhdGlvbhgBIAEoDjIWLnNoZWthcmEudjEuT2JsaWdhdGlvbhIMCgRmcm9tGAIgASgJEgoKAnRvGAMgASgJEg4KBnBlcmlvZBgEIAEoCRILCgNyZWYYBSABKAkSJwoDZHVlGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgd2ZXJkaWN0GAcgASgJEg8KB21lc3NhZ2UYCCABKAkSEQoJbGF0ZV9ieV9zGAkgASgDIoYBCg9WZXJkaWN0c1JlcXVlc3QSKgoKb2JsaWdhdGlvbhgBIAEoDjIWLnNoZWthcmEudjEuT2JsaWdhdGlvbhIOCgZwZXJpb2QYAiABKAkSDAoEem9uZRgDIAEoCRIpCgVhc19vZhgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiPwoQVmVyZGljdHNSZXNwb25zZRIrCgh2ZXJkaWN0cxgBIAMoCzIZLnNoZWthcmEudjEuVmVyZGljdFJlY29yZCK7AQoNRHVlRXNjYWxhdGlvbhIRCgl1cmdlbnRfaWQYASABKAkSEwoLc2VuZGVyX3VuaXQYAiABKAkSFwoPcmVjaXBpZW50X3VuaXRzGAMgAygJEi8KC3JlcG9ydGVkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBInCgNkdWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB3N1bW1hcnkYBiABKAkiVQoVRHVlRXNjYWxhdGlvbnNSZXF1ZXN0EikKBWFzX29mGAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIRCglob3Jpem9uX3MYAiABKA0iQgoWRHVlRXNjYWxhdGlvbnNSZXNwb25zZRIoCgVpdGVtcxgBIAMoCzIZLnNoZWthcmEudjEuRHVlRXNjYWxhdGlvbiJRChRNYXJrRXNjYWxhdGVkUmVxdWVzdBIRCgl1cmdlbnRfaWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIigKFU1hcmtFc2NhbGF0ZWRSZXNwb25zZRIPCgdhbHJlYWR5GAEgASgIKq0BCgpPYmxpZ2F0aW9uEhoKFk9CTElHQVRJT05fVU5TUEVDSUZJRUQQABIUChBPQkxJR0FUSU9OX0RBSUxZEAESFgoST0JMSUdBVElPTl9NT05USExZEAISGQoVT0JMSUdBVElPTl9TRU1JQU5OVUFMEAMSIgoeT0JMSUdBVElPTl9VUkdFTlRfQ09ORklSTUFUSU9OEAQSFgoST0JMSUdBVElPTl9BRFZBTkNFEAUquQEKEE5vdGlmaWNhdGlvblR5cGUSIQodTk9USUZJQ0FUSU9OX1RZUEVfVU5TUEVDSUZJRUQQABIhCh1OT1RJRklDQVRJT05fVFlQRV9XSU5ET1dfT1BFThABEh4KGk5PVElGSUNBVElPTl9UWVBFX1JFTUlOREVSEAISHQoZTk9USUZJQ0FUSU9OX1RZUEVfTUlTU0lORxADEiAKHE5PVElGSUNBVElPTl9UWVBFX0VTQ0FMQVRJT04QBGIGcHJvdG8z", [file_google_protobuf_timestamp, file_shekara_v1_envelope]);
+  fileDesc("ChRzaGVrYXJhL3YxL3JwYy5wcm90bxIKc2hla2FyYS52MSLKAQoUUHJlcGFyZURyYWZ0c1JlcXVlc3QSJQoEa2luZBgBIAEoDjIXLnNoZWthcmEudjEuTWVzc2FnZUtpbmQSDgoGcGVyaW9kGAIgASgJEhAKCHVuaXRfaWRzGAMgAygJEjMKD3dpbmRvd19vcGVuc19hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASNAoQd2luZG93X2Nsb3Nlc19hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiOwoVUHJlcGFyZURyYWZ0c1Jlc3BvbnNlEhAKCHByZXBhcmVkGAEgASgNEhAKCGV4aXN0aW5nGAIgASgNIvQBCgxOb3RpZmljYXRpb24SCwoDa2V5GAEgASgJEg8KB3VuaXRfaWQYAiABKAkSKgoEdHlwZRgDIAEoDjIcLnNoZWthcmEudjEuTm90aWZpY2F0aW9uVHlwZRIqCgpvYmxpZ2F0aW9uGAQgASgOMhYuc2hla2FyYS52MS5PYmxpZ2F0aW9uEg4KBnBlcmlvZBgFIAEoCRISCgptZXNzYWdlX2lkGAYgASgJEhQKDGNvdW50ZXJwYXJ0cxgHIAMoCRIMCgR0ZXh0GAggASgJEiYKAmF0GAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJACg1Ob3RpZnlSZXF1ZXN0Ei8KDW5vdGlmaWNhdGlvbnMYASADKAsyGC5zaGVrYXJhLnYxLk5vdGlmaWNhdGlvbiIgCg5Ob3RpZnlSZXNwb25zZRIOCgZzdG9yZWQYASABKA0i0AEKDVZlcmRpY3RSZWNvcmQSKgoKb2JsaWdhdGlvbhgBIAEoDjIWLnNoZWthcmEudjEuT2JsaWdhdGlvbhIMCgRmcm9tGAIgASgJEgoKAnRvGAMgASgJEg4KBnBlcmlvZBgEIAEoCRILCgNyZWYYBSABKAkSJwoDZHVlGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgd2ZXJkaWN0GAcgASgJEg8KB21lc3NhZ2UYCCABKAkSEQoJbGF0ZV9ieV9zGAkgASgDIoYBCg9WZXJkaWN0c1JlcXVlc3QSKgoKb2JsaWdhdGlvbhgBIAEoDjIWLnNoZWthcmEudjEuT2JsaWdhdGlvbhIOCgZwZXJpb2QYAiABKAkSDAoEem9uZRgDIAEoCRIpCgVhc19vZhgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiPwoQVmVyZGljdHNSZXNwb25zZRIrCgh2ZXJkaWN0cxgBIAMoCzIZLnNoZWthcmEudjEuVmVyZGljdFJlY29yZCLnAQoNRHVlRXNjYWxhdGlvbhIRCgl1cmdlbnRfaWQYASABKAkSEwoLc2VuZGVyX3VuaXQYAiABKAkSFwoPcmVjaXBpZW50X3VuaXRzGAMgAygJEi8KC3JlcG9ydGVkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBInCgNkdWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB3N1bW1hcnkYBiABKAkSKgoKb2JsaWdhdGlvbhgHIAEoDjIWLnNoZWthcmEudjEuT2JsaWdhdGlvbiJVChVEdWVFc2NhbGF0aW9uc1JlcXVlc3QSKQoFYXNfb2YYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhEKCWhvcml6b25fcxgCIAEoDSJCChZEdWVFc2NhbGF0aW9uc1Jlc3BvbnNlEigKBWl0ZW1zGAEgAygLMhkuc2hla2FyYS52MS5EdWVFc2NhbGF0aW9uIlEKFE1hcmtFc2NhbGF0ZWRSZXF1ZXN0EhEKCXVyZ2VudF9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiKAoVTWFya0VzY2FsYXRlZFJlc3BvbnNlEg8KB2FscmVhZHkYASABKAgq0QEKCk9ibGlnYXRpb24SGgoWT0JMSUdBVElPTl9VTlNQRUNJRklFRBAAEhQKEE9CTElHQVRJT05fREFJTFkQARIWChJPQkxJR0FUSU9OX01PTlRITFkQAhIZChVPQkxJR0FUSU9OX1NFTUlBTk5VQUwQAxIiCh5PQkxJR0FUSU9OX1VSR0VOVF9DT05GSVJNQVRJT04QBBIWChJPQkxJR0FUSU9OX0FEVkFOQ0UQBRIiCh5PQkxJR0FUSU9OX0hBTkRPVkVSX0FDQ0VQVEFOQ0UQBiq5AQoQTm90aWZpY2F0aW9uVHlwZRIhCh1OT1RJRklDQVRJT05fVFlQRV9VTlNQRUNJRklFRBAAEiEKHU5PVElGSUNBVElPTl9UWVBFX1dJTkRPV19PUEVOEAESHgoaTk9USUZJQ0FUSU9OX1RZUEVfUkVNSU5ERVIQAhIdChlOT1RJRklDQVRJT05fVFlQRV9NSVNTSU5HEAMSIAocTk9USUZJQ0FUSU9OX1RZUEVfRVNDQUxBVElPThAEYgZwcm90bzM", [file_google_protobuf_timestamp, file_shekara_v1_envelope]);
 
 /**
  * `<prefix>.rpc.<agency>.drafts.prepare`: the scheduler asks an agency node to assemble draft
@@ -640,7 +640,10 @@ export const VerdictsResponseSchema: GenMessage<VerdictsResponse, {jsonType: Ver
   messageDesc(file_shekara_v1_rpc, 7);
 
 /**
- * An urgent report whose 2-hour confirmation deadline passed without a written confirmation.
+ * An urgent report whose 2-hour confirmation deadline passed without a written confirmation, or
+ * (obligation OBLIGATION_HANDOVER_ACCEPTANCE) a handover act its receiving unit left unanswered
+ * past its acceptance deadline: then `urgent_id` is the act's id, `sender_unit` the receiving unit
+ * (which owes the answer), `recipient_units` the handing unit, `reported_at` the handover instant.
  *
  * @generated from message shekara.v1.DueEscalation
  */
@@ -686,10 +689,21 @@ export type DueEscalation = Message<"shekara.v1.DueEscalation"> & {
    * @generated from field: string summary = 6;
    */
   summary: string;
+
+  /**
+   * What is escalated: OBLIGATION_URGENT_CONFIRMATION (also when not set) or
+   * OBLIGATION_HANDOVER_ACCEPTANCE.
+   *
+   * @generated from field: shekara.v1.Obligation obligation = 7;
+   */
+  obligation: Obligation;
 };
 
 /**
- * An urgent report whose 2-hour confirmation deadline passed without a written confirmation.
+ * An urgent report whose 2-hour confirmation deadline passed without a written confirmation, or
+ * (obligation OBLIGATION_HANDOVER_ACCEPTANCE) a handover act its receiving unit left unanswered
+ * past its acceptance deadline: then `urgent_id` is the act's id, `sender_unit` the receiving unit
+ * (which owes the answer), `recipient_units` the handing unit, `reported_at` the handover instant.
  *
  * @generated from message shekara.v1.DueEscalation
  */
@@ -735,6 +749,14 @@ export type DueEscalationJson = {
    * @generated from field: string summary = 6;
    */
   summary?: string;
+
+  /**
+   * What is escalated: OBLIGATION_URGENT_CONFIRMATION (also when not set) or
+   * OBLIGATION_HANDOVER_ACCEPTANCE.
+   *
+   * @generated from field: shekara.v1.Obligation obligation = 7;
+   */
+  obligation?: ObligationJson;
 };
 
 /**
@@ -963,6 +985,13 @@ export enum Obligation {
    * @generated from enum value: OBLIGATION_ADVANCE = 5;
    */
   ADVANCE = 5,
+
+  /**
+   * A handover act answered by its receiving unit within the policy's time (clause 9.6).
+   *
+   * @generated from enum value: OBLIGATION_HANDOVER_ACCEPTANCE = 6;
+   */
+  HANDOVER_ACCEPTANCE = 6,
 }
 
 /**
@@ -970,7 +999,7 @@ export enum Obligation {
  *
  * @generated from enum shekara.v1.Obligation
  */
-export type ObligationJson = "OBLIGATION_UNSPECIFIED" | "OBLIGATION_DAILY" | "OBLIGATION_MONTHLY" | "OBLIGATION_SEMIANNUAL" | "OBLIGATION_URGENT_CONFIRMATION" | "OBLIGATION_ADVANCE";
+export type ObligationJson = "OBLIGATION_UNSPECIFIED" | "OBLIGATION_DAILY" | "OBLIGATION_MONTHLY" | "OBLIGATION_SEMIANNUAL" | "OBLIGATION_URGENT_CONFIRMATION" | "OBLIGATION_ADVANCE" | "OBLIGATION_HANDOVER_ACCEPTANCE";
 
 /**
  * Describes the enum shekara.v1.Obligation.
