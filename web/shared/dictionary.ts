@@ -85,6 +85,9 @@ export const DICTIONARY: Record<string, readonly [string, string]> = {
   'login.failed': ['Неверное имя пользователя или пароль.', 'Wrong user name or password.'],
   'login.locked': ['Слишком много неудачных попыток входа. Вход временно заблокирован; повторите позже.', 'Too many failed sign-in attempts. Sign-in is locked for a while; try again later.'],
   'login.busy': ['Сервер проверяет слишком много входов сразу; повторите через секунду.', 'Too many sign-ins are being checked at once; try again in a second.'],
+  // --- form limits
+  'form.left': ['Осталось символов: {n} из {max}', '{n} of {max} characters left'],
+  'form.tooLong': ['Слишком длинный текст: {n} символов при пределе {max}. Сократите его, иначе донесение не будет отправлено.', 'Too long: {n} characters, the limit is {max}. Shorten it; the report cannot be sent as it is.'],
   // --- home
   'home.title': ['Обстановка дежурной смены', 'Duty shift overview'],
   'home.unit': ['Подразделение', 'Unit'],

@@ -17,7 +17,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file shekara/v1/rpc.proto.
  */
 export const file_shekara_v1_rpc: GenFile = /*@__PURE__*/
-  fileDesc("ChRzaGVrYXJhL3YxL3JwYy5wcm90bxIKc2hla2FyYS52MSLKAQoUUHJlcGFyZURyYWZ0c1JlcXVlc3QSJQoEa2luZBgBIAEoDjIXLnNoZWthcmEudjEuTWVzc2FnZUtpbmQSDgoGcGVyaW9kGAIgASgJEhAKCHVuaXRfaWRzGAMgAygJEjMKD3dpbmRvd19vcGVuc19hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASNAoQd2luZG93X2Nsb3Nlc19hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiOwoVUHJlcGFyZURyYWZ0c1Jlc3BvbnNlEhAKCHByZXBhcmVkGAEgASgNEhAKCGV4aXN0aW5nGAIgASgNIvQBCgxOb3RpZmljYXRpb24SCwoDa2V5GAEgASgJEg8KB3VuaXRfaWQYAiABKAkSKgoEdHlwZRgDIAEoDjIcLnNoZWthcmEudjEuTm90aWZpY2F0aW9uVHlwZRIqCgpvYmxpZ2F0aW9uGAQgASgOMhYuc2hla2FyYS52MS5PYmxpZ2F0aW9uEg4KBnBlcmlvZBgFIAEoCRISCgptZXNzYWdlX2lkGAYgASgJEhQKDGNvdW50ZXJwYXJ0cxgHIAMoCRIMCgR0ZXh0GAggASgJEiYKAmF0GAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJACg1Ob3RpZnlSZXF1ZXN0Ei8KDW5vdGlmaWNhdGlvbnMYASADKAsyGC5zaGVrYXJhLnYxLk5vdGlmaWNhdGlvbiIgCg5Ob3RpZnlSZXNwb25zZRIOCgZzdG9yZWQYASABKA0i0AEKDVZlcmRpY3RSZWNvcmQSKgoKb2JsaWdhdGlvbhgBIAEoDjIWLnNoZWthcmEudjEuT2JsaWdhdGlvbhIMCgRmcm9tGAIgASgJEgoKAnRvGAMgASgJEg4KBnBlcmlvZBgEIAEoCRILCgNyZWYYBSABKAkSJwoDZHVlGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgd2ZXJkaWN0GAcgASgJEg8KB21lc3NhZ2UYCCABKAkSEQoJbGF0ZV9ieV9zGAkgASgDIoYBCg9WZXJkaWN0c1JlcXVlc3QSKgoKb2JsaWdhdGlvbhgBIAEoDjIWLnNoZWthcmEudjEuT2JsaWdhdGlvbhIOCgZwZXJpb2QYAiABKAkSDAoEem9uZRgDIAEoCRIpCgVhc19vZhgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiPwoQVmVyZGljdHNSZXNwb25zZRIrCgh2ZXJkaWN0cxgBIAMoCzIZLnNoZWthcmEudjEuVmVyZGljdFJlY29yZCK7AQoNRHVlRXNjYWxhdGlvbhIRCgl1cmdlbnRfaWQYASABKAkSEwoLc2VuZGVyX3VuaXQYAiABKAkSFwoPcmVjaXBpZW50X3VuaXRzGAMgAygJEi8KC3JlcG9ydGVkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBInCgNkdWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB3N1bW1hcnkYBiABKAkiVQoVRHVlRXNjYWxhdGlvbnNSZXF1ZXN0EikKBWFzX29mGAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIRCglob3Jpem9uX3MYAiABKA0iQgoWRHVlRXNjYWxhdGlvbnNSZXNwb25zZRIoCgVpdGVtcxgBIAMoCzIZLnNoZWthcmEudjEuRHVlRXNjYWxhdGlvbiJRChRNYXJrRXNjYWxhdGVkUmVxdWVzdBIRCgl1cmdlbnRfaWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIigKFU1hcmtFc2NhbGF0ZWRSZXNwb25zZRIPCgdhbHJlYWR5GAEgASgIKq0BCgpPYmxpZ2F0aW9uEhoKFk9CTElHQVRJT05fVU5TUEVDSUZJRUQQABIUChBPQkxJR0FUSU9OX0RBSUxZEAESFgoST0JMSUdBVElPTl9NT05USExZEAISGQoVT0JMSUdBVElPTl9TRU1JQU5OVUFMEAMSIgoeT0JMSUdBVElPTl9VUkdFTlRfQ09ORklSTUFUSU9OEAQSFgoST0JMSUdBVElPTl9BRFZBTkNFEAUquQEKEE5vdGlmaWNhdGlvblR5cGUSIQodTk9USUZJQ0FUSU9OX1RZUEVfVU5TUEVDSUZJRUQQABIhCh1OT1RJRklDQVRJT05fVFlQRV9XSU5ET1dfT1BFThABEh4KGk5PVElGSUNBVElPTl9UWVBFX1JFTUlOREVSEAISHQoZTk9USUZJQ0FUSU9OX1RZUEVfTUlTU0lORxADEiAKHE5PVElGSUNBVElPTl9UWVBFX0VTQ0FMQVRJT04QBGIGcHJvdG8z", [file_google_protobuf_timestamp, file_shekara_v1_envelope]);
+  fileDesc("ChRzaGVrYXJhL3YxL3JwYy5wcm90bxIKc2hla2FyYS52MSLKAQoUUHJlcGFyZURyYWZ0c1JlcXVlc3QSJQoEa2luZBgBIAEoDjIXLnNoZWthcmEudjEuTWVzc2FnZUtpbmQSDgoGcGVyaW9kGAIgASgJEhAKCHVuaXRfaWRzGAMgAygJEjMKD3dpbmRvd19vcGVuc19hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASNAoQd2luZG93X2Nsb3Nlc19hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiOwoVUHJlcGFyZURyYWZ0c1Jlc3BvbnNlEhAKCHByZXBhcmVkGAEgASgNEhAKCGV4aXN0aW5nGAIgASgNItkCCgxOb3RpZmljYXRpb24SCwoDa2V5GAEgASgJEg8KB3VuaXRfaWQYAiABKAkSKgoEdHlwZRgDIAEoDjIcLnNoZWthcmEudjEuTm90aWZpY2F0aW9uVHlwZRIqCgpvYmxpZ2F0aW9uGAQgASgOMhYuc2hla2FyYS52MS5PYmxpZ2F0aW9uEg4KBnBlcmlvZBgFIAEoCRISCgptZXNzYWdlX2lkGAYgASgJEhQKDGNvdW50ZXJwYXJ0cxgHIAMoCRIMCgR0ZXh0GAggASgJEiYKAmF0GAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI0CgZwYXJhbXMYCiADKAsyJC5zaGVrYXJhLnYxLk5vdGlmaWNhdGlvbi5QYXJhbXNFbnRyeRotCgtQYXJhbXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIkAKDU5vdGlmeVJlcXVlc3QSLwoNbm90aWZpY2F0aW9ucxgBIAMoCzIYLnNoZWthcmEudjEuTm90aWZpY2F0aW9uIiAKDk5vdGlmeVJlc3BvbnNlEg4KBnN0b3JlZBgBIAEoDSLQAQoNVmVyZGljdFJlY29yZBIqCgpvYmxpZ2F0aW9uGAEgASgOMhYuc2hla2FyYS52MS5PYmxpZ2F0aW9uEgwKBGZyb20YAiABKAkSCgoCdG8YAyABKAkSDgoGcGVyaW9kGAQgASgJEgsKA3JlZhgFIAEoCRInCgNkdWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB3ZlcmRpY3QYByABKAkSDwoHbWVzc2FnZRgIIAEoCRIRCglsYXRlX2J5X3MYCSABKAMihgEKD1ZlcmRpY3RzUmVxdWVzdBIqCgpvYmxpZ2F0aW9uGAEgASgOMhYuc2hla2FyYS52MS5PYmxpZ2F0aW9uEg4KBnBlcmlvZBgCIAEoCRIMCgR6b25lGAMgASgJEikKBWFzX29mGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCI/ChBWZXJkaWN0c1Jlc3BvbnNlEisKCHZlcmRpY3RzGAEgAygLMhkuc2hla2FyYS52MS5WZXJkaWN0UmVjb3JkIrsBCg1EdWVFc2NhbGF0aW9uEhEKCXVyZ2VudF9pZBgBIAEoCRITCgtzZW5kZXJfdW5pdBgCIAEoCRIXCg9yZWNpcGllbnRfdW5pdHMYAyADKAkSLwoLcmVwb3J0ZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEicKA2R1ZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHc3VtbWFyeRgGIAEoCSJVChVEdWVFc2NhbGF0aW9uc1JlcXVlc3QSKQoFYXNfb2YYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhEKCWhvcml6b25fcxgCIAEoDSJCChZEdWVFc2NhbGF0aW9uc1Jlc3BvbnNlEigKBWl0ZW1zGAEgAygLMhkuc2hla2FyYS52MS5EdWVFc2NhbGF0aW9uIlEKFE1hcmtFc2NhbGF0ZWRSZXF1ZXN0EhEKCXVyZ2VudF9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiKAoVTWFya0VzY2FsYXRlZFJlc3BvbnNlEg8KB2FscmVhZHkYASABKAgqrQEKCk9ibGlnYXRpb24SGgoWT0JMSUdBVElPTl9VTlNQRUNJRklFRBAAEhQKEE9CTElHQVRJT05fREFJTFkQARIWChJPQkxJR0FUSU9OX01PTlRITFkQAhIZChVPQkxJR0FUSU9OX1NFTUlBTk5VQUwQAxIiCh5PQkxJR0FUSU9OX1VSR0VOVF9DT05GSVJNQVRJT04QBBIWChJPQkxJR0FUSU9OX0FEVkFOQ0UQBSq5AQoQTm90aWZpY2F0aW9uVHlwZRIhCh1OT1RJRklDQVRJT05fVFlQRV9VTlNQRUNJRklFRBAAEiEKHU5PVElGSUNBVElPTl9UWVBFX1dJTkRPV19PUEVOEAESHgoaTk9USUZJQ0FUSU9OX1RZUEVfUkVNSU5ERVIQAhIdChlOT1RJRklDQVRJT05fVFlQRV9NSVNTSU5HEAMSIAocTk9USUZJQ0FUSU9OX1RZUEVfRVNDQUxBVElPThAEYgZwcm90bzM", [file_google_protobuf_timestamp, file_shekara_v1_envelope]);
 
 /**
  * `<prefix>.rpc.<agency>.drafts.prepare`: the scheduler asks an agency node to assemble draft
@@ -217,7 +217,7 @@ export type Notification = Message<"shekara.v1.Notification"> & {
   counterparts: string[];
 
   /**
-   * Human-readable text (Russian), 1..2000 characters. Required.
+   * Human-readable text (Russian), 1..2000 characters, for readers without the params. Required.
    *
    * @generated from field: string text = 8;
    */
@@ -229,6 +229,14 @@ export type Notification = Message<"shekara.v1.Notification"> & {
    * @generated from field: google.protobuf.Timestamp at = 9;
    */
   at?: Timestamp | undefined;
+
+  /**
+   * The values the consoles render the notification with, in the user's language (its code is the
+   * type): instants as RFC 3339 ("opensAt", "closesAt", "reportedAt", "due"), "zone", "summary".
+   *
+   * @generated from field: map<string, string> params = 10;
+   */
+  params: { [key: string]: string };
 };
 
 /**
@@ -287,7 +295,7 @@ export type NotificationJson = {
   counterparts?: string[];
 
   /**
-   * Human-readable text (Russian), 1..2000 characters. Required.
+   * Human-readable text (Russian), 1..2000 characters, for readers without the params. Required.
    *
    * @generated from field: string text = 8;
    */
@@ -299,6 +307,14 @@ export type NotificationJson = {
    * @generated from field: google.protobuf.Timestamp at = 9;
    */
   at?: TimestampJson;
+
+  /**
+   * The values the consoles render the notification with, in the user's language (its code is the
+   * type): instants as RFC 3339 ("opensAt", "closesAt", "reportedAt", "due"), "zone", "summary".
+   *
+   * @generated from field: map<string, string> params = 10;
+   */
+  params?: { [key: string]: string };
 };
 
 /**
