@@ -107,4 +107,56 @@ describe('duty desk: an incoming urgent report alerts; notifications are live, a
     expect(second.items[0].id).not.toBe(all.items[0].id);
     expect((await sys.api('interior', 'GET', '/api/notifications?open=maybe', undefined, interiorToken)).status).toBe(400);
   });
+
+  describe('search of messages', () => {
+    let id: string;
+    const search = async (q: string, token = borderToken, agency: 'border' | 'interior' = 'border') => {
+      const r = await sys.api(agency, 'GET', `/api/messages?box=all&${q}`, undefined, token);
+      expect(r.status).toBe(200);
+      return (r.body.items as { id: string }[]).map((m) => m.id);
+    };
+
+    beforeAll(async () => {
+      const body = urgentDetainedMigrants();
+      body.urgent.summary = 'Задержаны двое иностранцев в грузовике';
+      body.urgent.detainedMigrants.persons[1].surname = 'ТУРСУНОВ';
+      body.urgent.detainedMigrants.methods = 'Спрятались в спальном отсеке грузового автомобиля';
+      const sent = await sys.api('border', 'POST', '/api/messages', body, borderToken);
+      expect(sent.status).toBe(201);
+      id = sent.body.id;
+    });
+
+    it('by person (surname, given names, any case, any script), document number, checkpoint', async () => {
+      expect(await search('surname=wang')).toContain(id);
+      expect(await search(`surname=${encodeURIComponent('турсунов')}&givenNames=aziz`)).toContain(id);
+      expect(await search('surname=WANG&givenNames=LEI')).toContain(id);
+      expect(await search('surname=WANG&givenNames=AZIZ')).not.toContain(id); // both are named, but not as one person
+      expect(await search('surname=NOBODY')).toEqual([]);
+      expect(await search('document=ea1234567')).toContain(id);
+      expect(await search('document=EA12345')).not.toContain(id);
+      expect(await search('checkpoint=CP-CN-A-01&kind=URGENT')).toContain(id);
+      expect(await search('checkpoint=CP-KG-01')).not.toContain(id);
+    });
+
+    it('by free text of the whole payload, in Russian (word forms) and English, not only the summary', async () => {
+      expect(await search(`text=${encodeURIComponent('спальный отсек')}`)).toContain(id); // from "methods", other word forms
+      expect(await search(`text=${encodeURIComponent('иностранцы')}`)).toContain(id);
+      expect(await search('text=travel%20agencies')).toContain(id); // visaAcquisitionDetails, English stems
+      expect(await search('text=Tashkent%20-Almaty')).not.toContain(id);
+      expect(await search(`text=${encodeURIComponent("'); DROP TABLE messages; --")}`)).toEqual([]);
+    });
+
+    it('only among the messages the unit is party to; the recipient finds it too; bad filters are 400', async () => {
+      expect(await search('surname=wang', interiorToken, 'interior')).toContain(id);
+      expect(await search('surname=wang&period=2026-01-01')).toEqual([]);
+      const bad = await sys.api('border', 'GET', '/api/messages?box=all&checkpoint=nowhere', undefined, borderToken, undefined, { 'accept-language': 'ru' });
+      expect(bad.status).toBe(400);
+      expect(bad.body.errors[0]).toMatchObject({ field: 'checkpoint', code: 'CHECKPOINT_ID', messages: [expect.stringContaining('пункта пропуска')] });
+    });
+
+    it('the outbox marks an urgent report awaiting its written confirmation', async () => {
+      const out = await sys.api('border', 'GET', '/api/messages?box=outbox&kind=URGENT', undefined, borderToken);
+      expect(out.body.items.find((m: { id: string }) => m.id === id)).toMatchObject({ confirmedBy: null });
+    });
+  });
 });

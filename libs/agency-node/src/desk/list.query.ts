@@ -2,16 +2,16 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { Transform } from 'class-transformer';
-import { withCode } from '@shekara/contracts';
+import { CHECKPOINT_ID_RE, withCode } from '@shekara/contracts';
 import { MAX_PAGE } from '@shekara/server';
 
 export const SENDABLE_KINDS = ['URGENT', 'URGENT_CONFIRMATION', 'DAILY', 'MONTHLY', 'ADVANCE', 'SEMIANNUAL'] as const;
 
 /** Query of GET /api/messages: server-side filters and paging. */
 export class ListQuery {
-  @ApiPropertyOptional({ enum: ['inbox', 'outbox'], default: 'inbox' })
-  @IsIn(['inbox', 'outbox'], withCode('ENUM', { values: 'inbox, outbox' }))
-  box: 'inbox' | 'outbox' = 'inbox';
+  @ApiPropertyOptional({ enum: ['inbox', 'outbox', 'all'], default: 'inbox', description: 'all: both (the search)' })
+  @IsIn(['inbox', 'outbox', 'all'], withCode('ENUM', { values: 'inbox, outbox, all' }))
+  box: 'inbox' | 'outbox' | 'all' = 'inbox';
 
   @ApiPropertyOptional({ enum: SENDABLE_KINDS })
   @IsOptional()
@@ -50,6 +50,35 @@ export class ListQuery {
   @IsString(withCode('NOT_STRING'))
   @MaxLength(200, withCode('TOO_LONG', { max: '200' }))
   q?: string;
+
+  @ApiPropertyOptional({ description: 'Search: a person named in the report, by surname (exactly, any case)' })
+  @IsOptional()
+  @IsString(withCode('NOT_STRING'))
+  @MaxLength(100, withCode('TOO_LONG', { max: '100' }))
+  surname?: string;
+
+  @ApiPropertyOptional({ description: 'Search: a person named in the report, by given names (exactly, any case)' })
+  @IsOptional()
+  @IsString(withCode('NOT_STRING'))
+  @MaxLength(100, withCode('TOO_LONG', { max: '100' }))
+  givenNames?: string;
+
+  @ApiPropertyOptional({ description: 'Search: a document number anywhere in the report' })
+  @IsOptional()
+  @IsString(withCode('NOT_STRING'))
+  @MaxLength(32, withCode('TOO_LONG', { max: '32' }))
+  document?: string;
+
+  @ApiPropertyOptional({ description: 'Search: a checkpoint anywhere in the report, e.g. CP-CN-A-01' })
+  @IsOptional()
+  @Matches(CHECKPOINT_ID_RE, withCode('CHECKPOINT_ID'))
+  checkpoint?: string;
+
+  @ApiPropertyOptional({ description: 'Search: words anywhere in the report (full-text, Russian and English; "quotes", or, -not)' })
+  @IsOptional()
+  @IsString(withCode('NOT_STRING'))
+  @MaxLength(200, withCode('TOO_LONG', { max: '200' }))
+  text?: string;
 
   @ApiPropertyOptional({ default: 1, maximum: MAX_PAGE })
   @Type(() => Number)

@@ -53,6 +53,8 @@ export interface MessageView {
   payload?: Record<string, unknown>;
   /** Set when the stored row was found not to match its signed envelope: its summary is withheld. */
   integrityFailure?: true;
+  /** An URGENT report sent (in a listing): the id of its written confirmation, null while it awaits one. */
+  confirmedBy?: string | null;
 }
 
 /** A report accepted from a duty desk, waiting for its group commit. */
@@ -228,8 +230,12 @@ export class MessagesService {
     const { rows, total } = await this.store.page(user.unitId, q);
     const recipients = await this.recipientsOf(rows.map((r) => r.id));
     const flagged = await this.tlog.flaggedAmong(rows.map((r) => r.id));
+    // The outbox marks the urgent reports awaiting their written confirmation.
+    const urgentSent = rows.filter((r) => r.direction === 'OUT' && r.kind === 'URGENT').map((r) => r.id);
+    const confirmed = await this.store.confirmationsOf(urgentSent);
+    const view = (r: MessageEntity): MessageView => ({ ...this.toView(r, recipients.get(r.id) ?? [], false), ...(urgentSent.includes(r.id) ? { confirmedBy: confirmed.get(r.id) ?? null } : {}) });
     return {
-      items: rows.map((r) => (flagged.has(r.id) ? { ...this.toView(r, recipients.get(r.id) ?? [], false), summary: '', integrityFailure: true as const } : this.toView(r, recipients.get(r.id) ?? [], false))),
+      items: rows.map((r) => (flagged.has(r.id) ? { ...view(r), summary: '', integrityFailure: true as const } : view(r))),
       page: q.page,
       pageSize: q.pageSize,
       total,
