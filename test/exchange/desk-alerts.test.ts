@@ -154,6 +154,11 @@ describe('duty desk: an incoming urgent report alerts; notifications are live, a
       expect(bad.body.errors[0]).toMatchObject({ field: 'checkpoint', code: 'CHECKPOINT_ID', messages: [expect.stringContaining('пункта пропуска')] });
     });
 
+    it('an opened message carries its signature block (signer unit, key id, fingerprint, time) for printing', async () => {
+      const opened = await sys.api('interior', 'GET', `/api/messages/${id}`, undefined, interiorToken);
+      expect(opened.body.signature).toEqual({ signerUnit: BORDER, keyId: expect.stringMatching(new RegExp(`^${BORDER}#`)), fingerprint: expect.stringMatching(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/), signedAt: opened.body.createdAt });
+    });
+
     it('the outbox marks an urgent report awaiting its written confirmation', async () => {
       const out = await sys.api('border', 'GET', '/api/messages?box=outbox&kind=URGENT', undefined, borderToken);
       expect(out.body.items.find((m: { id: string }) => m.id === id)).toMatchObject({ confirmedBy: null });

@@ -7,7 +7,7 @@ import { CLASSIFICATION, URGENT_TOPIC, classificationName, topicCase, topicFromS
 import { fieldErrorText } from '@shared/field-errors';
 import { useI18n } from '@shared/i18n';
 import { Link, useLocation } from '@shared/router';
-import { useSession } from '@shared/session';
+import { DESK_DRAFT_PREFIX, useSession } from '@shared/session';
 import { formatInstant } from '@shared/time';
 import type { ComposePeriods, Due, MessageView } from '@shared/types';
 import type { FormObject } from '@shared/form';
@@ -151,7 +151,7 @@ export function Compose({ kind }: { kind: string }) {
 }
 
 /** Where the browser keeps the unsent form of a kind for a unit (localStorage), until it is sent or discarded. */
-const draftKey = (unitId: string, kind: string) => `shekara.desk.draft.${unitId}.${kind}`;
+const draftKey = (unitId: string, kind: string) => `${DESK_DRAFT_PREFIX}${unitId}.${kind}`;
 interface SavedDraft {
   savedAt: string;
   body: FormObject;
@@ -317,6 +317,7 @@ function ComposeForm({ kind, initial, note, original }: { kind: string; initial:
             {t('compose.cancel')}
           </Link>
         </div>
+        {key && <p className="hint">{t('compose.draftLocalHint')}</p>}
       </form>
     </FormProvider>
   );
