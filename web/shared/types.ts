@@ -20,7 +20,9 @@ export interface User {
 export interface Unit {
   id: string;
   agency: AgencyCode;
+  /** The agency's name in the directory, in Russian and in English. */
   agencyName: string;
+  agencyNameEn?: string;
   level: number | string;
   nameRu: string;
   nameEn: string;

@@ -5,6 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { api, query, useLiveEvents } from '@shared/api';
+import { setTitleCount } from '@shared/components';
 import { useI18n } from '@shared/i18n';
 import { notificationText } from '@shared/notifications';
 import { useSession } from '@shared/session';
@@ -44,7 +45,6 @@ export function useDeskAlerts(): number {
   const session = useSession();
   const [open, setOpen] = useState(0);
   const seen = useRef<Set<string> | null>(null);
-  const baseTitle = useRef(document.title);
   const ctx = useRef({ t, has, session });
   ctx.current = { t, has, session };
 
@@ -78,10 +78,8 @@ export function useDeskAlerts(): number {
     void refresh();
   }, []); // eslint-disable-line react-hooks/exhaustive-deps
   useLiveEvents((e) => e.type === 'notification' && void refresh());
-  useEffect(() => {
-    document.title = open > 0 ? `(${open}) ${baseTitle.current}` : baseTitle.current;
-  }, [open]);
-  useEffect(() => () => void (document.title = baseTitle.current), []);
+  useEffect(() => setTitleCount(open), [open]);
+  useEffect(() => () => setTitleCount(0), []);
   return open;
 }
 

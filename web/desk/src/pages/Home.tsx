@@ -34,7 +34,7 @@ export function Home() {
           <h2 id="unit-h">{t('home.unit')}</h2>
           <p className="unit-name">{lang === 'ru' ? me.unit.nameRu : me.unit.nameEn}</p>
           <p className="muted">
-            {t(`agency.${me.unit.agency}`)} · <code>{me.unit.id}</code> · {me.unit.zone}
+            {lang === 'en' ? (me.unit.agencyNameEn ?? t(`agency.${me.unit.agency}`)) : me.unit.agencyName} · <code>{me.unit.id}</code> · {me.unit.zone}
           </p>
           <p>
             {t('home.you')}: <strong>{me.user.username}</strong> ({has(`role.${me.user.role}`) ? t(`role.${me.user.role}`) : me.user.role})
@@ -48,7 +48,7 @@ export function Home() {
               <ul>
                 {g.members.map((u) => (
                   <li key={u.id} className={u.id === me.unit.id ? 'self' : ''}>
-                    {lang === 'ru' ? u.nameRu : u.nameEn} <span className="muted">— {t(`agency.${u.agency}`)}</span>
+                    {lang === 'ru' ? u.nameRu : u.nameEn} <span className="muted">— {lang === 'en' ? (u.agencyNameEn ?? t(`agency.${u.agency}`)) : u.agencyName}</span>
                   </li>
                 ))}
               </ul>
