@@ -192,7 +192,7 @@ function Timeline({ entries }: { entries: TimelineEntry[] }) {
     <ol className="timeline">
       {entries.map((e, i) => (
         <li key={i}>
-          <Time at={e.at} /> — <strong>{has(`action.${e.action}`) ? t(`action.${e.action}`) : e.action}</strong> · {e.actor}
+          <Time at={e.at} /> — <strong>{has(`action.${e.action}`) ? t(`action.${e.action}`) : e.action}</strong> · {session.unit(e.actor) ? session.unitName(e.actor) : e.actor}
           {e.unitId && <span className="muted"> · {session.unitName(e.unitId)}</span>}
           {e.details && Object.keys(e.details).length > 0 && (
             <details>
