@@ -27,6 +27,12 @@ async function signIn(page: Page, base: string, username: string, home: RegExp):
   await page.getByRole('heading', { level: 1, name: home }).waitFor(WAIT);
 }
 
+/** The page's globals inside page.evaluate (the root tsconfig has no DOM library). */
+type Dom = {
+  document: { title: string; querySelector(selector: string): { textContent: string | null } | null };
+  localStorage: { setItem(k: string, v: string): void; [key: string]: unknown };
+};
+
 /** Desktop notifications the page raised (the real Notification API, recorded on the way). */
 const RECORD_NOTIFICATIONS = `(() => {
   const Real = window.Notification;
@@ -55,7 +61,7 @@ describe('duty desk alerts, notifications, search and print, in Russian and Engl
     const options = { viewport: { width: 1280, height: 900 }, timezoneId: 'UTC' };
     ruCtx = await browser.newContext({ ...options, locale: 'ru-RU' });
     enCtx = await browser.newContext({ ...options, locale: 'en-GB' });
-    await enCtx.addInitScript(() => localStorage.setItem('shekara.lang', 'en'));
+    await enCtx.addInitScript(() => (globalThis as unknown as Dom).localStorage.setItem('shekara.lang', 'en'));
     for (const [ctx, base] of [
       [ruCtx, sys.url('border')],
       [enCtx, sys.url('interior')],
@@ -113,7 +119,7 @@ describe('duty desk alerts, notifications, search and print, in Russian and Engl
     expect(await en.textContent()).not.toContain('URGENT_');
 
     // the tab title carries the count, the bar a badge, and a desktop notification was raised
-    await interior.waitForFunction(() => document.title === '(1) Duty shift overview — Shekara', undefined, WAIT);
+    await interior.waitForFunction(() => (globalThis as unknown as Dom).document.title === '(1) Duty shift overview — Shekara', undefined, WAIT);
     expect(await interior.locator('[data-testid=alert-count]').textContent()).toBe('1');
     const raised = (await interior.evaluate(() => (globalThis as unknown as { __raised: { title: string; body: string }[] }).__raised)) ?? [];
     expect(raised).toEqual([{ title: 'Urgent report', body: expect.stringContaining(toInterior.urgent.summary) }]);
@@ -124,7 +130,7 @@ describe('duty desk alerts, notifications, search and print, in Russian and Engl
     // acknowledged: the badge and the title's count go (live, without reloading)
     await en.getByRole('button', { name: 'Acknowledge' }).click();
     await interior.locator('[data-testid=alert-count]').waitFor({ ...WAIT, state: 'detached' });
-    await interior.waitForFunction(() => document.title === 'Duty shift overview — Shekara', undefined, WAIT);
+    await interior.waitForFunction(() => (globalThis as unknown as Dom).document.title === 'Duty shift overview — Shekara', undefined, WAIT);
     expect(titleBefore).toBe('Duty shift overview — Shekara');
     await interior.locator('[data-testid=notification].acked', { hasText: toInterior.urgent.summary }).getByText(/acknowledged by interior\.duty/).waitFor(WAIT);
     await shot(interior, 'alerts-03-acknowledged-en');
@@ -136,7 +142,7 @@ describe('duty desk alerts, notifications, search and print, in Russian and Engl
     await pending.waitFor(WAIT);
     expect(await pending.locator('.countdown').textContent()).toMatch(/^Осталось 1:\d\d:\d\d$/);
     const first = await pending.locator('.countdown').textContent();
-    await border.waitForFunction((f) => document.querySelector('[data-testid=pending-confirmation] .countdown')?.textContent !== f, first, WAIT);
+    await border.waitForFunction((f) => (globalThis as unknown as Dom).document.querySelector('[data-testid=pending-confirmation] .countdown')?.textContent !== f, first, WAIT);
     await shot(border, 'alerts-04-pending-countdown-ru');
     await border.getByRole('navigation').getByRole('link', { name: 'Исходящие' }).click();
     await border.locator('[data-testid=awaiting-confirmation]').first().waitFor(WAIT);
@@ -196,10 +202,10 @@ describe('duty desk alerts, notifications, search and print, in Russian and Engl
     await border.getByRole('button', { name: 'Отправить' }).click();
     expect(await border.locator('#f-urgent-summary-err').textContent()).toContain('4001');
     await shot(border, 'alerts-09-summary-too-long-ru');
-    await border.waitForFunction(() => Object.keys(localStorage).some((k) => k.startsWith('shekara.desk.draft.')), undefined, WAIT);
+    await border.waitForFunction(() => Object.keys((globalThis as unknown as Dom).localStorage).some((k) => k.startsWith('shekara.desk.draft.')), undefined, WAIT);
     await border.getByRole('button', { name: 'Выйти' }).click();
     await border.locator('#username').waitFor(WAIT);
-    expect(await border.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('shekara.desk.draft.')))).toEqual([]);
+    expect(await border.evaluate(() => Object.keys((globalThis as unknown as Dom).localStorage).filter((k) => k.startsWith('shekara.desk.draft.')))).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
 });
