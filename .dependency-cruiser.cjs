@@ -11,6 +11,9 @@ const LIB_INTERNAL = '^libs/([^/]+)/src/(?!index\\.ts$)';
 /** What web/ may take from the server tree: the generated contract's types and the list of agencies. */
 const CONTRACT_GEN = '^libs/contracts/src/gen/';
 const CONTRACT_AGENCIES = '^libs/contracts/src/agencies\\.ts$';
+// The field-error codes with their English and Russian templates (pure data, no imports): the server
+// and the consoles render the same codes from it (docs/desk.md).
+const CONTRACT_FIELD_MESSAGES = '^libs/contracts/src/field-messages\\.ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -67,12 +70,12 @@ module.exports = {
     },
     {
       name: 'web-imports-server',
-      comment: 'The web consoles import no server code: only the generated contract types and the agencies (pure data).',
+      comment: 'The web consoles import no server code: only the generated contract types, the agencies and the field-error messages (pure data).',
       severity: 'error',
       from: { path: '^web/' },
       to: {
         path: '^(apps|libs|bench|scripts|test)/',
-        pathNot: [CONTRACT_GEN, CONTRACT_AGENCIES],
+        pathNot: [CONTRACT_GEN, CONTRACT_AGENCIES, CONTRACT_FIELD_MESSAGES],
       },
     },
     {

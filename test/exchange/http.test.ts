@@ -45,6 +45,34 @@ describe('duty desk HTTP API: bad input changes nothing', () => {
     expect(r.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['box', 'pageSize']);
   });
 
+  it('field errors are codes with parameters, their messages in the language the console asks for', async () => {
+    const body = urgentDetainedMigrants();
+    body.urgent.checkpointId = 'checkpoint 7';
+    body.urgent.summary = 'x'.repeat(4001);
+    const errorsIn = async (language: string) => {
+      const r = await sys.api('border', 'POST', '/api/messages', body, token, undefined, { 'accept-language': language });
+      expect(r.status).toBe(400);
+      return r.body.errors as { field: string; code: string; params?: Record<string, string>; messages: string[] }[];
+    };
+    const ru = await errorsIn('ru');
+    expect(ru).toEqual(
+      expect.arrayContaining([
+        { field: 'urgent.checkpointId', code: 'CHECKPOINT_ID', messages: ['urgent.checkpointId: должно быть кодом пункта пропуска вида «CP-CN-A-01»'] },
+        { field: 'urgent.summary', code: 'TOO_LONG', params: { max: '4000' }, messages: ['urgent.summary: не длиннее 4000 символов'] },
+      ]),
+    );
+    const en = await errorsIn('en-GB,en;q=0.9');
+    expect(en).toEqual(
+      expect.arrayContaining([
+        { field: 'urgent.checkpointId', code: 'CHECKPOINT_ID', messages: ['checkpointId must be a checkpoint id like "CP-CN-A-01"'] },
+        { field: 'urgent.summary', code: 'TOO_LONG', params: { max: '4000' }, messages: ['summary must be at most 4000 characters long'] },
+      ]),
+    );
+    // Query parameters too (the HTTP edge's own validation pipe).
+    const page = await sys.api('border', 'GET', '/api/messages?page=0', undefined, token, undefined, { 'accept-language': 'ru' });
+    expect(page.body.errors).toEqual([expect.objectContaining({ field: 'page', code: expect.any(String), messages: [expect.stringMatching(/^page: /)] })]);
+  });
+
   it('400 for a body nested 20,000 deep and for hidden characters in text, nothing stored', async () => {
     const before = await count();
     const deep = '{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000);
@@ -56,7 +84,7 @@ describe('duty desk HTTP API: bad input changes nothing', () => {
       body.urgent.summary = summary;
       const hidden = await sys.api('border', 'POST', '/api/messages', body, token);
       expect(hidden.status).toBe(400);
-      expect(hidden.body.errors).toEqual([{ field: 'urgent.summary', messages: [expect.stringMatching(/control, zero-width or text-direction/)] }]);
+      expect(hidden.body.errors).toEqual([{ field: 'urgent.summary', code: 'HIDDEN_CHARACTERS', messages: [expect.stringMatching(/control, zero-width or text-direction/)] }]);
     }
     expect(await count()).toBe(before);
   });

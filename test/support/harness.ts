@@ -101,10 +101,10 @@ export class TestSystem {
     return r.body.accessToken;
   }
 
-  async api<T = any>(agency: AgencyCode, method: string, path: string, body?: unknown, token?: string, raw?: string): Promise<ApiResponse<T>> {
+  async api<T = any>(agency: AgencyCode, method: string, path: string, body?: unknown, token?: string, raw?: string, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
     const res = await fetch(this.url(agency) + path, {
       method,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
       body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
     });
     const text = await res.text();

@@ -61,7 +61,11 @@ export async function signOut(): Promise<void> {
 
 export interface FieldError {
   field: string;
+  /** The server's messages (in the language asked for). */
   messages: string[];
+  /** What is wrong, with the values it names: the consoles render it (field-errors.ts). */
+  code?: string;
+  params?: Record<string, string>;
 }
 
 export class ApiError extends Error {
@@ -73,10 +77,13 @@ export class ApiError extends Error {
   ) {
     super(message);
   }
-  /** Field errors keyed by their dotted path ("urgent.detainedMigrants.persons.0.dateOfBirth"). */
-  byField(): Record<string, string[]> {
+  /**
+   * Field errors keyed by their dotted path ("urgent.detainedMigrants.persons.0.dateOfBirth"), each
+   * as `text` renders it (fieldErrorText: from its code in the user's language), else as sent.
+   */
+  byField(text: (e: FieldError) => string[] = (e) => e.messages): Record<string, string[]> {
     const out: Record<string, string[]> = {};
-    for (const e of this.errors) (out[e.field] ??= []).push(...e.messages);
+    for (const e of this.errors) (out[e.field] ??= []).push(...text(e));
     return out;
   }
 }

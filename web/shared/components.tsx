@@ -27,11 +27,24 @@ export function StatusBadge({ status }: { status: DeliveryStatus | string }) {
 /** The first page of a visit leaves the focus alone (Tab reaches the skip link first). */
 let firstPage = true;
 
+// The tab title: the page's, with a count in front while something waits for the officer ("(2) …").
+let pageTitle = 'Shekara';
+let titleCount = 0;
+function showTitle(): void {
+  document.title = titleCount > 0 ? `(${titleCount}) ${pageTitle}` : pageTitle;
+}
+/** Puts a count in front of the tab title (0: none), kept across pages. */
+export function setTitleCount(n: number): void {
+  titleCount = n;
+  showTitle();
+}
+
 /** A page: its h1 receives focus after navigation so screen readers announce the new page. */
 export function Page({ title, children, actions, narrow }: { title: string; children: ReactNode; actions?: ReactNode; narrow?: boolean }) {
   const h1 = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
-    document.title = `${title} — Shekara`;
+    pageTitle = `${title} — Shekara`;
+    showTitle();
     if (firstPage) {
       firstPage = false;
       return;

@@ -23,3 +23,5 @@ export type {
   WantedInvolvementJson,
 } from '../../libs/contracts/src/gen/shekara/v1/urgent_pb';
 export type { JsonObject, JsonValue } from '@bufbuild/protobuf';
+// What a field error says, by its code (pure data): the consoles render the server's codes and params.
+export { FIELD_MESSAGES, fillTemplate, isFieldCode } from '../../libs/contracts/src/field-messages';

@@ -79,14 +79,14 @@ interface FormCtx {
   set(path: string, v: FormValue): void;
   errors: Errors;
   zone: string;
-  register(path: string, required: boolean): () => void;
+  register(path: string, required: boolean, maxLength?: number): () => void;
 }
 const Ctx = createContext<FormCtx | null>(null);
 
 export function useForm(initial: () => FormObject, zone: string) {
   const [value, setValue] = useState<FormObject>(initial);
   const [errors, setErrors] = useState<Errors>({});
-  const registered = useRef(new Map<string, boolean>());
+  const registered = useRef(new Map<string, { required: boolean; maxLength?: number }>());
   const set = useCallback((path: string, v: FormValue) => {
     setValue((cur) => setPath(cur, path, v) as FormObject); // a dotted path of names keeps an object an object
     setErrors((cur) => {
@@ -96,21 +96,21 @@ export function useForm(initial: () => FormObject, zone: string) {
       return next;
     });
   }, []);
-  const register = useCallback((path: string, required: boolean) => {
-    registered.current.set(path, required);
+  const register = useCallback((path: string, required: boolean, maxLength?: number) => {
+    registered.current.set(path, { required, maxLength });
     return () => {
       registered.current.delete(path);
     };
   }, []);
   const ctx = useMemo<FormCtx>(() => ({ value, get: <T extends FormValue>(p: string) => getPath(value, p) as T | undefined, set, errors, zone, register }), [value, set, errors, zone, register]);
-  /** The required fields that are empty, keyed by path. */
+  /** The required fields that are empty, and the texts longer than their limit (`tooLong`), keyed by path. */
   const missing = useCallback(
-    (message: string): Errors => {
+    (message: string, tooLong?: (length: number, max: number) => string): Errors => {
       const out: Errors = {};
-      for (const [path, required] of registered.current) {
-        if (!required) continue;
+      for (const [path, { required, maxLength }] of registered.current) {
         const v = getPath(value, path);
-        if (v === undefined || v === null || v === '' || (Array.isArray(v) && !v.length)) out[path] = [message];
+        if (required && (v === undefined || v === null || v === '' || (Array.isArray(v) && !v.length))) out[path] = [message];
+        else if (tooLong && maxLength !== undefined && typeof v === 'string' && v.length > maxLength) out[path] = [tooLong(v.length, maxLength)];
       }
       return out;
     },
@@ -144,11 +144,11 @@ interface BaseProps {
 }
 
 /** Label, hint and errors around one control; wires ids and aria attributes. */
-function useField({ path, label, required, hint }: BaseProps) {
+function useField({ path, label, required, hint }: BaseProps, maxLength?: number) {
   const form = useFormCtx();
   const { f, t } = useI18n();
   const id = fieldId(path);
-  useEffect(() => form.register(path, !!required), [form.register, path, required]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => form.register(path, !!required, maxLength), [form.register, path, required, maxLength]); // eslint-disable-line react-hooks/exhaustive-deps
   const errs = form.errors[path];
   const describedBy = [hint ? `${id}-hint` : '', errs ? `${id}-err` : ''].filter(Boolean).join(' ') || undefined;
   const text = label ?? f(lastName(path));
@@ -180,15 +180,28 @@ function useField({ path, label, required, hint }: BaseProps) {
   return { form, id, aria, labelNode, after, t, text };
 }
 
+/**
+ * A text field. A long text (multiline) is not cut at its limit (a paste would lose its end without a
+ * word): it shows how many characters are left, says so clearly when over, and the form refuses to send.
+ */
 export function TextField(props: BaseProps & { multiline?: boolean; rows?: number; maxLength?: number; upper?: boolean; placeholder?: string; autoComplete?: string }) {
-  const { form, id, aria, labelNode, after } = useField(props);
+  const { form, id, aria, labelNode, after, t } = useField(props, props.maxLength);
   const v = form.get<string>(props.path) ?? '';
   const on = (e: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => form.set(props.path, props.upper ? e.target.value.toUpperCase() : e.target.value);
+  const max = props.maxLength;
+  const over = props.multiline && max !== undefined && v.length > max;
   return (
     <div className={`field ${props.multiline ? 'wide' : ''} ${props.className ?? ''}`}>
       <label htmlFor={id}>{labelNode}</label>
       {props.multiline ? (
-        <textarea {...aria} value={v} onChange={on} rows={props.rows ?? 3} maxLength={props.maxLength} />
+        <>
+          <textarea {...aria} aria-invalid={aria['aria-invalid'] || over || undefined} value={v} onChange={on} rows={props.rows ?? 3} />
+          {max !== undefined && (v.length > max * 0.8 || over) && (
+            <span className={over ? 'field-error counter' : 'hint counter'} role={over ? 'alert' : undefined} data-testid={`${id}-counter`}>
+              {over ? t('form.tooLong', { n: v.length, max }) : t('form.left', { n: max - v.length, max })}
+            </span>
+          )}
+        </>
       ) : (
         <input {...aria} type="text" value={v} onChange={on} maxLength={props.maxLength} placeholder={props.placeholder} autoComplete={props.autoComplete ?? 'off'} />
       )}

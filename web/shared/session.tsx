@@ -95,6 +95,13 @@ export function nameOf(u: { nameRu: string; nameEn: string } | undefined, id: st
 
 // --- the duty desk: the signed-in officer
 
+/** Where the desk keeps an unsent form in this browser (localStorage), per unit and kind, until sent, discarded or signed out. */
+export const DESK_DRAFT_PREFIX = 'shekara.desk.draft.';
+
+export function forgetDeskDrafts(): void {
+  for (const key of Object.keys(localStorage)) if (key.startsWith(DESK_DRAFT_PREFIX)) localStorage.removeItem(key);
+}
+
 interface Session {
   me: Me;
   zone: string;
@@ -113,7 +120,11 @@ const desk = createSession<Me, Session>('useSession', {
     const counterparts = [...units.values()].filter((u) => u.id !== me.unit.id);
     return { me, zone: me.unit.zone, counterparts, unit: (id) => units.get(id), unitName: (id) => nameOf(units.get(id), id, lang), signOut };
   },
-  onSignOut: closeLive,
+  // A desk PC is shared by the shift: signing out forgets the unsent drafts kept in this browser.
+  onSignOut: () => {
+    closeLive();
+    forgetDeskDrafts();
+  },
   errorClass: 'error',
 });
 

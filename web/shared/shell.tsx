@@ -72,16 +72,21 @@ export function LangSwitch() {
 }
 
 /** The header's bar once signed in: who, the console's own status (live stream…), language, sign-out. */
-export function SignedInBar({ who, status, onSignOut }: { who: ReactNode; status?: ReactNode; onSignOut(): void }) {
+export function SignedInBar({ who, status, onSignOut, signOutHint }: { who: ReactNode; status?: ReactNode; onSignOut(): void; signOutHint?: string }) {
   const { t } = useI18n();
   return (
     <div className="bar">
       <span className="who">{who}</span>
       {status}
       <LangSwitch />
-      <button type="button" className="secondary small" onClick={onSignOut}>
+      <button type="button" className="secondary small" onClick={onSignOut} title={signOutHint} aria-describedby={signOutHint ? 'sign-out-hint' : undefined}>
         {t('nav.signOut')}
       </button>
+      {signOutHint && (
+        <span id="sign-out-hint" className="visually-hidden">
+          {signOutHint}
+        </span>
+      )}
     </div>
   );
 }

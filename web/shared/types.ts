@@ -20,7 +20,9 @@ export interface User {
 export interface Unit {
   id: string;
   agency: AgencyCode;
+  /** The agency's name in the directory, in Russian and in English. */
   agencyName: string;
+  agencyNameEn?: string;
   level: number | string;
   nameRu: string;
   nameEn: string;
@@ -64,6 +66,10 @@ export interface MessageView {
   createdBy: string | null;
   recipients: RecipientStatus[];
   payload?: ReportPayloadJson;
+  /** An URGENT report sent (in a listing): its confirmation's id, null while it awaits one. */
+  confirmedBy?: string | null;
+  /** Opened: the signature block (who signed, with which key, when). */
+  signature?: { signerUnit: string; keyId: string; fingerprint: string | null; signedAt: string };
 }
 export interface Page<T> {
   items: T[];
@@ -79,9 +85,9 @@ export interface TimelineEntry {
   details: JsonObject | null;
 }
 export interface LiveEvent {
-  type: 'message' | 'status';
+  type: 'message' | 'status' | 'draft' | 'notification';
   id: string;
-  box: 'inbox' | 'outbox';
+  box: 'inbox' | 'outbox' | 'drafts' | 'notifications';
 }
 export type WindowState = 'before' | 'open' | 'closed';
 export interface Counterpart {
@@ -106,6 +112,8 @@ export interface Due {
   daily: DailyWindow;
   monthly: MonthlyWindow | null;
   overdueConfirmations: { urgentId: string; summary: string; reportedAt: string; dueAt: string }[];
+  /** Urgent reports still within their 2 hours for the written confirmation. */
+  pendingConfirmations: { urgentId: string; summary: string; reportedAt: string; dueAt: string }[];
   drafts: { id: string; kind: Kind; period: string | null; createdAt: string; body: SendMessageRequestJson }[];
 }
 /** GET /api/due/periods: the period a report composed now is for, per scheduled kind. */
@@ -123,11 +131,24 @@ export interface ComposePeriods {
   monthly: ComposePeriod;
   semiannual: ComposePeriod;
 }
+export type NotificationCode = 'WINDOW_OPEN' | 'REMINDER' | 'MISSING' | 'ESCALATION' | 'URGENT_RECEIVED';
+/** GET /api/notifications: structured (code + params), rendered in the user's language (notifications.ts). */
 export interface Notification {
   id: string;
   at: string;
-  type: 'WINDOW_OPEN' | 'REMINDER' | 'MISSING' | 'ESCALATION';
+  code: NotificationCode | string;
+  type: string;
+  /** The Russian text, for a code this console does not know. */
   text: string;
-  obligation?: string;
-  messageId?: string;
+  obligation: string | null;
+  period: string | null;
+  messageId: string | null;
+  counterparts: string[];
+  params: Record<string, string>;
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+}
+export interface NotificationPage extends Page<Notification> {
+  /** How many of the unit's notifications are not acknowledged. */
+  unacknowledged: number;
 }

@@ -28,6 +28,8 @@ export interface NotificationSpec {
   period?: string;
   messageId?: string;
   counterparts?: string[];
+  /** The values the consoles render it with (instants in RFC 3339, the zone, a summary). */
+  params?: Record<string, string>;
   text: string;
   at: Date;
 }
@@ -94,6 +96,7 @@ export class NatsSchedulerBus extends SchedulerBus {
             period: n.period ?? '',
             messageId: n.messageId ?? '',
             counterparts: n.counterparts ?? [],
+            params: n.params ?? {},
             text: n.text,
             at: timestampFromDate(n.at),
           }),

@@ -51,6 +51,7 @@ export function windowOpenNotification(w: WindowInstants, unitId: string, at: Da
     type: NotificationType.WINDOW_OPEN,
     obligation: OBLIGATION_CODE[w.obligation],
     period: w.period,
+    params: { opensAt: w.opensAt.toISOString(), closesAt: w.closesAt.toISOString(), zone: w.zone },
     text: `Открыто окно ${TITLE[w.obligation]} за ${w.period}: с ${local(w.opensAt, w.zone)} по ${local(w.closesAt, w.zone)} (местное время). Черновик подготовлен — проверьте и направьте.`,
     at,
   };
@@ -82,6 +83,7 @@ export function owedNotifications(kind: 'reminder' | 'missing', w: WindowInstant
       obligation: OBLIGATION_CODE[w.obligation],
       period: w.period,
       counterparts,
+      params: { closesAt: w.closesAt.toISOString(), zone: w.zone },
       text: clip(text),
       at,
     };
@@ -101,6 +103,12 @@ export function escalationNotification(item: DueEscalation, zone: string, at: Da
     obligation: Obligation.URGENT_CONFIRMATION,
     messageId: item.urgentId,
     counterparts: [...item.recipientUnits].sort(),
+    params: {
+      zone,
+      ...(item.reportedAt ? { reportedAt: timestampDate(item.reportedAt).toISOString() } : {}),
+      ...(item.due ? { due: timestampDate(item.due).toISOString() } : {}),
+      ...(item.summary ? { summary: item.summary.slice(0, 300) } : {}),
+    },
     text: clip(`Срочное сообщение от ${reported}${summary} не подтверждено письменно в установленный срок (до ${due} местного времени). Направлено на контроль руководству.`),
     at,
   };

@@ -12,6 +12,8 @@ import { IntegrationClients1766400000000 } from './migrations/1766400000000-Inte
 import { HandoverActs1766300000000 } from './migrations/1766300000000-HandoverActs';
 import { MessageIntegrity1765100000000 } from './migrations/1765100000000-MessageIntegrity';
 import { HitDecisions1766600000000 } from './migrations/1766600000000-HitDecisions';
+import { NotificationsStructured1766500000000 } from './migrations/1766500000000-NotificationsStructured';
+import { MessageSearch1766510000000 } from './migrations/1766510000000-MessageSearch';
 import { MatchingPersonIndex1764900000000 } from '@shekara/matching';
 import { TransparencyLog1765000000000 } from '@shekara/tlog';
 
@@ -30,8 +32,10 @@ export const AGENCY_NODE_MIGRATIONS = [
   DeadLetterOrigin1765200000000,
   AuthClearance1765900000000,
   IntegrationClients1766400000000,
-  HitDecisions1766600000000,
   HandoverActs1766300000000,
+  NotificationsStructured1766500000000,
+  MessageSearch1766510000000,
+  HitDecisions1766600000000,
 ];
 
 export function agencyNodeDataSource(url: string): DataSource {

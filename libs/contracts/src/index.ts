@@ -19,4 +19,5 @@ export * from './formats';
 export * from './kinds';
 export * from './codec';
 export * from './validation';
+export * from './field-messages';
 export * from './dto';

@@ -10,6 +10,7 @@ import { DeliveryOutcome } from './gen/shekara/v1/receipts_pb';
 import { HitOutcome } from './gen/shekara/v1/persons_pb';
 import { UrgentTopic } from './gen/shekara/v1/urgent_pb';
 import { kindName, kindPayloadCase, payloadKind, type PayloadCase } from './kinds';
+import { FIELD_MESSAGES, fieldMessage, isFieldCode } from './field-messages';
 import { validateEnvelope, validateSendMessageRequest, type FieldError } from './validation';
 
 const OK = join(__dirname, '../../../test/fixtures/contracts/ok');
@@ -238,5 +239,45 @@ describe('codec', () => {
 
   it('throws on malformed bytes', () => {
     expect(() => decodeSigned(new Uint8Array([0xff, 0xff, 0xff]))).toThrow();
+  });
+});
+
+describe('field errors are codes with parameters, rendered in either language', () => {
+  it('every failed constraint names its code (with the values its message names), at both edges', () => {
+    const body = fixture('urgent-detained-migrants.json');
+    body.urgent.checkpointId = 'checkpoint 7';
+    body.urgent.summary = 'x'.repeat(4001);
+    body.urgent.detainedMigrants.persons[0].sex = 'SEX_ROBOT';
+    body.urgent.detainedMigrants.persons[0].dateOfBirth = '1990-02-30';
+    body.recipientUnits = [body.senderUnit];
+    const errors = errorsOf(body);
+    const byField = Object.fromEntries(errors.map((e) => [e.field, { code: e.code, params: e.params }]));
+    expect(byField).toMatchObject({
+      'urgent.checkpointId': { code: 'CHECKPOINT_ID' },
+      'urgent.summary': { code: 'TOO_LONG', params: { max: '4000' } },
+      'urgent.detainedMigrants.persons.0.sex': { code: 'ENUM', params: { values: 'SEX_MALE, SEX_FEMALE' } },
+      'urgent.detainedMigrants.persons.0.dateOfBirth': { code: 'CALENDAR_DATE' },
+      recipientUnits: { code: 'SENDER_NOT_RECIPIENT' },
+    });
+    for (const e of errors) expect(e.code && isFieldCode(e.code)).toBe(true);
+    expect(errors.find((e) => e.field === 'urgent.checkpointId')?.messages).toEqual(['checkpointId must be a checkpoint id like "CP-CN-A-01"']);
+    const env = urgentEnvelope();
+    env.senderUnit = 'nobody';
+    expect(validateEnvelope(env)).toEqual([expect.objectContaining({ field: 'senderUnit', code: 'UNIT_ID' })]);
+  });
+
+  it('every code reads in Russian and English, with its parameters filled in', () => {
+    for (const code of Object.keys(FIELD_MESSAGES) as (keyof typeof FIELD_MESSAGES)[]) {
+      const names = [...`${FIELD_MESSAGES[code].en} ${FIELD_MESSAGES[code].ru}`.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+      // Both languages name the same parameters.
+      expect([...FIELD_MESSAGES[code].ru.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()).toEqual([...FIELD_MESSAGES[code].en.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort());
+      const params = Object.fromEntries(names.map((n) => [n, `<${n}>`]));
+      expect(fieldMessage(code, params, 'x', 'ru')).toMatch(/^x: [^{}]+$/);
+      expect(fieldMessage(code, params, 'x', 'en')).toMatch(/^x [^{}]+$/);
+    }
+    expect(fieldMessage('TOO_LONG', { max: '4000' }, 'urgent.summary', 'ru')).toBe('urgent.summary: не длиннее 4000 символов');
+    // A parameter missing or a code unknown: no half-filled message (the caller keeps its English one).
+    expect(fieldMessage('TOO_LONG', {}, 'urgent.summary', 'ru')).toBeUndefined();
+    expect(fieldMessage('NO_SUCH_CODE', {}, 'x', 'ru')).toBeUndefined();
   });
 });

@@ -7,8 +7,10 @@ import { fromJson, toJson, type DescMessage, type JsonValue } from '@bufbuild/pr
 import { TimestampSchema, type Timestamp } from '@bufbuild/protobuf/wkt';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError, type ValidatorOptions } from 'class-validator';
+import type { ErrorContext } from './dto/decorators';
 import { cacheValidationMetadata } from './dto/metadata-cache';
 import { dtoFor } from './dto/registry';
+import { fieldMessage, type FieldCode } from './field-messages';
 import {
   MAX_RECIPIENTS,
   SUPPORTED_SCHEMA_VERSIONS,
@@ -31,7 +33,43 @@ cacheValidationMetadata();
  */
 export interface FieldError {
   field: string;
+  /** In English (the server answers them in the user's language from `code` and `params`). */
   messages: string[];
+  /** What is wrong (field-messages.ts), with the values its message names. */
+  code?: string;
+  params?: Record<string, string>;
+}
+
+/**
+ * The code of a class-validator constraint without a context of ours (decorators used directly, and
+ * class-validator's own checks such as the whitelist).
+ */
+const CONSTRAINT_CODES: Readonly<Record<string, FieldCode>> = {
+  whitelistValidation: 'UNKNOWN_PROPERTY',
+  unknownValue: 'INVALID',
+  isDefined: 'REQUIRED',
+  isNotEmpty: 'REQUIRED',
+  isString: 'NOT_STRING',
+  isInt: 'NOT_INTEGER',
+  isNumber: 'NOT_INTEGER',
+  isBoolean: 'NOT_BOOLEAN',
+  isArray: 'NOT_ARRAY',
+  isObject: 'NOT_OBJECT',
+  isUuid: 'MESSAGE_ID',
+  isIn: 'ENUM',
+  isEnum: 'ENUM',
+  min: 'TOO_SMALL',
+  max: 'TOO_LARGE',
+  maxLength: 'TOO_LONG',
+};
+
+/** The code and params of each failed constraint of one property (our context, else by its name). */
+export function constraintCodes(e: ValidationError): { code: string; params?: Record<string, string>; message: string }[] {
+  return Object.entries(e.constraints ?? {}).map(([name, message]) => {
+    const c = e.contexts?.[name] as ErrorContext | undefined;
+    if (c?.code) return { code: c.code, ...(c.params ? { params: c.params } : {}), message };
+    return { code: CONSTRAINT_CODES[name] ?? 'INVALID', message };
+  });
 }
 
 export type SendMessageValidation = { ok: true; value: SendMessageRequest } | { ok: false; errors: FieldError[] };
@@ -52,16 +90,15 @@ function join(prefix: string, name: string): string {
   return prefix ? `${prefix}.${name}` : name;
 }
 
-function add(out: FieldError[], field: string, messages: string[]): void {
-  const existing = out.find((e) => e.field === field);
-  if (existing) existing.messages.push(...messages);
-  else out.push({ field, messages: [...messages] });
+/** Adds a field error; its English message from the code's template unless one is given. */
+function add(out: FieldError[], field: string, code: FieldCode, params?: Record<string, string>, message?: string): void {
+  out.push({ field, messages: [message ?? fieldMessage(code, params, field || 'the value', 'en')!], code, ...(params ? { params } : {}) });
 }
 
 function flatten(errors: ValidationError[], prefix: string, out: FieldError[]): void {
   for (const e of errors) {
     const field = join(prefix, e.property);
-    if (e.constraints) add(out, field, Object.values(e.constraints));
+    for (const c of constraintCodes(e)) out.push({ field, messages: [c.message], code: c.code, ...(c.params ? { params: c.params } : {}) });
     if (e.children?.length) flatten(e.children, field, out);
   }
 }
@@ -80,7 +117,8 @@ function checkOneofs(desc: DescMessage, json: Record<string, unknown>, prefix: s
     const set = names.filter((n) => isSet(json[n]));
     if (set.length !== 1) {
       const got = set.length === 0 ? 'none is' : `${set.join(', ')} are`;
-      add(out, join(prefix, oneof.localName), [`exactly one of ${names.join(', ')} must be set; ${got} set`]);
+      const field = join(prefix, oneof.localName);
+      add(out, field, 'ONEOF', { names: names.join(', ') }, `exactly one of ${names.join(', ')} must be set; ${got} set`);
     }
   }
   for (const field of desc.fields) {
@@ -115,8 +153,8 @@ export const HIDDEN_CHARACTERS = /[\u0001-\u0008\u000B\u000C\u000E-\u001F\u007F-
  */
 function findUnstorable(v: unknown, path: string, out: FieldError[], depth = 0): void {
   if (typeof v === 'string') {
-    if (v.includes('\u0000')) add(out, path, [`${path || 'the value'} must not contain the NUL character`]);
-    else if (HIDDEN_CHARACTERS.test(v)) add(out, path, [`${path || 'the value'} must not contain control, zero-width or text-direction characters`]);
+    if (v.includes('\u0000')) add(out, path, 'NUL_CHARACTER');
+    else if (HIDDEN_CHARACTERS.test(v)) add(out, path, 'HIDDEN_CHARACTERS');
     return;
   }
   if (depth > 64 || typeof v !== 'object' || v === null) return;
@@ -126,8 +164,8 @@ function findUnstorable(v: unknown, path: string, out: FieldError[], depth = 0):
   }
   for (const key of Object.keys(v)) {
     const field = join(path, key.replace(/\u0000/g, '\\0'));
-    if (OBJECT_MACHINERY.has(key)) add(out, field, [`property ${key} should not exist`]);
-    else if (key.includes('\u0000')) add(out, field, ['a property name must not contain the NUL character']);
+    if (OBJECT_MACHINERY.has(key)) add(out, field, 'UNKNOWN_PROPERTY', undefined, `property ${key} should not exist`);
+    else if (key.includes('\u0000')) add(out, field, 'NUL_CHARACTER', undefined, 'a property name must not contain the NUL character');
     else findUnstorable((v as Record<string, unknown>)[key], field, out, depth + 1);
   }
 }
@@ -139,7 +177,7 @@ function findUnstorable(v: unknown, path: string, out: FieldError[], depth = 0):
 export function validateMessageJson(desc: DescMessage, json: unknown, prefix = ''): FieldError[] {
   const dto = dtoFor(desc);
   if (!dto) throw new Error(`no DTO for ${desc.typeName}`);
-  if (!isJsonObject(json)) return [{ field: prefix, messages: [`${prefix || 'the body'} must be a JSON object`] }];
+  if (!isJsonObject(json)) return [{ field: prefix, messages: [`${prefix || 'the body'} must be a JSON object`], code: 'NOT_JSON_OBJECT' }];
   const out: FieldError[] = [];
   findUnstorable(json, prefix, out);
   if (out.length) return out;
@@ -158,16 +196,16 @@ export function validateSendMessageRequest(plain: unknown): SendMessageValidatio
   try {
     return { ok: true, value: fromJson(SendMessageRequestSchema, plain as JsonValue) };
   } catch (e) {
-    return { ok: false, errors: [{ field: '', messages: [(e as Error).message] }] };
+    return { ok: false, errors: [{ field: '', messages: [(e as Error).message], code: 'INVALID' }] };
   }
 }
 
 function checkTimestamp(ts: Timestamp | undefined, field: string, out: FieldError[]): void {
-  if (!ts) return add(out, field, [`${field} is required`]);
+  if (!ts) return add(out, field, 'REQUIRED');
   try {
     toJson(TimestampSchema, ts);
   } catch {
-    add(out, field, [`${field} is out of the Timestamp range`]);
+    add(out, field, 'TIMESTAMP_RANGE');
   }
 }
 
@@ -198,38 +236,33 @@ function expectedCorrelation(env: Envelope): string | undefined {
  */
 export function validateEnvelope(env: Envelope): FieldError[] {
   const out: FieldError[] = [];
-  if (!UUID_V7_RE.test(env.messageId)) add(out, 'messageId', ['messageId must be a lower-case UUIDv7']);
+  if (!UUID_V7_RE.test(env.messageId)) add(out, 'messageId', 'MESSAGE_ID');
   if (!SUPPORTED_SCHEMA_VERSIONS.includes(env.schemaVersion)) {
-    add(out, 'schemaVersion', [`schemaVersion ${env.schemaVersion} is not supported (supported: ${SUPPORTED_SCHEMA_VERSIONS.join(', ')})`]);
+    add(out, 'schemaVersion', 'SCHEMA_VERSION', { version: String(env.schemaVersion), supported: SUPPORTED_SCHEMA_VERSIONS.join(', ') });
   }
-  if (!UNIT_ID_RE.test(env.senderUnit)) add(out, 'senderUnit', ['senderUnit must be a unit id']);
+  if (!UNIT_ID_RE.test(env.senderUnit)) add(out, 'senderUnit', 'UNIT_ID');
   const recipients = env.recipientUnits;
-  if (recipients.length < 1 || recipients.length > MAX_RECIPIENTS) {
-    add(out, 'recipientUnits', [`recipientUnits must list 1 to ${MAX_RECIPIENTS} units`]);
-  }
-  if (recipients.some((u) => !UNIT_ID_RE.test(u))) add(out, 'recipientUnits', ['each of recipientUnits must be a unit id']);
-  if (new Set(recipients).size !== recipients.length) add(out, 'recipientUnits', ['recipientUnits must not contain duplicates']);
+  if (recipients.length < 1 || recipients.length > MAX_RECIPIENTS) add(out, 'recipientUnits', 'RECIPIENT_COUNT', { max: String(MAX_RECIPIENTS) });
+  if (recipients.some((u) => !UNIT_ID_RE.test(u))) add(out, 'recipientUnits', 'UNIT_ID', undefined, 'each of recipientUnits must be a unit id');
+  if (new Set(recipients).size !== recipients.length) add(out, 'recipientUnits', 'DUPLICATES');
   checkTimestamp(env.createdAt, 'createdAt', out);
   checkTimestamp(env.reportedAt, 'reportedAt', out);
   if (!ClassificationSchema.values.some((v) => v.number !== 0 && v.number === env.classification)) {
-    add(out, 'classification', ['classification must be set to a known marking']);
+    add(out, 'classification', 'CLASSIFICATION');
   }
 
   const payloadCase = env.payload.case;
   if (payloadCase === undefined) {
-    add(out, 'payload', ['the envelope has no payload']);
+    add(out, 'payload', 'NO_PAYLOAD', undefined, 'the envelope has no payload');
     return out;
   }
   if (env.kind !== payloadKind(payloadCase)) {
-    add(out, 'kind', [`kind ${kindName(env.kind)} does not match the payload ${payloadCase}`]);
+    add(out, 'kind', 'KIND_MISMATCH', { kind: kindName(env.kind), payload: payloadCase }, `kind ${kindName(env.kind)} does not match the payload ${payloadCase}`);
   }
   const correlation = expectedCorrelation(env);
   if (correlation !== undefined ? env.correlationId !== correlation : env.correlationId !== '' && !UUID_V7_RE.test(env.correlationId)) {
-    add(out, 'correlationId', [
-      correlation !== undefined
-        ? `correlationId must be ${correlation}, the id the ${payloadCase} refers to`
-        : 'correlationId must be empty or a UUIDv7',
-    ]);
+    if (correlation !== undefined) add(out, 'correlationId', 'CORRELATION', { expected: correlation });
+    else add(out, 'correlationId', 'CORRELATION_FORMAT');
   }
   const desc = EnvelopeSchema.field[payloadCase].message;
   if (!desc) throw new Error(`Envelope.${payloadCase} is not a message field`);
@@ -237,7 +270,7 @@ export function validateEnvelope(env: Envelope): FieldError[] {
   try {
     json = toJson(desc, env.payload.value);
   } catch (e) {
-    add(out, payloadCase, [`the payload cannot be represented in JSON: ${(e as Error).message}`]);
+    add(out, payloadCase, 'INVALID', undefined, `the payload cannot be represented in JSON: ${(e as Error).message}`);
     return out;
   }
   out.push(...validateMessageJson(desc, json, payloadCase));

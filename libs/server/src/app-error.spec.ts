@@ -34,3 +34,20 @@ describe('AppError.body', () => {
     expect(e.message).toBe('Nope. (x)');
   });
 });
+
+describe('field errors in the user language', () => {
+  class FieldsError extends AppError<Code> {
+    constructor() {
+      super(Code.Nope, TABLE, undefined, [
+        { field: 'urgent.checkpointId', code: 'CHECKPOINT_ID', messages: ['checkpointId must be a checkpoint id like "CP-CN-A-01"'] },
+        { field: 'x', code: 'NOT_A_CODE', messages: ['as written'] },
+      ]);
+    }
+  }
+  it('Russian from the code, English as written; an unknown code keeps its message', () => {
+    const ru = new FieldsError().body('ru').errors as { messages: string[] }[];
+    expect(ru.map((e) => e.messages[0])).toEqual(['urgent.checkpointId: должно быть кодом пункта пропуска вида «CP-CN-A-01»', 'as written']);
+    const en = new FieldsError().body('en').errors as { messages: string[] }[];
+    expect(en.map((e) => e.messages[0])).toEqual(['checkpointId must be a checkpoint id like "CP-CN-A-01"', 'as written']);
+  });
+});

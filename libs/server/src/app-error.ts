@@ -1,4 +1,5 @@
 import type { HttpStatus } from '@nestjs/common';
+import { fieldMessage } from '@shekara/contracts';
 
 export interface FieldError {
   field: string;
@@ -61,6 +62,15 @@ export abstract class AppError<C extends string = string> extends Error {
   body(language: Language = 'en'): Record<string, unknown> {
     const text = this.table[this.code][language];
     const message = this.detail ? `${text} ${this.detail}` : text;
-    return { statusCode: this.status, code: this.code, message, ...(this.fields ? { errors: this.fields } : {}) };
+    return { statusCode: this.status, code: this.code, message, ...(this.fields ? { errors: this.fields.map((f) => localizeField(f, language)) } : {}) };
   }
+}
+
+/**
+ * A field error with its message in `language`: English as written (it may say more than the
+ * template), Russian from its code and params (as written when the code has no template).
+ */
+export function localizeField(f: FieldError, language: Language): FieldError {
+  const text = f.code && language !== 'en' ? fieldMessage(f.code, f.params, f.field, language) : undefined;
+  return text === undefined ? f : { ...f, messages: [text] };
 }

@@ -2,15 +2,16 @@ import { ValidationPipe } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { ValidationError } from 'class-validator';
+import { constraintCodes } from '@shekara/contracts';
 import type { AppError, FieldError } from './app-error';
 import { bodyParserErrors, refuseDeepJson, serveConsole } from './console';
 import { HttpExceptionFilter } from './http-exception.filter';
 
-/** Field errors in the same shape as the contract validator's, from class-validator errors. */
+/** Field errors in the same shape as the contract validator's (one per failed constraint, with its code), from class-validator errors. */
 export function fieldErrors(errors: ValidationError[], prefix = ''): FieldError[] {
   return errors.flatMap((e) => {
     const field = prefix ? `${prefix}.${e.property}` : e.property;
-    const own = e.constraints ? [{ field, messages: Object.values(e.constraints) }] : [];
+    const own = constraintCodes(e).map((c) => ({ field, messages: [c.message], code: c.code, ...(c.params ? { params: c.params } : {}) }));
     return [...own, ...fieldErrors(e.children ?? [], field)];
   });
 }
@@ -43,6 +44,8 @@ export function configureHttpApp(app: NestExpressApplication, o: HttpAppOptions)
       whitelist: true,
       forbidNonWhitelisted: true,
       transform: true,
+      // One error per field (its first), as the contract validator answers.
+      stopAtFirstError: true,
       exceptionFactory: (errors) => o.invalidInput(fieldErrors(errors)),
     }),
   );

@@ -11,6 +11,9 @@ import { Home } from './pages/Home';
 import { MessagePage } from './pages/Message';
 import { Messages } from './pages/Messages';
 import { CheckPerson } from './pages/Persons';
+import { PrintPage } from './pages/Print';
+import { SearchPage } from './pages/Search';
+import { useDeskAlerts } from './alerts';
 
 const ROUTES: Route[] = [
   ['/', () => <Home />],
@@ -19,6 +22,8 @@ const ROUTES: Route[] = [
   ['/compose', () => <ComposeIndex />],
   ['/compose/:kind', (p) => <Compose key={p.kind} kind={p.kind} />],
   ['/messages/:id', (p) => <MessagePage key={p.id} id={p.id} />],
+  ['/messages/:id/print', (p) => <PrintPage key={p.id} id={p.id} />],
+  ['/search', () => <SearchPage />],
   ['/persons/check', () => <CheckPerson />],
 ];
 
@@ -43,6 +48,7 @@ function DeskBar() {
   const [live, setLive] = useState(false);
   useEffect(() => onLiveState(setLive), []);
   useLiveEvents(() => undefined); // keeps the shared event stream open on every page
+  const open = useDeskAlerts();
   return (
     <SignedInBar
       who={
@@ -51,10 +57,18 @@ function DeskBar() {
         </>
       }
       status={
-        <span className={`live ${live ? 'on' : 'off'}`} title={t('app.live')}>
-          <span aria-hidden="true">●</span> {t(live ? 'app.liveOn' : 'app.liveOff')}
-        </span>
+        <>
+          <span className={`live ${live ? 'on' : 'off'}`} title={t('app.live')}>
+            <span aria-hidden="true">●</span> {t(live ? 'app.liveOn' : 'app.liveOff')}
+          </span>
+          {open > 0 && (
+            <a href="/#notif-h" className="badge alert-count" data-testid="alert-count" aria-label={t('notif.unacked', { n: open })}>
+              {open}
+            </a>
+          )}
+        </>
       }
+      signOutHint={t('nav.signOutHint')}
       onSignOut={signOut}
     />
   );
@@ -78,6 +92,7 @@ function Nav() {
     ['/inbox', 'nav.inbox'],
     ['/outbox', 'nav.outbox'],
     ['/compose', 'nav.compose'],
+    ['/search', 'nav.search'],
     ['/persons/check', 'nav.checkPerson'],
   ];
   return (

@@ -21,7 +21,7 @@ export class DirectoryController {
     const now = this.clock.now();
     const describe = (id: string) => {
       const u = this.directory.unit(id);
-      return { id: u.id, agency: u.agency, agencyName: this.directory.agencyName(u.agency, now).nameRu, level: u.level, nameRu: u.nameRu, nameEn: u.nameEn, zone: u.zone, checkpointId: u.checkpointId ?? null, regionCode: u.regionCode ?? null };
+      return { id: u.id, agency: u.agency, agencyName: this.directory.agencyName(u.agency, now).nameRu, agencyNameEn: this.directory.agencyName(u.agency, now).nameEn, level: u.level, nameRu: u.nameRu, nameEn: u.nameEn, zone: u.zone, checkpointId: u.checkpointId ?? null, regionCode: u.regionCode ?? null };
     };
     return {
       user: req.user,

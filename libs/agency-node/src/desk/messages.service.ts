@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Clock, uuidv7, withLogContext } from '@shekara/common';
-import { encodeEnvelope, validateSendMessageRequest } from '@shekara/contracts';
+import { createHash } from 'node:crypto';
+import { decodeSigned, encodeEnvelope, validateSendMessageRequest } from '@shekara/contracts';
 import type { Envelope, SendMessageRequest } from '@shekara/contracts';
 import { GroupCommitter } from '@shekara/persistence';
 import type { AgencyCode } from '@shekara/contracts';
@@ -53,6 +54,18 @@ export interface MessageView {
   payload?: Record<string, unknown>;
   /** Set when the stored row was found not to match its signed envelope: its summary is withheld. */
   integrityFailure?: true;
+  /** An URGENT report sent (in a listing): the id of its written confirmation, null while it awaits one. */
+  confirmedBy?: string | null;
+  /** Opened: who signed it, with which key (its SHA-256 fingerprint), when (the printed signature block). */
+  signature?: SignatureBlock;
+}
+
+export interface SignatureBlock {
+  signerUnit: string;
+  keyId: string;
+  /** SHA-256 of the public key (SPKI DER), upper-case hex in pairs. */
+  fingerprint: string | null;
+  signedAt: Date;
 }
 
 /** A report accepted from a duty desk, waiting for its group commit. */
@@ -248,8 +261,12 @@ export class MessagesService {
     const { rows, total } = await this.store.page(user.unitId, q);
     const recipients = await this.recipientsOf(rows.map((r) => r.id));
     const flagged = await this.tlog.flaggedAmong(rows.map((r) => r.id));
+    // The outbox marks the urgent reports awaiting their written confirmation.
+    const urgentSent = rows.filter((r) => r.direction === 'OUT' && r.kind === 'URGENT').map((r) => r.id);
+    const confirmed = await this.store.confirmationsOf(urgentSent);
+    const view = (r: MessageEntity): MessageView => ({ ...this.toView(r, recipients.get(r.id) ?? [], false), ...(urgentSent.includes(r.id) ? { confirmedBy: confirmed.get(r.id) ?? null } : {}) });
     return {
-      items: rows.map((r) => (flagged.has(r.id) ? { ...this.toView(r, recipients.get(r.id) ?? [], false), summary: '', integrityFailure: true as const } : this.toView(r, recipients.get(r.id) ?? [], false))),
+      items: rows.map((r) => (flagged.has(r.id) ? { ...view(r), summary: '', integrityFailure: true as const } : view(r))),
       page: q.page,
       pageSize: q.pageSize,
       total,
@@ -263,9 +280,10 @@ export class MessagesService {
       const message = await this.store.findForOpening(m, id);
       if (!message || !this.visibleTo(message, user)) throw new NodeError(NodeErrorCode.MessageNotFound);
       // Served only as what was signed: a row that differs is withheld (and nothing recorded).
-      await this.checkIntegrity(id);
+      const signed = await this.checkIntegrity(id);
       if (message.direction === 'IN' && user.role === 'duty-officer') written = await this.markRead(m, message, user);
-      return this.view(m, id, true);
+      const v = await this.view(m, id, true);
+      return v && { ...v, signature: this.signatureBlock(signed, message.createdAt) };
     });
     // Committed: the read receipt and the audit event go to the dispatch.
     this.dispatch.handOver(written);
@@ -275,13 +293,27 @@ export class MessagesService {
   }
 
   /** Throws IntegrityFailure (and flags the message to the admin) when its row is not what its signed envelope says. */
-  private async checkIntegrity(id: string): Promise<void> {
+  private async checkIntegrity(id: string): Promise<Uint8Array> {
     const stored = await this.tlog.message(id);
     const bad = stored ? integrityMismatches(stored, this.verifier) : ['signed'];
-    if (!bad.length) return;
+    if (!bad.length) return stored!.signed;
     await this.tlog.flag(id, bad, 'open');
     this.log.warn({ msg: 'integrity failure', messageId: id, fields: bad });
     throw new NodeError(NodeErrorCode.IntegrityFailure, bad.join(', '));
+  }
+
+  /** The signature block of a verified signed envelope: the signing unit and key by the directory. */
+  private signatureBlock(signed: Uint8Array, createdAt: Date): SignatureBlock {
+    const { keyId } = decodeSigned(signed);
+    const key = this.directory.publicKey(keyId);
+    const fingerprint = key
+      ? createHash('sha256')
+          .update(key.export({ type: 'spki', format: 'der' }))
+          .digest('hex')
+          .toUpperCase()
+          .replace(/(..)(?!$)/g, '$1:')
+      : null;
+    return { signerUnit: this.directory.keyOwner(keyId), keyId, fingerprint, signedAt: createdAt };
   }
 
   async status(user: AuthUser, id: string): Promise<RecipientStatus[]> {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
-import { Clock, withLogContext } from '@shekara/common';
+import { Clock, uuidv7, withLogContext } from '@shekara/common';
 import { DeliveryOutcome } from '@shekara/contracts';
 import type { Envelope } from '@shekara/contracts';
 import type { Directory } from '@shekara/directory';
@@ -9,7 +9,8 @@ import type { AgencyNodeConfig } from '../core';
 import { DIRECTORY, LiveEvents, NODE_CONFIG, NodeMetrics } from '../core';
 import { messageColumns, messageRow } from '../envelopes';
 import { OutboxRelay, WriteBatches, deliveryReceipts } from '../exchange';
-import { IncomingStore, LogStore } from '../store';
+import { IncomingStore, LogStore, NotificationsStore } from '../store';
+import { urgentNotifications } from './urgent-alerts';
 
 /** The result of checking a bus message: who signed it and what it says. */
 export type { Verified } from './inbox-checks';
@@ -36,6 +37,7 @@ export class IncomingReports {
     @Inject(DIRECTORY) private readonly directory: Directory,
     @Inject(NODE_CONFIG) private readonly config: AgencyNodeConfig,
     private readonly tlog: LogStore,
+    private readonly notifications: NotificationsStore,
   ) {}
 
   /**
@@ -86,6 +88,25 @@ export class IncomingReports {
     const fresh = new Set(stored);
     // The reports stored now go to the transparency log as received (a copy stored before is logged already).
     this.tlog.record(rows.filter(({ i }) => fresh.has(i.env.messageId)).map(({ i }) => ({ bytes: i.bytes, direction: 'received' as const })));
+    // An urgent report alerts its recipients' desks (a notification each; a re-sent copy raises none).
+    const alerts = rows
+      .filter(({ cols }) => cols.kind === 'URGENT')
+      .flatMap(({ i, cols }) =>
+        urgentNotifications(
+          {
+            messageId: i.env.messageId,
+            senderUnit: i.env.senderUnit,
+            localRecipients: i.localRecipients,
+            classification: cols.classification,
+            reportedAt: cols.reportedAt,
+            topic: (cols.payload.urgent as { topic?: string } | undefined)?.topic,
+            summary: cols.summary,
+          },
+          now,
+          () => uuidv7(this.clock),
+        ),
+      );
+    const raised = new Set(await this.notifications.insertMany(alerts));
     after.push(() => {
       for (const { i, cols } of rows) {
         if (!fresh.has(i.env.messageId)) {
@@ -97,6 +118,7 @@ export class IncomingReports {
         this.metrics.inboxLatency.observe(Math.max(0, (now.getTime() - timestampDate(i.env.createdAt!).getTime()) / 1000));
         for (const u of i.localRecipients) this.live.emit(u, { type: 'message', id: i.env.messageId, box: 'inbox' });
       }
+      for (const n of alerts) if (raised.has(n.id)) this.live.emit(n.unitId, { type: 'notification', id: n.id, box: 'notifications' });
     });
   }
 

@@ -3,6 +3,7 @@ import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { Clock, uuidv7 } from '@shekara/common';
 import { NotificationType, Obligation } from '@shekara/contracts';
 import type { NotifyRequest } from '@shekara/contracts';
+import type { AuthUser } from '@shekara/auth';
 import type { Directory } from '@shekara/directory';
 import type { AgencyNodeConfig } from '../core';
 import { DIRECTORY, LiveEvents, NODE_CONFIG, NodeError, NodeErrorCode } from '../core';
@@ -11,13 +12,24 @@ import { NotificationsStore } from '../store';
 export interface NotificationView {
   id: string;
   at: Date;
+  /** The code the consoles render (with `params`, `obligation`, `period`, `counterparts`) in the user's language. */
+  code: string;
+  /** The same as `code` (kept for older consoles). */
   type: string;
   obligation: string | null;
   period: string | null;
   messageId: string | null;
   counterparts: string[];
+  params: Record<string, string>;
+  /** The Russian text, for readers without the params. */
   text: string;
+  acknowledgedAt: Date | null;
+  acknowledgedBy: string | null;
 }
+
+/** Bounds of a notification's params (the scheduler's are a few short values). */
+const MAX_PARAMS = 20;
+const MAX_PARAM_LENGTH = 2000;
 
 /** Notifications raised to a unit's duty desk and supervisors (window open, reminder, missing, escalation). */
 @Injectable()
@@ -36,6 +48,9 @@ export class NotificationsService {
     for (const n of req.notifications) {
       if (this.directory.findUnit(n.unitId)?.agency !== this.config.agency) throw new NodeError(NodeErrorCode.UnknownUnit, `${n.unitId} is not a unit of ${this.config.agency}.`);
       if (!n.key || !n.text || n.type === NotificationType.UNSPECIFIED) throw new NodeError(NodeErrorCode.InvalidBody, 'A notification needs a key, a type and a text.');
+      const params = Object.entries(n.params);
+      if (params.length > MAX_PARAMS || params.some(([k, v]) => k.length > 64 || v.length > MAX_PARAM_LENGTH))
+        throw new NodeError(NodeErrorCode.InvalidBody, `A notification has at most ${MAX_PARAMS} params of at most ${MAX_PARAM_LENGTH} characters.`);
       const id = uuidv7(this.clock);
       const inserted = await this.db.insert({
         id,
@@ -46,6 +61,7 @@ export class NotificationsService {
         period: n.period || null,
         messageId: n.messageId || null,
         counterparts: n.counterparts,
+        params: Object.fromEntries(params),
         text: n.text,
         at: n.at ? timestampDate(n.at) : this.clock.now(),
       });
@@ -57,13 +73,39 @@ export class NotificationsService {
     return { stored };
   }
 
-  async list(unitId: string, page: number, pageSize: number): Promise<{ items: NotificationView[]; total: number; page: number; pageSize: number }> {
-    const { rows, total: n } = await this.db.page(unitId, page, pageSize);
+  /** A page of the unit's notifications, newest first (`open`: not acknowledged only), and how many are not acknowledged. */
+  async list(unitId: string, page: number, pageSize: number, open = false): Promise<{ items: NotificationView[]; total: number; unacknowledged: number; page: number; pageSize: number }> {
+    const { rows, total, unacknowledged } = await this.db.page(unitId, page, pageSize, open);
     return {
-      items: rows.map((r) => ({ id: r.id, at: r.at, type: r.type, obligation: r.obligation, period: r.period, messageId: r.message_id, counterparts: r.counterparts, text: r.text })),
-      total: n,
+      items: rows.map((r) => ({
+        id: r.id,
+        at: r.at,
+        code: r.type,
+        type: r.type,
+        obligation: r.obligation,
+        period: r.period,
+        messageId: r.message_id,
+        counterparts: r.counterparts,
+        params: r.params,
+        text: r.text,
+        acknowledgedAt: r.acknowledged_at,
+        acknowledgedBy: r.acknowledged_by,
+      })),
+      total,
+      unacknowledged,
       page,
       pageSize,
     };
+  }
+
+  /**
+   * A duty officer acknowledges notifications of their unit (`ids`, or every open one): each open
+   * tab of the unit hears of it live. Ids of another unit's notifications change nothing.
+   */
+  async acknowledge(user: AuthUser, ids: string[] | undefined): Promise<{ acknowledged: number }> {
+    if (user.role !== 'duty-officer') throw new NodeError(NodeErrorCode.ForbiddenRole, 'Only duty officers acknowledge notifications.');
+    const done = await this.db.acknowledge(user.unitId, ids, user.username, this.clock.now());
+    for (const id of done) this.live.emit(user.unitId, { type: 'notification', id, box: 'notifications' });
+    return { acknowledged: done.length };
   }
 }

@@ -1,8 +1,8 @@
-import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthedRequest } from '@shekara/auth';
 import { Roles } from '@shekara/auth';
-import { PageQuery } from '../core';
+import { AcknowledgeRequest, NotificationsQuery } from './notifications.query';
 import { DraftsService } from './drafts.service';
 import { DueService } from './due.service';
 import { NotificationsService } from './notifications.service';
@@ -45,7 +45,15 @@ export class ScheduleController {
 
   @Get('notifications')
   @ApiOperation({ summary: 'Notifications raised to your unit (window open, reminders, missing reports, escalations)' })
-  list(@Req() req: AuthedRequest, @Query() q: PageQuery) {
-    return this.notifications.list(req.user.unitId, q.page, q.pageSize);
+  list(@Req() req: AuthedRequest, @Query() q: NotificationsQuery) {
+    return this.notifications.list(req.user.unitId, q.page, q.pageSize, q.open);
+  }
+
+  @Post('notifications/ack')
+  @HttpCode(200)
+  @Roles('duty-officer')
+  @ApiOperation({ summary: 'Acknowledge notifications of your unit (the ids given, or every one not yet acknowledged)' })
+  acknowledge(@Req() req: AuthedRequest, @Body() body: AcknowledgeRequest) {
+    return this.notifications.acknowledge(req.user, body.ids);
   }
 }

@@ -239,7 +239,8 @@ export class LogStore implements OnApplicationShutdown {
         [after],
       );
       if (!rows.length) return;
-      for (const r of rows) yield { ...r, signed: String(r.signed).replace(/\n/g, '') };
+      // The search columns are generated from the payload (MessageSearch migration): not part of the export.
+      for (const { search: _s, search_surnames: _n, search_given_names: _g, search_documents: _d, search_checkpoints: _c, ...r } of rows) yield { ...r, signed: String(r.signed).replace(/\n/g, '') };
       after = rows[rows.length - 1].id as string;
     }
   }

@@ -43,7 +43,7 @@ export interface OneSent {
 
 /** Filters of a duty desk's listing (`ListQuery`). */
 export interface MessageFilter {
-  box: 'inbox' | 'outbox';
+  box: 'inbox' | 'outbox' | 'all';
   unread?: boolean;
   unit?: string;
   kind?: string;
@@ -51,6 +51,15 @@ export interface MessageFilter {
   since?: string;
   until?: string;
   q?: string;
+  /** Search: a person named in the payload (surname, given names: exactly, any case). */
+  surname?: string;
+  givenNames?: string;
+  /** Search: a document number anywhere in the payload. */
+  document?: string;
+  /** Search: a checkpoint anywhere in the payload. */
+  checkpoint?: string;
+  /** Search: words of the whole payload (full-text, Russian and English). */
+  text?: string;
   page: number;
   pageSize: number;
 }
@@ -118,7 +127,12 @@ export class MessagesStore {
   async page(unitId: string, q: MessageFilter): Promise<{ rows: MessageEntity[]; total: number }> {
     const repo = this.ds.getRepository(MessageEntity);
     const qb = repo.createQueryBuilder('m');
-    if (q.box === 'inbox') {
+    if (q.box === 'all') {
+      // Both directions the unit is party to: addressed to it, or sent by it.
+      qb.where(`((m.direction = 'IN' AND EXISTS (SELECT 1 FROM message_recipients mine WHERE mine.message_id = m.id AND mine.unit_id = :unit)) OR (m.direction = 'OUT' AND m.sender_unit = :unit))`, { unit: unitId });
+      if (q.unit) qb.andWhere('(m.sender_unit = :peer OR :peer = ANY(m.recipient_units))', { peer: q.unit });
+      qb.orderBy('m.created_at', 'DESC');
+    } else if (q.box === 'inbox') {
       qb.innerJoin(RecipientEntity, 'mine', 'mine.message_id = m.id AND mine.unit_id = :unit', { unit: unitId }).where(`m.direction = 'IN'`);
       if (q.unread) qb.andWhere(`mine.status = 'DELIVERED'`);
       if (q.unit) qb.andWhere('m.sender_unit = :peer', { peer: q.unit });
@@ -133,9 +147,28 @@ export class MessagesStore {
     if (q.since) qb.andWhere('m.created_at >= :since', { since: q.since });
     if (q.until) qb.andWhere('m.created_at < :until', { until: q.until });
     if (q.q) qb.andWhere('m.summary ILIKE :q', { q: `%${q.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%` });
+    // Search (the generated, GIN-indexed columns of the MessageSearch migration).
+    if (q.surname) qb.andWhere('m.search_surnames @> CAST(:surname AS jsonb)', { surname: JSON.stringify([q.surname.toUpperCase()]) });
+    if (q.givenNames) qb.andWhere('m.search_given_names @> CAST(:givenNames AS jsonb)', { givenNames: JSON.stringify([q.givenNames.toUpperCase()]) });
+    // Both: the same person (the indexed columns narrow, the path checks one object has both).
+    if (q.surname && q.givenNames)
+      qb.andWhere(`jsonb_path_exists(m.payload, 'strict $.** ? (@.surname == $s && @.givenNames == $g)', jsonb_build_object('s', CAST(:sn AS text), 'g', CAST(:gn AS text)))`, { sn: q.surname.toUpperCase(), gn: q.givenNames.toUpperCase() });
+    if (q.document) qb.andWhere('m.search_documents @> CAST(:document AS jsonb)', { document: JSON.stringify([q.document.toUpperCase()]) });
+    if (q.checkpoint) qb.andWhere('m.search_checkpoints @> CAST(:checkpoint AS jsonb)', { checkpoint: JSON.stringify([q.checkpoint.toUpperCase()]) });
+    if (q.text) qb.andWhere(`m.search @@ (websearch_to_tsquery('russian', :text) || websearch_to_tsquery('english', :text))`, { text: q.text });
     const total = await qb.getCount();
     const rows = await qb.offset((q.page - 1) * q.pageSize).limit(q.pageSize).getMany();
     return { rows, total };
+  }
+
+  /** Of the given URGENT reports sent, those a written confirmation answers: urgent id → confirmation id. */
+  async confirmationsOf(urgentIds: string[]): Promise<Map<string, string>> {
+    if (!urgentIds.length) return new Map();
+    const rows: { confirms: string; id: string }[] = await this.ds.query(
+      `SELECT DISTINCT ON (confirms) confirms, id FROM messages WHERE direction = 'OUT' AND kind = 'URGENT_CONFIRMATION' AND confirms = ANY($1::uuid[]) ORDER BY confirms, created_at`,
+      [urgentIds],
+    );
+    return new Map(rows.map((r) => [r.confirms, r.id]));
   }
 
   /** A message, without its signed envelope (in m's transaction). */

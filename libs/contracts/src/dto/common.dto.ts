@@ -14,19 +14,19 @@ import { Bytes, CalendarDate, Nested, ProtoEnum, Text, type Presence } from './d
 
 /** A unit id such as "border.l4.CP-CN-A-01". */
 export const UnitId = (presence: Presence = 'required') =>
-  Text({ presence, max: 100, pattern: UNIT_ID_RE, format: 'a unit id like "border.l4.CP-CN-A-01"', example: 'border.l4.CP-CN-A-01' });
+  Text({ presence, max: 100, pattern: UNIT_ID_RE, format: 'UNIT_ID', example: 'border.l4.CP-CN-A-01' });
 
 /** A checkpoint id such as "CP-CN-A-01". */
 export const CheckpointId = (presence: Presence = 'required') =>
-  Text({ presence, max: 32, pattern: CHECKPOINT_ID_RE, format: 'a checkpoint id like "CP-CN-A-01"', example: 'CP-CN-A-01' });
+  Text({ presence, max: 32, pattern: CHECKPOINT_ID_RE, format: 'CHECKPOINT_ID', example: 'CP-CN-A-01' });
 
 /** An ISO 3166-1 alpha-3 state code such as "CHN". */
 export const Alpha3 = (presence: Presence = 'required') =>
-  Text({ presence, max: 3, pattern: ALPHA3_RE, format: 'an ISO 3166-1 alpha-3 code like "CHN"', example: 'CHN' });
+  Text({ presence, max: 3, pattern: ALPHA3_RE, format: 'ALPHA3', example: 'CHN' });
 
 /** A message id: UUIDv7. */
 export const MessageId = (presence: Presence = 'required') =>
-  Text({ presence, max: 36, pattern: UUID_V7_RE, format: 'a lower-case UUIDv7', example: '019c8a2e-5b1f-7c3d-9e4f-0a1b2c3d4e5f' });
+  Text({ presence, max: 36, pattern: UUID_V7_RE, format: 'MESSAGE_ID', example: '019c8a2e-5b1f-7c3d-9e4f-0a1b2c3d4e5f' });
 
 /** A document number as printed. */
 export const DocumentNumber = () => Text({ max: 32 });
@@ -66,10 +66,10 @@ export class PersonDto implements PersonJson {
 }
 
 export class AttachmentDto implements AttachmentJson {
-  @Text({ max: 255, pattern: FILENAME_RE, format: 'a file name without directories' })
+  @Text({ max: 255, pattern: FILENAME_RE, format: 'FILENAME' })
   filename!: string;
 
-  @Text({ max: 255, pattern: MEDIA_TYPE_RE, format: 'a media type like "application/pdf"', example: 'application/pdf' })
+  @Text({ max: 255, pattern: MEDIA_TYPE_RE, format: 'MEDIA_TYPE', example: 'application/pdf' })
   mediaType!: string;
 
   @Bytes(MAX_ATTACHMENT_BYTES)

@@ -32,7 +32,36 @@ import {
   ValidateNested,
   type ValidationArguments,
 } from 'class-validator';
+import { FIELD_MESSAGES, type FieldCode } from '../field-messages';
 import { isCalendarDate } from '../formats';
+
+/**
+ * The code (and parameters) a constraint reports, for the consoles and the server's messages in the
+ * user's language (field-messages.ts); read back from class-validator's `contexts` by the validators.
+ */
+export interface ErrorContext {
+  code: FieldCode;
+  params?: Record<string, string>;
+}
+
+function ctx(code: FieldCode, params?: Record<string, string>): { context: ErrorContext } {
+  return { context: params ? { code, params } : { code } };
+}
+
+/**
+ * Options for a class-validator decorator used directly (query DTOs): its English message and its
+ * code, e.g. `@Min(1, withCode('TOO_SMALL', { min: '1' }))`.
+ */
+export function withCode(code: FieldCode, params?: Record<string, string>): { message: string; context: ErrorContext } {
+  return { message: en(code, params), ...ctx(code, params) };
+}
+
+/** The English message of a code: "$property <template>" (class-validator fills in $property). */
+function en(code: FieldCode, params?: Record<string, string>): string {
+  let text: string = FIELD_MESSAGES[code].en;
+  for (const [k, v] of Object.entries(params ?? {})) text = text.split(`{${k}}`).join(v);
+  return `$property ${text}`;
+}
 
 /** A DTO instance as seen by cross-field rules. */
 export type DtoObject = Record<string, any>;
@@ -44,7 +73,7 @@ export type DtoObject = Record<string, any>;
 export type Presence =
   | 'required'
   | 'optional'
-  | { requiredWhen: (dto: DtoObject) => boolean; message?: string };
+  | { requiredWhen: (dto: DtoObject) => boolean; code?: FieldCode };
 
 function compose(...decorators: PropertyDecorator[]): PropertyDecorator {
   return (target, key) => {
@@ -62,32 +91,29 @@ function isAbsent(v: unknown): boolean {
  * proto JSON form, where "" is the default of a string.
  */
 function presence(p: Presence): PropertyDecorator[] {
-  if (p === 'required') return [IsDefined({ message: '$property is required' })];
+  if (p === 'required') return [IsDefined({ message: en('REQUIRED'), ...ctx('REQUIRED') })];
   if (p === 'optional') return [IsOptional()];
-  return [
-    ValidateIf((o: DtoObject, v: unknown) => !isAbsent(v) || p.requiredWhen(o)),
-    IsDefined({ message: p.message ?? '$property is required here' }),
-  ];
+  const code = p.code ?? 'REQUIRED';
+  return [ValidateIf((o: DtoObject, v: unknown) => !isAbsent(v) || p.requiredWhen(o)), IsDefined({ message: en(code), ...ctx(code) })];
 }
 
 /**
- * A cross-field or custom rule on one property; `test` sees the value and the enclosing DTO.
+ * A cross-field or custom rule on one property; `test` sees the value and the enclosing DTO; `code`
+ * says what is wrong (its English text is the message).
  * Write it ABOVE the field decorator: decorators apply bottom-up and a property stops at its first
  * error, so the field's own checks (type, enum) run first and the rule sees a well-typed value.
  */
-export function Rule(
-  name: string,
-  test: (value: unknown, dto: DtoObject) => boolean,
-  message: string | ((args: ValidationArguments) => string),
-): PropertyDecorator {
-  return ValidateBy({
-    name,
-    validator: {
-      validate: (value: unknown, args?: ValidationArguments) => test(value, args?.object as DtoObject),
-      defaultMessage: (args?: ValidationArguments) =>
-        typeof message === 'string' ? message : message(args as ValidationArguments),
+export function Rule(name: string, test: (value: unknown, dto: DtoObject) => boolean, code: FieldCode): PropertyDecorator {
+  return ValidateBy(
+    {
+      name,
+      validator: {
+        validate: (value: unknown, args?: ValidationArguments) => test(value, args?.object as DtoObject),
+        defaultMessage: () => en(code),
+      },
     },
-  });
+    ctx(code),
+  );
 }
 
 export interface TextOptions {
@@ -95,8 +121,8 @@ export interface TextOptions {
   /** Maximum length in characters (UTF-16 code units). */
   max: number;
   pattern?: RegExp;
-  /** What the pattern means, for the error message ("must be a unit id like ..."). */
-  format?: string;
+  /** What the pattern means: the code of its error ("UNIT_ID": "must be a unit id like ..."). */
+  format?: FieldCode;
   example?: string;
 }
 
@@ -106,10 +132,10 @@ export function Text(o: TextOptions): PropertyDecorator {
   const mustHaveContent = p !== 'optional' && !o.pattern;
   return compose(
     ...presence(p),
-    IsString(),
-    ...(mustHaveContent ? [Matches(/\S/, { message: '$property must not be blank' })] : []),
-    MaxLength(o.max),
-    ...(o.pattern ? [Matches(o.pattern, { message: `$property must be ${o.format ?? `like ${o.pattern.source}`}` })] : []),
+    IsString({ message: en('NOT_STRING'), ...ctx('NOT_STRING') }),
+    ...(mustHaveContent ? [Matches(/\S/, { message: en('BLANK'), ...ctx('BLANK') })] : []),
+    MaxLength(o.max, { message: en('TOO_LONG', { max: String(o.max) }), ...ctx('TOO_LONG', { max: String(o.max) }) }),
+    ...(o.pattern ? [Matches(o.pattern, { message: en(o.format ?? 'INVALID'), ...ctx(o.format ?? 'INVALID') })] : []),
     ApiProperty({
       type: String,
       required: p === 'required',
@@ -124,8 +150,8 @@ export function Text(o: TextOptions): PropertyDecorator {
 export function CalendarDate(p: Presence = 'required'): PropertyDecorator {
   return compose(
     ...presence(p),
-    IsString(),
-    Rule('isCalendarDate', (v) => typeof v === 'string' && isCalendarDate(v), '$property must be a real date YYYY-MM-DD from 1900 on'),
+    IsString({ message: en('NOT_STRING'), ...ctx('NOT_STRING') }),
+    Rule('isCalendarDate', (v) => typeof v === 'string' && isCalendarDate(v), 'CALENDAR_DATE'),
     ApiProperty({ type: String, format: 'date', required: p === 'required', example: '1990-04-17' }),
   );
 }
@@ -135,21 +161,28 @@ export interface TextListOptions {
   max: number;
   maxLength: number;
   pattern: RegExp;
-  format: string;
+  format: FieldCode;
   example?: string[];
+}
+
+/** A list of `min`..`max` items (the codes NOT_ARRAY, TOO_FEW, TOO_MANY). */
+function listShape(min: number, max: number): PropertyDecorator[] {
+  return [
+    IsArray({ message: en('NOT_ARRAY'), ...ctx('NOT_ARRAY') }),
+    ArrayMinSize(min, { message: en('TOO_FEW', { min: String(min) }), ...ctx('TOO_FEW', { min: String(min) }) }),
+    ArrayMaxSize(max, { message: en('TOO_MANY', { max: String(max) }), ...ctx('TOO_MANY', { max: String(max) }) }),
+  ];
 }
 
 /** A repeated string field; items are distinct. */
 export function TextList(o: TextListOptions): PropertyDecorator {
   return compose(
     ...presence(o.min > 0 ? 'required' : 'optional'),
-    IsArray(),
-    ArrayMinSize(o.min),
-    ArrayMaxSize(o.max),
-    ArrayUnique(undefined, { message: '$property must not contain duplicates' }),
-    IsString({ each: true }),
-    MaxLength(o.maxLength, { each: true }),
-    Matches(o.pattern, { each: true, message: `each of $property must be ${o.format}` }),
+    ...listShape(o.min, o.max),
+    ArrayUnique(undefined, { message: en('DUPLICATES'), ...ctx('DUPLICATES') }),
+    IsString({ each: true, message: `each of ${en('NOT_STRING')}`, ...ctx('NOT_STRING') }),
+    MaxLength(o.maxLength, { each: true, message: `each of ${en('TOO_LONG', { max: String(o.maxLength) })}`, ...ctx('TOO_LONG', { max: String(o.maxLength) }) }),
+    Matches(o.pattern, { each: true, message: `each of ${en(o.format)}`, ...ctx(o.format) }),
     ApiProperty({
       type: String,
       isArray: true,
@@ -170,16 +203,20 @@ function enumJsonNames(desc: DescEnum): string[] {
 /** A proto enum field in JSON form: one of the value names, never the zero value. */
 export function ProtoEnum(desc: DescEnum, p: Presence = 'required'): PropertyDecorator {
   const names = enumJsonNames(desc);
+  const params = { values: names.join(', ') };
   return compose(
     ...presence(p),
-    ValidateBy({
-      name: 'isProtoEnum',
-      constraints: [desc],
-      validator: {
-        validate: (v: unknown) => typeof v === 'string' && names.includes(v),
-        defaultMessage: (args?: ValidationArguments) => `${args?.property} must be one of: ${names.join(', ')}`,
+    ValidateBy(
+      {
+        name: 'isProtoEnum',
+        constraints: [desc],
+        validator: {
+          validate: (v: unknown) => typeof v === 'string' && names.includes(v),
+          defaultMessage: () => en('ENUM', params),
+        },
       },
-    }),
+      ctx('ENUM', params),
+    ),
     ApiProperty({ enum: names, enumName: desc.name, required: p === 'required' }),
   );
 }
@@ -202,11 +239,7 @@ function isTimestampJson(v: unknown): boolean {
 export function Timestamp(p: Presence = 'required'): PropertyDecorator {
   return compose(
     ...presence(p),
-    Rule(
-      'isProtoTimestamp',
-      isTimestampJson,
-      '$property must be an RFC 3339 timestamp, e.g. "2026-03-01T08:15:00Z" or "2026-03-01T13:15:00+05:00"',
-    ),
+    Rule('isProtoTimestamp', isTimestampJson, 'TIMESTAMP'),
     ApiProperty({ type: String, format: 'date-time', required: p === 'required', example: '2026-03-01T08:15:00Z' }),
   );
 }
@@ -223,16 +256,16 @@ export function UInt(o: UIntOptions): PropertyDecorator {
   const min = o.min ?? 0;
   return compose(
     ...presence(p),
-    IsInt(),
-    Min(min),
-    Max(o.max),
+    IsInt({ message: en('NOT_INTEGER'), ...ctx('NOT_INTEGER') }),
+    Min(min, { message: en('TOO_SMALL', { min: String(min) }), ...ctx('TOO_SMALL', { min: String(min) }) }),
+    Max(o.max, { message: en('TOO_LARGE', { max: String(o.max) }), ...ctx('TOO_LARGE', { max: String(o.max) }) }),
     ApiProperty({ type: 'integer', required: p === 'required', minimum: min, maximum: o.max }),
   );
 }
 
 /** A bool field (optional: absent means false). */
 export function Bool(): PropertyDecorator {
-  return compose(IsOptional(), IsBoolean(), ApiProperty({ type: Boolean, required: false }));
+  return compose(IsOptional(), IsBoolean({ message: en('NOT_BOOLEAN'), ...ctx('NOT_BOOLEAN') }), ApiProperty({ type: Boolean, required: false }));
 }
 
 /** Standard or URL-safe base64, padding optional: what protobuf-es accepts for bytes. */
@@ -242,18 +275,21 @@ const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/
 export function Bytes(maxBytes: number): PropertyDecorator {
   return compose(
     ...presence('required'),
-    ValidateBy({
-      name: 'isBase64Bytes',
-      constraints: [maxBytes],
-      validator: {
-        validate: (v: unknown) => {
-          if (typeof v !== 'string' || v.length === 0 || !BASE64_RE.test(v)) return false;
-          const size = Buffer.byteLength(v, 'base64');
-          return size >= 1 && size <= maxBytes;
+    ValidateBy(
+      {
+        name: 'isBase64Bytes',
+        constraints: [maxBytes],
+        validator: {
+          validate: (v: unknown) => {
+            if (typeof v !== 'string' || v.length === 0 || !BASE64_RE.test(v)) return false;
+            const size = Buffer.byteLength(v, 'base64');
+            return size >= 1 && size <= maxBytes;
+          },
+          defaultMessage: () => en('BYTES', { max: String(maxBytes) }),
         },
-        defaultMessage: () => `$property must be base64 of 1 to ${maxBytes} bytes`,
       },
-    }),
+      ctx('BYTES', { max: String(maxBytes) }),
+    ),
     ApiProperty({ type: String, format: 'byte', required: true, maxLength: Math.ceil(maxBytes / 3) * 4 }),
   );
 }
@@ -273,7 +309,7 @@ function lazySwaggerType(typeFn: () => DtoClass): { type: () => DtoClass } {
 export function Nested(typeFn: () => DtoClass, p: Presence = 'required'): PropertyDecorator {
   return compose(
     ...presence(p),
-    IsObject({ message: '$property must be an object' }),
+    IsObject({ message: en('NOT_OBJECT'), ...ctx('NOT_OBJECT') }),
     ValidateNested(),
     Type(typeFn),
     ApiProperty({ ...lazySwaggerType(typeFn), required: p === 'required' }),
@@ -287,9 +323,7 @@ export function Nested(typeFn: () => DtoClass, p: Presence = 'required'): Proper
 export function NestedList(typeFn: () => DtoClass, o: { min: number; max: number; presence?: Presence }): PropertyDecorator {
   return compose(
     ...presence(o.presence ?? (o.min > 0 ? 'required' : 'optional')),
-    IsArray(),
-    ArrayMinSize(o.min),
-    ArrayMaxSize(o.max),
+    ...listShape(o.min, o.max),
     ValidateNested({ each: true }),
     Type(typeFn),
     ApiProperty({ ...lazySwaggerType(typeFn), isArray: true, required: o.min > 0, minItems: o.min, maxItems: o.max }),

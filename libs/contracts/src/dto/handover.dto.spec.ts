@@ -21,7 +21,7 @@ describe('handover contract', () => {
 
   it('refuses a negative quantity, duplicate item ids and an item without its kind', () => {
     const neg = proposal({ items: [{ itemId: 'G1', goods: { description: 'x', quantity: '-3', measure: 'kg' } }] });
-    expect(validateMessageJson(HandoverProposalSchema, neg)).toEqual([{ field: 'items.0.goods.quantity', messages: [expect.stringContaining('not below zero')] }]);
+    expect(validateMessageJson(HandoverProposalSchema, neg)).toEqual([{ field: 'items.0.goods.quantity', code: 'QUANTITY', messages: [expect.stringContaining('not below zero')] }]);
     const dup = proposal({ items: [{ itemId: 'A', weapon: { description: 'AK-74' } }, { itemId: 'A', weapon: { description: 'AK-74' } }] });
     expect(validateMessageJson(HandoverProposalSchema, dup).map((e) => e.field)).toEqual(['items']);
     const none = proposal({ items: [{ itemId: 'A' }] });
@@ -30,6 +30,6 @@ describe('handover contract', () => {
 
   it('refuses a refusal without a reason', () => {
     const body = { actId: '019c8a2e-5b1f-7c3d-9e4f-0a1b2c3d4e5f', officer: 'Maj. B', acceptedAt: '2026-03-01T09:00:00Z', refused: [{ itemId: 'G1' }] };
-    expect(validateMessageJson(HandoverAcceptanceSchema, body)).toEqual([{ field: 'refused.0.reason', messages: ['reason is required'] }]);
+    expect(validateMessageJson(HandoverAcceptanceSchema, body)).toEqual([{ field: 'refused.0.reason', code: 'REQUIRED', messages: ['reason is required'] }]);
   });
 });

@@ -24,7 +24,7 @@ export const QUANTITY_RE = /^\d{1,9}(\.\d{1,3})?$/;
 /** Items of one act, at most. */
 export const MAX_HANDOVER_ITEMS = 200;
 
-const ItemId = () => Text({ max: 40, pattern: ITEM_ID_RE, format: 'an item id of letters, digits, "-" and "_"', example: 'P1' });
+const ItemId = () => Text({ max: 40, pattern: ITEM_ID_RE, format: 'ITEM_ID', example: 'P1' });
 const Officer = () => Text({ max: 200, example: 'Capt. A. Serikbayev' });
 
 /** Whether the listed objects' `key` values are distinct. */
@@ -38,7 +38,7 @@ export class HandoverGoodsDto implements HandoverGoodsJson {
   @Text({ max: 2000 })
   description!: string;
 
-  @Text({ max: 13, pattern: QUANTITY_RE, format: 'a number not below zero with at most 3 decimals, e.g. "12" or "3.250"', example: '12' })
+  @Text({ max: 13, pattern: QUANTITY_RE, format: 'QUANTITY', example: '12' })
   quantity!: string;
 
   @Text({ max: 20, example: 'kg' })
@@ -47,7 +47,7 @@ export class HandoverGoodsDto implements HandoverGoodsJson {
   @Text({ presence: 'optional', max: 500 })
   packaging?: string;
 
-  @TextList({ min: 0, max: 20, maxLength: 64, pattern: /^\S/, format: 'a seal number' })
+  @TextList({ min: 0, max: 20, maxLength: 64, pattern: /^\S/, format: 'SEAL' })
   seals?: string[];
 
   @Bool()
@@ -61,7 +61,7 @@ export class HandoverVehicleDto implements HandoverVehicleJson {
   @Text({ max: 20 })
   registration!: string;
 
-  @Text({ presence: 'optional', max: 17, pattern: /^$|^[A-HJ-NPR-Z0-9]{1,17}$/, format: 'a VIN of up to 17 letters (no I, O, Q) and digits' })
+  @Text({ presence: 'optional', max: 17, pattern: /^$|^[A-HJ-NPR-Z0-9]{1,17}$/, format: 'VIN' })
   vin?: string;
 }
 
@@ -123,7 +123,7 @@ export class HandoverProposalDto implements HandoverProposalJson {
   @Officer()
   officer!: string;
 
-  @Rule('distinctItemIds', (v) => distinct(v, 'itemId'), 'items must have distinct itemId values')
+  @Rule('distinctItemIds', (v) => distinct(v, 'itemId'), 'DISTINCT_ITEM_IDS')
   @NestedList(() => HandoverItemDto, { min: 1, max: MAX_HANDOVER_ITEMS })
   items!: HandoverItemDto[];
 
@@ -152,7 +152,7 @@ export class HandoverAcceptanceDto implements HandoverAcceptanceJson {
   @Timestamp()
   acceptedAt!: TimestampJson;
 
-  @Rule('distinctRefusals', (v) => distinct(v, 'itemId'), 'refused must name each item once')
+  @Rule('distinctRefusals', (v) => distinct(v, 'itemId'), 'REFUSED_EACH_ONCE')
   @NestedList(() => HandoverRefusalDto, { min: 0, max: MAX_HANDOVER_ITEMS })
   refused?: HandoverRefusalDto[];
 }

@@ -5,5 +5,6 @@ export * from './receipts.dto';
 export * from './handover.dto';
 export * from './statistics.dto';
 export * from './send-message-request.dto';
-export type { DtoClass } from './decorators';
+export type { DtoClass, ErrorContext } from './decorators';
+export { withCode } from './decorators';
 export { DTO_REGISTRY, BUS_ONLY_MESSAGES, dtoFor } from './registry';

@@ -18,7 +18,7 @@ export class DeliveryReceiptDto implements DeliveryReceiptJson {
   @Rule(
     'reasonOnlyWhenRejected',
     (_v, o) => o.outcome === 'DELIVERY_OUTCOME_REJECTED',
-    'reason must be empty unless outcome is DELIVERY_OUTCOME_REJECTED',
+    'REASON_ONLY_WHEN_REJECTED',
   )
   @Text({ presence: { requiredWhen: (o) => o.outcome === 'DELIVERY_OUTCOME_REJECTED' }, max: 2000 })
   reason?: string;

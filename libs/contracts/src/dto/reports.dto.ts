@@ -67,7 +67,7 @@ export class DailyDto implements DailyJson {
 const MONTHLY_SECTION_MAX = 20000;
 
 export class MonthlyDto implements MonthlyJson {
-  @Text({ max: 7, pattern: MONTH_RE, format: 'a month YYYY-MM', example: '2026-02' })
+  @Text({ max: 7, pattern: MONTH_RE, format: 'MONTH', example: '2026-02' })
   period!: string;
 
   @Text({ max: MONTHLY_SECTION_MAX })
@@ -121,17 +121,16 @@ export class LostDocumentDto implements LostDocumentJson {
 }
 
 const listLength = (v: unknown): number => (Array.isArray(v) ? v.length : 0);
-const NOTICE_EMPTY = 'a document notice must list at least one entry in changes or lostOrStolen';
 
 export class DocumentNoticeDto implements DocumentNoticeJson {
   @Text({ max: 4000 })
   description!: string;
 
-  @Rule('changesOrLostDocuments', (v, o) => listLength(v) + listLength(o.lostOrStolen) > 0, NOTICE_EMPTY)
+  @Rule('changesOrLostDocuments', (v, o) => listLength(v) + listLength(o.lostOrStolen) > 0, 'CHANGES_OR_LOST_DOCUMENTS')
   @NestedList(() => DocumentChangeDto, {
     min: 0,
     max: 100,
-    presence: { requiredWhen: (o) => listLength(o.lostOrStolen) === 0, message: NOTICE_EMPTY },
+    presence: { requiredWhen: (o) => listLength(o.lostOrStolen) === 0, code: 'CHANGES_OR_LOST_DOCUMENTS' },
   })
   changes?: DocumentChangeDto[];
 
@@ -149,7 +148,7 @@ export class PlannedExpulsionDto implements PlannedExpulsionJson {
   @UInt({ presence: 'required', min: 1, max: 10000 })
   personsCount!: number;
 
-  @TextList({ min: 1, max: 50, maxLength: 3, pattern: ALPHA3_RE, format: 'an ISO 3166-1 alpha-3 code', example: ['UZB'] })
+  @TextList({ min: 1, max: 50, maxLength: 3, pattern: ALPHA3_RE, format: 'ALPHA3', example: ['UZB'] })
   citizenships!: string[];
 
   @Text({ presence: 'optional', max: 4000 })
@@ -202,7 +201,7 @@ export class MaterialDto implements MaterialJson {
 }
 
 export class SemiannualDto implements SemiannualJson {
-  @Text({ max: 7, pattern: HALF_YEAR_RE, format: 'a half-year YYYY-H1 or YYYY-H2', example: '2026-H1' })
+  @Text({ max: 7, pattern: HALF_YEAR_RE, format: 'HALF_YEAR', example: '2026-H1' })
   period!: string;
 
   @NestedList(() => MaterialDto, { min: 1, max: 50 })

@@ -18,14 +18,14 @@ export class SendMessageRequestDto implements SendMessageRequestJson {
   @Rule(
     'senderNotRecipient',
     (v, o) => !Array.isArray(v) || !v.includes(o.senderUnit),
-    'recipientUnits must not include senderUnit',
+    'SENDER_NOT_RECIPIENT',
   )
   @TextList({
     min: 1,
     max: MAX_RECIPIENTS,
     maxLength: 100,
     pattern: UNIT_ID_RE,
-    format: 'a unit id like "interior.l4.CP-CN-A-01"',
+    format: 'UNIT_ID',
     example: ['interior.l4.CP-CN-A-01', 'customs.l4.CP-CN-A-01'],
   })
   recipientUnits!: string[];
@@ -33,7 +33,7 @@ export class SendMessageRequestDto implements SendMessageRequestJson {
   @Rule(
     'correlatesConfirmation',
     (v, o) => !isConfirmation(o) || v === o.urgentConfirmation.urgentMessageId,
-    'correlationId must equal urgentConfirmation.urgentMessageId',
+    'CORRELATES_CONFIRMATION',
   )
   @MessageId({ requiredWhen: isConfirmation })
   correlationId?: string;

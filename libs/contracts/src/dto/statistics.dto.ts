@@ -14,8 +14,8 @@ export class StatisticsFigureDto implements StatisticsFigureJson {
   @ProtoEnum(StatisticsIndicatorSchema)
   indicator!: StatisticsIndicatorJson;
 
-  @Rule('counterpartOnlyPerCounterpart', (v, o) => !v || needsCounterpart(o), 'counterpartUnit is given only for PERSONS_HANDED_OVER and PERSONS_RECEIVED')
-  @UnitId({ requiredWhen: needsCounterpart, message: 'counterpartUnit is required for PERSONS_HANDED_OVER and PERSONS_RECEIVED' })
+  @Rule('counterpartOnlyPerCounterpart', (v, o) => !v || needsCounterpart(o), 'COUNTERPART_ONLY_PER_COUNTERPART')
+  @UnitId({ requiredWhen: needsCounterpart, code: 'COUNTERPART_REQUIRED' })
   counterpartUnit?: string;
 
   @UInt({ max: 1_000_000 })
@@ -23,7 +23,7 @@ export class StatisticsFigureDto implements StatisticsFigureJson {
 }
 
 export class DiscrepancyExplanationDto implements DiscrepancyExplanationJson {
-  @Rule('explainsPerCounterpart', (v) => PER_COUNTERPART.includes(v as string), 'indicator must be PERSONS_HANDED_OVER or PERSONS_RECEIVED')
+  @Rule('explainsPerCounterpart', (v) => PER_COUNTERPART.includes(v as string), 'INDICATOR_PER_COUNTERPART')
   @ProtoEnum(StatisticsIndicatorSchema)
   indicator!: StatisticsIndicatorJson;
 
@@ -41,10 +41,10 @@ function distinctFigures(list: unknown): boolean {
 }
 
 export class MonthlyStatisticsDto implements MonthlyStatisticsJson {
-  @Text({ max: 7, pattern: MONTH_RE, format: 'a month YYYY-MM', example: '2026-02' })
+  @Text({ max: 7, pattern: MONTH_RE, format: 'MONTH', example: '2026-02' })
   period!: string;
 
-  @Rule('distinctFigures', distinctFigures, 'figures must give each indicator (and counterpart) once')
+  @Rule('distinctFigures', distinctFigures, 'DISTINCT_FIGURES')
   @NestedList(() => StatisticsFigureDto, { min: 1, max: 100 })
   figures!: StatisticsFigureDto[];
 

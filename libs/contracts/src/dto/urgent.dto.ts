@@ -129,7 +129,7 @@ export class DetainedMigrantsDto implements DetainedMigrantsJson {
   @Rule(
     'aloneMeansOnePerson',
     (v, o) => v !== 'MOVEMENT_ALONE' || personCount(o) === 1,
-    'MOVEMENT_ALONE requires exactly one person in persons',
+    'ALONE_MEANS_ONE_PERSON',
   )
   @ProtoEnum(MovementSchema)
   movement!: MovementJson;
@@ -140,10 +140,7 @@ export class DetainedMigrantsDto implements DetainedMigrantsJson {
       o.movement === 'MOVEMENT_GROUP'
         ? typeof v === 'number' && v >= 2 && v >= personCount(o)
         : v === undefined || v === null || v === 0 || v === 1,
-    (args) =>
-      (args.object as DtoObject).movement === 'MOVEMENT_GROUP'
-        ? 'groupSize must be at least 2 and at least the number of persons for MOVEMENT_GROUP'
-        : 'groupSize must be absent (or 1) unless movement is MOVEMENT_GROUP',
+    'GROUP_SIZE_MATCHES_MOVEMENT',
   )
   @UInt({ presence: { requiredWhen: (o) => o.movement === 'MOVEMENT_GROUP' }, max: 10000 })
   groupSize?: number;
@@ -250,7 +247,7 @@ export class UrgentDto implements UrgentJson {
   @Rule(
     'detailsMatchTopic',
     detailsMatchTopic,
-    (args) => `${args.value} requires the details field ${URGENT_TOPIC_DETAILS[args.value as keyof typeof URGENT_TOPIC_DETAILS]}`,
+    'DETAILS_MATCH_TOPIC',
   )
   @ProtoEnum(UrgentTopicSchema)
   topic!: UrgentTopicJson;

@@ -4,9 +4,10 @@ import { ApiError, api } from '@shared/api';
 import { ErrorBox, Loading, Page, useAsync } from '@shared/components';
 import { ErrorSummary, FormProvider, SelectField, DateTimeField, fieldId, prune, useForm, useFormCtx } from '@shared/form';
 import { CLASSIFICATION, URGENT_TOPIC, classificationName, topicCase, topicFromSlug, topicSlug } from '@shared/enums';
+import { fieldErrorText } from '@shared/field-errors';
 import { useI18n } from '@shared/i18n';
 import { Link, useLocation } from '@shared/router';
-import { useSession } from '@shared/session';
+import { DESK_DRAFT_PREFIX, useSession } from '@shared/session';
 import { formatInstant } from '@shared/time';
 import type { ComposePeriods, Due, MessageView } from '@shared/types';
 import type { FormObject } from '@shared/form';
@@ -150,7 +151,7 @@ export function Compose({ kind }: { kind: string }) {
 }
 
 /** Where the browser keeps the unsent form of a kind for a unit (localStorage), until it is sent or discarded. */
-const draftKey = (unitId: string, kind: string) => `shekara.desk.draft.${unitId}.${kind}`;
+const draftKey = (unitId: string, kind: string) => `${DESK_DRAFT_PREFIX}${unitId}.${kind}`;
 interface SavedDraft {
   savedAt: string;
   body: FormObject;
@@ -169,7 +170,7 @@ function readDraft(key: string): SavedDraft | null {
 const PERIOD_PATH: Record<string, string> = { daily: 'daily', monthly: 'monthly', semiannual: 'semiannual' };
 
 function ComposeForm({ kind, initial, note, original }: { kind: string; initial: FormObject; note?: string; original?: MessageView }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const session = useSession();
   const { navigate } = useLocation();
   const form = useForm(() => initial, session.zone);
@@ -230,7 +231,7 @@ function ComposeForm({ kind, initial, note, original }: { kind: string; initial:
   const submit = async (ev: FormEvent) => {
     ev.preventDefault();
     setFailure(null);
-    const missing = form.missing(t('compose.required'));
+    const missing = form.missing(t('compose.required'), (n, max) => t('form.tooLong', { n, max }));
     if (!form.ctx.get<string[]>('recipientUnits')?.length) missing.recipientUnits = [t('compose.required')];
     if (Object.keys(missing).length) {
       form.setErrors(missing);
@@ -242,7 +243,7 @@ function ComposeForm({ kind, initial, note, original }: { kind: string; initial:
       forget();
       navigate(`/messages/${view.id}?sent=1`);
     } catch (e) {
-      if (e instanceof ApiError && e.status === 400 && e.errors.length) form.setErrors(e.byField());
+      if (e instanceof ApiError && e.status === 400 && e.errors.length) form.setErrors(e.byField((err) => fieldErrorText(err, lang, session.zone)));
       else if (e instanceof ApiError && e.status === 413) setFailure(t('compose.tooLarge'));
       else if (e instanceof ApiError && e.status === 403) setFailure(t('compose.forbidden', { message: e.message }));
       else setFailure(t('app.error', { message: (e as Error).message }));
@@ -316,6 +317,7 @@ function ComposeForm({ kind, initial, note, original }: { kind: string; initial:
             {t('compose.cancel')}
           </Link>
         </div>
+        {key && <p className="hint">{t('compose.draftLocalHint')}</p>}
       </form>
     </FormProvider>
   );

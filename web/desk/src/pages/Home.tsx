@@ -1,10 +1,15 @@
+import { useState } from 'react';
 import { ApiError, api, query, useLiveEvents } from '@shared/api';
-import { ErrorBox, Loading, Page, Time, useAsync } from '@shared/components';
+import { ErrorBox, Loading, Page, Pager, Time, useAsync, useNow } from '@shared/components';
 import { URGENT_TOPIC, topicSlug } from '@shared/enums';
 import { useI18n } from '@shared/i18n';
 import { Link } from '@shared/router';
 import { useSession } from '@shared/session';
-import type { DailyWindow, Due, MessageView, MonthlyWindow, Notification, Page as PageOf } from '@shared/types';
+import { notificationText } from '@shared/notifications';
+import { formatSpan } from '@shared/time';
+import type { DailyWindow, Due, MessageView, MonthlyWindow, NotificationPage, Page as PageOf } from '@shared/types';
+import { AlertSettings } from '../alerts';
+import { summaryText } from '../summary';
 
 /** 404 while the scheduler's endpoints are not deployed: an empty state, not an error. */
 async function optional<T>(p: Promise<T>): Promise<T | null> {
@@ -29,7 +34,7 @@ export function Home() {
           <h2 id="unit-h">{t('home.unit')}</h2>
           <p className="unit-name">{lang === 'ru' ? me.unit.nameRu : me.unit.nameEn}</p>
           <p className="muted">
-            {me.unit.agencyName} · <code>{me.unit.id}</code> · {me.unit.zone}
+            {lang === 'en' ? (me.unit.agencyNameEn ?? t(`agency.${me.unit.agency}`)) : me.unit.agencyName} · <code>{me.unit.id}</code> · {me.unit.zone}
           </p>
           <p>
             {t('home.you')}: <strong>{me.user.username}</strong> ({has(`role.${me.user.role}`) ? t(`role.${me.user.role}`) : me.user.role})
@@ -43,7 +48,7 @@ export function Home() {
               <ul>
                 {g.members.map((u) => (
                   <li key={u.id} className={u.id === me.unit.id ? 'self' : ''}>
-                    {lang === 'ru' ? u.nameRu : u.nameEn} <span className="muted">— {u.agencyName}</span>
+                    {lang === 'ru' ? u.nameRu : u.nameEn} <span className="muted">— {lang === 'en' ? (u.agencyNameEn ?? t(`agency.${u.agency}`)) : u.agencyName}</span>
                   </li>
                 ))}
               </ul>
@@ -61,7 +66,7 @@ export function Home() {
               <ul className="plain">
                 {unread.data.items.map((m) => (
                   <li key={m.id}>
-                    <span className={`kind-tag kind-${m.kind.toLowerCase()}`}>{t(`kind.${m.kind}`)}</span> <Link to={`/messages/${m.id}`}>{m.summary}</Link>
+                    <span className={`kind-tag kind-${m.kind.toLowerCase()}`}>{t(`kind.${m.kind}`)}</span> <Link to={`/messages/${m.id}`}>{summaryText(m, t, has)}</Link>
                     <div className="muted">
                       {session.unitName(m.senderUnit)} · <Time at={m.createdAt} />
                     </div>
@@ -130,7 +135,7 @@ function WindowLine({ w, title, kind, drafts }: { w: DailyWindow | MonthlyWindow
 /** Today's daily window with the scheduler's draft, the monthly window when open, overdue confirmations. */
 function DueNow() {
   const { t } = useI18n();
-  const due = useAsync((signal) => optional(api<Due>('/api/due', { signal })), []);
+  const due = useAsync((signal) => optional(api<Due>('/api/due', { signal })).then((d) => (d ? { ...d, offset: new Date(d.now).getTime() - Date.now() } : d)), []);
   useLiveEvents(() => due.reload());
   return (
     <section className="card due" aria-labelledby="due-h">
@@ -142,6 +147,16 @@ function DueNow() {
         <>
           <WindowLine w={due.data.daily} kind="daily" title={t('due.daily', { day: due.data.daily.day })} drafts={due.data.drafts} />
           {due.data.monthly ? <WindowLine w={due.data.monthly} kind="monthly" title={t('due.monthly', { period: due.data.monthly.period })} drafts={due.data.drafts} /> : <p className="muted">{t('due.noMonthly')}</p>}
+          <h3>{t('due.pending')}</h3>
+          {due.data.pendingConfirmations?.length ? (
+            <ul className="plain">
+              {due.data.pendingConfirmations.map((o) => (
+                <PendingConfirmation key={o.urgentId} o={o} offset={due.data!.offset} onDue={due.reload} />
+              ))}
+            </ul>
+          ) : (
+            <p className="muted">{t('due.noPending')}</p>
+          )}
           <h3>{t('due.overdue')}</h3>
           {due.data.overdueConfirmations.length ? (
             <ul className="plain">
@@ -181,26 +196,90 @@ function DueNow() {
   );
 }
 
-function Notifications() {
+/** An urgent report still within its 2 hours: a live countdown to its written confirmation. */
+function PendingConfirmation({ o, offset, onDue }: { o: Due['pendingConfirmations'][number]; offset: number; onDue(): void }) {
   const { t } = useI18n();
-  const list = useAsync((signal) => optional(api<{ items: Notification[]; total: number }>('/api/notifications?page=1', { signal })), []);
+  const now = useNow(1000) + offset;
+  const left = new Date(o.dueAt).getTime() - now;
+  if (left < 0) setTimeout(onDue, 0); // it has just become overdue: the list moves it
   return (
-    <section className="card" aria-labelledby="notif-h">
+    <li className="pending" data-testid="pending-confirmation">
+      <Link to={`/messages/${o.urgentId}`}>{o.summary}</Link> — {t('due.dueLabel')} <Time at={o.dueAt} />{' '}
+      <strong className="countdown" role="timer" aria-live="off">
+        {t('msg.remaining', { span: formatSpan(Math.max(0, left)) })}
+      </strong>{' '}
+      <Link className="button small" to={`/compose/confirmation?urgent=${encodeURIComponent(o.urgentId)}`}>
+        {t('due.confirm')}
+      </Link>
+    </li>
+  );
+}
+
+const NOTIFICATIONS_PAGE = 10;
+
+/** The unit's notifications in the user's language: live, paged, acknowledged one by one or all. */
+function Notifications() {
+  const { t, has } = useI18n();
+  const session = useSession();
+  const [page, setPage] = useState(1);
+  const [openOnly, setOpenOnly] = useState(false);
+  const list = useAsync((signal) => optional(api<NotificationPage>(`/api/notifications${query({ page, pageSize: NOTIFICATIONS_PAGE, open: openOnly })}`, { signal })), [page, openOnly]);
+  useLiveEvents((e) => e.type === 'notification' && list.reload());
+  const duty = session.me.user.role === 'duty-officer';
+  const ack = (ids?: string[]) => void api('/api/notifications/ack', { method: 'POST', body: ids ? { ids } : {} }).then(list.reload, list.reload);
+  return (
+    <section className="card notifications" aria-labelledby="notif-h">
       <h2 id="notif-h">{t('home.notifications')}</h2>
+      <AlertSettings />
       {list.error && <ErrorBox error={list.error} retry={list.reload} />}
       {list.data === null && <p className="muted">{t('home.notificationsUnavailable')}</p>}
-      {list.data &&
-        (list.data.items.length ? (
-          <ul className="plain">
-            {list.data.items.slice(0, 10).map((n) => (
-              <li key={n.id} className={`notif notif-${n.type.toLowerCase()}`}>
-                <span className={`badge notif-${n.type.toLowerCase()}`}>{t(`notif.${n.type}`)}</span> <Time at={n.at} /> — {n.messageId ? <Link to={`/messages/${n.messageId}`}>{n.text}</Link> : n.text}
-              </li>
-            ))}
-          </ul>
-        ) : (
-          <p className="muted">{t('home.noNotifications')}</p>
-        ))}
+      {list.data && (
+        <>
+          <p className="notif-tools">
+            <span data-testid="notif-unacked">{t('notif.unacked', { n: list.data.unacknowledged })}</span>{' '}
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={openOnly}
+                onChange={(e) => {
+                  setOpenOnly(e.target.checked);
+                  setPage(1);
+                }}
+              />{' '}
+              {t('notif.openOnly')}
+            </label>{' '}
+            {duty && list.data.unacknowledged > 0 && (
+              <button type="button" className="small secondary" onClick={() => ack()}>
+                {t('notif.ackAll')}
+              </button>
+            )}
+          </p>
+          {list.data.items.length ? (
+            <ul className="plain">
+              {list.data.items.map((n) => {
+                const text = notificationText(n, { t, has, zone: session.zone, unitName: session.unitName });
+                return (
+                  <li key={n.id} className={`notif notif-${n.code.toLowerCase()} ${n.acknowledgedAt ? 'acked' : 'open'}`} data-testid="notification">
+                    <span className={`badge notif-${n.code.toLowerCase()}`}>{has(`notif.${n.code}`) ? t(`notif.${n.code}`) : n.code}</span> <Time at={n.at} /> — {n.messageId ? <Link to={`/messages/${n.messageId}`}>{text}</Link> : text}{' '}
+                    {n.acknowledgedAt ? (
+                      <span className="muted">({t('notif.acked', { who: n.acknowledgedBy ?? '', at: '' })}<Time at={n.acknowledgedAt} />)</span>
+                    ) : (
+                      duty && (
+                        <button type="button" className="small" onClick={() => ack([n.id])}>
+                          {t('notif.ack')}
+                        </button>
+                      )
+                    )}
+                  </li>
+                );
+              })}
+            </ul>
+          ) : (
+            <p className="muted">{t('home.noNotifications')}</p>
+          )}
+          <Pager page={page} pageSize={NOTIFICATIONS_PAGE} total={list.data.total} onPage={setPage} />
+        </>
+      )}
     </section>
   );
 }

@@ -8,12 +8,13 @@ import { formatInstant, formatSpan } from '@shared/time';
 import type { MessageView, Page as PageOf, TimelineEntry } from '@shared/types';
 import { PayloadOf } from '../payload';
 import { MatchesPanel, ReceivedDecisionsPanel } from './Persons';
+import { summaryText } from '../summary';
 
 export const CONFIRM_WITHIN_MS = 2 * 3600_000;
 
 /** One message: header, per-recipient status (live), content, the 2-hour countdown for urgent reports, timeline. */
 export function MessagePage({ id }: { id: string }) {
-  const { t } = useI18n();
+  const { t, has } = useI18n();
   const { search } = useLocation();
   const msg = useAsync((signal) => api<MessageView>(`/api/messages/${encodeURIComponent(id)}`, { signal }), [id]);
   const timeline = useAsync((signal) => api<TimelineEntry[]>(`/api/messages/${encodeURIComponent(id)}/timeline`, { signal }), [id]);
@@ -26,7 +27,19 @@ export function MessagePage({ id }: { id: string }) {
   const m = msg.data;
   const title = m ? `${t(`kind.${m.kind}`)}${m.period ? ` ${m.period}` : ''}` : t('msg.title');
   return (
-    <Page title={title} actions={m && <Link to={m.direction === 'OUT' ? '/outbox' : '/inbox'}>← {t('msg.back')}</Link>}>
+    <Page
+      title={title}
+      actions={
+        m && (
+          <>
+            <Link to={m.direction === 'OUT' ? '/outbox' : '/inbox'}>← {t('msg.back')}</Link>{' '}
+            <Link className="button secondary small" to={`/messages/${m.id}/print`}>
+              {t('print.open')}
+            </Link>
+          </>
+        )
+      }
+    >
       {search.get('sent') && (
         <p className="note ok" role="status">
           {t('compose.sentOk')}
@@ -36,7 +49,7 @@ export function MessagePage({ id }: { id: string }) {
       {!m && !msg.error && <Loading />}
       {m && (
         <>
-          <p className="lead">{m.summary}</p>
+          <p className="lead">{summaryText(m, t, has)}</p>
           {m.kind === 'URGENT' && <Deadline m={m} />}
           <Header m={m} />
           <Recipients m={m} />
@@ -180,7 +193,7 @@ function Timeline({ entries }: { entries: TimelineEntry[] }) {
     <ol className="timeline">
       {entries.map((e, i) => (
         <li key={i}>
-          <Time at={e.at} /> — <strong>{has(`action.${e.action}`) ? t(`action.${e.action}`) : e.action}</strong> · {e.actor}
+          <Time at={e.at} /> — <strong>{has(`action.${e.action}`) ? t(`action.${e.action}`) : e.action}</strong> · {session.unit(e.actor) ? session.unitName(e.actor) : e.actor}
           {e.unitId && <span className="muted"> · {session.unitName(e.unitId)}</span>}
           {e.details && Object.keys(e.details).length > 0 && (
             <details>

@@ -7,6 +7,7 @@ import { useI18n } from '@shared/i18n';
 import { Link, useLocation } from '@shared/router';
 import { useSession } from '@shared/session';
 import type { MessageView, Page as PageOf } from '@shared/types';
+import { summaryText } from '../summary';
 
 const PAGE_SIZE = 20;
 
@@ -75,9 +76,11 @@ export function Messages({ box }: { box: 'inbox' | 'outbox' }) {
   );
 }
 
-function Row({ m, box }: { m: MessageView; box: 'inbox' | 'outbox' }) {
-  const { t } = useI18n();
+/** One message of a listing (inbox, outbox, or the search: each row by its direction). */
+export function Row({ m }: { m: MessageView; box?: 'inbox' | 'outbox' }) {
+  const { t, has } = useI18n();
   const session = useSession();
+  const box = m.direction === 'IN' ? 'inbox' : 'outbox';
   const mine = m.recipients.find((r) => r.unitId === session.me.unit.id);
   const unread = box === 'inbox' && mine?.status === 'DELIVERED';
   return (
@@ -88,7 +91,23 @@ function Row({ m, box }: { m: MessageView; box: 'inbox' | 'outbox' }) {
       </td>
       <td className="summary">
         {unread && <span className="badge new">{t('list.new')}</span>}{' '}
-        <Link to={`/messages/${m.id}`}>{m.summary || m.id}</Link>
+        <Link to={`/messages/${m.id}`}>{summaryText(m, t, has) || m.id}</Link>
+        {m.confirmedBy === null && (
+          <>
+            {' '}
+            <span className="badge awaiting" data-testid="awaiting-confirmation">
+              {t('list.awaiting')}
+            </span>
+          </>
+        )}
+        {m.confirmedBy && (
+          <>
+            {' '}
+            <Link className="badge confirmed" to={`/messages/${m.confirmedBy}`}>
+              {t('list.confirmedMark')}
+            </Link>
+          </>
+        )}
       </td>
       <td>{box === 'inbox' ? session.unitName(m.senderUnit) : m.recipientUnits.map((u) => session.unitName(u)).join(', ')}</td>
       <td>
