@@ -31,7 +31,7 @@ describe('recording a receipt reaches its rows by key, however many messages the
   beforeAll(async () => {
     await sys.start(['border']);
     // A connection like those of the receipts' pool (durable, key-lookup settings).
-    client = new Client({ connectionString: sys.databaseUrl('border'), options: keyLookupSessionOptions(true) });
+    client = new Client({ connectionString: sys.adminUrl('border'), options: keyLookupSessionOptions(true) });
     await client.connect();
   });
   afterAll(async () => {

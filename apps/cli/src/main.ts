@@ -11,6 +11,7 @@ import { runMatch } from './match/command';
 import { MatchCliError, languageFromLocale, message } from './match/messages';
 import type { Language } from '@shekara/matching';
 import { BUS_USAGE, BusUsageError, parseBusArgs, runBus } from './bus/command';
+import { DB_USAGE, DbUsageError, dbLang, parseDbArgs, runDb } from './db/command';
 import { DIRECTORY_USAGE, DirectoryUsageError, langOf, parseDirectoryArgs, runDirectory } from './directory/command';
 
 export const USAGE = `Usage: shekara <command> [options]
@@ -20,7 +21,8 @@ Commands:
   verify   verify a node's transparency-log export or a proof bundle offline (shekara verify --help)
   match    find persons across agencies' records (shekara match --help)
   bus      provision the bus (keys, certificates, server configs) and check its isolation (shekara bus --help)
-  directory  sign a new version of the directory, add, retire or revoke a unit's key (shekara directory --help)`;
+  directory  sign a new version of the directory, add, retire or revoke a unit's key (shekara directory --help)
+  db       create an app's database with its owner and restricted app roles (shekara db --help)`;
 
 /** EX_USAGE from sysexits.h. */
 export const EXIT_USAGE = 64;
@@ -59,6 +61,21 @@ export async function main(argv: readonly string[], io: CliIo & { language?: Lan
       if (!(e instanceof DirectoryUsageError)) throw e;
       const ru = langOf(rest) === 'ru';
       io.stderr.write(`shekara directory: ${e.render(langOf(rest))}\n${ru ? 'Справка' : 'Run'}: "shekara directory --help"\n`);
+      return EXIT_USAGE;
+    }
+  }
+  if (command === 'db') {
+    try {
+      const parsed = parseDbArgs(rest);
+      if (parsed.sub === 'help') {
+        io.stdout.write(DB_USAGE + '\n');
+        return 0;
+      }
+      return await runDb(parsed, io);
+    } catch (e) {
+      if (!(e instanceof DbUsageError)) throw e;
+      const lang = dbLang(rest);
+      io.stderr.write(`shekara db: ${e.render(lang)}\n${lang === 'ru' ? 'Справка' : 'Run'}: "shekara db --help"\n`);
       return EXIT_USAGE;
     }
   }
