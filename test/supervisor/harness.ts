@@ -131,6 +131,7 @@ export class SupervisorHarness {
 
   async start(): Promise<this> {
     const config = this.config();
+    await this.database.provision();
     this.app = await startSupervisor(config, { clock: this.options.clock, logger: new JsonLogger('supervisor-test', config.logLevel) });
     return this;
   }
