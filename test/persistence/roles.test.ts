@@ -7,10 +7,12 @@
  * app needs (the controls, so the refusals are not a broken connection).
  */
 import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { Client } from 'pg';
 import { AGENCY_NODE_APP_PRIVILEGES, agencyNodeDataSource } from '@shekara/agency-node';
 import { assertRestrictedRole, prepareAppDatabase, provisionDatabase, withDatabase } from '@shekara/persistence';
 import { SUPERVISOR_APP_PRIVILEGES, supervisorDataSource } from '../../apps/supervisor/src/data-source';
+import { main } from '../../apps/cli/src/main';
 import { PG_URL } from '../support/harness';
 import { TestDatabase } from '../support/database';
 
@@ -192,5 +194,60 @@ describe('provisioning', () => {
     } finally {
       await old.drop();
     }
+  });
+});
+
+describe('shekara db provision', () => {
+  /** The command as `npx shekara db ...` runs it (its main(), in this process). */
+  async function shekara(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+    const out = { stdout: '', stderr: '' };
+    const sink = (k: 'stdout' | 'stderr') => new Writable({ write: (chunk, _e, done) => ((out[k] += String(chunk)), done()) });
+    const status = await main(['db', ...args], { stdout: sink('stdout'), stderr: sink('stderr'), now: () => new Date() });
+    return { status, ...out };
+  }
+
+  it('creates the roles (restricted, with the passwords of the URLs) and the database, again without harm', async () => {
+    const d = new TestDatabase(PG_URL, `shekara_${run}_cli`);
+    const url = (role: string, pw: string) => `postgres://${role}:${pw}@127.0.0.1:5432/${d.roles.database}`;
+    try {
+      for (let i = 0; i < 2; i++) {
+        const r = await shekara('provision', '--admin-url', PG_URL, '--database-url', url(d.roles.app.name, 'app-pw'), '--migration-url', url(d.roles.owner.name, 'owner-pw'));
+        expect(r.stderr).toBe('');
+        expect(r.status).toBe(0);
+        expect(r.stdout).toBe(`database ${d.roles.database}: owner ${d.roles.owner.name} (migrations), app ${d.roles.app.name}\n`);
+      }
+      const admin = await connect(withDatabase(PG_URL, 'postgres'));
+      const { rows } = await admin.query(
+        `SELECT r.rolname, r.rolsuper, r.rolcreatedb, r.rolcreaterole, r.rolbypassrls, r.rolcanlogin, r.rolpassword IS NOT NULL AS has_password
+           FROM pg_authid r WHERE r.rolname = ANY($1) ORDER BY r.rolname`,
+        [[d.roles.app.name, d.roles.owner.name]],
+      );
+      const restricted = { rolsuper: false, rolcreatedb: false, rolcreaterole: false, rolbypassrls: false, rolcanlogin: true, has_password: true };
+      expect(rows).toEqual([
+        { rolname: d.roles.app.name, ...restricted },
+        { rolname: d.roles.owner.name, ...restricted },
+      ]);
+      const [{ owner }] = (await admin.query(`SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1`, [d.roles.database])).rows;
+      expect(owner).toBe(d.roles.owner.name);
+    } finally {
+      await d.drop();
+    }
+  });
+
+  it('refuses bad arguments in the language asked for, changing nothing (64)', async () => {
+    const same = `postgres://shekara_x_app@127.0.0.1:5432/shekara_x`;
+    const en = await shekara('provision', '--admin-url', PG_URL, '--database-url', same, '--migration-url', same);
+    expect(en.status).toBe(64);
+    expect(en.stderr).toContain('must connect as two different roles');
+    const ru = await shekara('provision', '--lang', 'ru', '--admin-url', PG_URL, '--database-url', same);
+    expect(ru.status).toBe(64);
+    expect(ru.stderr).toContain('нужен параметр --migration-url');
+    expect((await shekara('provision', '--admin-url', 'mysql://x', '--database-url', same, '--migration-url', same)).status).toBe(64);
+  });
+
+  it('says why the server refused (1): an administrator that may not create roles', async () => {
+    const r = await shekara('provision', '--admin-url', node.appUrl, '--database-url', `postgres://shekara_${run}_z_app@127.0.0.1:5432/shekara_${run}_z`, '--migration-url', `postgres://shekara_${run}_z_owner@127.0.0.1:5432/shekara_${run}_z`);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^shekara db provision: the server refused: permission denied/);
   });
 });
