@@ -84,6 +84,7 @@ describe('the node app role', () => {
     ["UPDATE a message's time", `UPDATE messages SET created_at = now()`, 'messages'],
     ['DELETE a message', `DELETE FROM messages`, 'messages'],
     ['DELETE a dead letter', `DELETE FROM dead_letters`, 'dead_letters'],
+    ['erase a received receipt', `DELETE FROM received_receipts`, 'received_receipts'],
     ['unflag an integrity failure', `DELETE FROM message_integrity_failures`, 'message_integrity_failures'],
   ])('may not %s: the database refuses (permission, not only the trigger)', async (_, sql, table) => {
     const r = await refusal(app, sql);

@@ -17,6 +17,7 @@ export const AGENCY_NODE_APP_PRIVILEGES: AppPrivileges = {
   ...PERSON_INDEX_APP_PRIVILEGES,
   ...TLOG_APP_PRIVILEGES,
   audit_log: 'SELECT, INSERT',
+  received_receipts: 'SELECT, INSERT',
   messages: 'SELECT, INSERT, UPDATE (signed)',
   message_recipients: 'SELECT, INSERT, UPDATE',
   outbox: 'SELECT, INSERT, UPDATE, DELETE',
