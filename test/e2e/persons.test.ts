@@ -66,7 +66,10 @@ describe('persons at the duty desk (headless Chromium)', () => {
     await hit.waitFor(WAIT);
     const text = await hit.innerText();
     expect(text).toContain('Возможное совпадение');
-    expect(text).toContain(`задержан как незаконный мигрант ${borderBody.urgent.occurredAt.slice(0, 10)}`);
+    // The occurrence's local date where it happened (the border unit's zone).
+    const zone = (await sys.api('border', 'GET', '/api/directory/me', undefined, await sys.login('border'))).body.zone;
+    const localDay = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(borderBody.urgent.occurredAt));
+    expect(text).toContain(`задержан как незаконный мигрант ${localDay}`);
     expect(text).toContain('TURSUNOV AZIZ BAKHTIYOROVICH');
     expect(text).toContain('транслитерация');
     expect(await page.locator('[data-person] >> text=Совпадений не найдено').count()).toBe(1);
@@ -75,7 +78,7 @@ describe('persons at the duty desk (headless Chromium)', () => {
     // The officer confirms the hit: recorded, shown, and in the message's timeline.
     await hit.getByRole('button', { name: 'Подтвердить совпадение' }).click();
     await page.locator(`li[data-match="${borderReport}:1"] [data-decision="CONFIRMED"]`).waitFor(WAIT);
-    expect(await hit.getByRole('status').innerText()).toContain('Совпадение подтверждено · border.duty');
+    expect(await hit.getByRole('status').innerText()).toContain('Совпадение подтверждено · border.duty · Решение отправлено подразделению, сообщившему о лице.');
     await page.reload();
     await page.locator('ol.timeline >> text=совпадение лица подтверждено').waitFor(WAIT);
     await expectAccessible(page, 'message matches (confirmed)');
@@ -103,6 +106,34 @@ describe('persons at the duty desk (headless Chromium)', () => {
     expect(await page.locator(`li[data-match="${interiorReport}:0"][data-hit="true"]`).count()).toBe(1);
     await expectAccessible(page, 'check a person');
     await screenshot(page, 'persons-check');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows interior the decision border sent about its report', async () => {
+    const other = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ru-RU', timezoneId: 'UTC' })).newPage();
+    other.on('pageerror', (e) => pageErrors.push(e.message));
+    await other.goto(sys.url('interior') + '/');
+    await other.getByLabel('Имя пользователя').fill('interior.duty');
+    await other.getByLabel('Пароль').fill(PASSWORD);
+    await other.getByRole('button', { name: 'Войти' }).click();
+    await other.getByRole('heading', { level: 1, name: 'Обстановка дежурной смены' }).waitFor(WAIT);
+    // The decision is a message in interior's inbox ...
+    await eventually(async () => (await sys.sql('interior', `SELECT 1 FROM messages WHERE kind = 'HIT_DECISION' AND correlation_id = $1`, [interiorReport])).length === 1, 30_000, 'hit decision at interior');
+    // ... and is shown on the report it is about, with border's person.
+    await other.goto(`${sys.url('interior')}/messages/${interiorReport}`);
+    await other.getByRole('heading', { level: 2, name: 'Решения других ведомств о совпадениях' }).waitFor(WAIT);
+    const decision = other.locator('li[data-hit-decision="CONFIRMED"]');
+    const text = await decision.innerText();
+    expect(text).toContain('Совпадение подтверждено · от Пограничной службы КНБ · border.duty');
+    expect(text).toContain('лицо № 0 этого сообщения ↔ их лицо: TURSUNOV AZIZ BAKHTIYOROVICH, 1996-11-02');
+    await expectAccessible(other, 'hit decision received');
+    await screenshot(other, 'persons-hit-decision-received');
+    // Opening the decision itself: its payload in Russian.
+    await decision.getByRole('link', { name: 'Решение о совпадении лица' }).click();
+    await other.getByText('совпадение подтверждено').first().waitFor(WAIT);
+    await expectAccessible(other, 'hit decision message');
+    await screenshot(other, 'persons-hit-decision-message');
+    await other.context().close();
     expect(pageErrors).toEqual([]);
   });
 });

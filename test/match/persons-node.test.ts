@@ -61,7 +61,10 @@ describe('persons across agencies at the node', () => {
     expect(atInterior).toHaveLength(2);
     const hit = atInterior[0].matches[0];
     expect(hit).toMatchObject({ match: true, redacted: false, role: 'detained-migrant', person: { surname: 'TURSUNOV', givenNames: 'AZIZ' } });
-    expect(hit.source).toMatchObject({ messageId: borderReport, kind: 'URGENT', topic: 'URGENT_TOPIC_DETAINED_MIGRANTS', agency: 'border', direction: 'IN', date: borderBody.urgent.occurredAt.slice(0, 10) });
+    // The date is the occurrence's local date where it happened (the border unit's zone), not UTC's.
+    const borderZone = (await sys.api('border', 'GET', '/api/directory/me', undefined, borderToken)).body.zone;
+    const localDay = new Intl.DateTimeFormat('en-CA', { timeZone: borderZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(borderBody.urgent.occurredAt));
+    expect(hit.source).toMatchObject({ messageId: borderReport, kind: 'URGENT', topic: 'URGENT_TOPIC_DETAINED_MIGRANTS', agency: 'border', direction: 'IN', date: localDay });
     expect(hit.source.summary).toContain('Nur Zholy');
     expect(hit.explanation.surname.how).toBe('transliteration');
     expect(hit.explanation.dateOfBirth.how).toBe('exact');
@@ -89,6 +92,8 @@ describe('persons across agencies at the node', () => {
     const confirmed = await sys.api('border', 'POST', '/api/matches/decide', { ...pair, decision: 'CONFIRMED', note: 'same passport photo' }, borderToken);
     expect(confirmed.status).toBe(200);
     expect(confirmed.body).toMatchObject({ ...pair, decision: 'CONFIRMED', note: 'same passport photo', decidedBy: 'border.duty' });
+    // The other record is interior's: one hit decision went to the interior unit that reported it.
+    expect(confirmed.body.sentMessageIds).toHaveLength(1);
     const shown = await sys.api('border', 'GET', `/api/messages/${borderReport}/matches`, undefined, borderToken);
     expect(shown.body[1].matches[0].decision).toMatchObject({ decision: 'CONFIRMED', decidedBy: 'border.duty' });
     // Another unit's view of the same pair carries no decision of border.
@@ -124,6 +129,59 @@ describe('persons across agencies at the node', () => {
     const supervisor = await sys.api('border', 'POST', '/api/matches/decide', { ...pair, decision: 'CONFIRMED' }, await sys.login('border', 'supervisor'));
     expect(supervisor.status).toBe(403);
     expect(await sys.sql('border', `SELECT count(*)::int AS n FROM match_decisions`)).toEqual([{ n: 1 }]);
+  });
+
+  it('sends each decision, signed, to the agency that owns the other record, which sees it on its message', async () => {
+    // Border decided twice on a person of interior's report (confirmed, then rejected): interior
+    // received both as HIT_DECISION messages from border and shows them on its report, newest first.
+    const pair = { personId: `${borderReport}:1`, candidateId: `${interiorReport}:0` };
+    const received = await eventually(async () => {
+      const r = await sys.api('interior', 'GET', `/api/messages/${interiorReport}/hit-decisions`, undefined, interiorToken);
+      return r.status === 200 && r.body.length === 2 && r.body;
+    }, 20_000, 'hit decisions at interior');
+    expect(received.map((d: any) => d.outcome)).toEqual(['REJECTED', 'CONFIRMED']);
+    expect(received[1]).toMatchObject({
+      senderUnit: BORDER,
+      agency: 'border',
+      personId: pair.candidateId,
+      matchedMessageId: borderReport,
+      note: 'same passport photo',
+      decidedBy: 'border.duty',
+      person: { surname: 'TURSUNOV', givenNames: 'AZIZ', dateOfBirth: '1996-11-02', citizenship: 'UZB', documentNumber: 'FA7654321' },
+    });
+    expect(received[1].score).toBeGreaterThanOrEqual(0.5);
+    // Each is a message in interior's inbox (signed by border, verified on arrival), delivered back.
+    const inbox = await sys.sql('interior', `SELECT kind, sender_unit, correlation_id, summary FROM messages WHERE id = $1`, [received[1].id]);
+    expect(inbox).toEqual([{ kind: 'HIT_DECISION', sender_unit: BORDER, correlation_id: interiorReport, summary: expect.stringMatching(/^CONFIRMED: TURSUNOV AZIZ/) }]);
+    const opened = await sys.api('interior', 'GET', `/api/messages/${received[1].id}`, undefined, interiorToken);
+    expect(opened.status).toBe(200);
+    expect(opened.body).toMatchObject({ kind: 'HIT_DECISION', direction: 'IN' });
+    await eventually(async () => {
+      const s = await sys.sql('border', `SELECT status FROM message_recipients WHERE message_id = $1`, [received[1].id]);
+      return s[0]?.status === 'DELIVERED' || s[0]?.status === 'READ';
+    }, 20_000, 'hit decision delivered');
+    // A hit decision is no person of its own: it is not filed in the index.
+    expect(await sys.sql('interior', `SELECT count(*)::int AS n FROM match_persons WHERE source = $1`, [received[1].id])).toEqual([{ n: 0 }]);
+    // Customs, also a recipient of interior's report, hears nothing of border's decision.
+    const customsToken = await sys.login('customs');
+    const atCustoms = await sys.api('customs', 'GET', `/api/messages/${interiorReport}/hit-decisions`, undefined, customsToken);
+    expect(atCustoms.status).toBe(200);
+    expect(atCustoms.body).toEqual([]);
+    // Customs holds both records as received reports (border's and interior's): its decision goes to both units.
+    const byCustoms = await sys.api('customs', 'POST', '/api/matches/decide', { personId: `${interiorReport}:0`, candidateId: `${borderReport}:1`, decision: 'CONFIRMED' }, customsToken);
+    expect(byCustoms.status).toBe(200);
+    expect(byCustoms.body.sentMessageIds).toHaveLength(2);
+    const atBorder = await eventually(async () => {
+      const r = await sys.api('border', 'GET', `/api/messages/${borderReport}/hit-decisions`, undefined, borderToken);
+      return r.status === 200 && r.body.length === 1 && r.body;
+    }, 20_000, "customs' decision at border");
+    expect(atBorder[0]).toMatchObject({ agency: 'customs', outcome: 'CONFIRMED', personId: `${borderReport}:1`, matchedMessageId: interiorReport, person: { surname: 'Турсунов', givenNames: 'Азиз' } });
+    await eventually(async () => {
+      const r = await sys.api('interior', 'GET', `/api/messages/${interiorReport}/hit-decisions`, undefined, interiorToken);
+      return r.body.length === 3 && r.body[0].agency === 'customs' && r.body[0].matchedMessageId === borderReport;
+    }, 20_000, "customs' decision at interior");
+    // No decision is shown for a message the unit is no party to.
+    expect((await sys.api('interior', 'GET', `/api/messages/00000000-0000-7000-8000-000000000000/hit-decisions`, undefined, interiorToken)).status).toBe(404);
   });
 
   it('checks a person in any script from everything the node holds', async () => {

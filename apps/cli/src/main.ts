@@ -12,6 +12,7 @@ import { MatchCliError, languageFromLocale, message } from './match/messages';
 import type { Language } from '@shekara/matching';
 import { BUS_USAGE, BusUsageError, parseBusArgs, runBus } from './bus/command';
 import { DB_USAGE, DbUsageError, dbLang, parseDbArgs, runDb } from './db/command';
+import { CONFORMANCE_USAGE, ConformanceUsageError, conformanceLang, parseConformanceArgs, runConformance } from './conformance/command';
 import { DIRECTORY_USAGE, DirectoryUsageError, langOf, parseDirectoryArgs, runDirectory } from './directory/command';
 
 export const USAGE = `Usage: shekara <command> [options]
@@ -22,7 +23,8 @@ Commands:
   match    find persons across agencies' records (shekara match --help)
   bus      provision the bus (keys, certificates, server configs) and check its isolation (shekara bus --help)
   directory  sign a new version of the directory, add, retire or revoke a unit's key (shekara directory --help)
-  db       create an app's database with its owner and restricted app roles (shekara db --help)`;
+  db       create an app's database with its owner and restricted app roles (shekara db --help)
+  conformance  run the protocol's conformance cases against a running node (shekara conformance --help)`;
 
 /** EX_USAGE from sysexits.h. */
 export const EXIT_USAGE = 64;
@@ -46,6 +48,21 @@ export async function main(argv: readonly string[], io: CliIo & { language?: Lan
     } catch (e) {
       if (!(e instanceof BusUsageError)) throw e;
       io.stderr.write(`shekara bus: ${e.message}\nRun "shekara bus --help" for usage.\n`);
+      return EXIT_USAGE;
+    }
+  }
+  if (command === 'conformance') {
+    try {
+      const parsed = parseConformanceArgs(rest);
+      if (parsed === 'help') {
+        io.stdout.write(CONFORMANCE_USAGE + '\n');
+        return 0;
+      }
+      return await runConformance(parsed, io);
+    } catch (e) {
+      if (!(e instanceof ConformanceUsageError)) throw e;
+      const ru = conformanceLang(rest) === 'ru';
+      io.stderr.write(`shekara conformance: ${e.render(ru ? 'ru' : 'en')}\n${ru ? 'Справка' : 'Run'}: "shekara conformance --help"\n`);
       return EXIT_USAGE;
     }
   }

@@ -10,6 +10,7 @@ import { PersonsIndexed1765050000000 } from './migrations/1765050000000-PersonsI
 import { DeadLetterOrigin1765200000000 } from './migrations/1765200000000-DeadLetterOrigin';
 import { MessageIntegrity1765100000000 } from './migrations/1765100000000-MessageIntegrity';
 import { ReceivedReceipts1766110000000 } from './migrations/1766110000000-ReceivedReceipts';
+import { HitDecisions1766600000000 } from './migrations/1766600000000-HitDecisions';
 import { MatchingPersonIndex1764900000000 } from '@shekara/matching';
 import { TransparencyLog1765000000000 } from '@shekara/tlog';
 
@@ -28,6 +29,7 @@ export const AGENCY_NODE_MIGRATIONS = [
   DeadLetterOrigin1765200000000,
   AuthClearance1765900000000,
   ReceivedReceipts1766110000000,
+  HitDecisions1766600000000,
 ];
 
 export function agencyNodeDataSource(url: string): DataSource {

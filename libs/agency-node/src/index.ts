@@ -15,6 +15,8 @@ export type { LiveEvent } from './core';
 export { AuthService } from '@shekara/auth';
 // What the tests and the bench build reports and check statements with (the node's own code).
 export { envelopeFromRequest, messageColumns, messageRow } from './envelopes';
+// The bus-side checks, pure (the conformance vectors are judged with them).
+export { InboxChecks } from './incoming/inbox-checks';
 export { MESSAGE_ROW_TYPES, RECORD_RECEIPTS } from './store';
 export { TransparencyService } from './transparency';
 export { WitnessService } from './transparency';

@@ -1,6 +1,7 @@
 /**
- * The proto sources lint clean, do not break the contract on branch main, and the committed
- * generated code is exactly what `buf generate` produces from them.
+ * The proto sources lint clean, do not break the contract of the last release (the highest tag
+ * `vX.Y.Z`; branch main while no release is tagged), and the committed generated code is exactly
+ * what `buf generate` produces from them. Versions: docs/protocol.md section 10, CHANGELOG.md.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -30,7 +31,18 @@ function readTree(dir: string): Map<string, string> {
   return files;
 }
 
-const mainHasProto = run('git', ['cat-file', '-e', 'main:proto']).status === 0;
+/** The highest release tag `vMAJOR.MINOR.PATCH`, or undefined when none exists. */
+export function lastReleaseTag(tags: readonly string[]): string | undefined {
+  const parse = (t: string) => /^v(\d+)\.(\d+)\.(\d+)$/.exec(t)?.slice(1).map(Number);
+  const releases = tags.map((t) => ({ t, v: parse(t.trim()) })).filter((x): x is { t: string; v: number[] } => x.v !== undefined);
+  releases.sort((a, b) => a.v[0] - b.v[0] || a.v[1] - b.v[1] || a.v[2] - b.v[2]);
+  return releases.at(-1)?.t;
+}
+
+const release = lastReleaseTag(run('git', ['tag', '-l', 'v*']).output.split('\n'));
+/** What `buf breaking` compares with: the last release, else main (said in the test's name). */
+const against = release ? { ref: release, input: `.git#tag=${release}`, what: `the last release tag ${release}` } : { ref: 'main', input: '.git#branch=main', what: 'branch main (no release tag v* yet)' };
+const againstHasProto = run('git', ['cat-file', '-e', `${against.ref}:proto`]).status === 0;
 
 describe('buf', () => {
   jest.setTimeout(60_000);
@@ -41,12 +53,17 @@ describe('buf', () => {
     expect(r.status).toBe(0);
   });
 
-  (mainHasProto ? it : it.skip)(
-    mainHasProto
-      ? 'makes no breaking change (FILE) against branch main'
-      : 'makes no breaking change against branch main — SKIPPED: main has no proto/ directory yet',
+  it('picks the highest vMAJOR.MINOR.PATCH tag as the last release', () => {
+    expect(lastReleaseTag(['v0.2.0', 'v0.10.0', 'v0.9.3', 'v1.0.0-rc1', 'vx', ''])).toBe('v0.10.0');
+    expect(lastReleaseTag(['release-1', ''])).toBeUndefined();
+  });
+
+  (againstHasProto ? it : it.skip)(
+    againstHasProto
+      ? `makes no breaking change (FILE) against ${against.what}`
+      : `makes no breaking change against ${against.what} — SKIPPED: it has no proto/ directory`,
     () => {
-      const r = run(BUF, ['breaking', '--against', '.git#branch=main']);
+      const r = run(BUF, ['breaking', '--against', against.input]);
       expect(r.output).toBe('');
       expect(r.status).toBe(0);
     },

@@ -1,5 +1,6 @@
 export * from './agencies';
 export * from './subjects';
+export * from './dead-letters';
 
 // The generated contract: messages, enums, their schemas and JSON types.
 export * from './gen/shekara/v1/common_pb';
@@ -10,6 +11,7 @@ export * from './gen/shekara/v1/envelope_pb';
 export * from './gen/shekara/v1/api_pb';
 export * from './gen/shekara/v1/audit_pb';
 export * from './gen/shekara/v1/rpc_pb';
+export * from './gen/shekara/v1/persons_pb';
 
 export * from './formats';
 export * from './kinds';

@@ -18,6 +18,7 @@ const KIND_OF_CASE: Readonly<Record<PayloadCase, MessageKind>> = {
   semiannual: MessageKind.SEMIANNUAL,
   deliveryReceipt: MessageKind.DELIVERY_RECEIPT,
   readReceipt: MessageKind.READ_RECEIPT,
+  hitDecision: MessageKind.HIT_DECISION,
 };
 
 const CASE_OF_KIND = new Map<MessageKind, PayloadCase>(

@@ -5,8 +5,9 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { decodeSigned, encodeSigned } from './codec';
 import { MAX_ATTACHMENT_BYTES } from './formats';
 import { Classification } from './gen/shekara/v1/common_pb';
-import { EnvelopeSchema, MessageKind, type Envelope } from './gen/shekara/v1/envelope_pb';
+import { EnvelopeSchema, MessageKind, MessageKindSchema, type Envelope } from './gen/shekara/v1/envelope_pb';
 import { DeliveryOutcome } from './gen/shekara/v1/receipts_pb';
+import { HitOutcome } from './gen/shekara/v1/persons_pb';
 import { UrgentTopic } from './gen/shekara/v1/urgent_pb';
 import { kindName, kindPayloadCase, payloadKind, type PayloadCase } from './kinds';
 import { validateEnvelope, validateSendMessageRequest, type FieldError } from './validation';
@@ -152,10 +153,62 @@ describe('validateEnvelope', () => {
   });
 });
 
+describe('a hit decision on the bus', () => {
+  const decision = () =>
+    create(EnvelopeSchema, {
+      messageId: OTHER_ID,
+      correlationId: ID,
+      kind: MessageKind.HIT_DECISION,
+      senderUnit: 'border.l4.CP-CN-A-01',
+      recipientUnits: ['interior.l4.CP-CN-A-01'],
+      createdAt: AT,
+      reportedAt: AT,
+      schemaVersion: 1,
+      classification: Classification.FOR_OFFICIAL_USE,
+      payload: {
+        case: 'hitDecision',
+        value: {
+          messageId: ID,
+          personIndex: 0,
+          matchedMessageId: OTHER_ID,
+          person: { surname: 'TURSUNOV', givenNames: 'AZIZ', dateOfBirth: '1996-11-02', citizenship: 'UZB', documentNumber: 'FA7654321' },
+          outcome: HitOutcome.CONFIRMED,
+          scorePermille: 930,
+          decidedBy: 'border.duty',
+          decidedAt: AT,
+        },
+      },
+    });
+
+  it('is accepted when it correlates with the message that names the other record', () => {
+    expect(validateEnvelope(decision())).toEqual([]);
+  });
+
+  it('is refused when it points elsewhere than it correlates, or is malformed', () => {
+    const env = decision();
+    if (env.payload.case !== 'hitDecision') throw new Error('case');
+    env.correlationId = OTHER_ID;
+    env.payload.value.outcome = HitOutcome.UNSPECIFIED;
+    env.payload.value.scorePermille = 1001;
+    env.payload.value.person!.citizenship = 'uz';
+    env.payload.value.person!.dateOfBirth = '1996-13-40';
+    env.payload.value.decidedBy = '';
+    expect(fields(validateEnvelope(env))).toEqual([
+      'correlationId',
+      'hitDecision.decidedBy',
+      'hitDecision.outcome',
+      'hitDecision.person.citizenship',
+      'hitDecision.person.dateOfBirth',
+      'hitDecision.scorePermille',
+    ]);
+  });
+});
+
 describe('kinds', () => {
   it('maps every payload case to its kind and back', () => {
     const cases = EnvelopeSchema.oneofs[0].fields.map((f) => f.localName as PayloadCase);
-    expect(cases).toHaveLength(8);
+    // One payload case per kind (all but UNSPECIFIED).
+    expect(cases).toHaveLength(MessageKindSchema.values.length - 1);
     for (const c of cases) expect(kindPayloadCase(payloadKind(c))).toBe(c);
     expect(payloadKind('urgentConfirmation')).toBe(MessageKind.URGENT_CONFIRMATION);
     expect(kindPayloadCase(MessageKind.UNSPECIFIED)).toBeUndefined();

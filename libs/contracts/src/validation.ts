@@ -181,6 +181,7 @@ function expectedCorrelation(env: Envelope): string | undefined {
       return env.payload.value.urgentMessageId;
     case 'deliveryReceipt':
     case 'readReceipt':
+    case 'hitDecision':
       return env.payload.value.messageId;
     default:
       return undefined;

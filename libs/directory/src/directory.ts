@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import { DeadLetterReason } from '@shekara/contracts';
 import type { AgencyCode } from '@shekara/contracts';
 import { agencyName } from './agencies';
 import { publicKeyFromBase64 } from './crypto';
@@ -27,10 +28,10 @@ const EMPTY: ReadonlySet<string> = new Set();
 
 /** Why a key may not verify a message (dead-letter reasons name them). */
 export enum KeyRefusal {
-  UNKNOWN = 'unknown key',
-  NOT_YET_VALID = 'key not yet valid',
-  EXPIRED = 'expired key',
-  REVOKED = 'revoked key',
+  UNKNOWN = DeadLetterReason.UnknownKey,
+  NOT_YET_VALID = DeadLetterReason.KeyNotYetValid,
+  EXPIRED = DeadLetterReason.ExpiredKey,
+  REVOKED = DeadLetterReason.RevokedKey,
 }
 
 export type KeyCheck = { ok: true; unitId: string; key: UnitKey } | { ok: false; refusal: KeyRefusal; reason: string };

@@ -11,4 +11,5 @@ export * from './chinese';
 export * from './pg/person-index.migration';
 export * from './pg/person-index.store';
 export { buildEvalSet, buildQueries, evaluate, evaluateAsync, identities, asRecord, type EvalQuery, type EvalResult, type EvalSet, type ClassResult } from './eval/evaluate';
+export { ambiguity, namesakeKey, type Namesake } from './eval/ambiguity';
 export { VARIANT_CLASSES, generateIdentities, type Identity, type VariantClass } from './eval/generator';

@@ -5,6 +5,7 @@ import { jetstream } from '@nats-io/jetstream';
 import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { DeadLetterReason, deadLetterReasonOf, deadLetterText } from '@shekara/contracts';
 import type { ConsumerSpec } from '@shekara/contracts';
 import { lastValueFrom } from 'rxjs';
 import { PermanentMessageError } from './errors';
@@ -17,6 +18,8 @@ export const JETSTREAM_TRANSPORT = Symbol('SHEKARA_JETSTREAM');
 /** Headers the transport puts on a dead letter. */
 export const DeadLetterHeader = {
   Reason: 'Shekara-Reason',
+  /** The reason's code alone (DeadLetterReason), when the reason starts with one. */
+  ReasonCode: 'Shekara-Reason-Code',
   OriginalSubject: 'Shekara-Original-Subject',
   OriginalStream: 'Shekara-Original-Stream',
   OriginalSeq: 'Shekara-Original-Seq',
@@ -159,7 +162,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       if (spec.deadLetterSubject && (permanent || deliveries >= this.options.maxDeliveries)) {
         const reason = permanent
           ? err.reason
-          : `deliveries exhausted after ${deliveries} attempts: ${errorText(err)}`;
+          : deadLetterText(DeadLetterReason.DeliveriesExhausted, `after ${deliveries} attempts: ${errorText(err)}`);
         if (await this.deadLetter(spec, msg, reason)) {
           // No reason on the TERM: nats-server 2.9 ignores "+TERM <reason>" (2.10.4+ understands it), and
           // the message would be redelivered for ever. The reason travels with the dead letter.
@@ -183,6 +186,8 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     try {
       const h = natsHeaders();
       h.set(DeadLetterHeader.Reason, reason.replace(/[\r\n]+/g, ' ').slice(0, 2000));
+      const code = deadLetterReasonOf(reason);
+      if (code) h.set(DeadLetterHeader.ReasonCode, code);
       h.set(DeadLetterHeader.OriginalSubject, msg.subject);
       h.set(DeadLetterHeader.OriginalStream, msg.info.stream);
       h.set(DeadLetterHeader.OriginalSeq, String(msg.seq));

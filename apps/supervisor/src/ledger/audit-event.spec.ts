@@ -58,6 +58,11 @@ describe('parseAuditEvent', () => {
     expect(advance.ok && advance.message?.eventAt).toEqual(new Date('2024-05-01T00:00:00Z'));
   });
 
+  it('keeps the SENT event of a hit decision with no message for the engine to judge', () => {
+    const r = parseAuditEvent(sent({ kind: MessageKind.HIT_DECISION }));
+    expect(r).toEqual({ ok: true, event: expect.objectContaining({ action: 'SENT', messageId: 'm-1' }) });
+  });
+
   it('records other actions without a message row, with units and reason', () => {
     const r = parseAuditEvent(sent({ action: AuditAction.REJECTED, units: ['customs.l4.X'], reason: 'bad signature' }));
     expect(r).toEqual({ ok: true, event: expect.objectContaining({ action: 'REJECTED', units: ['customs.l4.X'], reason: 'bad signature' }) });

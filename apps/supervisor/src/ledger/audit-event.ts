@@ -35,6 +35,9 @@ const KIND_NAMES: Readonly<Record<number, PolicyKind>> = {
   [MessageKind.SEMIANNUAL]: 'SEMIANNUAL',
 };
 
+/** Kinds of messages that are no report of clause 5: sent and audited like reports, judged by no obligation. */
+const UNJUDGED_KINDS: ReadonlySet<number> = new Set([MessageKind.HIT_DECISION]);
+
 /** One row of ledger_events. */
 export interface LedgerEvent {
   eventId: string;
@@ -106,6 +109,8 @@ export function checkAuditEvent(ev: AuditEvent): ParsedAuditEvent {
   if (action !== 'SENT') return { ok: true, event };
 
   const kind = KIND_NAMES[ev.kind];
+  // A message no obligation judges (a hit decision): the ledger keeps its events, with no message to judge.
+  if (!kind && UNJUDGED_KINDS.has(ev.kind)) return { ok: true, event };
   if (!kind) return bad(`SENT needs the kind of a report (${MESSAGE_KINDS.join(', ')}), got ${MessageKind[ev.kind] ?? ev.kind}`);
   if (!ev.senderUnit) return bad('SENT needs sender_unit');
   if (ev.recipientUnits.length === 0) return bad('SENT needs recipient_units');

@@ -60,7 +60,7 @@ interface Outgoing {
   id: string;
   now: Date;
   user: AuthUser;
-  req: SendMessageRequest;
+  req: Pick<SendMessageRequest, 'senderUnit' | 'recipientUnits'>;
   env: Envelope;
   cols: MessageColumns;
   envelope: Uint8Array;
@@ -159,6 +159,26 @@ export class MessagesService {
       recipients: req.recipientUnits.map((unitId) => ({ unitId, agency: this.directory.agencyOf(unitId), status: 'PENDING', sentAt: null, deliveredAt: null, readAt: null, readBy: null, deadLetteredAt: null, reason: null })),
       payload: cols.payload,
     };
+  }
+
+  /**
+   * Sends an envelope the node built itself for an officer's act (a hit decision): the same checks of
+   * sender, groups and key as a report, then the same durable path (group commit, signing, outbox,
+   * audit). Resolves once it is committed; returns its message id.
+   */
+  async sendBuilt(user: AuthUser, env: Envelope): Promise<string> {
+    if (env.senderUnit !== user.unitId) throw new NodeError(NodeErrorCode.NotOwnUnit, `You belong to ${user.unitId}.`);
+    const outside = env.recipientUnits.filter((r) => !this.directory.canSend(env.senderUnit, r));
+    if (outside.length) throw new NodeError(NodeErrorCode.RecipientOutsideGroups, `Not allowed: ${outside.join(', ')}.`);
+    const now = this.clock.now();
+    if (!this.directory.signingKeyAt(env.senderUnit, now)) throw new NodeError(NodeErrorCode.NoSigningKey, `${env.senderUnit} has no valid key in the directory.`);
+    const cols = messageColumns(env);
+    const item: Outgoing = { id: env.messageId, now, user, req: { senderUnit: env.senderUnit, recipientUnits: env.recipientUnits }, env, cols, envelope: encodeEnvelope(env), draftPeriod: null };
+    await withLogContext({ messageId: env.messageId, correlationId: env.correlationId }, () => this.committer.submit(item));
+    this.log.log({ msg: 'message accepted', kind: cols.kind, sender: env.senderUnit, recipients: env.recipientUnits, user: user.username });
+    this.metrics.sent.inc({ kind: cols.kind });
+    this.live.emit(env.senderUnit, { type: 'message', id: env.messageId, box: 'outbox' });
+    return env.messageId;
   }
 
   /**

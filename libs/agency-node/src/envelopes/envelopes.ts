@@ -6,12 +6,14 @@ import {
   DeliveryOutcome,
   DeliveryReceiptSchema,
   EnvelopeSchema,
+  HitDecisionSchema,
+  HitOutcome,
   ReadReceiptSchema,
   MessageKind,
   kindName,
   payloadKind,
 } from '@shekara/contracts';
-import type { Envelope, SendMessageRequest } from '@shekara/contracts';
+import type { Envelope, MatchedPerson, SendMessageRequest } from '@shekara/contracts';
 
 /** Builds the envelope of a report a duty desk sends. */
 export function envelopeFromRequest(req: SendMessageRequest, id: string, now: Date): Envelope {
@@ -30,6 +32,55 @@ export function envelopeFromRequest(req: SendMessageRequest, id: string, now: Da
     schemaVersion: CURRENT_SCHEMA_VERSION,
     classification: req.classification,
     payload: req.payload as Envelope['payload'],
+  });
+}
+
+/** An officer's decision on a possible match, for the unit that reported the other record. */
+export interface HitDecisionSpec {
+  id: string;
+  now: Date;
+  /** The deciding officer's unit (the signer) and the unit that sent the other record. */
+  senderUnit: string;
+  recipientUnit: string;
+  classification: Classification;
+  /** The other record: the recipient's message and the person's position in it. */
+  messageId: string;
+  personIndex: number;
+  /** The deciding unit's message and its person, as matched. */
+  matchedMessageId: string;
+  person: Omit<MatchedPerson, '$typeName' | '$unknown'>;
+  outcome: 'CONFIRMED' | 'REJECTED';
+  score: number;
+  note?: string;
+  decidedBy: string;
+}
+
+/** The envelope of a hit decision: correlated with the recipient's message that names the other record. */
+export function hitDecisionEnvelope(s: HitDecisionSpec): Envelope {
+  return create(EnvelopeSchema, {
+    messageId: s.id,
+    correlationId: s.messageId,
+    kind: MessageKind.HIT_DECISION,
+    senderUnit: s.senderUnit,
+    recipientUnits: [s.recipientUnit],
+    createdAt: timestampFromDate(s.now),
+    reportedAt: timestampFromDate(s.now),
+    schemaVersion: CURRENT_SCHEMA_VERSION,
+    classification: s.classification,
+    payload: {
+      case: 'hitDecision',
+      value: create(HitDecisionSchema, {
+        messageId: s.messageId,
+        personIndex: s.personIndex,
+        matchedMessageId: s.matchedMessageId,
+        person: s.person,
+        outcome: s.outcome === 'CONFIRMED' ? HitOutcome.CONFIRMED : HitOutcome.REJECTED,
+        scorePermille: Math.round(Math.min(1, Math.max(0, s.score)) * 1000),
+        note: s.note ?? '',
+        decidedBy: s.decidedBy,
+        decidedAt: timestampFromDate(s.now),
+      }),
+    },
   });
 }
 
@@ -136,6 +187,13 @@ export function messageColumns(env: Envelope): MessageColumns {
       period = p.value.period;
       summary = p.value.materials.map((m) => m.title).join('; ');
       break;
+    case 'hitDecision': {
+      // The outcome and the person, e.g. "CONFIRMED: IVANOV Ivan 1990-01-01" (the desk renders the outcome in its language).
+      const who = p.value.person;
+      const outcome = p.value.outcome === HitOutcome.CONFIRMED ? 'CONFIRMED' : 'REJECTED';
+      summary = `${outcome}: ${[who?.surname, who?.givenNames, who?.dateOfBirth].filter(Boolean).join(' ')}`;
+      break;
+    }
     default:
       break;
   }

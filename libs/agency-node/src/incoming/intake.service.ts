@@ -1,20 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock, withLogContext } from '@shekara/common';
-import { validateEnvelope } from '@shekara/contracts';
-import type { Envelope } from '@shekara/contracts';
-import { POLICIES, envelopeClockSkew, implausibleTimes, policyAt } from '@shekara/policy';
-import { timestampDate } from '@bufbuild/protobuf/wkt';
+import type { AgencyCode } from '@shekara/contracts';
 import type { Directory } from '@shekara/directory';
-import { PermanentMessageError } from '@shekara/messaging';
-import { EnvelopeOrigin } from '../envelopes';
 import { GroupCommitter } from '@shekara/persistence';
 import type { AgencyNodeConfig } from '../core';
 import { ReceiptsService } from '../receipts';
 import { DIRECTORY, NODE_CONFIG } from '../core';
-import { timeClaims } from '../envelopes';
 import { LogStore } from '../store';
 import { IncomingReports } from './reports.service';
-import type { Accepted, Verified } from './reports.service';
+import type { Accepted } from './reports.service';
+import { InboxChecks } from './inbox-checks';
+import type { Verified } from './inbox-checks';
 
 /**
  * The node's inbox on the bus: verifies each message (origin: signature and the key's validity at the
@@ -25,7 +21,7 @@ import type { Accepted, Verified } from './reports.service';
  */
 @Injectable()
 export class InboxIntake {
-  private readonly origin: EnvelopeOrigin;
+  private readonly checks: InboxChecks;
   /** Messages verified at about the same time are stored in one transaction (group commit). */
   private readonly committer: GroupCommitter<Accepted>;
 
@@ -37,7 +33,7 @@ export class InboxIntake {
     @Inject(NODE_CONFIG) private readonly config: AgencyNodeConfig,
     private readonly tlog: LogStore,
   ) {
-    this.origin = new EnvelopeOrigin(directory, () => clock.now());
+    this.checks = new InboxChecks(directory, config.agency as AgencyCode, () => clock.now());
     this.committer = new GroupCommitter((items) => this.store(items), { maxBatch: 128, parallel: InboxIntake.PARALLEL });
   }
 
@@ -46,35 +42,7 @@ export class InboxIntake {
 
   /** Verifies a SignedEnvelope. Throws PermanentMessageError with the reason. */
   verify(bytes: Uint8Array): Verified {
-    const origin = this.origin.check(bytes);
-    if (!origin.ok) throw new PermanentMessageError(origin.reason);
-    const env = origin.env;
-    const errors = validateEnvelope(env);
-    if (errors.length) throw new PermanentMessageError(`schema: ${errors.map((e) => `${e.field}: ${e.messages.join(', ')}`).join('; ')}`.slice(0, 1500));
-    this.checkTimes(env);
-    const localRecipients = env.recipientUnits.filter((u) => this.directory.findUnit(u)?.agency === this.config.agency);
-    if (!localRecipients.length) throw new PermanentMessageError(`not addressed to a unit of ${this.config.agency}`);
-    const notAllowed = localRecipients.filter((u) => !this.directory.canSend(env.senderUnit, u));
-    if (notAllowed.length) throw new PermanentMessageError(`not permitted: ${env.senderUnit} shares no interaction group with ${notAllowed.join(', ')}`);
-    return { env, signerUnit: origin.signerUnit, localRecipients };
-  }
-
-  /**
-   * Times: the envelope's signed creation time must not be ahead of this node's clock (beyond the
-   * skew), and the report's own times must have been plausible when it was made — judged at its
-   * creation time, so a report delayed by a cut link is still accepted when it arrives.
-   */
-  private checkTimes(env: Envelope): void {
-    const now = this.clock.now();
-    const createdAt = env.createdAt ? timestampDate(env.createdAt) : undefined;
-    if (!createdAt) throw new PermanentMessageError('schema: createdAt is missing');
-    const policy = policyAt(POLICIES, now);
-    const skew = envelopeClockSkew(createdAt, now, policy);
-    if (skew) throw new PermanentMessageError(skew.message);
-    const claims = timeClaims(env);
-    const zone = this.directory.findUnit(env.senderUnit) ? this.directory.zoneOf(env.senderUnit) : undefined;
-    const bad = claims && zone ? implausibleTimes(claims, createdAt, zone, policy) : [];
-    if (bad.length) throw new PermanentMessageError(`implausible time: ${bad.map((b) => `${b.field}: ${b.message}`).join('; ')}`.slice(0, 1500));
+    return this.checks.verify(bytes);
   }
 
   /** Verifies a bus message (CPU only), then stores it with others in one transaction. */

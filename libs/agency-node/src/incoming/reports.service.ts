@@ -12,11 +12,9 @@ import { OutboxRelay, WriteBatches, deliveryReceipts } from '../exchange';
 import { IncomingStore, LogStore } from '../store';
 
 /** The result of checking a bus message: who signed it and what it says. */
-export interface Verified {
-  env: Envelope;
-  signerUnit: string;
-  localRecipients: string[];
-}
+export type { Verified } from './inbox-checks';
+
+import type { Verified } from './inbox-checks';
 
 /** A verified message waiting for its group commit, with the exact bytes received. */
 export interface Accepted extends Verified {

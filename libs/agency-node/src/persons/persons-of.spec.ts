@@ -38,4 +38,8 @@ describe('personsOf', () => {
     expect(personsOf('m4', { daily: { summary: 'quiet', changes: [] } })).toEqual([]);
     expect(personsOf('m5', null)).toEqual([]);
   });
+
+  it('files no person of a hit decision (it repeats a person the deciding node matched)', () => {
+    expect(personsOf('m1', { hitDecision: { person: { surname: 'TURSUNOV', givenNames: 'AZIZ' }, outcome: 'HIT_OUTCOME_CONFIRMED' } })).toEqual([]);
+  });
 });

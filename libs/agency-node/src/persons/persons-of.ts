@@ -30,6 +30,9 @@ const ROLE_OF: Record<string, PersonRole> = {
 };
 
 export function personsOf(messageId: string, payload: unknown): NamedPerson[] {
+  // A hit decision repeats a person the deciding node already matched: filing it again would only
+  // make the decision a match of its own subject.
+  if (isObject(payload) && 'hitDecision' in payload) return [];
   const out: NamedPerson[] = [];
   const add = (p: Omit<PersonRecord, 'id'>, role: PersonRole) => out.push({ record: { id: `${messageId}:${out.length}`, ...p }, role });
   const walk = (v: unknown, role: PersonRole): void => {

@@ -1,9 +1,13 @@
 import { Module } from '@nestjs/common';
+import { DeskModule } from '../desk';
 import { StoreModule } from '../store';
 import { PersonsController } from './persons.controller';
 import { PersonsIndexer } from './persons.indexer';
 import { PersonsService } from './persons.service';
 
-/** Persons across agencies: the node's person index (filed after each report's commit), matches of a message, "check a person". */
-@Module({ imports: [StoreModule], controllers: [PersonsController], providers: [PersonsIndexer, PersonsService], exports: [PersonsIndexer] })
+/**
+ * Persons across agencies: the node's person index (filed after each report's commit), matches of a
+ * message, "check a person", and hit decisions (sent to the owner of the other record through the desk's send path).
+ */
+@Module({ imports: [StoreModule, DeskModule], controllers: [PersonsController], providers: [PersonsIndexer, PersonsService], exports: [PersonsIndexer] })
 export class PersonsModule {}

@@ -1,10 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AuthUser } from '@shekara/auth';
-import { Clock } from '@shekara/common';
+import { Clock, uuidv7 } from '@shekara/common';
+import { Classification } from '@shekara/contracts';
+import { localDate } from '@shekara/policy';
 import type { Directory } from '@shekara/directory';
+import { compare, preparePerson } from '@shekara/matching';
 import type { Candidate, Explanation, PersonRecord } from '@shekara/matching';
 import { AuditAction, auditLogJson } from '../audit';
 import { DIRECTORY } from '../core';
+import { MessagesService } from '../desk';
+import { hitDecisionEnvelope } from '../envelopes';
 import { PersonsStore } from '../store';
 import type { MatchDecisionRow, PersonSourceRow } from '../store';
 import { decideRequest } from './decide.request';
@@ -23,7 +28,7 @@ export interface MatchSource {
   senderUnit: string;
   agency: string;
   classification: string;
-  /** When it happened (event or occurrence), else when the report was created: YYYY-MM-DD. */
+  /** When it happened (event or occurrence), else when the report was created: YYYY-MM-DD in the sending unit's zone. */
   date: string;
   /** The report's summary: absent when redacted. */
   summary?: string;
@@ -51,6 +56,27 @@ export interface MatchDecision {
   note?: string;
   decidedBy: string;
   decidedAt: Date;
+  /** The hit decisions this decision sent: one to each other agency's unit that reported a record of the pair. */
+  sentMessageIds?: string[];
+}
+
+/** A hit decision another agency's unit sent about a person in a message of the user's unit. */
+export interface ReceivedHitDecision {
+  /** The HIT_DECISION message (in the unit's inbox). */
+  id: string;
+  senderUnit: string;
+  agency: string;
+  outcome: 'CONFIRMED' | 'REJECTED';
+  /** Which person of the message (0-based, as filed: `<message id>:<n>`). */
+  personId: string;
+  /** Their person, as they hold it. */
+  person: Record<string, unknown>;
+  matchedMessageId: string;
+  score: number;
+  note?: string;
+  decidedBy: string;
+  decidedAt: string;
+  receivedAt: Date;
 }
 
 const decisionView = (d: MatchDecisionRow): MatchDecision => ({
@@ -77,6 +103,7 @@ export class PersonsService {
     private readonly store: PersonsStore,
     @Inject(DIRECTORY) private readonly directory: Directory,
     private readonly clock: Clock,
+    private readonly messages: MessagesService,
   ) {}
 
   async matchesOf(user: AuthUser, messageId: string): Promise<MessagePersonMatches[]> {
@@ -110,6 +137,41 @@ export class PersonsService {
     const other = await this.store.person(req.candidateId);
     const otherMessage = sourceOf(req.candidateId);
     if (!other || other.source !== otherMessage || otherMessage === messageId) throw new PersonsError(PersonsErrorCode.PersonNotFound);
+    // Each record of the pair that came from another agency's report: the unit that reported it
+    // hears of the decision (signed, over the bus, through the desk's durable send path), told which
+    // of its persons and what the other record is. Sent before the decision is recorded here, so a
+    // decision on record has always been sent; a retry after a failure sends it again.
+    const otherSource = (await this.store.sources([otherMessage])).get(otherMessage);
+    const named = personsOf(messageId, message.payload).find((p) => p.record.id === req.personId)!.record;
+    const score = compare(preparePerson(named), preparePerson(other.record)).score;
+    const sides = [
+      { source: message, personId: req.personId, otherMessage, otherRecord: other.record },
+      { source: otherSource, personId: req.candidateId, otherMessage: messageId, otherRecord: named },
+    ];
+    const sentMessageIds: string[] = [];
+    for (const side of sides) {
+      if (!side.source || side.source.direction !== 'IN' || this.directory.agencyOf(side.source.sender_unit) === this.directory.agencyOf(user.unitId)) continue;
+      sentMessageIds.push(
+        await this.messages.sendBuilt(
+          user,
+          hitDecisionEnvelope({
+            id: uuidv7(this.clock),
+            now: this.clock.now(),
+            senderUnit: user.unitId,
+            recipientUnit: side.source.sender_unit,
+            classification: higherClassification(message.classification, otherSource?.classification ?? message.classification),
+            messageId: side.source.id,
+            personIndex: Number(side.personId.slice(side.personId.lastIndexOf(':') + 1)),
+            matchedMessageId: side.otherMessage,
+            person: matchedPerson(side.otherRecord),
+            outcome: req.decision,
+            score,
+            note: req.note,
+            decidedBy: user.username,
+          }),
+        ),
+      );
+    }
     const now = this.clock.now();
     const audit = auditLogJson(now, [
       {
@@ -117,14 +179,38 @@ export class PersonsService {
         action: req.decision === 'CONFIRMED' ? AuditAction.MatchConfirmed : AuditAction.MatchRejected,
         messageId,
         units: [user.unitId],
-        details: { personId: req.personId, candidateId: req.candidateId, candidateMessageId: otherMessage, ...(req.note && { note: req.note }) },
+        details: { personId: req.personId, candidateId: req.candidateId, candidateMessageId: otherMessage, ...(req.note && { note: req.note }), ...(sentMessageIds.length && { sentMessageIds }) },
       },
     ]);
     const row = await this.store.decide(
       { unit_id: user.unitId, person_id: req.personId, candidate_id: req.candidateId, message_id: messageId, candidate_message_id: otherMessage, decision: req.decision, note: req.note ?? null, decided_by: user.username, decided_at: now },
       audit,
     );
-    return decisionView(row);
+    return { ...decisionView(row), sentMessageIds };
+  }
+
+  /** The hit decisions other agencies' units sent about persons in this message of the user's unit, newest first. */
+  async receivedDecisions(user: AuthUser, messageId: string): Promise<ReceivedHitDecision[]> {
+    const message = (await this.store.sources([messageId])).get(messageId);
+    if (!message || !visibleTo(message, user)) throw new PersonsError(PersonsErrorCode.MessageNotFound);
+    const rows = await this.store.hitDecisionsAbout(messageId, user.unitId);
+    return rows.map((r) => {
+      const d = (r.payload as { hitDecision?: Record<string, unknown> }).hitDecision ?? {};
+      return {
+        id: r.id,
+        senderUnit: r.sender_unit,
+        agency: this.directory.findUnit(r.sender_unit)?.agency ?? r.sender_unit.split('.')[0],
+        outcome: d.outcome === 'HIT_OUTCOME_CONFIRMED' ? 'CONFIRMED' : 'REJECTED',
+        personId: `${messageId}:${typeof d.personIndex === 'number' ? d.personIndex : 0}`,
+        person: (d.person as Record<string, unknown>) ?? {},
+        matchedMessageId: String(d.matchedMessageId ?? ''),
+        score: typeof d.scorePermille === 'number' ? d.scorePermille / 1000 : 0,
+        ...(typeof d.note === 'string' && d.note && { note: d.note }),
+        decidedBy: String(d.decidedBy ?? ''),
+        decidedAt: String(d.decidedAt ?? ''),
+        receivedAt: r.created_at,
+      };
+    });
   }
 
   /** Checks a person against everything the node holds; the check is audited (who looked for whom, and the hits). */
@@ -136,6 +222,15 @@ export class PersonsService {
       auditLogJson(this.clock.now(), [{ actor: user.username, action: AuditAction.PersonChecked, units: [user.unitId], details: { query: looked, hits: candidates.filter((c) => c.match).map((c) => c.personId) } }]),
     );
     return { candidates };
+  }
+
+  /** The IANA zone of a unit (where its report's event happened), UTC for a unit no longer in the directory. */
+  private zoneOf(unitId: string): string {
+    try {
+      return this.directory.zoneOf(unitId);
+    } catch {
+      return 'UTC';
+    }
   }
 
   private async views(user: AuthUser, found: Candidate[]): Promise<PersonMatch[]> {
@@ -162,13 +257,34 @@ export class PersonsService {
           senderUnit: m.sender_unit,
           agency: this.directory.findUnit(m.sender_unit)?.agency ?? m.sender_unit.split('.')[0],
           classification: m.classification,
-          date: dateOf(m),
+          date: dateOf(m, this.zoneOf(m.sender_unit)),
           ...(!redacted && { summary: m.summary }),
         },
       });
     }
     return out;
   }
+}
+
+/** The stricter of two stored classifications (short names), as the contract's enum. */
+function higherClassification(a: string, b: string): Classification {
+  const level = (c: string) => Classification[c.replace(/^CLASSIFICATION_/, '') as keyof typeof Classification] ?? Classification.FOR_OFFICIAL_USE;
+  return Math.max(level(a), level(b), Classification.UNCLASSIFIED) as Classification;
+}
+
+/** A filed person as the contract's MatchedPerson (what is unknown stays empty). */
+function matchedPerson(p: PersonRecord) {
+  const doc = p.documents?.[0];
+  return {
+    surname: p.surname,
+    givenNames: p.givenNames,
+    patronymic: p.patronymic ?? '',
+    dateOfBirth: p.dateOfBirth ?? '',
+    citizenship: p.citizenship ?? '',
+    sex: p.sex === 'M' ? 1 : p.sex === 'F' ? 2 : 0,
+    documentNumber: doc?.number.slice(0, 32) ?? '',
+    documentIssuingState: doc?.issuingState ?? '',
+  };
 }
 
 /** The stored classification (short name) of a CONFIDENTIAL report, and its proto name. */
@@ -201,9 +317,10 @@ function topicOf(payload: Record<string, unknown>): string | null {
   return subject ?? null;
 }
 
-function dateOf(m: PersonSourceRow): string {
+/** The local date (in the sending unit's zone) of what a report tells: its event, its occurrence, else its creation. */
+function dateOf(m: PersonSourceRow, zone: string): string {
   const body = Object.values(m.payload ?? {})[0] as Record<string, unknown> | undefined;
   const occurred = typeof body?.occurredAt === 'string' ? new Date(body.occurredAt) : null;
-  const at = m.event_at ?? occurred ?? m.created_at;
-  return new Date(at).toISOString().slice(0, 10);
+  const at = new Date(m.event_at ?? occurred ?? m.created_at);
+  return Number.isNaN(at.getTime()) ? new Date(m.created_at).toISOString().slice(0, 10) : localDate(at, zone);
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { Clock } from '@shekara/common';
-import { DeliveryOutcome } from '@shekara/contracts';
+import { DeadLetterReason, DeliveryOutcome, deadLetterText } from '@shekara/contracts';
 import type { Envelope } from '@shekara/contracts';
 import type { Directory } from '@shekara/directory';
 import { PermanentMessageError } from '@shekara/messaging';
@@ -65,7 +65,7 @@ export class ReceiptsService implements OnApplicationShutdown {
       const p = env.payload;
       if (p.case !== 'deliveryReceipt' && p.case !== 'readReceipt') throw new Error('not a receipt');
       const r = p.value;
-      if (r.recipientUnit !== env.senderUnit) throw new PermanentMessageError(`receipt for ${r.recipientUnit} signed by ${env.senderUnit}`);
+      if (r.recipientUnit !== env.senderUnit) throw new PermanentMessageError(deadLetterText(DeadLetterReason.ReceiptMismatch, `receipt for ${r.recipientUnit} signed by ${env.senderUnit}`));
       const action =
         p.case === 'readReceipt' ? AuditAction.Read : p.value.outcome === DeliveryOutcome.REJECTED ? AuditAction.Rejected : AuditAction.Delivered;
       return {
@@ -89,8 +89,8 @@ export class ReceiptsService implements OnApplicationShutdown {
     const byId = new Map(sent.map((x) => [x.id, x]));
     for (const r of receipts) {
       const message = byId.get(r.messageId);
-      if (!message) throw new PermanentMessageError(`receipt for unknown message ${r.messageId}`);
-      if (!r.env.recipientUnits.includes(message.sender_unit)) throw new PermanentMessageError('receipt not addressed to the sender of the message');
+      if (!message) throw new PermanentMessageError(deadLetterText(DeadLetterReason.ReceiptMismatch, `receipt for unknown message ${r.messageId}`));
+      if (!r.env.recipientUnits.includes(message.sender_unit)) throw new PermanentMessageError(deadLetterText(DeadLetterReason.ReceiptMismatch, 'receipt not addressed to the sender of the message'));
     }
     const applied: ParsedReceipt[] = [];
     for (const phase of [[AuditAction.Delivered, AuditAction.Rejected], [AuditAction.Read]]) {

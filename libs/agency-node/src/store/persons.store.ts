@@ -111,6 +111,16 @@ export class PersonsStore {
     return this.ds.query(`SELECT * FROM match_decisions WHERE unit_id = $1 AND person_id = ANY($2::text[])`, [unitId, personIds]);
   }
 
+  /** The hit decisions received for a unit about persons of one of its messages (IN, HIT_DECISION, correlated with it), newest first. */
+  async hitDecisionsAbout(messageId: string, unitId: string): Promise<Array<{ id: string; sender_unit: string; payload: Record<string, unknown>; created_at: Date }>> {
+    return this.ds.query(
+      `SELECT id, sender_unit, payload, created_at FROM messages
+        WHERE direction = 'IN' AND kind = 'HIT_DECISION' AND correlation_id = $1 AND $2 = ANY(recipient_units)
+        ORDER BY created_at DESC, id DESC LIMIT 200`,
+      [messageId, unitId],
+    );
+  }
+
   /** The messages persons were filed from, by id. */
   async sources(ids: readonly string[]): Promise<Map<string, PersonSourceRow>> {
     if (ids.length === 0) return new Map();

@@ -10,6 +10,7 @@ import { EnvelopeSchema, MerkleProofSchema, SignedEnvelopeSchema } from '../gen/
 import { file_shekara_v1_audit } from '../gen/shekara/v1/audit_pb';
 import { file_shekara_v1_rpc } from '../gen/shekara/v1/rpc_pb';
 import { DeliveryReceiptSchema, ReadReceiptSchema } from '../gen/shekara/v1/receipts_pb';
+import { HitDecisionSchema, MatchedPersonSchema } from '../gen/shekara/v1/persons_pb';
 import {
   AdminDetaineesSchema,
   AdvanceSchema,
@@ -40,6 +41,7 @@ import {
 import { AttachmentDto, PersonDto, TravelDocumentDto } from './common.dto';
 import type { DtoClass } from './decorators';
 import { DeliveryReceiptDto, ReadReceiptDto } from './receipts.dto';
+import { HitDecisionDto, MatchedPersonDto } from './persons.dto';
 import {
   AdminDetaineesDto,
   AdvanceDto,
@@ -99,6 +101,8 @@ export const DTO_REGISTRY: ReadonlyArray<readonly [DescMessage, DtoClass]> = [
   [SemiannualSchema, SemiannualDto],
   [DeliveryReceiptSchema, DeliveryReceiptDto],
   [ReadReceiptSchema, ReadReceiptDto],
+  [MatchedPersonSchema, MatchedPersonDto],
+  [HitDecisionSchema, HitDecisionDto],
   [SendMessageRequestSchema, SendMessageRequestDto],
 ];
 

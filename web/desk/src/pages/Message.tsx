@@ -7,7 +7,7 @@ import { useSession } from '@shared/session';
 import { formatInstant, formatSpan } from '@shared/time';
 import type { MessageView, Page as PageOf, TimelineEntry } from '@shared/types';
 import { PayloadOf } from '../payload';
-import { MatchesPanel } from './Persons';
+import { MatchesPanel, ReceivedDecisionsPanel } from './Persons';
 
 export const CONFIRM_WITHIN_MS = 2 * 3600_000;
 
@@ -45,6 +45,7 @@ export function MessagePage({ id }: { id: string }) {
             {m.payload ? <PayloadOf payload={m.payload} /> : <p className="muted">—</p>}
           </section>
           <MatchesPanel id={m.id} />
+          <ReceivedDecisionsPanel id={m.id} />
           <section aria-labelledby="timeline-h">
             <h2 id="timeline-h">{t('msg.timeline')}</h2>
             {timeline.error && <ErrorBox error={timeline.error} retry={timeline.reload} />}

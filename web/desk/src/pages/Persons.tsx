@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { api, ApiError } from '@shared/api';
-import { ErrorBox, Loading, Page, useAsync } from '@shared/components';
+import { ErrorBox, Loading, Page, Time, useAsync } from '@shared/components';
 import { useI18n } from '@shared/i18n';
 import { Link } from '@shared/router';
 import { useSession } from '@shared/session';
@@ -69,18 +69,72 @@ export function MatchesPanel({ id }: { id: string }) {
   );
 }
 
+/** GET /api/messages/:id/hit-decisions: what other agencies' units decided about persons of this message. */
+interface ReceivedHitDecision {
+  id: string;
+  senderUnit: string;
+  agency: string;
+  outcome: 'CONFIRMED' | 'REJECTED';
+  personId: string;
+  person: { surname?: string; givenNames?: string; patronymic?: string; dateOfBirth?: string; citizenship?: string; documentNumber?: string };
+  score: number;
+  note?: string;
+  decidedBy: string;
+  decidedAt: string;
+}
+
+/** Hit decisions received about this message's persons (the other agency confirmed or rejected a match with its record). */
+export function ReceivedDecisionsPanel({ id }: { id: string }) {
+  const { t, has } = useI18n();
+  const got = useAsync((signal) => api<ReceivedHitDecision[]>(`/api/messages/${encodeURIComponent(id)}/hit-decisions`, { signal }), [id]);
+  if (!got.error && (!got.data || got.data.length === 0)) return null;
+  const agency = (a: string) => (has(`match.agency.${a}`) ? t(`match.agency.${a}`) : a);
+  return (
+    <section aria-labelledby="hit-decisions-h" className="matches">
+      <h2 id="hit-decisions-h">{t('match.received')}</h2>
+      <p className="muted">{t('match.receivedIntro')}</p>
+      {got.error && <ErrorBox error={got.error} retry={got.reload} />}
+      <ul className="match-list">
+        {got.data?.map((d) => (
+          <li key={d.id} data-hit-decision={d.outcome}>
+            <p>
+              <strong>{t(d.outcome === 'CONFIRMED' ? 'match.confirmed' : 'match.rejected')}</strong> · {t('match.from', { agency: agency(d.agency) })} · {d.decidedBy} · <Time at={d.decidedAt} />
+            </p>
+            <p>
+              {t('match.ourPerson', { n: d.personId.slice(d.personId.lastIndexOf(':') + 1) })} ↔ {t('match.theirPerson')}:{' '}
+              {personName({ surname: d.person.surname ?? '', givenNames: d.person.givenNames ?? '', patronymic: d.person.patronymic })}
+              {d.person.dateOfBirth && `, ${d.person.dateOfBirth}`}
+              {d.person.documentNumber && `, ${d.person.documentNumber}`} · {t('match.score', { score: d.score.toFixed(2) })}
+            </p>
+            {d.note && <p className="pre">{d.note}</p>}
+            <p>
+              <Link to={`/messages/${d.id}`}>{t('kind.HIT_DECISION')}</Link>
+            </p>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 /** Confirm or reject a hit (duty officers); the decision of the unit, once taken. */
 function Decide({ personId, c, onDecided }: { personId: string; c: PersonMatch; onDecided(): void }) {
   const { t } = useI18n();
   const { me } = useSession();
   const [error, setError] = useState<Error | null>(null);
+  const [sent, setSent] = useState(0);
   const decide = (decision: 'CONFIRMED' | 'REJECTED') =>
-    api('/api/matches/decide', { method: 'POST', body: { personId, candidateId: c.personId, decision } }).then(onDecided, (e: Error) => setError(e));
+    api<{ sentMessageIds: string[] }>('/api/matches/decide', { method: 'POST', body: { personId, candidateId: c.personId, decision } }).then((r) => {
+      setSent(r.sentMessageIds.length);
+      onDecided();
+    }, (e: Error) => setError(e));
   return (
     <div className="actions" data-decision={c.decision?.decision ?? ''}>
       {c.decision && (
         <p role="status">
           <strong>{t(c.decision.decision === 'CONFIRMED' ? 'match.confirmed' : 'match.rejected')}</strong> · {c.decision.decidedBy}
+          {/* A record of the pair came from another agency: the decision went to the unit that reported it. */}
+          {sent > 0 && <> · {t('match.sentTo')}</>}
         </p>
       )}
       {me.user.role === 'duty-officer' && (

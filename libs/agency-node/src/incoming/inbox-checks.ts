@@ -1,0 +1,64 @@
+import { timestampDate } from '@bufbuild/protobuf/wkt';
+import { DeadLetterReason, deadLetterText, validateEnvelope } from '@shekara/contracts';
+import type { AgencyCode, Envelope } from '@shekara/contracts';
+import type { Directory } from '@shekara/directory';
+import { PermanentMessageError } from '@shekara/messaging';
+import { POLICIES, envelopeClockSkew, implausibleTimes, policyAt } from '@shekara/policy';
+import { EnvelopeOrigin, timeClaims } from '../envelopes';
+
+/** A message whose origin, schema, times and addressing passed. */
+export interface Verified {
+  env: Envelope;
+  signerUnit: string;
+  localRecipients: string[];
+}
+
+/**
+ * Every bus-side check of an inbox message, in the order docs/protocol.md section 5 gives (origin:
+ * signature and the key's validity at the envelope's creation; then schema, times, addressing).
+ * CPU only, no I/O: the intake runs it on each message, the conformance vectors' test on files.
+ * A failure throws PermanentMessageError whose reason starts with its DeadLetterReason code.
+ */
+export class InboxChecks {
+  private readonly origin: EnvelopeOrigin;
+
+  constructor(
+    private readonly directory: Directory,
+    private readonly agency: AgencyCode,
+    private readonly now: () => Date,
+  ) {
+    this.origin = new EnvelopeOrigin(directory, now);
+  }
+
+  verify(bytes: Uint8Array): Verified {
+    const origin = this.origin.check(bytes);
+    if (!origin.ok) throw new PermanentMessageError(origin.reason);
+    const env = origin.env;
+    const errors = validateEnvelope(env);
+    if (errors.length) throw new PermanentMessageError(deadLetterText(DeadLetterReason.Schema, errors.map((e) => `${e.field}: ${e.messages.join(', ')}`).join('; ')));
+    this.checkTimes(env);
+    const localRecipients = env.recipientUnits.filter((u) => this.directory.findUnit(u)?.agency === this.agency);
+    if (!localRecipients.length) throw new PermanentMessageError(deadLetterText(DeadLetterReason.NotAddressed, `no recipient is a unit of ${this.agency}`));
+    const notAllowed = localRecipients.filter((u) => !this.directory.canSend(env.senderUnit, u));
+    if (notAllowed.length) throw new PermanentMessageError(deadLetterText(DeadLetterReason.NotPermitted, `${env.senderUnit} shares no interaction group with ${notAllowed.join(', ')}`));
+    return { env, signerUnit: origin.signerUnit, localRecipients };
+  }
+
+  /**
+   * Times: the envelope's signed creation time must not be ahead of this node's clock (beyond the
+   * skew), and the report's own times must have been plausible when it was made — judged at its
+   * creation time, so a report delayed by a cut link is still accepted when it arrives.
+   */
+  private checkTimes(env: Envelope): void {
+    const now = this.now();
+    const createdAt = env.createdAt ? timestampDate(env.createdAt) : undefined;
+    if (!createdAt) throw new PermanentMessageError(deadLetterText(DeadLetterReason.Schema, 'createdAt is missing'));
+    const policy = policyAt(POLICIES, now);
+    const skew = envelopeClockSkew(createdAt, now, policy);
+    if (skew) throw new PermanentMessageError(deadLetterText(DeadLetterReason.ClockSkew, skew.message.replace(/^clock skew: /, '')));
+    const claims = timeClaims(env);
+    const zone = this.directory.findUnit(env.senderUnit) ? this.directory.zoneOf(env.senderUnit) : undefined;
+    const bad = claims && zone ? implausibleTimes(claims, createdAt, zone, policy) : [];
+    if (bad.length) throw new PermanentMessageError(deadLetterText(DeadLetterReason.ImplausibleTime, bad.map((b) => `${b.field}: ${b.message}`).join('; ')));
+  }
+}
