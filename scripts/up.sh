@@ -29,9 +29,29 @@ if [ -z "${SUPERVISOR_JWT_SECRET:-}" ]; then
   source var/secrets.env
 fi
 
+# The database roles' passwords (docker-compose.yml; the local server trusts 127.0.0.1).
+for a in INTERIOR BORDER CUSTOMS SUPERVISOR; do
+  for v in "${a}_DB_PASSWORD" "${a}_DB_OWNER_PASSWORD"; do
+    grep -q "^$v=" var/secrets.env || echo "$v=$(node -e "console.log(require('crypto').randomBytes(24).toString('base64url'))")" >> var/secrets.env
+  done
+done
+# shellcheck disable=SC1091
+source var/secrets.env
+
+# Each app's database with its owner role (migrations) and its restricted app role (what the app
+# connects as), provisioned by the administrator, whose URL no app gets (docs/database-roles.md).
+PG_ADMIN_URL=${PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+db_urls() { # name -> DATABASE_URL and DATABASE_MIGRATION_URL of that app, its database provisioned
+  local db="shekara_$1"
+  DATABASE_URL="postgres://${db}_app@127.0.0.1:5432/$db"
+  DATABASE_MIGRATION_URL="postgres://${db}_owner@127.0.0.1:5432/$db"
+  node dist/apps/cli/src/main.js db provision --admin-url "$PG_ADMIN_URL" --database-url "$DATABASE_URL" --migration-url "$DATABASE_MIGRATION_URL" >/dev/null
+}
+
 start() { # name port secret
   local name=$1 port=$2 secret=$3
-  SHEKARA_AGENCY=$name DATABASE_URL="postgres://postgres@127.0.0.1:5432/shekara_$name" NATS_URL=nats://127.0.0.1:4222 \
+  db_urls "$name"
+  SHEKARA_AGENCY=$name DATABASE_URL="$DATABASE_URL" DATABASE_MIGRATION_URL="$DATABASE_MIGRATION_URL" NATS_URL=nats://127.0.0.1:4222 \
   HTTP_PORT=$port JWT_SECRET=$secret DIRECTORY_PATH=$DIRECTORY DIRECTORY_AUTHORITY_KEY=$DIRECTORY_AUTHORITY_KEY KEYS_PATH="var/keys/$name/keys.json" DEMO_USERS=true \
   NODE_OPTIONS="$AGENCY_NODE_OPTIONS" nohup node --enable-source-maps "dist/apps/$name/src/main.js" >>"var/log/$name.log" 2>&1 &
   echo $! > "var/run/$name.pid"
@@ -40,7 +60,8 @@ start interior 3001 "$INTERIOR_JWT_SECRET"
 start border 3002 "$BORDER_JWT_SECRET"
 start customs 3003 "$CUSTOMS_JWT_SECRET"
 
-DATABASE_URL=postgres://postgres@127.0.0.1:5432/shekara_supervisor NATS_URL=nats://127.0.0.1:4222 \
+db_urls supervisor
+DATABASE_URL="$DATABASE_URL" DATABASE_MIGRATION_URL="$DATABASE_MIGRATION_URL" NATS_URL=nats://127.0.0.1:4222 \
 HTTP_PORT=3010 JWT_SECRET="$SUPERVISOR_JWT_SECRET" DIRECTORY_PATH=$DIRECTORY DEMO_USERS=true \
   NODE_OPTIONS="$SUPERVISOR_NODE_OPTIONS" nohup node --enable-source-maps dist/apps/supervisor/src/main.js >>var/log/supervisor.log 2>&1 &
 echo $! > var/run/supervisor.pid

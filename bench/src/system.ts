@@ -14,7 +14,8 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { BusNames } from '@shekara/contracts';
 import type { AgencyCode } from '@shekara/contracts';
-import { dropDatabase, withDatabase } from '@shekara/persistence';
+import { conventionalRoles, dropDatabase, dropProvisioned, provisionDatabase, roleUrls, withDatabase } from '@shekara/persistence';
+import type { DatabaseRoles } from '@shekara/persistence';
 
 export const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const NATS_URL = process.env.BENCH_NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -34,6 +35,7 @@ export class BenchSystem {
   readonly names = new BusNames(this.runId);
   readonly procs = new Map<string, Proc>();
   readonly databases = new Set<string>();
+  readonly roles: DatabaseRoles[] = [];
   readonly extraStreams = new Set<string>();
   directoryPath = '';
   keysDir = '';
@@ -56,6 +58,19 @@ export class BenchSystem {
     const url = withDatabase(PG_URL, `shekara_${this.runId}_${name}`);
     this.databases.add(url);
     return url;
+  }
+
+  /**
+   * An app's database provisioned as the apps run it (docs/database-roles.md): its owner role (the
+   * migrations) and its restricted app role; dbUrl(name) stays the administrator's, for inspection.
+   */
+  async provisioned(name: string): Promise<{ DATABASE_URL: string; DATABASE_MIGRATION_URL: string }> {
+    const roles = conventionalRoles(`shekara_${this.runId}_${name}`);
+    await provisionDatabase(PG_URL, roles);
+    this.roles.push(roles);
+    this.dbUrl(name);
+    const urls = roleUrls(PG_URL, roles);
+    return { DATABASE_URL: urls.appUrl, DATABASE_MIGRATION_URL: urls.migrationUrl };
   }
 
   private async spawnApp(name: string, main: string, env: Record<string, string>, opts: { nodeArgs?: string[] } = {}): Promise<Proc> {
@@ -91,7 +106,7 @@ export class BenchSystem {
       agency,
       join(BUILD, 'apps', agency, 'src', 'main.js'),
       {
-        DATABASE_URL: this.dbUrl(agency),
+        ...(await this.provisioned(agency)),
         JWT_SECRET: `bench-${this.runId}-${randomBytes(24).toString('hex')}`,
         DIRECTORY_PATH: this.directoryPath,
         KEYS_PATH: join(this.keysDir, agency, 'keys.json'),
@@ -111,7 +126,7 @@ export class BenchSystem {
 
   async startSupervisor(): Promise<Proc> {
     return this.spawnApp('supervisor', join(BUILD, 'apps', 'supervisor', 'src', 'main.js'), {
-      DATABASE_URL: this.dbUrl('supervisor'),
+      ...(await this.provisioned('supervisor')),
       JWT_SECRET: `bench-${this.runId}-${randomBytes(24).toString('hex')}`,
       DIRECTORY_PATH: this.directoryPath,
       DEMO_USERS: 'true',
@@ -155,6 +170,7 @@ export class BenchSystem {
     // BENCH_KEEP_DATABASES=1: keep the nodes' databases for a look after the run (drop them by hand).
     if (process.env.BENCH_KEEP_DATABASES === '1') return;
     for (const url of this.databases) await dropDatabase(url).catch(() => undefined);
+    for (const r of this.roles) await dropProvisioned(PG_URL, r).catch(() => undefined);
   }
 }
 

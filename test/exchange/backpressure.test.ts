@@ -23,7 +23,7 @@ describe('backpressure: a bounded send backlog', () => {
 
   it(`refuses sends beyond ${BACKLOG} waiting with 503 BUSY, stores exactly the others once the database moves again`, async () => {
     const marker = `bp-${Date.now()}`;
-    const lock = new Client({ connectionString: sys.databaseUrl('border') });
+    const lock = new Client({ connectionString: sys.adminUrl('border') });
     await lock.connect();
     let released = false;
     try {

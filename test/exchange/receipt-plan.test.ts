@@ -31,7 +31,7 @@ describe('recording a receipt reaches its rows by key, however many messages the
   beforeAll(async () => {
     await sys.start(['border']);
     // A connection like those of the receipts' pool (durable, key-lookup settings).
-    client = new Client({ connectionString: sys.databaseUrl('border'), options: keyLookupSessionOptions(true) });
+    client = new Client({ connectionString: sys.adminUrl('border'), options: keyLookupSessionOptions(true) });
     await client.connect();
   });
   afterAll(async () => {
@@ -52,7 +52,7 @@ describe('recording a receipt reaches its rows by key, however many messages the
 
   /** The statement for one delivery receipt of `id` from INTERIOR (no audit rows: none to write here). */
   const execute = (statement: string, id: string) =>
-    `EXECUTE ${statement}('{${id}}', '{${INTERIOR}}', '{delivered}', '{${new Date().toISOString()}}', '{NULL}', '{NULL}', '{${randomUUID()}}', now(), '[]', '[]', '{NULL}')`;
+    `EXECUTE ${statement}('{${id}}', '{${INTERIOR}}', '{delivered}', '{${new Date().toISOString()}}', '{NULL}', '{NULL}', '{${randomUUID()}}', now(), '[]', '[]', '{NULL}', '{}', '{}')`;
 
   it('moves the status and completes the answered envelope touching a few pages, whatever the statistics the plan was made with', async () => {
     // No statistics but those this test gathers (autovacuum may be off or behind on a server).

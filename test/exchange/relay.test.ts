@@ -85,7 +85,7 @@ describe('outbox relay outcomes', () => {
     const nc = await connect({ servers: NATS_URL });
     const jsm = await jetstreamManager(nc);
     await jsm.streams.add({ name: stream, subjects: [subject] });
-    const holder = new Client({ connectionString: sys.databaseUrl('border') });
+    const holder = new Client({ connectionString: sys.adminUrl('border') });
     try {
       const sent = await sys.api('border', 'POST', '/api/messages', { ...daily('deadlock'), recipientUnits: [INTERIOR] }, token);
       expect(sent.status).toBe(201);
@@ -129,7 +129,7 @@ describe('outbox relay outcomes', () => {
        SELECT gen_random_uuid(), 'RECEIPT', 'interior', $1, $2 || '-' || i, '\\x00'::bytea, now(), now() + interval '2 seconds' FROM generate_series(1, $3::int) AS i`,
       [sys.names.inboxSubject('interior'), tag, n],
     );
-    const holder = new Client({ connectionString: sys.databaseUrl('border') });
+    const holder = new Client({ connectionString: sys.adminUrl('border') });
     await holder.connect();
     try {
       await holder.query('BEGIN');
@@ -229,7 +229,7 @@ describe('outbox relay outcomes', () => {
       // The outcome skips a status a receipt holds (waiting could deadlock); the receipt then sets the
       // sending time the dispatch left in memory, the same instant as the envelope's publication.
       const sender = await slow.login('border');
-      const holder = new Client({ connectionString: slow.databaseUrl('border') });
+      const holder = new Client({ connectionString: slow.adminUrl('border') });
       await holder.connect();
       try {
         for (let attempt = 1; ; attempt++) {

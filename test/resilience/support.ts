@@ -13,9 +13,9 @@ import { connect } from '@nats-io/transport-node';
 import { AGENCIES, BusNames } from '@shekara/contracts';
 import type { AgencyCode } from '@shekara/contracts';
 import { ensureDirectoryFiles, readAuthorityPublicKey } from '@shekara/directory';
-import { dropDatabase, withDatabase } from '@shekara/persistence';
 import { DEMO_PASSWORD } from '@shekara/agency-node';
 import { NATS_URL, PG_URL } from '../support/harness';
+import { TestDatabase } from '../support/database';
 import { AppProcess, freePort, sleep, tail, waitFor } from '../support/processes';
 import type { AppName } from '../support/processes';
 
@@ -68,8 +68,23 @@ export class ProcSystem {
     return this.options.natsUrls ?? [NATS_URL];
   }
 
+  private readonly databases = new Map<AgencyCode | 'supervisor', TestDatabase>();
+
+  /** The app's database with its owner and restricted app roles, on its server (provisioned by start). */
+  database(who: AgencyCode | 'supervisor'): TestDatabase {
+    let d = this.databases.get(who);
+    if (!d) this.databases.set(who, (d = new TestDatabase(this.options.pgUrls?.[who] ?? PG_URL, `shekara_${this.runId}_${who}`)));
+    return d;
+  }
+
+  /** The app's own (restricted) role: what it connects as. */
   databaseUrl(who: AgencyCode | 'supervisor'): string {
-    return withDatabase(this.options.pgUrls?.[who] ?? PG_URL, `shekara_${this.runId}_${who}`);
+    return this.database(who).appUrl;
+  }
+
+  /** The owner's URL (the migrations). */
+  migrationUrl(who: AgencyCode | 'supervisor'): string {
+    return this.database(who).migrationUrl;
   }
 
   private common(): Record<string, string> {
@@ -79,6 +94,7 @@ export class ProcSystem {
   /** Creates (does not start) the node processes; start them with startNodes(). */
   async startNodes(agencies: readonly AgencyCode[] = AGENCIES): Promise<void> {
     for (const agency of agencies) {
+      await this.database(agency).provision();
       const port = await freePort();
       const node = new AppProcess(
         agency,
@@ -87,6 +103,7 @@ export class ProcSystem {
           ...this.common(),
           SHEKARA_AGENCY: agency,
           DATABASE_URL: this.databaseUrl(agency),
+          DATABASE_MIGRATION_URL: this.migrationUrl(agency),
           STREAM_REPLICAS: String(this.options.streamReplicas ?? 1),
           JWT_SECRET: this.secret,
           KEYS_PATH: this.files.keyPaths[agency],
@@ -106,10 +123,11 @@ export class ProcSystem {
   }
 
   async startSupervisor(): Promise<AppProcess> {
+    await this.database('supervisor').provision();
     this.supervisor = new AppProcess(
       'supervisor',
       await freePort(),
-      { ...this.common(), DATABASE_URL: this.databaseUrl('supervisor'), STREAM_REPLICAS: String(this.options.streamReplicas ?? 1), JWT_SECRET: this.secret, BUS_ACK_WAIT_MS: '5000', DEMO_USERS: 'false', WEB_DIR: join(this.dir, 'no-web') },
+      { ...this.common(), DATABASE_URL: this.databaseUrl('supervisor'), DATABASE_MIGRATION_URL: this.migrationUrl('supervisor'), STREAM_REPLICAS: String(this.options.streamReplicas ?? 1), JWT_SECRET: this.secret, BUS_ACK_WAIT_MS: '5000', DEMO_USERS: 'false', WEB_DIR: join(this.dir, 'no-web') },
       join(this.dir, 'supervisor.log'),
     );
     return this.supervisor.start();
@@ -160,8 +178,9 @@ export class ProcSystem {
     return { status: res.status, body: parsed as T, ms: Date.now() - t0 };
   }
 
+  /** One query in an app's database as the administrator (the final accounting, tampering). */
   async sql<T = any>(who: AgencyCode | 'supervisor', query: string, params: unknown[] = []): Promise<T[]> {
-    const c = new Client({ connectionString: this.databaseUrl(who), connectionTimeoutMillis: 5000 });
+    const c = new Client({ connectionString: this.database(who).adminUrl, connectionTimeoutMillis: 5000 });
     await c.connect();
     try {
       return (await c.query(query, params)).rows as T[];
@@ -197,7 +216,7 @@ export class ProcSystem {
         }
       }
     }
-    for (const who of [...AGENCIES, 'supervisor'] as const) await dropDatabase(this.databaseUrl(who)).catch(() => undefined);
+    for (const d of this.databases.values()) await d.drop().catch(() => undefined);
     if (!process.env.KEEP_RESILIENCE_LOGS) rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -18,12 +18,12 @@ import { REFERENCE, buildDirectory, ensureDirectoryFiles, loadAgencyKeys, loadDi
 import type { DirectoryData, ReferenceData } from '@shekara/directory';
 import { UnitSigner, auditBatchSigningInput } from '@shekara/security';
 import { rpcCall } from '@shekara/messaging';
-import { dropDatabase, withDatabase } from '@shekara/persistence';
 import type { AuditMessage } from '@shekara/policy';
 import { startSupervisor } from '../../apps/supervisor/src/bootstrap';
 import { EXPORT_XLSX_MAX_ROWS_DEFAULT } from '../../apps/supervisor/src/config';
 import type { SupervisorConfig } from '../../apps/supervisor/src/config';
 import { NATS_URL, PG_URL, eventually } from '../support/harness';
+import { TestDatabase } from '../support/database';
 import type { ApiResponse } from '../support/harness';
 
 export { eventually };
@@ -103,13 +103,18 @@ export class SupervisorHarness {
     }
   }
 
+  /** The ledger's database with its owner and restricted app roles (provisioned by start). */
+  readonly database = new TestDatabase(PG_URL, `shekara_${this.runId}_supervisor`);
+
+  /** The ledger's own (restricted) role: what it connects as. */
   get databaseUrl(): string {
-    return withDatabase(PG_URL, `shekara_${this.runId}_supervisor`);
+    return this.database.appUrl;
   }
 
   config(): SupervisorConfig {
     return {
       databaseUrl: this.databaseUrl,
+      migrationDatabaseUrl: this.database.migrationUrl,
       nats: { servers: [NATS_URL] },
       busPrefix: this.names.prefix,
       streamReplicas: 1,
@@ -126,6 +131,7 @@ export class SupervisorHarness {
 
   async start(): Promise<this> {
     const config = this.config();
+    await this.database.provision();
     this.app = await startSupervisor(config, { clock: this.options.clock, logger: new JsonLogger('supervisor-test', config.logLevel) });
     return this;
   }
@@ -243,8 +249,9 @@ export class SupervisorHarness {
     return { status: res.status, body: parsed as T, headers: res.headers, bytes };
   }
 
-  async sql<T = any>(query: string, params: unknown[] = []): Promise<T[]> {
-    const c = new Client({ connectionString: this.databaseUrl });
+  /** One query in the ledger's database as the administrator (seeding, inspection, tampering). */
+  async sql<T = any>(query: string, params: unknown[] = [], as: 'admin' | 'app' = 'admin'): Promise<T[]> {
+    const c = new Client({ connectionString: as === 'app' ? this.databaseUrl : this.database.adminUrl });
     await c.connect();
     try {
       return (await c.query(query, params)).rows as T[];
@@ -275,7 +282,7 @@ export class SupervisorHarness {
       await nc.close();
       this.nc = undefined;
     }
-    await dropDatabase(this.databaseUrl).catch(() => undefined);
+    await this.database.drop().catch(() => undefined);
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -13,7 +13,7 @@ import type { Clock } from '@shekara/common';
 import { AGENCIES, BusNames } from '@shekara/contracts';
 import type { AgencyCode } from '@shekara/contracts';
 import { ensureDirectoryFiles, readAuthorityPublicKey } from '@shekara/directory';
-import { dropDatabase, withDatabase } from '@shekara/persistence';
+import { TestDatabase } from './database';
 import { waitFor } from './processes';
 
 export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -36,6 +36,7 @@ export class TestSystem {
   readonly apps = new Map<AgencyCode, NestExpressApplication>();
   private readonly ports = new Map<AgencyCode, number>();
   private readonly tokens = new Map<string, string>();
+  private readonly databases = new Map<AgencyCode, TestDatabase>(AGENCIES.map((a) => [a, new TestDatabase(PG_URL, `shekara_${this.runId}_${a}`)]));
   /** The nodes' clock when set before start() (tests that need a given local time); the system clock otherwise. */
   clock?: Clock;
 
@@ -45,6 +46,7 @@ export class TestSystem {
     return {
       agency,
       databaseUrl: this.databaseUrl(agency),
+      migrationDatabaseUrl: this.databases.get(agency)!.migrationUrl,
       nats: { servers: [NATS_URL] },
       busPrefix: this.runId,
       streamReplicas: 1,
@@ -63,8 +65,19 @@ export class TestSystem {
     };
   }
 
+  /** The node's own (restricted) role in its database: what the node connects as. */
   databaseUrl(agency: AgencyCode): string {
-    return withDatabase(PG_URL, `shekara_${this.runId}_${agency}`);
+    return this.databases.get(agency)!.appUrl;
+  }
+
+  /** The administrator in the node's database (a superuser): for tests that play an intruder, or hold locks. */
+  adminUrl(agency: AgencyCode): string {
+    return this.databases.get(agency)!.adminUrl;
+  }
+
+  /** The node's database and roles (provisioned on the first start). */
+  database(agency: AgencyCode): TestDatabase {
+    return this.databases.get(agency)!;
   }
 
   async start(agencies: readonly AgencyCode[] = AGENCIES): Promise<this> {
@@ -74,6 +87,7 @@ export class TestSystem {
 
   async startNode(agency: AgencyCode): Promise<NestExpressApplication> {
     const config = this.config(agency);
+    await this.databases.get(agency)!.provision();
     const app = await startAgencyNode(config, { clock: this.clock, logger: new JsonLogger(`${agency}-test`, config.logLevel) });
     const address = app.getHttpServer().address();
     this.ports.set(agency, typeof address === 'object' && address ? address.port : 0);
@@ -156,9 +170,9 @@ export class TestSystem {
     };
   }
 
-  /** Runs one query in an agency's database. */
-  async sql<T = any>(agency: AgencyCode, query: string, params: unknown[] = []): Promise<T[]> {
-    const c = new Client({ connectionString: this.databaseUrl(agency) });
+  /** Runs one query in an agency's database, as the administrator (a superuser: tampering, inspection). */
+  async sql<T = any>(agency: AgencyCode, query: string, params: unknown[] = [], as: 'admin' | 'app' = 'admin'): Promise<T[]> {
+    const c = new Client({ connectionString: as === 'app' ? this.databaseUrl(agency) : this.adminUrl(agency) });
     await c.connect();
     try {
       return (await c.query(query, params)).rows as T[];
@@ -176,7 +190,7 @@ export class TestSystem {
     } finally {
       await nc.close();
     }
-    for (const a of AGENCIES) await dropDatabase(this.databaseUrl(a)).catch(() => undefined);
+    for (const d of this.databases.values()) await d.drop().catch(() => undefined);
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

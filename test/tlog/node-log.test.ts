@@ -143,9 +143,14 @@ describe('the transparency log of a node', () => {
 
   it('an append that fails never holds up the exchange; what was committed but not logged is appended at the next start', async () => {
     // Every insert into interior's log fails from now on (as if the process died after each commit).
-    await sys.sql('interior', `CREATE FUNCTION test_refuse_leaf() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'no log today'; END $$`);
-    await sys.sql('interior', 'CREATE TRIGGER test_refuse_leaf BEFORE INSERT ON tlog_leaf FOR EACH STATEMENT EXECUTE FUNCTION test_refuse_leaf()');
+    // And into border's: the receipt it receives back is recorded, but not logged (issue #17: the gap
+    // a received receipt left, its bytes kept nowhere else).
+    for (const a of ['interior', 'border'] as const) {
+      await sys.sql(a, `CREATE FUNCTION test_refuse_leaf() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'no log today'; END $$`);
+      await sys.sql(a, 'CREATE TRIGGER test_refuse_leaf BEFORE INSERT ON tlog_leaf FOR EACH STATEMENT EXECUTE FUNCTION test_refuse_leaf()');
+    }
     const before = Number((await sys.sql('interior', 'SELECT count(*) AS n FROM tlog_leaf'))[0].n);
+    const borderBefore = Number((await sys.sql('border', 'SELECT count(*) AS n FROM tlog_leaf'))[0].n);
     const border = await sys.login('border');
     const sent = await sys.api('border', 'POST', '/api/messages', { ...daily('tlog: while the log refuses'), recipientUnits: [INTERIOR] }, border);
     expect(sent.status).toBe(201);
@@ -161,5 +166,25 @@ describe('the transparency log of a node', () => {
     expect(logged).toEqual(expect.arrayContaining([{ kind: 'envelope', direction: 'received' }, { kind: 'receipt', direction: 'sent' }]));
     const [row] = await sys.sql('interior', 'SELECT m.signed = l.entry AS same FROM messages m JOIN tlog_leaf l ON l.message_id = m.id::text WHERE m.id = $1', [sent.body.id]);
     expect(row.same).toBe(true);
+
+    // At border: the delivery receipt received while its log refused is appended at its next start,
+    // with the bytes it was recorded with.
+    expect(Number((await sys.sql('border', 'SELECT count(*) AS n FROM tlog_leaf'))[0].n)).toBe(borderBefore);
+    await sys.sql('border', 'DROP TRIGGER test_refuse_leaf ON tlog_leaf');
+    await sys.stopNode('border');
+    await sys.startNode('border');
+    const [{ appended }] = await sys.sql(
+      'border',
+      `SELECT count(*)::int AS appended FROM tlog_leaf l JOIN received_receipts r ON r.receipt_id = l.message_id AND r.signed = l.entry
+        WHERE l.kind = 'receipt' AND l.direction = 'received' AND l.idx >= $1`,
+      [borderBefore],
+    );
+    expect(appended).toBeGreaterThanOrEqual(1);
+    const [{ unlogged }] = await sys.sql(
+      'border',
+      `SELECT count(*)::int AS unlogged FROM received_receipts r
+        WHERE NOT EXISTS (SELECT 1 FROM tlog_leaf l WHERE l.message_id = r.receipt_id AND l.kind = 'receipt' AND l.direction = 'received' AND l.entry = r.signed)`,
+    );
+    expect(unlogged).toBe(0);
   });
 });

@@ -315,7 +315,6 @@ function tamper(okDir: string, notOk: string): VerifyCase[] {
       export: 'forked-checkpoint',
       exitCode: 1,
       findings: [
-        { code: 'QUORUM_NOT_MET', file: 'checkpoints.jsonl', line: cps.length + 1, row: { size: 11 } },
         { code: 'FORK', file: 'checkpoints.jsonl', line: cps.length + 1, row: { size: 11 } },
         { code: 'CHECKPOINT_MISMATCH', file: 'checkpoints.jsonl', line: cps.length + 1, row: { size: 11 } },
       ],
@@ -353,7 +352,18 @@ if (require.main === module) {
   rmSync(join(root, 'ok'), { recursive: true, force: true });
   rmSync(join(root, 'not-ok'), { recursive: true, force: true });
   buildOk(ok);
-  writeFileSync(join(root, 'ok', 'cases.json'), JSON.stringify([{ name: 'honest', export: 'honest', exitCode: 0, findings: [] }], null, 2) + '\n');
+  // A witness down for a while: an intermediate checkpoint has one cosignature only, the latest
+  // (which covers it) has both: the quorum rule is met, nothing to find.
+  const outage = join(root, 'ok', 'witness-outage');
+  cpSync(ok, outage, { recursive: true });
+  const cps = readJsonl(join(ok, 'checkpoints.jsonl'));
+  cps[1] = { ...cps[1], note: (cps[1].note as string).split('\n').filter((l) => !l.startsWith('\u2014 kz.shekara.customs/witness')).join('\n') };
+  writeJsonl(join(outage, 'checkpoints.jsonl'), cps);
+  const okCases = [
+    { name: 'honest', export: 'honest', exitCode: 0, findings: [] },
+    { name: 'witness-outage', export: 'witness-outage', exitCode: 0, findings: [] },
+  ];
+  writeFileSync(join(root, 'ok', 'cases.json'), JSON.stringify(okCases, null, 2) + '\n');
   const cases = tamper(ok, join(root, 'not-ok'));
   writeFileSync(join(root, 'not-ok', 'cases.json'), JSON.stringify(cases, null, 2) + '\n');
 }

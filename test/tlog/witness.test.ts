@@ -92,9 +92,11 @@ describe('the agencies witness each other’s logs', () => {
     const exp = await sys.api('border', 'POST', '/api/admin/log/export', undefined, await sys.login('border', 'admin'));
     exports.push(exp.body.dir);
     const v = spawnSync(process.execPath, ['bin/shekara.js', 'verify', '--export', exp.body.dir], { cwd: ROOT, encoding: 'utf8' });
-    // Earlier checkpoints cosigned only by interior are below the quorum; the latest one meets it.
+    // Earlier checkpoints cosigned only by interior are below the quorum, but the latest one, which
+    // covers them, meets it: the quorum rule holds, nothing to find (issue #17: the catch-up).
     const findings = v.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
-    expect(findings.filter((f: { code: string }) => f.code !== 'QUORUM_NOT_MET')).toEqual([]);
+    expect(findings).toEqual([]);
+    expect(v.status).toBe(0);
   });
 
   it('a witness refuses a forged or malformed checkpoint and keeps the evidence of a fork signed by the log key', async () => {

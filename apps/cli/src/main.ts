@@ -11,6 +11,7 @@ import { runMatch } from './match/command';
 import { MatchCliError, languageFromLocale, message } from './match/messages';
 import type { Language } from '@shekara/matching';
 import { BUS_USAGE, BusUsageError, parseBusArgs, runBus } from './bus/command';
+import { DB_USAGE, DbUsageError, dbLang, parseDbArgs, runDb } from './db/command';
 import { CONFORMANCE_USAGE, ConformanceUsageError, conformanceLang, parseConformanceArgs, runConformance } from './conformance/command';
 import { DIRECTORY_USAGE, DirectoryUsageError, langOf, parseDirectoryArgs, runDirectory } from './directory/command';
 import { CLIENTS_USAGE, ClientsUsageError, parseClientsArgs, runClients } from './clients/command';
@@ -24,7 +25,8 @@ Commands:
   bus      provision the bus (keys, certificates, server configs) and check its isolation (shekara bus --help)
   directory  sign a new version of the directory, add, retire or revoke a unit's key (shekara directory --help)
   conformance  run the protocol's conformance cases against a running node (shekara conformance --help)
-  clients  create, list, revoke a node's service accounts (machine clients), set their webhooks (shekara clients --help)`;
+  clients  create, list, revoke a node's service accounts (machine clients), set their webhooks (shekara clients --help)
+  db       create an app's database with its owner and restricted app roles (shekara db --help)`;
 
 /** EX_USAGE from sysexits.h. */
 export const EXIT_USAGE = 64;
@@ -92,6 +94,21 @@ export async function main(argv: readonly string[], io: CliIo & { language?: Lan
     } catch (e) {
       if (!(e instanceof ClientsUsageError)) throw e;
       io.stderr.write(`shekara clients: ${e.message}\nRun "shekara clients --help" for usage.\n`);
+      return EXIT_USAGE;
+    }
+  }
+  if (command === 'db') {
+    try {
+      const parsed = parseDbArgs(rest);
+      if (parsed.sub === 'help') {
+        io.stdout.write(DB_USAGE + '\n');
+        return 0;
+      }
+      return await runDb(parsed, io);
+    } catch (e) {
+      if (!(e instanceof DbUsageError)) throw e;
+      const lang = dbLang(rest);
+      io.stderr.write(`shekara db: ${e.render(lang)}\n${lang === 'ru' ? 'Справка' : 'Run'}: "shekara db --help"\n`);
       return EXIT_USAGE;
     }
   }

@@ -9,10 +9,10 @@ import type { Environment } from '@shekara/common';
 import { BusNames, RpcMethod, DueEscalationsRequestSchema, DueEscalationsResponseSchema, MarkEscalatedRequestSchema, MarkEscalatedResponseSchema, VerdictsRequestSchema, VerdictsResponseSchema } from '@shekara/contracts';
 import { loadDirectory } from '@shekara/directory';
 import { connectNats, ensureStreams, exponentialRetry, manager } from '@shekara/messaging';
-import { ensureDatabase } from '@shekara/persistence';
+import { prepareAppDatabase } from '@shekara/persistence';
 import { loadSupervisorConfig } from './config';
 import type { SupervisorConfig } from './config';
-import { supervisorDataSource } from './data-source';
+import { SUPERVISOR_APP_PRIVILEGES, supervisorDataSource } from './data-source';
 import { supervisorDemoUsers } from './demo-users';
 import { SupervisorError, SupervisorErrorCode } from './errors';
 import { SupervisorModule } from './supervisor.module';
@@ -23,7 +23,7 @@ export interface SupervisorOptions {
 }
 
 /**
- * Builds and starts the supervisor ledger: its database (created and migrated), the directory, the
+ * Builds and starts the supervisor ledger: its database (migrated by its owner role, used as the app role), the directory, the
  * audit stream, the HTTP API, the audit-event consumer and the scheduler's request/reply methods.
  * Resolves once it serves.
  */
@@ -33,10 +33,9 @@ export async function startSupervisor(config: SupervisorConfig, options: Supervi
   const logger = options.logger ?? new JsonLogger('supervisor', config.logLevel);
   const directory = loadDirectory(config.directoryPath);
 
-  await ensureDatabase(config.databaseUrl);
-  const dataSource = supervisorDataSource(config.databaseUrl);
-  await dataSource.initialize();
-  await dataSource.runMigrations({ transaction: 'each' });
+  // Migrated as the owner, which grants the app role what the ledger uses (its facts insert-only);
+  // the ledger runs as the restricted app role (docs/database-roles.md).
+  const dataSource = await prepareAppDatabase(supervisorDataSource, { appUrl: config.databaseUrl, migrationUrl: config.migrationDatabaseUrl }, SUPERVISOR_APP_PRIVILEGES);
 
   const names = new BusNames(config.busPrefix);
   const natsSettings = { servers: config.nats.servers, user: config.nats.user, pass: config.nats.pass, name: 'shekara-supervisor' };

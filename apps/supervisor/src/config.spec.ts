@@ -2,7 +2,8 @@ import { ConfigError } from '@shekara/common';
 import { EXPORT_XLSX_MAX_ROWS_DEFAULT, loadSupervisorConfig } from './config';
 
 const env = {
-  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/shekara_supervisor',
+  DATABASE_URL: 'postgres://shekara_supervisor_app@127.0.0.1:5432/shekara_supervisor',
+  DATABASE_MIGRATION_URL: 'postgres://shekara_supervisor_owner@127.0.0.1:5432/shekara_supervisor',
   JWT_SECRET: 'a-secret-of-at-least-thirty-two-characters',
   HTTP_PORT: '3010',
   DIRECTORY_PATH: 'var/directory.json',
@@ -23,5 +24,14 @@ describe('supervisor configuration', () => {
   it('refuses a JWT secret that is short or published in the repository (the docker-compose defaults)', () => {
     expect(() => loadSupervisorConfig({ ...env, JWT_SECRET: 'short' })).toThrow(/JWT_SECRET.*32 characters/);
     expect(() => loadSupervisorConfig({ ...env, JWT_SECRET: 'change-me-supervisor-0123456789abcdef0' })).toThrow(/JWT_SECRET.*published in the repository/);
+  });
+
+  it('needs the owner URL for the migrations: the same database, another role than the app', () => {
+    expect(loadSupervisorConfig(env).migrationDatabaseUrl).toBe(env.DATABASE_MIGRATION_URL);
+    const { DATABASE_MIGRATION_URL: _, ...without } = env;
+    expect(() => loadSupervisorConfig(without)).toThrow(/DATABASE_MIGRATION_URL \(missing\)/);
+    expect(() => loadSupervisorConfig({ ...env, DATABASE_MIGRATION_URL: env.DATABASE_URL })).toThrow(/two different roles/);
+    expect(() => loadSupervisorConfig({ ...env, DATABASE_MIGRATION_URL: 'postgres://shekara_supervisor_owner@127.0.0.1:5432/other' })).toThrow(/same server and database/);
+    expect(() => loadSupervisorConfig({ ...env, DATABASE_MIGRATION_URL: 'postgres://shekara_supervisor_owner@elsewhere:5432/shekara_supervisor' })).toThrow(ConfigError);
   });
 });

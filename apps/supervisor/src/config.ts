@@ -1,6 +1,7 @@
 import { IsBoolean, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import { PrivateSecret } from '@shekara/auth';
-import { validateEnvironment } from '@shekara/common';
+import { ConfigError, validateEnvironment } from '@shekara/common';
+import { rolesFromUrls } from '@shekara/persistence';
 import { BoolEnv, ServiceEnvironment, natsFromEnvironment } from '@shekara/server';
 import type { Environment } from '@shekara/common';
 
@@ -11,6 +12,12 @@ export const EXPORT_XLSX_MAX_ROWS_DEFAULT = 100_000;
 export class SupervisorEnvironment extends ServiceEnvironment {
   @Matches(/^postgres(ql)?:\/\/.+\/[a-zA-Z_][a-zA-Z0-9_]*$/, { message: 'must be postgres://user@host:port/database' })
   DATABASE_URL: string;
+  /**
+   * The same database as the owner role: the migrations run with it (and it grants DATABASE_URL's
+   * role what the app uses); the app itself never connects with it (docs/database-roles.md).
+   */
+  @Matches(/^postgres(ql)?:\/\/.+\/[a-zA-Z_][a-zA-Z0-9_]*$/, { message: 'must be postgres://owner@host:port/database' })
+  DATABASE_MIGRATION_URL: string;
   @IsInt() @Min(1) @Max(5) STREAM_REPLICAS: number = 1;
   @IsString() @PrivateSecret() JWT_SECRET: string;
   @IsInt() @Min(60) JWT_TTL_S: number = 15 * 60;
@@ -29,6 +36,8 @@ export class SupervisorEnvironment extends ServiceEnvironment {
 
 export interface SupervisorConfig {
   databaseUrl: string;
+  /** The owner's URL: the migrations only (see DATABASE_MIGRATION_URL). */
+  migrationDatabaseUrl: string;
   nats: { servers: string[]; user?: string; pass?: string };
   busPrefix: string;
   streamReplicas: number;
@@ -50,8 +59,14 @@ export interface ExportLimits {
 
 export function loadSupervisorConfig(env: Environment): SupervisorConfig {
   const e = validateEnvironment(SupervisorEnvironment, env);
+  try {
+    rolesFromUrls(e.DATABASE_URL, e.DATABASE_MIGRATION_URL);
+  } catch (err) {
+    throw new ConfigError([(err as Error).message]);
+  }
   return {
     databaseUrl: e.DATABASE_URL,
+    migrationDatabaseUrl: e.DATABASE_MIGRATION_URL,
     nats: natsFromEnvironment(e),
     busPrefix: e.BUS_PREFIX,
     streamReplicas: e.STREAM_REPLICAS,

@@ -1,9 +1,24 @@
 import { DataSource } from 'typeorm';
-import { AuthClearance1765900000000, AuthSessions1764200000000, UserEntity } from '@shekara/auth';
+import { AUTH_APP_PRIVILEGES, AuthClearance1765900000000, AuthSessions1764200000000, UserEntity } from '@shekara/auth';
+import type { AppPrivileges } from '@shekara/persistence';
 import { SupervisorInit1763900000000 } from './migrations/1763900000000-SupervisorInit';
+import { LedgerInsertOnly1766100000000 } from './migrations/1766100000000-LedgerInsertOnly';
 import { LedgerHandovers1766300000000 } from './migrations/1766300000000-LedgerHandovers';
 
-export const SUPERVISOR_MIGRATIONS = [SupervisorInit1763900000000, AuthSessions1764200000000, AuthClearance1765900000000, LedgerHandovers1766300000000];
+export const SUPERVISOR_MIGRATIONS = [SupervisorInit1763900000000, AuthSessions1764200000000, AuthClearance1765900000000, LedgerInsertOnly1766100000000, LedgerHandovers1766300000000];
+
+/**
+ * What the supervisor's app role may do with each table (GRANT's words; docs/database-roles.md):
+ * the ledger's facts are insert-only, its version counter only goes up (ledger.store.ts).
+ */
+export const SUPERVISOR_APP_PRIVILEGES: AppPrivileges = {
+  ...AUTH_APP_PRIVILEGES,
+  ledger_messages: 'SELECT, INSERT',
+  ledger_events: 'SELECT, INSERT',
+  ledger_rejects: 'SELECT, INSERT',
+  escalations: 'SELECT, INSERT',
+  ledger_state: 'SELECT, UPDATE (version)',
+};
 
 /** The ledger's own database (never an agency node's). Migrations only, never synchronize. */
 export function supervisorDataSource(url: string): DataSource {

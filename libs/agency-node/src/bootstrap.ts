@@ -9,7 +9,7 @@ import type { AgencyCode } from '@shekara/contracts';
 import { DirectoryReloader, LiveDirectory, loadAgencyKeys, loadSignedDirectory, requireEveryUnitKey } from '@shekara/directory';
 import type { Directory } from '@shekara/directory';
 import { connectNats, ensureStreams, exponentialRetry, manager } from '@shekara/messaging';
-import { ensureDatabase } from '@shekara/persistence';
+import { prepareAppDatabase } from '@shekara/persistence';
 import { UnitSigner } from '@shekara/security';
 import type { UnitKey } from '@shekara/security';
 import { AgencyNodeModule } from './agency-node.module';
@@ -17,6 +17,7 @@ import { AuthService, assertPrivateSecret } from '@shekara/auth';
 import { loadAgencyNodeConfig, logUnit, NodeError, NodeErrorCode } from './core';
 import type { AgencyNodeConfig } from './core';
 import { agencyNodeDataSource } from './data-source';
+import { AGENCY_NODE_APP_PRIVILEGES } from './store/privileges';
 import { DEMO_PASSWORD, demoUsers } from './demo-users';
 import { configureHttpApp, loadConfigOrExit, serveWithBus, startOrExit } from '@shekara/server';
 
@@ -27,7 +28,7 @@ export interface AgencyNodeOptions {
 
 /**
  * Builds and starts an agency node (the same for every agency: `config.agency` selects its units,
- * keys, database and subjects): database (created and migrated), directory and keys (checked),
+ * keys, database and subjects): database (migrated by its owner role, used as the app role), directory and keys (checked),
  * JetStream streams, the HTTP API and the JetStream consumers. Resolves once it serves.
  */
 export async function startAgencyNode(config: AgencyNodeConfig, options: AgencyNodeOptions = {}): Promise<NestExpressApplication> {
@@ -53,10 +54,9 @@ export async function startAgencyNode(config: AgencyNodeConfig, options: AgencyN
     live.replace(next.directory);
   });
 
-  await ensureDatabase(config.databaseUrl);
-  const dataSource = agencyNodeDataSource(config.databaseUrl);
-  await dataSource.initialize();
-  await dataSource.runMigrations({ transaction: 'each' });
+  // Migrated as the owner, which grants the app role what the node uses; the node runs as the
+  // restricted app role (docs/database-roles.md; the database and roles: shekara db provision).
+  const dataSource = await prepareAppDatabase(agencyNodeDataSource, { appUrl: config.databaseUrl, migrationUrl: config.migrationDatabaseUrl }, AGENCY_NODE_APP_PRIVILEGES);
 
   const names = new BusNames(config.busPrefix);
   const natsSettings = { servers: config.nats.servers, user: config.nats.user, pass: config.nats.pass, name: `shekara-${config.agency}` };

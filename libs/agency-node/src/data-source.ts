@@ -11,6 +11,7 @@ import { DeadLetterOrigin1765200000000 } from './migrations/1765200000000-DeadLe
 import { IntegrationClients1766400000000 } from './migrations/1766400000000-IntegrationClients';
 import { HandoverActs1766300000000 } from './migrations/1766300000000-HandoverActs';
 import { MessageIntegrity1765100000000 } from './migrations/1765100000000-MessageIntegrity';
+import { ReceivedReceipts1766110000000 } from './migrations/1766110000000-ReceivedReceipts';
 import { HitDecisions1766600000000 } from './migrations/1766600000000-HitDecisions';
 import { NotificationsStructured1766500000000 } from './migrations/1766500000000-NotificationsStructured';
 import { MessageSearch1766510000000 } from './migrations/1766510000000-MessageSearch';
@@ -31,6 +32,7 @@ export const AGENCY_NODE_MIGRATIONS = [
   MessageIntegrity1765100000000,
   DeadLetterOrigin1765200000000,
   AuthClearance1765900000000,
+  ReceivedReceipts1766110000000,
   IntegrationClients1766400000000,
   HandoverActs1766300000000,
   NotificationsStructured1766500000000,

@@ -10,6 +10,7 @@ export * from './demo-users';
 export * from './core/errors';
 export * from './entities';
 export { agencyNodeDataSource, AGENCY_NODE_MIGRATIONS } from './data-source';
+export { AGENCY_NODE_APP_PRIVILEGES } from './store/privileges';
 export type { LiveEvent } from './core';
 export { AuthService } from '@shekara/auth';
 // What the tests and the bench build reports and check statements with (the node's own code).

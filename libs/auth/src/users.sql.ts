@@ -38,3 +38,9 @@ export const AUTH_SESSIONS_DOWN_SQL = [`DROP TABLE auth_sessions`, `ALTER TABLE 
 
 /** The password of every demo user (created only when an app runs with DEMO_USERS=true). */
 export const DEMO_PASSWORD = 'shekara-demo';
+
+/** What an app's role may do with the users and sessions (GRANT's words; docs/database-roles.md). */
+export const AUTH_APP_PRIVILEGES: Readonly<Record<string, string>> = {
+  users: 'SELECT, INSERT, UPDATE',
+  auth_sessions: 'SELECT, INSERT, UPDATE, DELETE',
+};

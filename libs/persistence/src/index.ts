@@ -3,3 +3,5 @@ export * from './group-commit';
 export * from './prepared';
 export * from './key-lookup-transaction';
 export * from './key-lookup-pool';
+export * from './roles';
+export * from './app-database';

@@ -147,8 +147,12 @@ export async function verifyExport(dir: string, trust: TrustOverride, sink: Veri
   const stats: VerifyStats = { leaves: 0, checkpoints: 0, coveredSize: 0, messages: 0, recipientRows: 0 };
 
   // 1. Checkpoints: every one the log signed is kept for the fork and leaf checks; only those with
-  // the quorum are trusted to cover leaves.
+  // the quorum are trusted to cover leaves. One below the quorum is a finding only if no trusted
+  // checkpoint covers its size (the quorum rule, docs/transparency-log.md): a witness that was down
+  // cosigns the then latest checkpoint on its return, and the tree rebuilt below proves every
+  // earlier checkpoint a prefix of that one, so intermediate ones with fewer cosignatures are sound.
   const bySize = new Map<number, Array<{ root: Hash; line: number; trusted: boolean }>>();
+  const belowQuorum: Array<{ line: number; size: number; detail?: string }> = [];
   const cpFile = EXPORT_FILES.checkpoints;
   for await (const batch of jsonLines(file('checkpoints'))) for (const { line, value, error } of batch) {
     if (!value || typeof value.note !== 'string' || typeof value.size !== 'number') {
@@ -165,7 +169,7 @@ export async function verifyExport(dir: string, trust: TrustOverride, sink: Veri
       if (!(e instanceof TlogError)) throw e;
       trusted = false;
       if (e.code === TlogErrorCode.QUORUM_NOT_MET) {
-        sink.finding({ code: FindingCode.QUORUM_NOT_MET, file: cpFile, line, row, detail: e.detail });
+        belowQuorum.push({ line, size: value.size, detail: e.detail });
         cp = verifyCheckpoint(value.note, { ...policy, quorum: 0 }).checkpoint;
       } else {
         sink.finding({ code: FindingCode.BAD_CHECKPOINT, file: cpFile, line, row, detail: e.message });
@@ -245,6 +249,9 @@ export async function verifyExport(dir: string, trust: TrustOverride, sink: Veri
     if (size > range.size) for (const cp of cps) sink.finding({ code: FindingCode.CHECKPOINT_BEYOND_LEAVES, file: EXPORT_FILES.checkpoints, line: cp.line, row: { size }, detail: `${range.size} leaves exported` });
   }
   stats.coveredSize = Math.max(0, ...matched);
+  for (const b of belowQuorum) {
+    if (b.size > stats.coveredSize) sink.finding({ code: FindingCode.QUORUM_NOT_MET, file: cpFile, line: b.line, row: { size: b.size }, detail: b.detail });
+  }
   if (range.size > 0 && stats.coveredSize === 0) sink.finding({ code: FindingCode.NO_TRUSTED_CHECKPOINT, file: EXPORT_FILES.checkpoints });
   else if (stats.coveredSize < range.size)
     sink.finding({ code: FindingCode.NOT_COVERED, file: leafFile, row: { from: stats.coveredSize, to: range.size - 1 }, detail: `${range.size - stats.coveredSize} leaves after the last trusted checkpoint of size ${stats.coveredSize}` });

@@ -15,6 +15,8 @@ import type { SentMessage } from '../store';
 /** A receipt for a message this node sent, as it moves the recipient's status. */
 interface ParsedReceipt {
   env: Envelope;
+  /** The signed bytes as received (kept with the record, for the transparency log). */
+  bytes: Uint8Array;
   action: AuditAction;
   messageId: string;
   unit: string;
@@ -58,8 +60,8 @@ export class ReceiptsService implements OnApplicationShutdown {
    * units of one agency recorded at the same time each see the other's status as not yet moved, so
    * neither completes it; the re-sent envelope's receipts (every copy is answered) then do.
    */
-  async store(items: { env: Envelope }[], after: (() => void)[]): Promise<void> {
-    const receipts = items.map(({ env }): ParsedReceipt => {
+  async store(items: { env: Envelope; bytes: Uint8Array }[], after: (() => void)[]): Promise<void> {
+    const receipts = items.map(({ env, bytes }): ParsedReceipt => {
       const p = env.payload;
       if (p.case !== 'deliveryReceipt' && p.case !== 'readReceipt') throw new Error('not a receipt');
       const r = p.value;
@@ -68,6 +70,7 @@ export class ReceiptsService implements OnApplicationShutdown {
         p.case === 'readReceipt' ? AuditAction.Read : p.value.outcome === DeliveryOutcome.REJECTED ? AuditAction.Rejected : AuditAction.Delivered;
       return {
         env,
+        bytes,
         action,
         messageId: r.messageId,
         unit: r.recipientUnit,
@@ -122,6 +125,8 @@ export class ReceiptsService implements OnApplicationShutdown {
           auditJson: p.auditJson,
           outboxJson: p.outboxJson,
           sentAt: batch.map((r) => this.sent.publishedAt(r.messageId, this.directory.agencyOf(r.unit)) ?? null),
+          receiptIds: batch.map((r) => r.env.messageId),
+          signed: batch.map((r) => r.bytes),
         }),
       );
       // Committed (one statement). Only audit events were queued: they go with the next dispatch of audit events.

@@ -129,7 +129,8 @@ export class LogStore implements OnApplicationShutdown {
 
   /**
    * Appends what was committed but never logged (the process stopped between a commit and its
-   * append): the messages' signed envelopes and the receipts still in the outbox. Returns how many.
+   * append): the messages' signed envelopes, the receipts sent still in the outbox, and the receipts
+   * received (kept with their record: received_receipts). Returns how many.
    */
   async appendUnlogged(): Promise<number> {
     const rows = await this.ds.query<{ bytes: Buffer; direction: 'sent' | 'received' }[]>(
@@ -139,7 +140,11 @@ export class LogStore implements OnApplicationShutdown {
        UNION ALL
        SELECT DISTINCT ON (o.nats_msg_id) o.payload, 'sent'
          FROM outbox o
-        WHERE o.kind = 'RECEIPT' AND o.signing_unit IS NULL AND NOT EXISTS (SELECT 1 FROM tlog_leaf l WHERE l.message_id = o.nats_msg_id AND l.kind = 'receipt')`,
+        WHERE o.kind = 'RECEIPT' AND o.signing_unit IS NULL AND NOT EXISTS (SELECT 1 FROM tlog_leaf l WHERE l.message_id = o.nats_msg_id AND l.kind = 'receipt')
+       UNION ALL
+       SELECT r.signed, 'received'
+         FROM received_receipts r
+        WHERE NOT EXISTS (SELECT 1 FROM tlog_leaf l WHERE l.message_id = r.receipt_id AND l.kind = 'receipt' AND l.direction = 'received')`,
     );
     const leaves: LeafInput[] = [];
     for (const r of rows) {

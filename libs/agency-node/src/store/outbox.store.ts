@@ -271,12 +271,21 @@ export class OutboxStore {
   }
 
   /**
-   * Vacuums the outbox and analyzes the node's tables. VACUUM runs outside a transaction (a pool
-   * connection in autocommit): it takes no lock that writers or the relay wait for.
+   * Vacuums the outbox and analyzes the node's tables. VACUUM runs outside a transaction (a
+   * connection in autocommit): it takes no lock that writers or the relay wait for. Only a table's
+   * owner may vacuum it (PostgreSQL 15/16; the app role would be skipped with a warning), so this
+   * round, and nothing else after the migrations, connects as the owner, for its duration
+   * (docs/database-roles.md).
    */
   async vacuum(): Promise<void> {
-    await this.ds.query('VACUUM (ANALYZE) outbox');
-    await this.ds.query('ANALYZE messages, message_recipients, audit_log');
+    const owner = new Client({ connectionString: this.config.migrationDatabaseUrl, application_name: `shekara-${this.config.agency}-maintenance` });
+    await owner.connect();
+    try {
+      await owner.query('VACUUM (ANALYZE) outbox');
+      await owner.query('ANALYZE messages, message_recipients, audit_log');
+    } finally {
+      await owner.end();
+    }
   }
 
   /** Rows not yet done, oldest first, a page. */

@@ -14,7 +14,10 @@ import type { OutboxInserted } from './outbox.store';
  * ids (one per receipt), the instant, the audit log rows and the outbox rows (JSON), and when each
  * answered envelope was published, where this process knows it (`SentMessages.published`): a status
  * without its sending time gets it (the dispatch's outcome skips a status a receipt holds). Run on
- * the key-lookup pool: every table is reached by key (see `completeIfAnswered`).
+ * the key-lookup pool: every table is reached by key (see `completeIfAnswered`). The signed bytes of
+ * every receipt of the batch ($12 receipt ids, $13 bytes) are kept in received_receipts in the same
+ * statement: what the transparency log appends after the commit, or at the next start if the
+ * process dies before (LogStore.appendUnlogged).
  */
 export const RECORD_RECEIPTS = `WITH x AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $11::timestamptz[]) AS x(id, unit, action, at, reader, reason, event_id, sent_at)),
         u AS (UPDATE message_recipients r SET
@@ -31,7 +34,9 @@ export const RECORD_RECEIPTS = `WITH x AS (SELECT * FROM unnest($1::uuid[], $2::
                RETURNING r.message_id, r.unit_id, r.agency, x.event_id),
         done AS (${completeIfAnswered(`(SELECT DISTINCT r.message_id, r.agency FROM x JOIN message_recipients r ON r.message_id = x.id AND r.unit_id = x.unit)`, '$8', 'u')}),
         aud AS (${auditLogInsert('$9', `x.event_id IN (SELECT event_id FROM u)`)}),
-        obx AS (${outboxInsert('$10', `x.nats_msg_id IN (SELECT event_id FROM u)`)})
+        obx AS (${outboxInsert('$10', `x.nats_msg_id IN (SELECT event_id FROM u)`)}),
+        rcv AS (INSERT INTO received_receipts (receipt_id, signed, received_at)
+                SELECT k.id, k.signed, $8 FROM unnest($12::text[], $13::bytea[]) AS k(id, signed) ON CONFLICT (receipt_id) DO NOTHING)
    SELECT event_id, NULL::bigint AS outbox_id, NULL AS nats_msg_id, NULL AS target_agency FROM u
    UNION ALL SELECT NULL, id, nats_msg_id, target_agency FROM obx`;
 
@@ -58,6 +63,9 @@ export interface ReceiptBatch {
   outboxJson: string;
   /** When the envelope each receipt answers was published, where known. */
   sentAt: (Date | null)[];
+  /** Each receipt's own id (its envelope's message id) and its signed bytes, as received. */
+  receiptIds: string[];
+  signed: Uint8Array[];
 }
 
 /**
@@ -101,6 +109,8 @@ export class ReceiptsStore {
       b.auditJson,
       b.outboxJson,
       b.sentAt,
+      b.receiptIds,
+      b.signed.map((x) => Buffer.from(x.buffer, x.byteOffset, x.byteLength)),
     ]);
     return { moved: result.filter((r) => r.event_id !== null).map((r) => r.event_id!), outbox: outboxAmong(result) };
   }

@@ -2,6 +2,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 export const PERSON_INDEX_TABLE = 'match_persons';
 
+/** What a node's app role may do with the person index (GRANT's words): index and re-index a person. */
+export const PERSON_INDEX_APP_PRIVILEGES: Readonly<Record<string, string>> = { [PERSON_INDEX_TABLE]: 'SELECT, INSERT, UPDATE' };
+
 /**
  * The person index of a node: one row per person named in a report, with the keys of keys.ts in
  * two GIN-indexed arrays (narrow, broad) and the joined name keys under a trigram index (pg_trgm)

@@ -67,6 +67,19 @@ export const TLOG_SCHEMA_SQL: readonly string[] = [
   ),
 ];
 
+/**
+ * What a node's app role may do with the log's tables (GRANT's words; the owner grants it after the
+ * migrations, docs/database-roles.md): read and append, nothing else.
+ */
+export const TLOG_APP_PRIVILEGES: Readonly<Record<string, string>> = {
+  tlog_leaf: 'SELECT, INSERT',
+  tlog_node: 'SELECT, INSERT',
+  tlog_checkpoint: 'SELECT, INSERT',
+  tlog_cosignature: 'SELECT, INSERT',
+  tlog_witness_checkpoint: 'SELECT, INSERT',
+  tlog_witness_evidence: 'SELECT, INSERT',
+};
+
 export const TLOG_DROP_SQL: readonly string[] = [
   'DROP TABLE IF EXISTS tlog_witness_evidence, tlog_witness_checkpoint, tlog_cosignature, tlog_checkpoint, tlog_node, tlog_leaf',
   'DROP FUNCTION IF EXISTS tlog_insert_only()',
