@@ -5,6 +5,7 @@ import { UNIT_INFOS } from '../tokens';
 import type { Column } from '../export/export';
 import { unitMatches } from '../verdicts/units';
 import type { UnitFilter, UnitInfo } from '../verdicts/units';
+import type { Scope } from '../verdicts/scope';
 import { VerdictService } from '../verdicts/verdict.service';
 import { rangeName } from './listing';
 import type { ListingResult } from './listing';
@@ -35,13 +36,14 @@ export class HeatmapQuery {
     @Inject(UNIT_INFOS) private readonly units: ReadonlyMap<string, UnitInfo>,
   ) {}
 
-  async run(range: AuditRange, filter: UnitFilter): Promise<ListingResult<HeatmapRow>> {
+  async run(range: AuditRange, filter: UnitFilter, scope: Scope): Promise<ListingResult<HeatmapRow>> {
     const set = await this.verdicts.verdicts(range);
+    const visible = scope.verdict(set.messages);
     const days = eachDate(range.from, range.to);
     const dayIndex = new Map(days.map((d, i) => [d, i]));
     const worst = new Map<string, Array<PeriodicVerdict | undefined>>();
     for (const v of set.verdicts) {
-      if (v.obligation !== 'DAILY' || !unitMatches(this.units.get(v.from), filter)) continue;
+      if (v.obligation !== 'DAILY' || !visible(v) || !unitMatches(this.units.get(v.from), filter)) continue;
       const i = dayIndex.get(v.period!);
       if (i === undefined) continue;
       let cells = worst.get(v.from);

@@ -7,6 +7,7 @@ import { LedgerStore } from '../ledger/ledger.store';
 import { overdueRange } from '../verdicts/ranges';
 import { unitMatches } from '../verdicts/units';
 import type { UnitFilter, UnitInfo } from '../verdicts/units';
+import type { Scope } from '../verdicts/scope';
 import { VerdictService } from '../verdicts/verdict.service';
 import type { ListingResult } from './listing';
 
@@ -60,13 +61,14 @@ export class OverdueQuery {
     @Inject(CAPITAL_ZONE) private readonly zone: string,
   ) {}
 
-  async run(filter: UnitFilter & { obligation?: Verdict['obligation'] }, lookbackDays: number): Promise<ListingResult<OverdueRow>> {
+  async run(filter: UnitFilter & { obligation?: Verdict['obligation'] }, lookbackDays: number, scope: Scope): Promise<ListingResult<OverdueRow>> {
     const now = this.clock.now();
     const range = overdueRange(now, this.zone, lookbackDays);
     const set = await this.verdicts.verdicts(range, now);
     const since = now.getTime() - lookbackDays * 24 * 3600 * 1000;
+    const visible = scope.verdict(set.messages);
     const due = set.verdicts
-      .filter((v) => OVERDUE.has(v.verdict) && v.due.getTime() >= since && (filter.obligation === undefined || v.obligation === filter.obligation) && unitMatches(this.units.get(v.from), filter))
+      .filter((v) => visible(v) && OVERDUE.has(v.verdict) && v.due.getTime() >= since && (filter.obligation === undefined || v.obligation === filter.obligation) && unitMatches(this.units.get(v.from), filter))
       .sort((a, b) => a.due.getTime() - b.due.getTime() || (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
     const escalated = await this.store.escalations(due.filter((v) => v.ref).map((v) => v.ref!));
     const rows = due.map((v): OverdueRow => {

@@ -5,6 +5,7 @@ import type { Column } from '../export/export';
 import { VERDICT_NAMES } from '../verdicts/records';
 import { unitMatches } from '../verdicts/units';
 import type { UnitFilter, UnitInfo } from '../verdicts/units';
+import type { Scope } from '../verdicts/scope';
 import { VerdictService } from '../verdicts/verdict.service';
 import { rangeName, rate } from './listing';
 import type { ListingResult } from './listing';
@@ -48,11 +49,12 @@ export class RatesQuery {
     @Inject(UNIT_INFOS) private readonly units: ReadonlyMap<string, UnitInfo>,
   ) {}
 
-  async run(range: AuditRange, filter: UnitFilter): Promise<ListingResult<RateRow>> {
+  async run(range: AuditRange, filter: UnitFilter, scope: Scope): Promise<ListingResult<RateRow>> {
     const set = await this.verdicts.verdicts(range);
+    const visible = scope.verdict(set.messages);
     const tallies = new Map<string, Tally>();
     for (const v of set.verdicts) {
-      if (!unitMatches(this.units.get(v.from), filter)) continue;
+      if (!visible(v) || !unitMatches(this.units.get(v.from), filter)) continue;
       let t = tallies.get(v.from);
       if (!t) tallies.set(v.from, (t = emptyTally()));
       count(t, v);

@@ -11,6 +11,7 @@ import { toRecord } from '../verdicts/records';
 import { unjudgeable } from '../verdicts/ranges';
 import type { UnitInfo } from '../verdicts/units';
 import { VerdictService } from '../verdicts/verdict.service';
+import type { Scope } from '../verdicts/scope';
 
 /**
  * GET /api/messages/:id/timeline: the message as the ledger knows it, every event about it in
@@ -26,9 +27,11 @@ export class TimelineQuery {
     private readonly clock: Clock,
   ) {}
 
-  async run(id: string) {
+  async run(id: string, scope: Scope) {
     const [message, events] = await Promise.all([this.store.message(id), this.store.events(id)]);
-    if (!message && events.length === 0) throw new SupervisorError(SupervisorErrorCode.MessageNotFound, id);
+    // Out of the caller's scope is answered as unknown: whether another agency's message exists is not told.
+    const visible = message ? scope.message(message) : events.some((e) => scope.isAll || e.node === scope.agency || e.units.some((u) => scope.unit(u)));
+    if ((!message && events.length === 0) || !visible) throw new SupervisorError(SupervisorErrorCode.MessageNotFound, id);
     const confirmations = message?.kind === 'URGENT' ? await this.store.confirmationsOf(id) : [];
     const escalation = message?.kind === 'URGENT' ? (await this.store.escalations([id])).get(id) : undefined;
     const range = message ? this.rangeOf(message) : undefined;

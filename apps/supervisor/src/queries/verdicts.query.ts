@@ -6,6 +6,7 @@ import { VERDICT_COLUMNS, toRecord } from '../verdicts/records';
 import type { VerdictRecord } from '../verdicts/records';
 import { verdictFilter } from '../verdicts/units';
 import type { UnitInfo, VerdictFilter } from '../verdicts/units';
+import type { Scope } from '../verdicts/scope';
 import { VerdictService } from '../verdicts/verdict.service';
 import { rangeName } from './listing';
 import type { ListingResult } from './listing';
@@ -18,11 +19,15 @@ export class VerdictsQuery {
     @Inject(UNIT_INFOS) private readonly units: ReadonlyMap<string, UnitInfo>,
   ) {}
 
-  async run(range: AuditRange, filter: VerdictFilter): Promise<ListingResult<Verdict>> {
+  async run(range: AuditRange, filter: VerdictFilter, scope: Scope): Promise<ListingResult<Verdict>> {
     const set = await this.verdicts.verdicts(range);
-    const rows = set.verdicts.filter(verdictFilter(this.units, filter));
+    const visible = scope.verdict(set.messages);
+    const matches = verdictFilter(this.units, filter);
+    const rows = set.verdicts.filter((v) => visible(v) && matches(v));
+    // A refused message is listed to those who would see it: its sender's or a recipient's agency.
+    const rejected = scope.isAll ? set.rejected : set.rejected.filter((r) => { const m = r.id === undefined ? undefined : set.messages.get(r.id); return m !== undefined && scope.message(m); });
     return {
-      meta: { range, asOf: set.asOf.toISOString(), policy: set.policy.id, rejected: set.rejected },
+      meta: { range, asOf: set.asOf.toISOString(), policy: set.policy.id, rejected },
       listing: {
         name: rangeName('verdicts', range),
         sheet: 'verdicts',
