@@ -7,3 +7,4 @@ export * from './auth.types';
 export * from './user.entity';
 export * from './users.sql';
 export * from './migrations';
+export * from './users.controller';

@@ -4,7 +4,7 @@ import { Clock } from '@shekara/common';
 import type { Directory } from '@shekara/directory';
 import type { Candidate, Explanation, PersonRecord } from '@shekara/matching';
 import { AuditAction, auditLogJson } from '../audit';
-import { DIRECTORY } from '../core';
+import { DIRECTORY, cleared } from '../core';
 import { PersonsStore } from '../store';
 import type { MatchDecisionRow, PersonSourceRow } from '../store';
 import { decideRequest } from './decide.request';
@@ -37,7 +37,7 @@ export interface PersonMatch {
   /** The candidate as filed: absent when redacted. */
   person?: PersonRecord;
   explanation: Explanation;
-  /** The other record is in a CONFIDENTIAL report the user's unit is no party to: no text of it is shown. */
+  /** The other record is in a CONFIDENTIAL report the user's unit is no party to, or above the user's clearance: no text of it is shown. */
   redacted: boolean;
   source: MatchSource;
   /** The decision of the user's unit on this match, if one was taken. */
@@ -82,6 +82,8 @@ export class PersonsService {
   async matchesOf(user: AuthUser, messageId: string): Promise<MessagePersonMatches[]> {
     const message = (await this.store.sources([messageId])).get(messageId);
     if (!message || !visibleTo(message, user)) throw new PersonsError(PersonsErrorCode.MessageNotFound);
+    // The persons of a message above the user's clearance are its text: refused as opening it is.
+    if (!cleared(user, message.classification)) throw new PersonsError(PersonsErrorCode.NotCleared);
     const out: MessagePersonMatches[] = [];
     const named = personsOf(message.id, message.payload);
     const decided = await this.store.decisions(user.unitId, named.map((n) => n.record.id));
@@ -145,7 +147,7 @@ export class PersonsService {
       const m = sources.get(sourceOf(c.id));
       if (!m) continue;
       const named = personsOf(m.id, m.payload).find((p) => p.record.id === c.id);
-      const redacted = CONFIDENTIAL.has(m.classification) && !visibleTo(m, user);
+      const redacted = (CONFIDENTIAL.has(m.classification) && !visibleTo(m, user)) || !cleared(user, m.classification);
       out.push({
         personId: c.id,
         score: c.score,
