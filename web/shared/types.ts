@@ -64,6 +64,8 @@ export interface MessageView {
   createdBy: string | null;
   recipients: RecipientStatus[];
   payload?: ReportPayloadJson;
+  /** Classified above the user's clearance: summary and payload withheld. */
+  restricted?: true;
 }
 export interface Page<T> {
   items: T[];

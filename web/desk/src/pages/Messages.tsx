@@ -2,7 +2,7 @@ import { useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { api, query, useLiveEvents } from '@shared/api';
 import { ErrorBox, Loading, Page, Pager, StatusBadge, Time, useAsync } from '@shared/components';
-import { KINDS } from '@shared/enums';
+import { KINDS, classificationName } from '@shared/enums';
 import { useI18n } from '@shared/i18n';
 import { Link, useLocation } from '@shared/router';
 import { useSession } from '@shared/session';
@@ -76,7 +76,7 @@ export function Messages({ box }: { box: 'inbox' | 'outbox' }) {
 }
 
 function Row({ m, box }: { m: MessageView; box: 'inbox' | 'outbox' }) {
-  const { t } = useI18n();
+  const { t, e } = useI18n();
   const session = useSession();
   const mine = m.recipients.find((r) => r.unitId === session.me.unit.id);
   const unread = box === 'inbox' && mine?.status === 'DELIVERED';
@@ -88,7 +88,7 @@ function Row({ m, box }: { m: MessageView; box: 'inbox' | 'outbox' }) {
       </td>
       <td className="summary">
         {unread && <span className="badge new">{t('list.new')}</span>}{' '}
-        <Link to={`/messages/${m.id}`}>{m.summary || m.id}</Link>
+        <Link to={`/messages/${m.id}`}>{m.restricted ? <span className="restricted">{t('list.restricted', { marking: e(classificationName(m.classification)) })}</span> : m.summary || m.id}</Link>
       </td>
       <td>{box === 'inbox' ? session.unitName(m.senderUnit) : m.recipientUnits.map((u) => session.unitName(u)).join(', ')}</td>
       <td>
