@@ -154,6 +154,12 @@ export const SUPERVISOR_DICTIONARY: Record<string, readonly [string, string]> = 
   'action.READ': ['прочитано', 'read'],
   'action.REJECTED': ['отклонено', 'rejected'],
   'action.DEAD_LETTERED': ['не доставлено', 'dead-lettered'],
+  'fact.SENT': ['отправлено', 'sent'],
+  'fact.DELIVERED': ['доставлено', 'delivered'],
+  'fact.READ': ['прочитано', 'read'],
+  'fact.REJECTED': ['отклонено', 'rejected'],
+  'fact.DEAD_LETTERED': ['не доставлено', 'dead-lettered'],
+  'sv.tl.observedBy': ['зафиксировано: {nodes}', 'observed by: {nodes}'],
   ...perAgency('node', { interior: ['узел МВД', 'police node'], border: ['узел ПС КНБ', 'border node'], customs: ['узел таможни', 'customs node'] }),
   // export
   'sv.export.label': ['Выгрузка', 'Export'],

@@ -113,6 +113,8 @@ export interface Timeline {
     node: string;
   } | null;
   events: { event_id: string; action: string; node: string; at: string; actor: string; units: string[]; reason?: string }[];
+  /** Each fact once, with the nodes that observed it. */
+  facts: { fact: string; unit: string | null; at: string; actor: string; reason?: string; observed_by: { node: string; action: string; at: string; actor: string; event_id: string }[] }[];
   confirmations: { id: string; from: string; sent_at: string }[];
   escalated_at: string | null;
   verdicts: VerdictRecord[];

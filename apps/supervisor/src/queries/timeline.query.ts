@@ -7,6 +7,7 @@ import { LedgerStore } from '../ledger/ledger.store';
 import type { StoredMessage } from '../ledger/ledger.store';
 import { UNIT_INFOS } from '../tokens';
 import { journalRecord } from './journal.query';
+import { timelineFacts } from './facts';
 import { toRecord } from '../verdicts/records';
 import { unjudgeable } from '../verdicts/ranges';
 import type { UnitInfo } from '../verdicts/units';
@@ -16,7 +17,7 @@ import type { Scope } from '../verdicts/scope';
 /**
  * GET /api/messages/:id/timeline: the message as the ledger knows it, every event about it in
  * order (sent, received, delivered, read, rejected, dead-lettered), its written confirmations and
- * escalation (urgent reports), and the verdicts that name it.
+ * escalation (urgent reports), and the verdicts that name it. `facts`: each fact once (see timelineFacts).
  */
 @Injectable()
 export class TimelineQuery {
@@ -41,6 +42,8 @@ export class TimelineQuery {
     const verdicts = range && !unjudged ? (await this.verdicts.verdicts(range)).verdicts.filter((v) => v.ref === id || v.message === id).map(toRecord) : [];
     return {
       message: message ? { ...journalRecord(message), summary: message.summary, node: message.node } : null,
+      // Each fact once (with the nodes that observed it); `events` keeps every node's report of it.
+      facts: timelineFacts(events),
       events: events.map((e) => ({ event_id: e.eventId, action: e.action, node: e.node, at: e.at.toISOString(), actor: e.actor, units: e.units, ...(e.reason ? { reason: e.reason } : {}) })),
       confirmations: confirmations.map((c) => ({ id: c.id, from: c.from, sent_at: c.sentAt.toISOString() })),
       escalated_at: escalation ? escalation.toISOString() : null,
