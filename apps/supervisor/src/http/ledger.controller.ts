@@ -15,7 +15,7 @@ import { Scope } from '../verdicts/scope';
 import type { UnitInfo } from '../verdicts/units';
 import type { SupervisorConfig } from '../config';
 import { CAPITAL_ZONE, SUPERVISOR_CONFIG, UNIT_INFOS } from '../tokens';
-import { JournalQueryDto, OverdueQueryDto, PagedQuery, SeriesQueryDto, UnitsQueryDto, VerdictsQueryDto } from './query.dto';
+import { HeatmapQueryDto, JournalQueryDto, OverdueQueryDto, PagedQuery, SeriesQueryDto, UnitsQueryDto, VerdictsQueryDto } from './query.dto';
 import { queryRange, respond } from './respond';
 
 const EXPORTS = ['application/json', 'text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'];
@@ -83,10 +83,10 @@ export class LedgerController {
 
   @Get('heatmap')
   @ApiProduces(...EXPORTS)
-  @ApiOperation({ summary: 'Units × days: each unit’s daily verdict per day (worst over its counterparts), one letter per day' })
-  async heatmap(@Req() req: AuthedRequest, @Query() q: PagedQuery): Promise<Record<string, unknown> | StreamableFile> {
+  @ApiOperation({ summary: 'Units × days: each unit’s daily verdict per day (worst over its counterparts), one letter per day; units with most breach days first; breaches=true: only those; group=region|level|agency: also the groups, worst first' })
+  async heatmap(@Req() req: AuthedRequest, @Query() q: HeatmapQueryDto): Promise<Record<string, unknown> | StreamableFile> {
     const range = queryRange(q, this.clock.now(), this.zone);
-    return respond(await this.heatmapQuery.run(range, { agency: q.agency, unit: q.unit, level: q.level, region: q.region }, this.scope(req)), q.format, this.config.exports, q);
+    return respond(await this.heatmapQuery.run(range, { agency: q.agency, unit: q.unit, level: q.level, region: q.region }, this.scope(req), { breachesOnly: q.breaches === 'true', group: q.group }), q.format, this.config.exports, q);
   }
 
   @Get('messages/:id/timeline')

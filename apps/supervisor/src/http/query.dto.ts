@@ -9,6 +9,8 @@ import type { Level, Obligation, VerdictName } from '@shekara/policy';
 import { EXPORT_FORMATS } from '../export/export';
 import type { ExportFormat } from '../export/export';
 import { BUCKETS } from '../verdicts/ranges';
+import { HEATMAP_GROUPS } from '../queries/heatmap.query';
+import type { HeatmapGrouping } from '../queries/heatmap.query';
 import type { Bucket } from '../verdicts/ranges';
 import { VERDICT_NAMES } from '../verdicts/records';
 
@@ -72,6 +74,18 @@ export class PagedQuery extends UnitFilterQuery {
   @ApiPropertyOptional({ enum: EXPORT_FORMATS, default: 'json', description: 'csv and xlsx return the whole filtered listing, not a page; an xlsx file holds at most EXPORT_XLSX_MAX_ROWS rows (100,000 by default), else 400 EXPORT_TOO_LARGE' })
   @IsIn(EXPORT_FORMATS)
   format: ExportFormat = 'json';
+}
+
+export class HeatmapQueryDto extends PagedQuery {
+  @ApiPropertyOptional({ description: 'Only units with a breach (EARLY, LATE or MISSING) in the range' })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  breaches?: 'true' | 'false';
+
+  @ApiPropertyOptional({ enum: HEATMAP_GROUPS, description: 'Also answer `groups`: the units grouped, worst first' })
+  @IsOptional()
+  @IsIn(HEATMAP_GROUPS)
+  group?: HeatmapGrouping;
 }
 
 export class VerdictsQueryDto extends PagedQuery {
