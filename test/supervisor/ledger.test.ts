@@ -169,6 +169,25 @@ describe('GET /api/verdicts', () => {
     expect(rows.slice(1)).toEqual(json.body.items.map((v: Record<string, unknown>) => rows[0].map((c) => (v[c] === undefined ? '' : String(v[c])))));
   });
 
+  it('exports for people with lang: names beside ids, local times with the zone, verdicts in words (without lang: the audit format)', async () => {
+    const csv = parseCsv((await h.get(`/api/verdicts?${RANGE}&unit=${I4}&obligation=DAILY&period=2024-04-08&format=csv&lang=ru`)).body as string);
+    expect(csv[0]).toEqual(['obligation', 'обязанность (словами)', 'from', 'отправитель (наименование)', 'to', 'адресат (наименование)', 'period', 'ref', 'due', 'срок (местное время)', 'verdict', 'оценка (словами)', 'message', 'late_by_s']);
+    const late = csv.find((r) => r[4] === B4)!;
+    expect(late[1]).toBe('ежедневная информация');
+    expect(late[3]).toMatch(/Нур Жолы/);
+    expect(late[5]).toMatch(/Нур Жолы/);
+    // 09:00 local on 2024-04-08, Asia/Oral or Asia/Almaty: both UTC+05:00 since 2024-03-01.
+    expect(late[9]).toMatch(/^2024-04-08 09:00:00 \(Asia\/\w+, UTC\+05:00\)$/);
+    expect([late[10], late[11]]).toEqual(['LATE', 'с опозданием']);
+    const en = parseCsv((await h.get(`/api/overdue?unit=${B4}&format=csv&lang=en`)).body as string);
+    expect(en[0]).toContain('sender (name)');
+    expect(en[1][en[0].indexOf('sender (name)')]).toMatch(/Nur Zholy/);
+    const heat = parseCsv((await h.get(`/api/heatmap?${RANGE}&unit=${B4}&format=csv&lang=en`)).body as string);
+    expect(heat[0].slice(0, 2)).toEqual(['unit', 'name']);
+    expect(heat[1].slice(-2)).toEqual(['on time', 'missing']);
+    expect((await h.get(`/api/verdicts?${RANGE}&format=csv&lang=kk`)).status).toBe(400);
+  });
+
   it('exports a real XLSX workbook', async () => {
     const json = await h.get(`/api/verdicts?${RANGE}&unit=${I4}&pageSize=1000`);
     const xlsx = await h.get(`/api/verdicts?${RANGE}&unit=${I4}&format=xlsx`);

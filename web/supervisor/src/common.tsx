@@ -155,10 +155,20 @@ export function FilterBar({ fields, children }: { fields: FilterName[]; children
   const has = (f: FilterName) => fields.includes(f);
   const upd = (k: keyof Filters) => (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [k]: e.target.value || undefined }));
   const regions = useMemo(() => [...new Set(units.map((u) => u.region).filter(Boolean) as string[])].sort(), [units]);
+  const [unitSearch, setUnitSearch] = useState('');
   const unitOptions = useMemo(
     () => units.filter((u) => (!draft.agency || u.agency === draft.agency) && (!draft.level || String(u.level) === draft.level) && (!draft.region || u.region === draft.region)),
     [units, draft.agency, draft.level, draft.region],
   );
+  // The unit selector is searchable: words of the name (either language) or the id, in any order.
+  const shownUnits = useMemo(() => {
+    const words = unitSearch.toLocaleLowerCase().split(/\s+/).filter(Boolean);
+    if (!words.length) return unitOptions;
+    return unitOptions.filter((u) => {
+      const text = `${u.nameRu} ${u.nameEn} ${u.id}`.toLocaleLowerCase();
+      return words.every((w) => text.includes(w)) || u.id === draft.unit;
+    });
+  }, [unitOptions, unitSearch, draft.unit]);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (has('range') && draft.from > draft.to) {
@@ -235,10 +245,12 @@ export function FilterBar({ fields, children }: { fields: FilterName[]; children
       )}
       {has('unit') && (
         <div className="field wide-field">
+          <label htmlFor="f-unit-search">{t('sv.f.unitSearch')}</label>
+          <input id="f-unit-search" type="search" value={unitSearch} onChange={(e) => setUnitSearch(e.target.value)} aria-controls="f-unit" autoComplete="off" />
           <label htmlFor="f-unit">{t('sv.f.unit')}</label>
           <select id="f-unit" value={draft.unit ?? ''} onChange={upd('unit')}>
             <option value="">{t('sv.f.anyUnit')}</option>
-            {unitOptions.map((u) => (
+            {shownUnits.map((u) => (
               <option key={u.id} value={u.id}>
                 {lang === 'ru' ? u.nameRu : u.nameEn} ({u.id})
               </option>
@@ -323,7 +335,7 @@ function fileNameOf(res: Response, fallback: string): string {
 }
 
 export function ExportButtons({ path, params }: { path: string; params: string }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [status, setStatus] = useState<{ text: string; error?: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
   const run = async (format: 'csv' | 'xlsx') => {
@@ -331,7 +343,8 @@ export function ExportButtons({ path, params }: { path: string; params: string }
     setStatus({ text: t('sv.export.busy') });
     try {
       const sep = params ? '&' : '?';
-      const res = await fetch(`${path}${params}${sep}format=${format}`, { headers: { authorization: `Bearer ${getToken() ?? ''}` } });
+      // lang: a file for people (names in the console's language beside ids, local times with the zone).
+      const res = await fetch(`${path}${params}${sep}format=${format}&lang=${lang}`, { headers: { authorization: `Bearer ${getToken() ?? ''}`, 'accept-language': lang } });
       if (!res.ok) {
         let message = res.statusText;
         try {

@@ -93,10 +93,22 @@ export interface HeatmapRow {
   level: number;
   region: string | null;
   cells: string;
+  breaches: number;
+}
+export interface HeatmapGroup {
+  key: string | null;
+  units: number;
+  breaching_units: number;
+  breaches: number;
+  cells: string;
 }
 export interface HeatmapListing extends Listing<HeatmapRow> {
   days: string[];
   legend: Record<string, string | null>;
+  breaching: number;
+  units: number;
+  group?: 'region' | 'level' | 'agency';
+  groups?: HeatmapGroup[];
 }
 export interface Timeline {
   message: {

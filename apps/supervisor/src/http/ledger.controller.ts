@@ -54,7 +54,7 @@ export class LedgerController {
   })
   async verdicts(@Req() req: AuthedRequest, @Query() q: VerdictsQueryDto): Promise<Record<string, unknown> | StreamableFile> {
     const range = queryRange(q, this.clock.now(), this.zone);
-    const result = await this.verdictsQuery.run(range, { agency: q.agency, unit: q.unit, level: q.level, region: q.region, obligation: q.obligation, verdict: q.verdict, period: q.period }, this.scope(req));
+    const result = await this.verdictsQuery.run(range, { agency: q.agency, unit: q.unit, level: q.level, region: q.region, obligation: q.obligation, verdict: q.verdict, period: q.period }, this.scope(req), q.lang);
     return respond(result, q.format, this.config.exports, q);
   }
 
@@ -63,7 +63,7 @@ export class LedgerController {
   @ApiOperation({ summary: 'Per-unit on-time rate (on-time verdicts / judged verdicts) over a range, with the count of each verdict; worst first' })
   async rates(@Req() req: AuthedRequest, @Query() q: PagedQuery): Promise<Record<string, unknown> | StreamableFile> {
     const range = queryRange(q, this.clock.now(), this.zone);
-    return respond(await this.ratesQuery.run(range, { agency: q.agency, unit: q.unit, level: q.level, region: q.region }, this.scope(req)), q.format, this.config.exports, q);
+    return respond(await this.ratesQuery.run(range, { agency: q.agency, unit: q.unit, level: q.level, region: q.region }, this.scope(req), q.lang), q.format, this.config.exports, q);
   }
 
   @Get('rates/series')
@@ -78,7 +78,7 @@ export class LedgerController {
   @ApiProduces(...EXPORTS)
   @ApiOperation({ summary: 'Now: urgent reports UNCONFIRMED past their deadline (with escalation state) and MISSING periodic reports, due in the last lookbackDays' })
   async overdue(@Req() req: AuthedRequest, @Query() q: OverdueQueryDto): Promise<Record<string, unknown> | StreamableFile> {
-    return respond(await this.overdueQuery.run({ agency: q.agency, unit: q.unit, level: q.level, region: q.region, obligation: q.obligation }, q.lookbackDays, this.scope(req)), q.format, this.config.exports, q);
+    return respond(await this.overdueQuery.run({ agency: q.agency, unit: q.unit, level: q.level, region: q.region, obligation: q.obligation }, q.lookbackDays, this.scope(req), q.lang), q.format, this.config.exports, q);
   }
 
   @Get('heatmap')
@@ -86,7 +86,7 @@ export class LedgerController {
   @ApiOperation({ summary: 'Units × days: each unit’s daily verdict per day (worst over its counterparts), one letter per day; units with most breach days first; breaches=true: only those; group=region|level|agency: also the groups, worst first' })
   async heatmap(@Req() req: AuthedRequest, @Query() q: HeatmapQueryDto): Promise<Record<string, unknown> | StreamableFile> {
     const range = queryRange(q, this.clock.now(), this.zone);
-    return respond(await this.heatmapQuery.run(range, { agency: q.agency, unit: q.unit, level: q.level, region: q.region }, this.scope(req), { breachesOnly: q.breaches === 'true', group: q.group }), q.format, this.config.exports, q);
+    return respond(await this.heatmapQuery.run(range, { agency: q.agency, unit: q.unit, level: q.level, region: q.region }, this.scope(req), { breachesOnly: q.breaches === 'true', group: q.group, lang: q.lang }), q.format, this.config.exports, q);
   }
 
   @Get('messages/:id/timeline')

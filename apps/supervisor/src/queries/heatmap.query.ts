@@ -9,6 +9,8 @@ import type { Scope } from '../verdicts/scope';
 import { VerdictService } from '../verdicts/verdict.service';
 import { rangeName } from './listing';
 import type { ListingResult } from './listing';
+import { header, unitName, word } from '../export/readable';
+import type { ExportLang } from '../export/readable';
 
 /** One letter per daily verdict; '-' where the unit owed nothing that day. */
 export const HEATMAP_LEGEND: Readonly<Record<string, PeriodicVerdict | null>> = { O: 'ON_TIME', P: 'PENDING', E: 'EARLY', L: 'LATE', M: 'MISSING', '-': null };
@@ -69,7 +71,7 @@ export class HeatmapQuery {
     @Inject(UNIT_INFOS) private readonly units: ReadonlyMap<string, UnitInfo>,
   ) {}
 
-  async run(range: AuditRange, filter: UnitFilter, scope: Scope, view: { breachesOnly?: boolean; group?: HeatmapGrouping } = {}): Promise<ListingResult<HeatmapRow>> {
+  async run(range: AuditRange, filter: UnitFilter, scope: Scope, view: { breachesOnly?: boolean; group?: HeatmapGrouping; lang?: ExportLang } = {}): Promise<ListingResult<HeatmapRow>> {
     const set = await this.verdicts.verdicts(range);
     const visible = scope.verdict(set.messages);
     const days = eachDate(range.from, range.to);
@@ -96,11 +98,12 @@ export class HeatmapQuery {
     const rows = view.breachesOnly ? ordered.filter((r) => r.breaches > 0) : ordered;
     const columns: Column<HeatmapRow>[] = [
       { header: 'unit', value: (r) => r.unit },
+      ...(view.lang ? [{ header: header(view.lang, 'name'), value: (r: HeatmapRow) => unitName(this.units, view.lang!, r.unit) }] : []),
       { header: 'agency', value: (r) => r.agency },
       { header: 'level', value: (r) => r.level },
       { header: 'region', value: (r) => r.region },
       { header: 'breaches', value: (r) => r.breaches },
-      ...days.map((d, i) => ({ header: d, value: (r: HeatmapRow) => HEATMAP_LEGEND[r.cells[i]] ?? '' })),
+      ...days.map((d, i) => ({ header: d, value: (r: HeatmapRow) => (view.lang ? word(view.lang, HEATMAP_LEGEND[r.cells[i]]) : (HEATMAP_LEGEND[r.cells[i]] ?? '')) })),
     ];
     return {
       meta: { range, asOf: set.asOf.toISOString(), days, legend: HEATMAP_LEGEND, breaching: all.filter((r) => r.breaches > 0).length, units: all.length, ...(view.group ? { group: view.group, groups: heatmapGroups(rows, view.group) } : {}) },

@@ -9,6 +9,7 @@ import type { Scope } from '../verdicts/scope';
 import { VerdictService } from '../verdicts/verdict.service';
 import { rangeName, rate } from './listing';
 import type { ListingResult } from './listing';
+import type { ExportLang } from '../export/readable';
 import { count, emptyTally } from './rates';
 import type { Tally, VerdictCounts } from './rates';
 
@@ -49,7 +50,7 @@ export class RatesQuery {
     @Inject(UNIT_INFOS) private readonly units: ReadonlyMap<string, UnitInfo>,
   ) {}
 
-  async run(range: AuditRange, filter: UnitFilter, scope: Scope): Promise<ListingResult<RateRow>> {
+  async run(range: AuditRange, filter: UnitFilter, scope: Scope, lang?: ExportLang): Promise<ListingResult<RateRow>> {
     const set = await this.verdicts.verdicts(range);
     const visible = scope.verdict(set.messages);
     const tallies = new Map<string, Tally>();
@@ -66,7 +67,7 @@ export class RatesQuery {
         agency: info?.agency ?? '',
         level: info?.level ?? 0,
         region: info?.region ?? null,
-        name: info?.nameRu ?? '',
+        name: (lang === 'en' ? info?.nameEn : info?.nameRu) ?? '',
         judged: t.judged,
         on_time: t.onTime,
         rate: rate(t.onTime, t.judged),
