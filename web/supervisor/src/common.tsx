@@ -1,5 +1,5 @@
 /** Building blocks of the supervisor console: zoned times, verdict badges, filters kept in the URL, exports. */
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
 import { getToken, query } from '@shared/api';
 import type { Async } from '@shared/components';
@@ -338,13 +338,17 @@ export function ExportButtons({ path, params }: { path: string; params: string }
   const { t, lang } = useI18n();
   const [status, setStatus] = useState<{ text: string; error?: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
+  // The running export's abort: Cancel stops the request (and the server's response) at once.
+  const abort = useRef<AbortController | null>(null);
   const run = async (format: 'csv' | 'xlsx') => {
+    const controller = new AbortController();
+    abort.current = controller;
     setBusy(true);
     setStatus({ text: t('sv.export.busy') });
     try {
       const sep = params ? '&' : '?';
       // lang: a file for people (names in the console's language beside ids, local times with the zone).
-      const res = await fetch(`${path}${params}${sep}format=${format}&lang=${lang}`, { headers: { authorization: `Bearer ${getToken() ?? ''}`, 'accept-language': lang } });
+      const res = await fetch(`${path}${params}${sep}format=${format}&lang=${lang}`, { headers: { authorization: `Bearer ${getToken() ?? ''}`, 'accept-language': lang }, signal: controller.signal });
       if (!res.ok) {
         let message = res.statusText;
         try {
@@ -357,7 +361,20 @@ export function ExportButtons({ path, params }: { path: string; params: string }
         throw new Error(message);
       }
       const name = fileNameOf(res, `export.${format}`);
-      const url = URL.createObjectURL(await res.blob());
+      // The body is read as it streams in, with its progress (Content-Length when the server sends it).
+      const total = Number(res.headers.get('content-length') ?? 0);
+      const chunks: Uint8Array[] = [];
+      let got = 0;
+      const reader = res.body!.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        chunks.push(value);
+        got += value.length;
+        const kb = (n: number) => Math.ceil(n / 1024).toLocaleString(lang);
+        setStatus({ text: total ? t('sv.export.progress', { got: kb(got), total: kb(total), pct: Math.floor((got / total) * 100) }) : t('sv.export.progressUnknown', { got: kb(got) }) });
+      }
+      const url = URL.createObjectURL(new Blob(chunks as BlobPart[], { type: res.headers.get('content-type') ?? undefined }));
       const a = document.createElement('a');
       a.href = url;
       a.download = name;
@@ -367,8 +384,10 @@ export function ExportButtons({ path, params }: { path: string; params: string }
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
       setStatus({ text: t('sv.export.done', { name }) });
     } catch (e) {
-      setStatus({ text: t('sv.export.failed', { message: (e as Error).message }), error: true });
+      if (controller.signal.aborted) setStatus({ text: t('sv.export.cancelled') });
+      else setStatus({ text: t('sv.export.failed', { message: (e as Error).message }), error: true });
     } finally {
+      abort.current = null;
       setBusy(false);
     }
   };
@@ -383,6 +402,11 @@ export function ExportButtons({ path, params }: { path: string; params: string }
       <button type="button" className="secondary small" disabled={busy} aria-label={t('sv.export.xlsxLabel')} onClick={() => void run('xlsx')}>
         ⤓ {t('sv.export.xlsx')}
       </button>
+      {busy && (
+        <button type="button" className="secondary small" onClick={() => abort.current?.abort()}>
+          {t('sv.export.cancel')}
+        </button>
+      )}
       <span className={status?.error ? 'export-status error-text' : 'export-status muted'} role="status">
         {status?.text ?? ''}
       </span>

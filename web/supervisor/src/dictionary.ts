@@ -180,6 +180,10 @@ export const SUPERVISOR_DICTIONARY: Record<string, readonly [string, string]> = 
   'sv.export.csvLabel': ['Выгрузить весь отбор в CSV', 'Export the whole selection to CSV'],
   'sv.export.xlsxLabel': ['Выгрузить весь отбор в Excel (XLSX)', 'Export the whole selection to Excel (XLSX)'],
   'sv.export.busy': ['Готовится файл…', 'Preparing the file…'],
+  'sv.export.progress': ['Загружено {got} из {total} КБ ({pct}%)…', 'Received {got} of {total} KB ({pct}%)…'],
+  'sv.export.progressUnknown': ['Загружено {got} КБ…', 'Received {got} KB…'],
+  'sv.export.cancel': ['Отменить выгрузку', 'Cancel the export'],
+  'sv.export.cancelled': ['Выгрузка отменена.', 'Export cancelled.'],
   'sv.export.done': ['Файл {name} сохранён.', 'File {name} saved.'],
   'sv.export.failed': ['Выгрузка не удалась: {message}', 'Export failed: {message}'],
   'sv.export.tooLarge': [
