@@ -25,6 +25,7 @@ import { zonedTimeToInstant } from '@shekara/policy';
 import { TestSystem, eventually } from '../support/harness';
 import { BORDER, CUSTOMS, INTERIOR, urgentDetainedMigrants } from '../exchange/fixtures';
 import { SupervisorHarness, sentEvent } from '../supervisor/harness';
+import { parseCsv } from '../supervisor/xlsx';
 import { ARTIFACTS, ROOT, WAIT, expectAccessible, keyboardSignIn, lastScreenshot, launchChromium, prepareConsoles, screenshot, typeCheck } from './browser';
 import type { BrowserGlobals } from './browser';
 
@@ -218,12 +219,16 @@ describe('supervisor console (headless Chromium)', () => {
     expect(csv.suggestedFilename()).toMatch(/^verdicts-.*\.csv$/);
     const csvPath = join(ARTIFACTS, 'supervisor-verdicts.csv');
     await csv.saveAs(csvPath);
-    const lines = readFileSync(csvPath, 'utf8').trim().split('\n');
-    expect(lines[0]).toBe('obligation,from,to,period,ref,due,verdict,message,late_by_s');
+    // A file for people in the console's language: names beside ids, the deadline in the unit's local time, verdicts in words.
+    const lines = parseCsv(readFileSync(csvPath, 'utf8'));
+    expect(lines[0]).toEqual(['obligation', 'obligation (in words)', 'from', 'sender (name)', 'to', 'counterpart (name)', 'period', 'ref', 'due', 'due (local time)', 'verdict', 'verdict (in words)', 'message', 'late_by_s']);
     const row = lines.find((l) => l.includes(id));
     expect(row).toBeDefined();
-    expect(row!.split(',')).toEqual(['URGENT_CONFIRMATION', BORDER, '', '', id, expect.any(String), 'CONFIRMED_LATE', confirmation.body.id, expect.stringMatching(/^\d+$/)]);
-    expect(lines.every((l, i) => i === 0 || l.startsWith('URGENT_CONFIRMATION,'))).toBe(true);
+    expect(row).toEqual([
+      'URGENT_CONFIRMATION', 'written confirmation of an urgent report', BORDER, expect.stringMatching(/Nur Zholy/), '', '', '', id, expect.any(String),
+      expect.stringMatching(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \(Asia\/Almaty, UTC\+05:00\)$/), 'CONFIRMED_LATE', 'confirmed late', confirmation.body.id, expect.stringMatching(/^\d+$/),
+    ]);
+    expect(lines.slice(1).every((l) => l[0] === 'URGENT_CONFIRMATION')).toBe(true);
     await page.getByText(/File verdicts-.*\.csv saved\./).waitFor(WAIT);
     const [xlsx] = await Promise.all([page.waitForEvent('download', WAIT), page.getByRole('button', { name: 'Export the whole selection to Excel (XLSX)' }).click()]);
     expect(xlsx.suggestedFilename()).toMatch(/^verdicts-.*\.xlsx$/);

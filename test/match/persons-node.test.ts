@@ -249,9 +249,15 @@ describe('persons across agencies at the node', () => {
     expect(hidden.person).toBeUndefined();
     expect(hidden.source.summary).toBeUndefined();
     expect(JSON.stringify(hidden)).not.toMatch(/SECRET|Tursunov|TURSUNOV/);
-    // Interior is a party to it: it sees the report in full.
-    const atInterior = await sys.api('interior', 'POST', '/api/persons/check', { surname: 'Турсунов', givenNames: 'Азиз', dateOfBirth: '1996-11-02' }, interiorToken);
+    // Interior is a party to it: its officer cleared CONFIDENTIAL sees the report in full, the one
+    // cleared FOR_OFFICIAL_USE does not.
+    const check = { surname: 'Турсунов', givenNames: 'Азиз', dateOfBirth: '1996-11-02' };
+    const atInterior = await sys.api('interior', 'POST', '/api/persons/check', check, await sys.login('interior', 'senior'));
     expect(atInterior.body.candidates.find((c: any) => c.source.messageId === secret)).toMatchObject({ redacted: false, source: { summary: body.urgent.summary } });
+    const uncleared = (await sys.api('interior', 'POST', '/api/persons/check', check, interiorToken)).body.candidates.find((c: any) => c.source.messageId === secret);
+    expect(uncleared).toMatchObject({ redacted: true, match: true });
+    expect(JSON.stringify(uncleared)).not.toMatch(/SECRET|Tursunov|TURSUNOV/);
+    expect((await sys.api('interior', 'GET', `/api/messages/${secret}/matches`, undefined, interiorToken)).status).toBe(403);
   });
 
   it('catches up at start with whatever was stored but not filed', async () => {

@@ -58,6 +58,12 @@ it('follows an urgent report from the border node into the ledger: overdue, esca
   const times = timeline.events.map((e: { at: string }) => e.at);
   expect([...times].sort()).toEqual(times);
   expect(timeline.verdicts).toEqual([expect.objectContaining({ ref: id, verdict: 'UNCONFIRMED' })]);
+  // Each fact once (per unit), with the nodes that observed it: delivery to interior seen by both nodes.
+  const facts: string[] = timeline.facts.map((f: { fact: string; unit: string | null }) => `${f.fact} ${f.unit ?? ''}`);
+  expect(new Set(facts).size).toBe(facts.length);
+  expect(facts.filter((f) => f.startsWith('SENT'))).toHaveLength(1);
+  const delivered = timeline.facts.find((f: { fact: string; unit: string }) => f.fact === 'DELIVERED' && f.unit === INTERIOR);
+  expect(delivered.observed_by.map((o: { node: string; action: string }) => `${o.node}:${o.action}`).sort()).toEqual(['border:DELIVERED', 'interior:RECEIVED']);
 
   // The written confirmation, an hour late.
   const confirmation = await sys.api(

@@ -226,8 +226,8 @@ export class SupervisorHarness {
     return r.body.accessToken;
   }
 
-  /** GET with a supervisor's token; JSON parsed when it is JSON. */
-  async get<T = any>(path: string, username = 'supervisor.border'): Promise<ApiResponse<T> & { headers: Headers; bytes: Buffer }> {
+  /** GET with a user's token (default: the ledger's administrator, who sees everything); JSON parsed when it is JSON. */
+  async get<T = any>(path: string, username = 'supervisor'): Promise<ApiResponse<T> & { headers: Headers; bytes: Buffer }> {
     return this.request('GET', path, await this.login(username));
   }
 

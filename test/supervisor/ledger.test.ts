@@ -169,6 +169,25 @@ describe('GET /api/verdicts', () => {
     expect(rows.slice(1)).toEqual(json.body.items.map((v: Record<string, unknown>) => rows[0].map((c) => (v[c] === undefined ? '' : String(v[c])))));
   });
 
+  it('exports for people with lang: names beside ids, local times with the zone, verdicts in words (without lang: the audit format)', async () => {
+    const csv = parseCsv((await h.get(`/api/verdicts?${RANGE}&unit=${I4}&obligation=DAILY&period=2024-04-08&format=csv&lang=ru`)).body as string);
+    expect(csv[0]).toEqual(['obligation', 'обязанность (словами)', 'from', 'отправитель (наименование)', 'to', 'адресат (наименование)', 'period', 'ref', 'due', 'срок (местное время)', 'verdict', 'оценка (словами)', 'message', 'late_by_s']);
+    const late = csv.find((r) => r[4] === B4)!;
+    expect(late[1]).toBe('ежедневная информация');
+    expect(late[3]).toMatch(/Нур Жолы/);
+    expect(late[5]).toMatch(/Нур Жолы/);
+    // 09:00 local on 2024-04-08, Asia/Oral or Asia/Almaty: both UTC+05:00 since 2024-03-01.
+    expect(late[9]).toMatch(/^2024-04-08 09:00:00 \(Asia\/\w+, UTC\+05:00\)$/);
+    expect([late[10], late[11]]).toEqual(['LATE', 'с опозданием']);
+    const en = parseCsv((await h.get(`/api/overdue?unit=${B4}&format=csv&lang=en`)).body as string);
+    expect(en[0]).toContain('sender (name)');
+    expect(en[1][en[0].indexOf('sender (name)')]).toMatch(/Nur Zholy/);
+    const heat = parseCsv((await h.get(`/api/heatmap?${RANGE}&unit=${B4}&format=csv&lang=en`)).body as string);
+    expect(heat[0].slice(0, 2)).toEqual(['unit', 'name']);
+    expect(heat[1].slice(-2)).toEqual(['on time', 'missing']);
+    expect((await h.get(`/api/verdicts?${RANGE}&format=csv&lang=kk`)).status).toBe(400);
+  });
+
   it('exports a real XLSX workbook', async () => {
     const json = await h.get(`/api/verdicts?${RANGE}&unit=${I4}&pageSize=1000`);
     const xlsx = await h.get(`/api/verdicts?${RANGE}&unit=${I4}&format=xlsx`);
@@ -211,13 +230,34 @@ describe('rates, series and heatmap', () => {
     expect(r.body.legend).toMatchObject({ O: 'ON_TIME', M: 'MISSING', L: 'LATE' });
     const byUnit = (items: Array<{ unit: string }>) => Object.fromEntries(items.map((x) => [x.unit, x]));
     expect(byUnit(r.body.items)).toEqual({
-      [I4]: { unit: I4, agency: 'interior', level: 4, region: 'KZ-33', cells: 'MM' }, // LATE to border, MISSING to customs: the worst
-      [B4]: { unit: B4, agency: 'border', level: 4, region: 'KZ-33', cells: 'OM' },
-      [C4]: { unit: C4, agency: 'customs', level: 4, region: 'KZ-33', cells: 'MM' },
+      [I4]: { unit: I4, agency: 'interior', level: 4, region: 'KZ-33', cells: 'MM', breaches: 2 }, // LATE to border, MISSING to customs: the worst
+      [B4]: { unit: B4, agency: 'border', level: 4, region: 'KZ-33', cells: 'OM', breaches: 1 },
+      [C4]: { unit: C4, agency: 'customs', level: 4, region: 'KZ-33', cells: 'MM', breaches: 2 },
     });
+    // What needs attention first: most breach days.
+    expect(r.body.items.map((x: { unit: string }) => x.unit).pop()).toBe(B4);
+    expect(r.body).toMatchObject({ breaching: 3, units: 3 });
     const xlsx = readXlsx((await h.get(`/api/heatmap?${RANGE}&region=KZ-33&level=4&format=xlsx`)).bytes);
-    expect(xlsx[0]).toEqual(['unit', 'agency', 'level', 'region', '2024-04-08', '2024-04-09']);
-    expect(xlsx.find((row) => row[0] === B4)).toEqual([B4, 'border', 4, 'KZ-33', 'ON_TIME', 'MISSING']);
+    expect(xlsx[0]).toEqual(['unit', 'agency', 'level', 'region', 'breaches', '2024-04-08', '2024-04-09']);
+    expect(xlsx.find((row) => row[0] === B4)).toEqual([B4, 'border', 4, 'KZ-33', 1, 'ON_TIME', 'MISSING']);
+  });
+
+  it('filters the heat map to units with breaches and groups it by region or level, worst first', async () => {
+    const all = await h.get(`/api/heatmap?${RANGE}&pageSize=1000`);
+    const breaching = await h.get(`/api/heatmap?${RANGE}&pageSize=1000&breaches=true`);
+    expect(breaching.body.items.length).toBe(all.body.breaching);
+    expect(breaching.body.items.every((x: { breaches: number }) => x.breaches > 0)).toBe(true);
+    const breachList = all.body.items.map((x: { breaches: number }) => x.breaches);
+    expect([...breachList].sort((a: number, b: number) => b - a)).toEqual(breachList);
+    const byRegion = await h.get(`/api/heatmap?${RANGE}&group=region`);
+    expect(byRegion.body.groups.map((g: { key: string }) => g.key).sort()).toEqual([...new Set(all.body.items.map((x: { region: string }) => x.region))].sort());
+    const oral = byRegion.body.groups.find((g: { key: string }) => g.key === 'KZ-33');
+    expect(oral).toMatchObject({ breaching_units: expect.any(Number), cells: 'MM' });
+    const counts = byRegion.body.groups.map((g: { breaching_units: number }) => g.breaching_units);
+    expect([...counts].sort((a: number, b: number) => b - a)).toEqual(counts);
+    expect((await h.get(`/api/heatmap?${RANGE}&group=level`)).body.groups.map((g: { key: string }) => g.key)).toContain('4');
+    expect((await h.get(`/api/heatmap?${RANGE}&group=planet`)).status).toBe(400);
+    expect((await h.get(`/api/heatmap?${RANGE}&breaches=yes`)).status).toBe(400);
   });
 });
 

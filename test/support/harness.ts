@@ -105,7 +105,7 @@ export class TestSystem {
     return `http://127.0.0.1:${this.ports.get(agency)}`;
   }
 
-  async login(agency: AgencyCode, role: 'duty' | 'supervisor' | 'admin' = 'duty'): Promise<string> {
+  async login(agency: AgencyCode, role: 'duty' | 'senior' | 'supervisor' | 'admin' = 'duty'): Promise<string> {
     const key = `${agency}.${role}`;
     const cached = this.tokens.get(key);
     if (cached) return cached;

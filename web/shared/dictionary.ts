@@ -40,6 +40,8 @@ export const DICTIONARY: Record<string, readonly [string, string]> = {
   'match.score': ['оценка {score}', 'score {score}'],
   'match.redacted': ['Донесение с грифом «Конфиденциально» другого подразделения: содержание не показывается.', 'A CONFIDENTIAL report of another unit: its content is not shown.'],
   'match.document': ['Документ', 'Document'],
+  'list.restricted': ['Ограниченный доступ: гриф «{marking}» выше вашего допуска', 'Restricted: marked {marking}, above your clearance'],
+  'msg.marking': ['Гриф: {marking}', 'Marking: {marking}'],
   'match.documentNumber': ['Номер документа', 'Document number'],
   'match.checkTitle': ['Проверка лица', 'Check a person'],
   'match.checkIntro': ['Фамилия и имя на любом алфавите; поиск по всем донесениям узла.', 'Names in any script; searched among every report this node holds.'],

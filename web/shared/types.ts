@@ -70,6 +70,8 @@ export interface MessageView {
   confirmedBy?: string | null;
   /** Opened: the signature block (who signed, with which key, when). */
   signature?: { signerUnit: string; keyId: string; fingerprint: string | null; signedAt: string };
+  /** Classified above the user's clearance: summary and payload withheld. */
+  restricted?: true;
 }
 export interface Page<T> {
   items: T[];

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import type { DynamicModule } from '@nestjs/common';
 import { AuthModule } from '@shekara/auth';
-import { recordSignIn } from './audit';
+import { recordClearanceSet, recordSignIn } from './audit';
 import { CoreModule } from './core';
 import type { AgencyNodeDeps } from './core';
 import { DeadLettersModule } from './dead-letters';
@@ -37,6 +37,7 @@ export class AgencyNodeModule {
           clock: deps.clock,
           checkUnit: (unitId) => (deps.directory.findUnit(unitId)?.agency === deps.config.agency ? undefined : `${unitId} is not a unit of ${deps.config.agency}.`),
           onSignIn: (a) => recordSignIn(deps.dataSource, deps.clock, a),
+          onClearanceSet: (c) => recordClearanceSet(deps.dataSource, deps.clock, c),
         }),
         DeskModule,
         IncomingModule,

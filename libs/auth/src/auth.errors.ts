@@ -9,6 +9,8 @@ export enum AuthErrorCode {
   TooManyAttempts = 'TOO_MANY_ATTEMPTS',
   /** Too many sign-ins being checked at once: try again in a moment (Retry-After). */
   SignInBusy = 'SIGN_IN_BUSY',
+  /** An administrator named a user this app does not have. */
+  UnknownUser = 'UNKNOWN_USER',
 }
 
 /** Each code: its HTTP status and its message in Russian and English (the consoles render the code). */
@@ -22,6 +24,7 @@ export const AUTH_ERRORS: Record<AuthErrorCode, { status: HttpStatus; ru: string
     ru: 'Слишком много неудачных попыток входа. Вход временно заблокирован; повторите позже.',
     en: 'Too many failed sign-in attempts. Sign-in is locked for a while; try again later.',
   },
+  [AuthErrorCode.UnknownUser]: { status: HttpStatus.NOT_FOUND, ru: 'Такого пользователя нет.', en: 'There is no such user.' },
   [AuthErrorCode.SignInBusy]: { status: HttpStatus.TOO_MANY_REQUESTS, ru: 'Сервер проверяет слишком много входов сразу; повторите через секунду.', en: 'Too many sign-ins are being checked at once; try again in a second.' },
 };
 

@@ -9,6 +9,7 @@ import { AUTH_OPTIONS } from './auth.options';
 import { assertPrivateSecret } from './auth.options';
 import type { AuthModuleOptions } from './auth.options';
 import { AuthService } from './auth.service';
+import { UsersController } from './users.controller';
 
 /**
  * Sign-in (POST /api/auth/login, argon2id passwords; a session per shift in an httpOnly cookie, short
@@ -26,7 +27,7 @@ export class AuthModule {
       // Global: features that issue tokens to machine clients (the node's integration module) use AuthService.
       global: true,
       imports: [JwtModule.register({ secret: createSecretKey(Buffer.from(options.jwtSecret, 'utf8')), signOptions: { expiresIn: options.ttlSeconds, algorithm: 'HS256', issuer: options.issuer, audience: options.issuer }, verifyOptions: { algorithms: ['HS256'], issuer: options.issuer, audience: options.issuer } })],
-      controllers: [AuthController],
+      controllers: [AuthController, UsersController],
       providers: [{ provide: AUTH_OPTIONS, useValue: options }, AuthService, { provide: APP_GUARD, useClass: AuthGuard }],
       exports: [AuthService],
     };

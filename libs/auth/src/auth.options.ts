@@ -20,6 +20,8 @@ export interface AuthModuleOptions {
   checkUnit?: (unitId: string) => string | undefined;
   /** Called on every sign-in attempt (e.g. to write the app's audit log). */
   onSignIn?: (attempt: { username: string; unitId?: string; ok: boolean }) => Promise<void>;
+  /** Called when an administrator changes a user's clearance (e.g. to write the app's audit log). */
+  onClearanceSet?: (change: { admin: string; username: string; unitId: string; clearance: string }) => Promise<void>;
   throttle?: Partial<ThrottleSettings>;
   /** Password checks at once, and how many more may wait (default 2 and 8). */
   hashSlots?: { concurrency: number; queue: number };

@@ -158,6 +158,18 @@ export class AuthService {
     this.checked.clear();
   }
 
+  /**
+   * An administrator sets what a user may read (takes effect with the user's next request: the
+   * session check reads it from the user's row). Reported to the app (onClearanceSet) for its audit log.
+   */
+  async setClearance(admin: AuthUser, username: string, clearance: Clearance): Promise<{ username: string; unitId: string; clearance: Clearance }> {
+    const row = await this.store.setClearance(username, clearance);
+    if (!row) throw new AuthError(AuthErrorCode.UnknownUser, username.slice(0, 100));
+    this.checked.clear();
+    await this.options.onClearanceSet?.({ admin: admin.username, username, unitId: row.unit_id, clearance });
+    return { username, unitId: row.unit_id, clearance };
+  }
+
   /** Creates or updates a user (idempotent by user name). The app decides which units it serves. */
   /** clearance: FOR_OFFICIAL_USE unless given (every officer handles official-use reports; CONFIDENTIAL is granted). */
   async upsertUser(u: { username: string; displayName: string; password: string; unitId: string; role: Role; clearance?: Clearance }): Promise<void> {

@@ -9,3 +9,4 @@ export * from './users.sql';
 export * from './migrations';
 export { LoginThrottle, DEFAULT_THROTTLE } from './login-throttle';
 export type { ThrottleSettings } from './login-throttle';
+export * from './users.controller';

@@ -66,6 +66,12 @@ export class SessionStore {
     );
   }
 
+  /** Sets a user's clearance; the user's unit, or undefined when there is no such user. */
+  async setClearance(username: string, clearance: Clearance): Promise<{ unit_id: string } | undefined> {
+    const rows: { unit_id: string }[] = await this.ds.query(`WITH u AS (UPDATE users SET clearance = $2 WHERE username = $1 RETURNING unit_id) SELECT unit_id FROM u`, [username, clearance]);
+    return rows[0];
+  }
+
   async upsertUser(u: { id: string; username: string; displayName: string; passwordHash: string; unitId: string; role: Role; clearance: Clearance; createdAt: Date }): Promise<void> {
     await this.ds.query(
       `INSERT INTO users (id, username, display_name, password_hash, unit_id, role, clearance, created_at)

@@ -1,5 +1,5 @@
 /** Building blocks of the supervisor console: zoned times, verdict badges, filters kept in the URL, exports. */
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
 import { getToken, query } from '@shared/api';
 import type { Async } from '@shared/components';
@@ -155,10 +155,20 @@ export function FilterBar({ fields, children }: { fields: FilterName[]; children
   const has = (f: FilterName) => fields.includes(f);
   const upd = (k: keyof Filters) => (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [k]: e.target.value || undefined }));
   const regions = useMemo(() => [...new Set(units.map((u) => u.region).filter(Boolean) as string[])].sort(), [units]);
+  const [unitSearch, setUnitSearch] = useState('');
   const unitOptions = useMemo(
     () => units.filter((u) => (!draft.agency || u.agency === draft.agency) && (!draft.level || String(u.level) === draft.level) && (!draft.region || u.region === draft.region)),
     [units, draft.agency, draft.level, draft.region],
   );
+  // The unit selector is searchable: words of the name (either language) or the id, in any order.
+  const shownUnits = useMemo(() => {
+    const words = unitSearch.toLocaleLowerCase().split(/\s+/).filter(Boolean);
+    if (!words.length) return unitOptions;
+    return unitOptions.filter((u) => {
+      const text = `${u.nameRu} ${u.nameEn} ${u.id}`.toLocaleLowerCase();
+      return words.every((w) => text.includes(w)) || u.id === draft.unit;
+    });
+  }, [unitOptions, unitSearch, draft.unit]);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (has('range') && draft.from > draft.to) {
@@ -235,10 +245,12 @@ export function FilterBar({ fields, children }: { fields: FilterName[]; children
       )}
       {has('unit') && (
         <div className="field wide-field">
+          <label htmlFor="f-unit-search">{t('sv.f.unitSearch')}</label>
+          <input id="f-unit-search" type="search" value={unitSearch} onChange={(e) => setUnitSearch(e.target.value)} aria-controls="f-unit" autoComplete="off" />
           <label htmlFor="f-unit">{t('sv.f.unit')}</label>
           <select id="f-unit" value={draft.unit ?? ''} onChange={upd('unit')}>
             <option value="">{t('sv.f.anyUnit')}</option>
-            {unitOptions.map((u) => (
+            {shownUnits.map((u) => (
               <option key={u.id} value={u.id}>
                 {lang === 'ru' ? u.nameRu : u.nameEn} ({u.id})
               </option>
@@ -323,15 +335,20 @@ function fileNameOf(res: Response, fallback: string): string {
 }
 
 export function ExportButtons({ path, params }: { path: string; params: string }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [status, setStatus] = useState<{ text: string; error?: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
+  // The running export's abort: Cancel stops the request (and the server's response) at once.
+  const abort = useRef<AbortController | null>(null);
   const run = async (format: 'csv' | 'xlsx') => {
+    const controller = new AbortController();
+    abort.current = controller;
     setBusy(true);
     setStatus({ text: t('sv.export.busy') });
     try {
       const sep = params ? '&' : '?';
-      const res = await fetch(`${path}${params}${sep}format=${format}`, { headers: { authorization: `Bearer ${getToken() ?? ''}` } });
+      // lang: a file for people (names in the console's language beside ids, local times with the zone).
+      const res = await fetch(`${path}${params}${sep}format=${format}&lang=${lang}`, { headers: { authorization: `Bearer ${getToken() ?? ''}`, 'accept-language': lang }, signal: controller.signal });
       if (!res.ok) {
         let message = res.statusText;
         try {
@@ -344,7 +361,20 @@ export function ExportButtons({ path, params }: { path: string; params: string }
         throw new Error(message);
       }
       const name = fileNameOf(res, `export.${format}`);
-      const url = URL.createObjectURL(await res.blob());
+      // The body is read as it streams in, with its progress (Content-Length when the server sends it).
+      const total = Number(res.headers.get('content-length') ?? 0);
+      const chunks: Uint8Array[] = [];
+      let got = 0;
+      const reader = res.body!.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        chunks.push(value);
+        got += value.length;
+        const kb = (n: number) => Math.ceil(n / 1024).toLocaleString(lang);
+        setStatus({ text: total ? t('sv.export.progress', { got: kb(got), total: kb(total), pct: Math.floor((got / total) * 100) }) : t('sv.export.progressUnknown', { got: kb(got) }) });
+      }
+      const url = URL.createObjectURL(new Blob(chunks as BlobPart[], { type: res.headers.get('content-type') ?? undefined }));
       const a = document.createElement('a');
       a.href = url;
       a.download = name;
@@ -354,8 +384,10 @@ export function ExportButtons({ path, params }: { path: string; params: string }
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
       setStatus({ text: t('sv.export.done', { name }) });
     } catch (e) {
-      setStatus({ text: t('sv.export.failed', { message: (e as Error).message }), error: true });
+      if (controller.signal.aborted) setStatus({ text: t('sv.export.cancelled') });
+      else setStatus({ text: t('sv.export.failed', { message: (e as Error).message }), error: true });
     } finally {
+      abort.current = null;
       setBusy(false);
     }
   };
@@ -370,6 +402,11 @@ export function ExportButtons({ path, params }: { path: string; params: string }
       <button type="button" className="secondary small" disabled={busy} aria-label={t('sv.export.xlsxLabel')} onClick={() => void run('xlsx')}>
         ⤓ {t('sv.export.xlsx')}
       </button>
+      {busy && (
+        <button type="button" className="secondary small" onClick={() => abort.current?.abort()}>
+          {t('sv.export.cancel')}
+        </button>
+      )}
       <span className={status?.error ? 'export-status error-text' : 'export-status muted'} role="status">
         {status?.text ?? ''}
       </span>

@@ -93,10 +93,22 @@ export interface HeatmapRow {
   level: number;
   region: string | null;
   cells: string;
+  breaches: number;
+}
+export interface HeatmapGroup {
+  key: string | null;
+  units: number;
+  breaching_units: number;
+  breaches: number;
+  cells: string;
 }
 export interface HeatmapListing extends Listing<HeatmapRow> {
   days: string[];
   legend: Record<string, string | null>;
+  breaching: number;
+  units: number;
+  group?: 'region' | 'level' | 'agency';
+  groups?: HeatmapGroup[];
 }
 export interface Timeline {
   message: {
@@ -113,6 +125,8 @@ export interface Timeline {
     node: string;
   } | null;
   events: { event_id: string; action: string; node: string; at: string; actor: string; units: string[]; reason?: string }[];
+  /** Each fact once, with the nodes that observed it. */
+  facts: { fact: string; unit: string | null; at: string; actor: string; reason?: string; observed_by: { node: string; action: string; at: string; actor: string; event_id: string }[] }[];
   confirmations: { id: string; from: string; sent_at: string }[];
   escalated_at: string | null;
   verdicts: VerdictRecord[];

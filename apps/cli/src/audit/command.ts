@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
@@ -7,6 +7,7 @@ import { POLICIES, audit, policyForRange, type AuditMessage, type Verdict } from
 import type { AuditOptions } from './args';
 import { parseDirectory, parseJournalLine } from './journal';
 import { csvHeader, csvLine, jsonlLine } from './output';
+import { Progress } from './progress';
 
 export interface CliIo {
   stdout: Writable;
@@ -47,11 +48,16 @@ export async function runAudit(options: AuditOptions, io: CliIo): Promise<number
   const messages: AuditMessage[] = [];
   const lineOf: number[] = [];
   const problems: Array<{ line: number; reason: string }> = [];
+  // On a terminal, progress on stderr (reading, judging, writing); nothing when piped.
+  const progress = new Progress(io.stderr);
   try {
-    const lines = createInterface({ input: createReadStream(options.journal, 'utf8'), crlfDelay: Infinity });
+    const size = progress.enabled ? (await stat(options.journal)).size : 0;
+    const input = createReadStream(options.journal, 'utf8');
+    const lines = createInterface({ input, crlfDelay: Infinity });
     let n = 0;
     for await (const text of lines) {
       n++;
+      if (progress.enabled && n % 1024 === 0) progress.reading(input.bytesRead, size, n);
       const line = n === 1 ? text.replace(/^\uFEFF/, '') : text;
       if (line.trim() === '') continue;
       const result = parseJournalLine(line);
@@ -62,26 +68,32 @@ export async function runAudit(options: AuditOptions, io: CliIo): Promise<number
         problems.push({ line: n, reason: result.reason });
       }
     }
+    if (progress.enabled) progress.reading(size, size, n, true);
   } catch (e) {
+    progress.clear();
     return fail(`cannot read journal ${options.journal}: ${(e as Error).message}`);
   }
 
+  if (progress.enabled) progress.judging(messages.length);
   const { verdicts, rejected } = audit({ policy, directory: parsed.directory, messages, range, asOf: options.asOf ?? io.now() });
   for (const issue of rejected) problems.push({ line: lineOf[issue.index], reason: issue.reason });
   problems.sort((a, b) => a.line - b.line);
+  progress.clear();
   for (const p of problems) io.stderr.write(`line ${p.line}: ${p.reason}\n`);
 
-  await writeVerdicts(io.stdout, verdicts, options.format);
+  await writeVerdicts(io.stdout, verdicts, options.format, progress);
+  progress.clear();
   return problems.length > 0 ? EXIT_BAD_LINES : EXIT_OK;
 }
 
 /** Writes in chunks of about 64 KiB, waiting for the stream to drain when it asks to. */
-async function writeVerdicts(out: Writable, verdicts: Verdict[], format: 'jsonl' | 'csv'): Promise<void> {
+async function writeVerdicts(out: Writable, verdicts: Verdict[], format: 'jsonl' | 'csv', progress?: Progress): Promise<void> {
   const line = format === 'csv' ? csvLine : jsonlLine;
   let chunk = format === 'csv' ? csvHeader() : '';
-  for (const v of verdicts) {
-    chunk += line(v);
+  for (let i = 0; i < verdicts.length; i++) {
+    chunk += line(verdicts[i]);
     if (chunk.length >= 65_536) {
+      progress?.writing(i + 1, verdicts.length);
       if (!out.write(chunk)) await once(out, 'drain');
       chunk = '';
     }

@@ -1,6 +1,7 @@
-import { Controller, Get, Header, Inject, Param, Query, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Param, Query, Req, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@shekara/auth';
+import type { AuthedRequest } from '@shekara/auth';
 import { Clock } from '@shekara/common';
 import { HeatmapQuery } from '../queries/heatmap.query';
 import { JournalQuery } from '../queries/journal.query';
@@ -10,9 +11,11 @@ import { SeriesQuery } from '../queries/series.query';
 import { TimelineQuery } from '../queries/timeline.query';
 import { UnitsQuery } from '../queries/units.query';
 import { VerdictsQuery } from '../queries/verdicts.query';
+import { Scope } from '../verdicts/scope';
+import type { UnitInfo } from '../verdicts/units';
 import type { SupervisorConfig } from '../config';
-import { CAPITAL_ZONE, SUPERVISOR_CONFIG } from '../tokens';
-import { JournalQueryDto, OverdueQueryDto, PagedQuery, SeriesQueryDto, UnitsQueryDto, VerdictsQueryDto } from './query.dto';
+import { CAPITAL_ZONE, SUPERVISOR_CONFIG, UNIT_INFOS } from '../tokens';
+import { HeatmapQueryDto, JournalQueryDto, OverdueQueryDto, PagedQuery, SeriesQueryDto, UnitsQueryDto, VerdictsQueryDto } from './query.dto';
 import { queryRange, respond } from './respond';
 
 const EXPORTS = ['application/json', 'text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'];
@@ -35,7 +38,13 @@ export class LedgerController {
     private readonly journalQuery: JournalQuery,
     private readonly unitsQuery: UnitsQuery,
     @Inject(SUPERVISOR_CONFIG) private readonly config: SupervisorConfig,
+    @Inject(UNIT_INFOS) private readonly unitInfos: ReadonlyMap<string, UnitInfo>,
   ) {}
+
+  /** What the caller may see: their agency's exchanges (supervisor) or everything (admin). */
+  private scope(req: AuthedRequest): Scope {
+    return Scope.of(req.user, this.unitInfos);
+  }
 
   @Get('verdicts')
   @ApiProduces(...EXPORTS)
@@ -43,56 +52,56 @@ export class LedgerController {
     summary: 'Verdicts of a range (same engine and records as `shekara audit`), filtered by the owing unit, obligation, verdict, period',
     description: 'JSON: { range, asOf, policy, rejected, total, page, pageSize, items }. format=csv|xlsx: the whole filtered listing.',
   })
-  async verdicts(@Query() q: VerdictsQueryDto): Promise<Record<string, unknown> | StreamableFile> {
+  async verdicts(@Req() req: AuthedRequest, @Query() q: VerdictsQueryDto): Promise<Record<string, unknown> | StreamableFile> {
     const range = queryRange(q, this.clock.now(), this.zone);
-    const result = await this.verdictsQuery.run(range, { agency: q.agency, unit: q.unit, level: q.level, region: q.region, obligation: q.obligation, verdict: q.verdict, period: q.period });
+    const result = await this.verdictsQuery.run(range, { agency: q.agency, unit: q.unit, level: q.level, region: q.region, obligation: q.obligation, verdict: q.verdict, period: q.period }, this.scope(req), q.lang);
     return respond(result, q.format, this.config.exports, q);
   }
 
   @Get('rates')
   @ApiProduces(...EXPORTS)
   @ApiOperation({ summary: 'Per-unit on-time rate (on-time verdicts / judged verdicts) over a range, with the count of each verdict; worst first' })
-  async rates(@Query() q: PagedQuery): Promise<Record<string, unknown> | StreamableFile> {
+  async rates(@Req() req: AuthedRequest, @Query() q: PagedQuery): Promise<Record<string, unknown> | StreamableFile> {
     const range = queryRange(q, this.clock.now(), this.zone);
-    return respond(await this.ratesQuery.run(range, { agency: q.agency, unit: q.unit, level: q.level, region: q.region }), q.format, this.config.exports, q);
+    return respond(await this.ratesQuery.run(range, { agency: q.agency, unit: q.unit, level: q.level, region: q.region }, this.scope(req), q.lang), q.format, this.config.exports, q);
   }
 
   @Get('rates/series')
   @ApiProduces(...EXPORTS)
   @ApiOperation({ summary: 'On-time rate per day, week or month of a range, for a unit, an agency or the filtered units (charts)' })
-  async series(@Query() q: SeriesQueryDto): Promise<Record<string, unknown> | StreamableFile> {
+  async series(@Req() req: AuthedRequest, @Query() q: SeriesQueryDto): Promise<Record<string, unknown> | StreamableFile> {
     const range = queryRange(q, this.clock.now(), this.zone);
-    return respond(await this.seriesQuery.run(range, { agency: q.agency, unit: q.unit, level: q.level, region: q.region }, q.bucket), q.format, this.config.exports);
+    return respond(await this.seriesQuery.run(range, { agency: q.agency, unit: q.unit, level: q.level, region: q.region }, q.bucket, this.scope(req)), q.format, this.config.exports);
   }
 
   @Get('overdue')
   @ApiProduces(...EXPORTS)
   @ApiOperation({ summary: 'Now: urgent reports UNCONFIRMED past their deadline (with escalation state) and MISSING periodic reports, due in the last lookbackDays' })
-  async overdue(@Query() q: OverdueQueryDto): Promise<Record<string, unknown> | StreamableFile> {
-    return respond(await this.overdueQuery.run({ agency: q.agency, unit: q.unit, level: q.level, region: q.region, obligation: q.obligation }, q.lookbackDays), q.format, this.config.exports, q);
+  async overdue(@Req() req: AuthedRequest, @Query() q: OverdueQueryDto): Promise<Record<string, unknown> | StreamableFile> {
+    return respond(await this.overdueQuery.run({ agency: q.agency, unit: q.unit, level: q.level, region: q.region, obligation: q.obligation }, q.lookbackDays, this.scope(req), q.lang), q.format, this.config.exports, q);
   }
 
   @Get('heatmap')
   @ApiProduces(...EXPORTS)
-  @ApiOperation({ summary: 'Units × days: each unit’s daily verdict per day (worst over its counterparts), one letter per day' })
-  async heatmap(@Query() q: PagedQuery): Promise<Record<string, unknown> | StreamableFile> {
+  @ApiOperation({ summary: 'Units × days: each unit’s daily verdict per day (worst over its counterparts), one letter per day; units with most breach days first; breaches=true: only those; group=region|level|agency: also the groups, worst first' })
+  async heatmap(@Req() req: AuthedRequest, @Query() q: HeatmapQueryDto): Promise<Record<string, unknown> | StreamableFile> {
     const range = queryRange(q, this.clock.now(), this.zone);
-    return respond(await this.heatmapQuery.run(range, { agency: q.agency, unit: q.unit, level: q.level, region: q.region }), q.format, this.config.exports, q);
+    return respond(await this.heatmapQuery.run(range, { agency: q.agency, unit: q.unit, level: q.level, region: q.region }, this.scope(req), { breachesOnly: q.breaches === 'true', group: q.group, lang: q.lang }), q.format, this.config.exports, q);
   }
 
   @Get('messages/:id/timeline')
   @ApiOperation({ summary: 'One message: what the ledger knows of it, every event in order, confirmations, escalation, the verdicts naming it' })
-  timeline(@Param('id') id: string) {
-    return this.timelineQuery.run(id.slice(0, 200));
+  timeline(@Req() req: AuthedRequest, @Param('id') id: string) {
+    return this.timelineQuery.run(id.slice(0, 200), this.scope(req));
   }
 
   @Get('journal')
   @Header('Content-Type', 'application/x-ndjson; charset=utf-8')
   @ApiProduces('application/x-ndjson')
   @ApiOperation({ summary: 'The messages the verdicts of a range rest on, as a `shekara audit` JSONL journal (for cross-checking)' })
-  async journal(@Query() q: JournalQueryDto): Promise<string> {
+  async journal(@Req() req: AuthedRequest, @Query() q: JournalQueryDto): Promise<string> {
     const range = queryRange(q, this.clock.now(), this.zone);
-    return (await this.journalQuery.run(range)).lines;
+    return (await this.journalQuery.run(range, this.scope(req))).lines;
   }
 
   @Get('directory/units')

@@ -8,7 +8,11 @@ import { OBLIGATIONS } from '@shekara/policy';
 import type { Level, Obligation, VerdictName } from '@shekara/policy';
 import { EXPORT_FORMATS } from '../export/export';
 import type { ExportFormat } from '../export/export';
+import { EXPORT_LANGS } from '../export/readable';
+import type { ExportLang } from '../export/readable';
 import { BUCKETS } from '../verdicts/ranges';
+import { HEATMAP_GROUPS } from '../queries/heatmap.query';
+import type { HeatmapGrouping } from '../queries/heatmap.query';
 import type { Bucket } from '../verdicts/ranges';
 import { VERDICT_NAMES } from '../verdicts/records';
 
@@ -72,6 +76,23 @@ export class PagedQuery extends UnitFilterQuery {
   @ApiPropertyOptional({ enum: EXPORT_FORMATS, default: 'json', description: 'csv and xlsx return the whole filtered listing, not a page; an xlsx file holds at most EXPORT_XLSX_MAX_ROWS rows (100,000 by default), else 400 EXPORT_TOO_LARGE' })
   @IsIn(EXPORT_FORMATS)
   format: ExportFormat = 'json';
+
+  @ApiPropertyOptional({ enum: EXPORT_LANGS, description: 'Files for people: unit names in this language beside the ids, local times in the unit’s zone, verdicts in words (absent: the machine format of `shekara audit`)' })
+  @IsOptional()
+  @IsIn(EXPORT_LANGS)
+  lang?: ExportLang;
+}
+
+export class HeatmapQueryDto extends PagedQuery {
+  @ApiPropertyOptional({ description: 'Only units with a breach (EARLY, LATE or MISSING) in the range' })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  breaches?: 'true' | 'false';
+
+  @ApiPropertyOptional({ enum: HEATMAP_GROUPS, description: 'Also answer `groups`: the units grouped, worst first' })
+  @IsOptional()
+  @IsIn(HEATMAP_GROUPS)
+  group?: HeatmapGrouping;
 }
 
 export class VerdictsQueryDto extends PagedQuery {
@@ -99,6 +120,11 @@ export class SeriesQueryDto extends UnitFilterQuery {
   @ApiPropertyOptional({ enum: EXPORT_FORMATS, default: 'json' })
   @IsIn(EXPORT_FORMATS)
   format: ExportFormat = 'json';
+
+  @ApiPropertyOptional({ enum: EXPORT_LANGS, description: 'Accepted for symmetry with the listings (a series has no unit ids or instants)' })
+  @IsOptional()
+  @IsIn(EXPORT_LANGS)
+  lang?: ExportLang;
 }
 
 export class OverdueQueryDto extends OmitType(PagedQuery, ['from', 'to'] as const) {

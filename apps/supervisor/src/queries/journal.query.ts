@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AuditMessage, AuditRange } from '@shekara/policy';
 import { VerdictService } from '../verdicts/verdict.service';
+import type { Scope } from '../verdicts/scope';
 
 /** A journal line of `shekara audit` (snake_case, instants in ISO 8601 UTC, absent fields left out). */
 export interface JournalRecord {
@@ -40,8 +41,8 @@ export function journalRecord(m: AuditMessage): JournalRecord {
 export class JournalQuery {
   constructor(private readonly verdicts: VerdictService) {}
 
-  async run(range: AuditRange): Promise<{ asOf: Date; lines: string }> {
+  async run(range: AuditRange, scope: Scope): Promise<{ asOf: Date; lines: string }> {
     const set = await this.verdicts.verdicts(range);
-    return { asOf: set.asOf, lines: set.journal.map((m) => JSON.stringify(journalRecord(m)) + '\n').join('') };
+    return { asOf: set.asOf, lines: set.journal.filter((m) => scope.message(m)).map((m) => JSON.stringify(journalRecord(m)) + '\n').join('') };
   }
 }

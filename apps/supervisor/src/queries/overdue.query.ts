@@ -7,8 +7,11 @@ import { LedgerStore } from '../ledger/ledger.store';
 import { overdueRange } from '../verdicts/ranges';
 import { unitMatches } from '../verdicts/units';
 import type { UnitFilter, UnitInfo } from '../verdicts/units';
+import type { Scope } from '../verdicts/scope';
 import { VerdictService } from '../verdicts/verdict.service';
 import type { ListingResult } from './listing';
+import { header, localTime, unitName, withReadable, word } from '../export/readable';
+import type { ExportLang } from '../export/readable';
 
 export interface OverdueRow {
   obligation: string;
@@ -60,13 +63,14 @@ export class OverdueQuery {
     @Inject(CAPITAL_ZONE) private readonly zone: string,
   ) {}
 
-  async run(filter: UnitFilter & { obligation?: Verdict['obligation'] }, lookbackDays: number): Promise<ListingResult<OverdueRow>> {
+  async run(filter: UnitFilter & { obligation?: Verdict['obligation'] }, lookbackDays: number, scope: Scope, lang?: ExportLang): Promise<ListingResult<OverdueRow>> {
     const now = this.clock.now();
     const range = overdueRange(now, this.zone, lookbackDays);
     const set = await this.verdicts.verdicts(range, now);
     const since = now.getTime() - lookbackDays * 24 * 3600 * 1000;
+    const visible = scope.verdict(set.messages);
     const due = set.verdicts
-      .filter((v) => OVERDUE.has(v.verdict) && v.due.getTime() >= since && (filter.obligation === undefined || v.obligation === filter.obligation) && unitMatches(this.units.get(v.from), filter))
+      .filter((v) => visible(v) && OVERDUE.has(v.verdict) && v.due.getTime() >= since && (filter.obligation === undefined || v.obligation === filter.obligation) && unitMatches(this.units.get(v.from), filter))
       .sort((a, b) => a.due.getTime() - b.due.getTime() || (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
     const escalated = await this.store.escalations(due.filter((v) => v.ref).map((v) => v.ref!));
     const rows = due.map((v): OverdueRow => {
@@ -88,8 +92,20 @@ export class OverdueQuery {
     });
     return {
       meta: { asOf: now.toISOString(), lookbackDays, range },
-      listing: { name: `overdue-${now.toISOString().slice(0, 16).replace(':', '')}`, sheet: 'overdue', columns: COLUMNS, rows },
+      listing: { name: `overdue-${now.toISOString().slice(0, 16).replace(':', '')}`, sheet: 'overdue', columns: lang ? this.readable(lang) : COLUMNS, rows },
       json: (r) => r,
     };
+  }
+
+  /** The columns for people: names beside unit ids, the deadline in the owing unit's local time, words for codes. */
+  private readable(lang: ExportLang) {
+    const zone = (r: OverdueRow) => this.units.get(r.from)?.zone ?? 'UTC';
+    return withReadable(COLUMNS, {
+      obligation: { header: header(lang, 'obligation_name'), value: (r: OverdueRow) => word(lang, r.obligation) },
+      from: { header: header(lang, 'from_name'), value: (r: OverdueRow) => unitName(this.units, lang, r.from) },
+      to: { header: header(lang, 'to_name'), value: (r: OverdueRow) => unitName(this.units, lang, r.to) },
+      due: { header: header(lang, 'due_local'), value: (r: OverdueRow) => localTime(r.due, zone(r)) },
+      verdict: { header: header(lang, 'verdict_name'), value: (r: OverdueRow) => word(lang, r.verdict) },
+    });
   }
 }

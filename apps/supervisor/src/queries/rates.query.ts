@@ -5,9 +5,11 @@ import type { Column } from '../export/export';
 import { VERDICT_NAMES } from '../verdicts/records';
 import { unitMatches } from '../verdicts/units';
 import type { UnitFilter, UnitInfo } from '../verdicts/units';
+import type { Scope } from '../verdicts/scope';
 import { VerdictService } from '../verdicts/verdict.service';
 import { rangeName, rate } from './listing';
 import type { ListingResult } from './listing';
+import type { ExportLang } from '../export/readable';
 import { count, emptyTally } from './rates';
 import type { Tally, VerdictCounts } from './rates';
 
@@ -48,11 +50,12 @@ export class RatesQuery {
     @Inject(UNIT_INFOS) private readonly units: ReadonlyMap<string, UnitInfo>,
   ) {}
 
-  async run(range: AuditRange, filter: UnitFilter): Promise<ListingResult<RateRow>> {
+  async run(range: AuditRange, filter: UnitFilter, scope: Scope, lang?: ExportLang): Promise<ListingResult<RateRow>> {
     const set = await this.verdicts.verdicts(range);
+    const visible = scope.verdict(set.messages);
     const tallies = new Map<string, Tally>();
     for (const v of set.verdicts) {
-      if (!unitMatches(this.units.get(v.from), filter)) continue;
+      if (!visible(v) || !unitMatches(this.units.get(v.from), filter)) continue;
       let t = tallies.get(v.from);
       if (!t) tallies.set(v.from, (t = emptyTally()));
       count(t, v);
@@ -64,7 +67,7 @@ export class RatesQuery {
         agency: info?.agency ?? '',
         level: info?.level ?? 0,
         region: info?.region ?? null,
-        name: info?.nameRu ?? '',
+        name: (lang === 'en' ? info?.nameEn : info?.nameRu) ?? '',
         judged: t.judged,
         on_time: t.onTime,
         rate: rate(t.onTime, t.judged),

@@ -7,6 +7,7 @@ import type { Bucket } from '../verdicts/ranges';
 import { VERDICT_NAMES } from '../verdicts/records';
 import { unitMatches } from '../verdicts/units';
 import type { UnitFilter, UnitInfo } from '../verdicts/units';
+import type { Scope } from '../verdicts/scope';
 import { VerdictService } from '../verdicts/verdict.service';
 import { rangeName, rate } from './listing';
 import type { ListingResult } from './listing';
@@ -42,12 +43,13 @@ export class SeriesQuery {
     @Inject(UNIT_INFOS) private readonly units: ReadonlyMap<string, UnitInfo>,
   ) {}
 
-  async run(range: AuditRange, filter: UnitFilter, bucket: Bucket): Promise<ListingResult<SeriesPoint>> {
+  async run(range: AuditRange, filter: UnitFilter, bucket: Bucket, scope: Scope): Promise<ListingResult<SeriesPoint>> {
     const set = await this.verdicts.verdicts(range);
+    const visible = scope.verdict(set.messages);
     const tallies = new Map(eachBucket(range, bucket).map((start) => [start, emptyTally()]));
     const zoneOf = (unit: string) => this.units.get(unit)?.zone ?? 'UTC';
     for (const v of set.verdicts) {
-      if (!unitMatches(this.units.get(v.from), filter)) continue;
+      if (!visible(v) || !unitMatches(this.units.get(v.from), filter)) continue;
       const t = tallies.get(bucketStart(verdictDate(v, range, set.messages, zoneOf), bucket));
       if (t) count(t, v);
     }

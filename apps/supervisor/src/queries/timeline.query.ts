@@ -7,15 +7,17 @@ import { LedgerStore } from '../ledger/ledger.store';
 import type { StoredMessage } from '../ledger/ledger.store';
 import { UNIT_INFOS } from '../tokens';
 import { journalRecord } from './journal.query';
+import { timelineFacts } from './facts';
 import { toRecord } from '../verdicts/records';
 import { unjudgeable } from '../verdicts/ranges';
 import type { UnitInfo } from '../verdicts/units';
 import { VerdictService } from '../verdicts/verdict.service';
+import type { Scope } from '../verdicts/scope';
 
 /**
  * GET /api/messages/:id/timeline: the message as the ledger knows it, every event about it in
  * order (sent, received, delivered, read, rejected, dead-lettered), its written confirmations and
- * escalation (urgent reports), and the verdicts that name it.
+ * escalation (urgent reports), and the verdicts that name it. `facts`: each fact once (see timelineFacts).
  */
 @Injectable()
 export class TimelineQuery {
@@ -26,9 +28,11 @@ export class TimelineQuery {
     private readonly clock: Clock,
   ) {}
 
-  async run(id: string) {
+  async run(id: string, scope: Scope) {
     const [message, events] = await Promise.all([this.store.message(id), this.store.events(id)]);
-    if (!message && events.length === 0) throw new SupervisorError(SupervisorErrorCode.MessageNotFound, id);
+    // Out of the caller's scope is answered as unknown: whether another agency's message exists is not told.
+    const visible = message ? scope.message(message) : events.some((e) => scope.isAll || e.node === scope.agency || e.units.some((u) => scope.unit(u)));
+    if ((!message && events.length === 0) || !visible) throw new SupervisorError(SupervisorErrorCode.MessageNotFound, id);
     const confirmations = message?.kind === 'URGENT' ? await this.store.confirmationsOf(id) : [];
     const escalation = message?.kind === 'URGENT' ? (await this.store.escalations([id])).get(id) : undefined;
     const range = message ? this.rangeOf(message) : undefined;
@@ -38,6 +42,8 @@ export class TimelineQuery {
     const verdicts = range && !unjudged ? (await this.verdicts.verdicts(range)).verdicts.filter((v) => v.ref === id || v.message === id).map(toRecord) : [];
     return {
       message: message ? { ...journalRecord(message), summary: message.summary, node: message.node } : null,
+      // Each fact once (with the nodes that observed it); `events` keeps every node's report of it.
+      facts: timelineFacts(events),
       events: events.map((e) => ({ event_id: e.eventId, action: e.action, node: e.node, at: e.at.toISOString(), actor: e.actor, units: e.units, ...(e.reason ? { reason: e.reason } : {}) })),
       confirmations: confirmations.map((c) => ({ id: c.id, from: c.from, sent_at: c.sentAt.toISOString() })),
       escalated_at: escalation ? escalation.toISOString() : null,

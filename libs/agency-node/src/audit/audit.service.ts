@@ -6,7 +6,7 @@ import { AuditAction as WireAction, AuditEventSchema, MessageKind } from '@sheka
 import type { AgencyCode } from '@shekara/contracts';
 import type { AgencyNodeConfig } from '../core';
 import type { OutboxItem } from '../store';
-import { NODE_CONFIG } from '../core';
+import { NODE_CONFIG, isConfidential } from '../core';
 
 export enum AuditAction {
   Sent = 'sent',
@@ -29,6 +29,12 @@ export enum AuditAction {
   ClientToken = 'client-token',
   ClientTokenRefused = 'client-token-refused',
   ClientCall = 'client-call',
+  /** A cleared user opened a CONFIDENTIAL message (local). */
+  ClassifiedOpened = 'classified-opened',
+  /** A user without the clearance tried to open a classified message (local; refused). */
+  ClassifiedRefused = 'classified-refused',
+  /** An administrator changed a user's clearance (local). */
+  ClearanceSet = 'clearance-set',
 }
 
 /** The actions the supervisor ledger hears about (sign-ins stay local). */
@@ -54,6 +60,8 @@ export interface MessageFacts {
   summary?: string;
   /** HANDOVER_PROPOSAL: the kinds of the items handed over. */
   items?: string[];
+  /** The message's classification: a CONFIDENTIAL message's summary never goes to the ledger. */
+  classification?: string;
 }
 
 export interface AuditEntry {
@@ -137,7 +145,8 @@ export class AuditService {
       eventAt: ts(f?.eventAt),
       confirms: f?.confirms ?? '',
       reason: e.reason ?? '',
-      summary: (f?.summary ?? '').slice(0, 300),
+      // The ledger (its listings, exports and the scheduler's escalation texts) never holds the text of a CONFIDENTIAL report.
+      summary: f?.classification && isConfidential(f.classification) ? '' : (f?.summary ?? '').slice(0, 300),
       handoverItems: f?.items ?? [],
     });
   }

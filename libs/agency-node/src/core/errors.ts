@@ -28,6 +28,8 @@ export enum NodeErrorCode {
   FeedCursorForeign = 'FEED_CURSOR_FOREIGN',
   FeedCursorFuture = 'FEED_CURSOR_FUTURE',
   RateLimited = 'RATE_LIMITED',
+  /** The message is classified above the user's clearance (mayRead). */
+  NotCleared = 'NOT_CLEARED',
 }
 
 const TABLE: ErrorTable<NodeErrorCode> = {
@@ -43,6 +45,7 @@ const TABLE: ErrorTable<NodeErrorCode> = {
   [NodeErrorCode.IntegrityFailure]: { status: HttpStatus.CONFLICT, en: 'Integrity failure: the stored copy of this message does not match its signed envelope. It is withheld and reported to the administrator.', ru: 'Нарушение целостности: хранимая копия сообщения не совпадает с подписанным конвертом. Она не выдаётся, администратор оповещён.' },
   [NodeErrorCode.LogEmpty]: { status: HttpStatus.NOT_FOUND, en: 'The transparency log has no signed checkpoint yet.', ru: 'В журнале прозрачности ещё нет подписанной контрольной точки.' },
   [NodeErrorCode.NotInLog]: { status: HttpStatus.NOT_FOUND, en: 'No entry of this message is covered by a signed checkpoint of the log yet.', ru: 'Ни одна подписанная контрольная точка журнала ещё не охватывает это сообщение.' },
+  [NodeErrorCode.NotCleared]: { status: HttpStatus.FORBIDDEN, en: 'This message is classified above your clearance; it opens only for users cleared for it. The attempt is recorded.', ru: 'Сообщение имеет гриф выше вашего допуска; оно открывается только пользователям с соответствующим допуском. Попытка зарегистрирована.' },
   [NodeErrorCode.Busy]: { status: HttpStatus.SERVICE_UNAVAILABLE, en: 'The node is busy; nothing was accepted. Try again in a moment.', ru: 'Узел перегружен; ничего не принято. Повторите через мгновение.' },
   [NodeErrorCode.NoSigningKey]: { status: HttpStatus.CONFLICT, en: 'Your unit has no valid signing key (revoked or retired); nothing was accepted. Ask the operator for a new key.', ru: 'У вашего подразделения нет действующего ключа подписи (отозван или выведен); ничего не принято. Обратитесь к оператору за новым ключом.' },
   [NodeErrorCode.NotBoundUnit]: { status: HttpStatus.FORBIDDEN, en: 'This service account may not act for that unit; nothing was accepted.', ru: 'Эта служебная учётная запись не может действовать от имени этого подразделения; ничего не принято.' },

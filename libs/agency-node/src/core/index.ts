@@ -7,3 +7,4 @@ export * from './errors';
 export * from './tokens';
 export * from './directory-reload';
 export * from './log-identity';
+export * from './classified';

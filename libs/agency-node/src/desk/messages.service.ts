@@ -7,16 +7,16 @@ import type { Envelope, SendMessageRequest } from '@shekara/contracts';
 import { GroupCommitter } from '@shekara/persistence';
 import type { AgencyCode } from '@shekara/contracts';
 import type { Directory } from '@shekara/directory';
-import { AuditAction } from '../audit';
+import { AuditAction, auditLogJson } from '../audit';
 import type { AuthUser } from '@shekara/auth';
 import type { AgencyNodeConfig } from '../core';
-import { DIRECTORY, LiveEvents, NODE_CONFIG, NodeError, NodeErrorCode, NodeMetrics } from '../core';
+import { DIRECTORY, LiveEvents, NODE_CONFIG, NodeError, NodeErrorCode, NodeMetrics, cleared, isConfidential, readableClassifications } from '../core';
 import type { MessageEntity } from '../entities';
 import type { DeliveryStatus } from '../entities';
 import { envelopeFromRequest, integrityMismatches, messageColumns, messageRow, readReceipt, timeClaims } from '../envelopes';
 import type { MessageColumns } from '../envelopes';
 import { OutboxRelay, SentMessages, WriteBatches } from '../exchange';
-import { AuditStore, LogStore, MessagesStore, OutboxStore } from '../store';
+import { AuditStore, LogStore, MessagesStore, OutboxStore, appendAuditLog } from '../store';
 import type { OutboxItem, OutboxRow } from '../store';
 import type { ListQuery } from './list.query';
 import { POLICIES, implausibleTimes, localDate, policyAt } from '@shekara/policy';
@@ -54,6 +54,8 @@ export interface MessageView {
   payload?: Record<string, unknown>;
   /** Set when the stored row was found not to match its signed envelope: its summary is withheld. */
   integrityFailure?: true;
+  /** Set when the message is classified above the user's clearance: its summary (and payload) are withheld. */
+  restricted?: true;
   /** An URGENT report sent (in a listing): the id of its written confirmation, null while it awaits one. */
   confirmedBy?: string | null;
   /** Opened: who signed it, with which key (its SHA-256 fingerprint), when (the printed signature block). */
@@ -230,7 +232,7 @@ export class MessagesService {
         action: AuditAction.Sent,
         messageId: id,
         units: [req.senderUnit],
-        message: { kind: cols.kind, senderUnit: req.senderUnit, recipientUnits: req.recipientUnits, sentAt: now, reportedAt: cols.reportedAt, period: cols.period, eventAt: cols.eventAt, confirms: cols.confirms, summary: cols.summary },
+        message: { kind: cols.kind, senderUnit: req.senderUnit, recipientUnits: req.recipientUnits, sentAt: now, reportedAt: cols.reportedAt, period: cols.period, eventAt: cols.eventAt, confirms: cols.confirms, summary: cols.summary, classification: cols.classification },
         details: { correlationId: env.correlationId },
       })),
     );
@@ -258,27 +260,44 @@ export class MessagesService {
 
   /** Inbox (messages addressed to the caller's unit) or outbox (sent by it), newest first, unread first in the inbox. */
   async list(user: AuthUser, q: ListQuery): Promise<Page<MessageView>> {
-    const { rows, total } = await this.store.page(user.unitId, q);
+    // Free text matches only what the user may read: a search must not tell what a restricted text contains.
+    const { rows, total } = await this.store.page(user.unitId, q, readableClassifications(user));
     const recipients = await this.recipientsOf(rows.map((r) => r.id));
     const flagged = await this.tlog.flaggedAmong(rows.map((r) => r.id));
     // The outbox marks the urgent reports awaiting their written confirmation.
     const urgentSent = rows.filter((r) => r.direction === 'OUT' && r.kind === 'URGENT').map((r) => r.id);
     const confirmed = await this.store.confirmationsOf(urgentSent);
-    const view = (r: MessageEntity): MessageView => ({ ...this.toView(r, recipients.get(r.id) ?? [], false), ...(urgentSent.includes(r.id) ? { confirmedBy: confirmed.get(r.id) ?? null } : {}) });
+    const view = (r: MessageEntity): MessageView => {
+      const v: MessageView = { ...this.toView(r, recipients.get(r.id) ?? [], false), ...(urgentSent.includes(r.id) ? { confirmedBy: confirmed.get(r.id) ?? null } : {}) };
+      if (flagged.has(r.id)) return { ...v, summary: '', integrityFailure: true };
+      return cleared(user, r.classification) ? v : { ...v, summary: '', restricted: true };
+    };
     return {
-      items: rows.map((r) => (flagged.has(r.id) ? { ...view(r), summary: '', integrityFailure: true as const } : view(r))),
+      items: rows.map(view),
       page: q.page,
       pageSize: q.pageSize,
       total,
     };
   }
 
-  /** Opens a message of the caller's unit. A duty officer of a recipient unit opening it records READ. */
+  /**
+   * Opens a message of the caller's unit. A duty officer of a recipient unit opening it records READ.
+   * A message classified above the user's clearance is refused (NOT_CLEARED, nothing read) and the
+   * attempt audited; a cleared user opening a CONFIDENTIAL one is audited too.
+   */
   async open(user: AuthUser, id: string): Promise<MessageView> {
     let written: OutboxRow[] = [];
+    const found = await this.store.find(id);
+    if (found && this.visibleTo(found, user) && !cleared(user, found.classification)) {
+      await this.auditClassified(this.store.manager, user, found, AuditAction.ClassifiedRefused);
+      throw new NodeError(NodeErrorCode.NotCleared);
+    }
     const view = await this.store.transaction(async (m) => {
       const message = await this.store.findForOpening(m, id);
       if (!message || !this.visibleTo(message, user)) throw new NodeError(NodeErrorCode.MessageNotFound);
+      // Classification is fixed by the signed envelope, but checked again in the transaction that serves it.
+      if (!cleared(user, message.classification)) throw new NodeError(NodeErrorCode.NotCleared);
+      if (isConfidential(message.classification)) await this.auditClassified(m, user, message, AuditAction.ClassifiedOpened);
       // Served only as what was signed: a row that differs is withheld (and nothing recorded).
       const signed = await this.checkIntegrity(id);
       if (message.direction === 'IN' && user.role === 'duty-officer') written = await this.markRead(m, message, user);
@@ -290,6 +309,14 @@ export class MessagesService {
     // The unit's desks (the reader's among them) count one unread message fewer.
     if (written.length) this.live.emit(user.unitId, { type: 'status', id, box: 'inbox' });
     return view!;
+  }
+
+  /** Audits an opening of (or an attempt to open) a classified message: who, which unit, which message (local: the ledger does not hear of it). */
+  private auditClassified(m: EntityManager, user: AuthUser, message: MessageEntity, action: AuditAction): Promise<void> {
+    return appendAuditLog(
+      m,
+      auditLogJson(this.clock.now(), [{ actor: user.username, action, messageId: message.id, units: [user.unitId], details: { classification: message.classification, clearance: user.clearance } }]),
+    );
   }
 
   /** Throws IntegrityFailure (and flags the message to the admin) when its row is not what its signed envelope says. */

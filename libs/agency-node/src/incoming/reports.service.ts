@@ -62,7 +62,7 @@ export class IncomingReports {
         action: AuditAction.Received,
         messageId: i.env.messageId,
         units: i.localRecipients,
-        message: { kind: cols.kind, senderUnit: i.env.senderUnit, recipientUnits: i.env.recipientUnits, sentAt: timestampDate(i.env.createdAt!), reportedAt: cols.reportedAt, period: cols.period, eventAt: cols.eventAt, confirms: cols.confirms, summary: cols.summary },
+        message: { kind: cols.kind, senderUnit: i.env.senderUnit, recipientUnits: i.env.recipientUnits, sentAt: timestampDate(i.env.createdAt!), reportedAt: cols.reportedAt, period: cols.period, eventAt: cols.eventAt, confirms: cols.confirms, summary: cols.summary, classification: cols.classification },
       })),
     );
     // Every copy is answered (a re-send means the sender may have missed the first receipt).

@@ -7,7 +7,7 @@ import type { Directory } from '@shekara/directory';
 import { compare, preparePerson } from '@shekara/matching';
 import type { Candidate, Explanation, PersonRecord } from '@shekara/matching';
 import { AuditAction, auditLogJson } from '../audit';
-import { DIRECTORY } from '../core';
+import { DIRECTORY, cleared } from '../core';
 import { MessagesService } from '../desk';
 import { hitDecisionEnvelope } from '../envelopes';
 import { PersonsStore } from '../store';
@@ -42,7 +42,7 @@ export interface PersonMatch {
   /** The candidate as filed: absent when redacted. */
   person?: PersonRecord;
   explanation: Explanation;
-  /** The other record is in a CONFIDENTIAL report the user's unit is no party to: no text of it is shown. */
+  /** The other record is in a CONFIDENTIAL report the user's unit is no party to, or above the user's clearance: no text of it is shown. */
   redacted: boolean;
   source: MatchSource;
   /** The decision of the user's unit on this match, if one was taken. */
@@ -109,6 +109,8 @@ export class PersonsService {
   async matchesOf(user: AuthUser, messageId: string): Promise<MessagePersonMatches[]> {
     const message = (await this.store.sources([messageId])).get(messageId);
     if (!message || !visibleTo(message, user)) throw new PersonsError(PersonsErrorCode.MessageNotFound);
+    // The persons of a message above the user's clearance are its text: refused as opening it is.
+    if (!cleared(user, message.classification)) throw new PersonsError(PersonsErrorCode.NotCleared);
     const out: MessagePersonMatches[] = [];
     const named = personsOf(message.id, message.payload);
     const decided = await this.store.decisions(user.unitId, named.map((n) => n.record.id));
@@ -240,7 +242,7 @@ export class PersonsService {
       const m = sources.get(sourceOf(c.id));
       if (!m) continue;
       const named = personsOf(m.id, m.payload).find((p) => p.record.id === c.id);
-      const redacted = CONFIDENTIAL.has(m.classification) && !visibleTo(m, user);
+      const redacted = (CONFIDENTIAL.has(m.classification) && !visibleTo(m, user)) || !cleared(user, m.classification);
       out.push({
         personId: c.id,
         score: c.score,

@@ -124,7 +124,8 @@ export class MessagesStore {
   }
 
   /** A page of a unit's inbox (addressed to it; unread first) or outbox (sent by it), newest first, and the total. */
-  async page(unitId: string, q: MessageFilter): Promise<{ rows: MessageEntity[]; total: number }> {
+  /** `readable`: the classifications whose text free text (`q`) may match (the user's clearance). */
+  async page(unitId: string, q: MessageFilter, readable?: readonly string[]): Promise<{ rows: MessageEntity[]; total: number }> {
     const repo = this.ds.getRepository(MessageEntity);
     const qb = repo.createQueryBuilder('m');
     if (q.box === 'all') {
@@ -146,6 +147,7 @@ export class MessagesStore {
     if (q.period) qb.andWhere('m.period = :period', { period: q.period });
     if (q.since) qb.andWhere('m.created_at >= :since', { since: q.since });
     if (q.until) qb.andWhere('m.created_at < :until', { until: q.until });
+    if (q.q && readable) qb.andWhere('m.classification IN (:...readable)', { readable });
     if (q.q) qb.andWhere('m.summary ILIKE :q', { q: `%${q.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%` });
     // Search (the generated, GIN-indexed columns of the MessageSearch migration).
     if (q.surname) qb.andWhere('m.search_surnames @> CAST(:surname AS jsonb)', { surname: JSON.stringify([q.surname.toUpperCase()]) });
@@ -195,6 +197,10 @@ export class MessagesStore {
       [messageId, unitId, at, reader],
     );
     return updated.length > 0;
+  }
+
+  get manager(): EntityManager {
+    return this.ds.manager;
   }
 
   /** Runs `work` in one transaction. */

@@ -14,7 +14,7 @@ export const CONFIRM_WITHIN_MS = 2 * 3600_000;
 
 /** One message: header, per-recipient status (live), content, the 2-hour countdown for urgent reports, timeline. */
 export function MessagePage({ id }: { id: string }) {
-  const { t, has } = useI18n();
+  const { t, e, has } = useI18n();
   const { search } = useLocation();
   const msg = useAsync((signal) => api<MessageView>(`/api/messages/${encodeURIComponent(id)}`, { signal }), [id]);
   const timeline = useAsync((signal) => api<TimelineEntry[]>(`/api/messages/${encodeURIComponent(id)}/timeline`, { signal }), [id]);
@@ -49,6 +49,10 @@ export function MessagePage({ id }: { id: string }) {
       {!m && !msg.error && <Loading />}
       {m && (
         <>
+          {/* The marking heads the page (and its print) of every report classified above UNCLASSIFIED. */}
+          {m.classification !== 'UNCLASSIFIED' && m.classification !== 'UNSPECIFIED' && (
+            <p className={`marking marking-${m.classification.toLowerCase()}`}>{t('msg.marking', { marking: e(classificationName(m.classification)) })}</p>
+          )}
           <p className="lead">{summaryText(m, t, has)}</p>
           {m.kind === 'URGENT' && <Deadline m={m} />}
           <Header m={m} />

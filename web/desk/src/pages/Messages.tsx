@@ -2,7 +2,7 @@ import { useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { api, query, useLiveEvents } from '@shared/api';
 import { ErrorBox, Loading, Page, Pager, StatusBadge, Time, useAsync } from '@shared/components';
-import { KINDS } from '@shared/enums';
+import { KINDS, classificationName } from '@shared/enums';
 import { useI18n } from '@shared/i18n';
 import { Link, useLocation } from '@shared/router';
 import { useSession } from '@shared/session';
@@ -78,7 +78,7 @@ export function Messages({ box }: { box: 'inbox' | 'outbox' }) {
 
 /** One message of a listing (inbox, outbox, or the search: each row by its direction). */
 export function Row({ m }: { m: MessageView; box?: 'inbox' | 'outbox' }) {
-  const { t, has } = useI18n();
+  const { t, e, has } = useI18n();
   const session = useSession();
   const box = m.direction === 'IN' ? 'inbox' : 'outbox';
   const mine = m.recipients.find((r) => r.unitId === session.me.unit.id);
@@ -91,7 +91,7 @@ export function Row({ m }: { m: MessageView; box?: 'inbox' | 'outbox' }) {
       </td>
       <td className="summary">
         {unread && <span className="badge new">{t('list.new')}</span>}{' '}
-        <Link to={`/messages/${m.id}`}>{summaryText(m, t, has) || m.id}</Link>
+        <Link to={`/messages/${m.id}`}>{m.restricted ? <span className="restricted">{t('list.restricted', { marking: e(classificationName(m.classification)) })}</span> : summaryText(m, t, has) || m.id}</Link>
         {m.confirmedBy === null && (
           <>
             {' '}

@@ -2,11 +2,11 @@
 import { api, query } from '@shared/api';
 import { ErrorBox, Loading, Page, Pager, useAsync } from '@shared/components';
 import { useI18n } from '@shared/i18n';
-import { Link } from '@shared/router';
-import { ExportButtons, FilterBar, UnitName, dmy, hrefWith, rowsOf, useFilters } from '../common';
+import { Link, useLocation } from '@shared/router';
+import { ExportButtons, FilterBar, UnitName, dmy, hrefWith, regionName, rowsOf, useFilters } from '../common';
 import type { Filters } from '../common';
 import { RatesTable, sumSeries, Totals } from '../charts';
-import type { HeatmapListing, Listing, OverdueRow, RateRow, SeriesPoint } from '../types';
+import type { HeatmapGroup, HeatmapListing, Listing, OverdueRow, RateRow, SeriesPoint } from '../types';
 
 const HEAT_PAGE = 25;
 
@@ -20,9 +20,24 @@ export const CELL: Record<string, { verdict: string | null; symbol: string; brea
   '-': { verdict: null, symbol: '', breach: false },
 };
 
+/** The heat map's view from the URL: only units with breaches (default) and the grouping. */
+function useHeatView(): { breaches: string; group?: string } {
+  const { search } = useLocation();
+  return { breaches: search.get('breaches') ?? 'true', group: search.get('group') || undefined };
+}
+
 export function Overview() {
   const { t } = useI18n();
-  const { filters, set, params } = useFilters();
+  const { filters, params } = useFilters();
+  const view = useHeatView();
+  const heatView = () => ({ breaches: view.breaches, group: view.group });
+  const { search, path, navigate } = useLocation();
+  // Paging keeps the heat map's view (breaches, group) in the URL.
+  const toPage = (page: number) => {
+    const next = new URLSearchParams(search);
+    next.set('page', String(page));
+    navigate(`${path}?${next.toString()}`);
+  };
   return (
     <Page title={t('sv.heat.title')}>
       <p className="lead">{t('sv.heat.lead')}</p>
@@ -31,9 +46,10 @@ export function Overview() {
       <section aria-labelledby="heat-h" className="card">
         <div className="section-head">
           <h2 id="heat-h">{t('obligation.DAILY')}</h2>
-          <ExportButtons path="/api/heatmap" params={params()} />
+          <ExportButtons path="/api/heatmap" params={params(heatView())} />
         </div>
-        <Heatmap filters={filters} params={params()} onPage={(page) => set({ page }, true)} />
+        <HeatControls />
+        <Heatmap filters={filters} params={params(heatView())} onPage={toPage} />
       </section>
       <section aria-labelledby="worst-h" className="card">
         <div className="section-head">
@@ -70,6 +86,10 @@ function Heatmap({ filters, params, onPage }: { filters: Filters; params: string
   return (
     <div aria-busy={loading}>
       <HeatLegend />
+      <p className="muted small-text" data-testid="heat-attention">
+        {t('sv.heat.attention', { breaching: data.breaching, units: data.units })}
+      </p>
+      {data.groups && <HeatGroups data={data} />}
       <p className="muted small-text">{t('sv.heat.drill')}</p>
       {data.items.length === 0 ? (
         <p className="empty">{t('sv.heat.empty')}</p>
@@ -124,6 +144,88 @@ function Heatmap({ filters, params, onPage }: { filters: Filters; params: string
         </div>
       )}
       <Pager page={data.page} pageSize={data.pageSize} total={data.total} onPage={onPage} />
+    </div>
+  );
+}
+
+/** Only units with breaches (on by default: what needs attention), and grouping by region, level or agency. */
+function HeatControls() {
+  const { t } = useI18n();
+  const { search, path, navigate } = useLocation();
+  const view = useHeatView();
+  const go = (k: string, v: string | undefined) => {
+    const next = new URLSearchParams(search);
+    if (v === undefined) next.delete(k);
+    else next.set(k, v);
+    next.delete('page');
+    const q = next.toString();
+    navigate(path + (q ? `?${q}` : ''));
+  };
+  return (
+    <div className="heat-controls no-print">
+      <label>
+        <input type="checkbox" checked={view.breaches === 'true'} onChange={(e) => go('breaches', e.target.checked ? 'true' : 'false')} /> {t('sv.heat.breachesOnly')}
+      </label>
+      <label htmlFor="heat-group">{t('sv.heat.groupBy')}</label>
+      <select id="heat-group" value={view.group ?? ''} onChange={(e) => go('group', e.target.value || undefined)}>
+        <option value="">{t('sv.heat.noGroup')}</option>
+        {['region', 'level', 'agency'].map((g) => (
+          <option key={g} value={g}>
+            {t(`sv.heat.group.${g}`)}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** The groups of the heat map, worst first; a group's name filters the page to it. */
+function HeatGroups({ data }: { data: HeatmapListing }) {
+  const { t, lang } = useI18n();
+  const { filters } = useFilters();
+  const by = data.group!;
+  const name = (g: HeatmapGroup) =>
+    by === 'region' ? (g.key ? regionName(g.key, lang) : t('sv.heat.noRegion')) : by === 'level' ? t('sv.f.levelN', { n: g.key ?? '', name: t(`sv.level.${g.key}`) }) : t(`agency.${g.key}`);
+  return (
+    <div className="table-wrap heat-wrap" tabIndex={0} role="region" aria-labelledby="heat-groups-caption">
+      <table className="heatmap heat-groups">
+        <caption id="heat-groups-caption">{t('sv.heat.groupCaption', { from: dmy(data.range!.from), to: dmy(data.range!.to) })}</caption>
+        <thead>
+          <tr>
+            <th scope="col" className="heat-unit">
+              {t('sv.heat.groupCol')}
+            </th>
+            <th scope="col">{t('sv.heat.breachingUnits')}</th>
+            {data.days.map((d) => (
+              <th scope="col" key={d} className="heat-day">
+                <abbr title={dmy(d)}>{d.slice(8)}</abbr>
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {data.groups!.map((g) => (
+            <tr key={g.key ?? '-'} data-group={g.key ?? ''}>
+              <th scope="row" className="heat-unit">
+                {g.key === null ? name(g) : <Link to={hrefWith('/', filters, { [by]: g.key })}>{name(g)}</Link>}
+              </th>
+              <td>
+                {g.breaching_units} / {g.units}
+              </td>
+              {[...g.cells].map((c, i) => {
+                const cell = CELL[c] ?? CELL['-'];
+                const label = cell.verdict ? t(`verdict.${cell.verdict}`) : t('sv.heat.none');
+                return (
+                  <td key={data.days[i]} className={`hc hc-${c === '-' ? 'none' : c}`} title={`${dmy(data.days[i])}: ${label}`} data-code={c}>
+                    <span aria-hidden="true">{cell.symbol}</span>
+                    <span className="visually-hidden">{label}</span>
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </div>
   );
 }

@@ -153,27 +153,25 @@ export function TimelinePage({ id }: { id: string }) {
           </div>
           <section aria-labelledby="tl-events">
             <h2 id="tl-events">{t('sv.tl.events')}</h2>
-            {data.events.length === 0 ? (
+            {data.facts.length === 0 ? (
               <p className="muted">{t('sv.tl.noEvents')}</p>
             ) : (
               <ol className="timeline">
-                {data.events.map((e) => (
-                  <li key={e.event_id} data-action={e.action}>
-                    <strong>{t(`action.${e.action}`)}</strong> — <Time at={e.at} zone={zone} seconds />
+                {data.facts.map((f) => (
+                  <li key={`${f.fact}|${f.unit ?? ''}`} data-action={f.fact}>
+                    <strong>{t(`fact.${f.fact}`)}</strong>
+                    {f.unit && (
+                      <>
+                        {' '}
+                        <UnitName id={f.unit} inline />
+                      </>
+                    )}{' '}
+                    — <Time at={f.at} zone={zone} seconds />
                     <div className="small-text muted">
-                      {t(`node.${e.node}`)} · {e.actor}
-                      {e.units.length > 0 && (
-                        <>
-                          {' · '}
-                          {e.units.map((u, i) => (
-                            <span key={u}>
-                              {i > 0 && ', '}
-                              <UnitName id={u} inline />
-                            </span>
-                          ))}
-                        </>
-                      )}
-                      {e.reason && <> · {t('sv.tl.reason', { reason: e.reason })}</>}
+                      {f.actor}
+                      {' · '}
+                      {t('sv.tl.observedBy', { nodes: f.observed_by.map((o) => `${t(`node.${o.node}`)} (${t(`action.${o.action}`)})`).join(', ') })}
+                      {f.reason && <> · {t('sv.tl.reason', { reason: f.reason })}</>}
                     </div>
                   </li>
                 ))}
