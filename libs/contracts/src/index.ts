@@ -10,9 +10,11 @@ export * from './gen/shekara/v1/envelope_pb';
 export * from './gen/shekara/v1/api_pb';
 export * from './gen/shekara/v1/audit_pb';
 export * from './gen/shekara/v1/rpc_pb';
+export * from './gen/shekara/v1/databank_pb';
 
 export * from './formats';
 export * from './kinds';
 export * from './codec';
 export * from './validation';
 export * from './dto';
+export * from './states';

@@ -18,6 +18,7 @@ const KIND_OF_CASE: Readonly<Record<PayloadCase, MessageKind>> = {
   semiannual: MessageKind.SEMIANNUAL,
   deliveryReceipt: MessageKind.DELIVERY_RECEIPT,
   readReceipt: MessageKind.READ_RECEIPT,
+  bankVersion: MessageKind.BANK_VERSION,
 };
 
 const CASE_OF_KIND = new Map<MessageKind, PayloadCase>(

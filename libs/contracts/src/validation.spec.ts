@@ -155,7 +155,7 @@ describe('validateEnvelope', () => {
 describe('kinds', () => {
   it('maps every payload case to its kind and back', () => {
     const cases = EnvelopeSchema.oneofs[0].fields.map((f) => f.localName as PayloadCase);
-    expect(cases).toHaveLength(8);
+    expect(cases).toHaveLength(9);
     for (const c of cases) expect(kindPayloadCase(payloadKind(c))).toBe(c);
     expect(payloadKind('urgentConfirmation')).toBe(MessageKind.URGENT_CONFIRMATION);
     expect(kindPayloadCase(MessageKind.UNSPECIFIED)).toBeUndefined();

@@ -37,7 +37,16 @@ import {
   ValuablesTraffickingSchema,
   WantedPersonsSchema,
 } from '../gen/shekara/v1/urgent_pb';
+import {
+  BankMaterialSchema,
+  BankRecordContentSchema,
+  BankRecordVersionSchema,
+  BankSpecimenSchema,
+  BankTravelDocumentSchema,
+  SignedBankVersionSchema,
+} from '../gen/shekara/v1/databank_pb';
 import { AttachmentDto, PersonDto, TravelDocumentDto } from './common.dto';
+import { BankMaterialDto, BankRecordContentDto, BankRecordVersionDto, BankSpecimenDto, BankTravelDocumentDto, SignedBankVersionDto } from './databank.dto';
 import type { DtoClass } from './decorators';
 import { DeliveryReceiptDto, ReadReceiptDto } from './receipts.dto';
 import {
@@ -100,6 +109,12 @@ export const DTO_REGISTRY: ReadonlyArray<readonly [DescMessage, DtoClass]> = [
   [DeliveryReceiptSchema, DeliveryReceiptDto],
   [ReadReceiptSchema, ReadReceiptDto],
   [SendMessageRequestSchema, SendMessageRequestDto],
+  [BankMaterialSchema, BankMaterialDto],
+  [BankSpecimenSchema, BankSpecimenDto],
+  [BankTravelDocumentSchema, BankTravelDocumentDto],
+  [BankRecordContentSchema, BankRecordContentDto],
+  [BankRecordVersionSchema, BankRecordVersionDto],
+  [SignedBankVersionSchema, SignedBankVersionDto],
 ];
 
 /**

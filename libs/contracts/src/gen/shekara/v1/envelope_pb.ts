@@ -10,6 +10,8 @@ import type { Timestamp, TimestampJson } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Classification, ClassificationJson } from "./common_pb";
 import { file_shekara_v1_common } from "./common_pb";
+import type { SignedBankVersion, SignedBankVersionJson } from "./databank_pb";
+import { file_shekara_v1_databank } from "./databank_pb";
 import type { DeliveryReceipt, DeliveryReceiptJson, ReadReceipt, ReadReceiptJson } from "./receipts_pb";
 import { file_shekara_v1_receipts } from "./receipts_pb";
 import type { Advance, AdvanceJson, Daily, DailyJson, Monthly, MonthlyJson, Semiannual, SemiannualJson } from "./reports_pb";
@@ -22,7 +24,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file shekara/v1/envelope.proto.
  */
 export const file_shekara_v1_envelope: GenFile = /*@__PURE__*/
-  fileDesc("ChlzaGVrYXJhL3YxL2VudmVsb3BlLnByb3RvEgpzaGVrYXJhLnYxIrQFCghFbnZlbG9wZRISCgptZXNzYWdlX2lkGAEgASgJEhYKDmNvcnJlbGF0aW9uX2lkGAIgASgJEiUKBGtpbmQYAyABKA4yFy5zaGVrYXJhLnYxLk1lc3NhZ2VLaW5kEhMKC3NlbmRlcl91bml0GAQgASgJEhcKD3JlY2lwaWVudF91bml0cxgFIAMoCRIuCgpjcmVhdGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtyZXBvcnRlZF9hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFgoOc2NoZW1hX3ZlcnNpb24YCCABKA0SMgoOY2xhc3NpZmljYXRpb24YCSABKA4yGi5zaGVrYXJhLnYxLkNsYXNzaWZpY2F0aW9uEiQKBnVyZ2VudBgUIAEoCzISLnNoZWthcmEudjEuVXJnZW50SAASPQoTdXJnZW50X2NvbmZpcm1hdGlvbhgVIAEoCzIeLnNoZWthcmEudjEuVXJnZW50Q29uZmlybWF0aW9uSAASIgoFZGFpbHkYFiABKAsyES5zaGVrYXJhLnYxLkRhaWx5SAASJgoHbW9udGhseRgXIAEoCzITLnNoZWthcmEudjEuTW9udGhseUgAEiYKB2FkdmFuY2UYGCABKAsyEy5zaGVrYXJhLnYxLkFkdmFuY2VIABIsCgpzZW1pYW5udWFsGBkgASgLMhYuc2hla2FyYS52MS5TZW1pYW5udWFsSAASNwoQZGVsaXZlcnlfcmVjZWlwdBgaIAEoCzIbLnNoZWthcmEudjEuRGVsaXZlcnlSZWNlaXB0SAASLwoMcmVhZF9yZWNlaXB0GBsgASgLMhcuc2hla2FyYS52MS5SZWFkUmVjZWlwdEgAQgkKB3BheWxvYWQiQgoLTWVya2xlUHJvb2YSEAoIc2libGluZ3MYASADKAwSDQoFaW5kZXgYAiABKA0SEgoKbGVhZl9jb3VudBgDIAEoDSJ5Cg5TaWduZWRFbnZlbG9wZRIQCghlbnZlbG9wZRgBIAEoDBIOCgZrZXlfaWQYAiABKAkSEQoJc2lnbmF0dXJlGAMgASgMEiwKC2JhdGNoX3Byb29mGAQgASgLMhcuc2hla2FyYS52MS5NZXJrbGVQcm9vZkoECAUQCiqVAgoLTWVzc2FnZUtpbmQSHAoYTUVTU0FHRV9LSU5EX1VOU1BFQ0lGSUVEEAASFwoTTUVTU0FHRV9LSU5EX1VSR0VOVBABEiQKIE1FU1NBR0VfS0lORF9VUkdFTlRfQ09ORklSTUFUSU9OEAISFgoSTUVTU0FHRV9LSU5EX0RBSUxZEAMSGAoUTUVTU0FHRV9LSU5EX01PTlRITFkQBBIYChRNRVNTQUdFX0tJTkRfQURWQU5DRRAFEhsKF01FU1NBR0VfS0lORF9TRU1JQU5OVUFMEAYSIQodTUVTU0FHRV9LSU5EX0RFTElWRVJZX1JFQ0VJUFQQBxIdChlNRVNTQUdFX0tJTkRfUkVBRF9SRUNFSVBUEAhiBnByb3RvMw", [file_google_protobuf_timestamp, file_shekara_v1_common, file_shekara_v1_receipts, file_shekara_v1_reports, file_shekara_v1_urgent]);
+  fileDesc("ChlzaGVrYXJhL3YxL2VudmVsb3BlLnByb3RvEgpzaGVrYXJhLnYxIusFCghFbnZlbG9wZRISCgptZXNzYWdlX2lkGAEgASgJEhYKDmNvcnJlbGF0aW9uX2lkGAIgASgJEiUKBGtpbmQYAyABKA4yFy5zaGVrYXJhLnYxLk1lc3NhZ2VLaW5kEhMKC3NlbmRlcl91bml0GAQgASgJEhcKD3JlY2lwaWVudF91bml0cxgFIAMoCRIuCgpjcmVhdGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtyZXBvcnRlZF9hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFgoOc2NoZW1hX3ZlcnNpb24YCCABKA0SMgoOY2xhc3NpZmljYXRpb24YCSABKA4yGi5zaGVrYXJhLnYxLkNsYXNzaWZpY2F0aW9uEiQKBnVyZ2VudBgUIAEoCzISLnNoZWthcmEudjEuVXJnZW50SAASPQoTdXJnZW50X2NvbmZpcm1hdGlvbhgVIAEoCzIeLnNoZWthcmEudjEuVXJnZW50Q29uZmlybWF0aW9uSAASIgoFZGFpbHkYFiABKAsyES5zaGVrYXJhLnYxLkRhaWx5SAASJgoHbW9udGhseRgXIAEoCzITLnNoZWthcmEudjEuTW9udGhseUgAEiYKB2FkdmFuY2UYGCABKAsyEy5zaGVrYXJhLnYxLkFkdmFuY2VIABIsCgpzZW1pYW5udWFsGBkgASgLMhYuc2hla2FyYS52MS5TZW1pYW5udWFsSAASNwoQZGVsaXZlcnlfcmVjZWlwdBgaIAEoCzIbLnNoZWthcmEudjEuRGVsaXZlcnlSZWNlaXB0SAASLwoMcmVhZF9yZWNlaXB0GBsgASgLMhcuc2hla2FyYS52MS5SZWFkUmVjZWlwdEgAEjUKDGJhbmtfdmVyc2lvbhgeIAEoCzIdLnNoZWthcmEudjEuU2lnbmVkQmFua1ZlcnNpb25IAEIJCgdwYXlsb2FkIkIKC01lcmtsZVByb29mEhAKCHNpYmxpbmdzGAEgAygMEg0KBWluZGV4GAIgASgNEhIKCmxlYWZfY291bnQYAyABKA0ieQoOU2lnbmVkRW52ZWxvcGUSEAoIZW52ZWxvcGUYASABKAwSDgoGa2V5X2lkGAIgASgJEhEKCXNpZ25hdHVyZRgDIAEoDBIsCgtiYXRjaF9wcm9vZhgEIAEoCzIXLnNoZWthcmEudjEuTWVya2xlUHJvb2ZKBAgFEAoqtAIKC01lc3NhZ2VLaW5kEhwKGE1FU1NBR0VfS0lORF9VTlNQRUNJRklFRBAAEhcKE01FU1NBR0VfS0lORF9VUkdFTlQQARIkCiBNRVNTQUdFX0tJTkRfVVJHRU5UX0NPTkZJUk1BVElPThACEhYKEk1FU1NBR0VfS0lORF9EQUlMWRADEhgKFE1FU1NBR0VfS0lORF9NT05USExZEAQSGAoUTUVTU0FHRV9LSU5EX0FEVkFOQ0UQBRIbChdNRVNTQUdFX0tJTkRfU0VNSUFOTlVBTBAGEiEKHU1FU1NBR0VfS0lORF9ERUxJVkVSWV9SRUNFSVBUEAcSHQoZTUVTU0FHRV9LSU5EX1JFQURfUkVDRUlQVBAIEh0KGU1FU1NBR0VfS0lORF9CQU5LX1ZFUlNJT04QCmIGcHJvdG8z", [file_google_protobuf_timestamp, file_shekara_v1_common, file_shekara_v1_databank, file_shekara_v1_receipts, file_shekara_v1_reports, file_shekara_v1_urgent]);
 
 /**
  * A message on the bus. Built by the sending node from a SendMessageRequest (or by a recipient node
@@ -169,6 +171,14 @@ export type Envelope = Message<"shekara.v1.Envelope"> & {
      */
     value: ReadReceipt;
     case: "readReceipt";
+  } | {
+    /**
+     * MESSAGE_KIND_BANK_VERSION.
+     *
+     * @generated from field: shekara.v1.SignedBankVersion bank_version = 30;
+     */
+    value: SignedBankVersion;
+    case: "bankVersion";
   } | { case: undefined; value?: undefined };
 };
 
@@ -303,6 +313,13 @@ export type EnvelopeJson = {
    * @generated from field: shekara.v1.ReadReceipt read_receipt = 27;
    */
   readReceipt?: ReadReceiptJson;
+
+  /**
+   * MESSAGE_KIND_BANK_VERSION.
+   *
+   * @generated from field: shekara.v1.SignedBankVersion bank_version = 30;
+   */
+  bankVersion?: SignedBankVersionJson;
 };
 
 /**
@@ -532,6 +549,14 @@ export enum MessageKind {
    * @generated from enum value: MESSAGE_KIND_READ_RECEIPT = 8;
    */
   READ_RECEIPT = 8,
+
+  /**
+   * A version of a record of the Unified Data Bank, replicated to the other agencies' nodes.
+   * Payload `bank_version`.
+   *
+   * @generated from enum value: MESSAGE_KIND_BANK_VERSION = 10;
+   */
+  BANK_VERSION = 10,
 }
 
 /**
@@ -540,7 +565,7 @@ export enum MessageKind {
  *
  * @generated from enum shekara.v1.MessageKind
  */
-export type MessageKindJson = "MESSAGE_KIND_UNSPECIFIED" | "MESSAGE_KIND_URGENT" | "MESSAGE_KIND_URGENT_CONFIRMATION" | "MESSAGE_KIND_DAILY" | "MESSAGE_KIND_MONTHLY" | "MESSAGE_KIND_ADVANCE" | "MESSAGE_KIND_SEMIANNUAL" | "MESSAGE_KIND_DELIVERY_RECEIPT" | "MESSAGE_KIND_READ_RECEIPT";
+export type MessageKindJson = "MESSAGE_KIND_UNSPECIFIED" | "MESSAGE_KIND_URGENT" | "MESSAGE_KIND_URGENT_CONFIRMATION" | "MESSAGE_KIND_DAILY" | "MESSAGE_KIND_MONTHLY" | "MESSAGE_KIND_ADVANCE" | "MESSAGE_KIND_SEMIANNUAL" | "MESSAGE_KIND_DELIVERY_RECEIPT" | "MESSAGE_KIND_READ_RECEIPT" | "MESSAGE_KIND_BANK_VERSION";
 
 /**
  * Describes the enum shekara.v1.MessageKind.
