@@ -4,6 +4,7 @@ import { AuthModule } from '@shekara/auth';
 import { recordSignIn } from './audit';
 import { CoreModule } from './core';
 import type { AgencyNodeDeps } from './core';
+import { DataBankModule } from './databank';
 import { DeadLettersModule } from './dead-letters';
 import { DeskModule } from './desk';
 import { IncomingModule } from './incoming';
@@ -42,6 +43,7 @@ export class AgencyNodeModule {
         OpsModule,
         PersonsModule,
         TransparencyModule,
+        DataBankModule,
       ],
     };
   }

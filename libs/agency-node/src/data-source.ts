@@ -9,6 +9,7 @@ import { OutboxQueue1764100000000 } from './migrations/1764100000000-OutboxQueue
 import { PersonsIndexed1765050000000 } from './migrations/1765050000000-PersonsIndexed';
 import { DeadLetterOrigin1765200000000 } from './migrations/1765200000000-DeadLetterOrigin';
 import { MessageIntegrity1765100000000 } from './migrations/1765100000000-MessageIntegrity';
+import { DataBank1766200000000 } from './migrations/1766200000000-DataBank';
 import { MatchingPersonIndex1764900000000 } from '@shekara/matching';
 import { TransparencyLog1765000000000 } from '@shekara/tlog';
 
@@ -26,6 +27,7 @@ export const AGENCY_NODE_MIGRATIONS = [
   MessageIntegrity1765100000000,
   DeadLetterOrigin1765200000000,
   AuthClearance1765900000000,
+  DataBank1766200000000,
 ];
 
 export function agencyNodeDataSource(url: string): DataSource {

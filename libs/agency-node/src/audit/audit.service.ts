@@ -22,6 +22,12 @@ export enum AuditAction {
   MatchRejected = 'match-rejected',
   /** An officer checked a person against everything the node holds (local). */
   PersonChecked = 'person-checked',
+  /** A version of a data bank record made here (created, revised, withdrawn) (local). */
+  BankChanged = 'bank-changed',
+  /** Versions of another agency's bank records stored from the bus (local). */
+  BankReplicated = 'bank-replicated',
+  /** A bank record deleted by the retention job after its review date and grace period (local). */
+  BankDeleted = 'bank-deleted',
 }
 
 /** The actions the supervisor ledger hears about (sign-ins stay local). */

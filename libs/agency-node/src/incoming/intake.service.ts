@@ -9,6 +9,7 @@ import { PermanentMessageError } from '@shekara/messaging';
 import { EnvelopeOrigin } from '../envelopes';
 import { GroupCommitter } from '@shekara/persistence';
 import type { AgencyNodeConfig } from '../core';
+import { DataBankReplica } from '../databank';
 import { ReceiptsService } from '../receipts';
 import { DIRECTORY, NODE_CONFIG } from '../core';
 import { timeClaims } from '../envelopes';
@@ -36,6 +37,7 @@ export class InboxIntake {
     @Inject(DIRECTORY) private readonly directory: Directory,
     @Inject(NODE_CONFIG) private readonly config: AgencyNodeConfig,
     private readonly tlog: LogStore,
+    private readonly bank: DataBankReplica,
   ) {
     this.origin = new EnvelopeOrigin(directory, () => clock.now());
     this.committer = new GroupCommitter((items) => this.store(items), { maxBatch: 128, parallel: InboxIntake.PARALLEL });
@@ -54,6 +56,9 @@ export class InboxIntake {
     this.checkTimes(env);
     const localRecipients = env.recipientUnits.filter((u) => this.directory.findUnit(u)?.agency === this.config.agency);
     if (!localRecipients.length) throw new PermanentMessageError(`not addressed to a unit of ${this.config.agency}`);
+    // The data bank is shared by the agencies (clause 10.3), not by interaction groups: a bank
+    // version goes to every other agency's node, addressed to its level-1 unit.
+    if (env.payload.case === 'bankVersion') return { env, signerUnit: origin.signerUnit, localRecipients, bank: this.bank.verify(env) };
     const notAllowed = localRecipients.filter((u) => !this.directory.canSend(env.senderUnit, u));
     if (notAllowed.length) throw new PermanentMessageError(`not permitted: ${env.senderUnit} shares no interaction group with ${notAllowed.join(', ')}`);
     return { env, signerUnit: origin.signerUnit, localRecipients };
@@ -86,9 +91,11 @@ export class InboxIntake {
   /** One transaction for a batch of verified messages; effects visible outside run after commit. */
   private async store(items: Accepted[]): Promise<void> {
     const after: (() => void)[] = [];
-    const reports = items.filter((i) => i.env.payload.case !== 'deliveryReceipt' && i.env.payload.case !== 'readReceipt');
+    const bank = items.filter((i) => i.bank);
+    if (bank.length) await this.bank.store(bank.map((i) => i.bank!));
+    const reports = items.filter((i) => !i.bank && i.env.payload.case !== 'deliveryReceipt' && i.env.payload.case !== 'readReceipt');
     if (reports.length) await this.reports.store(reports, after);
-    const receipts = items.filter((i) => !reports.includes(i));
+    const receipts = items.filter((i) => !i.bank && !reports.includes(i));
     if (receipts.length) {
       await this.receipts.store(receipts, after);
       // Recorded: each receipt received goes to the transparency log.

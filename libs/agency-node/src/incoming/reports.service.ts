@@ -9,6 +9,7 @@ import type { AgencyNodeConfig } from '../core';
 import { DIRECTORY, LiveEvents, NODE_CONFIG, NodeMetrics } from '../core';
 import { messageColumns, messageRow } from '../envelopes';
 import { OutboxRelay, WriteBatches, deliveryReceipts } from '../exchange';
+import type { BankArrival } from '../databank';
 import { IncomingStore, LogStore } from '../store';
 
 /** The result of checking a bus message: who signed it and what it says. */
@@ -16,6 +17,8 @@ export interface Verified {
   env: Envelope;
   signerUnit: string;
   localRecipients: string[];
+  /** A data bank version (MESSAGE_KIND_BANK_VERSION), verified. */
+  bank?: BankArrival;
 }
 
 /** A verified message waiting for its group commit, with the exact bytes received. */

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditStore } from './audit.store';
+import { DataBankStore } from './databank.store';
 import { DatabaseProbe } from './db';
 import { DeadLettersStore } from './dead-letters.store';
 import { DraftsStore } from './drafts.store';
@@ -12,7 +13,7 @@ import { OutboxStore } from './outbox.store';
 import { PersonsStore } from './persons.store';
 import { ReceiptsStore } from './receipts.store';
 
-const STORES = [AuditStore, DatabaseProbe, DeadLettersStore, DraftsStore, DueStore, IncomingStore, LogStore, MessagesStore, NotificationsStore, OutboxStore, PersonsStore, ReceiptsStore];
+const STORES = [AuditStore, DataBankStore, DatabaseProbe, DeadLettersStore, DraftsStore, DueStore, IncomingStore, LogStore, MessagesStore, NotificationsStore, OutboxStore, PersonsStore, ReceiptsStore];
 
 /** The stores, one per concern: the only code of the node that reaches PostgreSQL. */
 @Module({ providers: STORES, exports: STORES })

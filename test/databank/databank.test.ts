@@ -1,0 +1,146 @@
+/**
+ * The Unified Data Bank across three nodes: a record made at one agency's node is signed by the
+ * contributing unit, replicated to the other two nodes' databases, found there by the document
+ * check (with misreadings) and by full-text search; versions and withdrawal; only the owner
+ * changes a record; bad input changes nothing; a version signed by a unit other than its sender is
+ * dead-lettered.
+ */
+import { TestSystem, eventually } from '../support/harness';
+
+jest.setTimeout(120_000);
+
+const lostPassport = (number = 'N 0512-3456') => ({
+  travelDocument: {
+    number,
+    issuingState: 'KAZ',
+    documentType: 'DOCUMENT_TYPE_PASSPORT',
+    status: 'TRAVEL_DOCUMENT_STATUS_STOLEN_FROM_HOLDER',
+    reportedOn: '2026-11-20',
+    nationalReference: 'МВД-2026-118',
+  },
+  classification: 'CLASSIFICATION_FOR_OFFICIAL_USE',
+});
+
+describe('the Unified Data Bank across three nodes', () => {
+  const sys = new TestSystem();
+  const token: Record<string, string> = {};
+  let recordId: string;
+
+  beforeAll(async () => {
+    await sys.start(['border', 'interior', 'customs']);
+    for (const a of ['border', 'interior', 'customs']) token[a] = await sys.login(a as never);
+  });
+  afterAll(() => sys.cleanup());
+
+  it('replicates a record to every node, signed by the contributing unit', async () => {
+    const made = await sys.api('interior', 'POST', '/api/bank/records', lostPassport(), token.interior);
+    expect(made.status).toBe(201);
+    recordId = made.body.id;
+    expect(made.body).toMatchObject({ ownerAgency: 'interior', version: 1, status: 'ACTIVE', kind: 'TRAVEL_DOCUMENT', classification: 'FOR_OFFICIAL_USE' });
+    for (const agency of ['border', 'customs'] as const) {
+      const got = await eventually(async () => {
+        const r = await sys.api(agency, 'GET', `/api/bank/records/${recordId}`, undefined, token[agency]);
+        return r.status === 200 && r.body;
+      }, 20_000, `record at ${agency}`);
+      expect(got.versions).toHaveLength(1);
+      expect(got.contributorUnit).toBe('interior.l4.CP-CN-A-01');
+    }
+    // Every node stores the very bytes the contributing unit signed.
+    const signed = await Promise.all((['interior', 'border', 'customs'] as const).map((a) => sys.sql(a, `SELECT encode(signed, 'hex') AS s FROM bank_versions WHERE record_id = $1`, [recordId])));
+    expect(new Set(signed.map((r) => r[0].s)).size).toBe(1);
+  });
+
+  it('answers the document check with misreadings, at another node', async () => {
+    for (const number of ['N05123456', 'n 0512 3456', 'NO5I23456', 'N-O5I2-3456']) {
+      const r = await sys.api('border', 'POST', '/api/bank/check', { number, issuingState: 'KAZ' }, token.border);
+      expect(r.status).toBe(200);
+      expect(r.body.hit).toBe(true);
+      expect(r.body.records[0]).toMatchObject({ id: recordId, exact: number.toUpperCase().replace(/[\s-]/g, '') === 'N05123456' });
+    }
+    const miss = await sys.api('border', 'POST', '/api/bank/check', { number: 'N05123457', issuingState: 'KAZ' }, token.border);
+    expect(miss.body).toEqual({ hit: false, records: [] });
+    const otherState = await sys.api('border', 'POST', '/api/bank/check', { number: 'N05123456', issuingState: 'UZB' }, token.border);
+    expect(otherState.body.hit).toBe(false);
+  });
+
+  it('refuses a document number no MRZ has and an unknown state, in the user’s language', async () => {
+    const cyr = await fetch(sys.url('border') + '/api/bank/check', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token.border}`, 'accept-language': 'ru' },
+      body: JSON.stringify({ number: 'N05І23456', issuingState: 'KAZ' }),
+    });
+    expect(cyr.status).toBe(400);
+    const body = (await cyr.json()) as { message: string };
+    expect(body.message).toMatch(/документа/);
+    const state = await sys.api('border', 'POST', '/api/bank/check', { number: 'N05123456', issuingState: 'ZZZ' }, token.border);
+    expect(state.status).toBe(400);
+    expect(JSON.stringify(state.body)).toMatch(/issuingState/);
+  });
+
+  it('keeps versions, lets only the owner revise or withdraw, and takes a withdrawn record out of search', async () => {
+    const before = await sys.sql('interior', `SELECT count(*)::int AS n FROM bank_versions`);
+    const foreign = await sys.api('border', 'PUT', `/api/bank/records/${recordId}`, lostPassport(), token.border);
+    expect(foreign.status).toBe(403);
+    const bad = await sys.api('interior', 'PUT', `/api/bank/records/${recordId}`, lostPassport('N05<123456'), token.interior);
+    expect(bad.status).toBe(400);
+    expect(await sys.sql('interior', `SELECT count(*)::int AS n FROM bank_versions`)).toEqual(before);
+
+    const revised = await sys.api('interior', 'PUT', `/api/bank/records/${recordId}`, { ...lostPassport(), classification: 'CLASSIFICATION_UNCLASSIFIED' }, token.interior);
+    expect(revised.status).toBe(200);
+    expect(revised.body).toMatchObject({ version: 2, classification: 'UNCLASSIFIED' });
+    const withdrawn = await sys.api('interior', 'POST', `/api/bank/records/${recordId}/withdraw`, undefined, token.interior);
+    expect(withdrawn.status).toBe(200);
+    expect(withdrawn.body).toMatchObject({ version: 3, status: 'WITHDRAWN' });
+    const again = await sys.api('interior', 'PUT', `/api/bank/records/${recordId}`, lostPassport(), token.interior);
+    expect(again.status).toBe(409);
+
+    for (const agency of ['border', 'customs'] as const) {
+      const got = await eventually(async () => {
+        const r = await sys.api(agency, 'GET', `/api/bank/records/${recordId}`, undefined, token[agency]);
+        return r.body.version === 3 && r.body;
+      }, 20_000, `version 3 at ${agency}`);
+      expect(got.versions.map((v: { action: string }) => v.action)).toEqual(['CREATE', 'REVISE', 'WITHDRAW']);
+      const check = await sys.api(agency, 'POST', '/api/bank/check', { number: 'N05123456', issuingState: 'KAZ' }, token[agency]);
+      expect(check.body.hit).toBe(false);
+    }
+  });
+
+  it('finds materials by full text in Russian, Kazakh and English, with marked snippets and filters', async () => {
+    const materials = [
+      { title: 'Обзор подделок паспортов', body: 'Выявлены поддельные паспорта с переклеенной фотографией на пункте пропуска Нур Жолы.', language: 'BANK_LANGUAGE_RU', topics: ['подделки'] },
+      { title: 'Жалған құжаттар туралы шолу', body: 'Өткізу пунктінде жалған құжаттарды анықтау әдістемесі.', language: 'BANK_LANGUAGE_KK', topics: ['құжаттар'] },
+      { title: 'Smuggling routes review', body: 'Routes used for smuggling cigarettes across the border were identified.', language: 'BANK_LANGUAGE_EN', topics: ['smuggling'] },
+    ];
+    for (const m of materials) {
+      const r = await sys.api('customs', 'POST', '/api/bank/records', { material: { kind: 'MATERIAL_KIND_REVIEW', ...m }, classification: 'CLASSIFICATION_UNCLASSIFIED' }, token.customs);
+      expect(r.status).toBe(201);
+    }
+    const find = async (q: string, extra = '') => (await sys.api('border', 'GET', `/api/bank/search?q=${encodeURIComponent(q)}${extra}`, undefined, token.border)).body;
+    await eventually(async () => (await find('smuggling')).total === 1, 20_000, 'materials replicated to border');
+    const ru = await find('поддельный паспорт');
+    expect(ru.items.map((i: { title: string }) => i.title)).toEqual(['Обзор подделок паспортов']);
+    expect(ru.items[0].snippet.some((p: { hit: boolean; text: string }) => p.hit && /паспорт/i.test(p.text))).toBe(true);
+    const kk = await find('құжат');
+    expect(kk.items.map((i: { title: string }) => i.title)).toEqual(['Жалған құжаттар туралы шолу']);
+    expect(kk.items[0].snippet.some((p: { hit: boolean; text: string }) => p.hit && p.text.startsWith('құжат'))).toBe(true);
+    expect((await find('smuggled cigarette')).items).toHaveLength(1);
+    expect((await find('smuggling', '&agency=interior')).total).toBe(0);
+    expect((await find('smuggling', '&kind=SPECIMEN')).total).toBe(0);
+    const badQuery = await sys.api('border', 'GET', '/api/bank/search?q=%20%26%26&kind=NOPE', undefined, token.border);
+    expect(badQuery.status).toBe(400);
+  });
+
+  it('shows a CONFIDENTIAL record only to users cleared for it', async () => {
+    const r = await sys.api('customs', 'POST', '/api/bank/records', { material: { kind: 'MATERIAL_KIND_RECOMMENDATION', title: 'Confidential routes of couriers', body: 'Couriers carry cash.', language: 'BANK_LANGUAGE_EN' }, classification: 'CLASSIFICATION_CONFIDENTIAL' }, token.customs);
+    expect(r.status).toBe(201);
+    await sys.sql('border', `UPDATE users SET clearance = 'CONFIDENTIAL' WHERE username = 'border.supervisor'`);
+    const cleared = await sys.login('border', 'supervisor');
+    const seen = await eventually(async () => {
+      const s = await sys.api('border', 'GET', '/api/bank/search?q=couriers', undefined, cleared);
+      return s.body.total === 1 && s.body;
+    }, 20_000, 'confidential record at border');
+    expect(seen.items[0].classification).toBe('CONFIDENTIAL');
+    const notCleared = await sys.api('border', 'GET', '/api/bank/search?q=couriers', undefined, token.border);
+    expect(notCleared.body.total).toBe(0);
+  });
+});
