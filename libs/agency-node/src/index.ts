@@ -18,3 +18,6 @@ export { MESSAGE_ROW_TYPES, RECORD_RECEIPTS } from './store';
 export { TransparencyService } from './transparency';
 export { WitnessService } from './transparency';
 export { logOrigin, logUnit, witnessName } from './core';
+// The data bank's store and what builds its rows and queries (relevance test, bench).
+export { DataBankStore } from './store';
+export { documentKey, signBankVersion, versionRow, tsQueries } from './databank';

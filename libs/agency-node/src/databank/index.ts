@@ -4,3 +4,4 @@ export * from './databank.replica';
 export * from './databank.errors';
 export * from './document-key';
 export * from './bank-version';
+export * from './search-query';
