@@ -20,4 +20,4 @@ export { WitnessService } from './transparency';
 export { logOrigin, logUnit, witnessName } from './core';
 // The data bank's store and what builds its rows and queries (relevance test, bench).
 export { DataBankStore } from './store';
-export { documentKey, signBankVersion, versionRow, tsQueries } from './databank';
+export { DataBankRetention, documentKey, signBankVersion, versionRow, tsQueries } from './databank';

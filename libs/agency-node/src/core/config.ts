@@ -62,6 +62,10 @@ export class AgencyNodeEnvironment extends ServiceEnvironment {
   @IsString() TLOG_EXPORT_DIR: string = 'var/tlog-export';
   /** The built duty desk console (served at /), if present. */
   @IsString() WEB_DIR: string = 'dist/web/desk';
+  /** Days a data bank record is kept after its review date (out of search already) before the retention job deletes it. */
+  @IsInt() @Min(0) BANK_RETENTION_GRACE_DAYS: number = 365;
+  /** Period of the data bank's retention job (0: never runs). */
+  @IsInt() @Min(0) BANK_RETENTION_MS: number = 6 * 3600_000;
 }
 
 export interface AgencyNodeConfig {
@@ -85,6 +89,8 @@ export interface AgencyNodeConfig {
   webDir: string;
   /** The transparency log (defaults: checkpoint every 1 s, scrub every 10 min). */
   tlog?: { checkpointMs: number; scrubMs: number; exportDir: string };
+  /** The data bank's retention (defaults: 365 days of grace after the review date, a run every 6 h). */
+  bank?: { retentionGraceDays: number; retentionMs: number };
 }
 
 export function loadAgencyNodeConfig(env: Environment): AgencyNodeConfig {
@@ -116,5 +122,6 @@ export function loadAgencyNodeConfig(env: Environment): AgencyNodeConfig {
     demoUsers: e.DEMO_USERS,
     webDir: e.WEB_DIR,
     tlog: { checkpointMs: e.TLOG_CHECKPOINT_MS, scrubMs: e.TLOG_SCRUB_MS, exportDir: e.TLOG_EXPORT_DIR },
+    bank: { retentionGraceDays: e.BANK_RETENTION_GRACE_DAYS, retentionMs: e.BANK_RETENTION_MS },
   };
 }

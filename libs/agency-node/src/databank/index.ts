@@ -5,3 +5,4 @@ export * from './databank.errors';
 export * from './document-key';
 export * from './bank-version';
 export * from './search-query';
+export * from './databank.retention';

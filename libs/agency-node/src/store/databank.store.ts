@@ -155,6 +155,26 @@ export class DataBankStore {
     };
   }
 
+  /**
+   * Deletes the records whose review date is before `before` (a date, YYYY-MM-DD), with all their
+   * versions, at most `limit` per statement; each deletion is one audit row (`auditRow`: the
+   * audit log's JSON fields but message_id and details, which come from the record) in the same
+   * statement. Returns the records deleted.
+   */
+  async expunge(before: string, limit: number, audit: { at: Date; actor: string; action: string }): Promise<{ record_id: string; owner_agency: string; review_on: string; versions: number }[]> {
+    return this.ds.query(
+      `WITH gone AS (DELETE FROM bank_records WHERE record_id IN (SELECT record_id FROM bank_records WHERE review_on < $1::date ORDER BY review_on LIMIT $2)
+                      RETURNING record_id, owner_agency, review_on, version),
+       vers AS (DELETE FROM bank_versions v USING gone WHERE v.record_id = gone.record_id RETURNING v.record_id),
+       aud AS (INSERT INTO audit_log (at, actor, action, message_id, unit_id, details)
+               SELECT $3, $4, $5, g.record_id::text, NULL,
+                      jsonb_build_object('ownerAgency', g.owner_agency, 'reviewOn', to_char(g.review_on, 'YYYY-MM-DD'), 'versions', (SELECT count(*) FROM vers WHERE vers.record_id = g.record_id))
+                 FROM gone g)
+       SELECT g.record_id::text, g.owner_agency, to_char(g.review_on, 'YYYY-MM-DD') AS review_on, (SELECT count(*)::int FROM vers WHERE vers.record_id = g.record_id) AS versions FROM gone g`,
+      [before, limit, audit.at, audit.actor, audit.action],
+    );
+  }
+
   async record(recordId: string): Promise<BankRecordRow | undefined> {
     const rows: BankRecordRow[] = await this.ds.query(`SELECT ${RECORD_COLUMNS} FROM bank_records r WHERE r.record_id = $1`, [recordId]);
     return rows[0];
