@@ -6,6 +6,7 @@
  * dead-lettered.
  */
 import { TestSystem, eventually } from '../support/harness';
+import { okFixtures } from '../exchange/fixtures';
 
 jest.setTimeout(120_000);
 
@@ -142,5 +143,30 @@ describe('the Unified Data Bank across three nodes', () => {
     expect(seen.items[0].classification).toBe('CONFIDENTIAL');
     const notCleared = await sys.api('border', 'GET', '/api/bank/search?q=couriers', undefined, token.border);
     expect(notCleared.body.total).toBe(0);
+  });
+
+  it('adds what an ADVANCE notice of documents carries to the bank when it is sent, linked to the report', async () => {
+    const body = okFixtures().get('advance-documents.json')!;
+    const sent = await sys.api('interior', 'POST', '/api/messages', body, token.interior);
+    expect(sent.status).toBe(201);
+    const hit = await eventually(async () => {
+      const r = await sys.api('customs', 'POST', '/api/bank/check', { number: 'EB 765 4321', issuingState: 'CHN' }, token.customs);
+      return r.body.hit && r.body;
+    }, 20_000, 'the stolen passport of the notice at customs');
+    expect(hit.records[0]).toMatchObject({ ownerAgency: 'interior', exact: true, content: { travelDocument: { status: 'TRAVEL_DOCUMENT_STATUS_STOLEN_FROM_HOLDER' } } });
+    const record = await sys.api('customs', 'GET', `/api/bank/records/${hit.records[0].id}`, undefined, token.customs);
+    expect(record.body.versions[0].sourceMessageId).toBe(sent.body.id);
+    const specimens = await eventually(async () => {
+      const r = await sys.api('border', 'GET', '/api/bank/records?kind=SPECIMEN&agency=interior', undefined, token.border);
+      return r.body.total === 2 && r.body;
+    }, 20_000, 'the two specimens at border');
+    expect(specimens.items.map((i: { title: string }) => i.title).sort()).toEqual(['New sample: CHN', 'New security feature: CHN']);
+    const now = new Date();
+    const period = `${now.getUTCFullYear()}-H${now.getUTCMonth() < 6 ? 1 : 2}`;
+    const c = await sys.api('border', 'GET', `/api/bank/contributions?period=${period}`, undefined, token.border);
+    const interior = c.body.agencies.find((a: { agency: string }) => a.agency === 'interior');
+    expect(interior).toMatchObject({ specimens: 2 });
+    expect(interior.reports).toEqual([sent.body.id]);
+    expect((await sys.api('border', 'GET', '/api/bank/contributions?period=2026-H3', undefined, token.border)).status).toBe(400);
   });
 });

@@ -51,6 +51,12 @@ export class DataBankController {
     return this.bank.search(req.user, query);
   }
 
+  @Get('contributions')
+  @ApiOperation({ summary: 'What each agency contributed in a half-year (period=YYYY-H1|H2) against clause 5.5, with the reports that carried it' })
+  contributions(@Query('period') period: unknown) {
+    return this.bank.contributions(period);
+  }
+
   @Post('check')
   @HttpCode(200)
   @ApiOperation({ summary: 'Check a travel document (number and issuing state): hit or no hit, tolerant of misreadings' })

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { create, fromBinary, fromJson, toBinary } from '@bufbuild/protobuf';
+import { create, fromBinary, fromJson, toBinary, toJson } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { AuthUser } from '@shekara/auth';
 import { CLEARANCES, mayRead } from '@shekara/auth';
@@ -11,11 +11,12 @@ import {
   BankVersionAction,
   CURRENT_SCHEMA_VERSION,
   EnvelopeSchema,
+  HALF_YEAR_RE,
   MessageKind,
   SignedBankVersionSchema,
   validateBankContent,
 } from '@shekara/contracts';
-import type { AgencyCode, BankRecordContent } from '@shekara/contracts';
+import type { AgencyCode, BankRecordContent, Envelope } from '@shekara/contracts';
 import type { Directory } from '@shekara/directory';
 import type { UnitSigner } from '@shekara/security';
 import { AuditAction } from '../audit';
@@ -29,6 +30,7 @@ import { bankQuery, documentCheck } from './bank-request';
 import { DataBankError, DataBankErrorCode } from './databank.errors';
 import { documentKey, plainDocumentNumber } from './document-key';
 import { tsQueries } from './search-query';
+import { bankItemsOf } from './from-report';
 
 /** A record as the desk shows it. */
 export interface BankRecordView {
@@ -177,6 +179,54 @@ export class DataBankService {
       return { id: r.record_id, ownerAgency: r.owner_agency, classification: r.classification, content: { travelDocument: { status } }, exact, redacted: true };
     });
     return { hit: records.length > 0, records };
+  }
+
+  /**
+   * Adds the bank items a SEMIANNUAL or ADVANCE report carries (`bankItemsOf`), once the report is
+   * stored, as records of the sender's agency contributed by its unit, linked to the report. An
+   * item the bank cannot take (e.g. a number with characters no MRZ has) is left out and named; an
+   * item already added (a retry) is not added again.
+   */
+  async fromReport(user: AuthUser, env: Envelope): Promise<{ added: string[]; skipped: { recordId: string; reason: string }[] }> {
+    const added: string[] = [];
+    const skipped: { recordId: string; reason: string }[] = [];
+    for (const item of bankItemsOf(env, this.today(user))) {
+      const v = validateBankContent(toJson(BankRecordContentSchema, item.content));
+      if (!v.ok) {
+        skipped.push({ recordId: item.recordId, reason: v.errors.map((e) => `${e.field}: ${e.messages.join(', ')}`).join('; ') });
+        continue;
+      }
+      try {
+        await this.write(user, item.recordId, 1, BankVersionAction.CREATE, v.value, env.messageId);
+        added.push(item.recordId);
+      } catch (e) {
+        if (!(e instanceof DataBankError && e.code === DataBankErrorCode.VersionConflict)) throw e;
+      }
+    }
+    return { added, skipped };
+  }
+
+  /**
+   * What each agency contributed in a half-year ("YYYY-H1"/"YYYY-H2", UTC bounds) against the 5.5
+   * obligation: records created, by kind, and the reports that carried them. Every node holds every
+   * agency's records, so any node answers for all three.
+   */
+  async contributions(period: unknown): Promise<{ period: string; agencies: { agency: string; records: number; materials: number; specimens: number; travelDocuments: number; reports: string[] }[] }> {
+    if (typeof period !== 'string' || !HALF_YEAR_RE.test(period)) {
+      throw new DataBankError(DataBankErrorCode.InvalidQuery, undefined, [{ field: 'period', messages: ['period must be a half-year YYYY-H1 or YYYY-H2', 'period должен быть полугодием ГГГГ-H1 или ГГГГ-H2'] }]);
+    }
+    const year = Number(period.slice(0, 4));
+    const h2 = period.endsWith('H2');
+    const from = new Date(Date.UTC(year, h2 ? 6 : 0, 1));
+    const to = new Date(Date.UTC(h2 ? year + 1 : year, h2 ? 0 : 6, 1));
+    const rows = await this.store.contributions(from, to);
+    return {
+      period,
+      agencies: AGENCIES.map((agency) => {
+        const r = rows.find((x) => x.owner_agency === agency);
+        return { agency, records: r?.records ?? 0, materials: r?.materials ?? 0, specimens: r?.specimens ?? 0, travelDocuments: r?.travel_documents ?? 0, reports: r?.reports ?? [] };
+      }),
+    };
   }
 
   private content(body: unknown): BankRecordContent {

@@ -175,6 +175,19 @@ export class DataBankStore {
     );
   }
 
+  /** Records created (version 1) between `from` and `to`, per owning agency, by kind, with the reports that carried them. */
+  async contributions(from: Date, to: Date): Promise<{ owner_agency: string; records: number; materials: number; specimens: number; travel_documents: number; reports: string[] }[]> {
+    return this.ds.query(
+      `SELECT owner_agency, count(*)::int AS records,
+              count(*) FILTER (WHERE content ? 'material')::int AS materials,
+              count(*) FILTER (WHERE content ? 'specimen')::int AS specimens,
+              count(*) FILTER (WHERE content ? 'travelDocument')::int AS travel_documents,
+              coalesce(array_agg(DISTINCT source_message_id::text) FILTER (WHERE source_message_id IS NOT NULL), '{}') AS reports
+         FROM bank_versions WHERE version = 1 AND created_at >= $1 AND created_at < $2 GROUP BY owner_agency`,
+      [from, to],
+    );
+  }
+
   async record(recordId: string): Promise<BankRecordRow | undefined> {
     const rows: BankRecordRow[] = await this.ds.query(`SELECT ${RECORD_COLUMNS} FROM bank_records r WHERE r.record_id = $1`, [recordId]);
     return rows[0];
