@@ -7,6 +7,28 @@
  */
 import { TestSystem, eventually } from '../support/harness';
 import { okFixtures } from '../exchange/fixtures';
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { connect } from '@nats-io/transport-node';
+import { jetstream } from '@nats-io/jetstream';
+import { signBankVersion } from '@shekara/agency-node';
+import { uuidv7, SystemClock } from '@shekara/common';
+import {
+  BankRecordContentSchema,
+  BankRecordVersionSchema,
+  BankVersionAction,
+  CURRENT_SCHEMA_VERSION,
+  Classification,
+  EnvelopeSchema,
+  MaterialKind,
+  BankLanguage,
+  MessageKind,
+  SignedBankVersionSchema,
+  encodeSigned,
+} from '@shekara/contracts';
+import { loadAgencyKeys, loadDirectory, readAuthorityPublicKey } from '@shekara/directory';
+import { UnitSigner } from '@shekara/security';
+import { NATS_URL } from '../support/harness';
 
 jest.setTimeout(120_000);
 
@@ -168,5 +190,52 @@ describe('the Unified Data Bank across three nodes', () => {
     expect(interior).toMatchObject({ specimens: 2 });
     expect(interior.reports).toEqual([sent.body.id]);
     expect((await sys.api('border', 'GET', '/api/bank/contributions?period=2026-H3', undefined, token.border)).status).toBe(400);
+  });
+
+  it('dead-letters a version whose contributor is not of the owning agency, and stores nothing of it', async () => {
+    const directory = loadDirectory(sys.files.directoryPath, readAuthorityPublicKey(sys.files.authorityPublicKeyPath));
+    const keys = loadAgencyKeys(sys.files.keyPaths.border, 'border', directory);
+    const signer = new UnitSigner([...keys].map(([keyId, privateKey]) => ({ keyId, privateKey, unitId: directory.keyOwner(keyId) })), (u) => directory.signingKeyAt(u, new Date())?.keyId);
+    const clock = new SystemClock();
+    const unit = 'border.l4.CP-CN-A-01';
+    const recordId = uuidv7(clock);
+    // A border unit signs a version claiming the record is interior's: its own signature is valid, the claim is not.
+    const version = create(BankRecordVersionSchema, {
+      recordId, version: 1, ownerAgency: 'interior', contributorUnit: unit, createdAt: timestampFromDate(clock.now()), action: BankVersionAction.CREATE,
+      content: create(BankRecordContentSchema, { body: { case: 'material', value: { kind: MaterialKind.REVIEW, title: 'Forged', body: 'Forged', language: BankLanguage.EN } }, classification: Classification.UNCLASSIFIED }),
+    });
+    const id = uuidv7(clock);
+    const env = create(EnvelopeSchema, {
+      messageId: id, correlationId: '', kind: MessageKind.BANK_VERSION, senderUnit: unit, recipientUnits: ['customs.l1.KZ'],
+      createdAt: timestampFromDate(clock.now()), reportedAt: timestampFromDate(clock.now()), schemaVersion: CURRENT_SCHEMA_VERSION, classification: Classification.UNCLASSIFIED,
+      payload: { case: 'bankVersion', value: fromBinary(SignedBankVersionSchema, signBankVersion(signer, version)) },
+    });
+    const bytes = toBinary(EnvelopeSchema, env);
+    const sig = signer.sign(unit, bytes);
+    const nc = await connect({ servers: NATS_URL });
+    try {
+      await jetstream(nc).publish(sys.names.inboxSubject('customs'), encodeSigned({ envelope: bytes, keyId: sig.keyId, signature: sig.signature }), { msgID: id });
+    } finally {
+      await nc.close();
+    }
+    const dead = await eventually(async () => {
+      const r = await sys.sql('customs', `SELECT reason FROM dead_letters WHERE reason LIKE '%owning agency%'`);
+      return r.length > 0 && r;
+    }, 20_000, 'the forged version dead-lettered at customs');
+    expect(dead[0].reason).toMatch(/not a unit of the owning agency interior/);
+    expect(await sys.sql('customs', `SELECT 1 FROM bank_versions WHERE record_id = $1`, [recordId])).toEqual([]);
+  });
+
+  it('catches up a node that was down while records were made', async () => {
+    await sys.stopNode('customs');
+    const made = await sys.api('border', 'POST', '/api/bank/records', lostPassport('AB 1111111'), token.border);
+    expect(made.status).toBe(201);
+    await sys.startNode('customs');
+    const t = await sys.login('customs');
+    const hit = await eventually(async () => {
+      const r = await sys.api('customs', 'POST', '/api/bank/check', { number: 'A8 1111111', issuingState: 'KAZ' }, t);
+      return r.body.hit && r.body;
+    }, 30_000, 'the record made while customs was down');
+    expect(hit.records[0]).toMatchObject({ id: made.body.id, ownerAgency: 'border', exact: false });
   });
 });
