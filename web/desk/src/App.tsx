@@ -11,6 +11,7 @@ import { Home } from './pages/Home';
 import { MessagePage } from './pages/Message';
 import { Messages } from './pages/Messages';
 import { CheckPerson } from './pages/Persons';
+import { BankEdit, BankRecordPage, BankSearch } from './pages/Bank';
 
 const ROUTES: Route[] = [
   ['/', () => <Home />],
@@ -20,6 +21,10 @@ const ROUTES: Route[] = [
   ['/compose/:kind', (p) => <Compose key={p.kind} kind={p.kind} />],
   ['/messages/:id', (p) => <MessagePage key={p.id} id={p.id} />],
   ['/persons/check', () => <CheckPerson />],
+  ['/bank', () => <BankSearch />],
+  ['/bank/new', () => <BankEdit key="new" />],
+  ['/bank/records/:id', (p) => <BankRecordPage key={p.id} id={p.id} />],
+  ['/bank/records/:id/revise', (p) => <BankEdit key={`revise-${p.id}`} id={p.id} />],
 ];
 
 const BRAND = { sub: 'app.desk', mark: <path d="M8 12h8M12 8v8" stroke="currentColor" strokeWidth="2" /> };
@@ -79,6 +84,7 @@ function Nav() {
     ['/outbox', 'nav.outbox'],
     ['/compose', 'nav.compose'],
     ['/persons/check', 'nav.checkPerson'],
+    ['/bank', 'nav.bank'],
   ];
   return (
     <MainNav

@@ -4,6 +4,7 @@ import { URGENT_TOPIC, topicSlug } from '@shared/enums';
 import { useI18n } from '@shared/i18n';
 import { Link } from '@shared/router';
 import { useSession } from '@shared/session';
+import { CheckDocument } from './Bank';
 import type { DailyWindow, Due, MessageView, MonthlyWindow, Notification, Page as PageOf } from '@shared/types';
 
 /** 404 while the scheduler's endpoints are not deployed: an empty state, not an error. */
@@ -25,6 +26,7 @@ export function Home() {
   return (
     <Page title={t('home.title')}>
       <div className="cols">
+        <CheckDocument />
         <section className="card" aria-labelledby="unit-h">
           <h2 id="unit-h">{t('home.unit')}</h2>
           <p className="unit-name">{lang === 'ru' ? me.unit.nameRu : me.unit.nameEn}</p>
