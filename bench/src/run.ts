@@ -21,6 +21,7 @@ import { generateYear, loadLedger, offlineAudit, supervisorToken, timedGet, writ
 import { summarise } from './profile';
 import { matchingPhase, matchingRows } from './matching';
 import { rawPathPaced, rawPathSaturation } from './raw-path';
+import { dataBankPhase, dataBankRows } from './databank';
 import type { ProfileSummary } from './profile';
 
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -32,11 +33,11 @@ const C = QUICK
   : { warmupS: 8, rawMessages: 60_000, pgSeconds: 8, commitS: 20, lowS: 30, highS: 30, satS: 30, satConcurrency: 64, inject: 15_000, profileS: 12 };
 const WARM_S = QUICK ? 3 : 5;
 /** BENCH_ONLY=a,b: run only these phases (for working on one of them; the table shows what ran). */
-const PHASES = ['baselines', 'rawpath', 'api200', 'api1000', 'saturation', 'inject', 'profile', 'compliance', 'matching'] as const;
+const PHASES = ['baselines', 'rawpath', 'api200', 'api1000', 'saturation', 'inject', 'profile', 'compliance', 'matching', 'databank'] as const;
 const ONLY = (process.env.BENCH_ONLY ?? '').split(',').map((x) => x.trim()).filter(Boolean);
 for (const p of ONLY) if (!(PHASES as readonly string[]).includes(p)) throw new Error(`BENCH_ONLY: unknown phase ${p} (phases: ${PHASES.join(', ')})`);
-/** The matching phase (a million persons in PostgreSQL, CPU-heavy) runs only when BENCH_ONLY names it. */
-const want = (p: (typeof PHASES)[number]) => (p === 'matching' ? ONLY.includes(p) : !ONLY.length || ONLY.includes(p));
+/** The matching and data bank phases (a million rows in PostgreSQL, CPU-heavy) run only when BENCH_ONLY names them. */
+const want = (p: (typeof PHASES)[number]) => (p === 'matching' || p === 'databank' ? ONLY.includes(p) : !ONLY.length || ONLY.includes(p));
 const E2E = PHASES.slice(0, 7).some(want);
 /** How long a phase may take to drain (every receipt back) after sending stops; what is left is reported missing. */
 const DRAIN_MS = (QUICK ? 45 : 75) * 1000; // seconds at the start of a load phase left out of "sustained"
@@ -95,6 +96,16 @@ async function main(): Promise<void> {
     sys.ensureDirectory();
     if (E2E) await e2ePhases(sys, result);
     if (want('compliance')) await compliancePhase(sys, tmp, result);
+    // The data bank (issue #18): BENCH_BANK_DOCS / BENCH_BANK_MATERIALS / BENCH_BANK_REPLICATED override the sizes (smoke runs).
+    if (want('databank')) {
+      const n = (k: string, d: number) => (process.env[k] ? Number(process.env[k]) : d);
+      await dataBankPhase(sys, result, {
+        documents: n('BENCH_BANK_DOCS', QUICK ? 100_000 : 1_000_000),
+        materials: n('BENCH_BANK_MATERIALS', QUICK ? 10_000 : 100_000),
+        queries: 1000,
+        replicated: n('BENCH_BANK_REPLICATED', QUICK ? 50 : 200),
+      });
+    }
     if (want('matching')) await matchingPhase(sys, result, QUICK ? { persons: 100_000, perClass: 50, negatives: 300 } : { persons: 1_000_000, perClass: 100, negatives: 1000 });
   } finally {
     await cleanup();
@@ -471,6 +482,7 @@ function table(r: Record<string, any>): Row[] {
     rows.push({ metric: '  supervisor peak RSS during the whole-year listing', value: (c.supervisorUsageYearListing.supervisor as UsageSummary).rssMaxMiB, unit: 'MiB' });
   }
   if (r.matching) rows.push(...matchingRows(r.matching));
+  if (r.databank) rows.push(...dataBankRows(r.databank));
   return rows;
 }
 

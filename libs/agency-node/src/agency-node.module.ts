@@ -4,6 +4,7 @@ import { AuthModule } from '@shekara/auth';
 import { recordClearanceSet, recordSignIn } from './audit';
 import { CoreModule } from './core';
 import type { AgencyNodeDeps } from './core';
+import { DataBankModule } from './databank';
 import { DeadLettersModule } from './dead-letters';
 import { DeskModule } from './desk';
 import { HandoverModule } from './handover';
@@ -49,6 +50,7 @@ export class AgencyNodeModule {
         StatisticsModule,
         TransparencyModule,
         IntegrationModule,
+        DataBankModule,
       ],
     };
   }

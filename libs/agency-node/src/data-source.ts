@@ -15,6 +15,7 @@ import { ReceivedReceipts1766110000000 } from './migrations/1766110000000-Receiv
 import { HitDecisions1766600000000 } from './migrations/1766600000000-HitDecisions';
 import { NotificationsStructured1766500000000 } from './migrations/1766500000000-NotificationsStructured';
 import { MessageSearch1766510000000 } from './migrations/1766510000000-MessageSearch';
+import { DataBank1766200000000 } from './migrations/1766200000000-DataBank';
 import { MatchingPersonIndex1764900000000 } from '@shekara/matching';
 import { TransparencyLog1765000000000 } from '@shekara/tlog';
 
@@ -38,6 +39,7 @@ export const AGENCY_NODE_MIGRATIONS = [
   NotificationsStructured1766500000000,
   MessageSearch1766510000000,
   HitDecisions1766600000000,
+  DataBank1766200000000,
 ];
 
 export function agencyNodeDataSource(url: string): DataSource {

@@ -22,3 +22,6 @@ export { TransparencyService } from './transparency';
 export { WitnessService } from './transparency';
 export { logOrigin, logUnit, witnessName } from './core';
 export { signWebhook, verifyWebhook, SIGNATURE_HEADER } from './integration';
+// The data bank's store and what builds its rows and queries (relevance test, bench).
+export { DataBankStore } from './store';
+export { DataBankRetention, documentKey, signBankVersion, versionRow, tsQueries } from './databank';

@@ -68,6 +68,12 @@ export const FIELD_MESSAGES = {
   COUNTERPART_REQUIRED: { en: 'is required for PERSONS_HANDED_OVER and PERSONS_RECEIVED', ru: 'обязательно для показателей «передано лиц» и «принято лиц»' },
   INDICATOR_PER_COUNTERPART: { en: 'must be PERSONS_HANDED_OVER or PERSONS_RECEIVED', ru: 'должен быть «передано лиц» или «принято лиц»' },
   DISTINCT_FIGURES: { en: 'must give each indicator (and counterpart) once', ru: 'каждый показатель (и подразделение-партнёр) указывается один раз' },
+  // --- the data bank
+  KNOWN_STATE: { en: 'must be a known ISO 3166-1 alpha-3 (or ICAO 9303) state code', ru: 'должно быть существующим кодом государства ISO 3166-1 alpha-3 (или ICAO 9303)' },
+  TOPIC: { en: 'must be a topic of letters, digits, spaces, "-" or "_" (1..50 characters)', ru: 'тема — буквы, цифры, пробелы, «-» или «_» (от 1 до 50 символов)' },
+  HAS_ALNUM: { en: 'must contain letters or digits', ru: 'должно содержать буквы или цифры' },
+  MRZ_NUMBER: { en: 'must be a document number of Latin letters A-Z, digits 0-9, spaces and dashes (the MRZ alphabet)', ru: 'номер документа — латинские буквы A–Z, цифры 0–9, пробелы и дефисы (алфавит MRZ)' },
+  AGENCY: { en: 'must be an agency: interior, border or customs', ru: 'должно быть ведомством: interior, border или customs' },
   // --- the envelope (bus side)
   SCHEMA_VERSION: { en: 'schema version {version} is not supported (supported: {supported})', ru: 'версия схемы {version} не поддерживается (поддерживаются: {supported})' },
   KIND_MISMATCH: { en: 'kind {kind} does not match the payload {payload}', ru: 'вид {kind} не соответствует содержимому {payload}' },

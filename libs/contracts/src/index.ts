@@ -14,6 +14,7 @@ export * from './gen/shekara/v1/api_pb';
 export * from './gen/shekara/v1/audit_pb';
 export * from './gen/shekara/v1/rpc_pb';
 export * from './gen/shekara/v1/persons_pb';
+export * from './gen/shekara/v1/databank_pb';
 
 export * from './formats';
 export * from './kinds';
@@ -21,3 +22,4 @@ export * from './codec';
 export * from './validation';
 export * from './field-messages';
 export * from './dto';
+export * from './states';

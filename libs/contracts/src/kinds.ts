@@ -24,6 +24,7 @@ const KIND_OF_CASE: Readonly<Record<PayloadCase, MessageKind>> = {
   handoverDispute: MessageKind.HANDOVER_DISPUTE,
   handoverWithdrawal: MessageKind.HANDOVER_WITHDRAWAL,
   statistics: MessageKind.STATISTICS,
+  bankVersion: MessageKind.BANK_VERSION,
 };
 
 const CASE_OF_KIND = new Map<MessageKind, PayloadCase>(

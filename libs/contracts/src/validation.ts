@@ -20,6 +20,8 @@ import {
 import type { SendMessageRequest } from './gen/shekara/v1/api_pb';
 import { SendMessageRequestSchema } from './gen/shekara/v1/api_pb';
 import { ClassificationSchema } from './gen/shekara/v1/common_pb';
+import type { BankRecordContent, BankRecordVersion } from './gen/shekara/v1/databank_pb';
+import { BankRecordContentSchema, BankRecordVersionSchema } from './gen/shekara/v1/databank_pb';
 import type { Envelope } from './gen/shekara/v1/envelope_pb';
 import { EnvelopeSchema } from './gen/shekara/v1/envelope_pb';
 import { kindName, payloadKind } from './kinds';
@@ -275,4 +277,31 @@ export function validateEnvelope(env: Envelope): FieldError[] {
   }
   out.push(...validateMessageJson(desc, json, payloadCase));
   return out;
+}
+
+export type BankContentValidation = { ok: true; value: BankRecordContent } | { ok: false; errors: FieldError[] };
+
+/** Validates the JSON body of a bank record's content (HTTP create and revise) and parses it. */
+export function validateBankContent(plain: unknown): BankContentValidation {
+  const errors = validateMessageJson(BankRecordContentSchema, plain);
+  if (errors.length) return { ok: false, errors };
+  try {
+    return { ok: true, value: fromJson(BankRecordContentSchema, plain as JsonValue) };
+  } catch (e) {
+    return { ok: false, errors: [{ field: '', messages: [(e as Error).message] }] };
+  }
+}
+
+/**
+ * Validates a decoded bank version from the bus by the same DTOs as the HTTP API (field paths
+ * start with "version", e.g. "version.content.travelDocument.number"). Empty when valid.
+ */
+export function validateBankVersion(v: BankRecordVersion): FieldError[] {
+  let json: JsonValue;
+  try {
+    json = toJson(BankRecordVersionSchema, v);
+  } catch (e) {
+    return [{ field: 'version', messages: [`the version cannot be represented in JSON: ${(e as Error).message}`] }];
+  }
+  return validateMessageJson(BankRecordVersionSchema, json, 'version');
 }

@@ -14,6 +14,7 @@ import { CheckPerson } from './pages/Persons';
 import { PrintPage } from './pages/Print';
 import { SearchPage } from './pages/Search';
 import { useDeskAlerts } from './alerts';
+import { BankEdit, BankRecordPage, BankSearch } from './pages/Bank';
 
 const ROUTES: Route[] = [
   ['/', () => <Home />],
@@ -25,6 +26,10 @@ const ROUTES: Route[] = [
   ['/messages/:id/print', (p) => <PrintPage key={p.id} id={p.id} />],
   ['/search', () => <SearchPage />],
   ['/persons/check', () => <CheckPerson />],
+  ['/bank', () => <BankSearch />],
+  ['/bank/new', () => <BankEdit key="new" />],
+  ['/bank/records/:id', (p) => <BankRecordPage key={p.id} id={p.id} />],
+  ['/bank/records/:id/revise', (p) => <BankEdit key={`revise-${p.id}`} id={p.id} />],
 ];
 
 const BRAND = { sub: 'app.desk', mark: <path d="M8 12h8M12 8v8" stroke="currentColor" strokeWidth="2" /> };
@@ -94,6 +99,7 @@ function Nav() {
     ['/compose', 'nav.compose'],
     ['/search', 'nav.search'],
     ['/persons/check', 'nav.checkPerson'],
+    ['/bank', 'nav.bank'],
   ];
   return (
     <MainNav

@@ -40,8 +40,8 @@ const KIND_NAMES: Readonly<Record<number, PolicyKind>> = {
   [MessageKind.STATISTICS]: 'STATISTICS',
 };
 
-/** Kinds of messages that are no report of clause 5: sent and audited like reports, judged by no obligation. */
-const UNJUDGED_KINDS: ReadonlySet<number> = new Set([MessageKind.HIT_DECISION]);
+/** Kinds of messages no obligation judges (hit decisions, data bank versions): sent and audited like reports. */
+const UNJUDGED_KINDS: ReadonlySet<number> = new Set([MessageKind.HIT_DECISION, MessageKind.BANK_VERSION]);
 
 /** One row of ledger_events. */
 export interface LedgerEvent {

@@ -35,6 +35,12 @@ export enum AuditAction {
   ClassifiedRefused = 'classified-refused',
   /** An administrator changed a user's clearance (local). */
   ClearanceSet = 'clearance-set',
+  /** A version of a data bank record made here (created, revised, withdrawn) (local). */
+  BankChanged = 'bank-changed',
+  /** Versions of another agency's bank records stored from the bus (local). */
+  BankReplicated = 'bank-replicated',
+  /** A bank record deleted by the retention job after its review date and grace period (local). */
+  BankDeleted = 'bank-deleted',
 }
 
 /** The actions the supervisor ledger hears about (sign-ins stay local). */

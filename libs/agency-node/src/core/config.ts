@@ -81,6 +81,10 @@ export class AgencyNodeEnvironment extends ServiceEnvironment {
   @IsInt() @Min(0) FEED_PRUNE_MS: number = 10 * 60_000;
   /** The built duty desk console (served at /), if present. */
   @IsString() WEB_DIR: string = 'dist/web/desk';
+  /** Days a data bank record is kept after its review date (out of search already) before the retention job deletes it. */
+  @IsInt() @Min(0) BANK_RETENTION_GRACE_DAYS: number = 365;
+  /** Period of the data bank's retention job (0: never runs). */
+  @IsInt() @Min(0) BANK_RETENTION_MS: number = 6 * 3600_000;
 }
 
 export interface AgencyNodeConfig {
@@ -108,6 +112,8 @@ export interface AgencyNodeConfig {
   tlog?: { checkpointMs: number; scrubMs: number; exportDir: string };
   /** Machine clients: token lifetime, webhook retries (defaults: INTEGRATION_DEFAULTS). */
   integration?: IntegrationConfig;
+  /** The data bank's retention (defaults: 365 days of grace after the review date, a run every 6 h). */
+  bank?: { retentionGraceDays: number; retentionMs: number };
 }
 
 export interface IntegrationConfig {
@@ -163,5 +169,6 @@ export function loadAgencyNodeConfig(env: Environment): AgencyNodeConfig {
       feedPruneMs: e.FEED_PRUNE_MS,
       webhook: { pollMs: e.WEBHOOK_POLL_MS, retryBaseMs: e.WEBHOOK_RETRY_BASE_MS, retryMaxMs: e.WEBHOOK_RETRY_MAX_MS, maxAttempts: e.WEBHOOK_MAX_ATTEMPTS, timeoutMs: e.WEBHOOK_TIMEOUT_MS },
     },
+    bank: { retentionGraceDays: e.BANK_RETENTION_GRACE_DAYS, retentionMs: e.BANK_RETENTION_MS },
   };
 }

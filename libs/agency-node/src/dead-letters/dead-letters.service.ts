@@ -98,8 +98,9 @@ export class DeadLettersService {
       details: { stream: args.stream, seq: args.seq, originalStream: args.original.stream.slice(0, 200), originalSeq: args.original.seq, ...(env?.messageId && !claimedId ? { claimedMessageId: env.messageId.slice(0, 200) } : {}) },
     }]);
     await batch.write(async (p) => ({ outbox: await this.auditStore.insertWithEvents(m, p.auditJson, p.outboxJson) }));
-    // Tell the sender, when the envelope's origin verified, it is a unit of another agency and the message was a report.
-    const isReport = env && env.payload.case !== 'deliveryReceipt' && env.payload.case !== 'readReceipt';
+    // Tell the sender, when the envelope's origin verified, it is a unit of another agency and the message was a report
+    // (a data bank version is not one: its sender keeps no receipts for it, docs/databank.md).
+    const isReport = env && env.payload.case !== 'deliveryReceipt' && env.payload.case !== 'readReceipt' && env.payload.case !== 'bankVersion';
     if (origin.ok && env && claimedId && sender && isReport && sender.agency !== this.config.agency) {
       const local = env.recipientUnits.filter((u) => this.directory.findUnit(u)?.agency === this.config.agency);
       batch.send(deliveryReceipts(this.clock, this.directory, env, local, DeliveryOutcome.REJECTED, args.reason));

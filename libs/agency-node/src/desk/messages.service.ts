@@ -8,6 +8,7 @@ import { GroupCommitter } from '@shekara/persistence';
 import type { AgencyCode } from '@shekara/contracts';
 import type { Directory } from '@shekara/directory';
 import { AuditAction, auditLogJson } from '../audit';
+import { DataBankService } from '../databank';
 import type { AuthUser } from '@shekara/auth';
 import type { AgencyNodeConfig } from '../core';
 import { DIRECTORY, LiveEvents, NODE_CONFIG, NodeError, NodeErrorCode, NodeMetrics, cleared, isConfidential, readableClassifications } from '../core';
@@ -106,6 +107,7 @@ export class MessagesService {
     @Inject(DIRECTORY) private readonly directory: Directory,
     @Inject(NODE_CONFIG) private readonly config: AgencyNodeConfig,
     private readonly tlog: LogStore,
+    private readonly bank: DataBankService,
   ) {
     this.committer = new GroupCommitter((items) => this.storeBatch(items), { maxBatch: 128, parallel: 3 });
     this.verifier = new SignatureVerifier((keyId) => {
@@ -256,6 +258,14 @@ export class MessagesService {
     // Committed (one statement): the dispatch publishes the rows at once.
     this.dispatch.handOver(batch.written);
     this.sent.remember(items.map((i) => ({ id: i.id, kind: i.cols.kind, created_at: i.now, sender_unit: i.req.senderUnit, recipient_units: i.req.recipientUnits })));
+    // Sent: what a SEMIANNUAL or ADVANCE report carries for the data bank is added to it (5.4, 5.5).
+    for (const i of items) {
+      if (i.env.payload.case !== 'semiannual' && i.env.payload.case !== 'advance') continue;
+      void this.bank
+        .fromReport(i.user, i.env)
+        .then((r) => r.skipped.length && this.log.warn({ msg: 'report items the data bank could not take', messageId: i.id, skipped: r.skipped }))
+        .catch((err) => this.log.error({ msg: 'report items not added to the data bank', messageId: i.id, error: (err as Error).message }));
+    }
   }
 
   /** Inbox (messages addressed to the caller's unit) or outbox (sent by it), newest first, unread first in the inbox. */

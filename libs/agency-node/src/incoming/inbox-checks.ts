@@ -4,6 +4,7 @@ import type { AgencyCode, Envelope } from '@shekara/contracts';
 import type { Directory } from '@shekara/directory';
 import { PermanentMessageError } from '@shekara/messaging';
 import { POLICIES, envelopeClockSkew, implausibleTimes, policyAt } from '@shekara/policy';
+import type { BankArrival } from '../databank';
 import { EnvelopeOrigin, timeClaims } from '../envelopes';
 
 /** A message whose origin, schema, times and addressing passed. */
@@ -11,6 +12,8 @@ export interface Verified {
   env: Envelope;
   signerUnit: string;
   localRecipients: string[];
+  /** A data bank version (MESSAGE_KIND_BANK_VERSION), its inner signed version verified by the intake. */
+  bank?: BankArrival;
 }
 
 /**
@@ -39,6 +42,10 @@ export class InboxChecks {
     this.checkTimes(env);
     const localRecipients = env.recipientUnits.filter((u) => this.directory.findUnit(u)?.agency === this.agency);
     if (!localRecipients.length) throw new PermanentMessageError(deadLetterText(DeadLetterReason.NotAddressed, `no recipient is a unit of ${this.agency}`));
+    // The Unified Data Bank is shared by the agencies (clause 10.3), not by interaction groups: a bank
+    // version goes to every other agency's node, addressed to its level-1 unit (its inner signed
+    // version is checked by the data bank: signer, owner, contributor).
+    if (env.payload.case === 'bankVersion') return { env, signerUnit: origin.signerUnit, localRecipients };
     const notAllowed = localRecipients.filter((u) => !this.directory.canSend(env.senderUnit, u));
     if (notAllowed.length) throw new PermanentMessageError(deadLetterText(DeadLetterReason.NotPermitted, `${env.senderUnit} shares no interaction group with ${notAllowed.join(', ')}`));
     return { env, signerUnit: origin.signerUnit, localRecipients };

@@ -4,6 +4,7 @@ import type { AgencyCode } from '@shekara/contracts';
 import type { Directory } from '@shekara/directory';
 import { GroupCommitter } from '@shekara/persistence';
 import type { AgencyNodeConfig } from '../core';
+import { DataBankReplica } from '../databank';
 import { ReceiptsService } from '../receipts';
 import { DIRECTORY, NODE_CONFIG } from '../core';
 import { LogStore } from '../store';
@@ -32,6 +33,7 @@ export class InboxIntake {
     @Inject(DIRECTORY) private readonly directory: Directory,
     @Inject(NODE_CONFIG) private readonly config: AgencyNodeConfig,
     private readonly tlog: LogStore,
+    private readonly bank: DataBankReplica,
   ) {
     this.checks = new InboxChecks(directory, config.agency as AgencyCode, () => clock.now());
     this.committer = new GroupCommitter((items) => this.store(items), { maxBatch: 128, parallel: InboxIntake.PARALLEL });
@@ -42,7 +44,10 @@ export class InboxIntake {
 
   /** Verifies a SignedEnvelope. Throws PermanentMessageError with the reason. */
   verify(bytes: Uint8Array): Verified {
-    return this.checks.verify(bytes);
+    const checked = this.checks.verify(bytes);
+    // A data bank version (shared by the agencies, addressed to their level-1 units): its inner
+    // signed version is verified too (signer, owner, contributor).
+    return checked.env.payload.case === 'bankVersion' ? { ...checked, bank: this.bank.verify(checked.env) } : checked;
   }
 
   /** Verifies a bus message (CPU only), then stores it with others in one transaction. */
@@ -54,9 +59,11 @@ export class InboxIntake {
   /** One transaction for a batch of verified messages; effects visible outside run after commit. */
   private async store(items: Accepted[]): Promise<void> {
     const after: (() => void)[] = [];
-    const reports = items.filter((i) => i.env.payload.case !== 'deliveryReceipt' && i.env.payload.case !== 'readReceipt');
+    const bank = items.filter((i) => i.bank);
+    if (bank.length) await this.bank.store(bank.map((i) => i.bank!));
+    const reports = items.filter((i) => !i.bank && i.env.payload.case !== 'deliveryReceipt' && i.env.payload.case !== 'readReceipt');
     if (reports.length) await this.reports.store(reports, after);
-    const receipts = items.filter((i) => !reports.includes(i));
+    const receipts = items.filter((i) => !i.bank && !reports.includes(i));
     if (receipts.length) {
       await this.receipts.store(receipts, after);
       // Recorded: each receipt received goes to the transparency log.

@@ -11,10 +11,6 @@ import { messageColumns, messageRow } from '../envelopes';
 import { OutboxRelay, WriteBatches, deliveryReceipts } from '../exchange';
 import { IncomingStore, LogStore, NotificationsStore } from '../store';
 import { urgentNotifications } from './urgent-alerts';
-
-/** The result of checking a bus message: who signed it and what it says. */
-export type { Verified } from './inbox-checks';
-
 import type { Verified } from './inbox-checks';
 
 /** A verified message waiting for its group commit, with the exact bytes received. */

@@ -8,8 +8,12 @@ import type { AgencyCode } from '@shekara/contracts';
 import type { AgencyNodeConfig } from '../core';
 import { NODE_CONFIG } from '../core';
 
-/** ENVELOPE: a report to a recipient agency (kept until receipts); RECEIPT: a receipt back to a sender; AUDIT: an event for the supervisor ledger. */
-export type OutboxKind = 'ENVELOPE' | 'RECEIPT' | 'AUDIT';
+/**
+ * ENVELOPE: a report to a recipient agency (kept until receipts); RECEIPT: a receipt back to a sender;
+ * AUDIT: an event for the supervisor ledger; BANK: a data bank version for another agency's node
+ * (done once the bus accepted it, like a receipt).
+ */
+export type OutboxKind = 'ENVELOPE' | 'RECEIPT' | 'AUDIT' | 'BANK';
 
 /** What a writer queues for publication (`WriteBatch.send`): an outbox row before it is written. */
 export interface OutboxItem {

@@ -31,6 +31,10 @@ export const AGENCY_NODE_APP_PRIVILEGES: AppPrivileges = {
   // Machine clients (integration/): accounts are revoked and move their feed cursor and webhook
   // state; feed events are written by the triggers on message_recipients (as the app) and pruned
   // once every account of the unit has acknowledged them.
+  // The data bank: versions are appended (never changed) and, with their record, deleted only by
+  // the retention job after the review date and its grace period; a record row tracks its latest version.
+  bank_versions: 'SELECT, INSERT, DELETE',
+  bank_records: 'SELECT, INSERT, UPDATE, DELETE',
   integration_clients: 'SELECT, INSERT, UPDATE',
   feed_events: 'SELECT, INSERT, DELETE',
 };

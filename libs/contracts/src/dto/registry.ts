@@ -50,7 +50,16 @@ import {
   ValuablesTraffickingSchema,
   WantedPersonsSchema,
 } from '../gen/shekara/v1/urgent_pb';
+import {
+  BankMaterialSchema,
+  BankRecordContentSchema,
+  BankRecordVersionSchema,
+  BankSpecimenSchema,
+  BankTravelDocumentSchema,
+  SignedBankVersionSchema,
+} from '../gen/shekara/v1/databank_pb';
 import { AttachmentDto, PersonDto, TravelDocumentDto } from './common.dto';
+import { BankMaterialDto, BankRecordContentDto, BankRecordVersionDto, BankSpecimenDto, BankTravelDocumentDto, SignedBankVersionDto } from './databank.dto';
 import type { DtoClass } from './decorators';
 import { DeliveryReceiptDto, ReadReceiptDto } from './receipts.dto';
 import { HitDecisionDto, MatchedPersonDto } from './persons.dto';
@@ -143,6 +152,12 @@ export const DTO_REGISTRY: ReadonlyArray<readonly [DescMessage, DtoClass]> = [
   [StatisticsFigureSchema, StatisticsFigureDto],
   [DiscrepancyExplanationSchema, DiscrepancyExplanationDto],
   [MonthlyStatisticsSchema, MonthlyStatisticsDto],
+  [BankMaterialSchema, BankMaterialDto],
+  [BankSpecimenSchema, BankSpecimenDto],
+  [BankTravelDocumentSchema, BankTravelDocumentDto],
+  [BankRecordContentSchema, BankRecordContentDto],
+  [BankRecordVersionSchema, BankRecordVersionDto],
+  [SignedBankVersionSchema, SignedBankVersionDto],
 ];
 
 /**

@@ -10,6 +10,7 @@ import { formatSpan } from '@shared/time';
 import type { DailyWindow, Due, MessageView, MonthlyWindow, NotificationPage, Page as PageOf } from '@shared/types';
 import { AlertSettings } from '../alerts';
 import { summaryText } from '../summary';
+import { CheckDocument } from './Bank';
 
 /** 404 while the scheduler's endpoints are not deployed: an empty state, not an error. */
 async function optional<T>(p: Promise<T>): Promise<T | null> {
@@ -30,6 +31,7 @@ export function Home() {
   return (
     <Page title={t('home.title')}>
       <div className="cols">
+        <CheckDocument />
         <section className="card" aria-labelledby="unit-h">
           <h2 id="unit-h">{t('home.unit')}</h2>
           <p className="unit-name">{lang === 'ru' ? me.unit.nameRu : me.unit.nameEn}</p>

@@ -1,0 +1,66 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@shekara/auth';
+import type { AuthedRequest } from '@shekara/auth';
+import { DataBankService } from './databank.service';
+
+/** The Unified Data Bank at the desk: thin, every rule is in DataBankService. */
+@ApiTags('bank')
+@ApiBearerAuth()
+@Controller('api/bank')
+export class DataBankController {
+  constructor(private readonly bank: DataBankService) {}
+
+  @Post('records')
+  @Roles('duty-officer', 'supervisor')
+  @ApiOperation({ summary: "Add a record to the data bank, owned by the user's agency (body: BankRecordContent JSON)" })
+  create(@Req() req: AuthedRequest, @Body() body: unknown) {
+    return this.bank.create(req.user, body);
+  }
+
+  @Put('records/:id')
+  @Roles('duty-officer', 'supervisor')
+  @ApiOperation({ summary: "Revise a record of the user's agency: a new version (body: BankRecordContent JSON)" })
+  revise(@Req() req: AuthedRequest, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: unknown) {
+    return this.bank.revise(req.user, id, body);
+  }
+
+  @Post('records/:id/withdraw')
+  @HttpCode(200)
+  @Roles('duty-officer', 'supervisor')
+  @ApiOperation({ summary: "Withdraw a record of the user's agency (a last version; it leaves search)" })
+  withdraw(@Req() req: AuthedRequest, @Param('id', new ParseUUIDPipe()) id: string) {
+    return this.bank.withdraw(req.user, id);
+  }
+
+  @Get('records/:id')
+  @ApiOperation({ summary: 'A record with all its versions, each as signed' })
+  get(@Req() req: AuthedRequest, @Param('id', new ParseUUIDPipe()) id: string) {
+    return this.bank.get(req.user, id);
+  }
+
+  @Get('records')
+  @ApiOperation({ summary: 'Records by filters (kind, agency, topic, status, from, to), the latest change first' })
+  list(@Req() req: AuthedRequest, @Query() query: Record<string, unknown>) {
+    return this.bank.list(req.user, query);
+  }
+
+  @Get('search')
+  @ApiOperation({ summary: 'Full-text search over materials and specimens (ru, kk, en), ranked, with snippets and the same filters' })
+  search(@Req() req: AuthedRequest, @Query() query: Record<string, unknown>) {
+    return this.bank.search(req.user, query);
+  }
+
+  @Get('contributions')
+  @ApiOperation({ summary: 'What each agency contributed in a half-year (period=YYYY-H1|H2) against clause 5.5, with the reports that carried it' })
+  contributions(@Query('period') period: unknown) {
+    return this.bank.contributions(period);
+  }
+
+  @Post('check')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Check a travel document (number and issuing state): hit or no hit, tolerant of misreadings' })
+  check(@Req() req: AuthedRequest, @Body() body: unknown) {
+    return this.bank.check(req.user, body);
+  }
+}

@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { ExchangeModule } from '../exchange';
+import { DataBankController } from './databank.controller';
+import { DataBankReplica } from './databank.replica';
+import { DataBankRetention } from './databank.retention';
+import { DataBankService } from './databank.service';
+
+/** The Unified Data Bank (docs/databank.md): own records changed here, every agency's replicated here, search and the document check. */
+@Module({ imports: [ExchangeModule], controllers: [DataBankController], providers: [DataBankService, DataBankReplica, DataBankRetention], exports: [DataBankService, DataBankReplica] })
+export class DataBankModule {}
