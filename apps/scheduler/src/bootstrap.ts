@@ -9,7 +9,7 @@ import { Clock, JsonLogger, SystemClock } from '@shekara/common';
 import type { Environment } from '@shekara/common';
 import { BusNames } from '@shekara/contracts';
 import { loadDirectory } from '@shekara/directory';
-import { closeConnection, connectNats } from '@shekara/messaging';
+import { BusEndpoint, closeConnection } from '@shekara/messaging';
 import { loadConfigOrExit, startOrExit } from '@shekara/server';
 import { POLICIES as ALL_POLICIES, policyAt } from '@shekara/policy';
 import type { Policy } from '@shekara/policy';
@@ -69,8 +69,10 @@ export async function startScheduler(config: SchedulerConfig, options: Scheduler
       await queue.waitUntilReady();
       queues.set(name, queue);
     }
-    nats = await connectNats({ servers: config.nats.servers, user: config.nats.user, pass: config.nats.pass, name: 'shekara-scheduler' });
-    const bus = new NatsSchedulerBus(nats, new BusNames(config.busPrefix), config.rpcTimeoutMs);
+    // The scheduler's identity: it may only call its granted RPCs, as itself (`from.<identity>`).
+    const endpoint = BusEndpoint.of(config.nats);
+    nats = await endpoint.connect('shekara-scheduler');
+    const bus = new NatsSchedulerBus(nats, new BusNames(config.busPrefix), config.rpcTimeoutMs, endpoint.identity);
 
     app = await NestFactory.create<NestExpressApplication>(SchedulerModule.forRoot({ config, clock, directory, policies, timetable, redis, nats, bus, queues }), { logger, abortOnError: false });
     await app.init();

@@ -8,7 +8,7 @@ import { Clock, JsonLogger, SystemClock } from '@shekara/common';
 import type { Environment } from '@shekara/common';
 import { BusNames, RpcMethod, DueEscalationsRequestSchema, DueEscalationsResponseSchema, MarkEscalatedRequestSchema, MarkEscalatedResponseSchema, VerdictsRequestSchema, VerdictsResponseSchema } from '@shekara/contracts';
 import { loadDirectory } from '@shekara/directory';
-import { connectNats, ensureStreams, exponentialRetry, manager } from '@shekara/messaging';
+import { BusEndpoint, ensureStreams, exponentialRetry, manager } from '@shekara/messaging';
 import { ensureDatabase } from '@shekara/persistence';
 import { loadSupervisorConfig } from './config';
 import type { SupervisorConfig } from './config';
@@ -39,9 +39,9 @@ export async function startSupervisor(config: SupervisorConfig, options: Supervi
   await dataSource.runMigrations({ transaction: 'each' });
 
   const names = new BusNames(config.busPrefix);
-  const natsSettings = { servers: config.nats.servers, user: config.nats.user, pass: config.nats.pass, name: 'shekara-supervisor' };
-  const nats = await connectNats(natsSettings);
-  // The nodes create it too; same settings, so whoever boots first wins and nothing flips.
+  // The supervisor's identity in the LEDGER account on the hub, where the audit stream lives (docs/bus.md).
+  const endpoint = BusEndpoint.of(config.nats);
+  const nats = await endpoint.connect('shekara-supervisor');
   await ensureStreams(await manager(nats), [names.auditStream()], { replicas: config.streamReplicas, duplicateWindowMs: 2 * 60_000 });
 
   const app = await NestFactory.create<NestExpressApplication>(SupervisorModule.forRoot({ config, clock, dataSource, directory, nats, names }), {
@@ -70,7 +70,7 @@ export async function startSupervisor(config: SupervisorConfig, options: Supervi
     app,
     {
       jetstream: {
-        nats: { ...natsSettings, name: 'shekara-supervisor-ledger' },
+        connect: () => endpoint.connect('shekara-supervisor-ledger'),
         // No dead-letter subject: events the ledger cannot accept are kept in ledger_rejects by the
         // handler; other failures are retried without limit (see LedgerConsumer).
         // Handlers in flight: the nodes publish batches of up to 256 events (AuditEventBatch), so a
@@ -82,7 +82,7 @@ export async function startSupervisor(config: SupervisorConfig, options: Supervi
         ackWaitMs: config.bus.ackWaitMs,
       },
       rpc: {
-        nats: natsSettings,
+        connect: () => endpoint.connect('shekara-supervisor-rpc'),
         names,
         target: 'supervisor',
         routes: [

@@ -1,8 +1,9 @@
 import { IsBoolean, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import { PrivateSecret } from '@shekara/auth';
 import { validateEnvironment } from '@shekara/common';
-import { BoolEnv, ServiceEnvironment, natsFromEnvironment } from '@shekara/server';
+import { BoolEnv, ServiceEnvironment, busFromEnvironment } from '@shekara/server';
 import type { Environment } from '@shekara/common';
+import type { BusSettings } from '@shekara/messaging';
 
 /** The most rows an XLSX export holds unless EXPORT_XLSX_MAX_ROWS says otherwise. */
 export const EXPORT_XLSX_MAX_ROWS_DEFAULT = 100_000;
@@ -29,7 +30,8 @@ export class SupervisorEnvironment extends ServiceEnvironment {
 
 export interface SupervisorConfig {
   databaseUrl: string;
-  nats: { servers: string[]; user?: string; pass?: string };
+  /** Where and as whom it connects (the `supervisor` identity on the provisioned bus). */
+  nats: BusSettings;
   busPrefix: string;
   streamReplicas: number;
   http: { host: string; port: number };
@@ -52,7 +54,7 @@ export function loadSupervisorConfig(env: Environment): SupervisorConfig {
   const e = validateEnvironment(SupervisorEnvironment, env);
   return {
     databaseUrl: e.DATABASE_URL,
-    nats: natsFromEnvironment(e),
+    nats: busFromEnvironment(e, 'supervisor', (id) => (id.kind === 'ledger' ? undefined : `not an identity of the ledger account (${id.account})`)),
     busPrefix: e.BUS_PREFIX,
     streamReplicas: e.STREAM_REPLICAS,
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT },

@@ -1,7 +1,8 @@
 import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import { PrivateSecret } from '@shekara/auth';
 import { validateEnvironment } from '@shekara/common';
-import { BoolEnv, ServiceEnvironment, natsFromEnvironment } from '@shekara/server';
+import { BoolEnv, ServiceEnvironment, busFromEnvironment } from '@shekara/server';
+import type { BusSettings } from '@shekara/messaging';
 import type { Environment } from '@shekara/common';
 import { AGENCIES } from '@shekara/contracts';
 import type { AgencyCode } from '@shekara/contracts';
@@ -67,7 +68,8 @@ export class AgencyNodeEnvironment extends ServiceEnvironment {
 export interface AgencyNodeConfig {
   agency: AgencyCode;
   databaseUrl: string;
-  nats: { servers: string[]; user?: string; pass?: string };
+  /** Where and as whom the node connects (its own agency's identity on the provisioned bus). */
+  nats: BusSettings;
   busPrefix: string;
   streamReplicas: number;
   http: { host: string; port: number; bodyLimit: string };
@@ -92,7 +94,11 @@ export function loadAgencyNodeConfig(env: Environment): AgencyNodeConfig {
   return {
     agency: e.SHEKARA_AGENCY,
     databaseUrl: e.DATABASE_URL,
-    nats: natsFromEnvironment(e),
+    nats: busFromEnvironment(
+      e,
+      `${e.SHEKARA_AGENCY}-node`,
+      (id, bus) => (bus.topology.accounts.find((a) => a.name === id.account)?.agency === e.SHEKARA_AGENCY ? undefined : `not an identity of the ${e.SHEKARA_AGENCY} agency's account (${id.account})`),
+    ),
     busPrefix: e.BUS_PREFIX,
     streamReplicas: e.STREAM_REPLICAS,
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT, bodyLimit: e.HTTP_BODY_LIMIT },

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock, withLogContext } from '@shekara/common';
 import { validateEnvelope } from '@shekara/contracts';
-import type { Envelope } from '@shekara/contracts';
+import type { AgencyCode, BusNames, Envelope } from '@shekara/contracts';
 import { POLICIES, envelopeClockSkew, implausibleTimes, policyAt } from '@shekara/policy';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import type { Directory } from '@shekara/directory';
@@ -10,7 +10,7 @@ import { EnvelopeOrigin } from '../envelopes';
 import { GroupCommitter } from '@shekara/persistence';
 import type { AgencyNodeConfig } from '../core';
 import { ReceiptsService } from '../receipts';
-import { DIRECTORY, NODE_CONFIG } from '../core';
+import { BUS_NAMES, DIRECTORY, NODE_CONFIG } from '../core';
 import { timeClaims } from '../envelopes';
 import { LogStore } from '../store';
 import { IncomingReports } from './reports.service';
@@ -35,6 +35,7 @@ export class InboxIntake {
     private readonly clock: Clock,
     @Inject(DIRECTORY) private readonly directory: Directory,
     @Inject(NODE_CONFIG) private readonly config: AgencyNodeConfig,
+    @Inject(BUS_NAMES) private readonly names: BusNames,
     private readonly tlog: LogStore,
   ) {
     this.origin = new EnvelopeOrigin(directory, () => clock.now());
@@ -44,11 +45,18 @@ export class InboxIntake {
   /** Batches stored at once. */
   static readonly PARALLEL = 3;
 
-  /** Verifies a SignedEnvelope. Throws PermanentMessageError with the reason. */
-  verify(bytes: Uint8Array): Verified {
+  /**
+   * Verifies a SignedEnvelope. Throws PermanentMessageError with the reason. `sender`: the agency
+   * the bus routed it from (the `from.<sender>` token the server guarantees, docs/bus.md): the
+   * signing unit must be one of its units.
+   */
+  verify(bytes: Uint8Array, sender?: AgencyCode): Verified {
     const origin = this.origin.check(bytes);
     if (!origin.ok) throw new PermanentMessageError(origin.reason);
     const env = origin.env;
+    if (sender !== undefined && this.directory.findUnit(origin.signerUnit)?.agency !== sender) {
+      throw new PermanentMessageError(`sender: signed by ${origin.signerUnit}, not a unit of ${sender}, the agency the bus delivered it from`);
+    }
     const errors = validateEnvelope(env);
     if (errors.length) throw new PermanentMessageError(`schema: ${errors.map((e) => `${e.field}: ${e.messages.join(', ')}`).join('; ')}`.slice(0, 1500));
     this.checkTimes(env);
@@ -78,8 +86,11 @@ export class InboxIntake {
   }
 
   /** Verifies a bus message (CPU only), then stores it with others in one transaction. */
-  async handle(bytes: Uint8Array): Promise<void> {
-    const v = this.verify(bytes);
+  /** `subject`: the inbox subject it arrived on (`<prefix>.inbox.<me>.from.<sender>`). */
+  async handle(bytes: Uint8Array, subject: string): Promise<void> {
+    const sender = this.names.inboxSender(subject, this.config.agency);
+    if (!sender) throw new PermanentMessageError(`not an inbox subject of ${this.config.agency}: ${subject}`);
+    const v = this.verify(bytes, sender);
     await withLogContext({ messageId: v.env.messageId, correlationId: v.env.correlationId }, () => this.committer.submit({ ...v, bytes }));
   }
 
