@@ -114,6 +114,7 @@ export class BenchSystem {
       DATABASE_URL: this.dbUrl('supervisor'),
       JWT_SECRET: `bench-${this.runId}-${randomBytes(24).toString('hex')}`,
       DIRECTORY_PATH: this.directoryPath,
+      DIRECTORY_AUTHORITY_KEY: this.authorityKey,
       DEMO_USERS: 'true',
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
       WEB_DIR: join(this.tmp, 'no-web'),

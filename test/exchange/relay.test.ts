@@ -5,6 +5,7 @@ import { fromBinary } from '@bufbuild/protobuf';
 import { AuditAction, AuditEventBatchSchema, SignedAuditBatchSchema, decodeEnvelope, decodeSigned, encodeEnvelope, validateSendMessageRequest } from '@shekara/contracts';
 import { MESSAGE_ROW_TYPES, envelopeFromRequest, messageColumns, messageRow } from '@shekara/agency-node';
 import { SystemClock, uuidv7 } from '@shekara/common';
+import { ensureStreams } from '@shekara/messaging';
 import { TestSystem, eventually } from '../support/harness';
 import { BORDER, INTERIOR, daily } from './fixtures';
 
@@ -21,18 +22,21 @@ describe('outbox relay outcomes', () => {
 
   beforeAll(async () => {
     await sys.start(['border']);
+    // Interior's streams, as its node made them when it last ran (it does not run here): border's
+    // publications to interior are stored, and nothing consumes them.
+    await ensureStreams(await jetstreamManager(await sys.connectAs('interior-node')), sys.names.ownStreams('interior'), { replicas: 1, duplicateWindowMs: 120_000 });
     token = await sys.login('border');
   });
   afterAll(() => sys.cleanup());
 
   it('a refused publication keeps its row, with the error and a later attempt; the others go on', async () => {
-    // No stream listens on this subject: JetStream refuses the publication ("no responders").
+    // No stream listens on this subject (customs' node never ran): JetStream refuses the publication ("no responders").
     const id = randomUUID();
     await sys.sql(
       'border',
       `INSERT INTO outbox (message_id, kind, target_agency, subject, nats_msg_id, payload, created_at, next_attempt_at)
        VALUES ($1, 'RECEIPT', 'interior', $2, $3, '\\x00'::bytea, now(), now())`,
-      [id, `nowhere.${id}`, id],
+      [id, sys.names.inboxFrom('customs', 'border'), id],
     );
     const sent = await sys.api('border', 'POST', '/api/messages', { ...daily('relay outcomes'), recipientUnits: [INTERIOR] }, token);
     expect(sent.status).toBe(201);
@@ -78,13 +82,9 @@ describe('outbox relay outcomes', () => {
   });
 
   it("never waits for a status a receipt is recording (that would deadlock): it records its pass and leaves that status to the receipt", async () => {
-    // Interior's inbox stream, made as interior's node makes it (no interior node runs, nothing
-    // consumes it): the publication succeeds and the envelope counts as SENT.
+    // Interior's inbox stream (made in beforeAll; no interior node consumes it): the publication
+    // succeeds and the envelope counts as SENT.
     const subject = sys.names.inboxFrom('interior', 'border');
-    const stream = sys.names.inboxFromStream('interior').name;
-    const nc = await sys.connectAs('interior-node');
-    const jsm = await jetstreamManager(nc);
-    await jsm.streams.add({ name: stream, subjects: sys.names.inboxFromStream('interior').subjects });
     const holder = new Client({ connectionString: sys.databaseUrl('border') });
     try {
       const sent = await sys.api('border', 'POST', '/api/messages', { ...daily('deadlock'), recipientUnits: [INTERIOR] }, token);
@@ -113,8 +113,6 @@ describe('outbox relay outcomes', () => {
       await holder.query('ROLLBACK');
     } finally {
       await holder.end().catch(() => undefined);
-      await jsm.streams.delete(stream).catch(() => undefined);
-      await nc.close();
     }
   });
 
@@ -201,7 +199,7 @@ describe('outbox relay outcomes', () => {
       // Read as the ledger reads them: the audit stream, from now on (border's batches only).
       const nc = await slow.connectAs('supervisor');
       const batches: string[][] = [];
-      const consumer = await jetstream(nc).consumers.get(slow.names.auditStream().name, { filter_subjects: [slow.names.auditSignedSubject('border')], deliver_policy: DeliverPolicy.New });
+      const consumer = await jetstream(nc).consumers.get(slow.names.auditStream().name, { filter_subjects: slow.names.auditSignedSubject('border'), deliver_policy: DeliverPolicy.New });
       const sub = await consumer.consume({
         callback: (msg) => {
           batches.push(fromBinary(AuditEventBatchSchema, fromBinary(SignedAuditBatchSchema, msg.data).batch).events.filter((e) => e.action === AuditAction.SENT).map((e) => e.messageId));

@@ -92,7 +92,13 @@ export class ProcSystem {
   }
 
   private common(identity: string): Record<string, string> {
-    return { ...this.busEnv(identity), BUS_PREFIX: this.runId, DIRECTORY_PATH: this.files.directoryPath, LOG_LEVEL: CHILD_LOG_LEVEL };
+    return {
+      ...this.busEnv(identity),
+      BUS_PREFIX: this.runId,
+      DIRECTORY_PATH: this.files.directoryPath,
+      DIRECTORY_AUTHORITY_KEY: readAuthorityPublicKey(this.files.authorityPublicKeyPath),
+      LOG_LEVEL: CHILD_LOG_LEVEL,
+    };
   }
 
   /** Creates (does not start) the node processes; start them with startNodes(). */
@@ -110,7 +116,6 @@ export class ProcSystem {
           STREAM_REPLICAS: String(this.options.streamReplicas ?? 1),
           JWT_SECRET: this.secret,
           KEYS_PATH: this.files.keyPaths[agency],
-          DIRECTORY_AUTHORITY_KEY: readAuthorityPublicKey(this.files.authorityPublicKeyPath),
           DEMO_USERS: 'true',
           HTTP_BODY_LIMIT: '256kb',
           WEB_DIR: join(this.dir, 'no-web'),

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { JsonLogger } from '@shekara/common';
+import { readAuthorityPublicKey } from '@shekara/directory';
 import type { SchedulerConfig } from '../../apps/scheduler/src/config';
 import { startScheduler } from '../../apps/scheduler/src/bootstrap';
 import type { RunningScheduler, SchedulerOptions } from '../../apps/scheduler/src/bootstrap';
@@ -18,6 +19,7 @@ export function schedulerConfig(sys: TestSystem, overrides: Partial<SchedulerCon
     nats: sys.bus.settings('scheduler'),
     busPrefix: sys.runId,
     directoryPath: sys.files.directoryPath,
+    directoryAuthorityKey: readAuthorityPublicKey(sys.files.authorityPublicKeyPath),
     logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
     http: { host: '127.0.0.1', port: 0 },
     sweepEveryMs: 1000,

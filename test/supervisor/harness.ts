@@ -1,6 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { create, toBinary } from '@bufbuild/protobuf';
@@ -13,7 +13,7 @@ import { DEMO_PASSWORD } from '@shekara/agency-node';
 import { Clock, JsonLogger } from '@shekara/common';
 import { AGENCIES, AuditAction, AuditEventBatchSchema, AuditEventSchema, BusNames, MessageKind, SignedAuditBatchSchema } from '@shekara/contracts';
 import type { AgencyCode, AuditEvent, RpcMethod } from '@shekara/contracts';
-import { REFERENCE, buildDirectory, ensureDirectoryFiles, loadAgencyKeys, loadDirectory } from '@shekara/directory';
+import { REFERENCE, buildDirectory, ensureDirectoryFiles, loadAgencyKeys, loadDirectory, readAuthorityPublicKey } from '@shekara/directory';
 import type { DirectoryData, ReferenceData } from '@shekara/directory';
 import { UnitSigner, auditBatchSigningInput } from '@shekara/security';
 import { rpcCall } from '@shekara/messaging';
@@ -84,6 +84,8 @@ export class SupervisorHarness {
   readonly names: BusNames;
   readonly dir = mkdtempSync(join(tmpdir(), 'shekara-supervisor-'));
   readonly directoryPath: string;
+  /** The directory authority's public key (base64): the supervisor refuses a directory not signed with it. */
+  readonly authorityKey: string;
   readonly directory?: DirectoryData;
   private readonly keyPaths?: Record<AgencyCode, string>;
   private signers?: Map<AgencyCode, { signer: UnitSigner; unit: string }>;
@@ -100,10 +102,13 @@ export class SupervisorHarness {
     if (options.directoryPath) {
       this.directoryPath = options.directoryPath;
       this.keyPaths = options.keyPaths;
+      // ensureDirectoryFiles writes the authority's public key beside the directory.
+      this.authorityKey = readAuthorityPublicKey(join(dirname(options.directoryPath), 'directory-authority.pub'));
     } else {
       const files = ensureDirectoryFiles(this.dir, { reference: smallReference() });
       this.directoryPath = files.directoryPath;
       this.keyPaths = files.keyPaths;
+      this.authorityKey = readAuthorityPublicKey(files.authorityPublicKeyPath);
       // The directory's content: the file is the signed document that carries it.
       this.directory = (JSON.parse(readFileSync(files.directoryPath, 'utf8')) as { directory: DirectoryData }).directory;
     }
@@ -122,6 +127,7 @@ export class SupervisorHarness {
       http: { host: '127.0.0.1', port: 0 },
       jwt: { secret: `test-secret-${this.runId}-0123456789abcdef0123456789`, ttlSeconds: 3600 },
       directoryPath: this.directoryPath,
+      directoryAuthorityKey: this.authorityKey,
       logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
       bus: { ackWaitMs: 5_000 },
       demoUsers: true,

@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import { Clock, JsonLogger, SystemClock } from '@shekara/common';
 import type { Environment } from '@shekara/common';
 import { BusNames } from '@shekara/contracts';
-import { loadDirectory } from '@shekara/directory';
+import { loadSignedDirectory } from '@shekara/directory';
 import { BusEndpoint, closeConnection } from '@shekara/messaging';
 import { loadConfigOrExit, startOrExit } from '@shekara/server';
 import { POLICIES as ALL_POLICIES, policyAt } from '@shekara/policy';
@@ -52,7 +52,8 @@ export async function startScheduler(config: SchedulerConfig, options: Scheduler
   const policies = options.policies ?? ALL_POLICIES;
   const timetable = options.timetable ?? DEFAULT_TIMETABLE;
   assertValidTimetable(policyAt(policies, clock.now()), timetable);
-  const directory = loadDirectory(config.directoryPath);
+  // The signed directory only (refused unless signed by the configured authority), as the nodes read it.
+  const directory = loadSignedDirectory(config.directoryPath, config.directoryAuthorityKey).directory;
 
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null, connectionName: 'shekara-scheduler' });
   const queues = new Map<QueueName, Queue>();

@@ -27,6 +27,8 @@ export interface SchedulerConfig {
   nats: BusSettings;
   busPrefix: string;
   directoryPath: string;
+  /** The directory authority's public key (base64 of the raw 32 bytes): the directory must be signed with it. */
+  directoryAuthorityKey: string;
   logLevel: string;
   http: { host: string; port: number };
   sweepEveryMs: number;
@@ -43,6 +45,7 @@ export function loadSchedulerConfig(env: Environment): SchedulerConfig {
     nats: busFromEnvironment(e, 'scheduler', (id) => (id.kind === 'scheduler' ? undefined : `not an identity of the scheduler account (${id.account})`)),
     busPrefix: e.BUS_PREFIX,
     directoryPath: e.DIRECTORY_PATH,
+    directoryAuthorityKey: e.DIRECTORY_AUTHORITY_KEY,
     logLevel: e.LOG_LEVEL,
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
     sweepEveryMs: e.SWEEP_EVERY_MS,

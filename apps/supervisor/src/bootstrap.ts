@@ -7,7 +7,7 @@ import { AuthService, DEMO_PASSWORD, assertPrivateSecret } from '@shekara/auth';
 import { Clock, JsonLogger, SystemClock } from '@shekara/common';
 import type { Environment } from '@shekara/common';
 import { BusNames, RpcMethod, DueEscalationsRequestSchema, DueEscalationsResponseSchema, MarkEscalatedRequestSchema, MarkEscalatedResponseSchema, VerdictsRequestSchema, VerdictsResponseSchema } from '@shekara/contracts';
-import { loadDirectory } from '@shekara/directory';
+import { loadSignedDirectory } from '@shekara/directory';
 import { BusEndpoint, ensureStreams, exponentialRetry, manager } from '@shekara/messaging';
 import { ensureDatabase } from '@shekara/persistence';
 import { loadSupervisorConfig } from './config';
@@ -31,7 +31,8 @@ export async function startSupervisor(config: SupervisorConfig, options: Supervi
   assertPrivateSecret(config.jwt.secret);
   const clock = options.clock ?? new SystemClock();
   const logger = options.logger ?? new JsonLogger('supervisor', config.logLevel);
-  const directory = loadDirectory(config.directoryPath);
+  // The signed directory only (refused unless signed by the configured authority), as the nodes read it.
+  const directory = loadSignedDirectory(config.directoryPath, config.directoryAuthorityKey).directory;
 
   await ensureDatabase(config.databaseUrl);
   const dataSource = supervisorDataSource(config.databaseUrl);

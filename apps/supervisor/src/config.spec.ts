@@ -6,6 +6,8 @@ const env = {
   JWT_SECRET: 'a-secret-of-at-least-thirty-two-characters',
   HTTP_PORT: '3010',
   DIRECTORY_PATH: 'var/directory.json',
+  DIRECTORY_AUTHORITY_KEY: 'MCowBQYDK2VwAyEAq83hQYmlLsJtNf1ZUNpZTLFmTvc=',
+  NATS_URL: 'nats://127.0.0.1:4222',
 };
 
 describe('supervisor configuration', () => {
@@ -23,5 +25,15 @@ describe('supervisor configuration', () => {
   it('refuses a JWT secret that is short or published in the repository (the docker-compose defaults)', () => {
     expect(() => loadSupervisorConfig({ ...env, JWT_SECRET: 'short' })).toThrow(/JWT_SECRET.*32 characters/);
     expect(() => loadSupervisorConfig({ ...env, JWT_SECRET: 'change-me-supervisor-0123456789abcdef0' })).toThrow(/JWT_SECRET.*published in the repository/);
+  });
+
+  it('refuses to start without its bus (BUS_DIR), with both BUS_DIR and NATS_URL, on an unprovisioned BUS_DIR, or without the directory authority key', () => {
+    const { NATS_URL: _plain, ...noBus } = env;
+    expect(() => loadSupervisorConfig(noBus)).toThrow(/BUS_DIR is missing/);
+    expect(() => loadSupervisorConfig({ ...env, BUS_DIR: 'var/bus' })).toThrow(/BUS_DIR and NATS_URL are both set/);
+    expect(() => loadSupervisorConfig({ ...noBus, BUS_DIR: '/nonexistent/bus' })).toThrow(/BUS_DIR \/nonexistent\/bus.*not provisioned/);
+    const { DIRECTORY_AUTHORITY_KEY: _key, ...noKey } = env;
+    expect(() => loadSupervisorConfig(noKey)).toThrow(/DIRECTORY_AUTHORITY_KEY/);
+    expect(loadSupervisorConfig(env).nats).toEqual({ kind: 'plain', servers: ['nats://127.0.0.1:4222'], identity: 'supervisor', user: undefined, pass: undefined });
   });
 });

@@ -37,6 +37,8 @@ export interface SupervisorConfig {
   http: { host: string; port: number };
   jwt: { secret: string; ttlSeconds: number; sessionTtlSeconds?: number };
   directoryPath: string;
+  /** The directory authority's public key (base64 of the raw 32 bytes): the directory must be signed with it. */
+  directoryAuthorityKey: string;
   logLevel: string;
   bus: { ackWaitMs: number };
   demoUsers: boolean;
@@ -60,6 +62,7 @@ export function loadSupervisorConfig(env: Environment): SupervisorConfig {
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
     jwt: { secret: e.JWT_SECRET, ttlSeconds: e.JWT_TTL_S, sessionTtlSeconds: e.SESSION_TTL_S },
     directoryPath: e.DIRECTORY_PATH,
+    directoryAuthorityKey: e.DIRECTORY_AUTHORITY_KEY,
     logLevel: e.LOG_LEVEL,
     bus: { ackWaitMs: e.BUS_ACK_WAIT_MS },
     demoUsers: e.DEMO_USERS,

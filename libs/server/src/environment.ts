@@ -32,8 +32,11 @@ export class ServiceEnvironment {
   @Matches(/^[a-z][a-z0-9_-]*$/) BUS_PREFIX: string = 'shekara';
   @IsString() HTTP_HOST: string = '127.0.0.1';
   @IsInt() @Min(0) @Max(65535) HTTP_PORT: number;
-  /** The public directory (units, groups, public keys). */
+  /** The public directory (units, groups, public keys): a signed document. */
   @IsString() DIRECTORY_PATH: string;
+  /** base64 of the directory authority's raw Ed25519 public key: the directory must be signed with it (every service refuses to start otherwise). */
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'must be base64 of a 32-byte Ed25519 public key (the contents of directory-authority.pub)' })
+  DIRECTORY_AUTHORITY_KEY: string;
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL: string = 'info';
 }
 

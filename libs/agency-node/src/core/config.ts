@@ -18,9 +18,6 @@ export class AgencyNodeEnvironment extends ServiceEnvironment {
   @IsInt() @Min(600) SESSION_TTL_S: number = 24 * 3600;
   /** This agency's private keys only (mode 0600): a file naming another agency's keys stops the node. */
   @IsString() KEYS_PATH: string;
-  /** base64 of the directory authority's raw Ed25519 public key: the directory must be signed with it. */
-  @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'must be base64 of a 32-byte Ed25519 public key (the contents of directory-authority.pub)' })
-  DIRECTORY_AUTHORITY_KEY: string;
   /** How often the node looks for a newer signed version of the directory file; 0: never. */
   @IsInt() @Min(0) DIRECTORY_POLL_MS: number = 5000;
   @Matches(/^\d+(b|kb|mb)$/i) HTTP_BODY_LIMIT: string = '2mb';
