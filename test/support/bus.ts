@@ -18,6 +18,8 @@ export class TestBus {
   private starting?: Promise<BusServers>;
   private servers?: BusServers;
   private readonly conns: NatsConnection[] = [];
+  /** Edits the generated files before the servers start (a relay on a leaf link, a misconfiguration). */
+  beforeStart?: (dir: string) => void;
 
   /** `topology`: config/bus.json with free ports by default; the prefix is always the test's. */
   constructor(
@@ -29,6 +31,7 @@ export class TestBus {
   async start(): Promise<this> {
     this.starting ??= (async () => {
       await provision({ topology: { ...this.topology, prefix: this.prefix }, out: this.dir });
+      this.beforeStart?.(this.dir);
       const servers = new BusServers(ProvisionedBus.load(this.dir));
       try {
         await servers.start();
