@@ -12,7 +12,6 @@
  *    asks, a 3,800-character word does not widen the recipient's inbox or message page.
  */
 import { create } from '@bufbuild/protobuf';
-import { connect } from '@nats-io/transport-node';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { Clock } from '@shekara/common';
 import { MessageKind, PrepareDraftsRequestSchema, PrepareDraftsResponseSchema, RpcMethod } from '@shekara/contracts';

@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import { create, toBinary } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { jetstream } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { SystemClock, uuidv7 } from '@shekara/common';
 import { Classification, EnvelopeSchema, MessageKind, SignedEnvelopeSchema, decodeEnvelope } from '@shekara/contracts';

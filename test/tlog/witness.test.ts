@@ -2,7 +2,6 @@ import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { connect } from '@nats-io/transport-node';
 import { logOrigin, logUnit } from '@shekara/agency-node';
 import { AGENCIES } from '@shekara/contracts';
 import { loadAgencyKeys, loadDirectory } from '@shekara/directory';
