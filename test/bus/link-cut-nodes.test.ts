@@ -23,9 +23,14 @@ const relay = new LinkRelay(() => hubLeafPort);
 
 beforeAll(async () => {
   const relayPort = await relay.start();
-  // Interior's leaf remote dials the relay instead of the hub.
+  // Interior's leaf remote dials the relay instead of the hub, and the hub does not advertise its own
+  // leafnode address (a leaf would learn it from the hub's INFO and reconnect around the relay).
   sys.bus.beforeStart = (dir) => {
     hubLeafPort = ProvisionedBus.load(dir).hub().leafnodesPort!;
+    const hubConf = join(dir, 'hub', 'hub.conf');
+    const hub = readFileSync(hubConf, 'utf8');
+    if (!hub.includes('\nleafnodes {\n')) throw new Error('hub.conf: no leafnodes block');
+    writeFileSync(hubConf, hub.replace('\nleafnodes {\n', '\nleafnodes {\n  no_advertise: true\n'));
     const conf = join(dir, 'interior', 'server.conf');
     writeFileSync(conf, readFileSync(conf, 'utf8').replace(`:${hubLeafPort}"`, `:${relayPort}"`));
   };
