@@ -23,14 +23,14 @@ const relay = new LinkRelay(() => hubLeafPort);
 
 beforeAll(async () => {
   const relayPort = await relay.start();
-  // Interior's leaf remote dials the relay instead of the hub, and the hub does not advertise its own
-  // leafnode address (a leaf would learn it from the hub's INFO and reconnect around the relay).
+  // Interior's leaf remote dials the relay instead of the hub, and the hub advertises the relay as its
+  // leafnode address (a leaf learns it from the hub's INFO and would reconnect around the relay).
   sys.bus.beforeStart = (dir) => {
     hubLeafPort = ProvisionedBus.load(dir).hub().leafnodesPort!;
     const hubConf = join(dir, 'hub', 'hub.conf');
     const hub = readFileSync(hubConf, 'utf8');
     if (!hub.includes('\nleafnodes {\n')) throw new Error('hub.conf: no leafnodes block');
-    writeFileSync(hubConf, hub.replace('\nleafnodes {\n', '\nleafnodes {\n  no_advertise: true\n'));
+    writeFileSync(hubConf, hub.replace('\nleafnodes {\n', `\nleafnodes {\n  advertise: "127.0.0.1:${relayPort}"\n`));
     const conf = join(dir, 'interior', 'server.conf');
     writeFileSync(conf, readFileSync(conf, 'utf8').replace(`:${hubLeafPort}"`, `:${relayPort}"`));
   };
@@ -84,6 +84,9 @@ it(`keeps accepting on both sides while interior's link is cut for ${CUT_S} s, t
     await new Promise((r) => setTimeout(r, Math.min(2000, (CUT_S * 1000) / 4)));
   }
   // Nothing crossed the cut.
+  const crossed = [];
+  for (const m of sent) if (await delivered(m)) crossed.push(m);
+  if (crossed.length) console.log('crossed the cut:', JSON.stringify(crossed), 'links now', await links(), 'leafz', await (await fetch(`http://127.0.0.1:${sys.bus.bus.hub().monitorPort}/leafz`)).text());
   for (const m of sent) expect({ id: m.id, delivered: await delivered(m) }).toEqual({ id: m.id, delivered: false });
 
   relay.restore();
