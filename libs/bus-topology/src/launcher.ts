@@ -37,7 +37,9 @@ export class BusServers {
   /** Starts one server (again, after stop or kill). */
   startOne(name: string): void {
     const s = this.bus.server(name);
-    if (this.children.get(name)?.exitCode === null) return;
+    // Still running? (A child killed by a signal keeps exitCode null: its signalCode says it ended.)
+    const running = this.children.get(name);
+    if (running && running.exitCode === null && running.signalCode === null) return;
     mkdirSync(this.bus.path(s.storeDir), { recursive: true });
     const log = this.bus.path(s.log);
     mkdirSync(dirname(log), { recursive: true });
