@@ -43,4 +43,25 @@ describe('docker-compose.yml: secrets mounted into their owners only', () => {
     }
     for (const s of ['supervisor', 'scheduler', ...AGENCIES]) expect(all.get(s)).toContain('/shekara/public:ro');
   });
+
+  it("mounts each bus seed folder into its owners only (the agency's node and server; the ledger's into the supervisor, the scheduler's into the scheduler), the CA key nowhere, and no plain NATS", () => {
+    const owners: Record<string, string[]> = {
+      ...Object.fromEntries(AGENCIES.map((a) => [a, [a, `shekara-${a}`]])),
+      ledger: ['supervisor'],
+      scheduler: ['scheduler'],
+      sys: [],
+    };
+    for (const [dir, services] of Object.entries(owners)) {
+      for (const [service, block] of all) {
+        const mounts = block.includes(`./var/bus-docker/${dir}/secrets:`) || block.includes(`./var/bus-docker/${dir}:`);
+        expect({ service, dir, mounts }).toEqual({ service, dir, mounts: services.includes(service) });
+      }
+    }
+    for (const [service, block] of all) expect({ service, caKey: block.includes('ca-private'), plain: /NATS_URL|nats:\/\//.test(block) }).toEqual({ service, caKey: false, plain: false });
+    for (const [service, identity] of [...AGENCIES.map((a) => [a, `${a}-node`]), ['supervisor', 'supervisor'], ['scheduler', 'scheduler']]) {
+      // (border and customs take BUS_DIR from interior's environment: <<: *nodeenv)
+      expect(all.get(service)).toMatch(/BUS_DIR: \/bus|<<: \*nodeenv/);
+      expect(all.get(service)).toContain(`BUS_IDENTITY: ${identity}`);
+    }
+  });
 });

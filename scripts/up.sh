@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Starts the whole Shekara system on the local services with demo data, in the background, and
 # prints where to go. Stop it with: npm run down
+# The bus is the provisioned topology (docs/bus.md): config/bus.json provisioned (idempotently) into
+# var/bus, a hub and one nats-server per agency (stores under var/bus/), every app connecting as its
+# own identity; the machine's open server on 4222 is not used.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/services.sh
@@ -48,10 +51,23 @@ db_urls() { # name -> DATABASE_URL and DATABASE_MIGRATION_URL of that app, its d
   node dist/apps/cli/src/main.js db provision --admin-url "$PG_ADMIN_URL" --database-url "$DATABASE_URL" --migration-url "$DATABASE_MIGRATION_URL" >/dev/null
 }
 
+# The bus: keys, certificates and picked ports are kept on re-runs ("nothing changed").
+BUS=var/bus
+node dist/apps/cli/src/main.js bus provision --topology config/bus.json --out "$BUS"
+# `bus up` runs the hub and the agency servers from the generated configs and stops them on SIGTERM.
+nohup node dist/apps/cli/src/main.js bus up --bus "$BUS" >>var/log/bus.log 2>&1 &
+echo $! > var/run/bus.pid
+for _ in $(seq 1 120); do
+  grep -q 'bus up: every leaf linked to the hub' var/log/bus.log 2>/dev/null && break
+  kill -0 "$(cat var/run/bus.pid)" 2>/dev/null || { echo "up: the bus did not start; see var/log/bus.log" >&2; tail -n 20 var/log/bus.log >&2; exit 1; }
+  sleep 0.5
+done
+grep -q 'bus up: every leaf linked to the hub' var/log/bus.log || { echo "up: the bus servers did not link; see var/log/bus.log" >&2; exit 1; }
+
 start() { # name port secret
   local name=$1 port=$2 secret=$3
   db_urls "$name"
-  SHEKARA_AGENCY=$name DATABASE_URL="$DATABASE_URL" DATABASE_MIGRATION_URL="$DATABASE_MIGRATION_URL" NATS_URL=nats://127.0.0.1:4222 \
+  SHEKARA_AGENCY=$name DATABASE_URL="$DATABASE_URL" DATABASE_MIGRATION_URL="$DATABASE_MIGRATION_URL" BUS_DIR=$BUS BUS_IDENTITY="$name-node" \
   HTTP_PORT=$port JWT_SECRET=$secret DIRECTORY_PATH=$DIRECTORY DIRECTORY_AUTHORITY_KEY=$DIRECTORY_AUTHORITY_KEY KEYS_PATH="var/keys/$name/keys.json" DEMO_USERS=true \
   NODE_OPTIONS="$AGENCY_NODE_OPTIONS" nohup node --enable-source-maps "dist/apps/$name/src/main.js" >>"var/log/$name.log" 2>&1 &
   echo $! > "var/run/$name.pid"
@@ -61,12 +77,12 @@ start border 3002 "$BORDER_JWT_SECRET"
 start customs 3003 "$CUSTOMS_JWT_SECRET"
 
 db_urls supervisor
-DATABASE_URL="$DATABASE_URL" DATABASE_MIGRATION_URL="$DATABASE_MIGRATION_URL" NATS_URL=nats://127.0.0.1:4222 \
-HTTP_PORT=3010 JWT_SECRET="$SUPERVISOR_JWT_SECRET" DIRECTORY_PATH=$DIRECTORY DEMO_USERS=true \
+DATABASE_URL="$DATABASE_URL" DATABASE_MIGRATION_URL="$DATABASE_MIGRATION_URL" BUS_DIR=$BUS BUS_IDENTITY=supervisor \
+HTTP_PORT=3010 JWT_SECRET="$SUPERVISOR_JWT_SECRET" DIRECTORY_PATH=$DIRECTORY DIRECTORY_AUTHORITY_KEY=$DIRECTORY_AUTHORITY_KEY DEMO_USERS=true \
   NODE_OPTIONS="$SUPERVISOR_NODE_OPTIONS" nohup node --enable-source-maps dist/apps/supervisor/src/main.js >>var/log/supervisor.log 2>&1 &
 echo $! > var/run/supervisor.pid
 
-DIRECTORY_PATH=$DIRECTORY REDIS_URL=redis://127.0.0.1:6379 NATS_URL=nats://127.0.0.1:4222 HTTP_PORT=3020 \
+DIRECTORY_PATH=$DIRECTORY DIRECTORY_AUTHORITY_KEY=$DIRECTORY_AUTHORITY_KEY REDIS_URL=redis://127.0.0.1:6379 BUS_DIR=$BUS BUS_IDENTITY=scheduler HTTP_PORT=3020 \
   NODE_OPTIONS="$SCHEDULER_NODE_OPTIONS" nohup node --enable-source-maps dist/apps/scheduler/src/main.js >>var/log/scheduler.log 2>&1 &
 echo $! > var/run/scheduler.pid
 
@@ -78,9 +94,13 @@ for port in 3001 3002 3003 3010 3020; do
   curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null || { echo "up: the node on port $port did not become ready; see var/log/" >&2; exit 1; }
 done
 
+echo
+echo "The bus (var/bus, servers' logs beside their configs):"
+grep -E '^shekara-' var/log/bus.log | tail -n 4 | sed 's/^/  /'
 cat <<'TXT'
 
 Shekara is running (logs in var/log/, stop with: npm run down).
+Check the bus's isolation: npx shekara bus check --bus var/bus --forbidden-only
 
   Migration police (interior)  http://127.0.0.1:3001   API docs: http://127.0.0.1:3001/api/docs
   Border Service (border)      http://127.0.0.1:3002   API docs: http://127.0.0.1:3002/api/docs

@@ -342,7 +342,7 @@ export async function injectOutbox(sys: BenchSystem, senderDb: string, count: nu
     }
   }
   const buildMs = performance.now() - tb;
-  const inbox = sys.names.inboxSubject('interior');
+  const inbox = sys.names.inboxFrom('interior', 'border');
   const auditSubject = sys.names.auditSubject('border');
   const c = new Client({ connectionString: senderDb });
   await c.connect();

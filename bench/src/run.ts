@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { execSync } from 'node:child_process';
 import { DEMO_PASSWORD } from '@shekara/agency-node';
 import { BenchSystem, BUILD, PG_URL, ROOT, sleep } from './system';
-import type { Proc } from './system';
+import type { BenchBus, Proc } from './system';
 import { Monitor, pidsNamed, round } from './procstat';
 import type { UsageSummary } from './procstat';
 import { diskFlush, rawJetStream, rawPostgres, rawPostgresBulk, validationCost, wakeUpCost } from './baselines';
@@ -37,11 +37,21 @@ const PHASES = ['baselines', 'rawpath', 'api200', 'api1000', 'saturation', 'inje
 const ONLY = (process.env.BENCH_ONLY ?? '').split(',').map((x) => x.trim()).filter(Boolean);
 for (const p of ONLY) if (!(PHASES as readonly string[]).includes(p)) throw new Error(`BENCH_ONLY: unknown phase ${p} (phases: ${PHASES.join(', ')})`);
 /** The matching and data bank phases (a million rows in PostgreSQL, CPU-heavy) run only when BENCH_ONLY names them. */
-const want = (p: (typeof PHASES)[number]) => (p === 'matching' || p === 'databank' ? ONLY.includes(p) : !ONLY.length || ONLY.includes(p));
+const wantPhase = (p: (typeof PHASES)[number]) => (p === 'matching' || p === 'databank' ? ONLY.includes(p) : !ONLY.length || ONLY.includes(p));
+const want = wantPhase;
 const E2E = PHASES.slice(0, 7).some(want);
 /** How long a phase may take to drain (every receipt back) after sending stops; what is left is reported missing. */
 const DRAIN_MS = (QUICK ? 45 : 75) * 1000; // seconds at the start of a load phase left out of "sustained"
 const RESULTS = join(ROOT, 'bench', 'results');
+/**
+ * BENCH_BUS: `ab` (default) runs the API and injected phases first on the machine's shared open
+ * server (the old setup, A), then everything on the provisioned topology (B: a hub and one
+ * nats-server per agency, docs/bus.md), and compares them; `topology` or `plain` runs one only.
+ */
+const BUS = (process.env.BENCH_BUS ?? 'ab') as 'ab' | BenchBus;
+if (!['ab', 'plain', 'topology'].includes(BUS)) throw new Error(`BENCH_BUS: ${BUS} is not ab, plain or topology`);
+/** The phases of the A leg (the old shared server): the app's own, without the baselines and profiles. */
+const A_PHASES = ['api200', 'api1000', 'saturation', 'inject'];
 
 const log = (s: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
 
@@ -57,7 +67,7 @@ interface Row {
 async function main(): Promise<void> {
   const started = Date.now();
   const tmp = join(tmpdir(), `shekara-bench-${process.pid}`);
-  const sys = new BenchSystem(tmp);
+  const sys = new BenchSystem(tmp, BUS === 'plain' ? 'plain' : 'topology');
   let cleaned = false;
   const cleanup = async () => {
     if (cleaned) return;
@@ -94,6 +104,22 @@ async function main(): Promise<void> {
     );
     result.machine.postgres = pg;
     sys.ensureDirectory();
+    if (E2E && BUS === 'ab' && A_PHASES.some((p) => want(p as (typeof PHASES)[number]))) {
+      // A: the old shared server, in a system of its own (its own prefix and databases).
+      const a = new BenchSystem(join(tmp, 'plain-bus'), 'plain');
+      a.directoryPath = sys.directoryPath;
+      a.keysDir = sys.keysDir;
+      a.authorityKey = sys.authorityKey;
+      const resultA: Record<string, any> = {};
+      log('A/B: the API and injected phases on the shared open server first (A), then on the provisioned topology (B)');
+      try {
+        await e2ePhases(a, resultA, A_PHASES);
+      } finally {
+        await a.cleanup().catch((e) => log(`cleanup of A: ${e}`));
+      }
+      result.plainBus = resultA;
+    }
+    result.bus = BUS === 'plain' ? 'plain' : 'topology';
     if (E2E) await e2ePhases(sys, result);
     if (want('compliance')) await compliancePhase(sys, tmp, result);
     // The data bank (issue #18): BENCH_BANK_DOCS / BENCH_BANK_MATERIALS / BENCH_BANK_REPLICATED override the sizes (smoke runs).
@@ -125,7 +151,8 @@ async function main(): Promise<void> {
 }
 
 /** The sender and recipient nodes: baselines, the API at fixed and saturating load, the outbox-injected run, profiles. */
-async function e2ePhases(sys: BenchSystem, result: Record<string, any>): Promise<void> {
+async function e2ePhases(sys: BenchSystem, result: Record<string, any>, only?: readonly string[]): Promise<void> {
+  const want = (p: (typeof PHASES)[number]) => wantPhase(p) && (!only || only.includes(p));
   const profDir = join(RESULTS, 'profiles');
   mkdirSync(profDir, { recursive: true });
   const hook = join(BUILD, 'bench', 'src', 'profile-hook.js');
@@ -360,8 +387,36 @@ function gitCommit(): string {
   }
 }
 
+/**
+ * The A/B of issue #16: the same phases on the old shared server (A) and on the provisioned
+ * topology (B). Target: B's throughput and p99 within 15% of A's.
+ */
+function abRows(r: Record<string, any>, rows: Row[]): void {
+  const a = r.plainBus;
+  if (!a) return;
+  const n = (x: number) => round(x, 0);
+  const within = (b: number, base: number, higherIsBetter: boolean) => (higherIsBetter ? b >= 0.85 * base : b <= 1.15 * base);
+  const pct = (b: number, base: number) => `${base ? round((100 * b) / base, 1) : 0}%`;
+  const pairs: [string, any, any][] = [
+    ['at 200 msg/s', a.api200, r.api200],
+    ['at 1,000 msg/s', a.api1000, r.api1000],
+    ['saturation', a.apiSaturation, r.apiSaturation],
+    ['injected at the outbox', a.outboxInjected, r.outboxInjected],
+  ];
+  for (const [label, pa, pb] of pairs) {
+    if (!pa || !pb) continue;
+    const ta = pa.e2e.sustainedPerSec as number;
+    const tb = pb.e2e.sustainedPerSec as number;
+    rows.push({ metric: `A/B bus, ${label}: sustained, shared server → topology`, value: `${n(ta)} → ${n(tb)}`, unit: 'msg/s', target: 'B ≥ 85% of A', pass: within(tb, ta, true), ratio: pct(tb, ta) });
+    const la = pa.e2e.latencyMs.p99 as number;
+    const lb = pb.e2e.latencyMs.p99 as number;
+    rows.push({ metric: `A/B bus, ${label}: latency p99, shared server → topology`, value: `${la} → ${lb}`, unit: 'ms', target: 'B ≤ 115% of A', pass: within(lb, la, false), ratio: pct(lb, la) });
+  }
+}
+
 function table(r: Record<string, any>): Row[] {
   const rows: Row[] = [];
+  abRows(r, rows);
   const js = r.rawJetStream;
   const sat = r.apiSaturation;
   const inj = r.outboxInjected;

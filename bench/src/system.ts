@@ -12,7 +12,9 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
+import { BusServers, ProvisionedBus, loadTopology, provision } from '@shekara/bus-topology';
 import { BusNames } from '@shekara/contracts';
+import { connectBus, ensureStreams } from '@shekara/messaging';
 import type { AgencyCode } from '@shekara/contracts';
 import { conventionalRoles, dropDatabase, dropProvisioned, provisionDatabase, roleUrls, withDatabase } from '@shekara/persistence';
 import type { DatabaseRoles } from '@shekara/persistence';
@@ -30,6 +32,13 @@ export interface Proc {
   log: string;
 }
 
+/**
+ * Which bus the apps run on: `topology` (the provisioned one of docs/bus.md: a hub and one
+ * nats-server per agency, private to the run, every app as its own identity) or `plain` (the
+ * machine's shared open server, BENCH_NATS_URL: the old setup, the A of the A/B).
+ */
+export type BenchBus = 'plain' | 'topology';
+
 export class BenchSystem {
   readonly runId = `bench${randomBytes(3).toString('hex')}`;
   readonly names = new BusNames(this.runId);
@@ -41,8 +50,57 @@ export class BenchSystem {
   keysDir = '';
   authorityKey = '';
 
-  constructor(readonly tmp: string) {
+  private servers?: BusServers;
+
+  constructor(
+    readonly tmp: string,
+    readonly bus: BenchBus = 'topology',
+  ) {
     mkdirSync(tmp, { recursive: true });
+  }
+
+  private busStarted = false;
+
+  /**
+   * The run's own bus servers (topology): config/bus.json with free ports and the run's prefix; and,
+   * on either bus, the ledger's audit stream as the supervisor makes it (the nodes' audit batches are
+   * stored as in service, even in the phases without a supervisor).
+   */
+  async startBus(): Promise<void> {
+    if (this.busStarted) return;
+    this.busStarted = true;
+    if (this.bus === 'plain') {
+      const nc = await connect({ servers: NATS_URL });
+      try {
+        await ensureStreams(await jetstreamManager(nc), [this.names.auditStream()], { replicas: 1, duplicateWindowMs: 120_000 });
+      } finally {
+        await nc.close();
+      }
+      return;
+    }
+    const t = loadTopology(join(ROOT, 'config', 'bus.json'));
+    const topology = {
+      ...t,
+      prefix: this.runId,
+      hub: { ...t.hub, ports: { client: 0, leafnodes: 0, monitor: 0 } },
+      accounts: t.accounts.map((a) => (a.leaf ? { ...a, leaf: { ...a.leaf, ports: { client: 0, monitor: 0 } } } : a)),
+    };
+    const dir = join(this.tmp, 'bus');
+    await provision({ topology, out: dir });
+    const bus = ProvisionedBus.load(dir);
+    this.servers = new BusServers(bus);
+    await this.servers.start();
+    const { nc } = await connectBus(bus, 'supervisor', { persistent: false });
+    try {
+      await ensureStreams(await jetstreamManager(nc), [this.names.auditStream()], { replicas: 1, duplicateWindowMs: 120_000 });
+    } finally {
+      await nc.close();
+    }
+  }
+
+  /** The bus settings of an app's environment (its identity). */
+  private busEnv(identity: string): Record<string, string> {
+    return this.bus === 'topology' ? { BUS_DIR: join(this.tmp, 'bus'), BUS_IDENTITY: identity } : { NATS_URL, BUS_IDENTITY: identity };
   }
 
   /** The seeded directory and unit keys, through the project's own CLI (scripts/directory.ts). */
@@ -74,12 +132,13 @@ export class BenchSystem {
   }
 
   private async spawnApp(name: string, main: string, env: Record<string, string>, opts: { nodeArgs?: string[] } = {}): Promise<Proc> {
+    await this.startBus();
     const port = await freePort();
     const log = join(this.tmp, `${name}.log`);
     const out = createWriteStream(log);
     const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), main], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'production', HTTP_HOST: '127.0.0.1', HTTP_PORT: String(port), NATS_URL, BUS_PREFIX: this.runId, ...env },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'production', HTTP_HOST: '127.0.0.1', HTTP_PORT: String(port), BUS_PREFIX: this.runId, ...this.busEnv(name === 'supervisor' ? 'supervisor' : `${name}-node`), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.pipe(out);
@@ -129,6 +188,7 @@ export class BenchSystem {
       ...(await this.provisioned('supervisor')),
       JWT_SECRET: `bench-${this.runId}-${randomBytes(24).toString('hex')}`,
       DIRECTORY_PATH: this.directoryPath,
+      DIRECTORY_AUTHORITY_KEY: this.authorityKey,
       DEMO_USERS: 'true',
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
       WEB_DIR: join(this.tmp, 'no-web'),
@@ -160,10 +220,15 @@ export class BenchSystem {
 
   async cleanup(): Promise<void> {
     for (const name of [...this.procs.keys()]) await this.stop(name).catch(() => undefined);
+    // The run's own bus servers go with their streams; on the shared server the streams are deleted.
+    await this.servers?.stop();
+    this.servers = undefined;
+    this.busStarted = false;
     const nc = await connect({ servers: NATS_URL });
     try {
       const jsm = await jetstreamManager(nc);
-      for (const s of [...this.names.allStreams().map((x) => x.name), ...this.extraStreams]) await jsm.streams.delete(s).catch(() => undefined);
+      const mine = this.bus === 'plain' ? this.names.allStreams().map((x) => x.name) : [];
+      for (const s of [...mine, ...this.extraStreams]) await jsm.streams.delete(s).catch(() => undefined);
     } finally {
       await nc.close();
     }

@@ -28,6 +28,10 @@ beforeAll(async () => {
     hubLeafPort = ProvisionedBus.load(dir).hub().leafnodesPort!;
     const conf = join(dir, 'interior', 'server.conf');
     writeFileSync(conf, readFileSync(conf, 'utf8').replace(`tls://127.0.0.1:${hubLeafPort}`, `tls://127.0.0.1:${relayPort}`));
+    // The hub advertises the relay as its leafnode address: a leaf learns the advertised address from
+    // the hub's INFO and would otherwise reconnect around the cut.
+    const hubConf = join(dir, 'hub', 'hub.conf');
+    writeFileSync(hubConf, readFileSync(hubConf, 'utf8').replace('\nleafnodes {\n', `\nleafnodes {\n  advertise: "127.0.0.1:${relayPort}"\n`));
   });
 });
 

@@ -27,11 +27,10 @@ afterAll(async () => {
 it('hands the handler the caller the server routed', async () => {
   const seen: string[] = [];
   server = new NatsRpcServer({
-    nats: { servers: [], name: 'supervisor' },
+    connect: async () => (await connectBus(pb.bus, 'supervisor', { persistent: false })).nc,
     names,
     target: 'supervisor',
     routes: [{ method: RpcMethod.DueEscalations, request: DueEscalationsRequestSchema, response: DueEscalationsResponseSchema }],
-    bus: { connect: async () => (await connectBus(pb.bus, 'supervisor', { persistent: false })).nc },
   });
   server.addHandler(RpcMethod.DueEscalations, (async (_req: unknown, ctx: RpcCaller) => {
     seen.push(ctx.caller);

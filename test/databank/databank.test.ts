@@ -9,7 +9,6 @@ import { TestSystem, eventually } from '../support/harness';
 import { okFixtures } from '../exchange/fixtures';
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { connect } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { signBankVersion } from '@shekara/agency-node';
 import { uuidv7, SystemClock } from '@shekara/common';
@@ -28,7 +27,6 @@ import {
 } from '@shekara/contracts';
 import { loadAgencyKeys, loadDirectory, readAuthorityPublicKey } from '@shekara/directory';
 import { UnitSigner } from '@shekara/security';
-import { NATS_URL } from '../support/harness';
 
 jest.setTimeout(120_000);
 
@@ -213,9 +211,10 @@ describe('the Unified Data Bank across three nodes', () => {
     const bytes = toBinary(EnvelopeSchema, env);
     const sig = signer.sign(unit, bytes);
     const receiptsBefore = await sys.sql('customs', `SELECT count(*)::int AS n FROM outbox WHERE kind = 'RECEIPT'`);
-    const nc = await connect({ servers: NATS_URL });
+    // Published by border's node as itself (the server guarantees the sender agency: from.border).
+    const nc = await sys.connectAs('border-node');
     try {
-      await jetstream(nc).publish(sys.names.inboxSubject('customs'), encodeSigned({ envelope: bytes, keyId: sig.keyId, signature: sig.signature }), { msgID: id });
+      await jetstream(nc).publish(sys.names.inboxFrom('customs', 'border'), encodeSigned({ envelope: bytes, keyId: sig.keyId, signature: sig.signature }), { msgID: id });
     } finally {
       await nc.close();
     }

@@ -12,12 +12,11 @@
  *    asks, a 3,800-character word does not widen the recipient's inbox or message page.
  */
 import { create } from '@bufbuild/protobuf';
-import { connect } from '@nats-io/transport-node';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { Clock } from '@shekara/common';
 import { MessageKind, PrepareDraftsRequestSchema, PrepareDraftsResponseSchema, RpcMethod } from '@shekara/contracts';
 import { rpcCall } from '@shekara/messaging';
-import { NATS_URL, TestSystem } from '../support/harness';
+import { TestSystem } from '../support/harness';
 import { WAIT, expectAccessible, focused, lastScreenshot, launchChromium, prepareConsoles, screenshot as shot } from './browser';
 import type { BrowserGlobals } from './browser';
 
@@ -213,10 +212,10 @@ describe('duty desk compose form (headless Chromium, the nodes on a set clock)',
     await page.getByRole('heading', { level: 1, name: 'Ежемесячная информация' }).waitFor(WAIT);
 
     // a scheduler draft for an earlier day keeps its period, and the form says which one is owed now
-    const nc = await connect({ servers: NATS_URL });
+    const nc = await sys.connectAs('scheduler');
     try {
       const req = create(PrepareDraftsRequestSchema, { kind: MessageKind.DAILY, period: '2027-07-05', unitIds: ['border.l4.CP-CN-A-01'] });
-      await rpcCall(nc, sys.names.rpc('border', RpcMethod.PrepareDrafts), PrepareDraftsRequestSchema, req, PrepareDraftsResponseSchema);
+      await rpcCall(nc, sys.names.rpcFrom('border', 'scheduler', RpcMethod.PrepareDrafts), PrepareDraftsRequestSchema, req, PrepareDraftsResponseSchema);
     } finally {
       await nc.close();
     }

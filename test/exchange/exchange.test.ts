@@ -1,7 +1,6 @@
 import { create, fromBinary, fromJson, toBinary, toJson } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { AuditAction, AuditEventBatchSchema, Classification, decodeSigned, EnvelopeSchema, MessageKind, SendMessageRequestSchema, SignedAuditBatchSchema, SignedEnvelopeSchema } from '@shekara/contracts';
 import type { AgencyCode, AuditEvent } from '@shekara/contracts';
@@ -9,7 +8,7 @@ import { envelopeFromRequest } from '@shekara/agency-node';
 import { loadAgencyKeys, loadDirectory } from '@shekara/directory';
 import { SignatureVerifier, UnitSigner } from '@shekara/security';
 import { SystemClock, uuidv7 } from '@shekara/common';
-import { NATS_URL, TestSystem, eventually } from '../support/harness';
+import { TestSystem, eventually } from '../support/harness';
 import { verifySignedAuditBatch } from '../../apps/supervisor/src/ledger/signed-batch';
 import { BORDER, CUSTOMS, INTERIOR, daily, okFixtures, urgentDetainedMigrants } from './fixtures';
 
@@ -22,7 +21,8 @@ describe('exchange between the three agency nodes', () => {
 
   beforeAll(async () => {
     await sys.start();
-    nc = await connect({ servers: NATS_URL, noAsyncTraces: true });
+    // Border's node identity: what it publishes lands in interior's inbox as from border (docs/bus.md).
+    nc = await sys.connectAs('border-node');
     borderToken = await sys.login('border');
   });
   afterAll(async () => {
@@ -165,9 +165,9 @@ describe('exchange between the three agency nodes', () => {
     const m = signedByBorder();
     const js = jetstream(nc);
     // Different Nats-Msg-Ids, so the server's de-duplication does not hide the second copy.
-    await js.publish(sys.names.inboxSubject('interior'), m.bytes, { msgID: `${m.id}-a` });
-    await js.publish(sys.names.inboxSubject('interior'), m.bytes, { msgID: `${m.id}-b` });
-    await js.publish(sys.names.inboxSubject('interior'), m.bytes, { msgID: `${m.id}-b` });
+    await js.publish(sys.names.inboxFrom('interior', 'border'), m.bytes, { msgID: `${m.id}-a` });
+    await js.publish(sys.names.inboxFrom('interior', 'border'), m.bytes, { msgID: `${m.id}-b` });
+    await js.publish(sys.names.inboxFrom('interior', 'border'), m.bytes, { msgID: `${m.id}-b` });
     await eventually(async () => (await stored('interior', m.id)).length === 1, 10_000, 'stored');
     // Both copies were processed (and each answered with a receipt), yet the message is stored once.
     await eventually(async () => (await sys.sql('interior', `SELECT count(*)::int AS n FROM outbox WHERE message_id = $1 AND kind = 'RECEIPT'`, [m.id]))[0].n >= 2, 10_000, 'second receipt');
@@ -180,8 +180,9 @@ describe('exchange between the three agency nodes', () => {
     const r = await sys.api('border', 'POST', '/api/messages', { ...daily('Lost in the broker'), recipientUnits: [INTERIOR] }, borderToken);
     const id = r.body.id;
     await eventually(async () => (await statusOf(id))[0]?.status === 'SENT', 10_000, 'SENT');
-    const jsm = await jetstreamManager(nc);
-    await jsm.streams.purge(sys.names.inboxStream('interior').name);
+    // Only interior's node may manage interior's stream (in its own account and domain).
+    const jsm = await jetstreamManager(await sys.connectAs('interior-node'));
+    await jsm.streams.purge(sys.names.inboxFromStream('interior').name);
     await sys.startNode('interior');
     await eventually(allDelivered(id), 30_000, 're-sent delivery');
     expect(await stored('interior', id)).toHaveLength(1);
@@ -197,7 +198,7 @@ describe('exchange between the three agency nodes', () => {
       payload: envelopeFromRequest(fromJson(SendMessageRequestSchema, { ...urgentDetainedMigrants(), recipientUnits: [INTERIOR] }), uuidv7(new SystemClock()), new Date()).payload,
     });
     const oldPeriod = signedByBorder(undefined, MessageKind.DAILY, { payload: { case: 'daily', value: { period: '2001-01-01', summary: 'A day long past' } } });
-    for (const m of [ahead, ancient, oldPeriod]) await js.publish(sys.names.inboxSubject('interior'), m.bytes, { msgID: m.id });
+    for (const m of [ahead, ancient, oldPeriod]) await js.publish(sys.names.inboxFrom('interior', 'border'), m.bytes, { msgID: m.id });
     const adminToken = await sys.login('interior', 'admin');
     const reasons = await eventually(async () => {
       const r = await sys.api('interior', 'GET', '/api/admin/dead-letters', undefined, adminToken);
@@ -213,10 +214,10 @@ describe('exchange between the three agency nodes', () => {
   it('a tampered signature is dead-lettered, and the consumer keeps running', async () => {
     const bad = signedByBorder((sig) => (sig[0] ^= 0xff));
     const js = jetstream(nc);
-    await js.publish(sys.names.inboxSubject('interior'), bad.bytes, { msgID: bad.id });
-    await js.publish(sys.names.inboxSubject('interior'), new TextEncoder().encode('not a protobuf at all'), { msgID: `${bad.id}-garbage` });
+    await js.publish(sys.names.inboxFrom('interior', 'border'), bad.bytes, { msgID: bad.id });
+    await js.publish(sys.names.inboxFrom('interior', 'border'), new TextEncoder().encode('not a protobuf at all'), { msgID: `${bad.id}-garbage` });
     const unsigned = signedByBorder((sig) => sig.fill(0));
-    await js.publish(sys.names.inboxSubject('interior'), unsigned.bytes, { msgID: unsigned.id });
+    await js.publish(sys.names.inboxFrom('interior', 'border'), unsigned.bytes, { msgID: unsigned.id });
 
     const adminToken = await sys.login('interior', 'admin');
     const letters = await eventually(async () => {
@@ -230,7 +231,7 @@ describe('exchange between the three agency nodes', () => {
 
     // Still consuming: a good message after the bad ones is stored.
     const good = signedByBorder();
-    await js.publish(sys.names.inboxSubject('interior'), good.bytes, { msgID: good.id });
+    await js.publish(sys.names.inboxFrom('interior', 'border'), good.bytes, { msgID: good.id });
     await eventually(async () => (await stored('interior', good.id)).length === 1, 10_000, 'good message after bad ones');
   });
 });
@@ -246,7 +247,7 @@ describe('audit events for the supervisor ledger', () => {
     expect(r.status).toBe(201);
     const id = r.body.id as string;
     const directory = loadDirectory(sys.files.directoryPath);
-    const nc = await connect({ servers: NATS_URL });
+    const nc = await sys.connectAs('supervisor');
     try {
       const jsm = await jetstreamManager(nc);
       const events = await eventually(async () => {

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { connect } from '@nats-io/transport-node';
-import { jetstreamManager } from '@nats-io/jetstream';
+import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { fromBinary } from '@bufbuild/protobuf';
 import { AuditAction, AuditEventBatchSchema, SignedAuditBatchSchema, decodeEnvelope, decodeSigned, encodeEnvelope, validateSendMessageRequest } from '@shekara/contracts';
 import { MESSAGE_ROW_TYPES, envelopeFromRequest, messageColumns, messageRow } from '@shekara/agency-node';
 import { SystemClock, uuidv7 } from '@shekara/common';
-import { NATS_URL, TestSystem, eventually } from '../support/harness';
+import { ensureStreams } from '@shekara/messaging';
+import { TestSystem, eventually } from '../support/harness';
 import { BORDER, INTERIOR, daily } from './fixtures';
 
 jest.setTimeout(60_000);
@@ -22,18 +22,21 @@ describe('outbox relay outcomes', () => {
 
   beforeAll(async () => {
     await sys.start(['border']);
+    // Interior's streams, as its node made them when it last ran (it does not run here): border's
+    // publications to interior are stored, and nothing consumes them.
+    await ensureStreams(await jetstreamManager(await sys.connectAs('interior-node')), sys.names.ownStreams('interior'), { replicas: 1, duplicateWindowMs: 120_000 });
     token = await sys.login('border');
   });
   afterAll(() => sys.cleanup());
 
   it('a refused publication keeps its row, with the error and a later attempt; the others go on', async () => {
-    // No stream listens on this subject: JetStream refuses the publication ("no responders").
+    // No stream listens on this subject (customs' node never ran): JetStream refuses the publication ("no responders").
     const id = randomUUID();
     await sys.sql(
       'border',
       `INSERT INTO outbox (message_id, kind, target_agency, subject, nats_msg_id, payload, created_at, next_attempt_at)
        VALUES ($1, 'RECEIPT', 'interior', $2, $3, '\\x00'::bytea, now(), now())`,
-      [id, `nowhere.${id}`, id],
+      [id, sys.names.inboxFrom('customs', 'border'), id],
     );
     const sent = await sys.api('border', 'POST', '/api/messages', { ...daily('relay outcomes'), recipientUnits: [INTERIOR] }, token);
     expect(sent.status).toBe(201);
@@ -79,12 +82,9 @@ describe('outbox relay outcomes', () => {
   });
 
   it("never waits for a status a receipt is recording (that would deadlock): it records its pass and leaves that status to the receipt", async () => {
-    // A stream of the test's own, so the publication succeeds and the envelope counts as SENT.
-    const subject = `${sys.runId}.deadlock.${randomUUID()}`;
-    const stream = `${sys.runId}_DEADLOCK`;
-    const nc = await connect({ servers: NATS_URL });
-    const jsm = await jetstreamManager(nc);
-    await jsm.streams.add({ name: stream, subjects: [subject] });
+    // Interior's inbox stream (made in beforeAll; no interior node consumes it): the publication
+    // succeeds and the envelope counts as SENT.
+    const subject = sys.names.inboxFrom('interior', 'border');
     const holder = new Client({ connectionString: sys.adminUrl('border') });
     try {
       const sent = await sys.api('border', 'POST', '/api/messages', { ...daily('deadlock'), recipientUnits: [INTERIOR] }, token);
@@ -113,8 +113,6 @@ describe('outbox relay outcomes', () => {
       await holder.query('ROLLBACK');
     } finally {
       await holder.end().catch(() => undefined);
-      await jsm.streams.delete(stream).catch(() => undefined);
-      await nc.close();
     }
   });
 
@@ -127,7 +125,7 @@ describe('outbox relay outcomes', () => {
       'border',
       `INSERT INTO outbox (message_id, kind, target_agency, subject, nats_msg_id, payload, created_at, next_attempt_at)
        SELECT gen_random_uuid(), 'RECEIPT', 'interior', $1, $2 || '-' || i, '\\x00'::bytea, now(), now() + interval '2 seconds' FROM generate_series(1, $3::int) AS i`,
-      [sys.names.inboxSubject('interior'), tag, n],
+      [sys.names.inboxFrom('interior', 'border'), tag, n],
     );
     const holder = new Client({ connectionString: sys.adminUrl('border') });
     await holder.connect();
@@ -198,15 +196,16 @@ describe('outbox relay outcomes', () => {
 
     it("audit events do not ride along with each report: a burst's events go in a few batches", async () => {
       const sender = await slow.login('border');
-      const nc = await connect({ servers: NATS_URL, noAsyncTraces: true });
+      // Read as the ledger reads them: the audit stream, from now on (border's batches only).
+      const nc = await slow.connectAs('supervisor');
       const batches: string[][] = [];
-      const sub = nc.subscribe(slow.names.auditSignedSubject('border'), {
-        callback: (_err, msg) => {
+      const consumer = await jetstream(nc).consumers.get(slow.names.auditStream().name, { filter_subjects: slow.names.auditSignedSubject('border'), deliver_policy: DeliverPolicy.New });
+      const sub = await consumer.consume({
+        callback: (msg) => {
           batches.push(fromBinary(AuditEventBatchSchema, fromBinary(SignedAuditBatchSchema, msg.data).batch).events.filter((e) => e.action === AuditAction.SENT).map((e) => e.messageId));
         },
       });
       try {
-        await nc.flush();
         // Reports sent one after the other, each published at once: their SENT events wait
         // OUTBOX_AUDIT_DELAY_MS and go together.
         const ids: string[] = [];
@@ -220,8 +219,7 @@ describe('outbox relay outcomes', () => {
         expect(carrying.length).toBeLessThanOrEqual(4);
         expect(batches.flat().filter((id) => ids.includes(id)).sort()).toEqual([...ids].sort());
       } finally {
-        sub.unsubscribe();
-        await nc.close();
+        await sub.close();
       }
     });
 
@@ -294,7 +292,7 @@ describe('outbox relay outcomes', () => {
               r AS (INSERT INTO message_recipients (message_id, unit_id, agency, status) VALUES ($2, $3, 'interior', 'PENDING'))
          INSERT INTO outbox (message_id, kind, target_agency, subject, nats_msg_id, payload, created_at, next_attempt_at, signing_unit)
          VALUES ($2, 'ENVELOPE', 'interior', $4, $2::text, $5, now(), now(), $6)`,
-        [JSON.stringify([messageRow(env, messageColumns(env), now)]), id, INTERIOR, slow.names.inboxSubject('interior'), envelope, BORDER],
+        [JSON.stringify([messageRow(env, messageColumns(env), now)]), id, INTERIOR, slow.names.inboxFrom('interior', 'border'), envelope, BORDER],
       );
       await slow.sql('border', `SELECT pg_notify('shekara_outbox', '')`);
       await eventually(async () => (await slow.sql('border', `SELECT status FROM message_recipients WHERE message_id = $1`, [id]))[0]?.status === 'DELIVERED', 15_000, 'the receipt');

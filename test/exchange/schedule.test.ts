@@ -1,6 +1,5 @@
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
 import {
   MessageKind,
@@ -14,7 +13,7 @@ import {
 } from '@shekara/contracts';
 import { RpcCallError, rpcCall } from '@shekara/messaging';
 import { JOINT_INSTRUCTION_2002, addDays, dailyWindow, localDate } from '@shekara/policy';
-import { NATS_URL, TestSystem } from '../support/harness';
+import { TestSystem } from '../support/harness';
 import { BORDER, CUSTOMS, INTERIOR, daily, urgentDetainedMigrants } from './fixtures';
 
 jest.setTimeout(60_000);
@@ -27,7 +26,8 @@ describe('agency node: drafts, notifications and "due now" for the scheduler and
 
   beforeAll(async () => {
     await sys.start(['border']);
-    nc = await connect({ servers: NATS_URL });
+    // As the scheduler calls: its identity, `from.scheduler` in the subject the server routes.
+    nc = await sys.connectAs('scheduler');
     token = await sys.login('border');
   });
   afterAll(async () => {
@@ -47,9 +47,9 @@ describe('agency node: drafts, notifications and "due now" for the scheduler and
     expect(urgent.status).toBe(201);
     const period = currentDailyPeriod();
     const req = create(PrepareDraftsRequestSchema, { kind: MessageKind.DAILY, period, unitIds: [BORDER] });
-    const first = await rpcCall(nc, sys.names.rpc('border', RpcMethod.PrepareDrafts), PrepareDraftsRequestSchema, req, PrepareDraftsResponseSchema);
+    const first = await rpcCall(nc, sys.names.rpcFrom('border', 'scheduler', RpcMethod.PrepareDrafts), PrepareDraftsRequestSchema, req, PrepareDraftsResponseSchema);
     expect(first).toMatchObject({ prepared: 1, existing: 0 });
-    const again = await rpcCall(nc, sys.names.rpc('border', RpcMethod.PrepareDrafts), PrepareDraftsRequestSchema, req, PrepareDraftsResponseSchema);
+    const again = await rpcCall(nc, sys.names.rpcFrom('border', 'scheduler', RpcMethod.PrepareDrafts), PrepareDraftsRequestSchema, req, PrepareDraftsResponseSchema);
     expect(again).toMatchObject({ prepared: 0, existing: 1 });
 
     const drafts = await sys.api('border', 'GET', '/api/drafts', undefined, token);
@@ -71,7 +71,7 @@ describe('agency node: drafts, notifications and "due now" for the scheduler and
       create(NotifyRequestSchema, {
         notifications: [{ key, unitId: BORDER, type: NotificationType.MISSING, obligation: Obligation.DAILY, period: '2026-11-20', counterparts: [INTERIOR], text: 'Ежедневное сообщение не направлено', at: timestampFromDate(new Date()) }],
       });
-    const subject = sys.names.rpc('border', RpcMethod.Notify);
+    const subject = sys.names.rpcFrom('border', 'scheduler', RpcMethod.Notify);
     expect(await rpcCall(nc, subject, NotifyRequestSchema, n('missing:DAILY:x:2026-11-20'), NotifyResponseSchema)).toMatchObject({ stored: 1 });
     expect(await rpcCall(nc, subject, NotifyRequestSchema, n('missing:DAILY:x:2026-11-20'), NotifyResponseSchema)).toMatchObject({ stored: 0 });
     const list = await sys.api('border', 'GET', '/api/notifications', undefined, token);
@@ -81,8 +81,8 @@ describe('agency node: drafts, notifications and "due now" for the scheduler and
 
   it('refuses bad RPC input with code 400', async () => {
     const bad = create(NotifyRequestSchema, { notifications: [{ key: 'k', unitId: INTERIOR, type: NotificationType.REMINDER, text: 'x' }] });
-    await expect(rpcCall(nc, sys.names.rpc('border', RpcMethod.Notify), NotifyRequestSchema, bad, NotifyResponseSchema)).rejects.toMatchObject({ code: 400 });
-    const reply = await nc.request(sys.names.rpc('border', RpcMethod.Notify), JSON.stringify({ notifications: 'nope' }));
+    await expect(rpcCall(nc, sys.names.rpcFrom('border', 'scheduler', RpcMethod.Notify), NotifyRequestSchema, bad, NotifyResponseSchema)).rejects.toMatchObject({ code: 400 });
+    const reply = await nc.request(sys.names.rpcFrom('border', 'scheduler', RpcMethod.Notify), JSON.stringify({ notifications: 'nope' }));
     expect(reply.headers?.get('Shekara-Error-Code')).toBe('400');
     expect(RpcCallError).toBeDefined();
   });

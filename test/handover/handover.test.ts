@@ -1,14 +1,13 @@
 import { create, toBinary } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { jetstream } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Classification, EnvelopeSchema, MessageKind, SignedEnvelopeSchema } from '@shekara/contracts';
 import type { AgencyCode } from '@shekara/contracts';
 import { loadAgencyKeys, loadDirectory } from '@shekara/directory';
 import { UnitSigner } from '@shekara/security';
 import { SystemClock, uuidv7 } from '@shekara/common';
-import { NATS_URL, TestSystem, eventually } from '../support/harness';
+import { TestSystem, eventually } from '../support/harness';
 import { BORDER, CUSTOMS, INTERIOR, proposal } from './support';
 
 jest.setTimeout(120_000);
@@ -26,7 +25,8 @@ describe('handover acts between the border and interior nodes', () => {
 
   beforeAll(async () => {
     await sys.start(['border', 'interior', 'customs']);
-    nc = await connect({ servers: NATS_URL, noAsyncTraces: true });
+    // Customs' node, as itself: the forged step below comes from a real agency that is no party to the act.
+    nc = await sys.connectAs('customs-node');
     border = await sys.login('border');
     interior = await sys.login('interior');
   });
@@ -174,7 +174,7 @@ describe('handover acts between the border and interior nodes', () => {
     const bytes = toBinary(EnvelopeSchema, env);
     const sig = signer.sign(CUSTOMS, bytes);
     const js = jetstream(nc);
-    await js.publish(sys.names.inboxSubject('border'), toBinary(SignedEnvelopeSchema, create(SignedEnvelopeSchema, { envelope: bytes, keyId: sig.keyId, signature: sig.signature })), { msgID: forgedId });
+    await js.publish(sys.names.inboxFrom('border', 'customs'), toBinary(SignedEnvelopeSchema, create(SignedEnvelopeSchema, { envelope: bytes, keyId: sig.keyId, signature: sig.signature })), { msgID: forgedId });
     // Stored (it is a validly signed message), shown in the history, but it decides nothing.
     const b = await eventually(async () => {
       const r = await act('border', border, id);

@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { create, toBinary } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connect, headers as natsHeaders } from '@nats-io/transport-node';
+import { headers as natsHeaders } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Classification, EnvelopeSchema, MessageKind, SignedEnvelopeSchema } from '@shekara/contracts';
 import type { AgencyCode } from '@shekara/contracts';
@@ -17,18 +17,22 @@ import { DeadLetterHeader } from '@shekara/messaging';
 import { UnitSigner } from '@shekara/security';
 import { SystemClock, uuidv7 } from '@shekara/common';
 import { main as cli } from '../../apps/cli/src/main';
-import { NATS_URL, TestSystem, eventually } from '../support/harness';
+import { TestSystem, eventually } from '../support/harness';
 import { BORDER, INTERIOR } from '../exchange/fixtures';
 
 jest.setTimeout(120_000);
 
 const sys = new TestSystem({ resendAfterMs: 1500, resendMaxMs: 3000 });
+/** Border's node identity (what it publishes reaches interior's inbox as from border). */
 let nc: NatsConnection;
+/** Interior's node identity: the only one that may publish interior's dead letters or read its streams. */
+let interiorNc: NatsConnection;
 let adminToken: string;
 
 beforeAll(async () => {
   await sys.start(['border', 'interior']);
-  nc = await connect({ servers: NATS_URL, noAsyncTraces: true });
+  nc = await sys.connectAs('border-node');
+  interiorNc = await sys.connectAs('interior-node');
   adminToken = await sys.login('interior', 'admin');
 });
 afterAll(async () => {
@@ -86,7 +90,7 @@ async function deadLetter(id: string): Promise<{ reason: string; sourceStream: s
     return r.body.items.find((d: { messageId: string | null }) => d.messageId === id);
   }, 15_000, `dead letter of ${id}`);
 }
-const publish = (bytes: Uint8Array, msgID: string) => jetstream(nc).publish(sys.names.inboxSubject('interior'), bytes, { msgID });
+const publish = (bytes: Uint8Array, msgID: string) => jetstream(nc).publish(sys.names.inboxFrom('interior', 'border'), bytes, { msgID });
 
 describe('key rotation and revocation through the signed directory', () => {
   let oldKey: string;
@@ -189,18 +193,19 @@ describe('dead letters and receipts that cannot be forged', () => {
   it('a dead letter is kept under the stream sequence consumed: a forged one naming the same original message does not suppress the real one', async () => {
     const key = loadDirectory(sys.files.directoryPath).signingKeyAt(BORDER, new Date())!.keyId;
     const victim = signedWith(key, new Date(), 'interior.l4.CP-CN-A-02');
-    // The attacker publishes first a dead letter naming the original stream and sequence the real
-    // message will have (the next one) with a harmless reason.
-    const jsm = await jetstreamManager(nc);
-    const inbox = sys.names.inboxStream('interior').name;
+    // A publisher of dead letters (on the bus only interior's node itself may: the matrix checks that)
+    // publishes first one naming the original stream and sequence the real message will have (the
+    // next one) with a harmless reason.
+    const jsm = await jetstreamManager(interiorNc);
+    const inbox = sys.names.inboxFromStream('interior').name;
     const nextSeq = (await jsm.streams.info(inbox)).state.last_seq + 1;
     const h = natsHeaders();
     h.set(DeadLetterHeader.Reason, 'duplicate, ignore');
     h.set(DeadLetterHeader.OriginalStream, inbox);
     h.set(DeadLetterHeader.OriginalSeq, String(nextSeq));
-    h.set(DeadLetterHeader.OriginalSubject, sys.names.inboxSubject('interior'));
+    h.set(DeadLetterHeader.OriginalSubject, sys.names.inboxFrom('interior', 'border'));
     h.set(DeadLetterHeader.Deliveries, '1');
-    await jetstream(nc).publish(dlq(), victim.bytes, { headers: h, msgID: `forged-${victim.id}` });
+    await jetstream(interiorNc).publish(dlq(), victim.bytes, { headers: h, msgID: `forged-${victim.id}` });
     await publish(victim.bytes, victim.id);
     const letters = await eventually(async () => {
       const r = await sys.api('interior', 'GET', '/api/admin/dead-letters?pageSize=100', undefined, adminToken);
@@ -219,14 +224,14 @@ describe('dead letters and receipts that cannot be forged', () => {
     const h = natsHeaders();
     h.set(DeadLetterHeader.Reason, 'whatever');
     h.set(DeadLetterHeader.Deliveries, 'many'); // not a count
-    await jetstream(nc).publish(dlq(), new TextEncoder().encode('junk'), { headers: h, msgID: `malformed-${Date.now()}` });
-    await jetstream(nc).publish(dlq(), new TextEncoder().encode('junk without headers'), { msgID: `bare-${Date.now()}` });
+    await jetstream(interiorNc).publish(dlq(), new TextEncoder().encode('junk'), { headers: h, msgID: `malformed-${Date.now()}` });
+    await jetstream(interiorNc).publish(dlq(), new TextEncoder().encode('junk without headers'), { msgID: `bare-${Date.now()}` });
     const key = loadDirectory(sys.files.directoryPath).signingKeyAt(BORDER, new Date())!.keyId;
     const after = signedWith(key, new Date(), 'interior.l4.CP-CN-A-02');
     await publish(after.bytes, after.id);
     await deadLetter(after.id);
-    const jsm = await jetstreamManager(nc);
-    const { stream, durable } = sys.names.deadLetterConsumer('interior');
+    const jsm = await jetstreamManager(interiorNc);
+    const { stream, durable } = sys.names.ownDeadLetterConsumer('interior');
     await eventually(async () => {
       const info = await jsm.consumers.info(stream, durable);
       return info.num_ack_pending === 0 && info.num_pending === 0 && info.num_redelivered === 0;

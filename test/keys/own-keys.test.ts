@@ -14,6 +14,7 @@ import { AppProcess, freePort, tail } from '../support/processes';
 jest.setTimeout(180_000);
 
 const sys = new ProcSystem();
+beforeAll(() => sys.bus!.start());
 afterAll(() => sys.cleanup());
 
 /** An interior node process with these settings changed; started, it must exit. */
@@ -24,7 +25,7 @@ async function refusedStart(name: string, change: Record<string, string>): Promi
     await freePort(),
     {
       SHEKARA_AGENCY: 'interior',
-      NATS_URL: sys.natsUrls.join(','),
+      ...sys.busEnv('interior-node'),
       BUS_PREFIX: sys.runId,
       DATABASE_URL: sys.databaseUrl('interior'),
       DATABASE_MIGRATION_URL: sys.migrationUrl('interior'),

@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import { create, toBinary } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { jetstream } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { SystemClock, uuidv7 } from '@shekara/common';
 import { Classification, EnvelopeSchema, MessageKind, SignedEnvelopeSchema, decodeEnvelope } from '@shekara/contracts';
@@ -166,7 +165,8 @@ describe('bad input at volume (property-based fuzz)', () => {
   beforeAll(async () => {
     await sys.startNodes();
     token = await sys.login('border');
-    nc = await connect({ servers: sys.natsUrls, noAsyncTraces: true });
+    // Border's node identity: what it publishes reaches interior's inbox as from border.
+    nc = await sys.connectAs('border-node');
     console.log(`fuzz seed ${SEED} (FUZZ_SEED=${SEED} to replay)`);
   });
   afterAll(async () => {
@@ -181,7 +181,7 @@ describe('bad input at volume (property-based fuzz)', () => {
     const signer = new UnitSigner([...keys].map(([keyId, privateKey]) => ({ keyId, privateKey, unitId: directory.keyOwner(keyId) })));
     const clock = new SystemClock();
     const js = jetstream(nc);
-    const subject = sys.names.inboxSubject('interior');
+    const subject = sys.names.inboxFrom('interior', 'border');
 
     const envelope = (defect?: string) => {
       const now = new Date();

@@ -7,9 +7,11 @@ import { MessageStream, ProcSystem, account, waitFor } from './support';
 jest.setTimeout(240_000);
 
 /**
- * The documented production topology: a three-server NATS cluster with JetStream, streams R3, the
- * nodes given all three URLs. The leader of the recipient's inbox stream is killed (-9) mid-stream:
- * nothing is lost, nothing arrives twice.
+ * Streams replicated on a three-server NATS cluster (JetStream R3), the nodes given all three URLs.
+ * The leader of the recipient's inbox stream is killed (-9) mid-stream: nothing is lost, nothing
+ * arrives twice. Plain servers on purpose (ProcSystem's `natsUrls`): the provisioned topology has no
+ * routes yet (docs/bus.md: a clustered hub or agency server would add `cluster { tls }` from the
+ * same CA); this test proves the nodes' side of a replicated stream, with the same subjects.
  */
 describe('three-server NATS cluster, one server killed mid-stream', () => {
   const cluster = new NatsCluster(3);
@@ -41,9 +43,10 @@ describe('three-server NATS cluster, one server killed mid-stream', () => {
   it('streams are R3; kill -9 of the inbox stream leader during the stream loses nothing', async () => {
     const nc = await connect({ servers: cluster.urls });
     const jsm = await jetstreamManager(nc);
-    const inbox = sys.names.inboxStream('interior').name;
+    const inbox = sys.names.inboxFromStream('interior').name;
     try {
-      for (const s of sys.names.allStreams()) expect((await jsm.streams.info(s.name)).config.num_replicas).toBe(3);
+      // The nodes' own streams (the audit stream is the supervisor's, not started here).
+      for (const s of AGENCIES.flatMap((a) => sys.names.ownStreams(a))) expect((await jsm.streams.info(s.name)).config.num_replicas).toBe(3);
       const stream = new MessageStream(sys, token, { target: 300, concurrency: 4, backoffMs: 100 }).start();
       await stream.acceptedAtLeast(100);
       const leader = (await jsm.streams.info(inbox)).cluster?.leader;

@@ -1,42 +1,44 @@
 import { AGENCIES } from '@shekara/contracts';
-import { PrivateNats } from '../support/processes';
 import { MessageStream, ProcSystem, account, sleep, waitFor } from './support';
 
 jest.setTimeout(240_000);
 
 /**
- * A private nats-server (JetStream, store in a temp dir) crashes (kill -9) and is restarted on the
- * same port with the same store, mid-stream. The API keeps accepting (PostgreSQL is the truth; the
- * outbox holds what the bus cannot take) and every accepted message arrives exactly once.
+ * On the provisioned bus (hub and one server per agency): border's own nats-server crashes
+ * (kill -9) and is restarted with the same config and store, then the hub is restarted cleanly,
+ * mid-stream. The API keeps accepting (PostgreSQL is the truth; the outbox holds what the bus
+ * cannot take) and every accepted message arrives exactly once.
  */
-describe('nats-server restarted mid-stream', () => {
-  const nats = new PrivateNats('solo');
-  let sys: ProcSystem;
+describe('nats-servers restarted mid-stream', () => {
+  const sys = new ProcSystem();
   let token: string;
 
   beforeAll(async () => {
-    await nats.start();
-    sys = new ProcSystem({ natsUrls: [nats.url] });
     await sys.startNodes();
     token = await sys.login('border');
   });
-  afterAll(async () => {
-    await sys?.cleanup({ deleteStreams: false });
-    await nats.stop();
-  });
+  afterAll(() => sys.cleanup());
 
-  it('kill -9 and restart (same port and store) twice during a stream: every accepted message delivered exactly once', async () => {
+  it("border's server kill -9 and restart, then the hub restarted, during a stream: every accepted message delivered exactly once", async () => {
+    const servers = sys.bus!.started;
+    const borderServer = sys.bus!.bus.identity('border-node').server;
+    const hub = sys.bus!.bus.hub().name;
     const stream = new MessageStream(sys, token, { target: 300, concurrency: 4, backoffMs: 100 }).start();
     await stream.acceptedAtLeast(100);
-    await nats.kill('SIGKILL');
-    // The HTTP API still accepts while the bus is away; readiness says NATS is down.
+    await servers.stopOne(borderServer, 'SIGKILL');
+    // The HTTP API still accepts while its server is away; readiness says NATS is down.
     await stream.acceptedAtLeast(140);
     const ready = await sys.api('border', 'GET', '/health/ready', undefined, undefined, { timeoutMs: 10_000 });
     expect({ status: ready.status, nats: ready.body.checks?.nats?.status }).toEqual({ status: 503, nats: 'down' });
-    await nats.start();
+    servers.startOne(borderServer);
+    await servers.waitLinks(30_000);
 
     await stream.acceptedAtLeast(220);
-    await nats.restart('SIGTERM', 500); // a clean restart too
+    // A clean restart of the hub: every link between the agencies goes away for a moment.
+    await servers.stopOne(hub, 'SIGTERM');
+    await sleep(500);
+    servers.startOne(hub);
+    await servers.waitLinks(30_000);
     await stream.finished();
     await waitFor(async () => (await sys.api('border', 'GET', '/health/ready')).status === 200, 30_000, 'readiness after the restart');
 
@@ -46,6 +48,5 @@ describe('nats-server restarted mid-stream', () => {
     expect(result.orphans).toEqual([]);
     expect(stream.attempts.filter((a) => a.outcome !== 'accepted')).toEqual([]);
     for (const a of AGENCIES) expect(sys.node(a).exits).toEqual([]);
-    await sleep(0);
   });
 });

@@ -10,12 +10,14 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { AGENCIES, BusNames } from '@shekara/contracts';
 import type { AgencyCode } from '@shekara/contracts';
 import { ensureDirectoryFiles, readAuthorityPublicKey } from '@shekara/directory';
 import { DEMO_PASSWORD } from '@shekara/agency-node';
-import { NATS_URL, PG_URL } from '../support/harness';
+import { PG_URL } from '../support/harness';
 import { TestDatabase } from '../support/database';
+import { TestBus } from '../support/bus';
 import { AppProcess, freePort, sleep, tail, waitFor } from '../support/processes';
 import type { AppName } from '../support/processes';
 
@@ -33,7 +35,11 @@ export const FAST_RECOVERY = {
 };
 
 export interface ProcSystemOptions {
-  /** NATS servers every app connects to (default: the shared one). */
+  /**
+   * Plain NATS servers (no accounts) every app connects to instead of the provisioned bus: only for
+   * a test that explicitly needs them (the 3-server JetStream cluster). Default: a private
+   * provisioned bus (hub and one server per agency), each app as its own identity.
+   */
   natsUrls?: string[];
   /** Server URL (any database name) per agency; default the shared PostgreSQL. */
   pgUrls?: Partial<Record<AgencyCode | 'supervisor', string>>;
@@ -62,10 +68,23 @@ export class ProcSystem {
   private readonly secret = `resilience-${randomBytes(16).toString('hex')}`;
   private readonly tokens = new Map<string, string>();
 
-  constructor(readonly options: ProcSystemOptions = {}) {}
+  /** The private provisioned bus (absent with `natsUrls`). */
+  readonly bus?: TestBus;
 
-  get natsUrls(): string[] {
-    return this.options.natsUrls ?? [NATS_URL];
+  constructor(readonly options: ProcSystemOptions = {}) {
+    if (!options.natsUrls) this.bus = new TestBus(this.runId);
+  }
+
+  /** A test's own connection as `identity` (on plain servers: an anonymous one). */
+  async connectAs(identity: string): Promise<NatsConnection> {
+    if (this.bus) return this.bus.connect(identity);
+    return connect({ servers: this.options.natsUrls!, noAsyncTraces: true, timeout: 5000 });
+  }
+
+  /** The bus settings of one app's environment: its identity on the provisioned bus (or the plain servers). */
+  busEnv(identity: string): Record<string, string> {
+    if (this.bus) return { BUS_DIR: this.bus.dir, BUS_IDENTITY: identity };
+    return { NATS_URL: this.options.natsUrls!.join(','), BUS_IDENTITY: identity };
   }
 
   private readonly databases = new Map<AgencyCode | 'supervisor', TestDatabase>();
@@ -87,12 +106,19 @@ export class ProcSystem {
     return this.database(who).migrationUrl;
   }
 
-  private common(): Record<string, string> {
-    return { NATS_URL: this.natsUrls.join(','), BUS_PREFIX: this.runId, DIRECTORY_PATH: this.files.directoryPath, LOG_LEVEL: CHILD_LOG_LEVEL };
+  private common(identity: string): Record<string, string> {
+    return {
+      ...this.busEnv(identity),
+      BUS_PREFIX: this.runId,
+      DIRECTORY_PATH: this.files.directoryPath,
+      DIRECTORY_AUTHORITY_KEY: readAuthorityPublicKey(this.files.authorityPublicKeyPath),
+      LOG_LEVEL: CHILD_LOG_LEVEL,
+    };
   }
 
   /** Creates (does not start) the node processes; start them with startNodes(). */
   async startNodes(agencies: readonly AgencyCode[] = AGENCIES): Promise<void> {
+    await this.bus?.start();
     for (const agency of agencies) {
       await this.database(agency).provision();
       const port = await freePort();
@@ -100,14 +126,13 @@ export class ProcSystem {
         agency,
         port,
         {
-          ...this.common(),
+          ...this.common(`${agency}-node`),
           SHEKARA_AGENCY: agency,
           DATABASE_URL: this.databaseUrl(agency),
           DATABASE_MIGRATION_URL: this.migrationUrl(agency),
           STREAM_REPLICAS: String(this.options.streamReplicas ?? 1),
           JWT_SECRET: this.secret,
           KEYS_PATH: this.files.keyPaths[agency],
-          DIRECTORY_AUTHORITY_KEY: readAuthorityPublicKey(this.files.authorityPublicKeyPath),
           DEMO_USERS: 'true',
           HTTP_BODY_LIMIT: '256kb',
           WEB_DIR: join(this.dir, 'no-web'),
@@ -123,21 +148,23 @@ export class ProcSystem {
   }
 
   async startSupervisor(): Promise<AppProcess> {
+    await this.bus?.start();
     await this.database('supervisor').provision();
     this.supervisor = new AppProcess(
       'supervisor',
       await freePort(),
-      { ...this.common(), DATABASE_URL: this.databaseUrl('supervisor'), DATABASE_MIGRATION_URL: this.migrationUrl('supervisor'), STREAM_REPLICAS: String(this.options.streamReplicas ?? 1), JWT_SECRET: this.secret, BUS_ACK_WAIT_MS: '5000', DEMO_USERS: 'false', WEB_DIR: join(this.dir, 'no-web') },
+      { ...this.common('supervisor'), DATABASE_URL: this.databaseUrl('supervisor'), DATABASE_MIGRATION_URL: this.migrationUrl('supervisor'), STREAM_REPLICAS: String(this.options.streamReplicas ?? 1), JWT_SECRET: this.secret, BUS_ACK_WAIT_MS: '5000', DEMO_USERS: 'false', WEB_DIR: join(this.dir, 'no-web') },
       join(this.dir, 'supervisor.log'),
     );
     return this.supervisor.start();
   }
 
   async startScheduler(redisUrl: string, env: Record<string, string> = {}): Promise<AppProcess> {
+    await this.bus?.start();
     this.scheduler = new AppProcess(
       'scheduler',
       await freePort(),
-      { ...this.common(), REDIS_URL: redisUrl, QUEUE_PREFIX: `${this.runId}-q`, SWEEP_EVERY_MS: '1000', ESCALATION_HORIZON_S: '600', RPC_TIMEOUT_MS: '5000', ...env },
+      { ...this.common('scheduler'), REDIS_URL: redisUrl, QUEUE_PREFIX: `${this.runId}-q`, SWEEP_EVERY_MS: '1000', ESCALATION_HORIZON_S: '600', RPC_TIMEOUT_MS: '5000', ...env },
       join(this.dir, 'scheduler.log'),
       '/health',
     );
@@ -205,8 +232,10 @@ export class ProcSystem {
   async cleanup(opts: { deleteStreams?: boolean } = {}): Promise<void> {
     const apps = [...this.nodes.values(), this.supervisor, this.scheduler].filter((a): a is AppProcess => !!a);
     await Promise.all(apps.map((a) => a.kill('SIGTERM', 10_000)));
-    if (opts.deleteStreams ?? true) {
-      const nc = await connect({ servers: this.natsUrls, timeout: 5000 }).catch(() => undefined);
+    // The private bus goes with its streams; on plain servers the streams are deleted.
+    await this.bus?.stop();
+    if (!this.bus && (opts.deleteStreams ?? true)) {
+      const nc = await connect({ servers: this.options.natsUrls!, timeout: 5000 }).catch(() => undefined);
       if (nc) {
         try {
           const jsm = await jetstreamManager(nc);

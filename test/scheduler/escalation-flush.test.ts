@@ -1,6 +1,5 @@
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Job, Queue } from 'bullmq';
 import { DueEscalationsRequestSchema, DueEscalationsResponseSchema, RpcMethod } from '@shekara/contracts';
@@ -8,7 +7,7 @@ import { rpcCall } from '@shekara/messaging';
 import type { RunningScheduler } from '../../apps/scheduler/src/bootstrap';
 import { ESCALATION_SWEEP_SCHEDULER_ID, JobName, QueueName } from '../../apps/scheduler/src/queues';
 import { BORDER, urgentDetainedMigrants } from '../exchange/fixtures';
-import { NATS_URL, TestSystem, eventually } from '../support/harness';
+import { TestSystem, eventually } from '../support/harness';
 import { SupervisorHarness } from '../supervisor/harness';
 import { PrivateRedis, schedulerConfig, startTestScheduler } from './support';
 
@@ -30,7 +29,7 @@ describe('escalation of an unconfirmed urgent report after Redis is flushed', ()
     await redis.start();
     await sys.start();
     await supervisor.start();
-    nc = await connect({ servers: NATS_URL, noAsyncTraces: true });
+    nc = await sys.connectAs('scheduler');
     config = schedulerConfig(sys, { redisUrl: redis.url, sweepEveryMs: 1000 });
   });
   afterAll(async () => {
@@ -43,7 +42,7 @@ describe('escalation of an unconfirmed urgent report after Redis is flushed', ()
 
   const dueIds = async () => {
     const req = create(DueEscalationsRequestSchema, { asOf: timestampFromDate(new Date()), horizonS: 0 });
-    const res = await rpcCall(nc, sys.names.rpc('supervisor', RpcMethod.DueEscalations), DueEscalationsRequestSchema, req, DueEscalationsResponseSchema);
+    const res = await rpcCall(nc, sys.names.rpcFrom('supervisor', 'scheduler', RpcMethod.DueEscalations), DueEscalationsRequestSchema, req, DueEscalationsResponseSchema);
     return res.items.map((i) => i.urgentId);
   };
   const escalationsAtSender = (id: string) => sys.sql('border', `SELECT key, unit_id, type, message_id FROM notifications WHERE type = 'ESCALATION' AND message_id = $1`, [id]);

@@ -1,9 +1,9 @@
 import { Redis } from 'ioredis';
 import { JsonLogger } from '@shekara/common';
+import { readAuthorityPublicKey } from '@shekara/directory';
 import type { SchedulerConfig } from '../../apps/scheduler/src/config';
 import { startScheduler } from '../../apps/scheduler/src/bootstrap';
 import type { RunningScheduler, SchedulerOptions } from '../../apps/scheduler/src/bootstrap';
-import { NATS_URL } from '../support/harness';
 import type { TestSystem } from '../support/harness';
 
 export const SHARED_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -11,14 +11,15 @@ export const SHARED_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1
 // The private redis-server (and freePort) moved to test/support/processes.ts, shared with test/resilience.
 export { PrivateRedis, freePort } from '../support/processes';
 
-/** The scheduler's configuration for a test system (its bus prefix and directory). */
+/** The scheduler's configuration for a test system (its bus, as the `scheduler` identity, and directory); the system's bus must be started. */
 export function schedulerConfig(sys: TestSystem, overrides: Partial<SchedulerConfig> = {}): SchedulerConfig {
   return {
     redisUrl: SHARED_REDIS_URL,
     queuePrefix: `${sys.runId}-q`,
-    nats: { servers: [NATS_URL] },
+    nats: sys.bus.settings('scheduler'),
     busPrefix: sys.runId,
     directoryPath: sys.files.directoryPath,
+    directoryAuthorityKey: readAuthorityPublicKey(sys.files.authorityPublicKeyPath),
     logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
     http: { host: '127.0.0.1', port: 0 },
     sweepEveryMs: 1000,

@@ -1,20 +1,19 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { create, toBinary } from '@bufbuild/protobuf';
 import type { DescMessage, MessageInitShape, MessageShape } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
+import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DEMO_PASSWORD } from '@shekara/agency-node';
 import { Clock, JsonLogger } from '@shekara/common';
 import { AGENCIES, AuditAction, AuditEventBatchSchema, AuditEventSchema, BusNames, MessageKind, SignedAuditBatchSchema } from '@shekara/contracts';
 import type { AgencyCode, AuditEvent, RpcMethod } from '@shekara/contracts';
-import { REFERENCE, buildDirectory, ensureDirectoryFiles, loadAgencyKeys, loadDirectory } from '@shekara/directory';
+import { REFERENCE, buildDirectory, ensureDirectoryFiles, loadAgencyKeys, loadDirectory, readAuthorityPublicKey } from '@shekara/directory';
 import type { DirectoryData, ReferenceData } from '@shekara/directory';
 import { UnitSigner, auditBatchSigningInput } from '@shekara/security';
 import { rpcCall } from '@shekara/messaging';
@@ -22,8 +21,9 @@ import type { AuditMessage } from '@shekara/policy';
 import { startSupervisor } from '../../apps/supervisor/src/bootstrap';
 import { EXPORT_XLSX_MAX_ROWS_DEFAULT } from '../../apps/supervisor/src/config';
 import type { SupervisorConfig } from '../../apps/supervisor/src/config';
-import { NATS_URL, PG_URL, eventually } from '../support/harness';
+import { PG_URL, eventually } from '../support/harness';
 import { TestDatabase } from '../support/database';
+import { TestBus } from '../support/bus';
 import type { ApiResponse } from '../support/harness';
 
 export { eventually };
@@ -53,6 +53,8 @@ export interface SignAs {
 export interface SupervisorHarnessOptions {
   /** Share a bus prefix (and so the audit stream) with a TestSystem: see SupervisorHarness.of(). */
   names?: BusNames;
+  /** The TestSystem's private bus (default: one of its own, started by start()). */
+  testBus?: TestBus;
   /** A directory.json to use; default: smallDirectory() (with new keys) written to a temporary dir. */
   directoryPath?: string;
   /** The agencies' private keys for directoryPath (to sign audit batches as the nodes do). */
@@ -72,32 +74,41 @@ export interface SupervisorHarnessOptions {
 export class SupervisorHarness {
   /** The supervisor of a TestSystem: the nodes' bus prefix (their audit stream) and directory. */
   static of(
-    sys: { names: BusNames; files: { directoryPath: string; keyPaths: Record<AgencyCode, string> } },
-    options: Omit<SupervisorHarnessOptions, 'names' | 'directoryPath' | 'keyPaths'> = {},
+    sys: { names: BusNames; bus: TestBus; files: { directoryPath: string; keyPaths: Record<AgencyCode, string> } },
+    options: Omit<SupervisorHarnessOptions, 'names' | 'directoryPath' | 'keyPaths' | 'testBus'> = {},
   ): SupervisorHarness {
-    return new SupervisorHarness({ ...options, names: sys.names, directoryPath: sys.files.directoryPath, keyPaths: sys.files.keyPaths });
+    return new SupervisorHarness({ ...options, names: sys.names, testBus: sys.bus, directoryPath: sys.files.directoryPath, keyPaths: sys.files.keyPaths });
   }
 
   readonly runId = `s${randomBytes(4).toString('hex')}`;
   readonly names: BusNames;
   readonly dir = mkdtempSync(join(tmpdir(), 'shekara-supervisor-'));
   readonly directoryPath: string;
+  /** The directory authority's public key (base64): the supervisor refuses a directory not signed with it. */
+  readonly authorityKey: string;
   readonly directory?: DirectoryData;
   private readonly keyPaths?: Record<AgencyCode, string>;
   private signers?: Map<AgencyCode, { signer: UnitSigner; unit: string }>;
   app?: NestExpressApplication;
-  private nc?: NatsConnection;
+  /** The bus: the TestSystem's, or its own (then stopped by cleanup()). */
+  readonly testBus: TestBus;
+  /** Its connections as other parties (a node publishing audit batches, the scheduler calling). */
+  private readonly conns = new Map<string, Promise<NatsConnection>>();
   private readonly tokens = new Map<string, string>();
 
   constructor(private readonly options: SupervisorHarnessOptions = {}) {
     this.names = options.names ?? new BusNames(this.runId);
+    this.testBus = options.testBus ?? new TestBus(this.names.prefix);
     if (options.directoryPath) {
       this.directoryPath = options.directoryPath;
       this.keyPaths = options.keyPaths;
+      // ensureDirectoryFiles writes the authority's public key beside the directory.
+      this.authorityKey = readAuthorityPublicKey(join(dirname(options.directoryPath), 'directory-authority.pub'));
     } else {
       const files = ensureDirectoryFiles(this.dir, { reference: smallReference() });
       this.directoryPath = files.directoryPath;
       this.keyPaths = files.keyPaths;
+      this.authorityKey = readAuthorityPublicKey(files.authorityPublicKeyPath);
       // The directory's content: the file is the signed document that carries it.
       this.directory = (JSON.parse(readFileSync(files.directoryPath, 'utf8')) as { directory: DirectoryData }).directory;
     }
@@ -115,12 +126,13 @@ export class SupervisorHarness {
     return {
       databaseUrl: this.databaseUrl,
       migrationDatabaseUrl: this.database.migrationUrl,
-      nats: { servers: [NATS_URL] },
+      nats: this.testBus.settings('supervisor'),
       busPrefix: this.names.prefix,
       streamReplicas: 1,
       http: { host: '127.0.0.1', port: 0 },
       jwt: { secret: `test-secret-${this.runId}-0123456789abcdef0123456789`, ttlSeconds: 3600 },
       directoryPath: this.directoryPath,
+      directoryAuthorityKey: this.authorityKey,
       logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
       bus: { ackWaitMs: 5_000 },
       demoUsers: true,
@@ -130,6 +142,7 @@ export class SupervisorHarness {
   }
 
   async start(): Promise<this> {
+    await this.testBus.start();
     const config = this.config();
     await this.database.provision();
     this.app = await startSupervisor(config, { clock: this.options.clock, logger: new JsonLogger('supervisor-test', config.logLevel) });
@@ -147,9 +160,16 @@ export class SupervisorHarness {
     return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   }
 
-  async bus(): Promise<NatsConnection> {
-    this.nc ??= await connect({ servers: NATS_URL });
-    return this.nc;
+  /** A connection as `identity` (an agency's node publishes its audit; the scheduler calls the RPCs). */
+  async busAs(identity: string): Promise<NatsConnection> {
+    await this.testBus.start();
+    if (!this.conns.has(identity)) this.conns.set(identity, this.testBus.connect(identity));
+    return this.conns.get(identity)!;
+  }
+
+  /** What an agency's node publishes its audit batches with (only its own audit subjects are allowed). */
+  private node(agency: AgencyCode): Promise<NatsConnection> {
+    return this.busAs(`${agency}-node`);
   }
 
   /** Each agency's signer, as its node signs audit batches: with its first unit (headquarters). */
@@ -189,12 +209,12 @@ export class SupervisorHarness {
   /** Publishes a SignedAuditBatch on `subjectAgency`'s signed subject, signed as `as` says (forgeries). */
   async publishAs(subjectAgency: AgencyCode, events: readonly AuditEvent[], as: SignAs = {}, msgID: string = randomUUID()): Promise<void> {
     const bytes = this.signedBatch(as.agency ?? subjectAgency, events, as.claimUnit);
-    await jetstream(await this.bus()).publish(this.names.auditSignedSubject(subjectAgency), bytes, { msgID });
+    await jetstream(await this.node(subjectAgency)).publish(this.names.auditSignedSubject(subjectAgency), bytes, { msgID });
   }
 
   /** Publishes raw bytes to an agency's signed audit subject (malformed or tampered batches). */
   async publishRawBatch(agency: AgencyCode, bytes: Uint8Array): Promise<void> {
-    await jetstream(await this.bus()).publish(this.names.auditSignedSubject(agency), bytes, { msgID: randomUUID() });
+    await jetstream(await this.node(agency)).publish(this.names.auditSignedSubject(agency), bytes, { msgID: randomUUID() });
   }
 
   /** Publishes audit events unsigned, as the ledger once accepted them: one AuditEvent on `<prefix>.audit.<agency>`. */
@@ -205,16 +225,16 @@ export class SupervisorHarness {
   /** Publishes an unsigned AuditEventBatch on `<prefix>.audit.<agency>.batch`. */
   async publishUnsignedBatch(agency: AgencyCode, events: readonly AuditEvent[]): Promise<void> {
     const bytes = toBinary(AuditEventBatchSchema, create(AuditEventBatchSchema, { events: [...events] }));
-    await jetstream(await this.bus()).publish(this.names.auditBatchSubject(agency), bytes, { msgID: randomUUID() });
+    await jetstream(await this.node(agency)).publish(this.names.auditBatchSubject(agency), bytes, { msgID: randomUUID() });
   }
 
   /** Publishes raw bytes to an agency's (unsigned) audit subject. */
   async publishRaw(agency: AgencyCode, bytes: Uint8Array, msgID = randomUUID()): Promise<void> {
-    await jetstream(await this.bus()).publish(this.names.auditSubject(agency), bytes, { msgID });
+    await jetstream(await this.node(agency)).publish(this.names.auditSubject(agency), bytes, { msgID });
   }
 
   async rpc<Req extends DescMessage, Res extends DescMessage>(method: RpcMethod, reqSchema: Req, request: MessageInitShape<Req>, resSchema: Res): Promise<MessageShape<Res>> {
-    return rpcCall(await this.bus(), this.names.rpc('supervisor', method), reqSchema, create(reqSchema, request), resSchema);
+    return rpcCall(await this.busAs('scheduler'), this.names.rpcFrom('supervisor', 'scheduler', method), reqSchema, create(reqSchema, request), resSchema);
   }
 
   async login(username = 'supervisor.border', password = DEMO_PASSWORD): Promise<string> {
@@ -274,14 +294,9 @@ export class SupervisorHarness {
 
   async cleanup(): Promise<void> {
     await this.stop();
-    const nc = await this.bus();
-    try {
-      const jsm = await jetstreamManager(nc);
-      if (!this.options.names) await jsm.streams.delete(this.names.auditStream().name).catch(() => undefined);
-    } finally {
-      await nc.close();
-      this.nc = undefined;
-    }
+    this.conns.clear();
+    // Its own bus goes with it (the connections too); a TestSystem's closes with the TestSystem.
+    if (!this.options.testBus) await this.testBus.stop();
     await this.database.drop().catch(() => undefined);
     rmSync(this.dir, { recursive: true, force: true });
   }

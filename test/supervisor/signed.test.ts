@@ -53,9 +53,10 @@ describe('a ledger of signed facts', () => {
     expect(before.body.items.filter((v: { from: string }) => v.from === B4).map((v: { verdict: string }) => v.verdict)).toEqual(['MISSING', 'MISSING']);
 
     await h.publishUnsignedBatch('border', [forged.sent, forged.read]);
-    await h.publishUnsigned([forged.sent]);
-    const rejects = await refusals(2);
-    expect(rejects.map((r) => r.subject).sort()).toEqual([h.names.auditBatchSubject('border'), h.names.auditSubject('border')].sort());
+    // The single-event subject (`<p>.audit.border`) is not even exported to border on the bus: refused by the server.
+    await expect(h.publishUnsigned([forged.sent])).rejects.toThrow();
+    const rejects = await refusals(1);
+    expect(rejects.map((r) => r.subject)).toEqual([h.names.auditBatchSubject('border')]);
     for (const r of rejects) expect(r.reason).toMatch(/^refused \(unsigned\): an unsigned AuditEvent(Batch)?: the ledger accepts only SignedAuditBatch messages/);
 
     expect(await h.sql(`SELECT event_id FROM ledger_events WHERE event_id = ANY($1::text[])`, [[forged.sent.eventId, forged.read.eventId]])).toEqual([]);
@@ -97,10 +98,11 @@ describe('a ledger of signed facts', () => {
   it('shows the refusals to the admin and counts them by reason', async () => {
     const r = await h.get('/api/admin/rejects', 'supervisor');
     expect(r.status).toBe(200);
-    expect(r.body.items).toHaveLength(6);
-    expect(r.body.items.map((i: { reason: string }) => i.reason.match(/^refused \((\w+)\)/)?.[1]).sort()).toEqual(['bad_signature', 'bad_signature', 'foreign_event', 'unsigned', 'unsigned', 'wrong_agency']);
+    // (The single unsigned event never reached the ledger: the bus refused it.)
+    expect(r.body.items).toHaveLength(5);
+    expect(r.body.items.map((i: { reason: string }) => i.reason.match(/^refused \((\w+)\)/)?.[1]).sort()).toEqual(['bad_signature', 'bad_signature', 'foreign_event', 'unsigned', 'wrong_agency']);
     const metrics = (await h.request('GET', '/metrics')).body as string;
-    expect(metrics).toContain('shekara_ledger_refused_total{reason="unsigned"} 2');
+    expect(metrics).toContain('shekara_ledger_refused_total{reason="unsigned"} 1');
     expect(metrics).toContain('shekara_ledger_refused_total{reason="bad_signature"} 2');
     expect(metrics).toContain('shekara_ledger_refused_total{reason="wrong_agency"} 1');
     expect(metrics).toContain('shekara_ledger_refused_total{reason="foreign_event"} 1');

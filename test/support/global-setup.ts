@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { connect } from '@nats-io/transport-node';
+import { existsSync } from 'node:fs';
 import { createConnection } from 'node:net';
 
 /** Fails fast, with the fix, when a service the integration tests need is down. */
@@ -13,12 +13,8 @@ export default async function globalSetup(): Promise<void> {
   } finally {
     await pg.end().catch(() => undefined);
   }
-  try {
-    const nc = await connect({ servers: process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222', timeout: 3000 });
-    await nc.close();
-  } catch (e) {
-    throw new Error(`NATS is not reachable on 127.0.0.1:4222 (${(e as Error).message}); see README "Local services"`);
-  }
+  // No shared NATS: every test starts its own servers (the provisioned bus, test/support/bus.ts).
+  if (!existsSync('/usr/sbin/nats-server')) throw new Error('nats-server is not installed at /usr/sbin/nats-server (the tests start private servers with it)');
   const redisPong = await new Promise<string>((resolve) => {
     const s = createConnection({ host: '127.0.0.1', port: 6379 }, () => s.write('PING\r\n'));
     s.setTimeout(3000, () => (s.destroy(), resolve('timeout')));

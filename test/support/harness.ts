@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { startAgencyNode, DEMO_PASSWORD } from '@shekara/agency-node';
 import type { AgencyNodeConfig, LiveEvent } from '@shekara/agency-node';
 import { JsonLogger } from '@shekara/common';
@@ -14,10 +13,11 @@ import { AGENCIES, BusNames } from '@shekara/contracts';
 import type { AgencyCode } from '@shekara/contracts';
 import { ensureDirectoryFiles, readAuthorityPublicKey } from '@shekara/directory';
 import { TestDatabase } from './database';
+import { ensureStreams, manager } from '@shekara/messaging';
 import { waitFor } from './processes';
+import { TestBus } from './bus';
 
 export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-export const NATS_URL = process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -25,14 +25,17 @@ export interface ApiResponse<T = any> {
 }
 
 /**
- * Three agency nodes in this process on the real PostgreSQL and NATS, isolated by a run-unique
- * prefix (their own databases and streams), torn down by cleanup().
+ * Three agency nodes in this process on the real PostgreSQL and a private bus (the provisioned
+ * topology: hub and one server per agency, each node connecting as its own identity), isolated by a
+ * run-unique prefix (their own databases), torn down by cleanup().
  */
 export class TestSystem {
   readonly runId = `t${randomBytes(4).toString('hex')}`;
   readonly names = new BusNames(this.runId);
   readonly dir = mkdtempSync(join(tmpdir(), 'shekara-test-'));
   readonly files = ensureDirectoryFiles(this.dir);
+  /** The private bus (started by start() or startBus()). */
+  readonly bus = new TestBus(this.runId);
   readonly apps = new Map<AgencyCode, NestExpressApplication>();
   private readonly ports = new Map<AgencyCode, number>();
   private readonly tokens = new Map<string, string>();
@@ -47,7 +50,7 @@ export class TestSystem {
       agency,
       databaseUrl: this.databaseUrl(agency),
       migrationDatabaseUrl: this.databases.get(agency)!.migrationUrl,
-      nats: { servers: [NATS_URL] },
+      nats: this.bus.settings(`${agency}-node`),
       busPrefix: this.runId,
       streamReplicas: 1,
       http: { host: '127.0.0.1', port: this.ports.get(agency) ?? 0, bodyLimit: '256kb' },
@@ -81,11 +84,34 @@ export class TestSystem {
   }
 
   async start(agencies: readonly AgencyCode[] = AGENCIES): Promise<this> {
+    await this.startBus();
     for (const a of agencies) await this.startNode(a);
     return this;
   }
 
+  private busReady?: Promise<void>;
+
+  /**
+   * Starts the private bus only (start() does it too), with the ledger's audit stream as the
+   * supervisor creates it, so that the nodes' audit batches are stored without a supervisor running.
+   */
+  async startBus(): Promise<this> {
+    this.busReady ??= (async () => {
+      await this.bus.start();
+      const jsm = await manager(await this.bus.connect('supervisor'));
+      await ensureStreams(jsm, [this.names.auditStream()], { replicas: 1, duplicateWindowMs: 2 * 60_000 });
+    })();
+    await this.busReady;
+    return this;
+  }
+
+  /** A test's own bus connection as one identity (`border-node` to send into interior's inbox as border). */
+  connectAs(identity: string): Promise<NatsConnection> {
+    return this.bus.connect(identity);
+  }
+
   async startNode(agency: AgencyCode): Promise<NestExpressApplication> {
+    await this.startBus();
     const config = this.config(agency);
     await this.databases.get(agency)!.provision();
     const app = await startAgencyNode(config, { clock: this.clock, logger: new JsonLogger(`${agency}-test`, config.logLevel) });
@@ -183,13 +209,7 @@ export class TestSystem {
 
   async cleanup(): Promise<void> {
     for (const a of [...this.apps.keys()]) await this.stopNode(a);
-    const nc = await connect({ servers: NATS_URL });
-    try {
-      const jsm = await jetstreamManager(nc);
-      for (const s of this.names.allStreams()) await jsm.streams.delete(s.name).catch(() => undefined);
-    } finally {
-      await nc.close();
-    }
+    await this.bus.stop();
     for (const d of this.databases.values()) await d.drop().catch(() => undefined);
     rmSync(this.dir, { recursive: true, force: true });
   }

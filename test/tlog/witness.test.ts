@@ -2,13 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { connect } from '@nats-io/transport-node';
 import { logOrigin, logUnit } from '@shekara/agency-node';
 import { AGENCIES } from '@shekara/contracts';
 import { loadAgencyKeys, loadDirectory } from '@shekara/directory';
 import { ed25519Signer, formatAddCheckpointRequest, formatCheckpoint, signNote } from '@shekara/tlog';
 import type { AgencyCode } from '@shekara/contracts';
-import { NATS_URL, TestSystem, eventually } from '../support/harness';
+import { TestSystem, eventually } from '../support/harness';
 import { BORDER, CUSTOMS, INTERIOR, daily } from '../exchange/fixtures';
 
 jest.setTimeout(180_000);
@@ -115,9 +114,10 @@ describe('the agencies witness each other’s logs', () => {
     const fork = signNote(formatCheckpoint({ origin, size: known.size, root: randomBytes(32), extensions: [] }), [ed25519Signer(origin, logKey)]);
     const stranger = signNote(formatCheckpoint({ origin, size: known.size + 1, root: randomBytes(32), extensions: [] }), [ed25519Signer(origin, generateKeyPairSync('ed25519').privateKey)]);
 
-    const nc = await connect({ servers: NATS_URL });
+    // Interior's node identity: the only one border's witness answers for interior's log on the bus.
+    const nc = await sys.connectAs('interior-node');
     try {
-      const ask = async (body: string) => JSON.parse((await nc.request(sys.names.witnessSubject('border'), body, { timeout: 5000 })).string());
+      const ask = async (body: string) => JSON.parse((await nc.request(sys.names.witnessFrom('border', 'interior-node'), body, { timeout: 5000 })).string());
       expect(await ask('garbage')).toMatchObject({ status: 400 });
       expect(await ask(formatAddCheckpointRequest({ oldSize: known.size, proof: [], checkpoint: stranger }))).toMatchObject({ status: 403 });
       expect(await ask(formatAddCheckpointRequest({ oldSize: 0, proof: [], checkpoint: fork }))).toEqual({ status: 409, body: `${known.size}\n` });

@@ -8,8 +8,8 @@ import { Redis } from 'ioredis';
 import { Clock, JsonLogger, SystemClock } from '@shekara/common';
 import type { Environment } from '@shekara/common';
 import { BusNames } from '@shekara/contracts';
-import { loadDirectory } from '@shekara/directory';
-import { closeConnection, connectNats } from '@shekara/messaging';
+import { loadSignedDirectory } from '@shekara/directory';
+import { BusEndpoint, closeConnection } from '@shekara/messaging';
 import { loadConfigOrExit, startOrExit } from '@shekara/server';
 import { POLICIES as ALL_POLICIES, policyAt } from '@shekara/policy';
 import type { Policy } from '@shekara/policy';
@@ -52,7 +52,8 @@ export async function startScheduler(config: SchedulerConfig, options: Scheduler
   const policies = options.policies ?? ALL_POLICIES;
   const timetable = options.timetable ?? DEFAULT_TIMETABLE;
   assertValidTimetable(policyAt(policies, clock.now()), timetable);
-  const directory = loadDirectory(config.directoryPath);
+  // The signed directory only (refused unless signed by the configured authority), as the nodes read it.
+  const directory = loadSignedDirectory(config.directoryPath, config.directoryAuthorityKey).directory;
 
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null, connectionName: 'shekara-scheduler' });
   const queues = new Map<QueueName, Queue>();
@@ -69,8 +70,10 @@ export async function startScheduler(config: SchedulerConfig, options: Scheduler
       await queue.waitUntilReady();
       queues.set(name, queue);
     }
-    nats = await connectNats({ servers: config.nats.servers, user: config.nats.user, pass: config.nats.pass, name: 'shekara-scheduler' });
-    const bus = new NatsSchedulerBus(nats, new BusNames(config.busPrefix), config.rpcTimeoutMs);
+    // The scheduler's identity: it may only call its granted RPCs, as itself (`from.<identity>`).
+    const endpoint = BusEndpoint.of(config.nats);
+    nats = await endpoint.connect('shekara-scheduler');
+    const bus = new NatsSchedulerBus(nats, new BusNames(config.busPrefix), config.rpcTimeoutMs, endpoint.identity);
 
     app = await NestFactory.create<NestExpressApplication>(SchedulerModule.forRoot({ config, clock, directory, policies, timetable, redis, nats, bus, queues }), { logger, abortOnError: false });
     await app.init();

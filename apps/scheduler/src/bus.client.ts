@@ -61,6 +61,8 @@ export class NatsSchedulerBus extends SchedulerBus {
     private readonly nc: NatsConnection,
     private readonly names: BusNames,
     private readonly timeoutMs: number,
+    /** The scheduler's bus identity: the `from.<caller>` token of its RPC subjects. */
+    private readonly caller: string,
   ) {
     super();
   }
@@ -76,7 +78,7 @@ export class NatsSchedulerBus extends SchedulerBus {
         windowOpensAt: timestampFromDate(spec.windowOpensAt),
         windowClosesAt: timestampFromDate(spec.windowClosesAt),
       });
-      const res = await rpcCall(this.nc, this.names.rpc(agency, RpcMethod.PrepareDrafts), PrepareDraftsRequestSchema, req, PrepareDraftsResponseSchema, this.timeoutMs);
+      const res = await rpcCall(this.nc, this.names.rpcFrom(agency, this.caller, RpcMethod.PrepareDrafts), PrepareDraftsRequestSchema, req, PrepareDraftsResponseSchema, this.timeoutMs);
       prepared += res.prepared;
       existing += res.existing;
     }
@@ -102,24 +104,24 @@ export class NatsSchedulerBus extends SchedulerBus {
           }),
         ),
       });
-      stored += (await rpcCall(this.nc, this.names.rpc(agency, RpcMethod.Notify), NotifyRequestSchema, req, NotifyResponseSchema, this.timeoutMs)).stored;
+      stored += (await rpcCall(this.nc, this.names.rpcFrom(agency, this.caller, RpcMethod.Notify), NotifyRequestSchema, req, NotifyResponseSchema, this.timeoutMs)).stored;
     }
     return stored;
   }
 
   async verdicts(obligation: Obligation, period: string, zone: string, asOf: Date): Promise<VerdictRecord[]> {
     const req = create(VerdictsRequestSchema, { obligation, period, zone, asOf: timestampFromDate(asOf) });
-    return (await rpcCall(this.nc, this.names.rpc('supervisor', RpcMethod.Verdicts), VerdictsRequestSchema, req, VerdictsResponseSchema, this.timeoutMs)).verdicts;
+    return (await rpcCall(this.nc, this.names.rpcFrom('supervisor', this.caller, RpcMethod.Verdicts), VerdictsRequestSchema, req, VerdictsResponseSchema, this.timeoutMs)).verdicts;
   }
 
   async dueEscalations(asOf: Date, horizonS: number): Promise<DueEscalation[]> {
     const req = create(DueEscalationsRequestSchema, { asOf: timestampFromDate(asOf), horizonS });
-    return (await rpcCall(this.nc, this.names.rpc('supervisor', RpcMethod.DueEscalations), DueEscalationsRequestSchema, req, DueEscalationsResponseSchema, this.timeoutMs)).items;
+    return (await rpcCall(this.nc, this.names.rpcFrom('supervisor', this.caller, RpcMethod.DueEscalations), DueEscalationsRequestSchema, req, DueEscalationsResponseSchema, this.timeoutMs)).items;
   }
 
   async markEscalated(urgentId: string, at: Date): Promise<boolean> {
     const req = create(MarkEscalatedRequestSchema, { urgentId, at: timestampFromDate(at) });
-    return (await rpcCall(this.nc, this.names.rpc('supervisor', RpcMethod.MarkEscalated), MarkEscalatedRequestSchema, req, MarkEscalatedResponseSchema, this.timeoutMs)).already;
+    return (await rpcCall(this.nc, this.names.rpcFrom('supervisor', this.caller, RpcMethod.MarkEscalated), MarkEscalatedRequestSchema, req, MarkEscalatedResponseSchema, this.timeoutMs)).already;
   }
 }
 

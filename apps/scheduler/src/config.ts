@@ -1,7 +1,8 @@
 import { IsInt, Matches, Max, Min } from 'class-validator';
 import { validateEnvironment } from '@shekara/common';
-import { ServiceEnvironment, natsFromEnvironment } from '@shekara/server';
+import { ServiceEnvironment, busFromEnvironment } from '@shekara/server';
 import type { Environment } from '@shekara/common';
+import type { BusSettings } from '@shekara/messaging';
 
 /** Environment variables of the scheduler: validated once at boot (main.ts hands them in). */
 export class SchedulerEnvironment extends ServiceEnvironment {
@@ -22,9 +23,12 @@ export class SchedulerEnvironment extends ServiceEnvironment {
 export interface SchedulerConfig {
   redisUrl: string;
   queuePrefix: string;
-  nats: { servers: string[]; user?: string; pass?: string };
+  /** Where and as whom it connects (the `scheduler` identity on the provisioned bus). */
+  nats: BusSettings;
   busPrefix: string;
   directoryPath: string;
+  /** The directory authority's public key (base64 of the raw 32 bytes): the directory must be signed with it. */
+  directoryAuthorityKey: string;
   logLevel: string;
   http: { host: string; port: number };
   sweepEveryMs: number;
@@ -38,9 +42,10 @@ export function loadSchedulerConfig(env: Environment): SchedulerConfig {
   return {
     redisUrl: e.REDIS_URL,
     queuePrefix: e.QUEUE_PREFIX,
-    nats: natsFromEnvironment(e),
+    nats: busFromEnvironment(e, 'scheduler', (id) => (id.kind === 'scheduler' ? undefined : `not an identity of the scheduler account (${id.account})`)),
     busPrefix: e.BUS_PREFIX,
     directoryPath: e.DIRECTORY_PATH,
+    directoryAuthorityKey: e.DIRECTORY_AUTHORITY_KEY,
     logLevel: e.LOG_LEVEL,
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
     sweepEveryMs: e.SWEEP_EVERY_MS,

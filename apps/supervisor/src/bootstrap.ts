@@ -7,8 +7,8 @@ import { AuthService, DEMO_PASSWORD, assertPrivateSecret } from '@shekara/auth';
 import { Clock, JsonLogger, SystemClock } from '@shekara/common';
 import type { Environment } from '@shekara/common';
 import { BusNames, RpcMethod, DueEscalationsRequestSchema, DueEscalationsResponseSchema, MarkEscalatedRequestSchema, MarkEscalatedResponseSchema, VerdictsRequestSchema, VerdictsResponseSchema } from '@shekara/contracts';
-import { loadDirectory } from '@shekara/directory';
-import { connectNats, ensureStreams, exponentialRetry, manager } from '@shekara/messaging';
+import { loadSignedDirectory } from '@shekara/directory';
+import { BusEndpoint, ensureStreams, exponentialRetry, manager } from '@shekara/messaging';
 import { prepareAppDatabase } from '@shekara/persistence';
 import { loadSupervisorConfig } from './config';
 import type { SupervisorConfig } from './config';
@@ -31,16 +31,17 @@ export async function startSupervisor(config: SupervisorConfig, options: Supervi
   assertPrivateSecret(config.jwt.secret);
   const clock = options.clock ?? new SystemClock();
   const logger = options.logger ?? new JsonLogger('supervisor', config.logLevel);
-  const directory = loadDirectory(config.directoryPath);
+  // The signed directory only (refused unless signed by the configured authority), as the nodes read it.
+  const directory = loadSignedDirectory(config.directoryPath, config.directoryAuthorityKey).directory;
 
   // Migrated as the owner, which grants the app role what the ledger uses (its facts insert-only);
   // the ledger runs as the restricted app role (docs/database-roles.md).
   const dataSource = await prepareAppDatabase(supervisorDataSource, { appUrl: config.databaseUrl, migrationUrl: config.migrationDatabaseUrl }, SUPERVISOR_APP_PRIVILEGES);
 
   const names = new BusNames(config.busPrefix);
-  const natsSettings = { servers: config.nats.servers, user: config.nats.user, pass: config.nats.pass, name: 'shekara-supervisor' };
-  const nats = await connectNats(natsSettings);
-  // The nodes create it too; same settings, so whoever boots first wins and nothing flips.
+  // The supervisor's identity in the LEDGER account on the hub, where the audit stream lives (docs/bus.md).
+  const endpoint = BusEndpoint.of(config.nats);
+  const nats = await endpoint.connect('shekara-supervisor');
   await ensureStreams(await manager(nats), [names.auditStream()], { replicas: config.streamReplicas, duplicateWindowMs: 2 * 60_000 });
 
   const app = await NestFactory.create<NestExpressApplication>(SupervisorModule.forRoot({ config, clock, dataSource, directory, nats, names }), {
@@ -69,7 +70,7 @@ export async function startSupervisor(config: SupervisorConfig, options: Supervi
     app,
     {
       jetstream: {
-        nats: { ...natsSettings, name: 'shekara-supervisor-ledger' },
+        connect: () => endpoint.connect('shekara-supervisor-ledger'),
         // No dead-letter subject: events the ledger cannot accept are kept in ledger_rejects by the
         // handler; other failures are retried without limit (see LedgerConsumer).
         // Handlers in flight: the nodes publish batches of up to 256 events (AuditEventBatch), so a
@@ -81,7 +82,7 @@ export async function startSupervisor(config: SupervisorConfig, options: Supervi
         ackWaitMs: config.bus.ackWaitMs,
       },
       rpc: {
-        nats: natsSettings,
+        connect: () => endpoint.connect('shekara-supervisor-rpc'),
         names,
         target: 'supervisor',
         routes: [

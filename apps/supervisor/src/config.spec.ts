@@ -7,6 +7,8 @@ const env = {
   JWT_SECRET: 'a-secret-of-at-least-thirty-two-characters',
   HTTP_PORT: '3010',
   DIRECTORY_PATH: 'var/directory.json',
+  DIRECTORY_AUTHORITY_KEY: 'MCowBQYDK2VwAyEAq83hQYmlLsJtNf1ZUNpZTLFmTvc=',
+  NATS_URL: 'nats://127.0.0.1:4222',
 };
 
 describe('supervisor configuration', () => {
@@ -33,5 +35,15 @@ describe('supervisor configuration', () => {
     expect(() => loadSupervisorConfig({ ...env, DATABASE_MIGRATION_URL: env.DATABASE_URL })).toThrow(/two different roles/);
     expect(() => loadSupervisorConfig({ ...env, DATABASE_MIGRATION_URL: 'postgres://shekara_supervisor_owner@127.0.0.1:5432/other' })).toThrow(/same server and database/);
     expect(() => loadSupervisorConfig({ ...env, DATABASE_MIGRATION_URL: 'postgres://shekara_supervisor_owner@elsewhere:5432/shekara_supervisor' })).toThrow(ConfigError);
+  });
+
+  it('refuses to start without its bus (BUS_DIR), with both BUS_DIR and NATS_URL, on an unprovisioned BUS_DIR, or without the directory authority key', () => {
+    const { NATS_URL: _plain, ...noBus } = env;
+    expect(() => loadSupervisorConfig(noBus)).toThrow(/BUS_DIR is missing/);
+    expect(() => loadSupervisorConfig({ ...env, BUS_DIR: 'var/bus' })).toThrow(/BUS_DIR and NATS_URL are both set/);
+    expect(() => loadSupervisorConfig({ ...noBus, BUS_DIR: '/nonexistent/bus' })).toThrow(/BUS_DIR \/nonexistent\/bus.*not provisioned/);
+    const { DIRECTORY_AUTHORITY_KEY: _key, ...noKey } = env;
+    expect(() => loadSupervisorConfig(noKey)).toThrow(/DIRECTORY_AUTHORITY_KEY/);
+    expect(loadSupervisorConfig(env).nats).toEqual({ kind: 'plain', servers: ['nats://127.0.0.1:4222'], identity: 'supervisor', user: undefined, pass: undefined });
   });
 });

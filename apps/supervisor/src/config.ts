@@ -2,8 +2,9 @@ import { IsBoolean, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import { PrivateSecret } from '@shekara/auth';
 import { ConfigError, validateEnvironment } from '@shekara/common';
 import { rolesFromUrls } from '@shekara/persistence';
-import { BoolEnv, ServiceEnvironment, natsFromEnvironment } from '@shekara/server';
+import { BoolEnv, ServiceEnvironment, busFromEnvironment } from '@shekara/server';
 import type { Environment } from '@shekara/common';
+import type { BusSettings } from '@shekara/messaging';
 
 /** The most rows an XLSX export holds unless EXPORT_XLSX_MAX_ROWS says otherwise. */
 export const EXPORT_XLSX_MAX_ROWS_DEFAULT = 100_000;
@@ -38,12 +39,15 @@ export interface SupervisorConfig {
   databaseUrl: string;
   /** The owner's URL: the migrations only (see DATABASE_MIGRATION_URL). */
   migrationDatabaseUrl: string;
-  nats: { servers: string[]; user?: string; pass?: string };
+  /** Where and as whom it connects (the `supervisor` identity on the provisioned bus). */
+  nats: BusSettings;
   busPrefix: string;
   streamReplicas: number;
   http: { host: string; port: number };
   jwt: { secret: string; ttlSeconds: number; sessionTtlSeconds?: number };
   directoryPath: string;
+  /** The directory authority's public key (base64 of the raw 32 bytes): the directory must be signed with it. */
+  directoryAuthorityKey: string;
   logLevel: string;
   bus: { ackWaitMs: number };
   demoUsers: boolean;
@@ -67,12 +71,13 @@ export function loadSupervisorConfig(env: Environment): SupervisorConfig {
   return {
     databaseUrl: e.DATABASE_URL,
     migrationDatabaseUrl: e.DATABASE_MIGRATION_URL,
-    nats: natsFromEnvironment(e),
+    nats: busFromEnvironment(e, 'supervisor', (id) => (id.kind === 'ledger' ? undefined : `not an identity of the ledger account (${id.account})`)),
     busPrefix: e.BUS_PREFIX,
     streamReplicas: e.STREAM_REPLICAS,
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
     jwt: { secret: e.JWT_SECRET, ttlSeconds: e.JWT_TTL_S, sessionTtlSeconds: e.SESSION_TTL_S },
     directoryPath: e.DIRECTORY_PATH,
+    directoryAuthorityKey: e.DIRECTORY_AUTHORITY_KEY,
     logLevel: e.LOG_LEVEL,
     bus: { ackWaitMs: e.BUS_ACK_WAIT_MS },
     demoUsers: e.DEMO_USERS,

@@ -8,7 +8,7 @@ import { BusNames, NotifyRequestSchema, NotifyResponseSchema, PrepareDraftsReque
 import type { AgencyCode } from '@shekara/contracts';
 import { DirectoryReloader, LiveDirectory, loadAgencyKeys, loadSignedDirectory, requireEveryUnitKey } from '@shekara/directory';
 import type { Directory } from '@shekara/directory';
-import { connectNats, ensureStreams, exponentialRetry, manager } from '@shekara/messaging';
+import { BusEndpoint, ensureStreams, exponentialRetry, manager } from '@shekara/messaging';
 import { prepareAppDatabase } from '@shekara/persistence';
 import { UnitSigner } from '@shekara/security';
 import type { UnitKey } from '@shekara/security';
@@ -59,9 +59,11 @@ export async function startAgencyNode(config: AgencyNodeConfig, options: AgencyN
   const dataSource = await prepareAppDatabase(agencyNodeDataSource, { appUrl: config.databaseUrl, migrationUrl: config.migrationDatabaseUrl }, AGENCY_NODE_APP_PRIVILEGES);
 
   const names = new BusNames(config.busPrefix);
-  const natsSettings = { servers: config.nats.servers, user: config.nats.user, pass: config.nats.pass, name: `shekara-${config.agency}` };
-  const nats = await connectNats(natsSettings);
-  await ensureStreams(await manager(nats), names.allStreams(), { replicas: config.streamReplicas, duplicateWindowMs: 2 * 60_000 });
+  // The node's own identity on its agency's server; its streams (inbox from every sender, dead
+  // letters) live in its own account and JetStream domain (docs/bus.md).
+  const endpoint = BusEndpoint.of(config.nats);
+  const nats = await endpoint.connect(`shekara-${config.agency}`);
+  await ensureStreams(await manager(nats), names.ownStreams(config.agency), { replicas: config.streamReplicas, duplicateWindowMs: 2 * 60_000 });
 
   const app = await NestFactory.create<NestExpressApplication>(AgencyNodeModule.forRoot({ config, clock, dataSource, directory, directoryReloader, signer, nats, names, logKey }), {
     logger,
@@ -88,17 +90,17 @@ export async function startAgencyNode(config: AgencyNodeConfig, options: AgencyN
     app,
     {
       jetstream: {
-        nats: { ...natsSettings, name: `shekara-${config.agency}-consumer` },
+        connect: () => endpoint.connect(`shekara-${config.agency}-consumer`),
         consumers: [
-          { ...names.inboxConsumer(config.agency), deadLetterSubject: names.deadLetterSubject(config.agency), concurrency: 256 },
-          names.deadLetterConsumer(config.agency),
+          { ...names.inboxFromConsumer(config.agency), deadLetterSubject: names.deadLetterSubject(config.agency), concurrency: 256 },
+          names.ownDeadLetterConsumer(config.agency),
         ],
         maxDeliveries: config.bus.maxDeliveries,
         retryDelayMs: exponentialRetry(500, 60_000),
         ackWaitMs: config.bus.ackWaitMs,
       },
       rpc: {
-        nats: natsSettings,
+        connect: () => endpoint.connect(`shekara-${config.agency}-rpc`),
         names,
         target: config.agency,
         routes: [

@@ -216,7 +216,17 @@ export function permissionsOf(t: Topology, names: BusNames, identity: string): {
       const me = a.agency!;
       const domain = a.leaf!.jetstreamDomain;
       return {
-        publish: [...(a.sendsTo ?? []).map((to) => names.inboxFrom(to, me)), names.auditSubjects(me), names.deadLetterSubject(me), '$JS.API.>', `$JS.${domain}.API.>`, '$JS.ACK.>', ...rpcCalls],
+        publish: [
+          ...(a.sendsTo ?? []).map((to) => names.inboxFrom(to, me)),
+          // Witnessing of the transparency logs: each agency it sends to cosigns its checkpoints.
+          ...(a.sendsTo ?? []).map((to) => names.witnessFrom(to, identity)),
+          names.auditSubjects(me),
+          names.deadLetterSubject(me),
+          '$JS.API.>',
+          `$JS.${domain}.API.>`,
+          '$JS.ACK.>',
+          ...rpcCalls,
+        ],
         subscribe: [names.rpcHandlerSubject(me), inbox],
         responses: true,
       };
@@ -256,10 +266,14 @@ function exportsImports(t: Topology, names: BusNames, a: AccountSpec): string[] 
   const ledger = t.accounts.find((x) => x.kind === 'ledger')!;
   if (a.kind === 'agency') {
     const me = a.agency!;
-    for (const s of t.accounts.filter((x) => x.kind === 'agency' && x.sendsTo!.includes(me))) exp.push(`{ service: ${q(names.inboxFrom(me, s.agency!))}, accounts: [${s.name}] }`);
+    for (const s of t.accounts.filter((x) => x.kind === 'agency' && x.sendsTo!.includes(me))) {
+      exp.push(`{ service: ${q(names.inboxFrom(me, s.agency!))}, accounts: [${s.name}] }`);
+      for (const id of s.identities) exp.push(`{ service: ${q(names.witnessFrom(me, id))}, accounts: [${s.name}] }`);
+    }
     for (const to of a.sendsTo!) {
       const dest = t.accounts.find((x) => x.agency === to)!;
       imp.push(`{ service: { account: ${dest.name}, subject: ${q(names.inboxFrom(to, me))} } }`);
+      for (const id of a.identities) imp.push(`{ service: { account: ${dest.name}, subject: ${q(names.witnessFrom(to, id))} } }`);
     }
     if (ledger.auditFrom!.includes(me)) imp.push(`{ service: { account: ${ledger.name}, subject: ${q(names.auditSubjects(me))} } }`);
   }

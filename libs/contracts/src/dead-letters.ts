@@ -19,6 +19,8 @@ export enum DeadLetterReason {
   ExpiredKey = 'expired key',
   /** The key is revoked: it verifies nothing, whatever creation time the envelope states. */
   RevokedKey = 'revoked key',
+  /** The signing unit is not a unit of the agency the bus delivered it from (the subject's `from.<agency>`, which the server guarantees). */
+  WrongSender = 'wrong sender',
   /** The envelope breaks the schema rules (required fields, lengths, kind and payload agree, ...). */
   Schema = 'schema',
   /** createdAt is ahead of the recipient's clock by more than the policy's clock skew. */

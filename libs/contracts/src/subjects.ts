@@ -24,6 +24,9 @@ export enum BusRoute {
 
 export const DEFAULT_BUS_PREFIX = 'shekara';
 
+/** The last tokens of a witness request subject (not an RpcMethod: its body is C2SP text, not proto JSON). */
+export const WITNESS_METHOD = 'witness.add-checkpoint';
+
 /** Request/reply methods (payloads: proto/shekara/v1/rpc.proto, JSON form). */
 export enum RpcMethod {
   /** node: PrepareDraftsRequest → PrepareDraftsResponse */
@@ -66,39 +69,10 @@ export class BusNames {
     if (!/^[a-z][a-z0-9_-]*$/.test(prefix)) throw new Error(`bad bus prefix: ${prefix}`);
   }
 
-  /** `<prefix>.inbox.<agency>`: envelopes for the units of one agency. */
-  inboxSubject(agency: AgencyCode): string {
-    return `${this.prefix}.inbox.${agency}`;
-  }
-  /** One inbox stream per agency so that Nats-Msg-Id = message id dedupes per recipient agency. */
-  inboxStream(agency: AgencyCode): StreamSpec {
-    return { name: streamName(this.prefix, 'inbox', agency), subjects: [this.inboxSubject(agency)] };
-  }
-  inboxConsumer(agency: AgencyCode): ConsumerSpec {
-    return {
-      route: BusRoute.Inbox,
-      stream: this.inboxStream(agency).name,
-      filterSubject: this.inboxSubject(agency),
-      durable: `${agency}-inbox`,
-    };
-  }
-
   /** `<prefix>.dlq.<agency>`: what the agency's consumers dead-lettered, with the reason in headers. */
   deadLetterSubject(agency: AgencyCode): string {
     return `${this.prefix}.dlq.${agency}`;
   }
-  deadLetterStream(): StreamSpec {
-    return { name: streamName(this.prefix, 'dlq'), subjects: [`${this.prefix}.dlq.>`] };
-  }
-  deadLetterConsumer(agency: AgencyCode): ConsumerSpec {
-    return {
-      route: BusRoute.DeadLetter,
-      stream: this.deadLetterStream().name,
-      filterSubject: this.deadLetterSubject(agency),
-      durable: `${agency}-dead-letters`,
-    };
-  }
-
   /** `<prefix>.audit.<agency>`: unsigned audit events, one AuditEvent a message (refused by the ledger). */
   auditSubject(agency: AgencyCode): string {
     return `${this.prefix}.audit.${agency}`;
@@ -135,23 +109,23 @@ export class BusNames {
     };
   }
 
-  /**
-   * Request/reply on core NATS (no stream). The nodes answer `rpc.<agency>.*` (queue group
-   * `<agency>-rpc`), the supervisor `rpc.supervisor.*` (queue group `supervisor-rpc`).
-   */
-  rpc(target: AgencyCode | 'supervisor', method: RpcMethod): string {
-    return `${this.prefix}.rpc.${target}.${method}`;
-  }
+  /** Queue group of the target's RPC handlers (`<target>-rpc`): one answer per request. */
   rpcQueue(target: AgencyCode | 'supervisor'): string {
     return `${target}-rpc`;
   }
   /**
    * Witnessing of the nodes' transparency logs (core NATS request/reply): a node asks another
-   * agency's node to cosign its checkpoint. The body is a C2SP tlog-witness add-checkpoint request
-   * (text); the answer a JSON WitnessReply (libs/agency-node transparency). Queue group `<agency>-witness`.
+   * agency's node to cosign its checkpoint, on `<prefix>.rpc.<target>.from.<caller>.witness.add-checkpoint`
+   * (exported by the target's account to the caller's only, like the RPCs). The body is a C2SP
+   * tlog-witness add-checkpoint request (text); the answer a JSON WitnessReply (libs/agency-node
+   * transparency). Queue group `<agency>-witness`.
    */
-  witnessSubject(target: AgencyCode): string {
-    return `${this.prefix}.rpc.${target}.witness.add-checkpoint`;
+  witnessFrom(target: AgencyCode, caller: RpcCaller): string {
+    return `${this.prefix}.rpc.${target}.from.${caller}.${WITNESS_METHOD}`;
+  }
+  /** What the target's witness subscribes to: every caller. */
+  witnessHandlerSubject(target: AgencyCode): string {
+    return `${this.prefix}.rpc.${target}.from.*.${WITNESS_METHOD}`;
   }
   witnessQueue(target: AgencyCode): string {
     return `${target}-witness`;
@@ -160,7 +134,7 @@ export class BusNames {
   // --- Sender-guaranteed names (per-agency accounts, docs/bus.md) ---------------------------------
   // The server routes `<prefix>.inbox.<to>.from.<sender>` into the recipient's account only from the
   // sender's account (a service export restricted to that account), so the subject names the sender
-  // and no payload can change it. The older names above stay until the nodes switch to these.
+  // and no payload can change it.
 
   /** `<prefix>.inbox.<to>.from.<sender>`: an envelope (report or receipt) from one agency to another. */
   inboxFrom(to: AgencyCode, sender: AgencyCode): string {
@@ -219,7 +193,13 @@ export class BusNames {
     return { caller, method: method as RpcMethod };
   }
 
+  /** The streams an agency's node owns (in its own account and domain): its inbox and its dead letters. */
+  ownStreams(agency: AgencyCode): StreamSpec[] {
+    return [this.inboxFromStream(agency), this.ownDeadLetterStream(agency)];
+  }
+
+  /** Every stream of every owner (tests on one plain server delete them all at the end). */
   allStreams(): StreamSpec[] {
-    return [...AGENCIES.map((a) => this.inboxStream(a)), this.deadLetterStream(), this.auditStream()];
+    return [...AGENCIES.flatMap((a) => this.ownStreams(a)), this.auditStream()];
   }
 }

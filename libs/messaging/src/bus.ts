@@ -17,6 +17,8 @@ export interface ConnectBusOptions {
   /** Overrides the identity's seed (the matrix test connects with a wrong one). */
   seed?: Uint8Array;
   timeoutMs?: number;
+  /** Connection name shown by the server's monitoring (default: the identity). */
+  name?: string;
 }
 
 /**
@@ -28,7 +30,7 @@ export async function connectBus(bus: ProvisionedBus, identity: string, o: Conne
   const persistent = o.persistent ?? true;
   const nc = await connect({
     servers: [bus.url(id.server)],
-    name: identity,
+    name: o.name ?? identity,
     authenticator: nkeyAuthenticator(o.seed ?? bus.seed(identity)),
     tls: { caFile: bus.path(bus.manifest.caFile) },
     inboxPrefix: id.inboxPrefix,

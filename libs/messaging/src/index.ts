@@ -3,3 +3,4 @@ export * from './nats';
 export * from './jetstream.server';
 export * from './rpc';
 export * from './bus';
+export * from './endpoint';

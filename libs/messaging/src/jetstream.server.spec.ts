@@ -1,7 +1,7 @@
 import { JetStreamServer, exponentialRetry } from './jetstream.server';
 
 const options = (routes: string[]) => ({
-  nats: { servers: ['nats://127.0.0.1:1'], name: 'spec' },
+  connect: () => Promise.reject(new Error('not connected in a unit spec')),
   consumers: routes.map((route) => ({ route: route as never, stream: 'S', filterSubject: 's.x', durable: 'd' })),
   maxDeliveries: 3,
   retryDelayMs: exponentialRetry(100, 1000),

@@ -9,8 +9,7 @@ import { DeadLetterReason, deadLetterReasonOf, deadLetterText } from '@shekara/c
 import type { ConsumerSpec } from '@shekara/contracts';
 import { lastValueFrom } from 'rxjs';
 import { PermanentMessageError } from './errors';
-import { connectNats, ensureConsumer, manager } from './nats';
-import type { NatsSettings } from './nats';
+import { ensureConsumer, manager } from './nats';
 
 /** Handlers bound to this transport use it as the second argument of @EventPattern. */
 export const JETSTREAM_TRANSPORT = Symbol('SHEKARA_JETSTREAM');
@@ -37,7 +36,8 @@ export interface JetStreamConsumerOptions extends ConsumerSpec {
 }
 
 export interface JetStreamServerOptions {
-  nats: NatsSettings;
+  /** Opens the consumers' connection (BusEndpoint.connect: its own identity and server). */
+  connect: () => Promise<NatsConnection>;
   consumers: JetStreamConsumerOptions[];
   /** Deliveries after which a failing message is dead-lettered and terminated. */
   maxDeliveries: number;
@@ -118,7 +118,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   async listen(callback: (err?: unknown) => void): Promise<void> {
     try {
       this.checkHandlers();
-      this.nc = await connectNats(this.options.nats);
+      this.nc = await this.options.connect();
       const jsm = await manager(this.nc);
       const js = jetstream(this.nc);
       for (const spec of this.options.consumers) {

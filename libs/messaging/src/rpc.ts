@@ -8,8 +8,6 @@ import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node'
 import { lastValueFrom } from 'rxjs';
 import type { AgencyCode, BusNames, RpcMethod } from '@shekara/contracts';
 import { closeConnection } from './jetstream.server';
-import { connectNats } from './nats';
-import type { NatsSettings } from './nats';
 
 /** Handlers bound to this transport use it as the second argument of @MessagePattern. */
 export const NATS_RPC_TRANSPORT = Symbol('SHEKARA_NATS_RPC');
@@ -32,19 +30,14 @@ export interface RpcRoute {
 }
 
 export interface NatsRpcServerOptions {
-  nats: NatsSettings;
+  /** Opens the handlers' connection (BusEndpoint.connect: its own identity and server). */
+  connect: () => Promise<NatsConnection>;
   names: BusNames;
   target: AgencyCode | 'supervisor';
   routes: RpcRoute[];
-  /**
-   * The per-account topology (docs/bus.md): connect with this (connectBus) instead of `nats`,
-   * serve `<prefix>.rpc.<target>.from.*.<method>` and hand each handler the caller the server
-   * routed (an RpcCaller as the second argument), never one named in the payload.
-   */
-  bus?: { connect: () => Promise<NatsConnection> };
 }
 
-/** The second argument of an RPC handler on the per-account topology: who called, from the routed subject. */
+/** The second argument of an RPC handler: who called, from the subject the server routed (docs/bus.md). */
 export class RpcCaller {
   constructor(readonly caller: string) {}
 }
@@ -91,10 +84,10 @@ export class NatsRpcServer extends Server implements CustomTransportStrategy {
   async listen(callback: (err?: unknown) => void): Promise<void> {
     try {
       this.checkHandlers();
-      const bus = this.options.bus;
-      this.nc = bus ? await bus.connect() : await connectNats({ ...this.options.nats, name: `${this.options.nats.name}-rpc` });
+      this.nc = await this.options.connect();
       for (const route of this.options.routes) {
-        const subject = bus ? this.options.names.rpcFrom(this.options.target, '*', route.method) : this.options.names.rpc(this.options.target, route.method);
+        // `<prefix>.rpc.<target>.from.*.<method>`: the server puts the caller's identity in the subject.
+        const subject = this.options.names.rpcFrom(this.options.target, '*', route.method);
         const sub = this.nc.subscribe(subject, { queue: this.options.names.rpcQueue(this.options.target) });
         this.subs.push(sub);
         void this.serve(sub, route);
@@ -113,12 +106,9 @@ export class NatsRpcServer extends Server implements CustomTransportStrategy {
   }
 
   private async answer(msg: Msg, route: RpcRoute, handler: NonNullable<ReturnType<Server['getHandlerByPattern']>>): Promise<void> {
-    let caller: RpcCaller | undefined;
-    if (this.options.bus) {
-      const routed = this.options.names.rpcRoute(msg.subject, this.options.target);
-      if (!routed || routed.method !== route.method) return this.fail(msg, 400, `not an RPC subject of ${this.options.target}: ${msg.subject}`);
-      caller = new RpcCaller(routed.caller);
-    }
+    const routed = this.options.names.rpcRoute(msg.subject, this.options.target);
+    if (!routed || routed.method !== route.method) return this.fail(msg, 400, `not an RPC subject of ${this.options.target}: ${msg.subject}`);
+    const caller = new RpcCaller(routed.caller);
     let request: MessageShape<DescMessage>;
     try {
       request = fromJson(route.request, msg.json<JsonValue>());

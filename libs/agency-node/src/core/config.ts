@@ -2,7 +2,8 @@ import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min } from 'class-valid
 import { PrivateSecret } from '@shekara/auth';
 import { ConfigError, validateEnvironment } from '@shekara/common';
 import { rolesFromUrls } from '@shekara/persistence';
-import { BoolEnv, ServiceEnvironment, natsFromEnvironment } from '@shekara/server';
+import { BoolEnv, ServiceEnvironment, busFromEnvironment } from '@shekara/server';
+import type { BusSettings } from '@shekara/messaging';
 import type { Environment } from '@shekara/common';
 import { AGENCIES } from '@shekara/contracts';
 import type { AgencyCode } from '@shekara/contracts';
@@ -24,9 +25,6 @@ export class AgencyNodeEnvironment extends ServiceEnvironment {
   @IsInt() @Min(600) SESSION_TTL_S: number = 24 * 3600;
   /** This agency's private keys only (mode 0600): a file naming another agency's keys stops the node. */
   @IsString() KEYS_PATH: string;
-  /** base64 of the directory authority's raw Ed25519 public key: the directory must be signed with it. */
-  @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'must be base64 of a 32-byte Ed25519 public key (the contents of directory-authority.pub)' })
-  DIRECTORY_AUTHORITY_KEY: string;
   /** How often the node looks for a newer signed version of the directory file; 0: never. */
   @IsInt() @Min(0) DIRECTORY_POLL_MS: number = 5000;
   @Matches(/^\d+(b|kb|mb)$/i) HTTP_BODY_LIMIT: string = '2mb';
@@ -92,7 +90,8 @@ export interface AgencyNodeConfig {
   databaseUrl: string;
   /** The owner's URL: the migrations only (see DATABASE_MIGRATION_URL). */
   migrationDatabaseUrl: string;
-  nats: { servers: string[]; user?: string; pass?: string };
+  /** Where and as whom the node connects (its own agency's identity on the provisioned bus). */
+  nats: BusSettings;
   busPrefix: string;
   streamReplicas: number;
   http: { host: string; port: number; bodyLimit: string };
@@ -140,7 +139,11 @@ export function loadAgencyNodeConfig(env: Environment): AgencyNodeConfig {
     agency: e.SHEKARA_AGENCY,
     databaseUrl: e.DATABASE_URL,
     migrationDatabaseUrl: e.DATABASE_MIGRATION_URL,
-    nats: natsFromEnvironment(e),
+    nats: busFromEnvironment(
+      e,
+      `${e.SHEKARA_AGENCY}-node`,
+      (id, bus) => (bus.topology.accounts.find((a) => a.name === id.account)?.agency === e.SHEKARA_AGENCY ? undefined : `not an identity of the ${e.SHEKARA_AGENCY} agency's account (${id.account})`),
+    ),
     busPrefix: e.BUS_PREFIX,
     streamReplicas: e.STREAM_REPLICAS,
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT, bodyLimit: e.HTTP_BODY_LIMIT },

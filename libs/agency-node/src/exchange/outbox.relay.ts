@@ -267,6 +267,15 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
    * receipt or audit event is done once JetStream has it; an envelope waits for its receipts
    * (re-sent with backoff until then); a failure is retried.
    */
+  /**
+   * The row's subject; a row written before the per-agency bus (`<prefix>.inbox.<to>`, a subject no
+   * identity may publish any more) goes to this node's sending subject `<prefix>.inbox.<to>.from.<me>`.
+   */
+  private sendingSubject(r: Row): string {
+    const legacy = `${this.names.prefix}.inbox.${r.target_agency}`;
+    return r.subject === legacy ? this.names.inboxFrom(r.target_agency as AgencyCode, this.config.agency) : r.subject;
+  }
+
   private async publishRows(rows: Row[]): Promise<RowOutcome[]> {
     // Rows are signed when written (WriteBatch); rows written unsigned (by a version before
     // that, still in the outbox at an upgrade) are signed here, a batch at a time.
@@ -275,7 +284,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     const publications: { rows: Row[]; subject: string; data: Uint8Array; msgID: string }[] = [];
     const audits = new Map<string, Row[]>();
     for (const r of rows) {
-      if (r.kind !== 'AUDIT') publications.push({ rows: [r], subject: r.subject, data: r.signed ?? r.payload, msgID: publicationId(r) });
+      if (r.kind !== 'AUDIT') publications.push({ rows: [r], subject: this.sendingSubject(r), data: r.signed ?? r.payload, msgID: publicationId(r) });
       else if (audits.has(r.target_agency)) audits.get(r.target_agency)!.push(r);
       else audits.set(r.target_agency, [r]);
     }

@@ -44,7 +44,7 @@ describe('WriteBatch', () => {
       expect(verifier.verify(s.keyId, s.envelope, s.signature, { index: p.index, size: p.leafCount, path: p.siblings })).toEqual({ ok: true, unitId: 'u1' });
     }
     for (const row of json) {
-      expect(row).toMatchObject({ signing_unit: null, created_at: '2026-03-01T10:00:00.000Z', next_attempt_at: '2026-03-01T10:00:05.000Z', subject: names.inboxSubject(row.target_agency as 'interior') });
+      expect(row).toMatchObject({ signing_unit: null, created_at: '2026-03-01T10:00:00.000Z', next_attempt_at: '2026-03-01T10:00:05.000Z', subject: names.inboxFrom(row.target_agency as 'interior', 'border') });
       expect(Buffer.from(row.payload as string, 'base64').equals(signed.get(row.nats_msg_id as string)!)).toBe(true);
     }
     expect(b.written.map((r) => [r.id, r.nats_msg_id, r.target_agency])).toEqual([

@@ -102,7 +102,7 @@ export class WriteBatch {
         message_id: it.messageId,
         kind: it.kind,
         target_agency: it.targetAgency,
-        subject: it.kind === 'AUDIT' ? this.names.auditSubject(it.targetAgency) : this.names.inboxSubject(it.targetAgency),
+        subject: it.kind === 'AUDIT' ? this.names.auditSubject(it.targetAgency) : this.names.inboxFrom(it.targetAgency, this.config.agency),
         nats_msg_id: it.natsMsgId,
         payload: Buffer.from(it.payload.buffer, it.payload.byteOffset, it.payload.byteLength),
         attempts: 0,

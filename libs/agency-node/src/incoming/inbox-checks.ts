@@ -33,10 +33,17 @@ export class InboxChecks {
     this.origin = new EnvelopeOrigin(directory, now);
   }
 
-  verify(bytes: Uint8Array): Verified {
+  /**
+   * `sender`: the agency the bus routed it from (the `from.<sender>` token of the inbox subject, which
+   * the server guarantees, docs/bus.md): the signing unit must be one of its units.
+   */
+  verify(bytes: Uint8Array, sender?: AgencyCode): Verified {
     const origin = this.origin.check(bytes);
     if (!origin.ok) throw new PermanentMessageError(origin.reason);
     const env = origin.env;
+    if (sender !== undefined && this.directory.findUnit(origin.signerUnit)?.agency !== sender) {
+      throw new PermanentMessageError(deadLetterText(DeadLetterReason.WrongSender, `signed by ${origin.signerUnit}, not a unit of ${sender}, the agency the bus delivered it from`));
+    }
     const errors = validateEnvelope(env);
     if (errors.length) throw new PermanentMessageError(deadLetterText(DeadLetterReason.Schema, errors.map((e) => `${e.field}: ${e.messages.join(', ')}`).join('; ')));
     this.checkTimes(env);

@@ -1,12 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock, withLogContext } from '@shekara/common';
-import type { AgencyCode } from '@shekara/contracts';
+import { DeadLetterReason, deadLetterText } from '@shekara/contracts';
+import type { AgencyCode, BusNames } from '@shekara/contracts';
 import type { Directory } from '@shekara/directory';
 import { GroupCommitter } from '@shekara/persistence';
+import { PermanentMessageError } from '@shekara/messaging';
 import type { AgencyNodeConfig } from '../core';
 import { DataBankReplica } from '../databank';
 import { ReceiptsService } from '../receipts';
-import { DIRECTORY, NODE_CONFIG } from '../core';
+import { BUS_NAMES, DIRECTORY, NODE_CONFIG } from '../core';
 import { LogStore } from '../store';
 import { IncomingReports } from './reports.service';
 import type { Accepted } from './reports.service';
@@ -32,6 +34,7 @@ export class InboxIntake {
     private readonly clock: Clock,
     @Inject(DIRECTORY) private readonly directory: Directory,
     @Inject(NODE_CONFIG) private readonly config: AgencyNodeConfig,
+    @Inject(BUS_NAMES) private readonly names: BusNames,
     private readonly tlog: LogStore,
     private readonly bank: DataBankReplica,
   ) {
@@ -42,17 +45,23 @@ export class InboxIntake {
   /** Batches stored at once. */
   static readonly PARALLEL = 3;
 
-  /** Verifies a SignedEnvelope. Throws PermanentMessageError with the reason. */
-  verify(bytes: Uint8Array): Verified {
-    const checked = this.checks.verify(bytes);
+  /**
+   * Verifies a SignedEnvelope (InboxChecks, docs/protocol.md section 5). Throws PermanentMessageError
+   * with the reason. `sender`: the agency the bus routed it from.
+   */
+  verify(bytes: Uint8Array, sender?: AgencyCode): Verified {
+    const checked = this.checks.verify(bytes, sender);
     // A data bank version (shared by the agencies, addressed to their level-1 units): its inner
     // signed version is verified too (signer, owner, contributor).
     return checked.env.payload.case === 'bankVersion' ? { ...checked, bank: this.bank.verify(checked.env) } : checked;
   }
 
   /** Verifies a bus message (CPU only), then stores it with others in one transaction. */
-  async handle(bytes: Uint8Array): Promise<void> {
-    const v = this.verify(bytes);
+  /** `subject`: the inbox subject it arrived on (`<prefix>.inbox.<me>.from.<sender>`). */
+  async handle(bytes: Uint8Array, subject: string): Promise<void> {
+    const sender = this.names.inboxSender(subject, this.config.agency);
+    if (!sender) throw new PermanentMessageError(deadLetterText(DeadLetterReason.NotAddressed, `not an inbox subject of ${this.config.agency}: ${subject}`));
+    const v = this.verify(bytes, sender);
     await withLogContext({ messageId: v.env.messageId, correlationId: v.env.correlationId }, () => this.committer.submit({ ...v, bytes }));
   }
 

@@ -35,7 +35,7 @@ export class MetricsController {
   }
 
   private async sampleLag(): Promise<void> {
-    const spec = this.names.inboxConsumer(this.config.agency);
+    const spec = this.names.inboxFromConsumer(this.config.agency);
     const jsm = await jetstreamManager(this.nc);
     const info = await jsm.consumers.info(spec.stream, spec.durable);
     this.metrics.consumerLag.set(info.num_pending + info.num_ack_pending);

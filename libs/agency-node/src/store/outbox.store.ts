@@ -121,6 +121,13 @@ export function completeIfAnswered(answered: string, doneAt: string, movedNow?: 
  * deadlock) and moves the status past SENT anyway; a message's row, another outcome recording the
  * same proof.
  */
+/**
+ * A failed publication (its server away, or the link between the agencies cut: no responders) is
+ * retried with a doubling delay of at most this long, whatever OUTBOX_RESEND_MAX_MS says: when the
+ * link returns, everything held goes within this (plus a poll) — issue #16 asks for 30 s.
+ */
+export const FAILED_RETRY_MAX_MS = 10_000;
+
 const OUTCOME = `WITH x AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS x(id, signed, outcome, error, at)),
       o AS (UPDATE outbox o SET
               signed = COALESCE(decode(x.signed, 'base64'), o.signed),
@@ -130,7 +137,7 @@ const OUTCOME = `WITH x AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::t
               last_error = x.error,
               next_attempt_at = CASE x.outcome
                 WHEN 'sent' THEN x.at + make_interval(secs => LEAST($6::bigint, $7::bigint * power(2, LEAST(o.attempts, 20))::bigint) / 1000.0)
-                WHEN 'failed' THEN x.at + make_interval(secs => LEAST($6::bigint, 1000 * power(2, LEAST(o.attempts, 10))::bigint) / 1000.0)
+                WHEN 'failed' THEN x.at + make_interval(secs => LEAST($6::bigint, ${FAILED_RETRY_MAX_MS}, 1000 * power(2, LEAST(o.attempts, 10))::bigint) / 1000.0)
                 ELSE o.next_attempt_at END
             FROM x WHERE o.id = x.id
              AND o.id IN (SELECT id FROM outbox WHERE id = ANY($1::bigint[]) FOR UPDATE SKIP LOCKED)),

@@ -62,7 +62,7 @@ export class WitnessService implements OnApplicationBootstrap, OnApplicationShut
   async onApplicationBootstrap(): Promise<void> {
     const sizes = await this.store.cosignedSizes();
     for (const w of witnessesOf(this.config.agency)) this.known.set(w, sizes.get(witnessName(w)) ?? 0);
-    this.sub = this.nc.subscribe(this.names.witnessSubject(this.config.agency), {
+    this.sub = this.nc.subscribe(this.names.witnessHandlerSubject(this.config.agency), {
       queue: this.names.witnessQueue(this.config.agency),
       callback: (err, msg) => {
         if (err) return;
@@ -110,7 +110,7 @@ export class WitnessService implements OnApplicationBootstrap, OnApplicationShut
       const request = await this.store.log.witnessRequest(cp, old);
       let reply: WitnessReply;
       try {
-        reply = JSON.parse((await this.nc.request(this.names.witnessSubject(w), request, { timeout: WITNESS_TIMEOUT_MS })).string()) as WitnessReply;
+        reply = JSON.parse((await this.nc.request(this.names.witnessFrom(w, this.config.nats.identity), request, { timeout: WITNESS_TIMEOUT_MS })).string()) as WitnessReply;
       } catch {
         return; // down or slow: the next round tries again
       }
