@@ -13,7 +13,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import { DEMO_PASSWORD } from '@shekara/agency-node';
 import { DEAD_LETTER_REASONS, deadLetterReasonOf } from '@shekara/contracts';
 import { DeadLetterHeader, closeConnection, connectBus, ensureOwnStreams } from '@shekara/messaging';
@@ -53,7 +52,7 @@ async function conformance(...extra: string[]): Promise<{ code: number; out: str
       '--user', 'interior.admin',
       '--password', DEMO_PASSWORD,
       '--agency', 'interior',
-      '--nats', NATS_URL,
+      ...borderBus(),
       '--as', 'border',
       '--keys', sys.files.keyPaths.border,
       '--directory', sys.files.directoryPath,
@@ -68,13 +67,26 @@ async function conformance(...extra: string[]): Promise<{ code: number; out: str
   return { code, out, err };
 }
 
+/** The border node's connection on the per-agency bus: its server, the CA, its nkey seed file, its inbox prefix. */
+function borderBus(): string[] {
+  const bus = sys.bus.bus;
+  const id = bus.identity('border-node');
+  return ['--nats', bus.url(id.server), '--ca', bus.path(bus.manifest.caFile), '--nkey', bus.path(id.seedFile), '--inbox-prefix', id.inboxPrefix];
+}
+
 describe('shekara conformance', () => {
-// Known gap (issue #20 note): the node now runs on the per-agency bus (docs/bus.md), where a party
-// connects with its nkey over TLS and may not subscribe to its inbox subject; the conformance command
-// and the Python client still watch for receipts with a core subscription, so these two cases cannot
-// run against a TestSystem node until they read receipts from their own inbox stream. The vectors, the
-// refusals and the Python client's publication on the per-agency bus are tested below.
-it.skip('passes every case against an interior node, as the border node', async () => {
+  // Border's inbox stream in its own domain, as its node makes it (only interior runs here): the
+  // command reads interior's receipts from it.
+  beforeAll(async () => {
+    const conn = await connectBus(sys.bus.bus, 'border-node', { persistent: false });
+    try {
+      await ensureOwnStreams(sys.bus.bus, conn, { replicas: 1, duplicateWindowMs: 60_000 }, { ackWaitMs: 5_000 });
+    } finally {
+      await closeConnection(conn.nc);
+    }
+  });
+
+it('passes every case against an interior node, as the border node', async () => {
   const before = (await sys.sql('interior', 'SELECT count(*)::int AS n FROM messages'))[0].n;
   const { code, out, err } = await conformance();
   expect(err).toBe('');
@@ -90,8 +102,8 @@ it.skip('passes every case against an interior node, as the border node', async 
   const passedOk = lines.filter((l) => l.startsWith('PASS') && l.includes(' accepted')).length;
   expect(stored[0].n - before).toBe(passedOk);
   // Every dead letter states its code alone too (Shekara-Reason-Code), the one its reason starts with.
-  const nc = await connect({ servers: NATS_URL, noAsyncTraces: true });
-  try {
+  const nc = await sys.connectAs('interior-node');
+  {
     const jsm = await jetstreamManager(nc);
     const stream = sys.names.ownDeadLetterStream('interior').name;
     const { state } = await jsm.streams.info(stream);
@@ -104,8 +116,6 @@ it.skip('passes every case against an interior node, as the border node', async 
     }
     expect(codes.length).toBeGreaterThanOrEqual(lines.filter((l) => l.startsWith('PASS') && l.includes(' refused')).length);
     expect(codes.every((c) => (DEAD_LETTER_REASONS as string[]).includes(c))).toBe(true);
-  } finally {
-    await nc.close();
   }
 });
 
