@@ -33,6 +33,14 @@ const sys = new TestSystem();
 
 beforeAll(async () => {
   await sys.start(['interior']);
+  // Border's inbox stream in its own domain, as its node makes it (only interior runs here): the
+  // conformance command and the Python client read interior's receipts from it.
+  const conn = await connectBus(sys.bus.bus, 'border-node', { persistent: false });
+  try {
+    await ensureOwnStreams(sys.bus.bus, conn, { replicas: 1, duplicateWindowMs: 60_000 }, { ackWaitMs: 5_000 });
+  } finally {
+    await closeConnection(conn.nc);
+  }
 });
 afterAll(async () => {
   await sys.cleanup();
@@ -74,17 +82,14 @@ function borderBus(): string[] {
   return ['--nats', bus.url(id.server), '--ca', bus.path(bus.manifest.caFile), '--nkey', bus.path(id.seedFile), '--inbox-prefix', id.inboxPrefix];
 }
 
+/** The same for the Python client (its option names). */
+function pythonBus(): string[] {
+  const bus = sys.bus.bus;
+  const id = bus.identity('border-node');
+  return ['--nats', bus.url(id.server), '--ca', bus.path(bus.manifest.caFile), '--nkey-seed', bus.path(id.seedFile), '--inbox-prefix', id.inboxPrefix];
+}
+
 describe('shekara conformance', () => {
-  // Border's inbox stream in its own domain, as its node makes it (only interior runs here): the
-  // command reads interior's receipts from it.
-  beforeAll(async () => {
-    const conn = await connectBus(sys.bus.bus, 'border-node', { persistent: false });
-    try {
-      await ensureOwnStreams(sys.bus.bus, conn, { replicas: 1, duplicateWindowMs: 60_000 }, { ackWaitMs: 5_000 });
-    } finally {
-      await closeConnection(conn.nc);
-    }
-  });
 
 it('passes every case against an interior node, as the border node', async () => {
   const before = (await sys.sql('interior', 'SELECT count(*)::int AS n FROM messages'))[0].n;
@@ -195,13 +200,12 @@ describe('the second implementation (examples/python-client)', () => {
     expect(bad.status).toBe(1);
   });
 
-  // Known gap: see the conformance case above (receipts on the per-agency bus).
-  it.skip('signs and sends reports that the node stores, and verifies its signed DELIVERED receipts', async () => {
+  it('signs and sends reports that the node stores, and verifies its signed DELIVERED receipts', async () => {
     const directory = loadDirectory(sys.files.directoryPath);
     const units = pickUnits(directory, 'interior', 'border');
     const r = await run(
       'send',
-      '--nats', NATS_URL.replace('nats://', ''),
+      ...pythonBus(),
       '--descriptors', descriptors,
       '--directory', sys.files.directoryPath,
       '--authority-key', readAuthorityPublicKey(sys.files.authorityPublicKeyPath),
@@ -210,6 +214,7 @@ describe('the second implementation (examples/python-client)', () => {
       '--recipient', units.recipient,
       '--inbox-subject', sys.names.inboxFrom('interior', 'border'),
       '--receipts-subject', sys.names.inboxFrom('border', 'interior'),
+      '--receipts-stream', sys.names.inboxFromStream('border').name,
       '--count', '3',
     );
     expect(r.stderr).toBe('');
