@@ -90,7 +90,6 @@ function pythonBus(): string[] {
 }
 
 describe('shekara conformance', () => {
-
 it('passes every case against an interior node, as the border node', async () => {
   const before = (await sys.sql('interior', 'SELECT count(*)::int AS n FROM messages'))[0].n;
   const { code, out, err } = await conformance();
@@ -107,21 +106,20 @@ it('passes every case against an interior node, as the border node', async () =>
   const passedOk = lines.filter((l) => l.startsWith('PASS') && l.includes(' accepted')).length;
   expect(stored[0].n - before).toBe(passedOk);
   // Every dead letter states its code alone too (Shekara-Reason-Code), the one its reason starts with.
+  // Read as interior's node identity (its own dead-letter stream, closed with the test bus).
   const nc = await sys.connectAs('interior-node');
-  {
-    const jsm = await jetstreamManager(nc);
-    const stream = sys.names.ownDeadLetterStream('interior').name;
-    const { state } = await jsm.streams.info(stream);
-    const codes: string[] = [];
-    for (let seq = state.first_seq; seq <= state.last_seq; seq++) {
-      const m = (await jsm.streams.getMessage(stream, { seq }))!;
-      const code = m.header.get(DeadLetterHeader.ReasonCode);
-      expect(code).toBe(deadLetterReasonOf(m.header.get(DeadLetterHeader.Reason)));
-      codes.push(code);
-    }
-    expect(codes.length).toBeGreaterThanOrEqual(lines.filter((l) => l.startsWith('PASS') && l.includes(' refused')).length);
-    expect(codes.every((c) => (DEAD_LETTER_REASONS as string[]).includes(c))).toBe(true);
+  const jsm = await jetstreamManager(nc);
+  const stream = sys.names.ownDeadLetterStream('interior').name;
+  const { state } = await jsm.streams.info(stream);
+  const codes: string[] = [];
+  for (let seq = state.first_seq; seq <= state.last_seq; seq++) {
+    const m = (await jsm.streams.getMessage(stream, { seq }))!;
+    const code = m.header.get(DeadLetterHeader.ReasonCode);
+    expect(code).toBe(deadLetterReasonOf(m.header.get(DeadLetterHeader.Reason)));
+    codes.push(code);
   }
+  expect(codes.length).toBeGreaterThanOrEqual(lines.filter((l) => l.startsWith('PASS') && l.includes(' refused')).length);
+  expect(codes.every((c) => (DEAD_LETTER_REASONS as string[]).includes(c))).toBe(true);
 });
 
 it('a refused sign-in, a missing key file or no bus: exit 1 with the reason, no stack', async () => {
