@@ -7,7 +7,7 @@ set this program loads (--descriptors), so nothing here is generated or copied f
 
   shekara_client.py send --nats HOST:PORT --descriptors shekara.binpb --directory directory.json
       --authority-key BASE64 --keys keys.json --sender UNIT --recipient UNIT
-      --inbox-subject S --receipts-subject S [--count N] [--timeout S]
+      --inbox-subject S --receipts-subject S [--receipts-stream STREAM] [--count N] [--timeout S]
     Makes N daily reports from UNIT, signs them as one Merkle batch (RFC 9162), publishes each to the
     recipient's inbox with JetStream (Nats-Msg-Id = message id, PubAck checked), then waits for the
     recipient node's DELIVERY_RECEIPTs and verifies each (signature, key validity, signer = the
@@ -21,7 +21,9 @@ set this program loads (--descriptors), so nothing here is generated or copied f
 The NATS client speaks the text protocol (INFO, CONNECT, PING/PONG, SUB, HPUB, MSG, HMSG), upgrades
 to TLS when the server asks (verified against --ca), and authenticates with an nkey (--nkey-seed:
 the node's seed file; the server's nonce signed with Ed25519), as an identity of the per-agency bus
-(docs/bus.md) does; replies then go under its own --inbox-prefix (_INBOX_<identity>).
+(docs/bus.md) does; replies then go under its own --inbox-prefix (_INBOX_<identity>). There the
+identity may not subscribe to its own inbox subject: --receipts-stream (its own inbox stream) makes
+it read the receipts with an ephemeral JetStream push consumer delivering under that prefix.
 """
 import argparse
 import base64
@@ -307,8 +309,51 @@ class Nats:
             elif line.startswith(b'-ERR'):
                 raise IOError(line.decode())
 
+    def request(self, subject, body, reply, timeout):
+        """A JSON request (the JetStream API): its JSON answer, or IOError at the timeout."""
+        self.sid += 1
+        sid = self.sid
+        self.sock.sendall(f'SUB {reply} {sid}\r\n'.encode())
+        data = json.dumps(body).encode()
+        self.sock.sendall(f'PUB {subject} {reply} {len(data)}\r\n'.encode() + data + b'\r\n')
+        deadline = time.monotonic() + timeout
+        while True:
+            m = self.next_message(deadline)
+            if m is None:
+                raise IOError(f'no answer to {subject} within {timeout} s')
+            if m[0] == sid:
+                self.sock.sendall(f'UNSUB {sid}\r\n'.encode())
+                return json.loads(m[3] or b'{}')
+
     def close(self):
         self.sock.close()
+
+
+def receipts_consumer(nc, stream, subject, deliver, timeout):
+    """
+    Receipts on the per-agency bus: the sender's identity may not subscribe to its own inbox subject;
+    they are stored in its own inbox stream (its JetStream domain). An ephemeral push consumer of that
+    stream, filtered to the receipts subject, starting after its last message, delivers them to a
+    subject under the identity's inbox prefix. Returns the subscription id the receipts come on.
+    """
+    info = nc.request(f'$JS.API.STREAM.INFO.{stream}', {}, f'{deliver}.info', timeout)
+    if 'error' in info:
+        raise IOError(f'the receipts stream {stream}: {info["error"]}')
+    sid = nc.subscribe(deliver)
+    config = {
+        'deliver_subject': deliver,
+        'deliver_policy': 'by_start_sequence',
+        'opt_start_seq': info['state']['last_seq'] + 1,
+        'filter_subject': subject,
+        'ack_policy': 'none',
+        'inactive_threshold': 60 * 10**9,
+        'mem_storage': True,
+        'num_replicas': 1,
+    }
+    created = nc.request(f'$JS.API.CONSUMER.CREATE.{stream}', {'stream_name': stream, 'config': config}, f'{deliver}.create', timeout)
+    if 'error' in created:
+        raise IOError(f'a consumer of {stream}: {created["error"]}')
+    return sid
 
 
 # --- Commands ----------------------------------------------------------------------------------------
@@ -361,8 +406,13 @@ def send(a):
         with open(a.nkey_seed) as f:
             seed = f.read()
     nc = Nats(a.nats, 'shekara-python-client', a.ca, seed)
-    receipts_sid = nc.subscribe(a.receipts_subject) if not a.publish_only else None
     ack_prefix = a.inbox_prefix + '.' + uuid.uuid4().hex
+    if a.publish_only:
+        receipts_sid = None
+    elif a.receipts_stream:
+        receipts_sid = receipts_consumer(nc, a.receipts_stream, a.receipts_subject, ack_prefix + '.receipts', a.timeout)
+    else:
+        receipts_sid = nc.subscribe(a.receipts_subject)
     result = {'sent': [], 'receipts': {}, 'problems': []}
     for i, (message_id, data) in enumerate(envelopes):
         signed = msgs.SignedEnvelope()
@@ -482,6 +532,7 @@ def main():
     s.add_argument('--ca', help="the bus CA certificate (TLS verified against it)")
     s.add_argument('--nkey-seed', help="the identity's nkey seed file")
     s.add_argument('--inbox-prefix', default='_INBOX', help='where replies may come (per-agency bus: _INBOX_<identity>)')
+    s.add_argument('--receipts-stream', help="the sender's own inbox stream (per-agency bus): read the receipts from it with a JetStream consumer instead of subscribing to the receipts subject")
     s.add_argument('--publish-only', action='store_true', help='check the JetStream acks only, wait for no receipt')
     s.add_argument('--timeout', type=float, default=20)
     v = sub.add_parser('check-vectors')

@@ -13,7 +13,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import { DEMO_PASSWORD } from '@shekara/agency-node';
 import { DEAD_LETTER_REASONS, deadLetterReasonOf } from '@shekara/contracts';
 import { DeadLetterHeader, closeConnection, connectBus, ensureOwnStreams } from '@shekara/messaging';
@@ -34,6 +33,14 @@ const sys = new TestSystem();
 
 beforeAll(async () => {
   await sys.start(['interior']);
+  // Border's inbox stream in its own domain, as its node makes it (only interior runs here): the
+  // conformance command and the Python client read interior's receipts from it.
+  const conn = await connectBus(sys.bus.bus, 'border-node', { persistent: false });
+  try {
+    await ensureOwnStreams(sys.bus.bus, conn, { replicas: 1, duplicateWindowMs: 60_000 }, { ackWaitMs: 5_000 });
+  } finally {
+    await closeConnection(conn.nc);
+  }
 });
 afterAll(async () => {
   await sys.cleanup();
@@ -53,7 +60,7 @@ async function conformance(...extra: string[]): Promise<{ code: number; out: str
       '--user', 'interior.admin',
       '--password', DEMO_PASSWORD,
       '--agency', 'interior',
-      '--nats', NATS_URL,
+      ...borderBus(),
       '--as', 'border',
       '--keys', sys.files.keyPaths.border,
       '--directory', sys.files.directoryPath,
@@ -68,13 +75,22 @@ async function conformance(...extra: string[]): Promise<{ code: number; out: str
   return { code, out, err };
 }
 
+/** The border node's connection on the per-agency bus: its server, the CA, its nkey seed file, its inbox prefix. */
+function borderBus(): string[] {
+  const bus = sys.bus.bus;
+  const id = bus.identity('border-node');
+  return ['--nats', bus.url(id.server), '--ca', bus.path(bus.manifest.caFile), '--nkey', bus.path(id.seedFile), '--inbox-prefix', id.inboxPrefix];
+}
+
+/** The same for the Python client (its option names). */
+function pythonBus(): string[] {
+  const bus = sys.bus.bus;
+  const id = bus.identity('border-node');
+  return ['--nats', bus.url(id.server), '--ca', bus.path(bus.manifest.caFile), '--nkey-seed', bus.path(id.seedFile), '--inbox-prefix', id.inboxPrefix];
+}
+
 describe('shekara conformance', () => {
-// Known gap (issue #20 note): the node now runs on the per-agency bus (docs/bus.md), where a party
-// connects with its nkey over TLS and may not subscribe to its inbox subject; the conformance command
-// and the Python client still watch for receipts with a core subscription, so these two cases cannot
-// run against a TestSystem node until they read receipts from their own inbox stream. The vectors, the
-// refusals and the Python client's publication on the per-agency bus are tested below.
-it.skip('passes every case against an interior node, as the border node', async () => {
+it('passes every case against an interior node, as the border node', async () => {
   const before = (await sys.sql('interior', 'SELECT count(*)::int AS n FROM messages'))[0].n;
   const { code, out, err } = await conformance();
   expect(err).toBe('');
@@ -90,23 +106,20 @@ it.skip('passes every case against an interior node, as the border node', async 
   const passedOk = lines.filter((l) => l.startsWith('PASS') && l.includes(' accepted')).length;
   expect(stored[0].n - before).toBe(passedOk);
   // Every dead letter states its code alone too (Shekara-Reason-Code), the one its reason starts with.
-  const nc = await connect({ servers: NATS_URL, noAsyncTraces: true });
-  try {
-    const jsm = await jetstreamManager(nc);
-    const stream = sys.names.ownDeadLetterStream('interior').name;
-    const { state } = await jsm.streams.info(stream);
-    const codes: string[] = [];
-    for (let seq = state.first_seq; seq <= state.last_seq; seq++) {
-      const m = (await jsm.streams.getMessage(stream, { seq }))!;
-      const code = m.header.get(DeadLetterHeader.ReasonCode);
-      expect(code).toBe(deadLetterReasonOf(m.header.get(DeadLetterHeader.Reason)));
-      codes.push(code);
-    }
-    expect(codes.length).toBeGreaterThanOrEqual(lines.filter((l) => l.startsWith('PASS') && l.includes(' refused')).length);
-    expect(codes.every((c) => (DEAD_LETTER_REASONS as string[]).includes(c))).toBe(true);
-  } finally {
-    await nc.close();
+  // Read as interior's node identity (its own dead-letter stream, closed with the test bus).
+  const nc = await sys.connectAs('interior-node');
+  const jsm = await jetstreamManager(nc);
+  const stream = sys.names.ownDeadLetterStream('interior').name;
+  const { state } = await jsm.streams.info(stream);
+  const codes: string[] = [];
+  for (let seq = state.first_seq; seq <= state.last_seq; seq++) {
+    const m = (await jsm.streams.getMessage(stream, { seq }))!;
+    const code = m.header.get(DeadLetterHeader.ReasonCode);
+    expect(code).toBe(deadLetterReasonOf(m.header.get(DeadLetterHeader.Reason)));
+    codes.push(code);
   }
+  expect(codes.length).toBeGreaterThanOrEqual(lines.filter((l) => l.startsWith('PASS') && l.includes(' refused')).length);
+  expect(codes.every((c) => (DEAD_LETTER_REASONS as string[]).includes(c))).toBe(true);
 });
 
 it('a refused sign-in, a missing key file or no bus: exit 1 with the reason, no stack', async () => {
@@ -185,13 +198,12 @@ describe('the second implementation (examples/python-client)', () => {
     expect(bad.status).toBe(1);
   });
 
-  // Known gap: see the conformance case above (receipts on the per-agency bus).
-  it.skip('signs and sends reports that the node stores, and verifies its signed DELIVERED receipts', async () => {
+  it('signs and sends reports that the node stores, and verifies its signed DELIVERED receipts', async () => {
     const directory = loadDirectory(sys.files.directoryPath);
     const units = pickUnits(directory, 'interior', 'border');
     const r = await run(
       'send',
-      '--nats', NATS_URL.replace('nats://', ''),
+      ...pythonBus(),
       '--descriptors', descriptors,
       '--directory', sys.files.directoryPath,
       '--authority-key', readAuthorityPublicKey(sys.files.authorityPublicKeyPath),
@@ -200,6 +212,7 @@ describe('the second implementation (examples/python-client)', () => {
       '--recipient', units.recipient,
       '--inbox-subject', sys.names.inboxFrom('interior', 'border'),
       '--receipts-subject', sys.names.inboxFrom('border', 'interior'),
+      '--receipts-stream', sys.names.inboxFromStream('border').name,
       '--count', '3',
     );
     expect(r.stderr).toBe('');

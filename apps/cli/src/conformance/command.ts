@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { KeyObject } from 'node:crypto';
-import { jetstream } from '@nats-io/jetstream';
+import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, nkeyAuthenticator } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { InboxChecks } from '@shekara/agency-node';
@@ -39,7 +39,8 @@ the peer agency's node, and prints PASS/FAIL per case; exit 1 on any failure, 64
   --directory FILE        the signed directory (public/directory.json)
   --prefix P              bus prefix (default shekara)
   --inbox-subject S       where to publish (default <p>.inbox.<agency>.from.<peer>)
-  --receipts-subject S    where the node's receipts come (default <p>.inbox.<peer>.from.<agency>)
+  --receipts-subject S    where the node's receipts come (default <p>.inbox.<peer>.from.<agency>), read
+                          with an ordered consumer from the peer's own inbox stream
   --timeout-ms N          how long to wait for all outcomes (default 15000)
   --lang en|ru            the language of errors (default en)`;
 
@@ -217,9 +218,20 @@ async function conformanceRun(o: ConformanceOptions, io: CliIo): Promise<number>
     const sent = new Map<string, Sent>();
     // Receipts of the node for the cases' messages: each verified as a node would verify it.
     const receiptChecks = new InboxChecks(directory, o.as, () => io.now());
-    const sub = nc.subscribe(receiptsSubject);
+    // The receipts come into the peer's own inbox stream (in its own JetStream domain, on the
+    // per-agency bus nobody may core-subscribe to an inbox subject): read with an ordered consumer
+    // from the stream's end, filtered to this node's receipts, made before anything is sent (one filter_subject: NATS 2.9).
+    const receiptsStream = names.inboxFromStream(o.as).name;
+    const js = jetstream(nc);
+    const jsm = await jetstreamManager(nc);
+    const info = await jsm.streams.info(receiptsStream).catch((e: unknown) => {
+      const why = e instanceof Error ? e.message : String(e);
+      throw new RunError(`cannot read the ${o.as} inbox stream ${receiptsStream} (where the receipts come): ${why}`, `нет доступа к потоку входящих ${o.as} ${receiptsStream} (куда приходят квитанции): ${why}`);
+    });
+    const consumer = await js.consumers.get(receiptsStream, { filter_subjects: receiptsSubject, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: info.state.last_seq + 1 });
+    const messages = await consumer.consume();
     const listening = (async () => {
-      for await (const m of sub) {
+      for await (const m of messages) {
         let env;
         try {
           env = receiptChecks.verify(m.data).env;
@@ -232,8 +244,6 @@ async function conformanceRun(o: ConformanceOptions, io: CliIo): Promise<number>
         if (s && env.recipientUnits.includes(units.sender)) s.receipts.push({ outcome: p.value.outcome, reason: p.value.reason, from: env.senderUnit });
       }
     })();
-    await nc.flush();
-    const js = jetstream(nc);
     for (const c of run) {
       const { bytes, messageId } = c.build({ ...ctx, now: io.now() });
       const ack = await js.publish(inbox, bytes, { msgID: messageId ?? randomUUID() });
@@ -250,7 +260,7 @@ async function conformanceRun(o: ConformanceOptions, io: CliIo): Promise<number>
     // A last short wait so a receipt that should not come has had its chance.
     await new Promise((r) => setTimeout(r, 500));
     await readDeadLetters(o, token, sent);
-    sub.unsubscribe();
+    await messages.close();
     await listening;
 
     let failures = 0;
