@@ -124,6 +124,8 @@ describe('duty desk: an incoming urgent report alerts; notifications are live, a
       const sent = await sys.api('border', 'POST', '/api/messages', body, borderToken);
       expect(sent.status).toBe(201);
       id = sent.body.id;
+      // The recipient's searches below need it delivered.
+      await eventually(async () => (await sys.sql('interior', `SELECT 1 FROM messages WHERE id = $1`, [id])).length === 1, 20_000, 'the report at interior');
     });
 
     it('by person (surname, given names, any case, any script), document number, checkpoint', async () => {
