@@ -110,9 +110,10 @@ Check the bus's isolation: npx shekara bus check --bus var/bus --forbidden-only
   Health / metrics             /health   /metrics   on every app
 
 Demo logins (password: shekara-demo), all at checkpoint Nur Zholy (CP-CN-A-01), level 4:
-  interior.duty  interior.supervisor  interior.admin   (migration control post)
-  border.duty    border.supervisor    border.admin     (border control section)
-  customs.duty   customs.supervisor   customs.admin    (customs post)
+  interior.duty  interior.senior  interior.supervisor  interior.admin   (migration control post)
+  border.duty    border.senior    border.supervisor    border.admin     (border control section)
+  customs.duty   customs.senior   customs.supervisor   customs.admin    (customs post)
+  (*.duty are cleared FOR_OFFICIAL_USE; *.senior, supervisors and admins CONFIDENTIAL)
 Supervisor console (http://127.0.0.1:3010):
   supervisor.interior  supervisor.border  supervisor.customs   (supervisors)   supervisor (admin)
 
