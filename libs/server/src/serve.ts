@@ -21,6 +21,19 @@ export async function serveWithBus(app: NestExpressApplication, bus: BusTranspor
   app.connectMicroservice({ strategy: new NatsRpcServer(bus.rpc) });
   await app.startAllMicroservices();
   await app.listen(http.port, http.host);
+  keepIdleConnectionsLongerThanClients(app);
+}
+
+/**
+ * The server closes an idle keep-alive connection only after its clients have stopped reusing it
+ * (they take the hint of the Keep-Alive header, minus a margin): with Node's 5 s a client under load
+ * could send a request on a socket the server was closing at that instant ("other side closed", a
+ * report neither refused nor answered). Shutdown still closes idle connections at once.
+ */
+export function keepIdleConnectionsLongerThanClients(app: NestExpressApplication): void {
+  const server = app.getHttpServer() as { keepAliveTimeout: number; headersTimeout: number };
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
 }
 
 /**
