@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AuthUser } from '@shekara/auth';
 import { Clock, uuidv7 } from '@shekara/common';
-import { Classification } from '@shekara/contracts';
+import { Classification, Sex } from '@shekara/contracts';
 import { localDate } from '@shekara/policy';
 import type { Directory } from '@shekara/directory';
 import { compare, preparePerson } from '@shekara/matching';
@@ -283,7 +283,7 @@ function matchedPerson(p: PersonRecord) {
     patronymic: p.patronymic ?? '',
     dateOfBirth: p.dateOfBirth ?? '',
     citizenship: p.citizenship ?? '',
-    sex: p.sex === 'M' ? 1 : p.sex === 'F' ? 2 : 0,
+    sex: p.sex === 'M' ? Sex.MALE : p.sex === 'F' ? Sex.FEMALE : Sex.UNSPECIFIED,
     documentNumber: doc?.number.slice(0, 32) ?? '',
     documentIssuingState: doc?.issuingState ?? '',
   };
