@@ -392,3 +392,13 @@ export class PrivatePostgres {
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * Whether this run's dist/ was just built from the tree (`npm test` builds it, then sets
+ * SHEKARA_TEST_BUILT=1): a test that recompiles what it runs, so that one file run alone runs the
+ * current sources, skips it then; two test files rebuilding dist/ at once (two Jest workers) could
+ * otherwise let a third start a process from a half-written file.
+ */
+export function builtForThisRun(): boolean {
+  return process.env.SHEKARA_TEST_BUILT === '1';
+}
