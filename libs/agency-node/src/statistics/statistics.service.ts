@@ -53,7 +53,7 @@ export class StatisticsService {
     const now = this.clock.now();
     const zone = this.directory.zoneOf(user.unitId);
     const current = monthOf(localDate(now, zone));
-    if (!errors.length && (json.period as string) > current) errors.push({ field: 'period', messages: [`figures for ${json.period as string} cannot be sent before the month has begun (it is ${current} at your unit)`], code: 'PERIOD_NOT_BEGUN', params: { period: json.period as string } });
+    if (!errors.length && (json.period as string) > current) errors.push({ field: 'period', messages: [`figures for ${json.period as string} cannot be sent before the month has begun (it is ${current} at your unit)`], code: 'PERIOD_NOT_BEGUN', params: { period: json.period as string, current } });
     if (errors.length) throw invalid(errors);
     const to = [...new Set(recipientUnits as string[])];
     const outside = to.filter((u) => !this.directory.canSend(user.unitId, u));
