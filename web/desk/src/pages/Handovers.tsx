@@ -562,7 +562,7 @@ function Decide({ act, onDone }: { act: HandoverAct; onDone(): void }) {
   const accept = (ev: FormEvent) => {
     ev.preventDefault();
     // The reasons go as typed: a missing one is the server's to refuse (its coded error shows by the item).
-    if (refused.length) void step('accept-part', { refused: refused.map((i) => ({ itemId: i.itemId, reason: reasons[i.itemId] ?? '' })) });
+    if (refused.length) void step('accept-part', { refused: refused.map((i) => ({ itemId: i.itemId, ...(reasons[i.itemId]?.trim() ? { reason: reasons[i.itemId].trim() } : {}) })) });
     else void step('accept', {});
   };
   /** The server's errors on refused.<n>.* belong to the n-th refused item. */
@@ -652,7 +652,7 @@ function Decide({ act, onDone }: { act: HandoverAct; onDone(): void }) {
       <form
         onSubmit={(ev) => {
           ev.preventDefault();
-          void step('dispute', { reason: dispute });
+          void step('dispute', dispute.trim() ? { reason: dispute.trim() } : {});
         }}
         noValidate
       >
@@ -683,7 +683,7 @@ function Withdraw({ act, onDone }: { act: HandoverAct; onDone(): void }) {
     clear();
     setBusy(true);
     try {
-      await api<HandoverAct>(`/api/handovers/${act.id}/withdraw`, { method: 'POST', body: { reason } });
+      await api<HandoverAct>(`/api/handovers/${act.id}/withdraw`, { method: 'POST', body: reason.trim() ? { reason: reason.trim() } : {} });
       onDone();
     } catch (err) {
       fail(err);
