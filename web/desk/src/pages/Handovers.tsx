@@ -9,7 +9,7 @@ import { useEffect, useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
 import { ApiError, api, getToken, useLiveEvents } from '@shared/api';
 import { ErrorBox, Loading, Page, StatusBadge, Time, useAsync, useNow } from '@shared/components';
-import { DOCUMENT_TYPE } from '@shared/enums';
+import { DOCUMENT_TYPE, classificationName } from '@shared/enums';
 import { fieldErrorText } from '@shared/field-errors';
 import { CheckboxField, DateTimeField, FormProvider, NumberField, SelectField, TextField, prune, useForm, useFormCtx } from '@shared/form';
 import type { FormObject, FormValue } from '@shared/form';
@@ -496,7 +496,7 @@ export function HandoverPage({ id }: { id: string }) {
               ))}
             </ol>
           </section>
-          <p className="muted">{e(a.classification)}</p>
+          <p className="muted">{e(classificationName(a.classification))}</p>
         </>
       )}
     </Page>
