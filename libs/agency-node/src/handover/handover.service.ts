@@ -184,7 +184,9 @@ export class HandoverService {
       const value = fromJson(schema, json as JsonValue);
       const other = what === 'withdraw' ? act.receivingUnit : act.handingUnit;
       env = this.envelope(user.unitId, other, uuidv7(this.clock), actId, Classification[act.classification as keyof typeof Classification] ?? Classification.FOR_OFFICIAL_USE, { case: stepCase, value } as Envelope['payload'], now);
-      written = await this.write(m, user, env, now);
+      const refusedIds = new Set(refused.map((r) => r.itemId));
+      const personsAccepted = stepCase === 'handoverAcceptance' ? act.items.filter((i) => i.kind === 'person' && !refusedIds.has(i.itemId)).length : undefined;
+      written = await this.write(m, user, env, now, personsAccepted);
     });
     this.after(user, env!, written);
     return this.get(user, actId);
@@ -207,9 +209,9 @@ export class HandoverService {
     return env;
   }
 
-  /** Signs and stores one step in m's transaction; the ledger is told the act's item kinds (proposal) or the act (a later step). */
-  private write(m: EntityManager, user: AuthUser, env: Envelope, now: Date): Promise<OutboxRow[]> {
-    return this.single.write(m, user.username, env, now, { confirms: env.payload.case === 'handoverProposal' ? null : env.correlationId, items: itemKinds(env) });
+  /** Signs and stores one step in m's transaction; the ledger is told the act's item kinds (proposal) or the act (a later step), and the persons an acceptance accepts. */
+  private write(m: EntityManager, user: AuthUser, env: Envelope, now: Date, personsAccepted?: number): Promise<OutboxRow[]> {
+    return this.single.write(m, user.username, env, now, { confirms: env.payload.case === 'handoverProposal' ? null : env.correlationId, items: itemKinds(env), ...(personsAccepted !== undefined ? { personsAccepted } : {}) });
   }
 
   /** Committed: the step goes to the dispatch, the unit's desks are told. */
