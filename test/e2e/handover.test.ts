@@ -10,11 +10,15 @@
  * with a reason; both desks show the same chain of custody; the printable act carries both
  * signatures. On the reconciliation page the border unit's figure differs from the migration post's
  * and from the acts (DISCREPANCY), is explained (EXPLAINED), then corrected (AGREED); figures for a
- * month not yet begun are refused with the node's coded error.
+ * month not yet begun are refused with the node's coded error. The supervisor ledger, fed only by
+ * the nodes' signed audit batches, lists the discrepancy while it stands (its console page too, and
+ * not to a supervisor of customs, no side of it), and no longer once it is resolved.
  */
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { TestSystem, eventually } from '../support/harness';
-import { PASSWORD, WAIT, expectAccessible, lastScreenshot, launchChromium, prepareConsoles, screenshot as shot } from './browser';
+import { SupervisorHarness } from '../supervisor/harness';
+import { PASSWORD, ROOT, WAIT, expectAccessible, lastScreenshot, launchChromium, prepareConsoles, screenshot as shot } from './browser';
 
 jest.setTimeout(300_000);
 
@@ -40,6 +44,7 @@ function months(at: Date): { now: string; next: string } {
 
 describe('handover acts and reconciliation at the duty desks (headless Chromium)', () => {
   const sys = new TestSystem();
+  let sup: SupervisorHarness;
   let browser: Browser;
   let borderCtx: BrowserContext;
   let interiorCtx: BrowserContext;
@@ -52,6 +57,8 @@ describe('handover acts and reconciliation at the duty desks (headless Chromium)
   beforeAll(async () => {
     prepareConsoles();
     await sys.start(['border', 'interior']);
+    sup = SupervisorHarness.of(sys, { webDir: join(ROOT, 'dist', 'web', 'supervisor') });
+    await sup.start();
     browser = await launchChromium();
     const options = { viewport: { width: 1280, height: 900 }, locale: 'ru-RU', timezoneId: 'UTC' };
     borderCtx = await browser.newContext(options);
@@ -107,6 +114,7 @@ describe('handover acts and reconciliation at the duty desks (headless Chromium)
 
   afterAll(async () => {
     await browser?.close();
+    await sup?.cleanup();
     await sys.cleanup();
   });
 
@@ -274,6 +282,31 @@ describe('handover acts and reconciliation at the duty desks (headless Chromium)
     await expectAccessible(border, 'reconciliation with a discrepancy');
     await shot(border, 'handover-09-discrepancy');
 
+    // The supervisor ledger knows it from the nodes' signed audit batches: figures, and the persons accepted in the act.
+    const unreconciled = `/api/discrepancies?from=${month}&to=${month}`;
+    const row = await eventually(
+      async () => (await sup.get(unreconciled, 'supervisor.border')).body.items?.find((r: { handing_unit: string }) => r.handing_unit === BORDER),
+      30_000,
+      'the discrepancy in the ledger',
+    );
+    expect(row).toMatchObject({ period: month, receiving_unit: INTERIOR, handed_over: 3, received: 2, acts: 2, status: 'DISCREPANCY' });
+    expect((await sup.get(unreconciled, 'supervisor.customs')).body.items).toEqual([]);
+    const csv = await sup.get(`${unreconciled}&format=csv`, 'supervisor.interior');
+    expect(csv.bytes.toString('utf8')).toContain(`${month},${BORDER},border,4,${INTERIOR},interior,4,3,2,2,DISCREPANCY`);
+    // The supervisor's console page.
+    const svCtx = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'ru-RU', timezoneId: 'UTC' });
+    const sv = await svCtx.newPage();
+    sv.on('pageerror', (e) => pageErrors.push(`supervisor: ${e.message}`));
+    await sv.goto(sup.url + '/');
+    await sv.getByLabel('Имя пользователя').fill('supervisor.interior');
+    await sv.getByLabel('Пароль').fill(PASSWORD);
+    await sv.getByRole('button', { name: 'Войти' }).click();
+    await sv.getByRole('link', { name: 'Сверка статистики' }).click();
+    await sv.getByRole('heading', { level: 1, name: 'Расхождения статистики' }).waitFor(WAIT);
+    await sv.locator(`tr[data-pair="${month} ${BORDER}>${INTERIOR}"][data-status="DISCREPANCY"]`).waitFor(WAIT);
+    await expectAccessible(sv, 'supervisor discrepancies');
+    await shot(sv, 'handover-09b-supervisor-discrepancies');
+
     // Resolved first by an explanation, then by corrected figures.
     await counterpart.locator('#rec-xh-0').fill('Третье лицо передано по акту от прошлого месяца');
     await border.getByRole('button', { name: 'Подписать и отправить показатели' }).click();
@@ -287,6 +320,13 @@ describe('handover acts and reconciliation at the duty desks (headless Chromium)
     expect(await pair.getByText('сходится').count()).toBe(1);
     await expectAccessible(border, 'reconciliation resolved');
     await shot(border, 'handover-11-agreed');
+    // Resolved: no longer among the unreconciled in the ledger; agreed among all pairs.
+    await eventually(async () => (await sup.get(`${unreconciled}&status=all`, 'supervisor.border')).body.items?.find((r: { status: string }) => r.status === 'AGREED'), 30_000, 'the correction in the ledger');
+    expect((await sup.get(unreconciled, 'supervisor.border')).body.items).toEqual([]);
+    await sv.reload();
+    await sv.getByRole('heading', { level: 1, name: 'Расхождения статистики' }).waitFor(WAIT);
+    await sv.getByText('Расхождений нет.').waitFor(WAIT);
+    await svCtx.close();
     // The migration post sees the same.
     await interior.goto(`${sys.url('interior')}/reconciliation?period=${month}`);
     await eventually(

@@ -424,15 +424,36 @@ export function rowsOf(page: number, pageSize: number, total: number, shown: num
  * A listing page (overdue, verdicts): lead, filters, the zone note, then the listing in a card with
  * its exports; texts from "sv.<name>.*" (title, lead, empty).
  */
-export function ListingPage<P extends Paged>({ name, fields, path, params, list, before, children }: { name: string; fields: FilterName[]; path: string; params: string; list: Async<P>; before?: (data: P) => ReactNode; children: (data: P) => ReactNode }) {
+export function ListingPage<P extends Paged>({
+  name,
+  fields,
+  path,
+  params,
+  list,
+  before,
+  filters,
+  onPage,
+  children,
+}: {
+  name: string;
+  fields: FilterName[];
+  path: string;
+  params: string;
+  list: Async<P>;
+  before?: (data: P) => ReactNode;
+  /** A page's own filter form instead of the shared FilterBar (with its own paging). */
+  filters?: ReactNode;
+  onPage?(page: number): void;
+  children: (data: P) => ReactNode;
+}) {
   const { t } = useI18n();
   const { set } = useFilters();
   return (
     <Page title={t(`sv.${name}.title`)}>
       <p className="lead">{t(`sv.${name}.lead`)}</p>
-      <FilterBar fields={fields} />
+      {filters ?? <FilterBar fields={fields} />}
       <p className="muted small-text">{t('sv.zoneNote')}</p>
-      <ListingCard id={`${name}-h`} title={t(`sv.${name}.title`)} actions={<ExportButtons path={path} params={params} />} list={list} empty={t(`sv.${name}.empty`)} onPage={(page) => set({ page }, true)} before={before}>
+      <ListingCard id={`${name}-h`} title={t(`sv.${name}.title`)} actions={<ExportButtons path={path} params={params} />} list={list} empty={t(`sv.${name}.empty`)} onPage={onPage ?? ((page) => set({ page }, true))} before={before}>
         {children}
       </ListingCard>
     </Page>
