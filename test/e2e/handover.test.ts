@@ -18,21 +18,13 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { TestSystem, eventually } from '../support/harness';
 import { SupervisorHarness } from '../supervisor/harness';
-import { PASSWORD, ROOT, WAIT, expectAccessible, lastScreenshot, launchChromium, prepareConsoles, screenshot as shot } from './browser';
+import { PASSWORD, ROOT, WAIT, deskSignIn, expectAccessible, lastScreenshot, launchChromium, prepareConsoles, screenshot as shot } from './browser';
 
 jest.setTimeout(300_000);
 
 const BORDER = 'border.l4.CP-CN-A-01';
 const INTERIOR = 'interior.l4.CP-CN-A-01';
 const field = (path: string) => `#f-${path.replace(/[^A-Za-z0-9_-]/g, '-')}`;
-
-async function signIn(page: Page, base: string, username: string): Promise<void> {
-  await page.goto(base + '/');
-  await page.getByLabel('Имя пользователя').fill(username);
-  await page.getByLabel('Пароль').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Войти' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Обстановка дежурной смены' }).waitFor(WAIT);
-}
 
 /** "YYYY-MM" of an instant in Asia/Almaty (both units' zone), and the month after it. */
 function months(at: Date): { now: string; next: string } {
@@ -66,8 +58,8 @@ describe('handover acts and reconciliation at the duty desks (headless Chromium)
     border = await borderCtx.newPage();
     interior = await interiorCtx.newPage();
     for (const [name, p] of [['border', border], ['interior', interior]] as const) p.on('pageerror', (e) => pageErrors.push(`${name}: ${e.message}`));
-    await signIn(border, sys.url('border'), 'border.duty');
-    await signIn(interior, sys.url('interior'), 'interior.duty');
+    await deskSignIn(border, sys.url('border'), 'border.duty');
+    await deskSignIn(interior, sys.url('interior'), 'interior.duty');
     // The detention report the act starts from (sent by the border section, received by the migration post).
     const token = await sys.login('border');
     const now = Date.now();

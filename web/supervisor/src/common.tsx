@@ -140,6 +140,42 @@ export function hrefWith(path: string, f: Filters, extra: Record<string, string 
   return path + query({ from: f.from, to: f.to, agency: f.agency, level: f.level, region: f.region, unit: f.unit, ...extra });
 }
 
+/** The agency filter ("any" first). */
+export function AgencySelect({ id, value, onChange }: { id: string; value?: string; onChange(e: { target: { value: string } }): void }) {
+  const { t } = useI18n();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{t('sv.f.agency')}</label>
+      <select id={id} value={value ?? ''} onChange={onChange}>
+        <option value="">{t('sv.f.anyAgency')}</option>
+        {AGENCIES.map((a) => (
+          <option key={a} value={a}>
+            {t(`agency.${a}`)}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** The level filter ("any" first). */
+export function LevelSelect({ id, value, onChange }: { id: string; value?: string; onChange(e: { target: { value: string } }): void }) {
+  const { t } = useI18n();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{t('sv.f.level')}</label>
+      <select id={id} value={value ?? ''} onChange={onChange}>
+        <option value="">{t('sv.f.anyLevel')}</option>
+        {[1, 2, 3, 4, 5].map((n) => (
+          <option key={n} value={String(n)}>
+            {t('sv.f.levelN', { n, name: t(`sv.level.${n}`) })}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 export function FilterBar({ fields, children }: { fields: FilterName[]; children?: ReactNode }) {
   const { t, lang } = useI18n();
   const { units } = useSv();
@@ -204,32 +240,8 @@ export function FilterBar({ fields, children }: { fields: FilterName[]; children
           <input id="f-lookback" type="number" min={1} max={62} required value={draft.lookbackDays} onChange={upd('lookbackDays')} />
         </div>
       )}
-      {has('agency') && (
-        <div className="field">
-          <label htmlFor="f-agency">{t('sv.f.agency')}</label>
-          <select id="f-agency" value={draft.agency ?? ''} onChange={upd('agency')}>
-            <option value="">{t('sv.f.anyAgency')}</option>
-            {AGENCIES.map((a) => (
-              <option key={a} value={a}>
-                {t(`agency.${a}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-      )}
-      {has('level') && (
-        <div className="field">
-          <label htmlFor="f-level">{t('sv.f.level')}</label>
-          <select id="f-level" value={draft.level ?? ''} onChange={upd('level')}>
-            <option value="">{t('sv.f.anyLevel')}</option>
-            {[1, 2, 3, 4, 5].map((n) => (
-              <option key={n} value={String(n)}>
-                {t('sv.f.levelN', { n, name: t(`sv.level.${n}`) })}
-              </option>
-            ))}
-          </select>
-        </div>
-      )}
+      {has('agency') && <AgencySelect id="f-agency" value={draft.agency} onChange={upd('agency')} />}
+      {has('level') && <LevelSelect id="f-level" value={draft.level} onChange={upd('level')} />}
       {has('region') && (
         <div className="field">
           <label htmlFor="f-region">{t('sv.f.region')}</label>

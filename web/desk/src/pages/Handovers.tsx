@@ -542,7 +542,6 @@ function Decide({ act, onDone }: { act: HandoverAct; onDone(): void }) {
   const { t, e } = useI18n();
   const [refuse, setRefuse] = useState<Record<string, boolean>>({});
   const [reasons, setReasons] = useState<Record<string, string>>({});
-  const [dispute, setDispute] = useState('');
   const [officer, setOfficer] = useState('');
   const [busy, setBusy] = useState(false);
   const { failure, fields, fail, clear } = useFailure();
@@ -649,41 +648,20 @@ function Decide({ act, onDone }: { act: HandoverAct; onDone(): void }) {
           </button>
         </div>
       </form>
-      <form
-        onSubmit={(ev) => {
-          ev.preventDefault();
-          void step('dispute', dispute.trim() ? { reason: dispute.trim() } : {});
-        }}
-        noValidate
-      >
-        <div className="field wide">
-          <label htmlFor="dispute-reason">{t('ho.disputeReason')}</label>
-          <textarea id="dispute-reason" rows={2} value={dispute} onChange={(ev) => setDispute(ev.target.value)} aria-invalid={fields.reason ? true : undefined} aria-describedby={fields.reason ? 'dispute-reason-err' : undefined} />
-          {fields.reason && (
-            <span id="dispute-reason-err" className="field-error">
-              {fields.reason.join('; ')}
-            </span>
-          )}
-        </div>
-        <button type="submit" className="secondary" disabled={busy}>
-          {t('ho.dispute')}
-        </button>
-      </form>
+      <ReasonForm id="dispute-reason" label={t('ho.disputeReason')} button={t('ho.dispute')} errors={fields.reason} busy={busy} onSubmit={(reason) => void step('dispute', reason ? { reason } : {})} />
     </section>
   );
 }
 
 function Withdraw({ act, onDone }: { act: HandoverAct; onDone(): void }) {
   const { t } = useI18n();
-  const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const { failure, fields, fail, clear } = useFailure();
-  const submit = async (ev: FormEvent) => {
-    ev.preventDefault();
+  const submit = async (reason: string) => {
     clear();
     setBusy(true);
     try {
-      await api<HandoverAct>(`/api/handovers/${act.id}/withdraw`, { method: 'POST', body: reason.trim() ? { reason: reason.trim() } : {} });
+      await api<HandoverAct>(`/api/handovers/${act.id}/withdraw`, { method: 'POST', body: reason ? { reason } : {} });
       onDone();
     } catch (err) {
       fail(err);
@@ -695,21 +673,35 @@ function Withdraw({ act, onDone }: { act: HandoverAct; onDone(): void }) {
     <section className="card" aria-labelledby="withdraw-h">
       <h2 id="withdraw-h">{t('ho.withdraw')}</h2>
       <Failure text={failure} />
-      <form onSubmit={submit} noValidate>
-        <div className="field wide">
-          <label htmlFor="withdraw-reason">{t('ho.withdrawReason')}</label>
-          <textarea id="withdraw-reason" rows={2} value={reason} onChange={(ev) => setReason(ev.target.value)} aria-invalid={fields.reason ? true : undefined} aria-describedby={fields.reason ? 'withdraw-reason-err' : undefined} />
-          {fields.reason && (
-            <span id="withdraw-reason-err" className="field-error">
-              {fields.reason.join('; ')}
-            </span>
-          )}
-        </div>
-        <button type="submit" className="secondary" disabled={busy}>
-          {t('ho.withdraw')}
-        </button>
-      </form>
+      <ReasonForm id="withdraw-reason" label={t('ho.withdrawReason')} button={t('ho.withdraw')} errors={fields.reason} busy={busy} onSubmit={(reason) => void submit(reason)} />
     </section>
+  );
+}
+
+/** A step that takes a reason (dispute, withdrawal): the reason as typed goes to the node, which refuses a missing one. */
+function ReasonForm({ id, label, button, errors, busy, onSubmit }: { id: string; label: string; button: string; errors?: string[]; busy: boolean; onSubmit(reason: string): void }) {
+  const [reason, setReason] = useState('');
+  return (
+    <form
+      onSubmit={(ev) => {
+        ev.preventDefault();
+        onSubmit(reason.trim());
+      }}
+      noValidate
+    >
+      <div className="field wide">
+        <label htmlFor={id}>{label}</label>
+        <textarea id={id} rows={2} value={reason} onChange={(ev) => setReason(ev.target.value)} aria-invalid={errors ? true : undefined} aria-describedby={errors ? `${id}-err` : undefined} />
+        {errors && (
+          <span id={`${id}-err`} className="field-error">
+            {errors.join('; ')}
+          </span>
+        )}
+      </div>
+      <button type="submit" className="secondary" disabled={busy}>
+        {button}
+      </button>
+    </form>
   );
 }
 

@@ -5,14 +5,13 @@
  */
 import { useState } from 'react';
 import type { FormEvent } from 'react';
-import { AGENCIES } from '@shared/contract';
 import { api, query } from '@shared/api';
 import { useAsync } from '@shared/components';
 import { useI18n } from '@shared/i18n';
 import { useLocation } from '@shared/router';
 import { localDay } from '@shared/time';
 import { CAPITAL_ZONE } from '../session';
-import { ListingPage, UnitName, rowsOf } from '../common';
+import { AgencySelect, LevelSelect, ListingPage, UnitName, rowsOf } from '../common';
 import type { Listing } from '../types';
 
 interface DiscrepancyRow {
@@ -68,28 +67,8 @@ export function Discrepancies() {
             <label htmlFor="d-to">{t('sv.disc.to')}</label>
             <input id="d-to" type="month" required value={draft.to} onChange={upd('to')} />
           </div>
-          <div className="field">
-            <label htmlFor="d-agency">{t('sv.f.agency')}</label>
-            <select id="d-agency" value={draft.agency ?? ''} onChange={upd('agency')}>
-              <option value="">{t('sv.f.anyAgency')}</option>
-              {AGENCIES.map((a) => (
-                <option key={a} value={a}>
-                  {t(`agency.${a}`)}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="d-level">{t('sv.f.level')}</label>
-            <select id="d-level" value={draft.level ?? ''} onChange={upd('level')}>
-              <option value="">{t('sv.f.anyLevel')}</option>
-              {[1, 2, 3, 4, 5].map((n) => (
-                <option key={n} value={String(n)}>
-                  {t('sv.f.levelN', { n, name: t(`sv.level.${n}`) })}
-                </option>
-              ))}
-            </select>
-          </div>
+          <AgencySelect id="d-agency" value={draft.agency} onChange={upd('agency')} />
+          <LevelSelect id="d-level" value={draft.level} onChange={upd('level')} />
           <div className="field">
             <label htmlFor="d-status">{t('sv.disc.status')}</label>
             <select id="d-status" value={draft.status ?? ''} onChange={upd('status')}>
