@@ -345,4 +345,34 @@ describe('handover acts and reconciliation at the duty desks (headless Chromium)
     await shot(border, 'handover-12-month-not-begun');
     expect(pageErrors).toEqual([]);
   });
+
+  it('the handing desk withdraws an act before acceptance (a missing reason refused by the node); the receiving desk can then no longer decide it', async () => {
+    const r = await sys.api('border', 'POST', '/api/handovers', { receivingUnit: INTERIOR, legalGround: 'Протокол № 18', checkpointId: 'CP-CN-A-01', items: [{ itemId: 'V1', vehicle: { make: 'Toyota Hilux', registration: '123ABC02' } }] }, await sys.login('border'));
+    expect(r.status).toBe(201);
+    await border.goto(`${sys.url('border')}/handovers/${r.body.id}`);
+    await border.getByRole('heading', { name: 'Отозвать акт' }).waitFor(WAIT);
+    // Goods, vehicles, documents: 24 hours to accept (policy data).
+    expect(await border.getByTestId('countdown').first().textContent()).toMatch(/^Осталось 2[34]:\d\d:\d\d$/);
+    await border.getByRole('button', { name: 'Отозвать акт' }).click();
+    await border.locator('#withdraw-reason-err').getByText('обязательное поле').waitFor(WAIT);
+    await border.getByTestId('server-error').getByText('Акт приёма-передачи неверен, см. ошибки полей. Ничего не изменено.').waitFor(WAIT);
+    await border.locator('#withdraw-reason').fill('Передано не тому посту');
+    await border.getByRole('button', { name: 'Отозвать акт' }).click();
+    await border.getByText('отозван').first().waitFor(WAIT);
+    await border.locator('tr[data-item="V1"][data-status="RETURNED"]').waitFor(WAIT);
+    await expectAccessible(border, 'act withdrawn');
+    await shot(border, 'handover-13-withdrawn');
+    await interior.goto(`${sys.url('interior')}/handovers/${r.body.id}`);
+    await eventually(
+      async () => {
+        await interior.reload();
+        await interior.getByRole('heading', { level: 1, name: 'Акт приёма-передачи' }).waitFor(WAIT);
+        return (await interior.locator('[data-testid="custody"] li[data-step="WITHDRAWN"]').count()) > 0 || undefined;
+      },
+      30_000,
+      'the withdrawal reaches the migration post',
+    );
+    expect(await interior.getByRole('button', { name: 'Принять целиком' }).count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
 });
