@@ -503,27 +503,45 @@ export function HandoverPage({ id }: { id: string }) {
   );
 }
 
-function Items({ act }: { act: HandoverAct }) {
+/** The head of an act's items table: id, kind, description, and the column `last`. */
+function ItemsHead({ last }: { last: string }) {
+  const { t } = useI18n();
+  return (
+    <thead>
+      <tr>
+        <th scope="col">{t('f.itemId')}</th>
+        <th scope="col">{t('ho.kind')}</th>
+        <th scope="col">{t('f.description')}</th>
+        <th scope="col">{last}</th>
+      </tr>
+    </thead>
+  );
+}
+
+/** An item's id, kind and description cells. */
+function ItemCells({ item }: { item: HandoverAct['items'][number] }) {
   const { t, e } = useI18n();
+  return (
+    <>
+      <th scope="row">{item.itemId}</th>
+      <td>{t(`ho.kind.${item.kind}`)}</td>
+      <td>{itemText(item.kind, item.value, e)}</td>
+    </>
+  );
+}
+
+function Items({ act }: { act: HandoverAct }) {
+  const { t } = useI18n();
   return (
     <section aria-labelledby="items-h">
       <h2 id="items-h">{t('ho.items')}</h2>
       <div className="table-wrap">
         <table data-testid="items">
-          <thead>
-            <tr>
-              <th scope="col">{t('f.itemId')}</th>
-              <th scope="col">{t('ho.kind')}</th>
-              <th scope="col">{t('f.description')}</th>
-              <th scope="col">{t('ho.fate')}</th>
-            </tr>
-          </thead>
+          <ItemsHead last={t('ho.fate')} />
           <tbody>
             {act.items.map((i) => (
               <tr key={i.itemId} data-item={i.itemId} data-status={i.status}>
-                <th scope="row">{i.itemId}</th>
-                <td>{t(`ho.kind.${i.kind}`)}</td>
-                <td>{itemText(i.kind, i.value, e)}</td>
+                <ItemCells item={i} />
                 <td>
                   <span className={`badge fate-${i.status.toLowerCase()}`}>{t(`ho.fate.${i.status}`)}</span>
                   {i.reason && <div className="pre">{i.reason}</div>}
@@ -539,7 +557,7 @@ function Items({ act }: { act: HandoverAct }) {
 
 /** The receiving unit's decision: accept whole, accept in part (a reason per refused item), or dispute. */
 function Decide({ act, onDone }: { act: HandoverAct; onDone(): void }) {
-  const { t, e } = useI18n();
+  const { t } = useI18n();
   const [refuse, setRefuse] = useState<Record<string, boolean>>({});
   const [reasons, setReasons] = useState<Record<string, string>>({});
   const [officer, setOfficer] = useState('');
@@ -588,23 +606,14 @@ function Decide({ act, onDone }: { act: HandoverAct; onDone(): void }) {
       <form onSubmit={accept} noValidate aria-describedby="decide-hint">
         <div className="table-wrap">
           <table data-testid="items">
-            <thead>
-              <tr>
-                <th scope="col">{t('f.itemId')}</th>
-                <th scope="col">{t('ho.kind')}</th>
-                <th scope="col">{t('f.description')}</th>
-                <th scope="col">{t('ho.refuse')}</th>
-              </tr>
-            </thead>
+            <ItemsHead last={t('ho.refuse')} />
             <tbody>
               {act.items.map((i) => {
                 const errs = errorsOf(i.itemId);
                 const rid = `reason-${i.itemId}`;
                 return (
                   <tr key={i.itemId} data-item={i.itemId}>
-                    <th scope="row">{i.itemId}</th>
-                    <td>{t(`ho.kind.${i.kind}`)}</td>
-                    <td>{itemText(i.kind, i.value, e)}</td>
+                    <ItemCells item={i} />
                     <td>
                       <div className="field check">
                         <input id={`refuse-${i.itemId}`} type="checkbox" checked={!!refuse[i.itemId]} onChange={(ev) => setRefuse({ ...refuse, [i.itemId]: ev.target.checked })} />
