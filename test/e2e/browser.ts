@@ -98,3 +98,12 @@ export function typeCheck(project: string): string {
     return String((e as { stdout?: string }).stdout ?? e);
   }
 }
+
+/** Signs in at a duty desk (`base`, the node's URL) with the demo password, and waits for its overview. */
+export async function deskSignIn(page: Page, base: string, username: string): Promise<void> {
+  await page.goto(base + '/');
+  await page.getByLabel('Имя пользователя').fill(username);
+  await page.getByLabel('Пароль').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Войти' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Обстановка дежурной смены' }).waitFor(WAIT);
+}

@@ -20,6 +20,7 @@ import { DueEscalationsQuery, MarkEscalatedCommand } from './queries/escalations
 import { HeatmapQuery } from './queries/heatmap.query';
 import { JournalQuery } from './queries/journal.query';
 import { OverdueQuery } from './queries/overdue.query';
+import { DiscrepanciesQuery } from './queries/discrepancies.query';
 import { PeriodVerdictsQuery } from './queries/period-verdicts.query';
 import { RatesQuery } from './queries/rates.query';
 import { SeriesQuery } from './queries/series.query';
@@ -76,6 +77,7 @@ export class SupervisorModule {
         RatesQuery,
         SeriesQuery,
         OverdueQuery,
+        DiscrepanciesQuery,
         HeatmapQuery,
         TimelineQuery,
         JournalQuery,

@@ -9,6 +9,7 @@ import { Verdicts } from './pages/Verdicts';
 import { Trends } from './pages/Trends';
 import { TimelinePage } from './pages/Timeline';
 import { Report } from './pages/Report';
+import { Discrepancies } from './pages/Discrepancies';
 
 const ROUTES: Route[] = [
   ['/', () => <Overview />],
@@ -16,6 +17,7 @@ const ROUTES: Route[] = [
   ['/verdicts', () => <Verdicts />],
   ['/trends', () => <Trends />],
   ['/report', () => <Report />],
+  ['/discrepancies', () => <Discrepancies />],
   ['/messages/:id', (p) => <TimelinePage key={p.id} id={p.id} />],
 ];
 
@@ -69,6 +71,7 @@ function Nav() {
     ['/verdicts', 'sv.nav.verdicts'],
     ['/trends', 'sv.nav.rates'],
     ['/report', 'sv.nav.report'],
+    ['/discrepancies', 'sv.nav.discrepancies'],
   ];
-  return <MainNav className="main-nav no-print" items={items.map(([to, key]) => ({ path: to, href: to + (to === '/overdue' ? unitQs : qs), label: t(key), current: path === to }))} />;
+  return <MainNav className="main-nav no-print" items={items.map(([to, key]) => ({ path: to, href: to + (to === '/overdue' || to === '/discrepancies' ? unitQs : qs), label: t(key), current: path === to }))} />;
 }

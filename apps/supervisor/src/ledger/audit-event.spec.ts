@@ -1,7 +1,7 @@
 import { create, toBinary } from '@bufbuild/protobuf';
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { AuditAction, AuditEventSchema, MessageKind } from '@shekara/contracts';
+import { AuditAction, AuditEventSchema, DiscrepancyExplanationSchema, MessageKind, StatisticsFigureSchema, StatisticsIndicator } from '@shekara/contracts';
 import { parseAuditEvent } from './audit-event';
 
 const at = new Date('2024-04-09T03:00:00Z');
@@ -88,5 +88,27 @@ describe('parseAuditEvent', () => {
     const r = parseAuditEvent(bytes);
     expect(r.ok).toBe(false);
     expect(!r.ok && r.reason).toMatch(reason);
+  });
+
+  it('keeps a STATISTICS report’s figures and explanations (indicator names as in proto JSON), and refuses more than 100', () => {
+    const figures = [create(StatisticsFigureSchema, { indicator: StatisticsIndicator.PERSONS_HANDED_OVER, counterpartUnit: 'interior.l4.X', value: 3 }), create(StatisticsFigureSchema, { indicator: StatisticsIndicator.SEIZURES, value: 1 })];
+    const explanations = [create(DiscrepancyExplanationSchema, { indicator: StatisticsIndicator.PERSONS_HANDED_OVER, counterpartUnit: 'interior.l4.X', text: 'why' })];
+    const r = parseAuditEvent(sent({ kind: MessageKind.STATISTICS, period: '2026-04', reportedAt: undefined, statisticsFigures: figures, statisticsExplanations: explanations }));
+    expect(r.ok && r.message?.statistics).toEqual({
+      figures: [
+        { indicator: 'STATISTICS_INDICATOR_PERSONS_HANDED_OVER', counterpartUnit: 'interior.l4.X', value: 3 },
+        { indicator: 'STATISTICS_INDICATOR_SEIZURES', value: 1 },
+      ],
+      explanations: [{ indicator: 'STATISTICS_INDICATOR_PERSONS_HANDED_OVER', counterpartUnit: 'interior.l4.X', text: 'why' }],
+    });
+    const many = Array.from({ length: 101 }, () => figures[1]);
+    expect(parseAuditEvent(sent({ kind: MessageKind.STATISTICS, period: '2026-04', statisticsFigures: many }))).toMatchObject({ ok: false, reason: expect.stringContaining('at most 100') });
+  });
+
+  it('keeps the persons an acceptance accepts, and only for an acceptance', () => {
+    const acc = parseAuditEvent(sent({ kind: MessageKind.HANDOVER_ACCEPTANCE, confirms: 'act-1', handoverPersonsAccepted: 2 }));
+    expect(acc.ok && acc.message?.personsAccepted).toBe(2);
+    const dispute = parseAuditEvent(sent({ kind: MessageKind.HANDOVER_DISPUTE, confirms: 'act-1', handoverPersonsAccepted: 2 }));
+    expect(dispute.ok && dispute.message?.personsAccepted).toBeUndefined();
   });
 });

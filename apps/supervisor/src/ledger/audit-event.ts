@@ -9,7 +9,7 @@
 import { fromBinary } from '@bufbuild/protobuf';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import type { Timestamp } from '@bufbuild/protobuf/wkt';
-import { AuditAction, AuditEventSchema, MessageKind, isAgencyCode } from '@shekara/contracts';
+import { AuditAction, AuditEventSchema, MessageKind, StatisticsIndicator, isAgencyCode } from '@shekara/contracts';
 import type { AuditEvent } from '@shekara/contracts';
 import { MESSAGE_KINDS } from '@shekara/policy';
 import type { MessageKind as PolicyKind } from '@shekara/policy';
@@ -68,10 +68,25 @@ export interface LedgerMessage {
   confirms?: string;
   /** HANDOVER_PROPOSAL: the kinds of its items. */
   items?: string[];
+  /** STATISTICS: the signed figures and explanations (proto JSON names of the indicators). */
+  statistics?: LedgerStatistics;
+  /** HANDOVER_ACCEPTANCE: the persons it accepts. */
+  personsAccepted?: number;
   summary: string;
   node: string;
   eventId: string;
 }
+
+/** A STATISTICS report's figures and explanations as the ledger keeps them. */
+export interface LedgerStatistics {
+  figures: { indicator: string; counterpartUnit?: string; value: number }[];
+  explanations: { indicator: string; counterpartUnit: string; text: string }[];
+}
+
+/** At most this many figures and explanations are kept of one report. */
+const MAX_FIGURES = 100;
+
+const indicatorName = (n: number): string => `STATISTICS_INDICATOR_${StatisticsIndicator[n] ?? 'UNSPECIFIED'}`;
 
 export type ParsedAuditEvent = { ok: true; event: LedgerEvent; message?: LedgerMessage } | { ok: false; reason: string; eventId?: string };
 
@@ -140,6 +155,14 @@ export function checkAuditEvent(ev: AuditEvent): ParsedAuditEvent {
   if (eventAt) message.eventAt = eventAt;
   if (ev.confirms) message.confirms = ev.confirms;
   if (ev.handoverItems.length) message.items = ev.handoverItems.slice(0, 10).map((i) => i.slice(0, 20));
+  if (kind === 'STATISTICS' && (ev.statisticsFigures.length || ev.statisticsExplanations.length)) {
+    if (ev.statisticsFigures.length > MAX_FIGURES || ev.statisticsExplanations.length > MAX_FIGURES) return bad(`STATISTICS carries at most ${MAX_FIGURES} figures and ${MAX_FIGURES} explanations`);
+    message.statistics = {
+      figures: ev.statisticsFigures.map((f) => ({ indicator: indicatorName(f.indicator), ...(f.counterpartUnit ? { counterpartUnit: f.counterpartUnit.slice(0, MAX_ID) } : {}), value: f.value })),
+      explanations: ev.statisticsExplanations.map((x) => ({ indicator: indicatorName(x.indicator), counterpartUnit: x.counterpartUnit.slice(0, MAX_ID), text: x.text.slice(0, 2000) })),
+    };
+  }
+  if (kind === 'HANDOVER_ACCEPTANCE' && ev.handoverPersonsAccepted) message.personsAccepted = Math.min(ev.handoverPersonsAccepted, 10_000);
   return { ok: true, event, message };
 }
 

@@ -5,7 +5,7 @@ import { Clock } from '@shekara/common';
 import { GroupCommitter } from '@shekara/persistence';
 import type { AuditMessage } from '@shekara/policy';
 import type { MessageSelection } from '../verdicts/ranges';
-import type { LedgerAction, LedgerEvent, LedgerMessage } from './audit-event';
+import type { LedgerAction, LedgerEvent, LedgerMessage, LedgerStatistics } from './audit-event';
 
 /** A ledger message as the engine sees it, plus what listings show. */
 export interface StoredMessage extends AuditMessage {
@@ -60,6 +60,28 @@ function toMessage(r: MessageRow): StoredMessage {
   if (r.event_at) m.eventAt = r.event_at;
   if (r.items !== null) m.items = r.items;
   return m;
+}
+
+export interface StatisticsRow {
+  id: string;
+  sender: string;
+  period: string;
+  sent_at: Date;
+  statistics: LedgerStatistics | null;
+}
+export interface ActRow {
+  id: string;
+  sender: string;
+  recipients: string[];
+  event_at: Date;
+}
+export interface ActStepRow {
+  id: string;
+  kind: 'HANDOVER_ACCEPTANCE' | 'HANDOVER_DISPUTE' | 'HANDOVER_WITHDRAWAL';
+  sender: string;
+  sent_at: Date;
+  confirms: string;
+  persons_accepted: number | null;
 }
 
 /** An event waiting for its group commit; `outcome` is set by the commit. */
@@ -122,10 +144,10 @@ export class LedgerStore {
     // The version keys the verdict cache: bumped (once a batch) only when a message is really added.
     await m.query(
       `WITH ins AS (
-         INSERT INTO ledger_messages (id, kind, sender, recipients, sent_at, reported_at, period, event_at, confirms, items, summary, node, event_id, recorded_at)
-         SELECT x.id, x.kind, x.sender, x.recipients, x.sent_at, x.reported_at, x.period, x.event_at, x.confirms, x.items, x.summary, x.node, x.event_id, $2
+         INSERT INTO ledger_messages (id, kind, sender, recipients, sent_at, reported_at, period, event_at, confirms, items, statistics, persons_accepted, summary, node, event_id, recorded_at)
+         SELECT x.id, x.kind, x.sender, x.recipients, x.sent_at, x.reported_at, x.period, x.event_at, x.confirms, x.items, x.statistics, x.persons_accepted, x.summary, x.node, x.event_id, $2
            FROM jsonb_to_recordset($1::jsonb) AS x(id text, kind text, sender text, recipients text[], sent_at timestamptz, reported_at timestamptz,
-                period text, event_at timestamptz, confirms text, items text[], summary text, node text, event_id text)
+                period text, event_at timestamptz, confirms text, items text[], statistics jsonb, persons_accepted integer, summary text, node text, event_id text)
          ON CONFLICT (id) DO NOTHING RETURNING 1)
        UPDATE ledger_state SET version = version + 1 WHERE id = 1 AND EXISTS (SELECT 1 FROM ins)`,
       [
@@ -141,6 +163,8 @@ export class LedgerStore {
             event_at: msg.eventAt?.toISOString() ?? null,
             confirms: msg.confirms ?? null,
             items: msg.items ?? null,
+            statistics: msg.statistics ?? null,
+            persons_accepted: msg.personsAccepted ?? null,
             summary: msg.summary,
             node: msg.node,
             event_id: msg.eventId,
@@ -284,6 +308,30 @@ export class LedgerStore {
       [asOf, until, kinds, kinds.map((k) => within[k]), limit],
     );
     return rows.map((r) => ({ obligation: 'HANDOVER_ACCEPTANCE' as const, id: r.id, sender: r.recipients[0], recipients: [r.sender], reportedAt: r.event_at, due: r.due, summary: r.summary }));
+  }
+
+  /**
+   * What the reconciliation of months `from`..`to` (YYYY-MM) rests on: the STATISTICS reports for
+   * those months (every version, ordered by sent_at, id: the latest of a unit corrects the earlier),
+   * and the handover acts handed over between lo and hi with their answers and withdrawals.
+   */
+  async reconciliationFacts(from: string, to: string, lo: Date, hi: Date): Promise<{ reports: StatisticsRow[]; acts: ActRow[]; steps: ActStepRow[] }> {
+    const reports: StatisticsRow[] = await this.ds.query(
+      `SELECT id, sender, period, sent_at, statistics FROM ledger_messages WHERE kind = 'STATISTICS' AND period >= $1 AND period <= $2 ORDER BY sent_at, id`,
+      [from, to],
+    );
+    const acts: ActRow[] = await this.ds.query(
+      `SELECT id, sender, recipients, event_at FROM ledger_messages WHERE kind = 'HANDOVER_PROPOSAL' AND event_at >= $1 AND event_at < $2 ORDER BY event_at, id`,
+      [lo, hi],
+    );
+    const steps: ActStepRow[] = acts.length
+      ? await this.ds.query(
+          `SELECT id, kind, sender, sent_at, confirms, persons_accepted FROM ledger_messages
+            WHERE kind IN ('HANDOVER_ACCEPTANCE', 'HANDOVER_DISPUTE', 'HANDOVER_WITHDRAWAL') AND confirms = ANY($1) ORDER BY sent_at, id`,
+          [acts.map((a) => a.id)],
+        )
+      : [];
+    return { reports, acts, steps };
   }
 
   /** Counts for operations: messages, events, rejects. */

@@ -3,7 +3,7 @@ import { create, toBinary } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { Clock, uuidv7 } from '@shekara/common';
 import { AuditAction as WireAction, AuditEventSchema, MessageKind } from '@shekara/contracts';
-import type { AgencyCode } from '@shekara/contracts';
+import type { AgencyCode, DiscrepancyExplanation, StatisticsFigure } from '@shekara/contracts';
 import type { AgencyNodeConfig } from '../core';
 import type { OutboxItem } from '../store';
 import { NODE_CONFIG, isConfidential } from '../core';
@@ -66,6 +66,11 @@ export interface MessageFacts {
   summary?: string;
   /** HANDOVER_PROPOSAL: the kinds of the items handed over. */
   items?: string[];
+  /** STATISTICS: the figures and explanations of the report (the supervisor reconciles them). */
+  figures?: StatisticsFigure[];
+  explanations?: DiscrepancyExplanation[];
+  /** HANDOVER_ACCEPTANCE: the persons it accepts. */
+  personsAccepted?: number;
   /** The message's classification: a CONFIDENTIAL message's summary never goes to the ledger. */
   classification?: string;
 }
@@ -154,6 +159,9 @@ export class AuditService {
       // The ledger (its listings, exports and the scheduler's escalation texts) never holds the text of a CONFIDENTIAL report.
       summary: f?.classification && isConfidential(f.classification) ? '' : (f?.summary ?? '').slice(0, 300),
       handoverItems: f?.items ?? [],
+      statisticsFigures: f?.figures ?? [],
+      statisticsExplanations: f?.explanations ?? [],
+      handoverPersonsAccepted: f?.personsAccepted ?? 0,
     });
   }
 }
