@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { create, fromBinary, fromJson, toBinary, toJson } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { AuthUser } from '@shekara/auth';
@@ -20,17 +21,26 @@ import type { AgencyCode, BankRecordContent, Envelope } from '@shekara/contracts
 import type { Directory } from '@shekara/directory';
 import type { UnitSigner } from '@shekara/security';
 import { AuditAction } from '../audit';
+import type { AuditEntry } from '../audit';
 import type { AgencyNodeConfig } from '../core';
 import { DIRECTORY, NODE_CONFIG, SIGNER } from '../core';
 import { OutboxRelay, WriteBatches } from '../exchange';
+import type { WriteBatch } from '../exchange';
 import { DataBankStore } from '../store';
-import type { BankFilter, BankRecordRow, OutboxItem } from '../store';
+import type { BankFilter, BankRecordRow, BankVersionInput, OutboxItem } from '../store';
 import { signBankVersion, versionRow } from './bank-version';
 import { bankQuery, documentCheck } from './bank-request';
 import { DataBankError, DataBankErrorCode } from './databank.errors';
 import { documentKey, plainDocumentNumber } from './document-key';
 import { tsQueries } from './search-query';
 import { bankItemsOf } from './from-report';
+
+/** A version ready to be written: its row, its audit entry, and the envelopes carrying it to the other agencies' nodes. */
+export interface PreparedVersion {
+  row: BankVersionInput;
+  audit: AuditEntry;
+  outbox: OutboxItem[];
+}
 
 /** A record as the desk shows it. */
 export interface BankRecordView {
@@ -182,28 +192,36 @@ export class DataBankService {
   }
 
   /**
-   * Adds the bank items a SEMIANNUAL or ADVANCE report carries (`bankItemsOf`), once the report is
-   * stored, as records of the sender's agency contributed by its unit, linked to the report. An
-   * item the bank cannot take (e.g. a number with characters no MRZ has) is left out and named; an
-   * item already added (a retry) is not added again.
+   * The bank versions a SEMIANNUAL or ADVANCE report carries (`bankItemsOf`), prepared to be written
+   * in the report's own transaction (`writeIn`): records of the sender's agency contributed by its
+   * unit, linked to the report, each signed and queued for the other agencies' nodes. An item the
+   * bank cannot take (e.g. a number with characters no MRZ has) is left out and named. Record ids
+   * follow from the report's id, so nothing is ever added twice.
    */
-  async fromReport(user: AuthUser, env: Envelope): Promise<{ added: string[]; skipped: { recordId: string; reason: string }[] }> {
-    const added: string[] = [];
+  fromReport(user: AuthUser, env: Envelope, now: Date): { versions: PreparedVersion[]; skipped: { recordId: string; reason: string }[] } {
+    const versions: PreparedVersion[] = [];
     const skipped: { recordId: string; reason: string }[] = [];
-    for (const item of bankItemsOf(env, this.today(user))) {
+    for (const item of bankItemsOf(env, this.localDate(env.senderUnit, now))) {
       const v = validateBankContent(toJson(BankRecordContentSchema, item.content));
       if (!v.ok) {
         skipped.push({ recordId: item.recordId, reason: v.errors.map((e) => `${e.field}: ${e.messages.join(', ')}`).join('; ') });
         continue;
       }
-      try {
-        await this.write(user, item.recordId, 1, BankVersionAction.CREATE, v.value, env.messageId);
-        added.push(item.recordId);
-      } catch (e) {
-        if (!(e instanceof DataBankError && e.code === DataBankErrorCode.VersionConflict)) throw e;
-      }
+      versions.push(this.prepare(user.username, env.senderUnit, item.recordId, 1, BankVersionAction.CREATE, v.value, now, env.messageId));
     }
-    return { added, skipped };
+    return { versions, skipped };
+  }
+
+  /**
+   * Writes prepared versions in the caller's transaction `m` (one statement: versions, records,
+   * audit rows, outbox rows), through `batch`, whose written rows the caller hands to the dispatch
+   * after its commit.
+   */
+  async writeIn(m: EntityManager, batch: WriteBatch, versions: PreparedVersion[], now: Date): Promise<void> {
+    if (!versions.length) return;
+    batch.send(versions.flatMap((v) => v.outbox));
+    batch.audit(versions.map((v) => v.audit));
+    await batch.write((p) => this.store.writeVersions(versions.map((v) => v.row), now, p.auditJson, p.outboxJson, true, m));
   }
 
   /**
@@ -246,8 +264,13 @@ export class DataBankService {
 
   /** The user's local date (their unit's IANA zone): the review date is a local day. */
   private today(user: AuthUser): string {
-    const zone = this.directory.findUnit(user.unitId) ? this.directory.zoneOf(user.unitId) : 'UTC';
-    return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(this.clock.now());
+    return this.localDate(user.unitId, this.clock.now());
+  }
+
+  /** A unit's local date (its IANA zone) at `at`. */
+  private localDate(unit: string, at: Date): string {
+    const zone = this.directory.findUnit(unit) ? this.directory.zoneOf(unit) : 'UTC';
+    return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
   }
 
   private filter(user: AuthUser, q: ReturnType<typeof bankQuery>): BankFilter {
@@ -263,12 +286,25 @@ export class DataBankService {
    */
   private async write(user: AuthUser, recordId: string, n: number, action: BankVersionAction, content: BankRecordContent, sourceMessageId?: string): Promise<BankRecordView> {
     const now = this.clock.now();
+    const v = this.prepare(user.username, user.unitId, recordId, n, action, content, now, sourceMessageId);
+    const batch = this.writes.begin();
+    batch.send(v.outbox);
+    batch.audit([v.audit]);
+    const result = await batch.write((p) => this.store.writeVersions([v.row], now, p.auditJson, p.outboxJson, true));
+    if (!result.stored.length) throw new DataBankError(DataBankErrorCode.VersionConflict);
+    this.dispatch.handOver(batch.written);
+    const stored = await this.store.record(recordId);
+    return view(stored!);
+  }
+
+  /** A version signed by `unit`, with its audit entry and the envelopes carrying it to the other agencies' nodes. */
+  private prepare(actor: string, unit: string, recordId: string, n: number, action: BankVersionAction, content: BankRecordContent, now: Date, sourceMessageId?: string): PreparedVersion {
     if (!content.reviewOn) content.reviewOn = '';
     const version = create(BankRecordVersionSchema, {
       recordId,
       version: n,
       ownerAgency: this.config.agency,
-      contributorUnit: user.unitId,
+      contributorUnit: unit,
       createdAt: timestampFromDate(now),
       action,
       content,
@@ -276,14 +312,11 @@ export class DataBankService {
     });
     const signed = signBankVersion(this.signer, version);
     const row = versionRow(version, signed);
-    const batch = this.writes.begin();
-    batch.send(this.replication(user.unitId, signed, content, now));
-    batch.audit([{ actor: user.username, action: AuditAction.BankChanged, messageId: recordId, units: [user.unitId], details: { version: n, action: row.action, kind: row.kind } }]);
-    const result = await batch.write((p) => this.store.writeVersions([row], now, p.auditJson, p.outboxJson, true));
-    if (!result.stored.length) throw new DataBankError(DataBankErrorCode.VersionConflict);
-    this.dispatch.handOver(batch.written);
-    const stored = await this.store.record(recordId);
-    return view(stored!);
+    return {
+      row,
+      outbox: this.replication(unit, signed, content, now),
+      audit: { actor, action: AuditAction.BankChanged, messageId: recordId, units: [unit], details: { version: n, action: row.action, kind: row.kind, ...(sourceMessageId ? { sourceMessageId } : {}) } },
+    };
   }
 
   /** The envelope carrying a signed version to the other agencies' nodes (addressed to their level-1 units), one outbox row per agency. */

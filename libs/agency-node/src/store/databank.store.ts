@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { auditLogInsert } from './audit.store';
 import { outboxAmong, outboxInsert } from './outbox.store';
 import type { OutboxInserted } from './outbox.store';
@@ -113,11 +114,19 @@ export class DataBankStore {
    * not stored again; a version of a record owned by another agency is never stored; the record row
    * follows the highest version stored (a late version older than the record's is kept, not applied).
    * `onlyIfStored`: the audit and outbox rows are written only if some version was stored (a local
-   * change that lost a race to the same version number writes nothing).
+   * change that lost a race to the same version number writes nothing). `m`: the caller's
+   * transaction (a report's contributions are written with the report).
    */
-  async writeVersions(rows: BankVersionInput[], at: Date, auditJson: string, outboxJson: string, onlyIfStored: boolean): Promise<{ stored: { record_id: string; version: number }[]; outbox: OutboxInserted[] }> {
+  async writeVersions(
+    rows: BankVersionInput[],
+    at: Date,
+    auditJson: string,
+    outboxJson: string,
+    onlyIfStored: boolean,
+    m: EntityManager = this.ds.manager,
+  ): Promise<{ stored: { record_id: string; version: number }[]; outbox: OutboxInserted[] }> {
     const gate = onlyIfStored ? `EXISTS (SELECT 1 FROM ver)` : 'true';
-    const result: { record_id: string | null; version: number | null; outbox_id: string | null; nats_msg_id: string | null; target_agency: string | null }[] = await this.ds.query(
+    const result: { record_id: string | null; version: number | null; outbox_id: string | null; nats_msg_id: string | null; target_agency: string | null }[] = await m.query(
       `WITH x AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(record_id uuid, version integer, owner_agency text, contributor_unit text, action text,
               created_at timestamptz, signed text, content jsonb, source_message_id uuid, kind text, status text, classification text, review_on date,
               title text, topics text[], language text, doc_state text, doc_key text, text text)),
