@@ -72,6 +72,9 @@ export interface BankVersionView {
   signed: string;
 }
 
+/** A travel document of the bank found by the document check: the record (status and owner only when redacted), whether the number is exactly the one asked. */
+export type DocumentHit = Partial<BankRecordView> & { id: string; ownerAgency: string; exact: boolean; redacted: boolean };
+
 /** A piece of a search snippet: `hit` marks the words that matched. */
 export interface SnippetPart {
   text: string;
@@ -177,18 +180,26 @@ export class DataBankService {
    * answered redacted (that there is one, its status and owner), since the officer at the
    * checkpoint must know to stop the document.
    */
-  async check(user: AuthUser, body: unknown): Promise<{ hit: boolean; records: (Partial<BankRecordView> & { exact: boolean; redacted: boolean })[] }> {
+  async check(user: AuthUser, body: unknown): Promise<{ hit: boolean; records: DocumentHit[] }> {
     const d = documentCheck(body);
-    const rows = await this.store.documents(documentKey(d.issuingState, d.number), this.today(user));
-    const asked = plainDocumentNumber(d.number);
-    const records = rows.map((r) => {
-      const number = String((r.content.travelDocument as { number?: string } | undefined)?.number ?? '');
-      const exact = plainDocumentNumber(number) === asked;
-      if (mayRead(user.clearance, r.classification)) return { ...view(r), exact, redacted: false };
-      const status = (r.content.travelDocument as { status?: string } | undefined)?.status;
-      return { id: r.record_id, ownerAgency: r.owner_agency, classification: r.classification, content: { travelDocument: { status } }, exact, redacted: true };
-    });
+    const records = await this.documentHits(user, d.issuingState, d.number);
     return { hit: records.length > 0, records };
+  }
+
+  /**
+   * The active travel documents of the bank under this number and state (folded for misreadings),
+   * each saying whether the number is exactly the one asked, redacted (status and owner only) when
+   * the user is not cleared to read it. Also the person check's source of lost and stolen documents.
+   */
+  async documentHits(user: AuthUser, issuingState: string, number: string): Promise<DocumentHit[]> {
+    const rows = await this.store.documents(documentKey(issuingState, number), this.today(user));
+    const asked = plainDocumentNumber(number);
+    return rows.map((r) => {
+      const doc = r.content.travelDocument as { number?: string; status?: string } | undefined;
+      const exact = plainDocumentNumber(String(doc?.number ?? '')) === asked;
+      if (mayRead(user.clearance, r.classification)) return { ...view(r), exact, redacted: false };
+      return { id: r.record_id, ownerAgency: r.owner_agency, classification: r.classification, content: { travelDocument: { status: doc?.status } }, exact, redacted: true };
+    });
   }
 
   /**
