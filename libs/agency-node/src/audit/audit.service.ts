@@ -35,7 +35,10 @@ export enum AuditAction {
   ClassifiedRefused = 'classified-refused',
   /** An administrator changed a user's clearance (local). */
   ClearanceSet = 'clearance-set',
-  /** A version of a data bank record made here (created, revised, withdrawn) (local). */
+  /**
+   * A version of a data bank record made here (created, revised, withdrawn). The ledger hears of it
+   * as a signed SENT event of kind BANK_VERSION (the clause 5.5 contributions it shows the supervisor).
+   */
   BankChanged = 'bank-changed',
   /** Versions of another agency's bank records stored from the bus (local). */
   BankReplicated = 'bank-replicated',
@@ -51,6 +54,7 @@ const PUBLISHED: Partial<Record<AuditAction, WireAction>> = {
   [AuditAction.Read]: WireAction.READ,
   [AuditAction.Rejected]: WireAction.REJECTED,
   [AuditAction.DeadLettered]: WireAction.DEAD_LETTERED,
+  [AuditAction.BankChanged]: WireAction.SENT,
 };
 
 /** What the ledger needs to know of the message an event concerns. */

@@ -323,17 +323,43 @@ export class DataBankService {
     });
     const signed = signBankVersion(this.signer, version);
     const row = versionRow(version, signed);
+    const outbox = this.replication(unit, signed, content, now);
+    const day = this.localDate(unit, now);
     return {
       row,
-      outbox: this.replication(unit, signed, content, now),
-      audit: { actor, action: AuditAction.BankChanged, messageId: recordId, units: [unit], details: { version: n, action: row.action, kind: row.kind, ...(sourceMessageId ? { sourceMessageId } : {}) } },
+      outbox,
+      audit: {
+        actor,
+        action: AuditAction.BankChanged,
+        messageId: recordId,
+        units: [unit],
+        // The ledger's event (SENT, kind BANK_VERSION; proto/shekara/v1/audit.proto): the record, its contributor and
+        // recipients, the half-year it counts for (the unit's local date), the report that carried it, its kind and action.
+        message: {
+          kind: 'BANK_VERSION',
+          senderUnit: unit,
+          recipientUnits: this.heads().map((h) => h.unit),
+          sentAt: now,
+          period: `${day.slice(0, 4)}-H${Number(day.slice(5, 7)) <= 6 ? 1 : 2}`,
+          confirms: sourceMessageId ?? null,
+          summary: row.title,
+          items: [row.kind, row.action],
+          classification: row.classification,
+        },
+        details: { version: n, action: row.action, kind: row.kind, ...(sourceMessageId ? { sourceMessageId } : {}) },
+      },
     };
+  }
+
+  /** The level-1 unit of each other agency: where this node's versions go. */
+  private heads(): { agency: AgencyCode; unit: string }[] {
+    const others = AGENCIES.filter((a) => a !== this.config.agency);
+    return others.map((a) => ({ agency: a, unit: this.directory.units({ agency: a, level: 1 })[0]?.id })).filter((h): h is { agency: AgencyCode; unit: string } => !!h.unit);
   }
 
   /** The envelope carrying a signed version to the other agencies' nodes (addressed to their level-1 units), one outbox row per agency. */
   private replication(unit: string, signed: Uint8Array, content: BankRecordContent, now: Date): OutboxItem[] {
-    const others = AGENCIES.filter((a) => a !== this.config.agency);
-    const heads = others.map((a) => ({ agency: a, unit: this.directory.units({ agency: a, level: 1 })[0]?.id })).filter((h): h is { agency: AgencyCode; unit: string } => !!h.unit);
+    const heads = this.heads();
     if (!heads.length) return [];
     const id = uuidv7(this.clock);
     const env = create(EnvelopeSchema, {
