@@ -9,6 +9,7 @@ import { Verdicts } from './pages/Verdicts';
 import { Trends } from './pages/Trends';
 import { TimelinePage } from './pages/Timeline';
 import { Report } from './pages/Report';
+import { Bank } from './pages/Bank';
 
 const ROUTES: Route[] = [
   ['/', () => <Overview />],
@@ -16,6 +17,7 @@ const ROUTES: Route[] = [
   ['/verdicts', () => <Verdicts />],
   ['/trends', () => <Trends />],
   ['/report', () => <Report />],
+  ['/bank', () => <Bank />],
   ['/messages/:id', (p) => <TimelinePage key={p.id} id={p.id} />],
 ];
 
@@ -69,6 +71,7 @@ function Nav() {
     ['/verdicts', 'sv.nav.verdicts'],
     ['/trends', 'sv.nav.rates'],
     ['/report', 'sv.nav.report'],
+    ['/bank', 'sv.nav.bank'],
   ];
-  return <MainNav className="main-nav no-print" items={items.map(([to, key]) => ({ path: to, href: to + (to === '/overdue' ? unitQs : qs), label: t(key), current: path === to }))} />;
+  return <MainNav className="main-nav no-print" items={items.map(([to, key]) => ({ path: to, href: to === '/bank' ? to : to + (to === '/overdue' ? unitQs : qs), label: t(key), current: path === to }))} />;
 }
