@@ -44,6 +44,10 @@ export enum AuditAction {
   BankReplicated = 'bank-replicated',
   /** A bank record deleted by the retention job after its review date and grace period (local). */
   BankDeleted = 'bank-deleted',
+  /** An administrator asked the other agencies' nodes for the bank versions this node lacks (local). */
+  BankResyncRequested = 'bank-resync-requested',
+  /** Another agency's node asked for this agency's bank versions; the versions queued for it (local). */
+  BankResyncAnswered = 'bank-resync-answered',
 }
 
 /** The actions the supervisor ledger hears about (sign-ins stay local). */

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { create, fromBinary, fromJson, toBinary, toJson } from '@bufbuild/protobuf';
-import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { timestampDate, timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { AuthUser } from '@shekara/auth';
 import { CLEARANCES, mayRead } from '@shekara/auth';
 import { Clock, uuidv7 } from '@shekara/common';
@@ -11,6 +11,7 @@ import {
   BankRecordVersionSchema,
   BankVersionAction,
   CURRENT_SCHEMA_VERSION,
+  Classification,
   EnvelopeSchema,
   HALF_YEAR_RE,
   MessageKind,
@@ -33,7 +34,7 @@ import { bankQuery, documentCheck } from './bank-request';
 import { DataBankError, DataBankErrorCode } from './databank.errors';
 import { documentKey, plainDocumentNumber } from './document-key';
 import { tsQueries } from './search-query';
-import { bankItemsOf } from './from-report';
+import { bankItemsOf, recordIdFor } from './from-report';
 
 /** A version ready to be written: its row, its audit entry, and the envelopes carrying it to the other agencies' nodes. */
 export interface PreparedVersion {
@@ -349,6 +350,96 @@ export class DataBankService {
         details: { version: n, action: row.action, kind: row.kind, ...(sourceMessageId ? { sourceMessageId } : {}) },
       },
     };
+  }
+
+  /** Versions sent in answer to one resync request, at most (the requester asks again from its newest). */
+  static readonly RESYNC_PAGE = 2000;
+
+  /**
+   * Resync, asking side: asks each other agency's node (its level-1 unit) for the versions of its
+   * records created since the newest this node holds of it (`full`: all of them), in a signed
+   * BANK_RESYNC_REQUEST sent as the user's unit. The answers arrive as ordinary BANK_VERSION
+   * envelopes, verified and stored as always (idempotent).
+   */
+  async resync(user: AuthUser, body: unknown): Promise<{ requests: { agency: string; messageId: string; since: string | null }[] }> {
+    const full = typeof body === 'object' && body !== null && (body as { full?: unknown }).full;
+    if (full !== undefined && full !== true && full !== false) {
+      throw new DataBankError(DataBankErrorCode.InvalidQuery, undefined, [{ field: 'full', messages: ['full must be true or false', 'full должно быть true или false'] }]);
+    }
+    const now = this.clock.now();
+    const newest = full ? new Map<string, Date>() : await this.store.newestVersions();
+    const requests: { agency: string; messageId: string; since: string | null }[] = [];
+    const items: OutboxItem[] = [];
+    for (const h of this.heads()) {
+      const since = newest.get(h.agency);
+      const id = uuidv7(this.clock);
+      const env = create(EnvelopeSchema, {
+        messageId: id,
+        correlationId: '',
+        kind: MessageKind.BANK_RESYNC_REQUEST,
+        senderUnit: user.unitId,
+        recipientUnits: [h.unit],
+        createdAt: timestampFromDate(now),
+        reportedAt: timestampFromDate(now),
+        schemaVersion: CURRENT_SCHEMA_VERSION,
+        classification: Classification.UNCLASSIFIED,
+        payload: { case: 'bankResyncRequest', value: { ownerAgency: h.agency, ...(since ? { since: timestampFromDate(since) } : {}) } },
+      });
+      items.push({ kind: 'BANK', messageId: id, targetAgency: h.agency, payload: toBinary(EnvelopeSchema, env), signingUnit: user.unitId, natsMsgId: id });
+      requests.push({ agency: h.agency, messageId: id, since: since ? since.toISOString() : null });
+    }
+    const batch = this.writes.begin();
+    batch.send(items);
+    batch.audit([{ actor: user.username, action: AuditAction.BankResyncRequested, units: [user.unitId], details: { requests } }]);
+    await batch.write((p) => this.store.queue(p.outboxJson, p.auditJson));
+    this.dispatch.handOver(batch.written);
+    return { requests };
+  }
+
+  /**
+   * Resync, answering side: another agency's node asked (a verified BANK_RESYNC_REQUEST addressed to
+   * this agency) for this agency's versions created since an instant. Each is queued as it is
+   * stored (its SignedBankVersion), in a BANK_VERSION envelope from its contributing unit to the
+   * requesting agency's level-1 unit, oldest first, at most RESYNC_PAGE; the envelope ids derive
+   * from the request and the version, so a request delivered twice is answered with the same ids
+   * (the bus drops the copies within its duplicate window; the requester stores a version once).
+   */
+  async answerResync(env: Envelope): Promise<number> {
+    if (env.payload.case !== 'bankResyncRequest') return 0;
+    const req = env.payload.value;
+    const requester = this.directory.findUnit(env.senderUnit)?.agency;
+    const to = this.heads().find((h) => h.agency === requester);
+    if (!to) return 0;
+    const since = req.since ? timestampDate(req.since) : null;
+    const rows = await this.store.versionsSince(this.config.agency, since, DataBankService.RESYNC_PAGE);
+    const now = this.clock.now();
+    const items: OutboxItem[] = [];
+    for (const r of rows) {
+      // A contributor with no valid key today cannot send it again (its version stays verifiable where it is).
+      if (!this.directory.signingKeyAt(r.contributor_unit, now)) continue;
+      const signed = fromBinary(SignedBankVersionSchema, r.signed);
+      const version = fromBinary(BankRecordVersionSchema, signed.version);
+      const id = recordIdFor(env.messageId, `${r.record_id}#${r.version}`);
+      const answer = create(EnvelopeSchema, {
+        messageId: id,
+        correlationId: '',
+        kind: MessageKind.BANK_VERSION,
+        senderUnit: r.contributor_unit,
+        recipientUnits: [to.unit],
+        createdAt: timestampFromDate(now),
+        reportedAt: timestampFromDate(now),
+        schemaVersion: CURRENT_SCHEMA_VERSION,
+        classification: version.content?.classification ?? Classification.CONFIDENTIAL,
+        payload: { case: 'bankVersion', value: signed },
+      });
+      items.push({ kind: 'BANK', messageId: id, targetAgency: to.agency, payload: toBinary(EnvelopeSchema, answer), signingUnit: r.contributor_unit, natsMsgId: id });
+    }
+    const batch = this.writes.begin();
+    batch.send(items);
+    batch.audit([{ actor: env.senderUnit, action: AuditAction.BankResyncAnswered, messageId: env.messageId, units: [env.senderUnit], details: { since: since?.toISOString() ?? null, versions: items.length } }]);
+    await batch.write((p) => this.store.queue(p.outboxJson, p.auditJson));
+    this.dispatch.handOver(batch.written);
+    return items.length;
   }
 
   /** The level-1 unit of each other agency: where this node's versions go. */

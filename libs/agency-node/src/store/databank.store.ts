@@ -184,6 +184,33 @@ export class DataBankStore {
     );
   }
 
+  /**
+   * Resync, asking side: per owning agency, the creation instant of the newest version held here
+   * (the requester asks each owner for what is newer).
+   */
+  async newestVersions(): Promise<Map<string, Date>> {
+    const rows: { owner_agency: string; newest: Date }[] = await this.ds.query(`SELECT owner_agency, max(created_at) AS newest FROM bank_versions GROUP BY owner_agency`);
+    return new Map(rows.map((r) => [r.owner_agency, r.newest]));
+  }
+
+  /** Resync, answering side: the versions of `owner`'s records created at or after `since` (all: null), oldest first, at most `limit`. */
+  async versionsSince(owner: string, since: Date | null, limit: number): Promise<{ record_id: string; version: number; contributor_unit: string; signed: Buffer }[]> {
+    return this.ds.query(
+      `SELECT record_id::text, version, contributor_unit, signed FROM bank_versions
+        WHERE owner_agency = $1 AND ($2::timestamptz IS NULL OR created_at >= $2) ORDER BY created_at, record_id, version LIMIT $3`,
+      [owner, since, limit],
+    );
+  }
+
+  /** Queues envelopes (outbox rows) with their audit rows, in one statement; returns the outbox rows inserted. */
+  async queue(outboxJson: string, auditJson: string): Promise<{ outbox: OutboxInserted[] }> {
+    const rows: { id: string; nats_msg_id: string; target_agency: string }[] = await this.ds.query(
+      `WITH obx AS (${outboxInsert('$1')}), aud AS (${auditLogInsert('$2')}) SELECT id::text, nats_msg_id, target_agency FROM obx`,
+      [outboxJson, auditJson],
+    );
+    return { outbox: rows };
+  }
+
   /** Records created (version 1) between `from` and `to`, per owning agency, by kind, with the reports that carried them. */
   async contributions(from: Date, to: Date): Promise<{ owner_agency: string; records: number; materials: number; specimens: number; travel_documents: number; reports: string[] }[]> {
     return this.ds.query(
