@@ -5,37 +5,24 @@
  * the other way. Every change is accepted at once (the outbox is the store and forward); nothing
  * crosses the cut; once the link returns, every version reaches every other node, once.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ProvisionedBus } from '@shekara/bus-topology';
 import type { AgencyCode } from '@shekara/contracts';
 import { TestSystem, eventually } from '../support/harness';
-import { LinkRelay } from '../bus/support';
+import { LinkRelay, relayLeafLink } from '../bus/support';
 
 const CUT_S = Number(process.env.LINK_CUT_S ?? 8);
 jest.setTimeout((CUT_S + 150) * 1000);
 
 const sys = new TestSystem({ resendAfterMs: 5000, resendMaxMs: 60_000 });
-let hubLeafPort = 0;
-const relay = new LinkRelay(() => hubLeafPort);
+let relay: LinkRelay;
 
 beforeAll(async () => {
-  const relayPort = await relay.start();
-  // As in test/bus/link-cut-nodes.test.ts: interior's leaf dials the relay, which the hub advertises.
-  sys.bus.beforeStart = (dir) => {
-    hubLeafPort = ProvisionedBus.load(dir).hub().leafnodesPort!;
-    const hubConf = join(dir, 'hub', 'hub.conf');
-    const hub = readFileSync(hubConf, 'utf8');
-    if (!hub.includes('\nleafnodes {\n')) throw new Error('hub.conf: no leafnodes block');
-    writeFileSync(hubConf, hub.replace('\nleafnodes {\n', `\nleafnodes {\n  advertise: "127.0.0.1:${relayPort}"\n`));
-    const conf = join(dir, 'interior', 'server.conf');
-    writeFileSync(conf, readFileSync(conf, 'utf8').replace(`:${hubLeafPort}"`, `:${relayPort}"`));
-  };
+  // Interior's leaf dials the hub through a relay that cut() drops.
+  relay = await relayLeafLink(sys.bus, 'interior');
   await sys.start();
 });
 afterAll(async () => {
   await sys.cleanup();
-  await relay.stop();
+  await relay?.stop();
 });
 
 const links = () => sys.bus.started.hubLeafLinks().catch(() => sys.bus.started.hubLeafLinks());

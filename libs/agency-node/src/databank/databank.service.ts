@@ -9,12 +9,13 @@ import {
   AGENCIES,
   BankRecordContentSchema,
   BankRecordVersionSchema,
+  BankResyncRequestSchema,
   BankVersionAction,
   CURRENT_SCHEMA_VERSION,
   Classification,
   EnvelopeSchema,
   HALF_YEAR_RE,
-  MessageKind,
+  payloadKind,
   SignedBankVersionSchema,
   validateBankContent,
 } from '@shekara/contracts';
@@ -41,6 +42,22 @@ export interface PreparedVersion {
   row: BankVersionInput;
   audit: AuditEntry;
   outbox: OutboxItem[];
+}
+
+/** An envelope of the bank (a version, a resync request) from `sender` to `recipients`, made `now`; its kind follows its payload. */
+function bankEnvelope(id: string, sender: string, recipients: string[], now: Date, classification: Classification, payload: Extract<Envelope['payload'], { case: 'bankVersion' | 'bankResyncRequest' }>): Envelope {
+  return create(EnvelopeSchema, {
+    messageId: id,
+    correlationId: '',
+    kind: payloadKind(payload.case),
+    senderUnit: sender,
+    recipientUnits: recipients,
+    createdAt: timestampFromDate(now),
+    reportedAt: timestampFromDate(now),
+    schemaVersion: CURRENT_SCHEMA_VERSION,
+    classification,
+    payload,
+  });
 }
 
 /** A record as the desk shows it. */
@@ -373,18 +390,8 @@ export class DataBankService {
     for (const h of this.heads()) {
       const since = newest.get(h.agency);
       const id = uuidv7(this.clock);
-      const env = create(EnvelopeSchema, {
-        messageId: id,
-        correlationId: '',
-        kind: MessageKind.BANK_RESYNC_REQUEST,
-        senderUnit: user.unitId,
-        recipientUnits: [h.unit],
-        createdAt: timestampFromDate(now),
-        reportedAt: timestampFromDate(now),
-        schemaVersion: CURRENT_SCHEMA_VERSION,
-        classification: Classification.UNCLASSIFIED,
-        payload: { case: 'bankResyncRequest', value: { ownerAgency: h.agency, ...(since ? { since: timestampFromDate(since) } : {}) } },
-      });
+      const payload = { case: 'bankResyncRequest' as const, value: create(BankResyncRequestSchema, { ownerAgency: h.agency, ...(since ? { since: timestampFromDate(since) } : {}) }) };
+      const env = bankEnvelope(id, user.unitId, [h.unit], now, Classification.UNCLASSIFIED, payload);
       items.push({ kind: 'BANK', messageId: id, targetAgency: h.agency, payload: toBinary(EnvelopeSchema, env), signingUnit: user.unitId, natsMsgId: id });
       requests.push({ agency: h.agency, messageId: id, since: since ? since.toISOString() : null });
     }
@@ -420,18 +427,7 @@ export class DataBankService {
       const signed = fromBinary(SignedBankVersionSchema, r.signed);
       const version = fromBinary(BankRecordVersionSchema, signed.version);
       const id = recordIdFor(env.messageId, `${r.record_id}#${r.version}`);
-      const answer = create(EnvelopeSchema, {
-        messageId: id,
-        correlationId: '',
-        kind: MessageKind.BANK_VERSION,
-        senderUnit: r.contributor_unit,
-        recipientUnits: [to.unit],
-        createdAt: timestampFromDate(now),
-        reportedAt: timestampFromDate(now),
-        schemaVersion: CURRENT_SCHEMA_VERSION,
-        classification: version.content?.classification ?? Classification.CONFIDENTIAL,
-        payload: { case: 'bankVersion', value: signed },
-      });
+      const answer = bankEnvelope(id, r.contributor_unit, [to.unit], now, version.content?.classification ?? Classification.CONFIDENTIAL, { case: 'bankVersion', value: signed });
       items.push({ kind: 'BANK', messageId: id, targetAgency: to.agency, payload: toBinary(EnvelopeSchema, answer), signingUnit: r.contributor_unit, natsMsgId: id });
     }
     const batch = this.writes.begin();
@@ -453,18 +449,7 @@ export class DataBankService {
     const heads = this.heads();
     if (!heads.length) return [];
     const id = uuidv7(this.clock);
-    const env = create(EnvelopeSchema, {
-      messageId: id,
-      correlationId: '',
-      kind: MessageKind.BANK_VERSION,
-      senderUnit: unit,
-      recipientUnits: heads.map((h) => h.unit),
-      createdAt: timestampFromDate(now),
-      reportedAt: timestampFromDate(now),
-      schemaVersion: CURRENT_SCHEMA_VERSION,
-      classification: content.classification,
-      payload: { case: 'bankVersion', value: fromBinary(SignedBankVersionSchema, signed) },
-    });
+    const env = bankEnvelope(id, unit, heads.map((h) => h.unit), now, content.classification, { case: 'bankVersion', value: fromBinary(SignedBankVersionSchema, signed) });
     const payload = toBinary(EnvelopeSchema, env);
     return heads.map((h) => ({ kind: 'BANK' as const, messageId: id, targetAgency: h.agency, payload, signingUnit: unit, natsMsgId: id }));
   }
