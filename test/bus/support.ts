@@ -2,7 +2,7 @@
  * Private bus servers for a test: config/bus.json with every port set to 0 (free ports), provisioned
  * into a temp dir, hub and agency leaves started from the generated configs, stopped afterwards.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -92,4 +92,26 @@ export class LinkRelay {
     this.cut();
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
   }
+}
+
+/**
+ * Routes an agency's leaf link through a new LinkRelay (started here): set on a TestSystem's bus
+ * before it starts. The agency's leaf remote dials the relay instead of the hub, and the hub
+ * advertises the relay as its leafnode address (a leaf learns it from the hub's INFO and would
+ * otherwise reconnect around the relay).
+ */
+export async function relayLeafLink(bus: { beforeStart?: (dir: string) => void }, agency: string): Promise<LinkRelay> {
+  let hubLeafPort = 0;
+  const relay = new LinkRelay(() => hubLeafPort);
+  const relayPort = await relay.start();
+  bus.beforeStart = (dir) => {
+    hubLeafPort = ProvisionedBus.load(dir).hub().leafnodesPort!;
+    const hubConf = join(dir, 'hub', 'hub.conf');
+    const hub = readFileSync(hubConf, 'utf8');
+    if (!hub.includes('\nleafnodes {\n')) throw new Error('hub.conf: no leafnodes block');
+    writeFileSync(hubConf, hub.replace('\nleafnodes {\n', `\nleafnodes {\n  advertise: "127.0.0.1:${relayPort}"\n`));
+    const conf = join(dir, agency, 'server.conf');
+    writeFileSync(conf, readFileSync(conf, 'utf8').replace(`:${hubLeafPort}"`, `:${relayPort}"`));
+  };
+  return relay;
 }

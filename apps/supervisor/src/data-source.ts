@@ -5,8 +5,9 @@ import { SupervisorInit1763900000000 } from './migrations/1763900000000-Supervis
 import { LedgerInsertOnly1766100000000 } from './migrations/1766100000000-LedgerInsertOnly';
 import { LedgerHandovers1766300000000 } from './migrations/1766300000000-LedgerHandovers';
 import { LedgerReconciliation1766400000000 } from './migrations/1766400000000-LedgerReconciliation';
+import { LedgerBankVersions1766500000000 } from './migrations/1766500000000-LedgerBankVersions';
 
-export const SUPERVISOR_MIGRATIONS = [SupervisorInit1763900000000, AuthSessions1764200000000, AuthClearance1765900000000, LedgerInsertOnly1766100000000, LedgerHandovers1766300000000, LedgerReconciliation1766400000000];
+export const SUPERVISOR_MIGRATIONS = [SupervisorInit1763900000000, AuthSessions1764200000000, AuthClearance1765900000000, LedgerInsertOnly1766100000000, LedgerHandovers1766300000000, LedgerReconciliation1766400000000, LedgerBankVersions1766500000000];
 
 /**
  * What the supervisor's app role may do with each table (GRANT's words; docs/database-roles.md):
@@ -18,6 +19,7 @@ export const SUPERVISOR_APP_PRIVILEGES: AppPrivileges = {
   ledger_events: 'SELECT, INSERT',
   ledger_rejects: 'SELECT, INSERT',
   escalations: 'SELECT, INSERT',
+  ledger_bank_versions: 'SELECT, INSERT',
   ledger_state: 'SELECT, UPDATE (version)',
 };
 

@@ -26,6 +26,7 @@ import { RatesQuery } from './queries/rates.query';
 import { SeriesQuery } from './queries/series.query';
 import { TimelineQuery } from './queries/timeline.query';
 import { UnitsQuery } from './queries/units.query';
+import { BankContributionsQuery } from './queries/bank-contributions.query';
 import { VerdictsQuery } from './queries/verdicts.query';
 import { SupervisorRpcController } from './rpc/rpc.controller';
 import { BUS_NAMES, CAPITAL_ZONE, DIRECTORY, NATS, POLICY_DIRECTORY, SUPERVISOR_CONFIG, UNIT_INFOS } from './tokens';
@@ -82,6 +83,7 @@ export class SupervisorModule {
         TimelineQuery,
         JournalQuery,
         UnitsQuery,
+        BankContributionsQuery,
         PeriodVerdictsQuery,
         DueEscalationsQuery,
         MarkEscalatedCommand,

@@ -25,6 +25,7 @@ const KIND_OF_CASE: Readonly<Record<PayloadCase, MessageKind>> = {
   handoverWithdrawal: MessageKind.HANDOVER_WITHDRAWAL,
   statistics: MessageKind.STATISTICS,
   bankVersion: MessageKind.BANK_VERSION,
+  bankResyncRequest: MessageKind.BANK_RESYNC_REQUEST,
 };
 
 const CASE_OF_KIND = new Map<MessageKind, PayloadCase>(

@@ -10,6 +10,7 @@ import { Trends } from './pages/Trends';
 import { TimelinePage } from './pages/Timeline';
 import { Report } from './pages/Report';
 import { Discrepancies } from './pages/Discrepancies';
+import { Bank } from './pages/Bank';
 
 const ROUTES: Route[] = [
   ['/', () => <Overview />],
@@ -18,6 +19,7 @@ const ROUTES: Route[] = [
   ['/trends', () => <Trends />],
   ['/report', () => <Report />],
   ['/discrepancies', () => <Discrepancies />],
+  ['/bank', () => <Bank />],
   ['/messages/:id', (p) => <TimelinePage key={p.id} id={p.id} />],
 ];
 
@@ -72,6 +74,7 @@ function Nav() {
     ['/trends', 'sv.nav.rates'],
     ['/report', 'sv.nav.report'],
     ['/discrepancies', 'sv.nav.discrepancies'],
+    ['/bank', 'sv.nav.bank'],
   ];
-  return <MainNav className="main-nav no-print" items={items.map(([to, key]) => ({ path: to, href: to + (to === '/overdue' || to === '/discrepancies' ? unitQs : qs), label: t(key), current: path === to }))} />;
+  return <MainNav className="main-nav no-print" items={items.map(([to, key]) => ({ path: to, href: to === '/bank' ? to : to + (to === '/overdue' || to === '/discrepancies' ? unitQs : qs), label: t(key), current: path === to }))} />;
 }

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagg
 import { Roles } from '@shekara/auth';
 import type { AuthedRequest } from '@shekara/auth';
 import { Clock } from '@shekara/common';
+import { BankContributionsQuery } from '../queries/bank-contributions.query';
 import { HeatmapQuery } from '../queries/heatmap.query';
 import { JournalQuery } from '../queries/journal.query';
 import { OverdueQuery } from '../queries/overdue.query';
@@ -18,7 +19,7 @@ import { Scope } from '../verdicts/scope';
 import type { UnitInfo } from '../verdicts/units';
 import type { SupervisorConfig } from '../config';
 import { CAPITAL_ZONE, SUPERVISOR_CONFIG, UNIT_INFOS } from '../tokens';
-import { DiscrepanciesQueryDto, HeatmapQueryDto, JournalQueryDto, OverdueQueryDto, PagedQuery, SeriesQueryDto, UnitsQueryDto, VerdictsQueryDto } from './query.dto';
+import { BankContributionsQueryDto, DiscrepanciesQueryDto, HeatmapQueryDto, JournalQueryDto, OverdueQueryDto, PagedQuery, SeriesQueryDto, UnitsQueryDto, VerdictsQueryDto } from './query.dto';
 import { queryRange, respond } from './respond';
 
 const EXPORTS = ['application/json', 'text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'];
@@ -40,6 +41,7 @@ export class LedgerController {
     private readonly timelineQuery: TimelineQuery,
     private readonly journalQuery: JournalQuery,
     private readonly unitsQuery: UnitsQuery,
+    private readonly bankQuery: BankContributionsQuery,
     private readonly discrepanciesQuery: DiscrepanciesQuery,
     @Inject(SUPERVISOR_CONFIG) private readonly config: SupervisorConfig,
     @Inject(UNIT_INFOS) private readonly unitInfos: ReadonlyMap<string, UnitInfo>,
@@ -121,6 +123,14 @@ export class LedgerController {
   async journal(@Req() req: AuthedRequest, @Query() q: JournalQueryDto): Promise<string> {
     const range = queryRange(q, this.clock.now(), this.zone);
     return (await this.journalQuery.run(range, this.scope(req))).lines;
+  }
+
+  @Get('bank/contributions')
+  @ApiOperation({
+    summary: 'Data bank contributions of a half-year per agency against the clause 5.5 obligation: records by kind, the reports that carried them, the semi-annual verdicts each with what its report contributed',
+  })
+  bankContributions(@Req() req: AuthedRequest, @Query() q: BankContributionsQueryDto) {
+    return this.bankQuery.run(q.period, this.scope(req));
   }
 
   @Get('directory/units')

@@ -114,6 +114,13 @@ export class VerdictsQueryDto extends PagedQuery {
   period?: string;
 }
 
+export class BankContributionsQueryDto {
+  @ApiPropertyOptional({ description: 'The half-year: YYYY-H1 or YYYY-H2', example: '2026-H2' })
+  @IsString({ message: 'period must be YYYY-H1 or YYYY-H2' })
+  @Matches(/^\d{4}-H[12]$/, { message: 'period must be YYYY-H1 or YYYY-H2' })
+  period!: string;
+}
+
 export class SeriesQueryDto extends UnitFilterQuery {
   @ApiPropertyOptional({ enum: BUCKETS, default: 'day' })
   @IsIn(BUCKETS)

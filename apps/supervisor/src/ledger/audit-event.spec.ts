@@ -63,6 +63,33 @@ describe('parseAuditEvent', () => {
     expect(r).toEqual({ ok: true, event: expect.objectContaining({ action: 'SENT', messageId: 'm-1' }) });
   });
 
+  const bankVersion = (o: Omit<MessageInitShape<typeof AuditEventSchema>, '$typeName'> = {}) =>
+    sent({ kind: MessageKind.BANK_VERSION, messageId: 'r-1', reportedAt: undefined, period: '2024-H1', confirms: 'm-0', summary: 'Review', handoverItems: ['MATERIAL', 'CREATE'], ...o });
+
+  it('keeps a data bank version signed to the ledger: its record, contributor, half-year, kind, action and report', () => {
+    const r = parseAuditEvent(bankVersion());
+    expect(r).toEqual({
+      ok: true,
+      event: expect.objectContaining({ action: 'SENT', messageId: 'r-1' }),
+      bank: { eventId: 'e-1', recordId: 'r-1', agency: 'border', contributor: 'border.l4.X', at, period: '2024-H1', kind: 'MATERIAL', action: 'CREATE', source: 'm-0', summary: 'Review' },
+    });
+    const own = parseAuditEvent(bankVersion({ confirms: '', handoverItems: ['TRAVEL_DOCUMENT', 'WITHDRAW'] }));
+    expect(own.ok && own.bank).toMatchObject({ kind: 'TRAVEL_DOCUMENT', action: 'WITHDRAW' });
+    expect(own.ok && own.bank && 'source' in own.bank).toBe(false);
+  });
+
+  it.each<[string, Uint8Array, RegExp]>([
+    ['a contributor of another agency', bankVersion({ senderUnit: 'interior.l4.X' }), /not a unit of border/],
+    ['no half-year', bankVersion({ period: '2024-04' }), /period YYYY-H1/],
+    ['an unknown kind', bankVersion({ handoverItems: ['PERSON', 'CREATE'] }), /\[kind, action\]/],
+    ['no action', bankVersion({ handoverItems: ['MATERIAL'] }), /\[kind, action\]/],
+    ['no sent_at', bankVersion({ sentAt: undefined }), /sent_at/],
+  ])('refuses a data bank version with %s', (_name, bytes, reason) => {
+    const r = parseAuditEvent(bytes);
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.reason).toMatch(reason);
+  });
+
   it('records other actions without a message row, with units and reason', () => {
     const r = parseAuditEvent(sent({ action: AuditAction.REJECTED, units: ['customs.l4.X'], reason: 'bad signature' }));
     expect(r).toEqual({ ok: true, event: expect.objectContaining({ action: 'REJECTED', units: ['customs.l4.X'], reason: 'bad signature' }) });

@@ -5,7 +5,7 @@ import { Clock } from '@shekara/common';
 import { GroupCommitter } from '@shekara/persistence';
 import type { AuditMessage } from '@shekara/policy';
 import type { MessageSelection } from '../verdicts/ranges';
-import type { LedgerAction, LedgerEvent, LedgerMessage, LedgerStatistics } from './audit-event';
+import type { LedgerAction, LedgerBankVersion, LedgerEvent, LedgerMessage, LedgerStatistics } from './audit-event';
 
 /** A ledger message as the engine sees it, plus what listings show. */
 export interface StoredMessage extends AuditMessage {
@@ -14,6 +14,18 @@ export interface StoredMessage extends AuditMessage {
 }
 
 export type TimelineEvent = Omit<LedgerEvent, 'messageId'>;
+
+/** A data bank version as the contributions listing reads it. */
+export interface BankVersionRow {
+  record_id: string;
+  agency: string;
+  contributor: string;
+  at: Date;
+  kind: string;
+  action: string;
+  source: string | null;
+  summary: string;
+}
 
 export interface RejectedEvent {
   stream: string;
@@ -88,6 +100,7 @@ export interface ActStepRow {
 interface PendingEvent {
   event: LedgerEvent;
   message?: LedgerMessage;
+  bank?: LedgerBankVersion;
   outcome?: 'recorded' | 'duplicate';
 }
 
@@ -111,8 +124,8 @@ export class LedgerStore {
    * events may arrive in any order and more than once. Resolves after the commit with whether the
    * event was new.
    */
-  async record(event: LedgerEvent, message?: LedgerMessage): Promise<'recorded' | 'duplicate'> {
-    const pending: PendingEvent = { event, message };
+  async record(event: LedgerEvent, message?: LedgerMessage, bank?: LedgerBankVersion): Promise<'recorded' | 'duplicate'> {
+    const pending: PendingEvent = { event, message, bank };
     await this.committer.submit(pending);
     return pending.outcome!;
   }
@@ -136,7 +149,44 @@ export class LedgerStore {
       const fresh = new Set(inserted.map((r) => r.event_id));
       for (const item of items) item.outcome = fresh.delete(item.event.eventId) ? 'recorded' : 'duplicate';
       await this.recordMessages(m, items.flatMap((i) => (i.message ? [i.message] : [])), now);
+      await this.recordBankVersions(m, items.flatMap((i) => (i.bank ? [i.bank] : [])), now);
     });
+  }
+
+  /** Data bank versions (once each, by event id). */
+  private async recordBankVersions(m: EntityManager, versions: LedgerBankVersion[], now: Date): Promise<void> {
+    if (!versions.length) return;
+    await m.query(
+      `INSERT INTO ledger_bank_versions (event_id, record_id, agency, contributor, at, period, kind, action, source, summary, recorded_at)
+       SELECT x.event_id, x.record_id, x.agency, x.contributor, x.at, x.period, x.kind, x.action, x.source, x.summary, $2
+         FROM jsonb_to_recordset($1::jsonb) AS x(event_id text, record_id text, agency text, contributor text, at timestamptz, period text, kind text, action text, source text, summary text)
+       ON CONFLICT (event_id) DO NOTHING`,
+      [
+        JSON.stringify(
+          versions.map((v) => ({ event_id: v.eventId, record_id: v.recordId, agency: v.agency, contributor: v.contributor, at: v.at.toISOString(), period: v.period, kind: v.kind, action: v.action, source: v.source ?? null, summary: v.summary })),
+        ),
+        now,
+      ],
+    );
+  }
+
+  /** How many records each of these reports added to the data bank (whenever they were made). */
+  async bankRecordsCarried(reports: readonly string[]): Promise<Map<string, number>> {
+    if (!reports.length) return new Map();
+    const rows: Array<{ source: string; n: number }> = await this.ds.query(
+      `SELECT source, count(*)::int AS n FROM ledger_bank_versions WHERE source = ANY($1::text[]) AND action = 'CREATE' GROUP BY source`,
+      [reports],
+    );
+    return new Map(rows.map((r) => [r.source, r.n]));
+  }
+
+  /** The data bank versions of a half-year (YYYY-H1/H2) of these agencies (all: undefined), in the order they were made. */
+  async bankVersions(period: string, agencies?: readonly string[]): Promise<BankVersionRow[]> {
+    return this.ds.query(
+      `SELECT record_id, agency, contributor, at, kind, action, source, summary FROM ledger_bank_versions
+        WHERE period = $1 AND ($2::text[] IS NULL OR agency = ANY($2::text[])) ORDER BY at, event_id LIMIT 10000`,
+      [period, agencies ?? null],
+    );
   }
 
   private async recordMessages(m: EntityManager, messages: LedgerMessage[], now: Date): Promise<void> {

@@ -35,12 +35,19 @@ export enum AuditAction {
   ClassifiedRefused = 'classified-refused',
   /** An administrator changed a user's clearance (local). */
   ClearanceSet = 'clearance-set',
-  /** A version of a data bank record made here (created, revised, withdrawn) (local). */
+  /**
+   * A version of a data bank record made here (created, revised, withdrawn). The ledger hears of it
+   * as a signed SENT event of kind BANK_VERSION (the clause 5.5 contributions it shows the supervisor).
+   */
   BankChanged = 'bank-changed',
   /** Versions of another agency's bank records stored from the bus (local). */
   BankReplicated = 'bank-replicated',
   /** A bank record deleted by the retention job after its review date and grace period (local). */
   BankDeleted = 'bank-deleted',
+  /** An administrator asked the other agencies' nodes for the bank versions this node lacks (local). */
+  BankResyncRequested = 'bank-resync-requested',
+  /** Another agency's node asked for this agency's bank versions; the versions queued for it (local). */
+  BankResyncAnswered = 'bank-resync-answered',
 }
 
 /** The actions the supervisor ledger hears about (sign-ins stay local). */
@@ -51,6 +58,7 @@ const PUBLISHED: Partial<Record<AuditAction, WireAction>> = {
   [AuditAction.Read]: WireAction.READ,
   [AuditAction.Rejected]: WireAction.REJECTED,
   [AuditAction.DeadLettered]: WireAction.DEAD_LETTERED,
+  [AuditAction.BankChanged]: WireAction.SENT,
 };
 
 /** What the ledger needs to know of the message an event concerns. */

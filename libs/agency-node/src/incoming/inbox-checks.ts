@@ -52,7 +52,8 @@ export class InboxChecks {
     // The Unified Data Bank is shared by the agencies (clause 10.3), not by interaction groups: a bank
     // version goes to every other agency's node, addressed to its level-1 unit (its inner signed
     // version is checked by the data bank: signer, owner, contributor).
-    if (env.payload.case === 'bankVersion') return { env, signerUnit: origin.signerUnit, localRecipients };
+    // A resync request (a node asking for the versions of this agency's records) likewise.
+    if (env.payload.case === 'bankVersion' || env.payload.case === 'bankResyncRequest') return { env, signerUnit: origin.signerUnit, localRecipients };
     const notAllowed = localRecipients.filter((u) => !this.directory.canSend(env.senderUnit, u));
     if (notAllowed.length) throw new PermanentMessageError(deadLetterText(DeadLetterReason.NotPermitted, `${env.senderUnit} shares no interaction group with ${notAllowed.join(', ')}`));
     return { env, signerUnit: origin.signerUnit, localRecipients };

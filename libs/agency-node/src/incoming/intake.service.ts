@@ -6,7 +6,7 @@ import type { Directory } from '@shekara/directory';
 import { GroupCommitter } from '@shekara/persistence';
 import { PermanentMessageError } from '@shekara/messaging';
 import type { AgencyNodeConfig } from '../core';
-import { DataBankReplica } from '../databank';
+import { DataBankReplica, DataBankService } from '../databank';
 import { ReceiptsService } from '../receipts';
 import { BUS_NAMES, DIRECTORY, NODE_CONFIG } from '../core';
 import { LogStore } from '../store';
@@ -37,6 +37,7 @@ export class InboxIntake {
     @Inject(BUS_NAMES) private readonly names: BusNames,
     private readonly tlog: LogStore,
     private readonly bank: DataBankReplica,
+    private readonly bankService: DataBankService,
   ) {
     this.checks = new InboxChecks(directory, config.agency as AgencyCode, () => clock.now());
     this.committer = new GroupCommitter((items) => this.store(items), { maxBatch: 128, parallel: InboxIntake.PARALLEL });
@@ -51,6 +52,10 @@ export class InboxIntake {
    */
   verify(bytes: Uint8Array, sender?: AgencyCode): Verified {
     const checked = this.checks.verify(bytes, sender);
+    // A data bank resync request is answered by the owner's node only.
+    if (checked.env.payload.case === 'bankResyncRequest' && checked.env.payload.value.ownerAgency !== this.config.agency) {
+      throw new PermanentMessageError(deadLetterText(DeadLetterReason.NotAddressed, `a bank resync request for ${checked.env.payload.value.ownerAgency}'s records, sent to ${this.config.agency}`));
+    }
     // A data bank version (shared by the agencies, addressed to their level-1 units): its inner
     // signed version is verified too (signer, owner, contributor).
     return checked.env.payload.case === 'bankVersion' ? { ...checked, bank: this.bank.verify(checked.env) } : checked;
@@ -70,9 +75,13 @@ export class InboxIntake {
     const after: (() => void)[] = [];
     const bank = items.filter((i) => i.bank);
     if (bank.length) await this.bank.store(bank.map((i) => i.bank!));
-    const reports = items.filter((i) => !i.bank && i.env.payload.case !== 'deliveryReceipt' && i.env.payload.case !== 'readReceipt');
+    // Resync requests: answered with the versions asked for (queued in the outbox), no receipt.
+    const resync = items.filter((i) => i.env.payload.case === 'bankResyncRequest');
+    for (const r of resync) await this.bankService.answerResync(r.env);
+    const rest = items.filter((i) => !i.bank && !resync.includes(i));
+    const reports = rest.filter((i) => i.env.payload.case !== 'deliveryReceipt' && i.env.payload.case !== 'readReceipt');
     if (reports.length) await this.reports.store(reports, after);
-    const receipts = items.filter((i) => !i.bank && !reports.includes(i));
+    const receipts = rest.filter((i) => !reports.includes(i));
     if (receipts.length) {
       await this.receipts.store(receipts, after);
       // Recorded: each receipt received goes to the transparency log.

@@ -57,9 +57,10 @@ import {
   BankSpecimenSchema,
   BankTravelDocumentSchema,
   SignedBankVersionSchema,
+  BankResyncRequestSchema,
 } from '../gen/shekara/v1/databank_pb';
 import { AttachmentDto, PersonDto, TravelDocumentDto } from './common.dto';
-import { BankMaterialDto, BankRecordContentDto, BankRecordVersionDto, BankSpecimenDto, BankTravelDocumentDto, SignedBankVersionDto } from './databank.dto';
+import { BankMaterialDto, BankRecordContentDto, BankRecordVersionDto, BankResyncRequestDto, BankSpecimenDto, BankTravelDocumentDto, SignedBankVersionDto } from './databank.dto';
 import type { DtoClass } from './decorators';
 import { DeliveryReceiptDto, ReadReceiptDto } from './receipts.dto';
 import { HitDecisionDto, MatchedPersonDto } from './persons.dto';
@@ -158,6 +159,7 @@ export const DTO_REGISTRY: ReadonlyArray<readonly [DescMessage, DtoClass]> = [
   [BankRecordContentSchema, BankRecordContentDto],
   [BankRecordVersionSchema, BankRecordVersionDto],
   [SignedBankVersionSchema, SignedBankVersionDto],
+  [BankResyncRequestSchema, BankResyncRequestDto],
 ];
 
 /**

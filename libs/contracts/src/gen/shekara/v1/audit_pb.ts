@@ -28,6 +28,15 @@ export const file_shekara_v1_audit: GenFile = /*@__PURE__*/
  * One audit event. Published through the node's outbox (so it is never lost) with
  * `Nats-Msg-Id` = `event_id`; consumers must be idempotent on `event_id`.
  *
+ * A data bank version (SENT, kind MESSAGE_KIND_BANK_VERSION), published by the owning agency's node
+ * for each version it makes, so the ledger learns the clause 5.5 contributions from signed facts:
+ * `message_id` the record id, `sender_unit` the contributing unit (a unit of `node`),
+ * `recipient_units` the other agencies' level-1 units, `sent_at` when the version was made,
+ * `period` the half-year it counts for (YYYY-H1/H2, the contributing unit's local date),
+ * `confirms` the report (SEMIANNUAL, ADVANCE) that carried it, if any, `summary` the record's title
+ * (empty for a CONFIDENTIAL record), `handover_items` its kind and action
+ * (["MATERIAL"|"SPECIMEN"|"TRAVEL_DOCUMENT", "CREATE"|"REVISE"|"WITHDRAW"]).
+ *
  * @generated from message shekara.v1.AuditEvent
  */
 export type AuditEvent = Message<"shekara.v1.AuditEvent"> & {
@@ -185,6 +194,15 @@ export type AuditEvent = Message<"shekara.v1.AuditEvent"> & {
 /**
  * One audit event. Published through the node's outbox (so it is never lost) with
  * `Nats-Msg-Id` = `event_id`; consumers must be idempotent on `event_id`.
+ *
+ * A data bank version (SENT, kind MESSAGE_KIND_BANK_VERSION), published by the owning agency's node
+ * for each version it makes, so the ledger learns the clause 5.5 contributions from signed facts:
+ * `message_id` the record id, `sender_unit` the contributing unit (a unit of `node`),
+ * `recipient_units` the other agencies' level-1 units, `sent_at` when the version was made,
+ * `period` the half-year it counts for (YYYY-H1/H2, the contributing unit's local date),
+ * `confirms` the report (SEMIANNUAL, ADVANCE) that carried it, if any, `summary` the record's title
+ * (empty for a CONFIDENTIAL record), `handover_items` its kind and action
+ * (["MATERIAL"|"SPECIMEN"|"TRAVEL_DOCUMENT", "CREATE"|"REVISE"|"WITHDRAW"]).
  *
  * @generated from message shekara.v1.AuditEvent
  */
