@@ -83,8 +83,9 @@ export async function runMatrix(bus: ProvisionedBus, o: MatrixOptions = {}): Pro
     };
     await tryConnect('connect-anonymous', { name: 'anonymous' });
     await tryConnect('connect-wrong-nkey', { authenticator: nkeyAuthenticator(createUser().getSeed()) });
-    for (const id of ids.filter((i) => i.server !== s.name)) await tryConnect('connect-as', { name: id.name, authenticator: nkeyAuthenticator(bus.seed(id.name)) });
-    const plain = await plaintextConnect(t.host, s.clientPort, ids.find((i) => i.server === s.name), bus, timeout);
+    // Its key on every server process (every cluster member) but its own server's.
+    for (const id of ids.filter((i) => i.server !== bus.groupOf(s))) await tryConnect('connect-as', { name: id.name, authenticator: nkeyAuthenticator(bus.seed(id.name)) });
+    const plain = await plaintextConnect(t.host, s.clientPort, ids.find((i) => i.server === bus.groupOf(s)), bus, timeout);
     record({ actor: '(attacker)', act: 'connect-plaintext', target: s.name, expect: 'denied' }, plain.ok ? 'allowed' : 'denied', plain.detail);
   }
 
