@@ -18,6 +18,19 @@ export function freePortsTopology(t: Topology = loadTopology(TOPOLOGY_FILE)): To
   };
 }
 
+/**
+ * The topology with a clustered hub and/or clustered agency servers (`size` members each, free
+ * route ports): what `"cluster": { "size": 3, "ports": { "routes": 0 } }` in the file gives.
+ */
+export function clusteredTopology(t: Topology, sizes: { hub?: number; agencies?: Partial<Record<string, number>> }): Topology {
+  const c = (size: number | undefined) => (size ? { cluster: { size, ports: { routes: 0 } } } : {});
+  return {
+    ...t,
+    hub: { ...t.hub, ...c(sizes.hub) },
+    accounts: t.accounts.map((a) => (a.leaf && sizes.agencies?.[a.agency!] ? { ...a, leaf: { ...a.leaf, ...c(sizes.agencies[a.agency!]) } } : a)),
+  };
+}
+
 export interface PrivateBus {
   dir: string;
   bus: ProvisionedBus;

@@ -20,9 +20,9 @@ describe('nats-servers restarted mid-stream', () => {
   afterAll(() => sys.cleanup());
 
   it("border's server kill -9 and restart, then the hub restarted, during a stream: every accepted message delivered exactly once", async () => {
-    const servers = sys.bus!.started;
-    const borderServer = sys.bus!.bus.identity('border-node').server;
-    const hub = sys.bus!.bus.hub().name;
+    const servers = sys.bus.started;
+    const borderServer = sys.bus.bus.identity('border-node').server;
+    const hub = sys.bus.bus.hub().name;
     const stream = new MessageStream(sys, token, { target: 300, concurrency: 4, backoffMs: 100 }).start();
     await stream.acceptedAtLeast(100);
     await servers.stopOne(borderServer, 'SIGKILL');
