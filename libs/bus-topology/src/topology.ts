@@ -229,6 +229,11 @@ export function parseTopology(raw: unknown): Topology {
   // Member names (`<server>-<i>`) must not collide with another server or member either.
   dupes('topology server processes', [...memberNames(hub.server, hub.cluster), ...accounts.flatMap((a) => (a.leaf ? memberNames(a.leaf.server, a.leaf.cluster) : []))]);
   dupes('topology JetStream domains', [hub.jetstreamDomain, ...accounts.flatMap((a) => (a.leaf ? [a.leaf.jetstreamDomain] : []))]);
+  // Configured ports (0 is picked later) of every process, cluster members' included, are distinct
+  // when they share a host (dialled by name, each server is a host of its own: a container).
+  const configured = (p: Ports & { leafnodes?: number }, c: ClusterSpec | undefined) =>
+    memberNames('', c).flatMap((_, i) => [p.client, p.monitor, p.leafnodes ?? 0, c?.ports.routes ?? 0].filter((x) => x !== 0).map((x) => String(x + i)));
+  if (dial !== 'server-name') dupes('topology ports', [...configured(hub.ports, hub.cluster), ...accounts.flatMap((a) => (a.leaf ? configured(a.leaf.ports, a.leaf.cluster) : []))]);
   const agencyAccounts = accounts.filter((a) => a.kind === 'agency');
   dupes('topology.accounts[].agency', agencyAccounts.map((a) => a.agency!));
   for (const [kind, n] of [['ledger', 1], ['scheduler', 1], ['system', 1]] as const) {
