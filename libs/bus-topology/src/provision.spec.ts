@@ -148,4 +148,23 @@ describe('provision for containers (config/bus.docker.json)', () => {
     const { execFileSync } = await import('node:child_process');
     expect(execFileSync('openssl', ['x509', '-in', join(out, 'customs/tls/server.pem'), '-noout', '-ext', 'subjectAltName'], { encoding: 'utf8' })).toContain('DNS:shekara-customs');
   });
+
+  it('clustered (config/bus.docker-cluster.json): every member its own container, dialled by its name, on the same ports', async () => {
+    const docker = loadTopology(resolve(__dirname, '../../../config/bus.docker-cluster.json'));
+    const { manifest } = await provision({ topology: docker, out, pathsRoot: '/bus' });
+    expect(manifest.servers).toHaveLength(12);
+    expect(new Set(manifest.servers.map((s) => s.clientPort))).toEqual(new Set([4222]));
+    const member = readFileSync(join(out, 'border/shekara-border-2.conf'), 'utf8');
+    expect(member).toContain('listen: "0.0.0.0:4222"');
+    expect(member).toContain('routes: ["nats-route://shekara-border-1:6222", "nats-route://shekara-border-2:6222", "nats-route://shekara-border-3:6222"]');
+    expect(member).toContain('urls: ["tls://shekara-hub-1:7422", "tls://shekara-hub-2:7422", "tls://shekara-hub-3:7422"]');
+    expect(member).toContain('ca_file: "/bus/border/tls/routes-ca.pem"');
+    expect(member).toContain('store_dir: "/bus/border/store/shekara-border-2"');
+    expect(ProvisionedBus.load(out).urls('shekara-border')).toEqual(['tls://shekara-border-1:4222', 'tls://shekara-border-2:4222', 'tls://shekara-border-3:4222']);
+  });
+
+  it('the clustered host topology (config/bus.cluster.json) is valid', () => {
+    const t = loadTopology(resolve(__dirname, '../../../config/bus.cluster.json'));
+    expect([t.hub, ...t.accounts.flatMap((a) => (a.leaf ? [a.leaf] : []))].map((s) => s.cluster?.size)).toEqual([3, 3, 3, 3]);
+  });
 });

@@ -159,7 +159,8 @@ export async function provision(opts: ProvisionOptions): Promise<ProvisionResult
 
   // Ports: configured, else the one picked last time, else a free one now.
   const port = async (server: string, key: 'clientPort' | 'monitorPort' | 'leafnodesPort' | 'routesPort', configured: number, member = 0) => {
-    if (configured !== 0) return configured + member;
+    // Member i: the configured port + i - 1 on one host; in containers (dialled by name) each member is a host of its own.
+    if (configured !== 0) return configured + (t.dial === 'server-name' ? 0 : member);
     const prev = previous?.servers.find((s) => s.name === server)?.[key];
     return prev ?? (await freePort(t.listen ?? t.host));
   };

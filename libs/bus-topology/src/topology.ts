@@ -18,7 +18,8 @@ export interface Ports {
 /**
  * A clustered server: `size` nats-servers (named `<server>-1` … `<server>-<size>`) joined by routes
  * over mutual TLS, sharing the JetStream domain (streams replicated up to R<size>). A configured
- * port P of the server gives member i the port P + i - 1 (0: a free port per member).
+ * port P of the server gives member i the port P + i - 1 (0: a free port per member); dialled by
+ * name (containers), every member keeps P.
  */
 export interface ClusterSpec {
   size: number;
