@@ -1,6 +1,6 @@
 /**
  * Child processes for tests that crash things: the built apps (dist/apps/<app>/src/main.js) and
- * PRIVATE servers (redis-server, nats-server, PostgreSQL) on free ports in temp dirs. Nothing here
+ * PRIVATE servers (redis-server, PostgreSQL; the bus: test/support/bus.ts) on free ports in temp dirs. Nothing here
  * ever touches the shared services on 5432/4222/6379: whatever a test kills or restarts is its own.
  */
 import { spawn, spawnSync } from 'node:child_process';
