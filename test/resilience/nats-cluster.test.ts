@@ -1,5 +1,7 @@
 import { AGENCIES } from '@shekara/contracts';
 import { jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { closeConnection, connectBus } from '@shekara/messaging';
 import { clusteredTopology, freePortsTopology } from '../bus/support';
 import { MessageStream, ProcSystem, account, waitFor } from './support';
 
@@ -13,21 +15,28 @@ jest.setTimeout(300_000);
  * During a stream of reports from border (to interior and customs) the leader of interior's inbox
  * stream is killed (-9), then the hub server carrying border's leaf link: nothing is lost, nothing
  * arrives twice, delivery resumes; the killed servers restart with their stores and catch up.
+ * Then a rolling restart of the hub cluster and a crash of the whole interior cluster, same checks.
  */
 describe('clustered hub and agency server, one member of each killed mid-stream', () => {
   const sys = new ProcSystem({ topology: clusteredTopology(freePortsTopology(), { hub: 3, agencies: { interior: 3 } }) });
   let token: string;
+  const conns: NatsConnection[] = [];
 
   beforeAll(async () => {
     await sys.startNodes();
     token = await sys.login('border');
   });
-  afterAll(() => sys.cleanup());
+  afterAll(async () => {
+    for (const nc of conns) await closeConnection(nc, 2000);
+    await sys.cleanup();
+  });
 
   it("kill -9 of interior's inbox stream leader, then of border's hub server, during the stream: every accepted message delivered exactly once", async () => {
     const bus = sys.bus.bus;
     const servers = sys.bus.started;
-    const nc = await sys.connectAs('interior-node');
+    // Reconnecting (to another member when its own is killed), as the services' connections do.
+    const { nc } = await connectBus(bus, 'interior-node', { name: 'test-cluster-observer' });
+    conns.push(nc);
     const jsm = await jetstreamManager(nc);
     const inbox = sys.names.inboxFromStream('interior').name;
     // Interior's own streams are R3 in its cluster; border's stay R1 on its single server.
@@ -75,6 +84,40 @@ describe('clustered hub and agency server, one member of each killed mid-stream'
       `the restarted ${leader} current again in ${inbox}`,
       500,
     );
+  });
+
+  it('a rolling restart of the hub cluster, then every interior server killed (-9) at once and restarted from its store, during a stream: every accepted message delivered exactly once', async () => {
+    const bus = sys.bus.bus;
+    const servers = sys.bus.started;
+    // Every server up (whatever the test before left).
+    for (const s of bus.manifest.servers) servers.startOne(s.name);
+    for (const s of bus.manifest.servers) await servers.waitHealthyOne(s.name, 60_000);
+    await servers.waitLinks(30_000);
+    const stream = new MessageStream(sys, token, { target: 300, concurrency: 4, backoffMs: 100 }).start();
+    await stream.acceptedAtLeast(60);
+    // One hub member at a time, cleanly: the leaves move to the others, the hub's JetStream keeps its quorum.
+    for (const hub of bus.hubs()) {
+      await servers.stopOne(hub.name, 'SIGTERM');
+      servers.startOne(hub.name);
+      await servers.waitHealthyOne(hub.name, 60_000);
+      await servers.waitLinks(30_000);
+    }
+    await stream.acceptedAtLeast(160);
+    // The whole interior cluster crashes: its R3 streams come back from the three stores.
+    const interior = bus.members('shekara-interior').map((m) => m.name);
+    await Promise.all(interior.map((m) => servers.stopOne(m, 'SIGKILL')));
+    await stream.acceptedAtLeast(200);
+    for (const m of interior) servers.startOne(m);
+    for (const m of interior) await servers.waitHealthyOne(m, 60_000);
+    await servers.waitLinks(30_000);
+    await stream.finished();
+
+    const result = await account(sys, stream);
+    console.log('nats cluster restarts:', JSON.stringify({ ...result, orphans: result.orphans.length }));
+    expect(result.accepted).toBeGreaterThanOrEqual(300);
+    expect(result.orphans).toEqual([]);
+    expect(stream.attempts.filter((a) => a.outcome !== 'accepted')).toEqual([]);
+    for (const a of AGENCIES) expect(sys.node(a).exits).toEqual([]);
   });
 });
 
