@@ -376,6 +376,17 @@ export interface Accounting {
   attempts: Record<string, unknown>;
 }
 
+/**
+ * The bus went away under the stream, the apps did not: every attempt accepted (the API kept
+ * accepting), none orphaned, no app exited, and at least `target` accepted.
+ */
+export function expectEveryAttemptAccepted(sys: ProcSystem, stream: MessageStream, result: Accounting, target = 300): void {
+  expect(result.accepted).toBeGreaterThanOrEqual(target);
+  expect(result.orphans).toEqual([]);
+  expect(stream.attempts.filter((a) => a.outcome !== 'accepted')).toEqual([]);
+  for (const a of AGENCIES) expect(sys.node(a).exits).toEqual([]);
+}
+
 /** seq from a summary `${marker} #${seq} …`. */
 function seqOf(summary: string): number {
   const m = /#(\d+) /.exec(summary);
