@@ -12,7 +12,8 @@ jest.setTimeout(300_000);
  * three with its JetStream domain's streams at R3; border and customs keep one server each. Every
  * app connects as its own identity over TLS, routes are mutual TLS with each cluster's route CA.
  * During a stream of reports from border (to interior and customs) the leader of interior's inbox
- * stream is killed (-9), then the hub server carrying border's leaf link: nothing is lost, nothing
+ * stream is killed (-9), then the hub server carrying border's leaf link (the ledger's audit stream
+ * is R3 on the hub cluster): nothing is lost, nothing
  * arrives twice, delivery resumes; the killed servers restart with their stores and catch up.
  * Then a rolling restart of the hub cluster and a crash of the whole interior cluster, same checks.
  */
@@ -23,6 +24,8 @@ describe('clustered hub and agency server, one member of each killed mid-stream'
 
   beforeAll(async () => {
     await sys.startNodes();
+    // The ledger on the clustered hub: its audit stream at R3 in the hub's domain.
+    await sys.startSupervisor();
     token = await sys.login('border');
   });
   afterAll(async () => {
@@ -45,6 +48,11 @@ describe('clustered hub and agency server, one member of each killed mid-stream'
     }
     const borderJsm = await jetstreamManager(await sys.connectAs('border-node'));
     expect((await borderJsm.streams.info(sys.names.inboxFromStream('border').name)).config.num_replicas).toBe(1);
+    const ledger = await connectBus(bus, 'supervisor', { name: 'test-cluster-ledger-observer' });
+    conns.push(ledger.nc);
+    const ledgerJsm = await jetstreamManager(ledger.nc);
+    const audit = await ledgerJsm.streams.info(sys.names.auditStream().name);
+    expect({ replicas: audit.config.num_replicas, cluster: audit.cluster?.name }).toEqual({ replicas: 3, cluster: 'shekara-hub' });
 
     const stream = new MessageStream(sys, token, { target: 300, concurrency: 4, backoffMs: 100 }).start();
     await stream.acceptedAtLeast(100);
@@ -63,6 +71,18 @@ describe('clustered hub and agency server, one member of each killed mid-stream'
     console.log('nats cluster:', JSON.stringify({ killed: [leader, borderHub], newLeader, borderHubNow: await hubOfLeaf(sys, 'shekara-border'), ...result, orphans: result.orphans.length }));
     expect(newLeader).not.toBe(leader);
     expectEveryAttemptAccepted(sys, stream, result);
+    // The ledger kept taking the audit batches through the hub member's death: it catches up, nothing left unacked.
+    const auditConsumer = sys.names.auditConsumer();
+    await waitFor(
+      async () => {
+        const c = await ledgerJsm.consumers.info(auditConsumer.stream, auditConsumer.durable);
+        return c.delivered.stream_seq > 0 && c.num_pending === 0 && c.num_ack_pending === 0;
+      },
+      60_000,
+      'the ledger to have consumed and acked every audit batch',
+      500,
+    );
+    expect(sys.supervisor!.exits).toEqual([]);
 
     // Both killed servers come back from their stores; the interior member catches up with the stream.
     servers.startOne(leader!);
