@@ -6,6 +6,8 @@
  * certificate gets a PONG), and a hub whose routes also trust the development CA is reported.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { ProvisionedBus } from '@shekara/bus-topology';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { main } from '../../apps/cli/src/main';
@@ -97,6 +99,26 @@ it('reports a hub cluster whose routes also trust the development CA (any server
     expect(bad.filter((r) => r.target === 'shekara-hub-1').map((r) => r.actor).sort()).toEqual(pb.bus.manifest.servers.map((s) => s.name).sort());
     for (const r of bad) expect(r.detail).toBe('PONG: route accepted');
   } finally {
+    await pb.stop();
+  }
+});
+
+it('provisions again with other free ports when a picked port was taken before its server started', async () => {
+  // Another process takes the first hub member's client port between the provisioning and the start.
+  const taken: Array<{ port: number; server: Server }> = [];
+  const pb = await startPrivateBus(topology(), (dir) => {
+    if (taken.length) return;
+    const port = ProvisionedBus.load(dir).hub().clientPort;
+    const server = createServer().listen(port, '127.0.0.1');
+    taken.push({ port, server });
+  });
+  try {
+    expect(taken).toHaveLength(1);
+    expect(taken[0].server.listening).toBe(true);
+    expect(pb.bus.hub().clientPort).not.toBe(taken[0].port);
+    expect(await pb.servers.hubLeafLinks()).toBeGreaterThanOrEqual(5);
+  } finally {
+    taken[0]?.server.close();
     await pb.stop();
   }
 });
