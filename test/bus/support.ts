@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { BusServers, ProvisionedBus, loadTopology, provision, type Topology } from '@shekara/bus-topology';
+import { BusServers, MANIFEST_FILE, ProvisionedBus, loadTopology, provision, type Topology } from '@shekara/bus-topology';
 
 export const TOPOLOGY_FILE = resolve(__dirname, '..', '..', 'config', 'bus.json');
 
@@ -18,6 +18,19 @@ export function freePortsTopology(t: Topology = loadTopology(TOPOLOGY_FILE)): To
   };
 }
 
+/**
+ * The topology with a clustered hub and/or clustered agency servers (`size` members each, free
+ * route ports): what `"cluster": { "size": 3, "ports": { "routes": 0 } }` in the file gives.
+ */
+export function clusteredTopology(t: Topology, sizes: { hub?: number; agencies?: Partial<Record<string, number>> }): Topology {
+  const c = (size: number | undefined) => (size ? { cluster: { size, ports: { routes: 0 } } } : {});
+  return {
+    ...t,
+    hub: { ...t.hub, ...c(sizes.hub) },
+    accounts: t.accounts.map((a) => (a.leaf && sizes.agencies?.[a.agency!] ? { ...a, leaf: { ...a.leaf, ...c(sizes.agencies[a.agency!]) } } : a)),
+  };
+}
+
 export interface PrivateBus {
   dir: string;
   bus: ProvisionedBus;
@@ -25,19 +38,34 @@ export interface PrivateBus {
   stop(): Promise<void>;
 }
 
+/**
+ * Provisions `t` into `dir` and starts its servers. Free ports are picked at provisioning and bound
+ * only when the servers start: another process on this shared machine may take one in between. A
+ * server that cannot bind its port ("address already in use") makes it provision again with other
+ * free ports (same keys) and start again, up to three times. `patch` edits the generated files.
+ */
+export async function provisionAndStart(t: Topology, dir: string, patch?: (dir: string) => void): Promise<BusServers> {
+  for (let attempt = 1; ; attempt++) {
+    await provision({ topology: t, out: dir });
+    patch?.(dir);
+    const servers = new BusServers(ProvisionedBus.load(dir));
+    try {
+      await servers.start();
+      return servers;
+    } catch (e) {
+      await servers.stop();
+      if (attempt >= 3 || !/address already in use/.test((e as Error).message)) throw e;
+      // Forget the picked ports (the manifest keeps them) and pick new ones.
+      rmSync(join(dir, MANIFEST_FILE), { force: true });
+    }
+  }
+}
+
 /** `patch` may edit the generated files before the servers start (tests of misconfigurations). */
 export async function startPrivateBus(t: Topology = freePortsTopology(), patch?: (dir: string) => void): Promise<PrivateBus> {
   const dir = mkdtempSync(join(tmpdir(), 'shekara-bus-'));
-  await provision({ topology: t, out: dir });
-  patch?.(dir);
-  const bus = ProvisionedBus.load(dir);
-  const servers = new BusServers(bus);
-  try {
-    await servers.start();
-  } catch (e) {
-    await servers.stop();
-    throw e;
-  }
+  const servers = await provisionAndStart(t, dir, patch);
+  const bus = servers.bus;
   return {
     dir,
     bus,
