@@ -8,6 +8,7 @@ import type { Directory } from '@shekara/directory';
 import type { AgencyNodeConfig } from '../core';
 import { DIRECTORY, LiveEvents, NODE_CONFIG, NodeError, NodeErrorCode } from '../core';
 import { NotificationsStore } from '../store';
+import { redactNotification } from './notification-redaction';
 
 export interface NotificationView {
   id: string;
@@ -25,6 +26,8 @@ export interface NotificationView {
   text: string;
   acknowledgedAt: Date | null;
   acknowledgedBy: string | null;
+  /** It names a message classified above the user's clearance: its text of the message is withheld. */
+  restricted?: true;
 }
 
 /** Bounds of a notification's params (the scheduler's are a few short values). */
@@ -73,24 +76,31 @@ export class NotificationsService {
     return { stored };
   }
 
-  /** A page of the unit's notifications, newest first (`open`: not acknowledged only), and how many are not acknowledged. */
-  async list(unitId: string, page: number, pageSize: number, open = false): Promise<{ items: NotificationView[]; total: number; unacknowledged: number; page: number; pageSize: number }> {
-    const { rows, total, unacknowledged } = await this.db.page(unitId, page, pageSize, open);
+  /**
+   * A page of the user's unit's notifications, newest first (`open`: not acknowledged only), and how
+   * many are not acknowledged; each as the user may read it (redactNotification, decided now).
+   */
+  async list(user: Pick<AuthUser, 'unitId' | 'clearance'>, page: number, pageSize: number, open = false): Promise<{ items: NotificationView[]; total: number; unacknowledged: number; page: number; pageSize: number }> {
+    const { rows, total, unacknowledged } = await this.db.page(user.unitId, page, pageSize, open);
     return {
-      items: rows.map((r) => ({
-        id: r.id,
-        at: r.at,
-        code: r.type,
-        type: r.type,
-        obligation: r.obligation,
-        period: r.period,
-        messageId: r.message_id,
-        counterparts: r.counterparts,
-        params: r.params,
-        text: r.text,
-        acknowledgedAt: r.acknowledged_at,
-        acknowledgedBy: r.acknowledged_by,
-      })),
+      items: rows.map((r) => {
+        const shown = redactNotification({ type: r.type, counterparts: r.counterparts, params: r.params, text: r.text, messageClassification: r.message_classification }, user);
+        return {
+          id: r.id,
+          at: r.at,
+          code: r.type,
+          type: r.type,
+          obligation: r.obligation,
+          period: r.period,
+          messageId: r.message_id,
+          counterparts: r.counterparts,
+          params: shown.params,
+          text: shown.text,
+          acknowledgedAt: r.acknowledged_at,
+          acknowledgedBy: r.acknowledged_by,
+          ...(shown.restricted ? { restricted: true as const } : {}),
+        };
+      }),
       total,
       unacknowledged,
       page,
