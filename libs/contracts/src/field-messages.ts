@@ -92,6 +92,19 @@ export const FIELD_MESSAGES = {
   EVENT_NOT_AHEAD: { en: 'must be ahead of now ({now}): an advance notice precedes its event', ru: 'должно быть позже текущего времени ({now}): заблаговременная информация предшествует событию' },
   PERIOD_OUT_OF_RANGE: { en: 'must be a period from {earliest} to {latest}', ru: 'период должен быть в пределах от {earliest} до {latest}' },
   BORN_IN_FUTURE: { en: 'must not be after today ({today})', ru: 'не может быть позже сегодняшнего дня ({today})' },
+  // --- the node's and the supervisor's own checks
+  UNKNOWN_UNIT: { en: 'must be a unit of the directory', ru: 'должно быть подразделением из справочника' },
+  IN_FUTURE: { en: 'must not be in the future', ru: 'не может быть в будущем' },
+  WITHIN_LAST_DAYS: { en: 'must be within the last {days} days', ru: 'должно быть в пределах последних {days} дней' },
+  ACCEPT_REFUSES_NOTHING: { en: 'an acceptance of the whole act refuses nothing; use accept-part', ru: 'при приёме акта целиком ничего не отклоняется; используйте частичный приём' },
+  REFUSED_REQUIRED: { en: 'is required: name each refused item with its reason', ru: 'обязательно: укажите каждый непринятый предмет с причиной' },
+  NO_SUCH_ITEM: { en: 'the act has no item {itemId}', ru: 'в акте нет предмета {itemId}' },
+  REFUSING_ALL_IS_DISPUTE: { en: 'refusing every item is a dispute, not an acceptance', ru: 'отказ от всех предметов — это спор, а не приём' },
+  PERIOD_NOT_BEGUN: { en: 'figures for {period} cannot be sent before the month has begun (it is {current} at your unit)', ru: 'показатели за {period} нельзя направить до начала месяца (в вашем подразделении сейчас {current})' },
+  DATE: { en: 'must be a date YYYY-MM-DD', ru: 'должно быть датой ГГГГ-ММ-ДД' },
+  FROM_AFTER_TO: { en: 'must not be after the end of the range ({to})', ru: 'не может быть позже конца диапазона ({to})' },
+  NOT_JUDGED_BEFORE: { en: 'dates before {date} (the first policy in effect) are not judged', ru: 'даты раньше {date} (начала действия первой политики) не оцениваются' },
+  NOT_JUDGED_AFTER: { en: 'dates after {date} (a year from today) are not judged', ru: 'даты позже {date} (год от сегодняшнего дня) не оцениваются' },
   CLOCK_SKEW: { en: 'the envelope was created after {latest} by the recipient’s clock', ru: 'конверт создан позже {latest} по часам получателя' },
 } as const satisfies Record<string, { en: string; ru: string }>;
 

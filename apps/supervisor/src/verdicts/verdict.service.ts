@@ -9,6 +9,7 @@ import { SupervisorMetrics } from '../ops/metrics';
 import { POLICY_DIRECTORY, VERDICT_CACHE_BUDGET } from '../tokens';
 import { rangeDays, selectionFor } from './ranges';
 import { WeightedLru } from './weighted-lru';
+import { bi } from '@shekara/server';
 
 /** The verdicts of one range as of one instant, with the messages they rest on. */
 export interface VerdictSet {
@@ -119,7 +120,7 @@ export class VerdictService {
     try {
       policy = policyForRange(POLICIES, range);
     } catch (e) {
-      throw new SupervisorError(SupervisorErrorCode.InvalidQuery, (e as Error).message);
+      throw new SupervisorError(SupervisorErrorCode.InvalidQuery, bi((e as Error).message, 'Политика отчётности меняется внутри диапазона или не действует в нём: проверьте части диапазона по отдельности.'));
     }
     const stop = this.metrics.verdictSeconds.startTimer();
     const journal = await this.store.messagesFor(selectionFor(range));

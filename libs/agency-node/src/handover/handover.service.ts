@@ -24,6 +24,7 @@ import type { OutboxRow } from '../store';
 import { foldAct } from './act';
 import type { HandoverAct, HandoverState } from './act';
 import { HandoverError, HandoverErrorCode } from './handover.errors';
+import { bi, verbatim } from '@shekara/server';
 
 /** A step's payload case (after the proposal). */
 type StepCase = 'handoverAcceptance' | 'handoverDispute' | 'handoverWithdrawal';
@@ -74,24 +75,24 @@ export class HandoverService {
   /** POST /api/handovers: `{ receivingUnit, classification?, ...HandoverProposal }` (handedAt defaults to now, officer to the user). */
   async propose(user: AuthUser, body: unknown): Promise<HandoverActView> {
     this.mustBeDutyOfficer(user);
-    if (!isObject(body)) throw invalid([{ field: '', messages: ['the body must be a JSON object'] }]);
+    if (!isObject(body)) throw invalid([{ field: '', messages: ['the body must be a JSON object'], code: 'NOT_JSON_OBJECT' }]);
     const { receivingUnit, classification = 'CLASSIFICATION_FOR_OFFICIAL_USE', ...rest } = body;
     const now = this.clock.now();
     const errors: FieldError[] = [];
-    if (typeof receivingUnit !== 'string' || !this.directory.findUnit(receivingUnit)) errors.push({ field: 'receivingUnit', messages: ['receivingUnit must be a unit of the directory'] });
-    if (typeof classification !== 'string' || !CLASSIFICATIONS.includes(classification)) errors.push({ field: 'classification', messages: [`classification must be one of: ${CLASSIFICATIONS.join(', ')}`] });
+    if (typeof receivingUnit !== 'string' || !this.directory.findUnit(receivingUnit)) errors.push({ field: 'receivingUnit', messages: ['receivingUnit must be a unit of the directory'], code: 'UNKNOWN_UNIT' });
+    if (typeof classification !== 'string' || !CLASSIFICATIONS.includes(classification)) errors.push({ field: 'classification', messages: [`classification must be one of: ${CLASSIFICATIONS.join(', ')}`], code: 'ENUM', params: { values: CLASSIFICATIONS.join(', ') } });
     const json: Record<string, unknown> = { officer: user.username, handedAt: now.toISOString(), ...rest };
     errors.push(...validateMessageJson(HandoverProposalSchema, json));
     if (!errors.length) {
       const handedAt = new Date(json.handedAt as string).getTime();
       const skew = policyAt(POLICIES, now).plausibility.clockSkewMs;
-      if (handedAt > now.getTime() + skew) errors.push({ field: 'handedAt', messages: ['handedAt must not be in the future'] });
-      else if (handedAt < now.getTime() - MAX_HANDED_AGO_MS) errors.push({ field: 'handedAt', messages: ['handedAt must be within the last 7 days'] });
+      if (handedAt > now.getTime() + skew) errors.push({ field: 'handedAt', messages: ['handedAt must not be in the future'], code: 'IN_FUTURE' });
+      else if (handedAt < now.getTime() - MAX_HANDED_AGO_MS) errors.push({ field: 'handedAt', messages: ['handedAt must be within the last 7 days'], code: 'WITHIN_LAST_DAYS', params: { days: '7' } });
     }
     if (errors.length) throw invalid(errors);
     const to = receivingUnit as string;
     if (this.directory.agencyOf(to) === this.directory.agencyOf(user.unitId)) throw new HandoverError(HandoverErrorCode.SameAgency);
-    if (!this.directory.canSend(user.unitId, to)) throw new NodeError(NodeErrorCode.RecipientOutsideGroups, `Not allowed: ${to}.`);
+    if (!this.directory.canSend(user.unitId, to)) throw new NodeError(NodeErrorCode.RecipientOutsideGroups, bi(`Not allowed: ${to}.`, `Недопустим: ${to}.`));
     if (typeof json.sourceMessageId === 'string') {
       const source = await this.messages.find(json.sourceMessageId);
       const mine = source && (source.direction === 'OUT' ? source.senderUnit === user.unitId : source.recipientUnits.includes(user.unitId));
@@ -152,7 +153,7 @@ export class HandoverService {
 
   private async decide(user: AuthUser, actId: string, body: unknown, what: 'accept' | 'part' | 'dispute' | 'withdraw'): Promise<HandoverActView> {
     this.mustBeDutyOfficer(user);
-    if (!isObject(body)) throw invalid([{ field: '', messages: ['the body must be a JSON object'] }]);
+    if (!isObject(body)) throw invalid([{ field: '', messages: ['the body must be a JSON object'], code: 'NOT_JSON_OBJECT' }]);
     const now = this.clock.now();
     const stepCase: StepCase = what === 'dispute' ? 'handoverDispute' : what === 'withdraw' ? 'handoverWithdrawal' : 'handoverAcceptance';
     const json: Record<string, unknown> = { officer: user.username, ...body, actId };
@@ -161,8 +162,8 @@ export class HandoverService {
     const errors = validateMessageJson(schema, json);
     if (errors.length) throw invalid(errors);
     const refused = (json.refused ?? []) as { itemId: string }[];
-    if (what === 'accept' && refused.length) throw invalid([{ field: 'refused', messages: ['an acceptance of the whole act refuses nothing; use accept-part'] }]);
-    if (what === 'part' && !refused.length) throw invalid([{ field: 'refused', messages: ['refused is required: name each refused item with its reason'] }]);
+    if (what === 'accept' && refused.length) throw invalid([{ field: 'refused', messages: ['an acceptance of the whole act refuses nothing; use accept-part'], code: 'ACCEPT_REFUSES_NOTHING' }]);
+    if (what === 'part' && !refused.length) throw invalid([{ field: 'refused', messages: ['refused is required: name each refused item with its reason'], code: 'REFUSED_REQUIRED' }]);
     let written: OutboxRow[] = [];
     let env: Envelope | undefined;
     await this.store.transaction(async (m) => {
@@ -172,12 +173,12 @@ export class HandoverService {
       if (what === 'withdraw' ? act.handingUnit !== user.unitId : act.receivingUnit !== user.unitId) {
         throw new HandoverError(what === 'withdraw' ? HandoverErrorCode.NotYourAct : HandoverErrorCode.NotAddressedToYou);
       }
-      if (act.state !== 'PROPOSED') throw new HandoverError(HandoverErrorCode.AlreadyDecided, `(${act.state})`);
+      if (act.state !== 'PROPOSED') throw new HandoverError(HandoverErrorCode.AlreadyDecided, verbatim(`(${act.state})`));
       if (what === 'part') {
         const ids = new Set(act.items.map((i) => i.itemId));
         const unknown = refused.map((r, i) => ({ r, i })).filter(({ r }) => !ids.has(r.itemId));
-        if (unknown.length) throw invalid(unknown.map(({ r, i }) => ({ field: `refused.${i}.itemId`, messages: [`the act has no item ${r.itemId}`] })));
-        if (refused.length === act.items.length) throw invalid([{ field: 'refused', messages: ['refusing every item is a dispute, not an acceptance'] }]);
+        if (unknown.length) throw invalid(unknown.map(({ r, i }) => ({ field: `refused.${i}.itemId`, messages: [`the act has no item ${r.itemId}`], code: 'NO_SUCH_ITEM', params: { itemId: r.itemId } })));
+        if (refused.length === act.items.length) throw invalid([{ field: 'refused', messages: ['refusing every item is a dispute, not an acceptance'], code: 'REFUSING_ALL_IS_DISPUTE' }]);
       }
       const value = fromJson(schema, json as JsonValue);
       const other = what === 'withdraw' ? act.receivingUnit : act.handingUnit;
@@ -189,8 +190,8 @@ export class HandoverService {
   }
 
   private mustBeDutyOfficer(user: AuthUser): void {
-    if (user.role !== 'duty-officer') throw new NodeError(NodeErrorCode.ForbiddenRole, 'Only duty officers take handover steps.');
-    if (!this.directory.signingKeyAt(user.unitId, this.clock.now())) throw new NodeError(NodeErrorCode.NoSigningKey, `${user.unitId} has no valid key in the directory.`);
+    if (user.role !== 'duty-officer') throw new NodeError(NodeErrorCode.ForbiddenRole, bi('Only duty officers take handover steps.', 'Действия с актами приёма-передачи выполняют только дежурные.'));
+    if (!this.directory.signingKeyAt(user.unitId, this.clock.now())) throw new NodeError(NodeErrorCode.NoSigningKey, bi(`${user.unitId} has no valid key in the directory.`, `У ${user.unitId} нет действующего ключа в справочнике.`));
   }
 
   private party(act: HandoverAct, user: AuthUser): boolean {

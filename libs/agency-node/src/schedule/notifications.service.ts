@@ -9,6 +9,7 @@ import type { AgencyNodeConfig } from '../core';
 import { DIRECTORY, LiveEvents, NODE_CONFIG, NodeError, NodeErrorCode } from '../core';
 import { NotificationsStore } from '../store';
 import { redactNotification } from './notification-redaction';
+import { bi } from '@shekara/server';
 
 export interface NotificationView {
   id: string;
@@ -49,11 +50,11 @@ export class NotificationsService {
   async store(req: NotifyRequest): Promise<{ stored: number }> {
     let stored = 0;
     for (const n of req.notifications) {
-      if (this.directory.findUnit(n.unitId)?.agency !== this.config.agency) throw new NodeError(NodeErrorCode.UnknownUnit, `${n.unitId} is not a unit of ${this.config.agency}.`);
-      if (!n.key || !n.text || n.type === NotificationType.UNSPECIFIED) throw new NodeError(NodeErrorCode.InvalidBody, 'A notification needs a key, a type and a text.');
+      if (this.directory.findUnit(n.unitId)?.agency !== this.config.agency) throw new NodeError(NodeErrorCode.UnknownUnit, bi(`${n.unitId} is not a unit of ${this.config.agency}.`, `${n.unitId} не подразделение ведомства ${this.config.agency}.`));
+      if (!n.key || !n.text || n.type === NotificationType.UNSPECIFIED) throw new NodeError(NodeErrorCode.InvalidBody, bi('A notification needs a key, a type and a text.', 'У уведомления должны быть ключ, тип и текст.'));
       const params = Object.entries(n.params);
       if (params.length > MAX_PARAMS || params.some(([k, v]) => k.length > 64 || v.length > MAX_PARAM_LENGTH))
-        throw new NodeError(NodeErrorCode.InvalidBody, `A notification has at most ${MAX_PARAMS} params of at most ${MAX_PARAM_LENGTH} characters.`);
+        throw new NodeError(NodeErrorCode.InvalidBody, bi(`A notification has at most ${MAX_PARAMS} params of at most ${MAX_PARAM_LENGTH} characters.`, `У уведомления не более ${MAX_PARAMS} параметров длиной не более ${MAX_PARAM_LENGTH} символов.`));
       const id = uuidv7(this.clock);
       const inserted = await this.db.insert({
         id,
@@ -113,7 +114,7 @@ export class NotificationsService {
    * tab of the unit hears of it live. Ids of another unit's notifications change nothing.
    */
   async acknowledge(user: AuthUser, ids: string[] | undefined): Promise<{ acknowledged: number }> {
-    if (user.role !== 'duty-officer') throw new NodeError(NodeErrorCode.ForbiddenRole, 'Only duty officers acknowledge notifications.');
+    if (user.role !== 'duty-officer') throw new NodeError(NodeErrorCode.ForbiddenRole, bi('Only duty officers acknowledge notifications.', 'Уведомления подтверждают только дежурные.'));
     const done = await this.db.acknowledge(user.unitId, ids, user.username, this.clock.now());
     for (const id of done) this.live.emit(user.unitId, { type: 'notification', id, box: 'notifications' });
     return { acknowledged: done.length };
