@@ -1,4 +1,5 @@
-import { Controller, Get, Header, Inject, Param, Query, Req, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Req, Res, StreamableFile } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@shekara/auth';
 import type { AuthedRequest } from '@shekara/auth';
@@ -17,6 +18,8 @@ import type { SupervisorConfig } from '../config';
 import { CAPITAL_ZONE, SUPERVISOR_CONFIG, UNIT_INFOS } from '../tokens';
 import { HeatmapQueryDto, JournalQueryDto, OverdueQueryDto, PagedQuery, SeriesQueryDto, UnitsQueryDto, VerdictsQueryDto } from './query.dto';
 import { queryRange, respond } from './respond';
+import { streamResponse } from './stream';
+import { rangeName } from '../queries/listing';
 
 const EXPORTS = ['application/json', 'text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'];
 
@@ -96,12 +99,20 @@ export class LedgerController {
   }
 
   @Get('journal')
-  @Header('Content-Type', 'application/x-ndjson; charset=utf-8')
   @ApiProduces('application/x-ndjson')
-  @ApiOperation({ summary: 'The messages the verdicts of a range rest on, as a `shekara audit` JSONL journal (for cross-checking)' })
-  async journal(@Req() req: AuthedRequest, @Query() q: JournalQueryDto): Promise<string> {
+  @ApiOperation({
+    summary: 'The messages the verdicts of a range rest on, as a `shekara audit` JSONL journal (for cross-checking)',
+    description: 'Streamed as the ledger is read (a cursor, a batch at a time): the download starts at once and the console shows its progress; a client that goes away stops the reading and closes the query.',
+  })
+  async journal(@Req() req: AuthedRequest, @Query() q: JournalQueryDto, @Res() res: Response): Promise<void> {
     const range = queryRange(q, this.clock.now(), this.zone);
-    return (await this.journalQuery.run(range, this.scope(req))).lines;
+    const abort = new AbortController();
+    await streamResponse(
+      res,
+      abort,
+      { 'Content-Type': 'application/x-ndjson; charset=utf-8', 'Content-Disposition': `attachment; filename="${rangeName('journal', range)}.jsonl"`, 'Cache-Control': 'no-store' },
+      this.journalQuery.stream(range, this.scope(req), abort.signal),
+    );
   }
 
   @Get('directory/units')
