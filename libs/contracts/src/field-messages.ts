@@ -101,6 +101,8 @@ export const FIELD_MESSAGES = {
   NO_SUCH_ITEM: { en: 'the act has no item {itemId}', ru: 'в акте нет предмета {itemId}' },
   REFUSING_ALL_IS_DISPUTE: { en: 'refusing every item is a dispute, not an acceptance', ru: 'отказ от всех предметов — это спор, а не приём' },
   PERIOD_NOT_BEGUN: { en: 'figures for {period} cannot be sent before the month has begun (it is {current} at your unit)', ru: 'показатели за {period} нельзя направить до начала месяца (в вашем подразделении сейчас {current})' },
+  REGION: { en: 'must be an ISO 3166-2 code such as KZ-19', ru: 'должно быть кодом ISO 3166-2, например KZ-19' },
+  CLIENT_ID: { en: 'must be 3-64 lower-case letters, digits or dashes', ru: 'от 3 до 64 строчных латинских букв, цифр или дефисов' },
   DATE: { en: 'must be a date YYYY-MM-DD', ru: 'должно быть датой ГГГГ-ММ-ДД' },
   FROM_AFTER_TO: { en: 'must not be after the end of the range ({to})', ru: 'не может быть позже конца диапазона ({to})' },
   NOT_JUDGED_BEFORE: { en: 'dates before {date} (the first policy in effect) are not judged', ru: 'даты раньше {date} (начала действия первой политики) не оцениваются' },
