@@ -55,41 +55,41 @@ export class LedgerController {
     summary: 'Verdicts of a range (same engine and records as `shekara audit`), filtered by the owing unit, obligation, verdict, period',
     description: 'JSON: { range, asOf, policy, rejected, total, page, pageSize, items }. format=csv|xlsx: the whole filtered listing.',
   })
-  async verdicts(@Req() req: AuthedRequest, @Query() q: VerdictsQueryDto): Promise<Record<string, unknown> | StreamableFile> {
+  async verdicts(@Req() req: AuthedRequest, @Query() q: VerdictsQueryDto, @Res({ passthrough: true }) res: Response): Promise<Record<string, unknown> | StreamableFile> {
     const range = queryRange(q, this.clock.now(), this.zone);
     const result = await this.verdictsQuery.run(range, { agency: q.agency, unit: q.unit, level: q.level, region: q.region, obligation: q.obligation, verdict: q.verdict, period: q.period }, this.scope(req), q.lang);
-    return respond(result, q.format, this.config.exports, q);
+    return respond(result, q.format, this.config.exports, q, res);
   }
 
   @Get('rates')
   @ApiProduces(...EXPORTS)
   @ApiOperation({ summary: 'Per-unit on-time rate (on-time verdicts / judged verdicts) over a range, with the count of each verdict; worst first' })
-  async rates(@Req() req: AuthedRequest, @Query() q: PagedQuery): Promise<Record<string, unknown> | StreamableFile> {
+  async rates(@Req() req: AuthedRequest, @Query() q: PagedQuery, @Res({ passthrough: true }) res: Response): Promise<Record<string, unknown> | StreamableFile> {
     const range = queryRange(q, this.clock.now(), this.zone);
-    return respond(await this.ratesQuery.run(range, { agency: q.agency, unit: q.unit, level: q.level, region: q.region }, this.scope(req), q.lang), q.format, this.config.exports, q);
+    return respond(await this.ratesQuery.run(range, { agency: q.agency, unit: q.unit, level: q.level, region: q.region }, this.scope(req), q.lang), q.format, this.config.exports, q, res);
   }
 
   @Get('rates/series')
   @ApiProduces(...EXPORTS)
   @ApiOperation({ summary: 'On-time rate per day, week or month of a range, for a unit, an agency or the filtered units (charts)' })
-  async series(@Req() req: AuthedRequest, @Query() q: SeriesQueryDto): Promise<Record<string, unknown> | StreamableFile> {
+  async series(@Req() req: AuthedRequest, @Query() q: SeriesQueryDto, @Res({ passthrough: true }) res: Response): Promise<Record<string, unknown> | StreamableFile> {
     const range = queryRange(q, this.clock.now(), this.zone);
-    return respond(await this.seriesQuery.run(range, { agency: q.agency, unit: q.unit, level: q.level, region: q.region }, q.bucket, this.scope(req)), q.format, this.config.exports);
+    return respond(await this.seriesQuery.run(range, { agency: q.agency, unit: q.unit, level: q.level, region: q.region }, q.bucket, this.scope(req)), q.format, this.config.exports, undefined, res);
   }
 
   @Get('overdue')
   @ApiProduces(...EXPORTS)
   @ApiOperation({ summary: 'Now: urgent reports UNCONFIRMED past their deadline (with escalation state) and MISSING periodic reports, due in the last lookbackDays' })
-  async overdue(@Req() req: AuthedRequest, @Query() q: OverdueQueryDto): Promise<Record<string, unknown> | StreamableFile> {
-    return respond(await this.overdueQuery.run({ agency: q.agency, unit: q.unit, level: q.level, region: q.region, obligation: q.obligation }, q.lookbackDays, this.scope(req), q.lang), q.format, this.config.exports, q);
+  async overdue(@Req() req: AuthedRequest, @Query() q: OverdueQueryDto, @Res({ passthrough: true }) res: Response): Promise<Record<string, unknown> | StreamableFile> {
+    return respond(await this.overdueQuery.run({ agency: q.agency, unit: q.unit, level: q.level, region: q.region, obligation: q.obligation }, q.lookbackDays, this.scope(req), q.lang), q.format, this.config.exports, q, res);
   }
 
   @Get('heatmap')
   @ApiProduces(...EXPORTS)
   @ApiOperation({ summary: 'Units × days: each unit’s daily verdict per day (worst over its counterparts), one letter per day; units with most breach days first; breaches=true: only those; group=region|level|agency: also the groups, worst first' })
-  async heatmap(@Req() req: AuthedRequest, @Query() q: HeatmapQueryDto): Promise<Record<string, unknown> | StreamableFile> {
+  async heatmap(@Req() req: AuthedRequest, @Query() q: HeatmapQueryDto, @Res({ passthrough: true }) res: Response): Promise<Record<string, unknown> | StreamableFile> {
     const range = queryRange(q, this.clock.now(), this.zone);
-    return respond(await this.heatmapQuery.run(range, { agency: q.agency, unit: q.unit, level: q.level, region: q.region }, this.scope(req), { breachesOnly: q.breaches === 'true', group: q.group, lang: q.lang }), q.format, this.config.exports, q);
+    return respond(await this.heatmapQuery.run(range, { agency: q.agency, unit: q.unit, level: q.level, region: q.region }, this.scope(req), { breachesOnly: q.breaches === 'true', group: q.group, lang: q.lang }), q.format, this.config.exports, q, res);
   }
 
   @Get('messages/:id/timeline')
@@ -118,7 +118,7 @@ export class LedgerController {
   @Get('directory/units')
   @ApiProduces(...EXPORTS)
   @ApiOperation({ summary: 'Units of the directory (for the filters)' })
-  async units(@Query() q: UnitsQueryDto): Promise<Record<string, unknown> | StreamableFile> {
-    return respond(this.unitsQuery.run({ agency: q.agency, level: q.level, region: q.region }), q.format, this.config.exports, q);
+  async units(@Query() q: UnitsQueryDto, @Res({ passthrough: true }) res: Response): Promise<Record<string, unknown> | StreamableFile> {
+    return respond(this.unitsQuery.run({ agency: q.agency, level: q.level, region: q.region }), q.format, this.config.exports, q, res);
   }
 }
