@@ -7,7 +7,8 @@
  *  - every code a field error names is in the table, with each parameter its templates name;
  *  - every entry of an error table (`{ status, en, ru }`) has a Russian text that is Russian;
  *  - a refusal's detail (`new NodeError(code, detail)`, …) is never a bare string: bi(en, ru) or
- *    verbatim(value) (the AppError and AuthError types refuse a string too; see the type checks below).
+ *    verbatim(value) (the AppError and AuthError types refuse a string too; see the type checks below);
+ *  - the CLI's errors for people at a terminal (usage, unreadable input) carry their Russian text.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -18,6 +19,8 @@ import { bi } from '@shekara/server';
 
 const ROOT = join(__dirname, '..');
 const ERROR_CLASSES = new Set(['NodeError', 'HandoverError', 'PersonsError', 'DataBankError', 'SupervisorError', 'AuthError']);
+/** The CLI's errors for people at a terminal: (en, ru). */
+const CLI_ERRORS = new Set(['UsageError', 'ClientsUsageError', 'ExportInputError', 'DbUsageError', 'ConformanceUsageError', 'RunError']);
 const CYRILLIC = /[А-Яа-яЁё]/;
 
 function sources(dir: string): string[] {
@@ -83,6 +86,10 @@ export function offences(file: string, text: string): string[] {
       const detail = n.arguments?.[1];
       if (isText(detail)) at(n, `${n.expression.text} with a detail in one language (use bi(en, ru), or verbatim(value))`);
     }
+    if (ts.isNewExpression(n) && ts.isIdentifier(n.expression) && CLI_ERRORS.has(n.expression.text)) {
+      const ru = n.arguments?.[1];
+      if (!ru || (isText(ru) && !CYRILLIC.test(ru.getText(sf)))) at(n, `${n.expression.text} without its Russian text`);
+    }
     ts.forEachChild(n, visit);
   };
   visit(sf);
@@ -102,7 +109,8 @@ describe('every user-facing error is bilingual', () => {
       const c = { field: 'x', messages: ['x'], code: 'TOO_LONG' };
       const d = { status: 400, en: 'Nope.', ru: 'Nope.' };
       throw new NodeError(NodeErrorCode.ForbiddenRole, 'Only duty officers send reports.');
-      throw new SupervisorError(SupervisorErrorCode.MessageNotFound, \`\${id}\`);`;
+      throw new SupervisorError(SupervisorErrorCode.MessageNotFound, \`\${id}\`);
+      throw new UsageError('--from is required');`;
     expect(offences('bad.ts', bad).map((o) => o.replace(/^bad\.ts:\d+: /, '').split(' ').slice(0, 4).join(' '))).toEqual([
       'a field error with',
       'the field-error code NOT_A_FIELD_CODE',
@@ -110,13 +118,15 @@ describe('every user-facing error is bilingual', () => {
       'an error-table entry whose',
       'NodeError with a detail',
       'SupervisorError with a detail',
+      'UsageError without its Russian',
     ]);
     const good = `
       const a = { field: 'box', messages: ['x'], code: 'ENUM', params: { values: 'in, out' } };
       const b = { field: 'x', messages: ['en', 'ру'] };
       const c = { field: 'x', messages: [m], code: c.code, params: c.params };
       const d = { status: 400, en: 'Nope.', ru: 'Нет.' };
-      throw new NodeError(NodeErrorCode.ForbiddenRole, bi('Only duty officers send reports.', 'Донесения направляют только дежурные.'));`;
+      throw new NodeError(NodeErrorCode.ForbiddenRole, bi('Only duty officers send reports.', 'Донесения направляют только дежурные.'));
+      throw new UsageError('--from is required', 'нужен параметр --from');`;
     expect(offences('good.ts', good)).toEqual([]);
   });
 

@@ -78,4 +78,14 @@ export function findingText(f: Finding, lang: Lang): string {
 /** Input that cannot be verified at all (exit 2). */
 export class ExportInputError extends Error {
   override readonly name = 'ExportInputError';
+  /** English (its message) and Russian; a system's own text (a file error, a parse error) is quoted in both. */
+  constructor(
+    readonly en: string,
+    readonly ru: string,
+  ) {
+    super(en);
+  }
+  render(lang: Lang): string {
+    return lang === 'ru' ? this.ru : this.en;
+  }
 }
