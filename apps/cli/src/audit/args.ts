@@ -1,4 +1,5 @@
 import { isLocalDate, parseIsoInstant } from '@shekara/policy';
+import { BilingualError } from '../bilingual-error';
 
 export const AUDIT_USAGE = `Usage: shekara audit --directory DIR.json --journal JOURNAL.jsonl --from YYYY-MM-DD --to YYYY-MM-DD
                      [--as-of ISO-INSTANT] [--format jsonl|csv]
@@ -37,17 +38,8 @@ export interface AuditOptions {
 export type ParsedArgs = { help: true } | { help: false; options: AuditOptions };
 
 /** A usage error of `audit` or `verify`, in English (its message) and Russian. */
-export class UsageError extends Error {
+export class UsageError extends BilingualError {
   override readonly name = 'UsageError';
-  constructor(
-    readonly en: string,
-    readonly ru: string,
-  ) {
-    super(en);
-  }
-  render(lang: 'en' | 'ru'): string {
-    return lang === 'ru' ? this.ru : this.en;
-  }
 }
 
 const VALUE_OPTIONS = ['directory', 'journal', 'from', 'to', 'as-of', 'format'] as const;

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Writable } from 'node:stream';
+import { BilingualError } from '../bilingual-error';
 
 export const CLIENTS_USAGE = `Usage: shekara clients <command> --node URL (--user ADMIN --password-file FILE | --token-file FILE) [options]
 
@@ -22,17 +23,7 @@ export const CLIENTS_USAGE = `Usage: shekara clients <command> --node URL (--use
 Exit codes: 0 done; 1 refused by the node (the reason is printed); 64 usage error; 69 node unreachable.`;
 
 /** A usage error of `clients`, in English (its message) and Russian. */
-export class ClientsUsageError extends Error {
-  constructor(
-    readonly en: string,
-    readonly ru: string,
-  ) {
-    super(en);
-  }
-  render(lang: 'en' | 'ru'): string {
-    return lang === 'ru' ? this.ru : this.en;
-  }
-}
+export class ClientsUsageError extends BilingualError {}
 
 type Sub = 'create' | 'list' | 'revoke' | 'webhook';
 const OPTIONS: Record<Sub, string[]> = {
