@@ -4,11 +4,13 @@
  * officer: the sending unit's "due now" list of urgent reports awaiting confirmation, and
  * notifications stored with a report's summary (an alert of a FOR_OFFICIAL_USE report read by an
  * UNCLASSIFIED user; an alert and an escalation stored with a CONFIDENTIAL report's summary, as
- * older nodes stored them). Each check has a control that shows it can fail (a cleared user sees the
+ * older nodes stored them), and handover acts (listed without their items, opened and printed only
+ * when cleared). Each check has a control that shows it can fail (a cleared user sees the
  * text).
  */
 import { TestSystem, eventually } from '../support/harness';
 import { BORDER, INTERIOR, urgentDetainedMigrants } from './fixtures';
+import { proposal } from '../handover/support';
 
 jest.setTimeout(120_000);
 
@@ -128,5 +130,34 @@ describe('stored text is shown by clearance at read time', () => {
     // The stored row itself is unchanged: the redaction is per reader.
     const [{ text }] = await sys.sql('interior', `SELECT text FROM notifications WHERE message_id = $1`, [openId]);
     expect(text).toContain('OPENWORD');
+  });
+
+  it('a CONFIDENTIAL handover act is listed without its items to the uncleared, opened and printed only when cleared', async () => {
+    const made = await sys.api('border', 'POST', '/api/handovers', proposal({ classification: 'CLASSIFICATION_CONFIDENTIAL' }), borderSenior);
+    expect(made.status).toBe(201);
+    const actId: string = made.body.id;
+    const listed = async (agency: 'border' | 'interior', box: 'in' | 'out', token: string) => {
+      const r = await sys.api(agency, 'GET', `/api/handovers?box=${box}`, undefined, token);
+      expect(r.status).toBe(200);
+      return r.body as { id: string; restricted?: true; items: unknown[]; legalGround: string }[];
+    };
+    await eventually(async () => (await listed('interior', 'in', interiorSenior)).some((a) => a.id === actId), 30_000, 'the act received');
+
+    for (const [agency, box, token] of [['interior', 'in', interiorDuty], ['border', 'out', borderDuty]] as const) {
+      const acts = await listed(agency, box, token);
+      expect(acts.find((a) => a.id === actId)).toMatchObject({ restricted: true, items: [], legalGround: '', classification: 'CONFIDENTIAL' });
+      expect(JSON.stringify(acts)).not.toContain('WANG');
+      const opened = await sys.api(agency, 'GET', `/api/handovers/${actId}`, undefined, token);
+      expect(opened.status).toBe(403);
+      expect(opened.body.code).toBe('NOT_CLEARED');
+      const printed = await sys.api(agency, 'GET', `/api/handovers/${actId}/print`, undefined, token);
+      expect(printed.status).toBe(403);
+      expect(JSON.stringify(printed.body)).not.toContain('WANG');
+    }
+    // Control: the cleared officers see the items.
+    const cleared = (await listed('interior', 'in', interiorSenior)).find((a) => a.id === actId)!;
+    expect(cleared.restricted).toBeUndefined();
+    expect(JSON.stringify(cleared.items)).toContain('WANG');
+    expect((await sys.api('interior', 'GET', `/api/handovers/${actId}`, undefined, interiorSenior)).status).toBe(200);
   });
 });

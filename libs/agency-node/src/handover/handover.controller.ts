@@ -40,7 +40,7 @@ export class HandoverController {
   @Get(':id')
   @ApiOperation({ summary: 'An act with its items and its chain of custody (every signed step)' })
   get(@Req() req: AuthedRequest, @Param('id', new ParseUUIDPipe()) id: string) {
-    return this.handovers.get(req.user, id);
+    return this.handovers.open(req.user, id);
   }
 
   @Get(':id/print')

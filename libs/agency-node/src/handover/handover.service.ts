@@ -16,7 +16,7 @@ import type { Envelope, FieldError } from '@shekara/contracts';
 import type { AuthUser } from '@shekara/auth';
 import type { Directory } from '@shekara/directory';
 import { HANDOVER_ITEM_KINDS, POLICIES, policyAt } from '@shekara/policy';
-import { DIRECTORY, LiveEvents, NodeError, NodeErrorCode } from '../core';
+import { DIRECTORY, LiveEvents, NodeError, NodeErrorCode, cleared } from '../core';
 import { messageColumns } from '../envelopes';
 import { OutboxRelay, SingleMessages } from '../exchange';
 import { HandoverStore, MessagesStore } from '../store';
@@ -33,6 +33,15 @@ type StepCase = 'handoverAcceptance' | 'handoverDispute' | 'handoverWithdrawal';
 export interface HandoverActView extends HandoverAct {
   /** Per step sent by this node: the other side's delivery status (PENDING, DELIVERED, READ, ...). */
   deliveries: Record<string, string>;
+  /** Classified above the user's clearance: its items, legal ground, notes and the steps' notes are withheld. */
+  restricted?: true;
+}
+
+/** An act as a user may see it in a list: above their clearance, without its text (classification, parties, states and times stay). */
+export function shownTo(act: HandoverActView, user: Pick<AuthUser, 'clearance'>): HandoverActView {
+  if (cleared(user, act.classification)) return act;
+  const { notes: _notes, sourceMessageId: _source, ...rest } = act;
+  return { ...rest, legalGround: '', items: [], history: act.history.map(({ note: _note, ...h }) => h), restricted: true };
 }
 
 /** Proposals may carry a handover time this far back at most. */
@@ -134,7 +143,7 @@ export class HandoverService {
     const ids = await this.store.actsOf(user.unitId, box, 200);
     const rows = await this.store.steps(ids);
     const acts = ids.map((id) => foldAct(id, rows.filter((r) => r.correlation_id === id))).filter((a): a is HandoverAct => !!a);
-    const views = await this.withDeliveries(acts);
+    const views = (await this.withDeliveries(acts)).map((a) => shownTo(a, user));
     return state ? views.filter((a) => a.state === state) : views;
   }
 
@@ -145,9 +154,16 @@ export class HandoverService {
     return (await this.withDeliveries([act]))[0];
   }
 
-  /** The signed envelopes of an act's steps (for its printable form). */
-  async signedSteps(user: AuthUser, actId: string): Promise<{ act: HandoverActView; signed: Map<string, Buffer> }> {
+  /** GET /api/handovers/:id: one act, opened only for users cleared for its classification (403 NOT_CLEARED otherwise). */
+  async open(user: AuthUser, actId: string): Promise<HandoverActView> {
     const act = await this.get(user, actId);
+    if (!cleared(user, act.classification)) throw new NodeError(NodeErrorCode.NotCleared);
+    return act;
+  }
+
+  /** The signed envelopes of an act's steps (for its printable form; by clearance, as open()). */
+  async signedSteps(user: AuthUser, actId: string): Promise<{ act: HandoverActView; signed: Map<string, Buffer> }> {
+    const act = await this.open(user, actId);
     return { act, signed: await this.store.signed(act.history.map((h) => h.messageId)) };
   }
 
@@ -186,7 +202,8 @@ export class HandoverService {
       written = await this.write(m, user, env, now);
     });
     this.after(user, env!, written);
-    return this.get(user, actId);
+    // The decider sees the act as their clearance allows (above it: without its text).
+    return shownTo(await this.get(user, actId), user);
   }
 
   private mustBeDutyOfficer(user: AuthUser): void {
