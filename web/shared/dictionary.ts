@@ -386,6 +386,7 @@ export const DICTIONARY: Record<string, readonly [string, string]> = {
   'notif.msg.ESCALATION': ['Срочное донесение от {reportedAt}{summary} не подтверждено письменно в срок (до {due}). Направлено на контроль руководству.', 'The urgent report of {reportedAt}{summary} was not confirmed in writing in time (due {due}). Escalated to the supervisors.'],
   'notif.msg.URGENT_RECEIVED': ['Срочное донесение от {sender}: {topic}{summary}', 'Urgent report from {sender}: {topic}{summary}'],
   'notif.summary': [' — «{summary}»', ' — “{summary}”'],
+  'notif.restrictedAbove': [' — гриф выше вашего допуска, содержание по допуску', ' — classified above your clearance, content by clearance'],
   'notif.restricted': [' — гриф «Конфиденциально», содержание по допуску', ' — CONFIDENTIAL, content by clearance'],
   'notif.obligation.DAILY': ['ежедневной информации', 'the daily information'],
   'notif.obligation.MONTHLY': ['ежемесячной информации', 'the monthly information'],

@@ -98,6 +98,14 @@ export const FIELD_MESSAGES = {
   EVENT_NOT_AHEAD: { en: 'must be ahead of now ({now}): an advance notice precedes its event', ru: 'должно быть позже текущего времени ({now}): заблаговременная информация предшествует событию' },
   PERIOD_OUT_OF_RANGE: { en: 'must be a period from {earliest} to {latest}', ru: 'период должен быть в пределах от {earliest} до {latest}' },
   BORN_IN_FUTURE: { en: 'must not be after today ({today})', ru: 'не может быть позже сегодняшнего дня ({today})' },
+  // --- the node's and the supervisor's own checks
+  UNKNOWN_UNIT: { en: 'must be a unit of the directory', ru: 'должно быть подразделением из справочника' },
+  REGION: { en: 'must be an ISO 3166-2 code such as KZ-19', ru: 'должно быть кодом ISO 3166-2, например KZ-19' },
+  CLIENT_ID: { en: 'must be 3-64 lower-case letters, digits or dashes', ru: 'от 3 до 64 строчных латинских букв, цифр или дефисов' },
+  DATE: { en: 'must be a date YYYY-MM-DD', ru: 'должно быть датой ГГГГ-ММ-ДД' },
+  FROM_AFTER_TO: { en: 'must not be after the end of the range ({to})', ru: 'не может быть позже конца диапазона ({to})' },
+  NOT_JUDGED_BEFORE: { en: 'dates before {date} (the first policy in effect) are not judged', ru: 'даты раньше {date} (начала действия первой политики) не оцениваются' },
+  NOT_JUDGED_AFTER: { en: 'dates after {date} (a year from today) are not judged', ru: 'даты позже {date} (год от сегодняшнего дня) не оцениваются' },
   CLOCK_SKEW: { en: 'the envelope was created after {latest} by the recipient’s clock', ru: 'конверт создан позже {latest} по часам получателя' },
 } as const satisfies Record<string, { en: string; ru: string }>;
 

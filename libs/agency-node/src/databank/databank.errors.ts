@@ -1,6 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
 import { AppError } from '@shekara/server';
-import type { ErrorTable, FieldError } from '@shekara/server';
+import type { Bilingual, ErrorTable, FieldError } from '@shekara/server';
 
 /** What the Unified Data Bank refuses. Field errors carry their text in English, then in Russian. */
 export enum DataBankErrorCode {
@@ -24,7 +24,7 @@ const TABLE: ErrorTable<DataBankErrorCode> = {
 };
 
 export class DataBankError extends AppError<DataBankErrorCode> {
-  constructor(code: DataBankErrorCode, detail?: string, fields?: FieldError[]) {
+  constructor(code: DataBankErrorCode, detail?: Bilingual, fields?: FieldError[]) {
     super(code, TABLE, detail, fields);
     this.name = 'DataBankError';
   }
