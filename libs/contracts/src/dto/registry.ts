@@ -51,6 +51,9 @@ import {
   WantedPersonsSchema,
 } from '../gen/shekara/v1/urgent_pb';
 import {
+  BankAttachmentChunkSchema,
+  BankAttachmentRefSchema,
+  BankAttachmentRequestSchema,
   BankMaterialSchema,
   BankRecordContentSchema,
   BankRecordVersionSchema,
@@ -59,7 +62,7 @@ import {
   SignedBankVersionSchema,
 } from '../gen/shekara/v1/databank_pb';
 import { AttachmentDto, PersonDto, TravelDocumentDto } from './common.dto';
-import { BankMaterialDto, BankRecordContentDto, BankRecordVersionDto, BankSpecimenDto, BankTravelDocumentDto, SignedBankVersionDto } from './databank.dto';
+import { BankAttachmentChunkDto, BankAttachmentRefDto, BankAttachmentRequestDto, BankMaterialDto, BankRecordContentDto, BankRecordVersionDto, BankSpecimenDto, BankTravelDocumentDto, SignedBankVersionDto } from './databank.dto';
 import type { DtoClass } from './decorators';
 import { DeliveryReceiptDto, ReadReceiptDto } from './receipts.dto';
 import { HitDecisionDto, MatchedPersonDto } from './persons.dto';
@@ -158,6 +161,9 @@ export const DTO_REGISTRY: ReadonlyArray<readonly [DescMessage, DtoClass]> = [
   [BankRecordContentSchema, BankRecordContentDto],
   [BankRecordVersionSchema, BankRecordVersionDto],
   [SignedBankVersionSchema, SignedBankVersionDto],
+  [BankAttachmentRefSchema, BankAttachmentRefDto],
+  [BankAttachmentChunkSchema, BankAttachmentChunkDto],
+  [BankAttachmentRequestSchema, BankAttachmentRequestDto],
 ];
 
 /**
