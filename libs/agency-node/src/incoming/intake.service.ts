@@ -6,7 +6,7 @@ import type { Directory } from '@shekara/directory';
 import { GroupCommitter } from '@shekara/persistence';
 import { PermanentMessageError } from '@shekara/messaging';
 import type { AgencyNodeConfig } from '../core';
-import { DataBankReplica } from '../databank';
+import { BankAttachments, DataBankReplica } from '../databank';
 import { ReceiptsService } from '../receipts';
 import { BUS_NAMES, DIRECTORY, NODE_CONFIG } from '../core';
 import { LogStore } from '../store';
@@ -37,6 +37,7 @@ export class InboxIntake {
     @Inject(BUS_NAMES) private readonly names: BusNames,
     private readonly tlog: LogStore,
     private readonly bank: DataBankReplica,
+    private readonly attachments: BankAttachments,
   ) {
     this.checks = new InboxChecks(directory, config.agency as AgencyCode, () => clock.now());
     this.committer = new GroupCommitter((items) => this.store(items), { maxBatch: 128, parallel: InboxIntake.PARALLEL });
@@ -53,7 +54,10 @@ export class InboxIntake {
     const checked = this.checks.verify(bytes, sender);
     // A data bank version (shared by the agencies, addressed to their level-1 units): its inner
     // signed version is verified too (signer, owner, contributor).
-    return checked.env.payload.case === 'bankVersion' ? { ...checked, bank: this.bank.verify(checked.env) } : checked;
+    if (checked.env.payload.case === 'bankVersion') return { ...checked, bank: this.bank.verify(checked.env) };
+    // A chunk of a bank attachment: its place and length agree with the whole (its hash is checked once all are here).
+    if (checked.env.payload.case === 'bankAttachmentChunk') return { ...checked, chunk: this.attachments.verifyChunk(checked.env) };
+    return checked;
   }
 
   /** Verifies a bus message (CPU only), then stores it with others in one transaction. */
@@ -70,9 +74,14 @@ export class InboxIntake {
     const after: (() => void)[] = [];
     const bank = items.filter((i) => i.bank);
     if (bank.length) await this.bank.store(bank.map((i) => i.bank!));
-    const reports = items.filter((i) => !i.bank && i.env.payload.case !== 'deliveryReceipt' && i.env.payload.case !== 'readReceipt');
+    const chunks = items.filter((i) => i.chunk);
+    if (chunks.length) await this.attachments.receive(chunks.map((i) => i.chunk!));
+    const asked = items.filter((i) => i.env.payload.case === 'bankAttachmentRequest');
+    if (asked.length) await this.attachments.answer(asked.map((i) => i.env));
+    const rest = items.filter((i) => !i.bank && !i.chunk && !asked.includes(i));
+    const reports = rest.filter((i) => i.env.payload.case !== 'deliveryReceipt' && i.env.payload.case !== 'readReceipt');
     if (reports.length) await this.reports.store(reports, after);
-    const receipts = items.filter((i) => !i.bank && !reports.includes(i));
+    const receipts = rest.filter((i) => !reports.includes(i));
     if (receipts.length) {
       await this.receipts.store(receipts, after);
       // Recorded: each receipt received goes to the transparency log.
