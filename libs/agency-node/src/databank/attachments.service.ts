@@ -71,7 +71,7 @@ export interface ChunkArrival {
  * file that a stored version names asks the record's owner (MESSAGE_KIND_BANK_ATTACHMENT_REQUEST,
  * through the outbox), which answers with the chunks (MESSAGE_KIND_BANK_ATTACHMENT_CHUNK, 512 KiB
  * each, signed like every envelope); the asking node completes the file only if the chunks hash to
- * its name, and asks again (for what is missing) every BANK_ATTACHMENT_RETRY_MS until it has it.
+ * its name, and asks again (for what is missing) once no chunk came for BANK_ATTACHMENT_RETRY_MS, until it has it.
  */
 @Injectable()
 export class BankAttachments implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -112,7 +112,7 @@ export class BankAttachments implements OnApplicationBootstrap, OnApplicationShu
    * type from the bytes, hashes, extracts a PDF's text and stores it. Returns the reference a
    * record's content names it by.
    */
-  async upload(_user: AuthUser, body: Readable, filename: unknown): Promise<BankAttachmentRef> {
+  async upload(_user: AuthUser, body: Readable, filename: unknown): Promise<{ sha256: string; size: number; mediaType: string; filename: string }> {
     if (typeof filename !== 'string' || !filename.length || filename.length > 255 || !FILENAME_RE.test(filename)) {
       body.resume();
       throw new DataBankError(DataBankErrorCode.AttachmentName);
@@ -127,7 +127,7 @@ export class BankAttachments implements OnApplicationBootstrap, OnApplicationShu
     const chunks: Buffer[] = [];
     for (let at = 0; at < bytes.length; at += BANK_ATTACHMENT_CHUNK_BYTES) chunks.push(bytes.subarray(at, at + BANK_ATTACHMENT_CHUNK_BYTES));
     await this.store.put({ sha256, size: bytes.length, mediaType, text }, chunks, this.clock.now());
-    return { $typeName: 'shekara.v1.BankAttachmentRef', sha256, size: bytes.length, mediaType, filename };
+    return { sha256, size: bytes.length, mediaType, filename };
   }
 
   /**
@@ -235,7 +235,7 @@ export class BankAttachments implements OnApplicationBootstrap, OnApplicationShu
   async receive(items: ChunkArrival[]): Promise<void> {
     const full = new Set<string>();
     for (const { env, chunk: c } of items) {
-      const r = await this.store.storeChunk({ sha256: c.sha256, size: c.size, mediaType: c.mediaType, index: c.index, data: Buffer.from(c.data) });
+      const r = await this.store.storeChunk({ sha256: c.sha256, size: c.size, mediaType: c.mediaType, index: c.index, data: Buffer.from(c.data) }, this.clock.now());
       if (!r.wanted) {
         this.log.debug?.({ msg: 'bank attachment chunk not waited for: ignored', sha256: c.sha256, index: c.index, from: env.senderUnit });
         continue;

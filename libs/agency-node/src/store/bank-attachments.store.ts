@@ -135,15 +135,17 @@ export class BankAttachmentStore {
 
   /**
    * Stores a chunk that arrived, if this node waits for that attachment (same size and type, not
-   * complete); returns whether it was wanted and how many chunks are now here.
+   * complete), and notes the progress; returns whether it was wanted and how many chunks are now here.
    */
-  async storeChunk(c: { sha256: string; size: number; mediaType: string; index: number; data: Buffer }): Promise<{ wanted: boolean; have: number }> {
+  async storeChunk(c: { sha256: string; size: number; mediaType: string; index: number; data: Buffer }, at: Date): Promise<{ wanted: boolean; have: number }> {
+    // A chunk stored counts as progress: the file is asked for again only once none came for a while.
     const rows: { wanted: string; inserted: string; had: string }[] = await this.ds.query(
       `WITH a AS (SELECT sha256 FROM bank_attachments WHERE sha256 = $1 AND size = $2 AND media_type = $3 AND NOT complete),
-       ins AS (INSERT INTO bank_attachment_chunks (sha256, idx, data) SELECT sha256, $4, $5 FROM a ON CONFLICT DO NOTHING RETURNING 1)
+       ins AS (INSERT INTO bank_attachment_chunks (sha256, idx, data) SELECT sha256, $4, $5 FROM a ON CONFLICT DO NOTHING RETURNING 1),
+       upd AS (UPDATE bank_attachments SET requested_at = $6 WHERE sha256 = $1 AND EXISTS (SELECT 1 FROM ins) AND NOT complete)
        SELECT (SELECT count(*) FROM a) AS wanted, (SELECT count(*) FROM ins) AS inserted,
               (SELECT count(*) FROM bank_attachment_chunks WHERE sha256 = $1) AS had`,
-      [c.sha256, c.size, c.mediaType, c.index, c.data],
+      [c.sha256, c.size, c.mediaType, c.index, c.data, at],
     );
     const r = rows[0];
     return { wanted: Number(r.wanted) > 0, have: Number(r.had) + Number(r.inserted) };
