@@ -130,7 +130,11 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
 
 /** Downloads a file of the API (with the token) and hands it to the browser under `filename`. */
 export async function downloadFile(path: string, filename: string): Promise<void> {
-  const blob = await api<Blob>(path, { blob: true });
+  saveBlob(await api<Blob>(path, { blob: true }), filename);
+}
+
+/** Hands bytes to the browser as a file download named `filename`. */
+export function saveBlob(blob: Blob, filename: string): void {
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;

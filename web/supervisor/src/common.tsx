@@ -1,7 +1,7 @@
 /** Building blocks of the supervisor console: zoned times, verdict badges, filters kept in the URL, exports. */
 import { useMemo, useRef, useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
-import { getToken, query } from '@shared/api';
+import { getToken, query, saveBlob } from '@shared/api';
 import type { Async } from '@shared/components';
 import { Page } from '@shared/components';
 import { ListingCard } from '@shared/listing';
@@ -374,14 +374,7 @@ export function ExportButtons({ path, params }: { path: string; params: string }
         const kb = (n: number) => Math.ceil(n / 1024).toLocaleString(lang);
         setStatus({ text: total ? t('sv.export.progress', { got: kb(got), total: kb(total), pct: Math.floor((got / total) * 100) }) : t('sv.export.progressUnknown', { got: kb(got) }) });
       }
-      const url = URL.createObjectURL(new Blob(chunks as BlobPart[], { type: res.headers.get('content-type') ?? undefined }));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = name;
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      saveBlob(new Blob(chunks as BlobPart[], { type: res.headers.get('content-type') ?? undefined }), name);
       setStatus({ text: t('sv.export.done', { name }) });
     } catch (e) {
       if (controller.signal.aborted) setStatus({ text: t('sv.export.cancelled') });

@@ -71,7 +71,8 @@ export interface ChunkArrival {
  * file that a stored version names asks the record's owner (MESSAGE_KIND_BANK_ATTACHMENT_REQUEST,
  * through the outbox), which answers with the chunks (MESSAGE_KIND_BANK_ATTACHMENT_CHUNK, 512 KiB
  * each, signed like every envelope); the asking node completes the file only if the chunks hash to
- * its name, and asks again (for what is missing) once no chunk came for BANK_ATTACHMENT_RETRY_MS, until it has it.
+ * its name, and asks again (for what is missing) once no chunk came for BANK_ATTACHMENT_RETRY_MS (doubled at each
+ * request unanswered, up to 64 times), until it has it.
  */
 @Injectable()
 export class BankAttachments implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -191,13 +192,12 @@ export class BankAttachments implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /**
-   * Asks the owners for the attachments named by stored versions that this node lacks (and did not
-   * ask for within BANK_ATTACHMENT_RETRY_MS): one request each, for the chunks missing.
+   * Asks the owners for the attachments named by stored versions that this node lacks (and that
+   * are due again: see `BankAttachmentStore.wanted`): one request each, for the chunks missing.
    */
   private async ask(): Promise<void> {
     const now = this.clock.now();
-    const retry = this.retryMs || 60_000;
-    const wanted = await this.store.wanted(this.config.agency, now, new Date(now.getTime() - retry), ASK_BATCH);
+    const wanted = await this.store.wanted(this.config.agency, now, this.retryMs || 60_000, ASK_BATCH);
     if (!wanted.length) return;
     const me = this.head(this.config.agency as AgencyCode);
     if (!me) return;

@@ -92,10 +92,12 @@ export class BankAttachmentStore {
 
   /**
    * Attachments named by stored versions of other agencies' records that this node does not hold
-   * complete: rows are made for the new ones (to be asked of the record's owner), then those not
-   * asked for since `askedBefore` are returned with the chunks already here (at most `limit`).
+   * complete: rows are made for the new ones (to be asked of the record's owner), then those due
+   * again are returned with the chunks already here (at most `limit`). Due: never asked, or no
+   * chunk came for `retryMs` doubled at each request unanswered (at most 64 times): a node that
+   * asks while the owner is still sending does not pile up answers.
    */
-  async wanted(agency: string, at: Date, askedBefore: Date, limit: number): Promise<WantedAttachment[]> {
+  async wanted(agency: string, at: Date, retryMs: number, limit: number): Promise<WantedAttachment[]> {
     await this.ds.query(
       `INSERT INTO bank_attachments (sha256, size, media_type, complete, source_agency, created_at)
        SELECT DISTINCT ON (e->>'sha256') e->>'sha256', (e->>'size')::int, e->>'mediaType', false, v.owner_agency, $2
@@ -109,9 +111,10 @@ export class BankAttachmentStore {
       `SELECT a.sha256, a.size, a.media_type, a.source_agency,
               coalesce((SELECT array_agg(c.idx ORDER BY c.idx) FROM bank_attachment_chunks c WHERE c.sha256 = a.sha256), '{}') AS have
          FROM bank_attachments a
-        WHERE NOT a.complete AND a.source_agency IS NOT NULL AND (a.requested_at IS NULL OR a.requested_at < $1)
-        ORDER BY a.created_at LIMIT $2`,
-      [askedBefore, limit],
+        WHERE NOT a.complete AND a.source_agency IS NOT NULL
+          AND (a.requested_at IS NULL OR a.requested_at < $1::timestamptz - make_interval(secs => $2::float8 / 1000 * power(2, least(greatest(a.requests - 1, 0), 6))))
+        ORDER BY a.created_at LIMIT $3`,
+      [at, retryMs, limit],
     );
   }
 
@@ -135,14 +138,14 @@ export class BankAttachmentStore {
 
   /**
    * Stores a chunk that arrived, if this node waits for that attachment (same size and type, not
-   * complete), and notes the progress; returns whether it was wanted and how many chunks are now here.
+   * complete), and notes the progress (the backoff of its requests starts again); returns whether it was wanted and how many chunks are now here.
    */
   async storeChunk(c: { sha256: string; size: number; mediaType: string; index: number; data: Buffer }, at: Date): Promise<{ wanted: boolean; have: number }> {
     // A chunk stored counts as progress: the file is asked for again only once none came for a while.
     const rows: { wanted: string; inserted: string; had: string }[] = await this.ds.query(
       `WITH a AS (SELECT sha256 FROM bank_attachments WHERE sha256 = $1 AND size = $2 AND media_type = $3 AND NOT complete),
        ins AS (INSERT INTO bank_attachment_chunks (sha256, idx, data) SELECT sha256, $4, $5 FROM a ON CONFLICT DO NOTHING RETURNING 1),
-       upd AS (UPDATE bank_attachments SET requested_at = $6 WHERE sha256 = $1 AND EXISTS (SELECT 1 FROM ins) AND NOT complete)
+       upd AS (UPDATE bank_attachments SET requested_at = $6, requests = 0 WHERE sha256 = $1 AND EXISTS (SELECT 1 FROM ins) AND NOT complete)
        SELECT (SELECT count(*) FROM a) AS wanted, (SELECT count(*) FROM ins) AS inserted,
               (SELECT count(*) FROM bank_attachment_chunks WHERE sha256 = $1) AS had`,
       [c.sha256, c.size, c.mediaType, c.index, c.data, at],

@@ -123,30 +123,28 @@ export const MAX_BANK_ATTACHMENTS = 20;
 /** A SHA-256 digest in lower-case hex. */
 export const SHA256_HEX_RE = /^[0-9a-f]{64}$/;
 
-export class BankAttachmentRefDto implements BankAttachmentRefJson {
-  @Text({ max: 64, pattern: SHA256_HEX_RE, format: 'SHA256' })
+const Sha256 = () => Text({ max: 64, pattern: SHA256_HEX_RE, format: 'SHA256' });
+const FileSize = () => UInt({ presence: 'required', min: 1, max: MAX_BANK_ATTACHMENT_BYTES });
+const MediaType = () => Text({ max: 255, pattern: MEDIA_TYPE_RE, format: 'MEDIA_TYPE', example: 'application/pdf' });
+
+/** What a file's reference and each of its chunks say of the whole: hash, size, type. */
+class AttachmentWholeDto {
+  @Sha256()
   sha256!: string;
 
-  @UInt({ presence: 'required', min: 1, max: MAX_BANK_ATTACHMENT_BYTES })
+  @FileSize()
   size!: number;
 
-  @Text({ max: 255, pattern: MEDIA_TYPE_RE, format: 'MEDIA_TYPE', example: 'application/pdf' })
+  @MediaType()
   mediaType!: string;
+}
 
+export class BankAttachmentRefDto extends AttachmentWholeDto implements BankAttachmentRefJson {
   @Text({ max: 255, pattern: FILENAME_RE, format: 'FILENAME' })
   filename!: string;
 }
 
-export class BankAttachmentChunkDto implements BankAttachmentChunkJson {
-  @Text({ max: 64, pattern: SHA256_HEX_RE, format: 'SHA256' })
-  sha256!: string;
-
-  @UInt({ presence: 'required', min: 1, max: MAX_BANK_ATTACHMENT_BYTES })
-  size!: number;
-
-  @Text({ max: 255, pattern: MEDIA_TYPE_RE, format: 'MEDIA_TYPE', example: 'application/pdf' })
-  mediaType!: string;
-
+export class BankAttachmentChunkDto extends AttachmentWholeDto implements BankAttachmentChunkJson {
   @UInt({ max: MAX_BANK_ATTACHMENT_BYTES / BANK_ATTACHMENT_CHUNK_BYTES - 1 })
   index?: number;
 
@@ -158,7 +156,7 @@ export class BankAttachmentChunkDto implements BankAttachmentChunkJson {
 }
 
 export class BankAttachmentRequestDto implements BankAttachmentRequestJson {
-  @Text({ max: 64, pattern: SHA256_HEX_RE, format: 'SHA256' })
+  @Sha256()
   sha256!: string;
 
   @UIntList({ max: MAX_BANK_ATTACHMENT_BYTES / BANK_ATTACHMENT_CHUNK_BYTES, maxValue: MAX_BANK_ATTACHMENT_BYTES / BANK_ATTACHMENT_CHUNK_BYTES - 1 })
