@@ -206,6 +206,11 @@ export class BankAttachments implements OnApplicationBootstrap, OnApplicationShu
       const to = this.head(w.source_agency as AgencyCode);
       if (!to) continue;
       const have = new Set(w.have);
+      // Every chunk here but not completed (a restart between the last chunk and the check): check it here.
+      if (have.size === chunkCount(w.size)) {
+        this.completeLater(w.sha256);
+        continue;
+      }
       const missing = have.size ? [...Array(chunkCount(w.size)).keys()].filter((i) => !have.has(i)) : [];
       items.push(this.item(me, to, w.source_agency as AgencyCode, Classification.UNCLASSIFIED, { case: 'bankAttachmentRequest', value: { $typeName: 'shekara.v1.BankAttachmentRequest', sha256: w.sha256, missing } }));
     }
@@ -228,36 +233,57 @@ export class BankAttachments implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /**
-   * Stores chunks that arrived, for attachments this node waits for (others are ignored); an
-   * attachment whose chunks are all here is completed if they hash to its name (else they are
-   * dropped and asked for again), then a PDF's text goes into the search index of its records.
+   * Stores chunks that arrived, for attachments this node waits for (others are ignored). An
+   * attachment whose chunks are all here is completed in the background (`complete`).
    */
   async receive(items: ChunkArrival[]): Promise<void> {
-    const full = new Set<string>();
     for (const { env, chunk: c } of items) {
       const r = await this.store.storeChunk({ sha256: c.sha256, size: c.size, mediaType: c.mediaType, index: c.index, data: Buffer.from(c.data) }, this.clock.now());
       if (!r.wanted) {
         this.log.debug?.({ msg: 'bank attachment chunk not waited for: ignored', sha256: c.sha256, index: c.index, from: env.senderUnit });
         continue;
       }
-      if (r.have >= c.count) full.add(c.sha256);
+      if (r.have >= c.count) this.completeLater(c.sha256);
     }
-    for (const sha256 of full) {
-      const a = await this.store.get(sha256);
-      if (!a || a.complete) continue;
-      if (!(await this.store.verify(sha256, chunkCount(a.size), this.clock.now()))) {
-        this.log.warn({ msg: 'bank attachment: the chunks do not hash to its name; dropped, to be asked for again', sha256 });
-        continue;
+  }
+
+  private readonly toComplete = new Set<string>();
+  private completing?: Promise<void>;
+
+  /** Completes attachments whose chunks are all here, one after the other, off the inbox's path. */
+  private completeLater(sha256: string): void {
+    this.toComplete.add(sha256);
+    this.completing ??= (async () => {
+      for (const h of this.toComplete) {
+        this.toComplete.delete(h);
+        if (this.stopped) return;
+        await this.complete(h).catch((err) => this.log.warn({ msg: 'completing a bank attachment failed; will retry', sha256: h, error: (err as Error).message }));
       }
-      this.log.log({ msg: 'bank attachment arrived, hash verified', sha256, size: a.size });
-      if (a.media_type === 'application/pdf') {
-        const text = await pdfText(await this.bytes(sha256, a.size), this.log);
-        if (text) {
-          await this.store.setText(sha256, text);
-          await this.store.index({ sha256 });
-        }
-      }
+    })().finally(() => (this.completing = undefined));
+  }
+
+  /**
+   * Completes an attachment if its chunks hash to its name (else they are dropped and asked for
+   * again), then a PDF's text goes into the search index of its records.
+   */
+  private async complete(sha256: string): Promise<void> {
+    const a = await this.store.get(sha256);
+    if (!a || a.complete) return;
+    if (!(await this.store.verify(sha256, chunkCount(a.size), this.clock.now()))) {
+      this.log.warn({ msg: 'bank attachment: its chunks are not all here or do not hash to its name; asked for again', sha256 });
+      return;
     }
+    this.log.log({ msg: 'bank attachment arrived, hash verified', sha256, size: a.size });
+    if (a.media_type !== 'application/pdf') return;
+    const text = await pdfText(await this.bytes(sha256, a.size), this.log);
+    if (!text) return;
+    await this.store.setText(sha256, text);
+    await this.store.index({ sha256 });
+  }
+
+  /** Waits for the completions in progress (tests). */
+  async completed(): Promise<void> {
+    while (this.completing) await this.completing;
   }
 
   /** Search text of records just written (their attachments' text, if any is here). */
@@ -265,42 +291,74 @@ export class BankAttachments implements OnApplicationBootstrap, OnApplicationShu
     if (recordIds.length) await this.store.index({ recordIds });
   }
 
+  /** Requests waiting for an answer, by asking unit and file (a request asked again while waiting is one). */
+  private readonly pending = new Map<string, Envelope>();
+  private answering?: Promise<void>;
+
   /**
-   * Answers requests for attachments this node holds complete: the chunks asked for (all if none
+   * Takes requests for attachments: answered in the background, one after the other, so that the
+   * inbox acknowledges a request at once (answering a 25 MiB file takes longer than JetStream waits
+   * for an ack, and a redelivered request was answered again). A request lost with a crash costs
+   * nothing: the asking node asks again (`ask`).
+   */
+  answer(requests: Envelope[]): void {
+    for (const env of requests) {
+      if (env.payload.case !== 'bankAttachmentRequest') continue;
+      this.pending.set(`${env.senderUnit} ${env.payload.value.sha256}`, env);
+    }
+    this.answering ??= this.answerPending().finally(() => (this.answering = undefined));
+  }
+
+  /** Waits for the answers in progress (tests). */
+  async answered(): Promise<void> {
+    while (this.answering) await this.answering;
+  }
+
+  private async answerPending(): Promise<void> {
+    for (const [key, env] of this.pending) {
+      this.pending.delete(key);
+      if (this.stopped) return;
+      try {
+        await this.answerOne(env);
+      } catch (err) {
+        this.log.warn({ msg: 'answering a request for a bank attachment failed; the asker asks again', error: (err as Error).message });
+      }
+    }
+  }
+
+  /**
+   * Answers a request for an attachment this node holds complete: the chunks asked for (all if none
    * named), one envelope each, to the asking unit, through the outbox. A request for a file this
    * node does not hold is logged and dropped (the asker asks again later).
    */
-  async answer(requests: Envelope[]): Promise<void> {
+  private async answerOne(env: Envelope): Promise<void> {
     const me = this.head(this.config.agency as AgencyCode);
-    if (!me) return;
-    for (const env of requests) {
-      if (env.payload.case !== 'bankAttachmentRequest') continue;
-      const req: BankAttachmentRequest = env.payload.value;
-      const asker = this.directory.findUnit(env.senderUnit);
-      const a = await this.store.get(req.sha256);
-      if (!asker || !a?.complete) {
-        this.log.warn({ msg: 'bank attachment asked for but not held here', sha256: req.sha256, by: env.senderUnit });
-        continue;
-      }
-      const count = chunkCount(a.size);
-      const wanted = req.missing.length ? req.missing.filter((i) => i < count) : [...Array(count).keys()];
-      const classification = await this.store.classificationOf(req.sha256);
-      // One statement per few chunks: a 25 MiB answer is not one 70 MB statement.
-      for (let from = 0; from < wanted.length; from += 8) {
-        const items: OutboxItem[] = [];
-        for (const index of wanted.slice(from, from + 8)) {
-          const data = await this.store.chunk(req.sha256, index);
-          if (!data) continue;
-          const value: BankAttachmentChunk = { $typeName: 'shekara.v1.BankAttachmentChunk', sha256: a.sha256, size: a.size, mediaType: a.media_type, index, count, data };
-          items.push(this.item(me, env.senderUnit, asker.agency as AgencyCode, classification, { case: 'bankAttachmentChunk', value }));
-        }
-        const batch = this.writes.begin();
-        batch.send(items);
-        await batch.write((p) => this.store.queue(p.outboxJson));
-        this.dispatch.handOver(batch.written);
-      }
-      this.log.log({ msg: 'bank attachment sent on request', sha256: req.sha256, chunks: wanted.length, to: env.senderUnit });
+    if (!me || env.payload.case !== 'bankAttachmentRequest') return;
+    const req: BankAttachmentRequest = env.payload.value;
+    const asker = this.directory.findUnit(env.senderUnit);
+    const a = await this.store.get(req.sha256);
+    if (!asker || !a?.complete) {
+      this.log.warn({ msg: 'bank attachment asked for but not held here', sha256: req.sha256, by: env.senderUnit });
+      return;
     }
+    const count = chunkCount(a.size);
+    const wanted = req.missing.length ? req.missing.filter((i) => i < count) : [...Array(count).keys()];
+    const classification = await this.store.classificationOf(req.sha256);
+    // One statement per few chunks: a 25 MiB answer is not one 70 MB statement.
+    for (let from = 0; from < wanted.length; from += 8) {
+      const items: OutboxItem[] = [];
+      for (const index of wanted.slice(from, from + 8)) {
+        const data = await this.store.chunk(req.sha256, index);
+        if (!data) continue;
+        const value: BankAttachmentChunk = { $typeName: 'shekara.v1.BankAttachmentChunk', sha256: a.sha256, size: a.size, mediaType: a.media_type, index, count, data };
+        items.push(this.item(me, env.senderUnit, asker.agency as AgencyCode, classification, { case: 'bankAttachmentChunk', value }));
+      }
+      const batch = this.writes.begin();
+      batch.send(items);
+      await batch.write((p) => this.store.queue(p.outboxJson));
+      this.dispatch.handOver(batch.written);
+    }
+    this.log.log({ msg: 'bank attachment sent on request', sha256: req.sha256, chunks: wanted.length, to: env.senderUnit });
   }
 
   private async bytes(sha256: string, size: number): Promise<Buffer> {

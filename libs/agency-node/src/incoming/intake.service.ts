@@ -77,7 +77,8 @@ export class InboxIntake {
     const chunks = items.filter((i) => i.chunk);
     if (chunks.length) await this.attachments.receive(chunks.map((i) => i.chunk!));
     const asked = items.filter((i) => i.env.payload.case === 'bankAttachmentRequest');
-    if (asked.length) await this.attachments.answer(asked.map((i) => i.env));
+    // Answered in the background (a request is acknowledged at once; the asker asks again if it gets nothing).
+    if (asked.length) this.attachments.answer(asked.map((i) => i.env));
     const rest = items.filter((i) => !i.bank && !i.chunk && !asked.includes(i));
     const reports = rest.filter((i) => i.env.payload.case !== 'deliveryReceipt' && i.env.payload.case !== 'readReceipt');
     if (reports.length) await this.reports.store(reports, after);

@@ -160,12 +160,14 @@ export class BankAttachmentStore {
    * Returns whether it is complete now.
    */
   async verify(sha256: string, count: number, at: Date): Promise<boolean> {
+    // (An UPDATE's rows come back from TypeORM as [rows, count]: selected from the CTE they come back as rows.)
     const done: unknown[] = await this.ds.query(
-      `UPDATE bank_attachments a SET complete = true, completed_at = $2
-        WHERE a.sha256 = $1 AND NOT a.complete
-          AND (SELECT count(*) FROM bank_attachment_chunks c WHERE c.sha256 = $1) = $3
-          AND (SELECT encode(sha256(string_agg(c.data, ''::bytea ORDER BY c.idx)), 'hex') FROM bank_attachment_chunks c WHERE c.sha256 = $1) = a.sha256
-        RETURNING a.sha256`,
+      `WITH done AS (UPDATE bank_attachments a SET complete = true, completed_at = $2
+                      WHERE a.sha256 = $1 AND NOT a.complete
+                        AND (SELECT count(*) FROM bank_attachment_chunks c WHERE c.sha256 = $1) = $3
+                        AND (SELECT encode(sha256(string_agg(c.data, ''::bytea ORDER BY c.idx)), 'hex') FROM bank_attachment_chunks c WHERE c.sha256 = $1) = a.sha256
+                      RETURNING a.sha256)
+       SELECT sha256 FROM done`,
       [sha256, at, count],
     );
     if (done.length) return true;
