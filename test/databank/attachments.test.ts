@@ -7,6 +7,14 @@
  * down gets the file when it is back; a CONFIDENTIAL record's file only for cleared users.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { create, toBinary } from '@bufbuild/protobuf';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { jetstream } from '@nats-io/jetstream';
+import { SystemClock, uuidv7 } from '@shekara/common';
+import { CURRENT_SCHEMA_VERSION, Classification, EnvelopeSchema, MessageKind, encodeSigned } from '@shekara/contracts';
+import type { BankAttachmentChunk } from '@shekara/contracts';
+import { loadAgencyKeys, loadDirectory, readAuthorityPublicKey } from '@shekara/directory';
+import { UnitSigner } from '@shekara/security';
 import { TestSystem, eventually } from '../support/harness';
 import { pdf, png } from './files';
 import type { AgencyCode } from '@shekara/contracts';
@@ -183,5 +191,39 @@ describe('attachments of the Unified Data Bank', () => {
     expect(notCleared.bytes.toString()).not.toContain('Courier');
     // A file is reached only through a record that names it.
     expect((await download('border', recordId, sha(doc), cleared)).status).toBe(404);
+  });
+
+  it('ignores a chunk nobody asked for and dead-letters one whose length disagrees with its place', async () => {
+    const directory = loadDirectory(sys.files.directoryPath, readAuthorityPublicKey(sys.files.authorityPublicKeyPath));
+    const keys = loadAgencyKeys(sys.files.keyPaths.border, 'border', directory);
+    const signer = new UnitSigner([...keys].map(([keyId, privateKey]) => ({ keyId, privateKey, unitId: directory.keyOwner(keyId) })), (u) => directory.signingKeyAt(u, new Date())?.keyId);
+    const clock = new SystemClock();
+    const unit = 'border.l1.KZ';
+    const unwanted = randomBytes(32).toString('hex');
+    const send = async (value: Omit<BankAttachmentChunk, '$typeName'>) => {
+      const id = uuidv7(clock);
+      const env = create(EnvelopeSchema, {
+        messageId: id, correlationId: '', kind: MessageKind.BANK_ATTACHMENT_CHUNK, senderUnit: unit, recipientUnits: ['customs.l1.KZ'],
+        createdAt: timestampFromDate(clock.now()), reportedAt: timestampFromDate(clock.now()), schemaVersion: CURRENT_SCHEMA_VERSION, classification: Classification.UNCLASSIFIED,
+        payload: { case: 'bankAttachmentChunk', value: { $typeName: 'shekara.v1.BankAttachmentChunk', ...value } },
+      });
+      const bytes = toBinary(EnvelopeSchema, env);
+      const sig = signer.sign(unit, bytes);
+      const nc = await sys.connectAs('border-node');
+      try {
+        await jetstream(nc).publish(sys.names.inboxFrom('customs', 'border'), encodeSigned({ envelope: bytes, keyId: sig.keyId, signature: sig.signature }), { msgID: id });
+      } finally {
+        await nc.close();
+      }
+    };
+    await send({ sha256: unwanted, size: 1000, mediaType: 'application/pdf', index: 0, count: 1, data: randomBytes(1000) });
+    await send({ sha256: unwanted, size: 1000, mediaType: 'application/pdf', index: 0, count: 1, data: randomBytes(999) });
+    const dead = await eventually(async () => {
+      const r = await sys.sql('customs', `SELECT reason FROM dead_letters WHERE reason LIKE '%bank attachment chunk%'`);
+      return r.length > 0 && r;
+    }, 60_000, 'the malformed chunk dead-lettered at customs');
+    expect(dead[0].reason).toMatch(/999 bytes, 1000 expected/);
+    expect(await sys.sql('customs', `SELECT count(*)::int AS n FROM bank_attachment_chunks WHERE sha256 = $1`, [unwanted])).toEqual([{ n: 0 }]);
+    expect(await sys.sql('customs', `SELECT count(*)::int AS n FROM bank_attachments WHERE sha256 = $1`, [unwanted])).toEqual([{ n: 0 }]);
   });
 });
