@@ -42,6 +42,7 @@ export const FIELD_MESSAGES = {
   ALPHA3: { en: 'must be an ISO 3166-1 alpha-3 code like "CHN"', ru: 'должно быть трёхбуквенным кодом страны ISO 3166-1, например «CHN»' },
   MESSAGE_ID: { en: 'must be a lower-case UUIDv7', ru: 'должно быть идентификатором сообщения (UUIDv7 строчными буквами)' },
   FILENAME: { en: 'must be a file name without directories', ru: 'должно быть именем файла без каталогов' },
+  SHA256: { en: 'must be a SHA-256 digest: 64 lower-case hex digits', ru: 'должно быть хешем SHA-256: 64 шестнадцатеричные цифры строчными буквами' },
   MEDIA_TYPE: { en: 'must be a media type like "application/pdf"', ru: 'должно быть типом содержимого вида «application/pdf»' },
   MONTH: { en: 'must be a month YYYY-MM', ru: 'должно быть месяцем ГГГГ-ММ' },
   PERIOD: { en: 'must be a period YYYY-MM-DD, YYYY-MM or YYYY-H1', ru: 'должно быть периодом ГГГГ-ММ-ДД, ГГГГ-ММ или ГГГГ-H1' },

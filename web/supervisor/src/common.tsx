@@ -1,7 +1,7 @@
 /** Building blocks of the supervisor console: zoned times, verdict badges, filters kept in the URL, exports. */
 import { useMemo, useRef, useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
-import { getToken, query } from '@shared/api';
+import { getToken, query, saveBlob } from '@shared/api';
 import type { Async } from '@shared/components';
 import { Page } from '@shared/components';
 import { ListingCard } from '@shared/listing';
@@ -408,14 +408,7 @@ export function ExportButtons({ path, params, journal }: { path: string; params:
                 : t('sv.export.progressRowsUnknown', { rows, got: kb(got) }),
         });
       }
-      const url = URL.createObjectURL(new Blob(chunks as BlobPart[], { type: res.headers.get('content-type') ?? undefined }));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = name;
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      saveBlob(new Blob(chunks as BlobPart[], { type: res.headers.get('content-type') ?? undefined }), name);
       setStatus({ text: t('sv.export.done', { name }) });
     } catch (e) {
       if (controller.signal.aborted) setStatus({ text: t('sv.export.cancelled') });
