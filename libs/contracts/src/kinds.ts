@@ -25,6 +25,7 @@ const KIND_OF_CASE: Readonly<Record<PayloadCase, MessageKind>> = {
   handoverWithdrawal: MessageKind.HANDOVER_WITHDRAWAL,
   statistics: MessageKind.STATISTICS,
   bankVersion: MessageKind.BANK_VERSION,
+  tlogForkAlert: MessageKind.TLOG_FORK_ALERT,
 };
 
 const CASE_OF_KIND = new Map<MessageKind, PayloadCase>(

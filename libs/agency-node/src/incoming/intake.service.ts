@@ -10,6 +10,7 @@ import { DataBankReplica } from '../databank';
 import { ReceiptsService } from '../receipts';
 import { BUS_NAMES, DIRECTORY, NODE_CONFIG } from '../core';
 import { LogStore } from '../store';
+import { ForkAlerts } from '../transparency';
 import { IncomingReports } from './reports.service';
 import type { Accepted } from './reports.service';
 import { InboxChecks } from './inbox-checks';
@@ -37,6 +38,7 @@ export class InboxIntake {
     @Inject(BUS_NAMES) private readonly names: BusNames,
     private readonly tlog: LogStore,
     private readonly bank: DataBankReplica,
+    private readonly alerts: ForkAlerts,
   ) {
     this.checks = new InboxChecks(directory, config.agency as AgencyCode, () => clock.now());
     this.committer = new GroupCommitter((items) => this.store(items), { maxBatch: 128, parallel: InboxIntake.PARALLEL });
@@ -51,6 +53,7 @@ export class InboxIntake {
    */
   verify(bytes: Uint8Array, sender?: AgencyCode): Verified {
     const checked = this.checks.verify(bytes, sender);
+    if (checked.env.payload.case === 'tlogForkAlert') this.alerts.check(checked.env, checked.signerUnit);
     // A data bank version (shared by the agencies, addressed to their level-1 units): its inner
     // signed version is verified too (signer, owner, contributor).
     return checked.env.payload.case === 'bankVersion' ? { ...checked, bank: this.bank.verify(checked.env) } : checked;
@@ -70,9 +73,11 @@ export class InboxIntake {
     const after: (() => void)[] = [];
     const bank = items.filter((i) => i.bank);
     if (bank.length) await this.bank.store(bank.map((i) => i.bank!));
-    const reports = items.filter((i) => !i.bank && i.env.payload.case !== 'deliveryReceipt' && i.env.payload.case !== 'readReceipt');
+    const alerts = items.filter((i) => i.env.payload.case === 'tlogForkAlert');
+    if (alerts.length) await this.alerts.store(alerts);
+    const reports = items.filter((i) => !i.bank && !alerts.includes(i) && i.env.payload.case !== 'deliveryReceipt' && i.env.payload.case !== 'readReceipt');
     if (reports.length) await this.reports.store(reports, after);
-    const receipts = items.filter((i) => !i.bank && !reports.includes(i));
+    const receipts = items.filter((i) => !i.bank && !alerts.includes(i) && !reports.includes(i));
     if (receipts.length) {
       await this.receipts.store(receipts, after);
       // Recorded: each receipt received goes to the transparency log.

@@ -11,9 +11,10 @@ import { NODE_CONFIG } from '../core';
 /**
  * ENVELOPE: a report to a recipient agency (kept until receipts); RECEIPT: a receipt back to a sender;
  * AUDIT: an event for the supervisor ledger; BANK: a data bank version for another agency's node
- * (done once the bus accepted it, like a receipt).
+ * (done once the bus accepted it, like a receipt); ALERT: a witness's fork alert for another agency's
+ * node (docs/transparency-log.md; done once the bus accepted it).
  */
-export type OutboxKind = 'ENVELOPE' | 'RECEIPT' | 'AUDIT' | 'BANK';
+export type OutboxKind = 'ENVELOPE' | 'RECEIPT' | 'AUDIT' | 'BANK' | 'ALERT';
 
 /** What a writer queues for publication (`WriteBatch.send`): an outbox row before it is written. */
 export interface OutboxItem {

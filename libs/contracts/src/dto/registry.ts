@@ -92,6 +92,8 @@ import {
   SemiannualDto,
 } from './reports.dto';
 import { SendMessageRequestDto } from './send-message-request.dto';
+import { TlogForkAlertDto } from './tlog.dto';
+import { TlogForkAlertSchema } from '../gen/shekara/v1/tlog_pb';
 import {
   CrisisPreconditionsDto,
   DetainedMigrantsDto,
@@ -158,6 +160,7 @@ export const DTO_REGISTRY: ReadonlyArray<readonly [DescMessage, DtoClass]> = [
   [BankRecordContentSchema, BankRecordContentDto],
   [BankRecordVersionSchema, BankRecordVersionDto],
   [SignedBankVersionSchema, SignedBankVersionDto],
+  [TlogForkAlertSchema, TlogForkAlertDto],
 ];
 
 /**

@@ -22,6 +22,8 @@ import type { Advance, AdvanceJson, Daily, DailyJson, Monthly, MonthlyJson, Semi
 import { file_shekara_v1_reports } from "./reports_pb";
 import type { MonthlyStatistics, MonthlyStatisticsJson } from "./statistics_pb";
 import { file_shekara_v1_statistics } from "./statistics_pb";
+import type { TlogForkAlert, TlogForkAlertJson } from "./tlog_pb";
+import { file_shekara_v1_tlog } from "./tlog_pb";
 import type { Urgent, UrgentConfirmation, UrgentConfirmationJson, UrgentJson } from "./urgent_pb";
 import { file_shekara_v1_urgent } from "./urgent_pb";
 import type { Message } from "@bufbuild/protobuf";
@@ -30,7 +32,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file shekara/v1/envelope.proto.
  */
 export const file_shekara_v1_envelope: GenFile = /*@__PURE__*/
-  fileDesc("ChlzaGVrYXJhL3YxL2VudmVsb3BlLnByb3RvEgpzaGVrYXJhLnYxIsMICghFbnZlbG9wZRISCgptZXNzYWdlX2lkGAEgASgJEhYKDmNvcnJlbGF0aW9uX2lkGAIgASgJEiUKBGtpbmQYAyABKA4yFy5zaGVrYXJhLnYxLk1lc3NhZ2VLaW5kEhMKC3NlbmRlcl91bml0GAQgASgJEhcKD3JlY2lwaWVudF91bml0cxgFIAMoCRIuCgpjcmVhdGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtyZXBvcnRlZF9hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFgoOc2NoZW1hX3ZlcnNpb24YCCABKA0SMgoOY2xhc3NpZmljYXRpb24YCSABKA4yGi5zaGVrYXJhLnYxLkNsYXNzaWZpY2F0aW9uEiQKBnVyZ2VudBgUIAEoCzISLnNoZWthcmEudjEuVXJnZW50SAASPQoTdXJnZW50X2NvbmZpcm1hdGlvbhgVIAEoCzIeLnNoZWthcmEudjEuVXJnZW50Q29uZmlybWF0aW9uSAASIgoFZGFpbHkYFiABKAsyES5zaGVrYXJhLnYxLkRhaWx5SAASJgoHbW9udGhseRgXIAEoCzITLnNoZWthcmEudjEuTW9udGhseUgAEiYKB2FkdmFuY2UYGCABKAsyEy5zaGVrYXJhLnYxLkFkdmFuY2VIABIsCgpzZW1pYW5udWFsGBkgASgLMhYuc2hla2FyYS52MS5TZW1pYW5udWFsSAASNwoQZGVsaXZlcnlfcmVjZWlwdBgaIAEoCzIbLnNoZWthcmEudjEuRGVsaXZlcnlSZWNlaXB0SAASLwoMcmVhZF9yZWNlaXB0GBsgASgLMhcuc2hla2FyYS52MS5SZWFkUmVjZWlwdEgAEi8KDGhpdF9kZWNpc2lvbhgcIAEoCzIXLnNoZWthcmEudjEuSGl0RGVjaXNpb25IABI5ChFoYW5kb3Zlcl9wcm9wb3NhbBgoIAEoCzIcLnNoZWthcmEudjEuSGFuZG92ZXJQcm9wb3NhbEgAEj0KE2hhbmRvdmVyX2FjY2VwdGFuY2UYKSABKAsyHi5zaGVrYXJhLnYxLkhhbmRvdmVyQWNjZXB0YW5jZUgAEjcKEGhhbmRvdmVyX2Rpc3B1dGUYKiABKAsyGy5zaGVrYXJhLnYxLkhhbmRvdmVyRGlzcHV0ZUgAEj0KE2hhbmRvdmVyX3dpdGhkcmF3YWwYKyABKAsyHi5zaGVrYXJhLnYxLkhhbmRvdmVyV2l0aGRyYXdhbEgAEjMKCnN0YXRpc3RpY3MYLCABKAsyHS5zaGVrYXJhLnYxLk1vbnRobHlTdGF0aXN0aWNzSAASNQoMYmFua192ZXJzaW9uGB4gASgLMh0uc2hla2FyYS52MS5TaWduZWRCYW5rVmVyc2lvbkgAQgkKB3BheWxvYWQiQgoLTWVya2xlUHJvb2YSEAoIc2libGluZ3MYASADKAwSDQoFaW5kZXgYAiABKA0SEgoKbGVhZl9jb3VudBgDIAEoDSJ5Cg5TaWduZWRFbnZlbG9wZRIQCghlbnZlbG9wZRgBIAEoDBIOCgZrZXlfaWQYAiABKAkSEQoJc2lnbmF0dXJlGAMgASgMEiwKC2JhdGNoX3Byb29mGAQgASgLMhcuc2hla2FyYS52MS5NZXJrbGVQcm9vZkoECAUQCiqDBAoLTWVzc2FnZUtpbmQSHAoYTUVTU0FHRV9LSU5EX1VOU1BFQ0lGSUVEEAASFwoTTUVTU0FHRV9LSU5EX1VSR0VOVBABEiQKIE1FU1NBR0VfS0lORF9VUkdFTlRfQ09ORklSTUFUSU9OEAISFgoSTUVTU0FHRV9LSU5EX0RBSUxZEAMSGAoUTUVTU0FHRV9LSU5EX01PTlRITFkQBBIYChRNRVNTQUdFX0tJTkRfQURWQU5DRRAFEhsKF01FU1NBR0VfS0lORF9TRU1JQU5OVUFMEAYSIQodTUVTU0FHRV9LSU5EX0RFTElWRVJZX1JFQ0VJUFQQBxIdChlNRVNTQUdFX0tJTkRfUkVBRF9SRUNFSVBUEAgSHQoZTUVTU0FHRV9LSU5EX0hJVF9ERUNJU0lPThAJEiIKHk1FU1NBR0VfS0lORF9IQU5ET1ZFUl9QUk9QT1NBTBAMEiQKIE1FU1NBR0VfS0lORF9IQU5ET1ZFUl9BQ0NFUFRBTkNFEA0SIQodTUVTU0FHRV9LSU5EX0hBTkRPVkVSX0RJU1BVVEUQDhIkCiBNRVNTQUdFX0tJTkRfSEFORE9WRVJfV0lUSERSQVdBTBAPEhsKF01FU1NBR0VfS0lORF9TVEFUSVNUSUNTEBASHQoZTUVTU0FHRV9LSU5EX0JBTktfVkVSU0lPThAKYgZwcm90bzM", [file_google_protobuf_timestamp, file_shekara_v1_common, file_shekara_v1_persons, file_shekara_v1_handover, file_shekara_v1_databank, file_shekara_v1_receipts, file_shekara_v1_reports, file_shekara_v1_statistics, file_shekara_v1_urgent]);
+  fileDesc("ChlzaGVrYXJhL3YxL2VudmVsb3BlLnByb3RvEgpzaGVrYXJhLnYxIvkICghFbnZlbG9wZRISCgptZXNzYWdlX2lkGAEgASgJEhYKDmNvcnJlbGF0aW9uX2lkGAIgASgJEiUKBGtpbmQYAyABKA4yFy5zaGVrYXJhLnYxLk1lc3NhZ2VLaW5kEhMKC3NlbmRlcl91bml0GAQgASgJEhcKD3JlY2lwaWVudF91bml0cxgFIAMoCRIuCgpjcmVhdGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtyZXBvcnRlZF9hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFgoOc2NoZW1hX3ZlcnNpb24YCCABKA0SMgoOY2xhc3NpZmljYXRpb24YCSABKA4yGi5zaGVrYXJhLnYxLkNsYXNzaWZpY2F0aW9uEiQKBnVyZ2VudBgUIAEoCzISLnNoZWthcmEudjEuVXJnZW50SAASPQoTdXJnZW50X2NvbmZpcm1hdGlvbhgVIAEoCzIeLnNoZWthcmEudjEuVXJnZW50Q29uZmlybWF0aW9uSAASIgoFZGFpbHkYFiABKAsyES5zaGVrYXJhLnYxLkRhaWx5SAASJgoHbW9udGhseRgXIAEoCzITLnNoZWthcmEudjEuTW9udGhseUgAEiYKB2FkdmFuY2UYGCABKAsyEy5zaGVrYXJhLnYxLkFkdmFuY2VIABIsCgpzZW1pYW5udWFsGBkgASgLMhYuc2hla2FyYS52MS5TZW1pYW5udWFsSAASNwoQZGVsaXZlcnlfcmVjZWlwdBgaIAEoCzIbLnNoZWthcmEudjEuRGVsaXZlcnlSZWNlaXB0SAASLwoMcmVhZF9yZWNlaXB0GBsgASgLMhcuc2hla2FyYS52MS5SZWFkUmVjZWlwdEgAEi8KDGhpdF9kZWNpc2lvbhgcIAEoCzIXLnNoZWthcmEudjEuSGl0RGVjaXNpb25IABI5ChFoYW5kb3Zlcl9wcm9wb3NhbBgoIAEoCzIcLnNoZWthcmEudjEuSGFuZG92ZXJQcm9wb3NhbEgAEj0KE2hhbmRvdmVyX2FjY2VwdGFuY2UYKSABKAsyHi5zaGVrYXJhLnYxLkhhbmRvdmVyQWNjZXB0YW5jZUgAEjcKEGhhbmRvdmVyX2Rpc3B1dGUYKiABKAsyGy5zaGVrYXJhLnYxLkhhbmRvdmVyRGlzcHV0ZUgAEj0KE2hhbmRvdmVyX3dpdGhkcmF3YWwYKyABKAsyHi5zaGVrYXJhLnYxLkhhbmRvdmVyV2l0aGRyYXdhbEgAEjMKCnN0YXRpc3RpY3MYLCABKAsyHS5zaGVrYXJhLnYxLk1vbnRobHlTdGF0aXN0aWNzSAASNQoMYmFua192ZXJzaW9uGB4gASgLMh0uc2hla2FyYS52MS5TaWduZWRCYW5rVmVyc2lvbkgAEjQKD3Rsb2dfZm9ya19hbGVydBg6IAEoCzIZLnNoZWthcmEudjEuVGxvZ0ZvcmtBbGVydEgAQgkKB3BheWxvYWQiQgoLTWVya2xlUHJvb2YSEAoIc2libGluZ3MYASADKAwSDQoFaW5kZXgYAiABKA0SEgoKbGVhZl9jb3VudBgDIAEoDSJ5Cg5TaWduZWRFbnZlbG9wZRIQCghlbnZlbG9wZRgBIAEoDBIOCgZrZXlfaWQYAiABKAkSEQoJc2lnbmF0dXJlGAMgASgMEiwKC2JhdGNoX3Byb29mGAQgASgLMhcuc2hla2FyYS52MS5NZXJrbGVQcm9vZkoECAUQCiqlBAoLTWVzc2FnZUtpbmQSHAoYTUVTU0FHRV9LSU5EX1VOU1BFQ0lGSUVEEAASFwoTTUVTU0FHRV9LSU5EX1VSR0VOVBABEiQKIE1FU1NBR0VfS0lORF9VUkdFTlRfQ09ORklSTUFUSU9OEAISFgoSTUVTU0FHRV9LSU5EX0RBSUxZEAMSGAoUTUVTU0FHRV9LSU5EX01PTlRITFkQBBIYChRNRVNTQUdFX0tJTkRfQURWQU5DRRAFEhsKF01FU1NBR0VfS0lORF9TRU1JQU5OVUFMEAYSIQodTUVTU0FHRV9LSU5EX0RFTElWRVJZX1JFQ0VJUFQQBxIdChlNRVNTQUdFX0tJTkRfUkVBRF9SRUNFSVBUEAgSHQoZTUVTU0FHRV9LSU5EX0hJVF9ERUNJU0lPThAJEiIKHk1FU1NBR0VfS0lORF9IQU5ET1ZFUl9QUk9QT1NBTBAMEiQKIE1FU1NBR0VfS0lORF9IQU5ET1ZFUl9BQ0NFUFRBTkNFEA0SIQodTUVTU0FHRV9LSU5EX0hBTkRPVkVSX0RJU1BVVEUQDhIkCiBNRVNTQUdFX0tJTkRfSEFORE9WRVJfV0lUSERSQVdBTBAPEhsKF01FU1NBR0VfS0lORF9TVEFUSVNUSUNTEBASHQoZTUVTU0FHRV9LSU5EX0JBTktfVkVSU0lPThAKEiAKHE1FU1NBR0VfS0lORF9UTE9HX0ZPUktfQUxFUlQQFGIGcHJvdG8z", [file_google_protobuf_timestamp, file_shekara_v1_common, file_shekara_v1_persons, file_shekara_v1_handover, file_shekara_v1_databank, file_shekara_v1_receipts, file_shekara_v1_reports, file_shekara_v1_statistics, file_shekara_v1_tlog, file_shekara_v1_urgent]);
 
 /**
  * A message on the bus. Built by the sending node from a SendMessageRequest (or by a recipient node
@@ -234,6 +236,14 @@ export type Envelope = Message<"shekara.v1.Envelope"> & {
      */
     value: SignedBankVersion;
     case: "bankVersion";
+  } | {
+    /**
+     * MESSAGE_KIND_TLOG_FORK_ALERT.
+     *
+     * @generated from field: shekara.v1.TlogForkAlert tlog_fork_alert = 58;
+     */
+    value: TlogForkAlert;
+    case: "tlogForkAlert";
   } | { case: undefined; value?: undefined };
 };
 
@@ -418,6 +428,13 @@ export type EnvelopeJson = {
    * @generated from field: shekara.v1.SignedBankVersion bank_version = 30;
    */
   bankVersion?: SignedBankVersionJson;
+
+  /**
+   * MESSAGE_KIND_TLOG_FORK_ALERT.
+   *
+   * @generated from field: shekara.v1.TlogForkAlert tlog_fork_alert = 58;
+   */
+  tlogForkAlert?: TlogForkAlertJson;
 };
 
 /**
@@ -697,6 +714,14 @@ export enum MessageKind {
    * @generated from enum value: MESSAGE_KIND_BANK_VERSION = 10;
    */
   BANK_VERSION = 10,
+
+  /**
+   * A witness's alert of a fork of the recipient agency's transparency log (no obligation judges it).
+   * Payload `tlog_fork_alert`.
+   *
+   * @generated from enum value: MESSAGE_KIND_TLOG_FORK_ALERT = 20;
+   */
+  TLOG_FORK_ALERT = 20,
 }
 
 /**
@@ -705,7 +730,7 @@ export enum MessageKind {
  *
  * @generated from enum shekara.v1.MessageKind
  */
-export type MessageKindJson = "MESSAGE_KIND_UNSPECIFIED" | "MESSAGE_KIND_URGENT" | "MESSAGE_KIND_URGENT_CONFIRMATION" | "MESSAGE_KIND_DAILY" | "MESSAGE_KIND_MONTHLY" | "MESSAGE_KIND_ADVANCE" | "MESSAGE_KIND_SEMIANNUAL" | "MESSAGE_KIND_DELIVERY_RECEIPT" | "MESSAGE_KIND_READ_RECEIPT" | "MESSAGE_KIND_HIT_DECISION" | "MESSAGE_KIND_HANDOVER_PROPOSAL" | "MESSAGE_KIND_HANDOVER_ACCEPTANCE" | "MESSAGE_KIND_HANDOVER_DISPUTE" | "MESSAGE_KIND_HANDOVER_WITHDRAWAL" | "MESSAGE_KIND_STATISTICS" | "MESSAGE_KIND_BANK_VERSION";
+export type MessageKindJson = "MESSAGE_KIND_UNSPECIFIED" | "MESSAGE_KIND_URGENT" | "MESSAGE_KIND_URGENT_CONFIRMATION" | "MESSAGE_KIND_DAILY" | "MESSAGE_KIND_MONTHLY" | "MESSAGE_KIND_ADVANCE" | "MESSAGE_KIND_SEMIANNUAL" | "MESSAGE_KIND_DELIVERY_RECEIPT" | "MESSAGE_KIND_READ_RECEIPT" | "MESSAGE_KIND_HIT_DECISION" | "MESSAGE_KIND_HANDOVER_PROPOSAL" | "MESSAGE_KIND_HANDOVER_ACCEPTANCE" | "MESSAGE_KIND_HANDOVER_DISPUTE" | "MESSAGE_KIND_HANDOVER_WITHDRAWAL" | "MESSAGE_KIND_STATISTICS" | "MESSAGE_KIND_BANK_VERSION" | "MESSAGE_KIND_TLOG_FORK_ALERT";
 
 /**
  * Describes the enum shekara.v1.MessageKind.
