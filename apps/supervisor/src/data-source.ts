@@ -4,8 +4,9 @@ import type { AppPrivileges } from '@shekara/persistence';
 import { SupervisorInit1763900000000 } from './migrations/1763900000000-SupervisorInit';
 import { LedgerInsertOnly1766100000000 } from './migrations/1766100000000-LedgerInsertOnly';
 import { LedgerHandovers1766300000000 } from './migrations/1766300000000-LedgerHandovers';
+import { LedgerLogAlerts1766600000000 } from './migrations/1766600000000-LedgerLogAlerts';
 
-export const SUPERVISOR_MIGRATIONS = [SupervisorInit1763900000000, AuthSessions1764200000000, AuthClearance1765900000000, LedgerInsertOnly1766100000000, LedgerHandovers1766300000000];
+export const SUPERVISOR_MIGRATIONS = [SupervisorInit1763900000000, AuthSessions1764200000000, AuthClearance1765900000000, LedgerInsertOnly1766100000000, LedgerHandovers1766300000000, LedgerLogAlerts1766600000000];
 
 /**
  * What the supervisor's app role may do with each table (GRANT's words; docs/database-roles.md):
@@ -17,6 +18,7 @@ export const SUPERVISOR_APP_PRIVILEGES: AppPrivileges = {
   ledger_events: 'SELECT, INSERT',
   ledger_rejects: 'SELECT, INSERT',
   escalations: 'SELECT, INSERT',
+  ledger_log_alerts: 'SELECT, INSERT',
   ledger_state: 'SELECT, UPDATE (version)',
 };
 
