@@ -128,9 +128,12 @@ describe('a fork caught by a witness alerts both agencies and the ledger', () =>
     } finally {
       await nc.close();
     }
+    const reasons = [];
     for (const c of cases) {
-      await eventually(async () => Number((await sys.sql('interior', 'SELECT count(*) AS n FROM dead_letters WHERE message_id = $1', [c.id]))[0].n) === 1, 30_000, `dead letter ${c.id}`);
+      reasons.push(await eventually(async () => (await sys.sql('interior', 'SELECT reason FROM dead_letters WHERE message_id = $1', [c.id]))[0]?.reason as string | undefined, 30_000, `dead letter ${c.id}`));
     }
+    expect(reasons[0]).toContain('not this node');
+    expect(reasons[1]).toContain('fork alert of witness kz.shekara.border/witness signed by');
     expect((await alerts('interior')).filter((a) => cases.some((c) => c.id === a.messageId))).toEqual([]);
   });
 });
