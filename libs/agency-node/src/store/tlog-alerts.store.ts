@@ -27,22 +27,8 @@ export interface TlogAlertRow {
   signed?: Uint8Array;
 }
 
-/** What the admin sees of an alert. */
-export interface TlogAlertView {
-  id: string;
-  messageId: string;
-  role: 'witness' | 'accused';
-  origin: string;
-  witness: string;
-  reason: string;
-  proven: boolean;
-  known: string;
-  presented: string;
-  oldSize: number;
-  proof: string[];
-  detectedAt: Date;
-  recordedAt: Date;
-}
+/** What the admin sees of an alert: the row but its fingerprint and signed bytes, and when it was kept. */
+export type TlogAlertView = Omit<TlogAlertRow, 'fingerprint' | 'signed'> & { recordedAt: Date };
 
 /** The notification each unit with an administrator gets of an alert (the desk's params). */
 export interface AlertNotification {
