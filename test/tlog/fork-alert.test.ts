@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { create, toBinary } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
@@ -12,6 +15,8 @@ import { BORDER, INTERIOR, daily } from '../exchange/fixtures';
 
 jest.setTimeout(240_000);
 
+const ROOT = path.resolve(__dirname, '..', '..');
+
 type Alert = { role: string; origin: string; witness: string; reason: string; proven: boolean; messageId: string };
 
 /**
@@ -24,6 +29,7 @@ type Alert = { role: string; origin: string; witness: string; reason: string; pr
 describe('a fork caught by a witness alerts both agencies and the ledger', () => {
   const sys = new TestSystem();
   let sup: SupervisorHarness;
+  const exports: string[] = [];
 
   beforeAll(async () => {
     await sys.start();
@@ -31,6 +37,7 @@ describe('a fork caught by a witness alerts both agencies and the ledger', () =>
     await sup.start();
   });
   afterAll(async () => {
+    for (const d of exports) rmSync(d, { recursive: true, force: true });
     await sup?.cleanup();
     await sys.cleanup();
   });
@@ -95,6 +102,20 @@ describe('a fork caught by a witness alerts both agencies and the ledger', () =>
     // A supervisor who is not the ledger's administrator does not see them.
     expect((await sup.get('/api/admin/log-alerts', 'supervisor.border')).status).toBe(403);
     expect((await alerts('border')).filter((a) => a.origin === origin)).toHaveLength(1);
+
+    // The alert sent is a leaf of border's log (kept in tlog_alerts, not as a message row): border's
+    // export still verifies once its latest checkpoint is cosigned by both witnesses.
+    await eventually(async () => {
+      const cp = await sys.api('border', 'GET', '/api/admin/log/checkpoint', undefined, admin);
+      const [{ n }] = await sys.sql('border', 'SELECT count(*)::int AS n FROM tlog_leaf');
+      const leaf = await sys.sql('border', 'SELECT 1 FROM tlog_leaf WHERE message_id = $1', [atWitness.messageId]);
+      return cp.status === 200 && leaf.length === 1 && cp.body.size === n && (cp.body.note as string).split('\n').filter((l) => l.includes('/witness ')).length === 2;
+    }, 30_000, 'a cosigned checkpoint of border covering the alert');
+    const exp = await sys.api('border', 'POST', '/api/admin/log/export', undefined, admin);
+    exports.push(exp.body.dir);
+    const v = spawnSync(process.execPath, ['bin/shekara.js', 'verify', '--export', exp.body.dir], { cwd: ROOT, encoding: 'utf8' });
+    expect(v.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l))).toEqual([]);
+    expect(v.status).toBe(0);
   });
 
   it('refuses a fork alert about another agency’s log, or one whose witness is not the signer’s agency', async () => {
