@@ -27,6 +27,7 @@ const common = {
   setupFiles: ['reflect-metadata'],
 };
 module.exports = {
+  reporters: ['default', '<rootDir>/test/support/slowest-reporter.js'],
   projects: [
     {
       ...common,

@@ -6,11 +6,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AGENCIES } from '@shekara/contracts';
+import { loadTopology, memberNames } from '@shekara/bus-topology';
 
 const text = readFileSync(join(__dirname, '..', 'docker-compose.yml'), 'utf8');
+const clusterText = readFileSync(join(__dirname, '..', 'docker-compose.cluster.yml'), 'utf8');
 
-function services(): Map<string, string> {
-  const body = text.slice(text.indexOf('\nservices:\n'), text.indexOf('\nvolumes:\n'));
+function services(source = text): Map<string, string> {
+  const end = source.indexOf('\nvolumes:\n');
+  const body = source.slice(source.indexOf('\nservices:\n'), end < 0 ? undefined : end);
   const blocks = new Map<string, string>();
   let name: string | undefined;
   for (const line of body.split('\n')) {
@@ -81,6 +84,56 @@ describe('docker-compose.yml: the migrations are a step of their own', () => {
       const block = all.get(app)!;
       expect({ app, after: block.includes('db-migrate: { condition: service_completed_successfully }') }).toEqual({ app, after: true });
       expect(block).toMatch(/DATABASE_URL: postgres:\/\/shekara_\w+_app:/);
+    }
+  });
+});
+
+describe('docker-compose.cluster.yml: the optional clustered bus', () => {
+  const all = services(clusterText);
+  const topology = loadTopology(join(__dirname, '..', 'config', 'bus.docker-cluster.json'));
+  const servers = [
+    { dir: 'hub', server: topology.hub.server, cluster: topology.hub.cluster },
+    ...topology.accounts.flatMap((a) => (a.leaf ? [{ dir: a.agency!, server: a.leaf.server, cluster: a.leaf.cluster }] : [])),
+  ];
+
+  it('runs every member of every cluster of config/bus.docker-cluster.json from its own config, reachable by its name', () => {
+    for (const { dir, server, cluster } of servers) {
+      expect(cluster?.size).toBe(3);
+      for (const [i, member] of memberNames(server, cluster).entries()) {
+        // The first member keeps the single server's service (what the apps depend on) and answers to its member name.
+        const service = i === 0 ? server : member;
+        const block = all.get(service);
+        expect({ member, service: !!block }).toEqual({ member, service: true });
+        expect(block).toContain(`command: ["-c", "/bus/${dir}/${member}.conf"]`);
+        if (i === 0) expect(block).toContain(`aliases: [${member}]`);
+      }
+    }
+  });
+
+  it("mounts into each member only its own server's directory and the CA certificate", () => {
+    for (const [service, block] of all) {
+      const mounts = [...block.matchAll(/\.\/var\/bus-docker\/([\w.-]+)/g)].map((m) => m[1]);
+      const owner = servers.find((s) => service === s.server || service.startsWith(`${s.server}-`));
+      if (!owner) {
+        expect({ service, mounts }).toEqual({ service, mounts: [] }); // the apps keep their mounts from docker-compose.yml
+        continue;
+      }
+      for (const m of mounts) expect({ service, mount: m }).toEqual({ service, mount: ['ca', owner.dir].includes(m) ? m : `only ca or ${owner.dir}` });
+      expect(block).not.toContain('ca-private');
+    }
+  });
+
+  it('runs each app with its own streams at R3', () => {
+    for (const app of [...AGENCIES, 'supervisor']) expect(all.get(app)).toContain('STREAM_REPLICAS: "3"');
+  });
+});
+
+describe('docker-compose files: no key twice in a depends_on', () => {
+  it.each([['docker-compose.yml', text], ['docker-compose.cluster.yml', clusterText]])('%s', (_file, source) => {
+    for (const [service, block] of services(source)) {
+      const deps = /\n    depends_on:\n((?:      .*\n)+)/.exec(`\n${block}`)?.[1] ?? '';
+      const keys = [...deps.matchAll(/^      ([\w-]+):/gm)].map((m) => m[1]);
+      expect({ service, keys }).toEqual({ service, keys: [...new Set(keys)].filter((k) => k !== service) });
     }
   });
 });

@@ -248,6 +248,27 @@ export async function stageLatencies(sys: BenchSystem, senderDb: string, recipie
   return Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, percentiles(v)]));
 }
 
+/**
+ * Issue #17's evidence latencies, at the sender: for each report, from its acceptance (created_at) to
+ * the first checkpoint of the sender's transparency log covering its envelope's leaf, and to the
+ * moment the second of the other agencies' witnesses had cosigned a checkpoint covering it (from the
+ * cosignatures' received_at; a report never covered twice in the run counts as missing).
+ */
+export async function evidenceLatencies(sys: BenchSystem, senderDb: string, ids: string[]): Promise<{ toCheckpointMs: Percentiles; toTwoCosignaturesMs: Percentiles; notCovered: number; notCosignedTwice: number }> {
+  const rows: { cp: number | null; cos2: number | null }[] = await sys.sql(
+    senderDb,
+    `SELECT extract(epoch FROM (SELECT min(c.signed_at) FROM tlog_checkpoint c WHERE c.size > l.idx) - m.created_at) * 1000 AS cp,
+            extract(epoch FROM (SELECT max(w.t) FROM (SELECT min(s.received_at) AS t FROM tlog_cosignature s WHERE s.checkpoint_size > l.idx
+                                                        GROUP BY s.witness ORDER BY t LIMIT 2) w HAVING count(*) = 2) - m.created_at) * 1000 AS cos2
+       FROM messages m JOIN tlog_leaf l ON l.message_id = m.id::text AND l.kind = 'envelope' AND l.direction = 'sent'
+      WHERE m.id = ANY($1::uuid[])`,
+    [ids],
+  );
+  const cp = rows.filter((r) => r.cp !== null).map((r) => Math.max(0, Number(r.cp)));
+  const cos2 = rows.filter((r) => r.cos2 !== null).map((r) => Math.max(0, Number(r.cos2)));
+  return { toCheckpointMs: percentiles(cp), toTwoCosignaturesMs: percentiles(cos2), notCovered: ids.length - cp.length, notCosignedTwice: ids.length - cos2.length };
+}
+
 export interface E2eStats {
   latencyMs: Percentiles;
   /** Receipts recorded per second within [start + warm-up, end of sending]. */

@@ -15,10 +15,11 @@ import type { BenchBus, Proc } from './system';
 import { Monitor, pidsNamed, round } from './procstat';
 import type { UsageSummary } from './procstat';
 import { diskFlush, rawJetStream, rawPostgres, rawPostgresBulk, validationCost, wakeUpCost } from './baselines';
-import { ApiClient, awaitReceipts, closedLoop, e2eStats, injectOutbox, openLoop, stageLatencies } from './e2e';
+import { ApiClient, awaitReceipts, closedLoop, e2eStats, evidenceLatencies, injectOutbox, openLoop, stageLatencies } from './e2e';
 import type { LoadResult } from './e2e';
 import { generateYear, loadLedger, offlineAudit, supervisorToken, timedGet, writeJournal } from './compliance';
 import { summarise } from './profile';
+import { appendPhase, verifyPhase } from './tlog';
 import { matchingPhase, matchingRows } from './matching';
 import { rawPathPaced, rawPathSaturation } from './raw-path';
 import { dataBankPhase, dataBankRows } from './databank';
@@ -33,7 +34,7 @@ const C = QUICK
   : { warmupS: 8, rawMessages: 60_000, pgSeconds: 8, commitS: 20, lowS: 30, highS: 30, satS: 30, satConcurrency: 64, inject: 15_000, profileS: 12 };
 const WARM_S = QUICK ? 3 : 5;
 /** BENCH_ONLY=a,b: run only these phases (for working on one of them; the table shows what ran). */
-const PHASES = ['baselines', 'rawpath', 'api200', 'api1000', 'saturation', 'inject', 'profile', 'compliance', 'matching', 'databank'] as const;
+const PHASES = ['baselines', 'rawpath', 'api200', 'api1000', 'saturation', 'inject', 'profile', 'compliance', 'tlog', 'matching', 'databank'] as const;
 const ONLY = (process.env.BENCH_ONLY ?? '').split(',').map((x) => x.trim()).filter(Boolean);
 for (const p of ONLY) if (!(PHASES as readonly string[]).includes(p)) throw new Error(`BENCH_ONLY: unknown phase ${p} (phases: ${PHASES.join(', ')})`);
 /** The matching and data bank phases (a million rows in PostgreSQL, CPU-heavy) run only when BENCH_ONLY names them. */
@@ -52,6 +53,18 @@ const BUS = (process.env.BENCH_BUS ?? 'ab') as 'ab' | BenchBus;
 if (!['ab', 'plain', 'topology'].includes(BUS)) throw new Error(`BENCH_BUS: ${BUS} is not ab, plain or topology`);
 /** The phases of the A leg (the old shared server): the app's own, without the baselines and profiles. */
 const A_PHASES = ['api200', 'api1000', 'saturation', 'inject'];
+/**
+ * The on/off legs of issue #22 (what this wave added to a report's path, each switched off in a system
+ * of its own on the provisioned topology, against the main run with everything on): the transparency
+ * log and the matching of received reports. BENCH_ONOFF=0 skips them. (The bus's TLS and accounts are
+ * the A/B above.)
+ */
+const ONOFF = process.env.BENCH_ONOFF !== '0';
+const ONOFF_PHASES = ['api200', 'saturation'];
+const ONOFF_LEGS = [
+  { key: 'tlogOff', label: 'transparency log', env: { TLOG_ENABLED: 'false' } },
+  { key: 'matchingOff', label: 'matching of received reports', env: { PERSON_INDEX_ENABLED: 'false' } },
+] as const;
 
 const log = (s: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
 
@@ -119,9 +132,32 @@ async function main(): Promise<void> {
       }
       result.plainBus = resultA;
     }
+    if (E2E && ONOFF && ONOFF_PHASES.some((p) => want(p as (typeof PHASES)[number]))) {
+      for (const leg of ONOFF_LEGS) {
+        const off = new BenchSystem(join(tmp, leg.key), 'topology');
+        off.directoryPath = sys.directoryPath;
+        off.keysDir = sys.keysDir;
+        off.authorityKey = sys.authorityKey;
+        off.nodeEnv = { ...leg.env };
+        const resultOff: Record<string, any> = {};
+        log(`on/off: the API phases with the ${leg.label} off (${JSON.stringify(leg.env)}), in a system of its own`);
+        try {
+          await e2ePhases(off, resultOff, ONOFF_PHASES);
+        } finally {
+          await off.cleanup().catch((e) => log(`cleanup of ${leg.key}: ${e}`));
+        }
+        result[leg.key] = resultOff;
+      }
+    }
     result.bus = BUS === 'plain' ? 'plain' : 'topology';
     if (E2E) await e2ePhases(sys, result);
     if (want('compliance')) await compliancePhase(sys, tmp, result);
+    // The transparency log on its own (issue #17): appends per second, append → checkpoint, and the
+    // offline verification of a year's export (bench/src/tlog.ts).
+    if (want('tlog')) {
+      log(`transparency log: appends from 64 concurrent callers (${QUICK ? 5 : 10} s), then the offline verification of ${QUICK ? '50,000' : '215,000'} messages`);
+      result.tlog = { append: await appendPhase(QUICK ? 5 : 10), verify: await verifyPhase(QUICK ? 50_000 : 215_000) };
+    }
     // The data bank (issue #18): BENCH_BANK_DOCS / BENCH_BANK_MATERIALS / BENCH_BANK_REPLICATED override the sizes (smoke runs).
     if (want('databank')) {
       const n = (k: string, d: number) => (process.env[k] ? Number(process.env[k]) : d);
@@ -166,6 +202,8 @@ async function e2ePhases(sys: BenchSystem, result: Record<string, any>, only?: r
   log(`run ${sys.runId}: starting the sender (border) and recipient (interior) nodes as processes`);
   const sender = await startNode('border');
   const recipient = await startNode('interior');
+  // The third agency's node only witnesses (issue #17: a checkpoint cosigned by both other agencies).
+  const witness = await sys.startNode('customs');
   const senderDb = sys.dbUrl('border');
   const recipientDb = sys.dbUrl('interior');
   const nats = pidsNamed('nats-server');
@@ -173,6 +211,7 @@ async function e2ePhases(sys: BenchSystem, result: Record<string, any>, only?: r
     new Monitor(() => ({
       'sender node (border)': [sender.child.pid!],
       'recipient node (interior)': [recipient.child.pid!],
+      'witness node (customs)': [witness.child.pid!],
       'bench client': [process.pid],
       'nats-server': nats,
       'postgres (all backends)': pidsNamed('postgres'),
@@ -198,6 +237,7 @@ async function e2ePhases(sys: BenchSystem, result: Record<string, any>, only?: r
   if (want('rawpath')) await rawPathPhase(sys, result, signed, audit);
 
   // ── Shekara end to end through the API ──
+  let lastIds: string[] = [];
   const phase = async (name: string, run: () => Promise<LoadResult>) => {
     const mon = monitor();
     mon.start();
@@ -209,13 +249,21 @@ async function e2ePhases(sys: BenchSystem, result: Record<string, any>, only?: r
     const stages = await stageLatencies(sys, senderDb, recipientDb, load.ids);
     for (const [k, v] of Object.entries(stages)) log(`    ${k}: p50 ${v.p50} p95 ${v.p95} p99 ${v.p99} ms (n ${v.n})`);
     log(`  ${name}: e2e sustained ${round(stats.sustainedPerSec, 0)} msg/s, latency p50 ${stats.latencyMs.p50} p95 ${stats.latencyMs.p95} p99 ${stats.latencyMs.p99} ms, missing ${stats.missing}, drained ${round(r.waitedMs / 1000, 1)} s after sending`);
-    const { ids: _ids, ...rest } = load;
-    void _ids;
+    const { ids, ...rest } = load;
+    lastIds = ids;
     return { load: rest, e2e: stats, stages, drainAfterSendingS: round(r.waitedMs / 1000, 1), usage: usageSending };
   };
   if (want('api200')) {
     log(`API, open loop at 200 msg/s for ${C.lowS} s`);
     result.api200 = await phase('200/s', () => openLoop(client, 200, C.lowS));
+    // The last reports' checkpoint is cosigned a few seconds after their receipts came back (not
+    // in the on/off leg without the log).
+    if (sys.nodeEnv.TLOG_ENABLED !== 'false') {
+      await sleep(8000);
+      const ev = await evidenceLatencies(sys, senderDb, lastIds);
+      result.api200.evidence = ev;
+      log(`  200/s: accepted → covered by a checkpoint p95 ${ev.toCheckpointMs.p95} ms; → cosigned by two witnesses p95 ${ev.toTwoCosignaturesMs.p95} ms (not covered ${ev.notCovered}, not cosigned twice ${ev.notCosignedTwice})`);
+    }
   }
   if (want('api1000')) {
     log(`API, open loop at 1,000 msg/s for ${C.highS} s`);
@@ -414,9 +462,33 @@ function abRows(r: Record<string, any>, rows: Row[]): void {
   }
 }
 
+/**
+ * The on/off rows of issue #22: the API phases with one thing this wave added switched off against the
+ * main run (everything on). No target in the issue: the cost is shown as the ratio on / off.
+ */
+function onOffRows(r: Record<string, any>, rows: Row[]): void {
+  const pct = (on: number, off: number) => `${off ? round((100 * on) / off, 1) : 0}%`;
+  for (const leg of ONOFF_LEGS) {
+    const off = r[leg.key];
+    if (!off) continue;
+    for (const [label, po, pn] of [
+      ['at 200 msg/s', off.api200, r.api200],
+      ['saturation', off.apiSaturation, r.apiSaturation],
+    ] as [string, any, any][]) {
+      if (!po || !pn) continue;
+      const so = po.e2e.sustainedPerSec as number;
+      const sn = pn.e2e.sustainedPerSec as number;
+      rows.push({ metric: `on/off, ${leg.label}, ${label}: sustained, off → on`, value: `${round(so, 0)} → ${round(sn, 0)}`, unit: 'msg/s', ratio: pct(sn, so) });
+      rows.push({ metric: `on/off, ${leg.label}, ${label}: latency p99, off → on`, value: `${po.e2e.latencyMs.p99} → ${pn.e2e.latencyMs.p99}`, unit: 'ms', ratio: pct(pn.e2e.latencyMs.p99, po.e2e.latencyMs.p99) });
+      rows.push({ metric: `on/off, ${leg.label}, ${label}: HTTP p99, off → on`, value: `${po.load.httpMs.p99} → ${pn.load.httpMs.p99}`, unit: 'ms', ratio: pct(pn.load.httpMs.p99, po.load.httpMs.p99) });
+    }
+  }
+}
+
 function table(r: Record<string, any>): Row[] {
   const rows: Row[] = [];
   abRows(r, rows);
+  onOffRows(r, rows);
   const js = r.rawJetStream;
   const sat = r.apiSaturation;
   const inj = r.outboxInjected;
@@ -535,6 +607,18 @@ function table(r: Record<string, any>): Row[] {
     const su = c.supervisorUsage.supervisor as UsageSummary;
     rows.push({ metric: 'supervisor peak RSS during the month listings', value: su.rssMaxMiB, unit: 'MiB', target: '< 256 MiB', pass: su.rssMaxMiB < 256 });
     rows.push({ metric: '  supervisor peak RSS during the whole-year listing', value: (c.supervisorUsageYearListing.supervisor as UsageSummary).rssMaxMiB, unit: 'MiB' });
+  }
+  const ev = r.api200?.evidence;
+  if (ev) {
+    rows.push({ metric: 'evidence at 200 msg/s: report → a checkpoint covering it, p95', value: ev.toCheckpointMs.p95, unit: 'ms', target: '≤ 2,000 ms', pass: ev.toCheckpointMs.p95 <= 2000 && ev.notCovered === 0 });
+    rows.push({ metric: 'evidence at 200 msg/s: report → cosigned by both other agencies, p95', value: ev.toTwoCosignaturesMs.p95, unit: 'ms', target: '≤ 5,000 ms', pass: ev.toTwoCosignaturesMs.p95 <= 5000 && ev.notCosignedTwice === 0 });
+  }
+  const tl = r.tlog;
+  if (tl) {
+    rows.push({ metric: 'transparency log: appends per second (64 concurrent callers, group commit)', value: n(tl.append.leavesPerSecond), unit: '/s', target: '≥ 1,000', pass: tl.append.leavesPerSecond >= 1000 });
+    rows.push({ metric: '  append → checkpoint covering it, p95 (checkpoint every 1 s)', value: tl.append.appendToCheckpointMs.p95, unit: 'ms', target: '≤ 2,000 ms', pass: tl.append.appendToCheckpointMs.p95 <= 2000 });
+    rows.push({ metric: `offline verification (shekara verify) of ${tl.verify.messages.toLocaleString('en')} messages with receipts`, value: n(tl.verify.verifySeconds, 1), unit: 's', target: '< 30 s', pass: tl.verify.verifySeconds < 30 && tl.verify.exitCode === 0 });
+    rows.push({ metric: '  its CPU time / peak RSS', value: `${n(tl.verify.verifyCpuSeconds, 1)} s / ${n(tl.verify.verifyMaxRssMiB)} MiB`, unit: '' });
   }
   if (r.matching) rows.push(...matchingRows(r.matching));
   if (r.databank) rows.push(...dataBankRows(r.databank));

@@ -49,6 +49,8 @@ export class BenchSystem {
   directoryPath = '';
   keysDir = '';
   authorityKey = '';
+  /** Settings of this system's agency nodes on top of the defaults (the on/off legs: {"TLOG_ENABLED":"false"}). */
+  nodeEnv: Record<string, string> = {};
 
   private servers?: BusServers;
 
@@ -185,6 +187,7 @@ export class BenchSystem {
         NODE_OPTIONS: process.env.AGENCY_NODE_OPTIONS ?? '',
         // Experiments: settings of the agency nodes (JSON), e.g. {"OUTBOX_VACUUM_MS":"0"}.
         ...(process.env.BENCH_NODE_ENV ? (JSON.parse(process.env.BENCH_NODE_ENV) as Record<string, string>) : {}),
+        ...this.nodeEnv,
         ...opts.env,
       },
       // Experiments: arguments of node for the agency nodes, e.g. V8 flags.

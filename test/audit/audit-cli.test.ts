@@ -5,6 +5,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { builtForThisRun } from '../support/processes';
 
 const ROOT = path.resolve(__dirname, '../..');
 const FIXTURES = 'test/fixtures/audit';
@@ -40,7 +41,7 @@ function expectedText(base: string, file: string | undefined): string {
 beforeAll(() => {
   // Always recompile the CLI and the policy library, so the test runs the current sources
   // (bin/shekara.js itself only builds when dist/ is missing).
-  execFileSync('npx', ['swc', 'apps/cli', 'libs/policy', '-d', 'dist', '--quiet'], { cwd: ROOT, stdio: 'pipe' });
+  if (!builtForThisRun()) execFileSync('npx', ['swc', 'apps/cli', 'libs/policy', '-d', 'dist', '--quiet'], { cwd: ROOT, stdio: 'pipe' });
 }, 120_000);
 
 describe.each([['ok' as const], ['not-ok' as const]])('shekara audit on %s fixtures', (dir) => {

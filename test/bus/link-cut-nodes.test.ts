@@ -6,39 +6,25 @@
  * DELIVERED at its sender) within 30 s. The cut lasts LINK_CUT_S seconds: 8 by default (the CI
  * suite), LINK_CUT_S=60 for the issue's full minute.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ProvisionedBus } from '@shekara/bus-topology';
 import type { AgencyCode } from '@shekara/contracts';
 import { TestSystem, eventually } from '../support/harness';
 import { BORDER, CUSTOMS, INTERIOR, daily } from '../exchange/fixtures';
-import { LinkRelay } from './support';
+import { LinkRelay, relayLeafLink } from './support';
 
 const CUT_S = Number(process.env.LINK_CUT_S ?? 8);
 jest.setTimeout((CUT_S + 150) * 1000);
 
 const sys = new TestSystem({ resendAfterMs: 5000, resendMaxMs: 60_000 });
-let hubLeafPort = 0;
-const relay = new LinkRelay(() => hubLeafPort);
+let relay: LinkRelay;
 
 beforeAll(async () => {
-  const relayPort = await relay.start();
-  // Interior's leaf remote dials the relay instead of the hub, and the hub advertises the relay as its
-  // leafnode address (a leaf learns it from the hub's INFO and would reconnect around the relay).
-  sys.bus.beforeStart = (dir) => {
-    hubLeafPort = ProvisionedBus.load(dir).hub().leafnodesPort!;
-    const hubConf = join(dir, 'hub', 'hub.conf');
-    const hub = readFileSync(hubConf, 'utf8');
-    if (!hub.includes('\nleafnodes {\n')) throw new Error('hub.conf: no leafnodes block');
-    writeFileSync(hubConf, hub.replace('\nleafnodes {\n', `\nleafnodes {\n  advertise: "127.0.0.1:${relayPort}"\n`));
-    const conf = join(dir, 'interior', 'server.conf');
-    writeFileSync(conf, readFileSync(conf, 'utf8').replace(`:${hubLeafPort}"`, `:${relayPort}"`));
-  };
+  // Interior's leaf dials the hub through a relay that cut() drops.
+  relay = await relayLeafLink(sys.bus, 'interior');
   await sys.start();
 });
 afterAll(async () => {
   await sys.cleanup();
-  await relay.stop();
+  await relay?.stop();
 });
 
 // (A kept-alive monitoring connection the server closed fails once: asked again.)

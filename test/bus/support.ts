@@ -2,11 +2,11 @@
  * Private bus servers for a test: config/bus.json with every port set to 0 (free ports), provisioned
  * into a temp dir, hub and agency leaves started from the generated configs, stopped afterwards.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { BusServers, ProvisionedBus, loadTopology, provision, type Topology } from '@shekara/bus-topology';
+import { BusServers, MANIFEST_FILE, ProvisionedBus, loadTopology, provision, type Topology } from '@shekara/bus-topology';
 
 export const TOPOLOGY_FILE = resolve(__dirname, '..', '..', 'config', 'bus.json');
 
@@ -18,6 +18,19 @@ export function freePortsTopology(t: Topology = loadTopology(TOPOLOGY_FILE)): To
   };
 }
 
+/**
+ * The topology with a clustered hub and/or clustered agency servers (`size` members each, free
+ * route ports): what `"cluster": { "size": 3, "ports": { "routes": 0 } }` in the file gives.
+ */
+export function clusteredTopology(t: Topology, sizes: { hub?: number; agencies?: Partial<Record<string, number>> }): Topology {
+  const c = (size: number | undefined) => (size ? { cluster: { size, ports: { routes: 0 } } } : {});
+  return {
+    ...t,
+    hub: { ...t.hub, ...c(sizes.hub) },
+    accounts: t.accounts.map((a) => (a.leaf && sizes.agencies?.[a.agency!] ? { ...a, leaf: { ...a.leaf, ...c(sizes.agencies[a.agency!]) } } : a)),
+  };
+}
+
 export interface PrivateBus {
   dir: string;
   bus: ProvisionedBus;
@@ -25,19 +38,34 @@ export interface PrivateBus {
   stop(): Promise<void>;
 }
 
+/**
+ * Provisions `t` into `dir` and starts its servers. Free ports are picked at provisioning and bound
+ * only when the servers start: another process on this shared machine may take one in between. A
+ * server that cannot bind its port ("address already in use") makes it provision again with other
+ * free ports (same keys) and start again, up to three times. `patch` edits the generated files.
+ */
+export async function provisionAndStart(t: Topology, dir: string, patch?: (dir: string) => void): Promise<BusServers> {
+  for (let attempt = 1; ; attempt++) {
+    await provision({ topology: t, out: dir });
+    patch?.(dir);
+    const servers = new BusServers(ProvisionedBus.load(dir));
+    try {
+      await servers.start();
+      return servers;
+    } catch (e) {
+      await servers.stop();
+      if (attempt >= 3 || !/address already in use/.test((e as Error).message)) throw e;
+      // Forget the picked ports (the manifest keeps them) and pick new ones.
+      rmSync(join(dir, MANIFEST_FILE), { force: true });
+    }
+  }
+}
+
 /** `patch` may edit the generated files before the servers start (tests of misconfigurations). */
 export async function startPrivateBus(t: Topology = freePortsTopology(), patch?: (dir: string) => void): Promise<PrivateBus> {
   const dir = mkdtempSync(join(tmpdir(), 'shekara-bus-'));
-  await provision({ topology: t, out: dir });
-  patch?.(dir);
-  const bus = ProvisionedBus.load(dir);
-  const servers = new BusServers(bus);
-  try {
-    await servers.start();
-  } catch (e) {
-    await servers.stop();
-    throw e;
-  }
+  const servers = await provisionAndStart(t, dir, patch);
+  const bus = servers.bus;
   return {
     dir,
     bus,
@@ -92,4 +120,26 @@ export class LinkRelay {
     this.cut();
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
   }
+}
+
+/**
+ * Routes an agency's leaf link through a new LinkRelay (started here): set on a TestSystem's bus
+ * before it starts. The agency's leaf remote dials the relay instead of the hub, and the hub
+ * advertises the relay as its leafnode address (a leaf learns it from the hub's INFO and would
+ * otherwise reconnect around the relay).
+ */
+export async function relayLeafLink(bus: { beforeStart?: (dir: string) => void }, agency: string): Promise<LinkRelay> {
+  let hubLeafPort = 0;
+  const relay = new LinkRelay(() => hubLeafPort);
+  const relayPort = await relay.start();
+  bus.beforeStart = (dir) => {
+    hubLeafPort = ProvisionedBus.load(dir).hub().leafnodesPort!;
+    const hubConf = join(dir, 'hub', 'hub.conf');
+    const hub = readFileSync(hubConf, 'utf8');
+    if (!hub.includes('\nleafnodes {\n')) throw new Error('hub.conf: no leafnodes block');
+    writeFileSync(hubConf, hub.replace('\nleafnodes {\n', `\nleafnodes {\n  advertise: "127.0.0.1:${relayPort}"\n`));
+    const conf = join(dir, agency, 'server.conf');
+    writeFileSync(conf, readFileSync(conf, 'utf8').replace(`:${hubLeafPort}"`, `:${relayPort}"`));
+  };
+  return relay;
 }

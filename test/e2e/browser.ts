@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
+import { builtForThisRun } from '../support/processes';
 import type { Browser, Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -34,7 +35,7 @@ export function prepareConsoles(): void {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium is missing at ${CHROMIUM}: install it (apt-get update && apt-get install -y chromium) or set CHROMIUM_PATH. The e2e test does not skip.`);
   }
-  execFileSync('bash', ['scripts/build-web.sh'], { cwd: ROOT, stdio: 'inherit' });
+  if (!builtForThisRun()) execFileSync('bash', ['scripts/build-web.sh'], { cwd: ROOT, stdio: 'inherit' });
   mkdirSync(ARTIFACTS, { recursive: true });
 }
 
@@ -96,4 +97,13 @@ export function typeCheck(project: string): string {
   } catch (e) {
     return String((e as { stdout?: string }).stdout ?? e);
   }
+}
+
+/** Signs in at a duty desk (`base`, the node's URL) with the demo password, and waits for its overview. */
+export async function deskSignIn(page: Page, base: string, username: string): Promise<void> {
+  await page.goto(base + '/');
+  await page.getByLabel('Имя пользователя').fill(username);
+  await page.getByLabel('Пароль').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Войти' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Обстановка дежурной смены' }).waitFor(WAIT);
 }

@@ -3,7 +3,8 @@
  * nodes (test/support/harness.ts). Border reports TURSUNOV AZIZ; interior then reports Турсунов
  * Азиз. The border officer opens the interior report and sees the possible match with its
  * explanation and confirms it, then checks a person in Cyrillic on the "Check a person" page, and a bad
- * citizenship is refused with its message in Russian. axe runs on both screens (serious or
+ * citizenship is refused with its message in Russian; a stolen blank of the data bank is found by
+ * the person's (misread) document number, linked to its bank record. axe runs on both screens (serious or
  * critical violations fail); screenshots are kept in test-artifacts/e2e/.
  */
 import type { Browser, Page } from 'playwright-core';
@@ -106,6 +107,29 @@ describe('persons at the duty desk (headless Chromium)', () => {
     expect(await page.locator(`li[data-match="${interiorReport}:0"][data-hit="true"]`).count()).toBe(1);
     await expectAccessible(page, 'check a person');
     await screenshot(page, 'persons-check');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('finds a stolen blank of the data bank by the checked person’s document number, linked to the bank record', async () => {
+    const blank = await sys.api('interior', 'POST', '/api/bank/records', {
+      travelDocument: { number: 'FA 7654329', issuingState: 'UZB', documentType: 'DOCUMENT_TYPE_PASSPORT', status: 'TRAVEL_DOCUMENT_STATUS_STOLEN_BLANK', reportedOn: '2026-11-20' },
+      classification: 'CLASSIFICATION_FOR_OFFICIAL_USE',
+    }, await sys.login('interior'));
+    expect(blank.status).toBe(201);
+    await eventually(async () => (await sys.sql('border', `SELECT 1 FROM bank_records WHERE record_id = $1`, [blank.body.id])).length === 1, 30_000, 'the blank at border');
+    // Still on "Check a person": the same person, with the document misread (O for 0, S for 5).
+    await page.getByLabel('Номер документа').fill('FA76S4329');
+    await page.getByLabel('Государство выдачи документа (ISO alpha-3)').fill('uzb');
+    await page.getByRole('button', { name: 'Проверить' }).click();
+    const hit = page.locator(`li[data-bank-record="${blank.body.id}"]`);
+    await hit.waitFor(WAIT);
+    expect(await hit.innerText()).toContain('Похищен бланк');
+    expect(await hit.innerText()).toContain('номер совпадает с точностью до похожих символов');
+    await hit.getByRole('link', { name: 'UZB FA 7654329' }).waitFor(WAIT);
+    await expectAccessible(page, 'check a person (data bank document)');
+    await screenshot(page, 'persons-check-bank');
+    await hit.getByRole('link', { name: 'UZB FA 7654329' }).click();
+    await page.waitForURL(`**/bank/records/${blank.body.id}`);
     expect(pageErrors).toEqual([]);
   });
 

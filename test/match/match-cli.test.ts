@@ -6,6 +6,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { builtForThisRun } from '../support/processes';
 
 const ROOT = path.resolve(__dirname, '../..');
 const FIXTURES = 'test/fixtures/match';
@@ -29,7 +30,7 @@ function shekara(args: string[], lang = 'C') {
 const read = (file: string | null) => (file === null ? '' : readFileSync(path.join(ROOT, FIXTURES, file), 'utf8'));
 
 beforeAll(() => {
-  execFileSync('npx', ['swc', 'apps/cli', 'libs/policy', 'libs/matching', '-d', 'dist', '--quiet'], { cwd: ROOT, stdio: 'pipe' });
+  if (!builtForThisRun()) execFileSync('npx', ['swc', 'apps/cli', 'libs/policy', 'libs/matching', '-d', 'dist', '--quiet'], { cwd: ROOT, stdio: 'pipe' });
 }, 120_000);
 
 const cases = JSON.parse(readFileSync(path.join(ROOT, FIXTURES, 'cases.json'), 'utf8')) as Case[];

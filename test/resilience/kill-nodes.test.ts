@@ -5,7 +5,8 @@ jest.setTimeout(240_000);
 /**
  * kill -9 of the sender node and of a recipient node in the middle of a stream of messages, then
  * restart: every accepted message is delivered exactly once per recipient, receipts complete.
- * The apps are the built ones, as child processes, on the shared PostgreSQL and NATS (own prefix).
+ * The apps are the built ones, as child processes, on the shared PostgreSQL and a private
+ * provisioned bus (hub and one server per agency, from config/bus.json; own prefix).
  */
 describe('kill -9 of an agency node mid-stream', () => {
   const sys = new ProcSystem();

@@ -8,8 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { AGENCIES, BusNames } from '@shekara/contracts';
 import type { AgencyCode } from '@shekara/contracts';
@@ -17,6 +15,7 @@ import { ensureDirectoryFiles, readAuthorityPublicKey } from '@shekara/directory
 import { DEMO_PASSWORD } from '@shekara/agency-node';
 import { PG_URL } from '../support/harness';
 import { TestDatabase } from '../support/database';
+import type { Topology } from '@shekara/bus-topology';
 import { TestBus } from '../support/bus';
 import { AppProcess, freePort, migrateApp, sleep, tail, waitFor } from '../support/processes';
 import type { AppName } from '../support/processes';
@@ -36,13 +35,14 @@ export const FAST_RECOVERY = {
 
 export interface ProcSystemOptions {
   /**
-   * Plain NATS servers (no accounts) every app connects to instead of the provisioned bus: only for
-   * a test that explicitly needs them (the 3-server JetStream cluster). Default: a private
-   * provisioned bus (hub and one server per agency), each app as its own identity.
+   * The bus topology provisioned for this system (its prefix is replaced by the run's): e.g. with a
+   * clustered hub or agency server. Default: config/bus.json with free ports (hub and one server
+   * per agency). Every app connects as its own identity.
    */
-  natsUrls?: string[];
+  topology?: Topology;
   /** Server URL (any database name) per agency; default the shared PostgreSQL. */
   pgUrls?: Partial<Record<AgencyCode | 'supervisor', string>>;
+  /** Default: R3 for an app whose server is a cluster of 3 or more, else R1. */
   streamReplicas?: number;
   nodeEnv?: Record<string, string>;
 }
@@ -68,23 +68,28 @@ export class ProcSystem {
   private readonly secret = `resilience-${randomBytes(16).toString('hex')}`;
   private readonly tokens = new Map<string, string>();
 
-  /** The private provisioned bus (absent with `natsUrls`). */
-  readonly bus?: TestBus;
+  /** The private provisioned bus. */
+  readonly bus: TestBus;
 
   constructor(readonly options: ProcSystemOptions = {}) {
-    if (!options.natsUrls) this.bus = new TestBus(this.runId);
+    this.bus = options.topology ? new TestBus(this.runId, options.topology) : new TestBus(this.runId);
   }
 
-  /** A test's own connection as `identity` (on plain servers: an anonymous one). */
+  /** A test's own connection as `identity`. */
   async connectAs(identity: string): Promise<NatsConnection> {
-    if (this.bus) return this.bus.connect(identity);
-    return connect({ servers: this.options.natsUrls!, noAsyncTraces: true, timeout: 5000 });
+    return this.bus.connect(identity);
   }
 
-  /** The bus settings of one app's environment: its identity on the provisioned bus (or the plain servers). */
+  /** The bus settings of one app's environment: its identity on the provisioned bus. */
   busEnv(identity: string): Record<string, string> {
-    if (this.bus) return { BUS_DIR: this.bus.dir, BUS_IDENTITY: identity };
-    return { NATS_URL: this.options.natsUrls!.join(','), BUS_IDENTITY: identity };
+    return { BUS_DIR: this.bus.dir, BUS_IDENTITY: identity };
+  }
+
+  /** The stream replicas of an app's own streams: R3 on a server clustered with 3 or more members. */
+  private replicas(identity: string): string {
+    if (this.options.streamReplicas) return String(this.options.streamReplicas);
+    const members = this.bus.bus.members(this.bus.bus.identity(identity).server).length;
+    return String(members >= 3 ? 3 : 1);
   }
 
   private readonly databases = new Map<AgencyCode | 'supervisor', TestDatabase>();
@@ -118,7 +123,7 @@ export class ProcSystem {
 
   /** Creates (does not start) the node processes; start them with startNodes(). */
   async startNodes(agencies: readonly AgencyCode[] = AGENCIES): Promise<void> {
-    await this.bus?.start();
+    await this.bus.start();
     for (const agency of agencies) {
       await this.database(agency).provision();
       // The migration step, then the node with DATABASE_URL only (docs/database-roles.md).
@@ -133,7 +138,7 @@ export class ProcSystem {
           DATABASE_URL: this.databaseUrl(agency),
           // Only for the outbox's vacuum: this machine's server runs without autovacuum.
           DATABASE_MAINTENANCE_URL: this.migrationUrl(agency),
-          STREAM_REPLICAS: String(this.options.streamReplicas ?? 1),
+          STREAM_REPLICAS: this.replicas(`${agency}-node`),
           JWT_SECRET: this.secret,
           KEYS_PATH: this.files.keyPaths[agency],
           DEMO_USERS: 'true',
@@ -151,20 +156,20 @@ export class ProcSystem {
   }
 
   async startSupervisor(): Promise<AppProcess> {
-    await this.bus?.start();
+    await this.bus.start();
     await this.database('supervisor').provision();
     await migrateApp('supervisor', { DATABASE_URL: this.databaseUrl('supervisor'), DATABASE_MIGRATION_URL: this.migrationUrl('supervisor') });
     this.supervisor = new AppProcess(
       'supervisor',
       await freePort(),
-      { ...this.common('supervisor'), DATABASE_URL: this.databaseUrl('supervisor'), STREAM_REPLICAS: String(this.options.streamReplicas ?? 1), JWT_SECRET: this.secret, BUS_ACK_WAIT_MS: '5000', DEMO_USERS: 'false', WEB_DIR: join(this.dir, 'no-web') },
+      { ...this.common('supervisor'), DATABASE_URL: this.databaseUrl('supervisor'), STREAM_REPLICAS: this.replicas('supervisor'), JWT_SECRET: this.secret, BUS_ACK_WAIT_MS: '5000', DEMO_USERS: 'false', WEB_DIR: join(this.dir, 'no-web') },
       join(this.dir, 'supervisor.log'),
     );
     return this.supervisor.start();
   }
 
   async startScheduler(redisUrl: string, env: Record<string, string> = {}): Promise<AppProcess> {
-    await this.bus?.start();
+    await this.bus.start();
     this.scheduler = new AppProcess(
       'scheduler',
       await freePort(),
@@ -233,22 +238,11 @@ export class ProcSystem {
     return tail(a.logPath, 1_000_000).split('\n').filter((l) => pattern.test(l));
   }
 
-  async cleanup(opts: { deleteStreams?: boolean } = {}): Promise<void> {
+  async cleanup(): Promise<void> {
     const apps = [...this.nodes.values(), this.supervisor, this.scheduler].filter((a): a is AppProcess => !!a);
     await Promise.all(apps.map((a) => a.kill('SIGTERM', 10_000)));
-    // The private bus goes with its streams; on plain servers the streams are deleted.
-    await this.bus?.stop();
-    if (!this.bus && (opts.deleteStreams ?? true)) {
-      const nc = await connect({ servers: this.options.natsUrls!, timeout: 5000 }).catch(() => undefined);
-      if (nc) {
-        try {
-          const jsm = await jetstreamManager(nc);
-          for (const s of this.names.allStreams()) await jsm.streams.delete(s.name).catch(() => undefined);
-        } finally {
-          await nc.close();
-        }
-      }
-    }
+    // The private bus goes with its streams.
+    await this.bus.stop();
     for (const d of this.databases.values()) await d.drop().catch(() => undefined);
     if (!process.env.KEEP_RESILIENCE_LOGS) rmSync(this.dir, { recursive: true, force: true });
   }
@@ -384,6 +378,17 @@ export interface Accounting {
   orphans: Array<{ id: string; seq: number; attempt?: Attempt }>;
   stored: number;
   attempts: Record<string, unknown>;
+}
+
+/**
+ * The bus went away under the stream, the apps did not: every attempt accepted (the API kept
+ * accepting), none orphaned, no app exited, and at least `target` accepted.
+ */
+export function expectEveryAttemptAccepted(sys: ProcSystem, stream: MessageStream, result: Accounting, target = 300): void {
+  expect(result.accepted).toBeGreaterThanOrEqual(target);
+  expect(result.orphans).toEqual([]);
+  expect(stream.attempts.filter((a) => a.outcome !== 'accepted')).toEqual([]);
+  for (const a of AGENCIES) expect(sys.node(a).exits).toEqual([]);
 }
 
 /** seq from a summary `${marker} #${seq} …`. */

@@ -8,9 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { BusServers, ProvisionedBus, provision, type Topology } from '@shekara/bus-topology';
+import type { BusServers, ProvisionedBus, Topology } from '@shekara/bus-topology';
 import { connectBus, closeConnection, type BusSettings } from '@shekara/messaging';
-import { freePortsTopology } from '../bus/support';
+import { freePortsTopology, provisionAndStart } from '../bus/support';
 
 export class TestBus {
   /** The provisioning output (BUS_DIR of a child process); known before start(). */
@@ -29,18 +29,7 @@ export class TestBus {
 
   /** Provisions and starts the servers (once; later calls wait for the first). */
   async start(): Promise<this> {
-    this.starting ??= (async () => {
-      await provision({ topology: { ...this.topology, prefix: this.prefix }, out: this.dir });
-      this.beforeStart?.(this.dir);
-      const servers = new BusServers(ProvisionedBus.load(this.dir));
-      try {
-        await servers.start();
-      } catch (e) {
-        await servers.stop();
-        throw e;
-      }
-      return servers;
-    })();
+    this.starting ??= provisionAndStart({ ...this.topology, prefix: this.prefix }, this.dir, this.beforeStart);
     this.servers = await this.starting;
     return this;
   }

@@ -1,6 +1,6 @@
 /**
  * Child processes for tests that crash things: the built apps (dist/apps/<app>/src/main.js) and
- * PRIVATE servers (redis-server, nats-server, PostgreSQL) on free ports in temp dirs. Nothing here
+ * PRIVATE servers (redis-server, PostgreSQL; the bus: test/support/bus.ts) on free ports in temp dirs. Nothing here
  * ever touches the shared services on 5432/4222/6379: whatever a test kills or restarts is its own.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -246,100 +246,6 @@ export class PrivateRedis {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Private nats-server(s)
-
-export const NATS_SERVER_BIN = process.env.NATS_SERVER_BIN ?? (existsSync('/usr/sbin/nats-server') ? '/usr/sbin/nats-server' : 'nats-server');
-
-/** One nats-server with JetStream, its store in a temp dir; restartable on the same port and store. */
-export class PrivateNats {
-  server?: ChildServer;
-  port = 0;
-  clusterPort = 0;
-  readonly dir: string;
-
-  constructor(
-    readonly name = 'n1',
-    private readonly cluster?: { name: string; routes: () => number[] },
-    dir?: string,
-  ) {
-    this.dir = dir ?? mkdtempSync(join(tmpdir(), `shekara-nats-${name}-`));
-  }
-
-  get url(): string {
-    return `nats://127.0.0.1:${this.port}`;
-  }
-
-  /** Allocates the ports (a cluster needs every member's route port before any starts). */
-  async allocate(): Promise<void> {
-    if (!this.port) this.port = await freePort();
-    if (this.cluster && !this.clusterPort) this.clusterPort = await freePort();
-  }
-
-  async start(): Promise<this> {
-    await this.allocate();
-    const args = ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', join(this.dir, 'store'), '-n', this.name];
-    if (this.cluster) {
-      const routes = this.cluster.routes().filter((p) => p !== this.clusterPort).map((p) => `nats://127.0.0.1:${p}`);
-      args.push('--cluster_name', this.cluster.name, '--cluster', `nats://127.0.0.1:${this.clusterPort}`, '--routes', routes.join(','));
-    }
-    this.server = new ChildServer(`nats-server ${this.name}`, NATS_SERVER_BIN, args, join(this.dir, 'nats.log'));
-    this.server.spawn();
-    await waitFor(async () => {
-      this.server!.assertAlive();
-      return portOpen(this.port);
-    }, 15_000, `nats-server ${this.name} on port ${this.port}`);
-    return this;
-  }
-
-  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-    await this.server?.kill(signal);
-  }
-
-  /** Stops (SIGKILL by default: a crash) and starts again on the same port with the same store. */
-  async restart(signal: NodeJS.Signals = 'SIGKILL', downMs = 0): Promise<void> {
-    await this.kill(signal);
-    if (downMs) await sleep(downMs);
-    await this.start();
-  }
-
-  async stop(): Promise<void> {
-    await this.kill('SIGTERM');
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-}
-
-/** Three clustered nats-servers with JetStream (the documented production topology, on one host). */
-export class NatsCluster {
-  readonly nodes: PrivateNats[];
-
-  constructor(size = 3, name = `shekara-test-${process.pid}`) {
-    this.nodes = Array.from({ length: size }, (_, i) => new PrivateNats(`n${i + 1}`, { name, routes: () => this.nodes.map((n) => n.clusterPort) }));
-  }
-
-  get urls(): string[] {
-    return this.nodes.map((n) => n.url);
-  }
-
-  async start(): Promise<this> {
-    for (const n of this.nodes) await n.allocate();
-    await Promise.all(this.nodes.map((n) => n.start()));
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    await Promise.all(this.nodes.map((n) => n.stop()));
-  }
-}
-
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((res) => {
-    const s = require('node:net').createConnection({ host: '127.0.0.1', port }) as import('node:net').Socket;
-    s.once('connect', () => (s.destroy(), res(true)));
-    s.once('error', () => res(false));
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
 // Private PostgreSQL
 
 /** The bin dir of the newest PostgreSQL installed under /usr/lib/postgresql (or PG_BIN). */
@@ -411,4 +317,14 @@ export class PrivatePostgres {
     }
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Whether this run's dist/ was just built from the tree (`npm test` builds it, then sets
+ * SHEKARA_TEST_BUILT=1): a test that recompiles what it runs, so that one file run alone runs the
+ * current sources, skips it then; two test files rebuilding dist/ at once (two Jest workers) could
+ * otherwise let a third start a process from a half-written file.
+ */
+export function builtForThisRun(): boolean {
+  return process.env.SHEKARA_TEST_BUILT === '1';
 }

@@ -28,6 +28,7 @@ import {
 } from '@shekara/tlog';
 import { PG_URL } from '../support/harness';
 import { buildOk, type VerifyCase } from './verify-fixtures';
+import { builtForThisRun } from '../support/processes';
 
 const ROOT = path.resolve(__dirname, '../..');
 const FIXTURES = path.join(ROOT, 'test/fixtures/verify');
@@ -39,7 +40,7 @@ function shekara(args: string[]) {
 
 beforeAll(() => {
   // Recompile what the CLI runs, so the test runs the current sources.
-  execFileSync('npx', ['swc', 'apps/cli', 'libs/tlog', 'libs/contracts', 'libs/security', '-d', 'dist', '--quiet'], { cwd: ROOT, stdio: 'pipe' });
+  if (!builtForThisRun()) execFileSync('npx', ['swc', 'apps/cli', 'libs/tlog', 'libs/contracts', 'libs/security', '-d', 'dist', '--quiet'], { cwd: ROOT, stdio: 'pipe' });
 }, 120_000);
 
 describe.each(['ok', 'not-ok'])('shekara verify on %s fixtures', (dir) => {

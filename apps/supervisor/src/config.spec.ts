@@ -17,6 +17,12 @@ describe('supervisor configuration', () => {
     expect(loadSupervisorConfig({ ...env, EXPORT_XLSX_MAX_ROWS: '250000' }).exports).toEqual({ xlsxMaxRows: 250_000 });
   });
 
+  it('reads DEMO_USERS=false as false, and refuses a value that is not a boolean', () => {
+    expect(loadSupervisorConfig({ ...env, DEMO_USERS: 'false' }).demoUsers).toBe(false);
+    expect(loadSupervisorConfig({ ...env, DEMO_USERS: 'true' }).demoUsers).toBe(true);
+    expect(() => loadSupervisorConfig({ ...env, DEMO_USERS: 'perhaps' })).toThrow(/DEMO_USERS/);
+  });
+
   it('refuses a limit a sheet cannot hold, or none', () => {
     for (const bad of ['0', '1048576', 'many']) expect(() => loadSupervisorConfig({ ...env, EXPORT_XLSX_MAX_ROWS: bad })).toThrow(ConfigError);
     expect(() => loadSupervisorConfig({ ...env, EXPORT_XLSX_MAX_ROWS: '1048576' })).toThrow(/EXPORT_XLSX_MAX_ROWS/);

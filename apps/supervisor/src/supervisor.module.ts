@@ -20,11 +20,13 @@ import { DueEscalationsQuery, MarkEscalatedCommand } from './queries/escalations
 import { HeatmapQuery } from './queries/heatmap.query';
 import { JournalQuery } from './queries/journal.query';
 import { OverdueQuery } from './queries/overdue.query';
+import { DiscrepanciesQuery } from './queries/discrepancies.query';
 import { PeriodVerdictsQuery } from './queries/period-verdicts.query';
 import { RatesQuery } from './queries/rates.query';
 import { SeriesQuery } from './queries/series.query';
 import { TimelineQuery } from './queries/timeline.query';
 import { UnitsQuery } from './queries/units.query';
+import { BankContributionsQuery } from './queries/bank-contributions.query';
 import { VerdictsQuery } from './queries/verdicts.query';
 import { SupervisorRpcController } from './rpc/rpc.controller';
 import { BUS_NAMES, CAPITAL_ZONE, DIRECTORY, NATS, POLICY_DIRECTORY, SUPERVISOR_CONFIG, UNIT_INFOS } from './tokens';
@@ -76,10 +78,12 @@ export class SupervisorModule {
         RatesQuery,
         SeriesQuery,
         OverdueQuery,
+        DiscrepanciesQuery,
         HeatmapQuery,
         TimelineQuery,
         JournalQuery,
         UnitsQuery,
+        BankContributionsQuery,
         PeriodVerdictsQuery,
         DueEscalationsQuery,
         MarkEscalatedCommand,

@@ -26,9 +26,10 @@ export class BusServers {
 
   /** Starts every server (hub first) and waits for the links. */
   async start(timeoutMs = 20_000): Promise<void> {
-    const hub = this.bus.hub();
-    this.startOne(hub.name);
-    await this.waitHealthy(hub, timeoutMs);
+    // A clustered hub's members start together (each waits for its routes to elect a JetStream leader).
+    const hubs = this.bus.hubs();
+    for (const hub of hubs) this.startOne(hub.name);
+    for (const hub of hubs) await this.waitHealthy(hub, timeoutMs);
     for (const s of this.bus.manifest.servers.filter((x) => x.role === 'leaf')) this.startOne(s.name);
     for (const s of this.bus.manifest.servers.filter((x) => x.role === 'leaf')) await this.waitHealthy(s, timeoutMs);
     await this.waitLinks(timeoutMs);
@@ -68,21 +69,39 @@ export class BusServers {
     await Promise.all(names.map((n) => this.stopOne(n)));
   }
 
-  /** Number of leaf links the hub has now (its monitoring endpoint). */
+  /** Number of leaf links the hub has now (the monitoring endpoints of every hub process that answers). */
   async hubLeafLinks(): Promise<number> {
-    const hub = this.bus.hub();
-    const r = await fetch(`http://${this.bus.topology.host}:${hub.monitorPort}/leafz`);
-    const body = (await r.json()) as { leafnodes?: number };
-    return body.leafnodes ?? 0;
+    let links = 0;
+    for (const hub of this.bus.hubs()) {
+      try {
+        const r = await fetch(`http://${this.bus.topology.host}:${hub.monitorPort}/leafz`);
+        links += ((await r.json()) as { leafnodes?: number }).leafnodes ?? 0;
+      } catch {
+        // A hub member that is down has no links; its leaves link to the others.
+      }
+    }
+    return links;
   }
 
   /**
-   * Waits until every agency leaf is linked to the hub (at least as many links as leaves: the link of
-   * a leaf killed with -9 may linger at the hub beside its successor's until it times out).
+   * Waits until every agency leaf process is linked to the hub (at least as many links as leaf
+   * processes: the link of a leaf killed with -9 may linger at the hub beside its successor's until
+   * it times out).
    */
   async waitLinks(timeoutMs = 20_000): Promise<void> {
     const want = this.bus.manifest.servers.filter((s) => s.role === 'leaf').length;
     await until(async () => (await this.hubLeafLinks()) >= want, timeoutMs, () => new BusError(BusErrorCode.ServerFailed, this.bus.hub().name, `leaf links not up: ${this.tail(this.bus.hub())}`));
+  }
+
+  /** Whether a server process is running (started and not ended). */
+  running(name: string): boolean {
+    const c = this.children.get(name);
+    return !!c && c.exitCode === null && c.signalCode === null;
+  }
+
+  /** Waits until a (restarted) process answers its health check. */
+  async waitHealthyOne(name: string, timeoutMs = 20_000): Promise<void> {
+    await this.waitHealthy(this.bus.server(name), timeoutMs);
   }
 
   private async waitHealthy(s: ServerEntry, timeoutMs: number): Promise<void> {

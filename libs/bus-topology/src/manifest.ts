@@ -10,7 +10,12 @@ import { dialHost, parseTopology } from './topology';
 import { BusError, BusErrorCode } from './errors';
 
 export interface ServerEntry {
+  /** The process's server name (a cluster member: `<server>-<i>`). */
   name: string;
+  /** A cluster member: the server (cluster) it is one of; identities name the cluster. */
+  cluster?: string;
+  /** A cluster member: its route port (mutual TLS with the cluster's own route CA). */
+  routesPort?: number;
   role: 'hub' | 'leaf';
   /** The account this leaf server links to the hub (leaf only). */
   account?: string;
@@ -85,19 +90,46 @@ export class ProvisionedBus {
     return i;
   }
 
+  /** A server process by name; a cluster's name gives its first member. */
   server(name: string): ServerEntry {
-    const s = this.manifest.servers.find((x) => x.name === name);
+    const s = this.manifest.servers.find((x) => x.name === name) ?? this.members(name)[0];
     if (!s) throw new BusError(BusErrorCode.UnknownReference, 'server', name);
     return s;
   }
 
-  hub(): ServerEntry {
-    return this.manifest.servers.find((s) => s.role === 'hub')!;
+  /** The processes of a server: the members of a cluster, or the one server of that name. */
+  members(name: string): ServerEntry[] {
+    const cluster = this.manifest.servers.filter((x) => x.cluster === name);
+    if (cluster.length) return cluster;
+    return this.manifest.servers.filter((x) => x.name === name);
   }
 
-  /** The TLS client URL of a server. */
+  /** The server (cluster) a process belongs to: what identities name. */
+  groupOf(s: ServerEntry): string {
+    return s.cluster ?? s.name;
+  }
+
+  /** The hub (its first member when clustered). */
+  hub(): ServerEntry {
+    return this.hubs()[0];
+  }
+
+  /** Every hub process. */
+  hubs(): ServerEntry[] {
+    return this.manifest.servers.filter((s) => s.role === 'hub');
+  }
+
+  /** The TLS client URL of a server process (a cluster's name: its first member). */
   url(server: string): string {
-    return `tls://${dialHost(this.topology, server)}:${this.server(server).clientPort}`;
+    const s = this.server(server);
+    return `tls://${dialHost(this.topology, s.name)}:${s.clientPort}`;
+  }
+
+  /** The TLS client URLs of every process of a server (one, or every cluster member). */
+  urls(server: string): string[] {
+    const members = this.members(server);
+    if (!members.length) throw new BusError(BusErrorCode.UnknownReference, 'server', server);
+    return members.map((s) => `tls://${dialHost(this.topology, s.name)}:${s.clientPort}`);
   }
 
   /** The identity's seed (throws a clear error when the file is not mounted here). */

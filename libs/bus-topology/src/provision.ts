@@ -17,7 +17,7 @@ import { createUser, fromSeed } from '@nats-io/nkeys';
 import { BusNames, type AgencyCode } from '@shekara/contracts';
 import { BusError, BusErrorCode } from './errors';
 import { MANIFEST_FILE, type IdentityEntry, type Manifest, type ServerEntry } from './manifest';
-import { accountOf, dialHost, targetAccount, type AccountSpec, type Topology } from './topology';
+import { accountOf, dialHost, memberNames, targetAccount, type AccountSpec, type ClusterSpec, type Topology } from './topology';
 
 export interface ProvisionOptions {
   topology: Topology;
@@ -90,22 +90,40 @@ export async function provision(opts: ProvisionOptions): Promise<ProvisionResult
     chmodSync(join(out, caKey), 0o600);
     written.push(caPem, caKey);
   }
-  const cert = (dir: string, server: string) => {
+  // A certificate signed by a CA (the development CA, or a cluster's route CA): server and client use.
+  const issue = (dir: string, base: string, cn: string, ca: { pem: string; key: string }, renew: boolean) => {
     secretDir(`${dir}/tls`);
-    const key = `${dir}/tls/server.key`;
-    const pem = `${dir}/tls/server.pem`;
-    if (!newCa && existsSync(join(out, key)) && existsSync(join(out, pem))) return { key, pem };
-    const csr = `${dir}/tls/server.csr`;
-    const ext = `${dir}/tls/server.ext`;
-    openssl(out, ['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', csr, '-subj', `/CN=${server}`]);
+    const key = `${dir}/tls/${base}.key`;
+    const pem = `${dir}/tls/${base}.pem`;
+    if (!renew && existsSync(join(out, key)) && existsSync(join(out, pem))) return { key, pem };
+    const csr = `${dir}/tls/${base}.csr`;
+    const ext = `${dir}/tls/${base}.ext`;
+    openssl(out, ['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', csr, '-subj', `/CN=${cn}`]);
     const ip = t.host === '127.0.0.1' ? '' : /^[0-9.]+$/.test(t.host) ? `,IP:${t.host}` : `,DNS:${t.host}`;
-    writeFileSync(join(out, ext), `subjectAltName=DNS:${server},DNS:localhost,IP:127.0.0.1${ip}\nextendedKeyUsage=serverAuth,clientAuth\nbasicConstraints=CA:FALSE\n`);
-    openssl(out, ['x509', '-req', '-in', csr, '-CA', caPem, '-CAkey', caKey, '-set_serial', `0x${randomBytes(12).toString('hex')}`, '-out', pem, '-days', '397', '-extfile', ext]);
+    writeFileSync(join(out, ext), `subjectAltName=DNS:${cn},DNS:localhost,IP:127.0.0.1${ip}\nextendedKeyUsage=serverAuth,clientAuth\nbasicConstraints=CA:FALSE\n`);
+    openssl(out, ['x509', '-req', '-in', csr, '-CA', ca.pem, '-CAkey', ca.key, '-set_serial', `0x${randomBytes(12).toString('hex')}`, '-out', pem, '-days', '397', '-extfile', ext]);
     chmodSync(join(out, key), 0o600);
     rmSync(join(out, csr), { force: true });
     rmSync(join(out, ext), { force: true });
     written.push(pem, key);
     return { key, pem };
+  };
+  const cert = (dir: string, server: string, base = 'server') => issue(dir, base, server, { pem: caPem, key: caKey }, newCa);
+  /**
+   * A cluster's own route CA: only its members hold certificates signed by it, so no other server
+   * of the bus (an agency's, whose certificate the development CA signed) can open a route into it.
+   */
+  const routeCa = (dir: string) => {
+    const pem = `${dir}/tls/routes-ca.pem`;
+    const key = `ca-private/${dir}-routes.key`;
+    const renew = rotate || !existsSync(join(out, key)) || !existsSync(join(out, pem));
+    if (renew) {
+      secretDir(`${dir}/tls`);
+      openssl(out, ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', pem, '-days', '825', '-subj', `/CN=Shekara routes of ${dir}`]);
+      chmodSync(join(out, key), 0o600);
+      written.push(pem, key);
+    }
+    return { pem, key, renew };
   };
 
   // One nkey per identity, kept across runs.
@@ -140,50 +158,71 @@ export async function provision(opts: ProvisionOptions): Promise<ProvisionResult
   }
 
   // Ports: configured, else the one picked last time, else a free one now.
-  const port = async (server: string, key: 'clientPort' | 'monitorPort' | 'leafnodesPort', configured: number) => {
-    if (configured !== 0) return configured;
+  const port = async (server: string, key: 'clientPort' | 'monitorPort' | 'leafnodesPort' | 'routesPort', configured: number, member = 0) => {
+    // Member i: the configured port + i - 1 on one host; in containers (dialled by name) each member is a host of its own.
+    if (configured !== 0) return configured + (t.dial === 'server-name' ? 0 : member);
     const prev = previous?.servers.find((s) => s.name === server)?.[key];
     return prev ?? (await freePort(t.listen ?? t.host));
   };
   const servers: ServerEntry[] = [];
-  const hubTls = cert('hub', t.hub.server);
-  servers.push({
-    name: t.hub.server,
+  const files = new Map<string, ServerFiles>();
+  // One process per server, or one per cluster member (`<server>-<i>`, ports configured + i - 1).
+  const addServer = async (dir: string, server: string, cluster: ClusterSpec | undefined, entry: (name: string, i: number) => Promise<Omit<ServerEntry, 'config' | 'storeDir' | 'log'>>, single: { config: string; storeDir: string; log: string }) => {
+    const rca = cluster ? routeCa(dir) : undefined;
+    const members = memberNames(server, cluster);
+    for (const [i, name] of members.entries()) {
+      const paths = cluster ? { config: `${dir}/${name}.conf`, storeDir: `${dir}/store/${name}`, log: `${dir}/${name}.log` } : single;
+      const e: ServerEntry = { ...(await entry(name, i)), ...paths };
+      if (cluster) {
+        e.cluster = server;
+        e.routesPort = await port(name, 'routesPort', cluster.ports.routes, i);
+      }
+      servers.push(e);
+      files.set(name, {
+        tls: cert(dir, name, cluster ? name : 'server'),
+        ...(rca ? { route: { ...issue(dir, `${name}-route`, name, rca, rca.renew), ca: rca.pem } } : {}),
+      });
+    }
+  };
+  await addServer('hub', t.hub.server, t.hub.cluster, async (name, i) => ({
+    name,
     role: 'hub',
     jetstreamDomain: t.hub.jetstreamDomain,
-    clientPort: await port(t.hub.server, 'clientPort', t.hub.ports.client),
-    monitorPort: await port(t.hub.server, 'monitorPort', t.hub.ports.monitor),
-    leafnodesPort: await port(t.hub.server, 'leafnodesPort', t.hub.ports.leafnodes),
-    config: 'hub/hub.conf',
-    storeDir: 'hub/store',
-    log: 'hub/hub.log',
-  });
-  const leafTls = new Map<string, { key: string; pem: string }>();
+    clientPort: await port(name, 'clientPort', t.hub.ports.client, i),
+    monitorPort: await port(name, 'monitorPort', t.hub.ports.monitor, i),
+    leafnodesPort: await port(name, 'leafnodesPort', t.hub.ports.leafnodes, i),
+  }), { config: 'hub/hub.conf', storeDir: 'hub/store', log: 'hub/hub.log' });
   for (const a of t.accounts) {
     if (!a.leaf) continue;
     const dir = accountDir(a);
-    leafTls.set(a.name, cert(dir, a.leaf.server));
-    servers.push({
-      name: a.leaf.server,
+    const leaf = a.leaf;
+    await addServer(dir, leaf.server, leaf.cluster, async (name, i) => ({
+      name,
       role: 'leaf',
       account: a.name,
-      jetstreamDomain: a.leaf.jetstreamDomain,
-      clientPort: await port(a.leaf.server, 'clientPort', a.leaf.ports.client),
-      monitorPort: await port(a.leaf.server, 'monitorPort', a.leaf.ports.monitor),
-      config: `${dir}/server.conf`,
-      storeDir: `${dir}/store`,
-      log: `${dir}/server.log`,
-    });
+      jetstreamDomain: leaf.jetstreamDomain,
+      clientPort: await port(name, 'clientPort', leaf.ports.client, i),
+      monitorPort: await port(name, 'monitorPort', leaf.ports.monitor, i),
+    }), { config: `${dir}/server.conf`, storeDir: `${dir}/store`, log: `${dir}/server.log` });
   }
   const manifest: Manifest = { version: 1, topology: t, caFile: caPem, servers, identities };
   const abs = (rel: string) => join(opts.pathsRoot ?? resolve(out), rel);
-  const hub = servers[0];
+  const hubs = servers.filter((s) => s.role === 'hub');
+  const absFiles = (s: ServerEntry): Files => {
+    const f = files.get(s.name)!;
+    return {
+      ca: abs(caPem),
+      cert: abs(f.tls.pem),
+      key: abs(f.tls.key),
+      store: abs(s.storeDir),
+      ...(f.route ? { route: { ca: abs(f.route.ca), cert: abs(f.route.pem), key: abs(f.route.key) } } : {}),
+    };
+  };
 
-  write(hub.config, renderHub(t, names, manifest, { ca: abs(caPem), cert: abs(hubTls.pem), key: abs(hubTls.key), store: abs(hub.storeDir) }), 0o600);
-  for (const s of servers.slice(1)) {
+  for (const s of hubs) write(s.config, renderHub(t, names, manifest, s, absFiles(s)), 0o600);
+  for (const s of servers.filter((x) => x.role === 'leaf')) {
     const a = t.accounts.find((x) => x.name === s.account)!;
-    const tls = leafTls.get(a.name)!;
-    write(s.config, renderLeaf(t, names, manifest, a, s, { ca: abs(caPem), cert: abs(tls.pem), key: abs(tls.key), store: abs(s.storeDir), hubLeafPort: hub.leafnodesPort! }), 0o600);
+    write(s.config, renderLeaf(t, names, manifest, a, s, { ...absFiles(s), hubLeafUrls: hubs.map((h) => `tls://${dialHost(t, h.name)}:${h.leafnodesPort!}`) }), 0o600);
   }
   write(MANIFEST_FILE, JSON.stringify(manifest, null, 2) + '\n');
   return { manifest, written: written.map((w) => relative(out, join(out, w))) };
@@ -298,15 +337,39 @@ function exportsImports(t: Topology, names: BusNames, a: AccountSpec): string[] 
   return out;
 }
 
+interface ServerFiles {
+  tls: { key: string; pem: string };
+  /** A cluster member's route certificate and its cluster's route CA. */
+  route?: { key: string; pem: string; ca: string };
+}
+
 interface Files {
   ca: string;
   cert: string;
   key: string;
   store: string;
+  route?: { ca: string; cert: string; key: string };
 }
 
-function renderHub(t: Topology, names: BusNames, m: Manifest, f: Files): string {
-  const hub = m.servers[0];
+/**
+ * The routes of a cluster member: mutual TLS with the cluster's own CA (so only its members can
+ * join), every member listed (its own URL is ignored by the server), nothing gossiped to clients
+ * (they and the leaves are given every member's URL).
+ */
+function clusterBlock(t: Topology, m: Manifest, s: ServerEntry, f: Files): string {
+  if (!s.cluster || !f.route) return '';
+  const routes = m.servers.filter((x) => x.cluster === s.cluster).map((x) => `nats-route://${dialHost(t, x.name)}:${x.routesPort}`);
+  return `cluster {
+  name: ${q(s.cluster)}
+  listen: ${q(`${t.listen ?? t.host}:${s.routesPort}`)}
+  no_advertise: true
+  tls { cert_file: ${q(f.route.cert)}, key_file: ${q(f.route.key)}, ca_file: ${q(f.route.ca)}, timeout: 5 }
+  routes: ${list(routes)}
+}
+`;
+}
+
+function renderHub(t: Topology, names: BusNames, m: Manifest, hub: ServerEntry, f: Files): string {
   const system = t.accounts.find((a) => a.kind === 'system')!;
   const leafUsers = m.servers.filter((s) => s.role === 'leaf').map((s) => `      { user: ${q(`CN=${s.name}`)}, account: ${s.account} }`);
   const accounts = t.accounts.map((a) => {
@@ -326,8 +389,9 @@ http: ${q(`${t.listen ?? t.host}:${hub.monitorPort}`)}
 tls { cert_file: ${q(f.cert)}, key_file: ${q(f.key)}, ca_file: ${q(f.ca)}, timeout: 5 }
 jetstream { store_dir: ${q(f.store)}, domain: ${q(hub.jetstreamDomain)}, max_memory_store: ${t.jetstreamLimits.maxMemory}, max_file_store: ${t.jetstreamLimits.maxFile} }
 system_account: ${system.name}
-leafnodes {
+${clusterBlock(t, m, hub, f)}leafnodes {
   listen: ${q(`${t.listen ?? t.host}:${hub.leafnodesPort}`)}
+  no_advertise: true
   tls { cert_file: ${q(f.cert)}, key_file: ${q(f.key)}, ca_file: ${q(f.ca)}, verify_and_map: true, timeout: 5 }
   authorization {
     users: [
@@ -341,7 +405,7 @@ ${accounts.join('\n')}
 `;
 }
 
-function renderLeaf(t: Topology, names: BusNames, m: Manifest, a: AccountSpec, s: ServerEntry, f: Files & { hubLeafPort: number }): string {
+function renderLeaf(t: Topology, names: BusNames, m: Manifest, a: AccountSpec, s: ServerEntry, f: Files & { hubLeafUrls: string[] }): string {
   return `# Generated by "shekara bus provision" from the topology file: do not edit, re-run the command.
 # The ${a.agency as AgencyCode} agency's own server: its account, its JetStream domain and store, linked
 # to the hub as a leaf over mutual TLS (the hub maps this server's certificate to account ${a.name}).
@@ -356,9 +420,9 @@ ${users(t, names, m, a)}
 ${jsLimits(t)}
   }
 }
-leafnodes {
+${clusterBlock(t, m, s, f)}leafnodes {
   remotes: [
-    { url: ${q(`tls://${dialHost(t, t.hub.server)}:${f.hubLeafPort}`)}, account: ${a.name}, tls: { cert_file: ${q(f.cert)}, key_file: ${q(f.key)}, ca_file: ${q(f.ca)}, timeout: 5 } }
+    { ${f.hubLeafUrls.length === 1 ? `url: ${q(f.hubLeafUrls[0])}` : `urls: ${list(f.hubLeafUrls)}`}, account: ${a.name}, tls: { cert_file: ${q(f.cert)}, key_file: ${q(f.key)}, ca_file: ${q(f.ca)}, timeout: 5 } }
   ]
 }
 `;

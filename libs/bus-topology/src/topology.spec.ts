@@ -41,11 +41,29 @@ describe('topology', () => {
     ['rpc to its own account', (t: any) => (t.rpc[0].caller = 'interior-node'), BusErrorCode.BadValue, 'topology.rpc[0].caller'],
     ['reserved account', (t: any) => (t.accounts[5].name = '$SYS'), BusErrorCode.BadValue, 'topology.accounts[5].name'],
     ['identity with a dot', (t: any) => (t.accounts[3].identities = ['super.visor']), BusErrorCode.BadValue, 'topology.accounts[3].identities[0]'],
+    ['cluster of one', (t: any) => (t.hub.cluster = { size: 1, ports: { routes: 0 } }), BusErrorCode.BadValue, 'topology.hub.cluster.size'],
+    ['cluster without route port', (t: any) => (t.accounts[0].leaf.cluster = { size: 3, ports: {} }), BusErrorCode.Missing, 'topology.accounts[0].leaf.cluster.ports.routes'],
+    ['cluster unknown field', (t: any) => (t.hub.cluster = { size: 3, replicas: 3, ports: { routes: 0 } }), BusErrorCode.UnknownField, 'topology.hub.cluster.replicas'],
+    ['cluster ports beyond 65535', (t: any) => ((t.hub.ports.client = 65534), (t.hub.cluster = { size: 3, ports: { routes: 0 } })), BusErrorCode.BadValue, 'topology.hub.ports.client'],
+    ['member ports on another server', (t: any) => (t.hub.cluster = { size: 3, ports: { routes: 6320 } }), BusErrorCode.Duplicate, 'topology ports[12]'],
+    ['member name taken by another server', (t: any) => ((t.accounts[1].leaf.server = 'shekara-hub-2'), (t.hub.cluster = { size: 3, ports: { routes: 0 } }), (t.hub.ports = { client: 0, leafnodes: 0, monitor: 0 })), BusErrorCode.Duplicate, 'topology server processes[4]'],
   ])('refuses %s, naming the field', (_what, mutate, code, field) => {
     const e = failure(mutate);
     expect({ code: e.code, field: e.field }).toEqual({ code, field });
     expect(e.render('ru')).toContain(field);
     expect(e.render('en')).not.toEqual(e.render('ru'));
+  });
+
+  it('accepts a clustered hub and agency server', () => {
+    const t = base();
+    t.hub.cluster = { size: 3, ports: { routes: 6320 } };
+    t.hub.ports = { client: 4310, leafnodes: 7410, monitor: 8310 };
+    t.accounts[0].leaf.cluster = { size: 3, ports: { routes: 0 } };
+    t.accounts[0].leaf.ports = { client: 0, monitor: 0 };
+    const parsed = parseTopology(t);
+    expect(parsed.hub.cluster).toEqual({ size: 3, ports: { routes: 6320 } });
+    expect(parsed.accounts[0].leaf?.cluster).toEqual({ size: 3, ports: { routes: 0 } });
+    expect(parsed.accounts[1].leaf?.cluster).toBeUndefined();
   });
 
   it('names the file when it is not JSON', () => {

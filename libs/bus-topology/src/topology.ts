@@ -15,17 +15,33 @@ export interface Ports {
   monitor: number;
 }
 
+/**
+ * A clustered server: `size` nats-servers (named `<server>-1` … `<server>-<size>`) joined by routes
+ * over mutual TLS, sharing the JetStream domain (streams replicated up to R<size>). A configured
+ * port P of the server gives member i the port P + i - 1 (0: a free port per member); dialled by
+ * name (containers), every member keeps P.
+ */
+export interface ClusterSpec {
+  size: number;
+  ports: { routes: number };
+}
+
 export interface HubSpec {
   server: string;
   jetstreamDomain: string;
   ports: Ports & { leafnodes: number };
+  cluster?: ClusterSpec;
 }
 
 export interface LeafSpec {
   server: string;
   jetstreamDomain: string;
   ports: Ports;
+  cluster?: ClusterSpec;
 }
+
+/** Cluster sizes the provisioning accepts (JetStream R3 needs 3; a quorum survives the loss of one of 3 or two of 5). */
+export const CLUSTER_SIZE = { min: 2, max: 7 } as const;
 
 export interface AccountSpec {
   name: string;
@@ -164,6 +180,25 @@ function ports(r: Reader, withLeafnodes: boolean): Ports & { leafnodes: number }
   return { client: p.int('client', 0, 65535), monitor: p.int('monitor', 0, 65535), leafnodes: withLeafnodes ? p.int('leafnodes', 0, 65535) : 0 };
 }
 
+function cluster(r: Reader, p: Ports & { leafnodes: number }): ClusterSpec | undefined {
+  if (!r.has('cluster')) return undefined;
+  const c = Reader.object(`${r.path}.cluster`, r.v.cluster).only('size', 'ports');
+  const size = c.int('size', CLUSTER_SIZE.min, CLUSTER_SIZE.max);
+  const cp = Reader.object(`${c.path}.ports`, c.v.ports).only('routes');
+  const routes = cp.int('routes', 0, 65535);
+  // Member i listens on the configured port + i - 1: every one must stay a port.
+  for (const [key, port] of [['client', p.client], ['monitor', p.monitor], ['leafnodes', p.leafnodes]] as const) {
+    if (port + size - 1 > 65535) throw new BusError(BusErrorCode.BadValue, `${r.path}.ports.${key}`, `${port} + ${size - 1} cluster members is beyond 65535`);
+  }
+  if (routes + size - 1 > 65535) throw new BusError(BusErrorCode.BadValue, `${c.path}.ports.routes`, `${routes} + ${size - 1} cluster members is beyond 65535`);
+  return { size, ports: { routes } };
+}
+
+/** The names of a server's processes: itself, or `<server>-1` … `<server>-<size>` when clustered. */
+export function memberNames(server: string, c: ClusterSpec | undefined): string[] {
+  return c ? Array.from({ length: c.size }, (_, i) => `${server}-${i + 1}`) : [server];
+}
+
 /** Validates a parsed topology document. */
 export function parseTopology(raw: unknown): Topology {
   const t = Reader.object('topology', raw).only('$comment', 'version', 'prefix', 'host', 'listen', 'dial', 'hub', 'jetstreamLimits', 'accounts', 'rpc');
@@ -173,9 +208,10 @@ export function parseTopology(raw: unknown): Topology {
   const listen = t.has('listen') ? t.string('listen', /^[A-Za-z0-9.-]+$/, 'a host name or IPv4 address') : undefined;
   const dial = t.has('dial') ? (t.string('dial', /^(host|server-name)$/, 'host or server-name') as 'host' | 'server-name') : undefined;
 
-  const h = Reader.object('topology.hub', t.v.hub).only('server', 'jetstreamDomain', 'ports');
+  const h = Reader.object('topology.hub', t.v.hub).only('server', 'jetstreamDomain', 'ports', 'cluster');
   const hubPorts = ports(h, true);
-  const hub: HubSpec = { server: h.string('server', NAME, 'a server name'), jetstreamDomain: h.string('jetstreamDomain', NAME, 'a JetStream domain'), ports: hubPorts };
+  const hubCluster = cluster(h, hubPorts);
+  const hub: HubSpec = { server: h.string('server', NAME, 'a server name'), jetstreamDomain: h.string('jetstreamDomain', NAME, 'a JetStream domain'), ports: hubPorts, ...(hubCluster ? { cluster: hubCluster } : {}) };
 
   const l = Reader.object('topology.jetstreamLimits', t.v.jetstreamLimits).only('maxMemory', 'maxFile', 'maxStreams', 'maxConsumers');
   const jetstreamLimits: JetStreamLimits = {
@@ -191,7 +227,14 @@ export function parseTopology(raw: unknown): Topology {
   dupes('topology.accounts[].identities', identities);
   const servers = [hub.server, ...accounts.flatMap((a) => (a.leaf ? [a.leaf.server] : []))];
   dupes('topology servers', servers);
+  // Member names (`<server>-<i>`) must not collide with another server or member either.
+  dupes('topology server processes', [...memberNames(hub.server, hub.cluster), ...accounts.flatMap((a) => (a.leaf ? memberNames(a.leaf.server, a.leaf.cluster) : []))]);
   dupes('topology JetStream domains', [hub.jetstreamDomain, ...accounts.flatMap((a) => (a.leaf ? [a.leaf.jetstreamDomain] : []))]);
+  // Configured ports (0 is picked later) of every process, cluster members' included, are distinct
+  // when they share a host (dialled by name, each server is a host of its own: a container).
+  const configured = (p: Ports & { leafnodes?: number }, c: ClusterSpec | undefined) =>
+    memberNames('', c).flatMap((_, i) => [p.client, p.monitor, p.leafnodes ?? 0, c?.ports.routes ?? 0].filter((x) => x !== 0).map((x) => String(x + i)));
+  if (dial !== 'server-name') dupes('topology ports', [...configured(hub.ports, hub.cluster), ...accounts.flatMap((a) => (a.leaf ? configured(a.leaf.ports, a.leaf.cluster) : []))]);
   const agencyAccounts = accounts.filter((a) => a.kind === 'agency');
   dupes('topology.accounts[].agency', agencyAccounts.map((a) => a.agency!));
   for (const [kind, n] of [['ledger', 1], ['scheduler', 1], ['system', 1]] as const) {
@@ -245,9 +288,11 @@ function parseAccount(path: string, raw: unknown): AccountSpec {
     a.only('name', 'kind', 'agency', 'leaf', 'identities', 'sendsTo');
     const agency = a.string('agency', /^[a-z]+$/, 'an agency code');
     if (!isAgencyCode(agency)) throw new BusError(BusErrorCode.BadValue, `${path}.agency`, `${JSON.stringify(agency)} is not one of ${AGENCIES.join(', ')}`);
-    const l = Reader.object(`${path}.leaf`, a.v.leaf).only('server', 'jetstreamDomain', 'ports');
-    const { client, monitor } = ports(l, false);
-    const leaf: LeafSpec = { server: l.string('server', NAME, 'a server name'), jetstreamDomain: l.string('jetstreamDomain', NAME, 'a JetStream domain'), ports: { client, monitor } };
+    const l = Reader.object(`${path}.leaf`, a.v.leaf).only('server', 'jetstreamDomain', 'ports', 'cluster');
+    const lp = ports(l, false);
+    const { client, monitor } = lp;
+    const c = cluster(l, lp);
+    const leaf: LeafSpec = { server: l.string('server', NAME, 'a server name'), jetstreamDomain: l.string('jetstreamDomain', NAME, 'a JetStream domain'), ports: { client, monitor }, ...(c ? { cluster: c } : {}) };
     return { name, kind, agency, leaf, identities, sendsTo: a.agencies('sendsTo') };
   }
   if (kind === 'ledger') {

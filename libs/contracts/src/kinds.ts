@@ -26,6 +26,7 @@ const KIND_OF_CASE: Readonly<Record<PayloadCase, MessageKind>> = {
   statistics: MessageKind.STATISTICS,
   bankVersion: MessageKind.BANK_VERSION,
   tlogForkAlert: MessageKind.TLOG_FORK_ALERT,
+  bankResyncRequest: MessageKind.BANK_RESYNC_REQUEST,
 };
 
 const CASE_OF_KIND = new Map<MessageKind, PayloadCase>(

@@ -8,6 +8,24 @@ import { palladiusToPinyin, palladiusToPinyinWithTypo } from './chinese';
 const base: PersonRecord = { id: 'a', surname: 'Қасымов', givenNames: 'Нұрлан', patronymic: 'Серікұлы', dateOfBirth: '1985-03-14', sex: 'M', citizenship: 'KAZ' };
 const run = (q: Partial<PersonRecord>, c: Partial<PersonRecord> = {}) => compare(preparePerson({ ...base, id: 'q', ...q }), preparePerson({ ...base, ...c }));
 
+describe('Tajik surnames of the 2007 reform (-ов/-ев became -зода)', () => {
+  it.each([
+    ['Зиёев', 'Зиёзода', 'suffix'],
+    ['Азизов', 'Азиззода', 'suffix'],
+    ['Азизов', 'Аиззода', 'one-typo'],
+    ['Шарипов', 'Шарифзода', 'one-typo'],
+    ['Каримов', 'Каримзода', 'suffix'],
+  ])('%s / %s: %s', (before, after, how) => {
+    const r = run({ surname: after, givenNames: 'Фаррух', patronymic: 'Умедович' }, { surname: before, givenNames: 'Фаррух', patronymic: 'Умедович' });
+    expect(r.explanation.surname.how).toBe(how);
+    expect(r.match).toBe(true);
+  });
+
+  it('a truncated surname is a typo, not a suffix (Касимо / Қасымов)', () => {
+    expect(run({ surname: 'Касимо' }).explanation.surname.how).toBe('one-typo');
+  });
+});
+
 describe('variant classes of names', () => {
   it.each<[string, Partial<PersonRecord>, 'surname' | 'givenNames', NameHow]>([
     ['ICAO transliteration', { surname: 'KASYMOV', givenNames: 'NURLAN' }, 'surname', 'transliteration'],
@@ -128,7 +146,7 @@ describe('namesakes and short names', () => {
 
   it('one letter apart in a short name is weak evidence (Chen/Zheng)', () => {
     const r = compare(preparePerson({ id: 'q', surname: 'Chen', givenNames: 'Ying', dateOfBirth: '1970-01-01' }), preparePerson({ id: 'c', surname: 'Zheng', givenNames: 'Ying', dateOfBirth: '1970-06-01' }));
-    expect(r.explanation.surname).toMatchObject({ how: 'one-typo', points: 2 });
+    expect(r.explanation.surname).toMatchObject({ how: 'one-typo', points: 2.5 });
     expect(r.match).toBe(false);
   });
 

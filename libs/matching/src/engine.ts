@@ -5,7 +5,7 @@
  */
 import { compareDates, type DateHow } from './dates';
 import { documentNumber, foldMisreadings } from './documents';
-import { prepareField, stem, type NameField } from './normalise';
+import { hasReformSuffix, prepareField, stem, stemForms, type NameField } from './normalise';
 import { editDistance } from './similarity';
 import type { PersonRecord } from './person';
 
@@ -93,13 +93,20 @@ const BIAS = -8.5;
 function compareKeys(a: string, b: string, stems: boolean): NameHow {
   if (a === b) return 'transliteration';
   if (stems) {
-    const sa = stem(a);
-    const sb = stem(b);
-    if (sa === sb) return 'suffix';
-    const d = editDistance(sa, sb, 2);
-    const shortest = Math.min(sa.length, sb.length);
-    if (d === 1 && shortest >= 3) return 'one-typo';
-    if (d === 2 && shortest >= 5) return 'two-typos';
+    // Against a -зода form, each stem also with the letter the folding of doubled letters may have
+    // merged into its suffix (stemForms: Азиззода/Азизов); the closest pair.
+    const forms = (k: string) => (hasReformSuffix(a) !== hasReformSuffix(b) ? stemForms(k) : [stem(k)]);
+    let typos: NameHow = 'different';
+    for (const sa of forms(a)) {
+      for (const sb of forms(b)) {
+        if (sa === sb && sa.length >= 2) return 'suffix';
+        const d = editDistance(sa, sb, 2);
+        const shortest = Math.min(sa.length, sb.length);
+        if (d === 1 && shortest >= 3) typos = 'one-typo';
+        else if (d === 2 && shortest >= 5 && typos === 'different') typos = 'two-typos';
+      }
+    }
+    if (typos !== 'different') return typos;
     // A suffix with a typo in it (Қайратұлы / Қайраұтлы): the stem of one begins the other.
     for (const [x, y] of [[a, b], [b, a]]) {
       const sx = stem(x);
@@ -150,7 +157,7 @@ function nameFeature(q: NameField, c: NameField, stems: boolean): NameFeature {
   const how = compareFields(q, c, stems);
   // One letter apart means little in a short name (Chen/Zheng, Tang/Yuan, Ling/Jing).
   const short = Math.min(q.joined[0]?.length ?? 0, c.joined[0]?.length ?? 0) < 5;
-  return { query: q.original, candidate: c.original, how, points: how === 'one-typo' && short ? 2 : NAME_POINTS[how] };
+  return { query: q.original, candidate: c.original, how, points: how === 'one-typo' && short ? 2.5 : NAME_POINTS[how] };
 }
 
 export function compare(q: PreparedPerson, c: PreparedPerson): MatchResult {

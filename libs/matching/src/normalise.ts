@@ -108,6 +108,29 @@ export function stem(key: string): string {
   return key;
 }
 
+/** Tajik (-зода, -зод, since the 2007 reform replacing -ов/-ев) and Azerbaijani (-заде) surname endings. */
+const REFORM_SUFFIXES = ['ZODA', 'ZOD', 'ZADE'];
+
+/** Whether a key ends in a -зода/-заде suffix (see stemForms). */
+export function hasReformSuffix(key: string): boolean {
+  return REFORM_SUFFIXES.some((s) => key.endsWith(s) && stem(key) !== key);
+}
+
+/**
+ * The stems a key may have when compared with a -зода form: `stem(key)`, and that stem with the
+ * letter that folding doubled letters may have merged into the suffix given back. Азиззода
+ * (AZIZZODA, folded AZIZODA) is Азизов's stem AZIZ, and Зиёев (ZIEEV, folded ZIEV) is Зиёзода's ZIE:
+ * the reform turned Зиёев into Зиёзода and Азизов into Азиззода. (Only then: otherwise a truncated
+ * Касимо would read as Касимов without its suffix.)
+ */
+export function stemForms(key: string): string[] {
+  let s = stem(key);
+  // A short stem before -ов/-ев (Зиёев: ZI-EV) is kept whole by stem() (Lin, Jin); here it is not.
+  if (s === key) s = ['OV', 'EV'].find((x) => key.length - x.length >= 2 && key.endsWith(x)) ? key.slice(0, -2) : key;
+  if (s === key) return [s];
+  return [s, s + key.charAt(s.length)];
+}
+
 /** The consonant skeleton of a key: first letter, then consonants. */
 export function skeleton(key: string): string {
   return key.charAt(0) + key.slice(1).replace(/[AEIOU]/g, '');

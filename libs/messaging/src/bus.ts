@@ -23,13 +23,15 @@ export interface ConnectBusOptions {
 
 /**
  * Connects as one provisioned identity: its nkey seed, TLS verified against the provisioning CA, its
- * own inbox prefix (the only replies it may read), to its own server (agency leaf or the hub).
+ * own inbox prefix (the only replies it may read), to its own server (agency leaf or the hub; every
+ * member of it when clustered).
  */
 export async function connectBus(bus: ProvisionedBus, identity: string, o: ConnectBusOptions = {}): Promise<BusConnection> {
   const id = bus.identity(identity);
   const persistent = o.persistent ?? true;
   const nc = await connect({
-    servers: [bus.url(id.server)],
+    // Every process of its server (each member of a clustered one): a member killed, it reconnects to another.
+    servers: bus.urls(id.server),
     name: o.name ?? identity,
     authenticator: nkeyAuthenticator(o.seed ?? bus.seed(identity)),
     tls: { caFile: bus.path(bus.manifest.caFile) },

@@ -7,6 +7,8 @@ describe('isDatabaseUnavailable', () => {
     ['server shutting down (57P01)', Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' })],
     ['connection terminated', new Error('Connection terminated unexpectedly')],
     ['starting up', new Error('the database system is starting up')],
+    ['no connection slot left (53300)', Object.assign(new Error('sorry, too many clients already'), { code: '53300' })],
+    ['no slot left, as a message only', new Error('remaining connection slots are reserved for non-replication superuser connections')],
     ['wrapped by TypeORM', new QueryFailedError('SELECT 1', [], Object.assign(new Error('x'), { code: '08006' }))],
     ['a transaction whose connection TypeORM released after a connection error', new QueryRunnerProviderAlreadyReleasedError()],
     ['the COMMIT of such a transaction', new QueryRunnerAlreadyReleasedError()],

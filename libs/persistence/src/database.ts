@@ -43,7 +43,8 @@ export async function dropDatabase(url: string): Promise<void> {
   }
 }
 
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+// 53300: the server has no connection slot left (max_connections): away for us as much as a crash.
+const UNAVAILABLE_CODES = new Set(['53300', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
 
 /**
  * TypeORM releases a transaction's query runner when its connection reports an error (the server
@@ -60,7 +61,7 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     const x = e as { code?: string; name?: string; message?: string; driverError?: unknown; cause?: unknown };
     if (x.code && UNAVAILABLE_CODES.has(x.code)) return true;
     if (x.name && RELEASED_BY_CONNECTION_ERROR.has(x.name)) return true;
-    if (/Connection terminated|connect ECONNREFUSED|the database system is (starting up|shutting down|in recovery mode|not yet accepting connections)|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable|Client was closed|terminating connection/i.test(x.message ?? '')) return true;
+    if (/Connection terminated|connect ECONNREFUSED|the database system is (starting up|shutting down|in recovery mode|not yet accepting connections)|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable|Client was closed|terminating connection|too many clients|remaining connection slots are reserved/i.test(x.message ?? '')) return true;
     e = x.driverError ?? x.cause;
   }
   return false;

@@ -40,7 +40,7 @@
  * Output order: by obligation (the order of OBLIGATIONS), then from, to, period or ref.
  */
 import { assertValidDirectory, compare, orderedPairs } from './directory';
-import { assertValidPolicy, type Level, type Policy } from './policy';
+import { assertValidPolicy, handoverAcceptBy, type Level, type Policy } from './policy';
 import {
   eachDate,
   eachHalfYear,
@@ -303,11 +303,9 @@ class Engine {
   }
 
   handovers(): Verdict[] {
-    const within = this.policy.rules.handover.acceptWithinMs;
     const out: Verdict[] = [];
     for (const act of this.selectAndSort(this.acts, (m) => m.eventAt as Date)) {
-      const ms = Math.min(...(act.items as HandoverItemKind[]).map((k) => within[k]));
-      const due = (act.eventAt as Date).getTime() + ms;
+      const due = handoverAcceptBy(this.policy, act.eventAt as Date, act.items as HandoverItemKind[]).getTime();
       const answer = earliest(this.answers.get(act.id) ?? []);
       const withdrawal = earliest(this.withdrawals.get(act.id) ?? []);
       const base = { obligation: 'HANDOVER_ACCEPTANCE' as const, from: act.to[0], to: act.from, ref: act.id, due: new Date(due) };

@@ -11,3 +11,4 @@ export * from './evaluate';
 export * from './windows';
 export * from './records';
 export * from './plausibility';
+export * from './reconcile';

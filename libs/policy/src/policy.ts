@@ -131,6 +131,16 @@ export function assertValidPolicy(policy: Policy): void {
  * The policy in effect at `instant`. When several cover it, the one that took effect last wins
  * (a later act supersedes an earlier one). Throws a PolicyError when none does.
  */
+/**
+ * Clause 9.6: when a handover act handed over at `handedAt` must be answered by the receiving unit,
+ * the shortest `acceptWithinMs` over the kinds of its items (the one rule of the verdict engine and
+ * of the desk's countdown).
+ */
+export function handoverAcceptBy(policy: Policy, handedAt: Date, kinds: readonly HandoverItemKind[]): Date {
+  const within = policy.rules.handover.acceptWithinMs;
+  return new Date(handedAt.getTime() + Math.min(...kinds.map((k) => within[k])));
+}
+
 export function policyAt(policies: readonly Policy[], instant: Date): Policy {
   const policy = inEffect(policies, (p) => localDate(instant, p.effective.zone));
   if (!policy) throw new PolicyError(`no policy is in effect at ${instant.toISOString()}`);

@@ -5,7 +5,17 @@ import { ConfigError } from '@shekara/common';
 import type { BusSettings } from '@shekara/messaging';
 
 /** "true", "1", "yes" (any case) → true; for boolean environment variables. */
-export const envBoolean = ({ value }: { value: unknown }) => (typeof value === 'string' ? ['1', 'true', 'yes'].includes(value.toLowerCase()) : value);
+/**
+ * A boolean variable from its raw string (`obj[key]`: with implicit conversion, `value` is already
+ * `Boolean("false")`, i.e. true): true/yes/1 or false/no/0; anything else stays a string, which
+ * @IsBoolean refuses.
+ */
+export const envBoolean = ({ value, obj, key }: { value: unknown; obj?: Record<string, unknown>; key?: string }) => {
+  const raw = obj && key !== undefined && key in obj ? obj[key] : value;
+  if (typeof raw !== 'string') return raw;
+  const v = raw.trim().toLowerCase();
+  return ['1', 'true', 'yes'].includes(v) ? true : ['0', 'false', 'no'].includes(v) ? false : raw;
+};
 
 export const BoolEnv = () => Transform(envBoolean);
 

@@ -15,6 +15,8 @@ import { PrintPage } from './pages/Print';
 import { SearchPage } from './pages/Search';
 import { useDeskAlerts } from './alerts';
 import { BankEdit, BankRecordPage, BankSearch } from './pages/Bank';
+import { HandoverPage, HandoverPrintPage, HandoversPage, NewHandover } from './pages/Handovers';
+import { ReconciliationPage } from './pages/Reconciliation';
 
 const ROUTES: Route[] = [
   ['/', () => <Home />],
@@ -26,6 +28,11 @@ const ROUTES: Route[] = [
   ['/messages/:id/print', (p) => <PrintPage key={p.id} id={p.id} />],
   ['/search', () => <SearchPage />],
   ['/persons/check', () => <CheckPerson />],
+  ['/handovers', () => <HandoversPage />],
+  ['/handovers/new', () => <NewHandover />],
+  ['/handovers/:id', (p) => <HandoverPage key={p.id} id={p.id} />],
+  ['/handovers/:id/print', (p) => <HandoverPrintPage key={p.id} id={p.id} />],
+  ['/reconciliation', () => <ReconciliationPage />],
   ['/bank', () => <BankSearch />],
   ['/bank/new', () => <BankEdit key="new" />],
   ['/bank/records/:id', (p) => <BankRecordPage key={p.id} id={p.id} />],
@@ -99,6 +106,8 @@ function Nav() {
     ['/compose', 'nav.compose'],
     ['/search', 'nav.search'],
     ['/persons/check', 'nav.checkPerson'],
+    ['/handovers', 'nav.handovers'],
+    ['/reconciliation', 'nav.reconciliation'],
     ['/bank', 'nav.bank'],
   ];
   return (

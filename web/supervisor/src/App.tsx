@@ -9,6 +9,8 @@ import { Verdicts } from './pages/Verdicts';
 import { Trends } from './pages/Trends';
 import { TimelinePage } from './pages/Timeline';
 import { Report } from './pages/Report';
+import { Discrepancies } from './pages/Discrepancies';
+import { Bank } from './pages/Bank';
 
 const ROUTES: Route[] = [
   ['/', () => <Overview />],
@@ -16,6 +18,8 @@ const ROUTES: Route[] = [
   ['/verdicts', () => <Verdicts />],
   ['/trends', () => <Trends />],
   ['/report', () => <Report />],
+  ['/discrepancies', () => <Discrepancies />],
+  ['/bank', () => <Bank />],
   ['/messages/:id', (p) => <TimelinePage key={p.id} id={p.id} />],
 ];
 
@@ -69,6 +73,8 @@ function Nav() {
     ['/verdicts', 'sv.nav.verdicts'],
     ['/trends', 'sv.nav.rates'],
     ['/report', 'sv.nav.report'],
+    ['/discrepancies', 'sv.nav.discrepancies'],
+    ['/bank', 'sv.nav.bank'],
   ];
-  return <MainNav className="main-nav no-print" items={items.map(([to, key]) => ({ path: to, href: to + (to === '/overdue' ? unitQs : qs), label: t(key), current: path === to }))} />;
+  return <MainNav className="main-nav no-print" items={items.map(([to, key]) => ({ path: to, href: to === '/bank' ? to : to + (to === '/overdue' || to === '/discrepancies' ? unitQs : qs), label: t(key), current: path === to }))} />;
 }

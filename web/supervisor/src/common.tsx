@@ -140,6 +140,42 @@ export function hrefWith(path: string, f: Filters, extra: Record<string, string 
   return path + query({ from: f.from, to: f.to, agency: f.agency, level: f.level, region: f.region, unit: f.unit, ...extra });
 }
 
+/** The agency filter ("any" first). */
+export function AgencySelect({ id, value, onChange }: { id: string; value?: string; onChange(e: { target: { value: string } }): void }) {
+  const { t } = useI18n();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{t('sv.f.agency')}</label>
+      <select id={id} value={value ?? ''} onChange={onChange}>
+        <option value="">{t('sv.f.anyAgency')}</option>
+        {AGENCIES.map((a) => (
+          <option key={a} value={a}>
+            {t(`agency.${a}`)}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** The level filter ("any" first). */
+export function LevelSelect({ id, value, onChange }: { id: string; value?: string; onChange(e: { target: { value: string } }): void }) {
+  const { t } = useI18n();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{t('sv.f.level')}</label>
+      <select id={id} value={value ?? ''} onChange={onChange}>
+        <option value="">{t('sv.f.anyLevel')}</option>
+        {[1, 2, 3, 4, 5].map((n) => (
+          <option key={n} value={String(n)}>
+            {t('sv.f.levelN', { n, name: t(`sv.level.${n}`) })}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 export function FilterBar({ fields, children }: { fields: FilterName[]; children?: ReactNode }) {
   const { t, lang } = useI18n();
   const { units } = useSv();
@@ -204,32 +240,8 @@ export function FilterBar({ fields, children }: { fields: FilterName[]; children
           <input id="f-lookback" type="number" min={1} max={62} required value={draft.lookbackDays} onChange={upd('lookbackDays')} />
         </div>
       )}
-      {has('agency') && (
-        <div className="field">
-          <label htmlFor="f-agency">{t('sv.f.agency')}</label>
-          <select id="f-agency" value={draft.agency ?? ''} onChange={upd('agency')}>
-            <option value="">{t('sv.f.anyAgency')}</option>
-            {AGENCIES.map((a) => (
-              <option key={a} value={a}>
-                {t(`agency.${a}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-      )}
-      {has('level') && (
-        <div className="field">
-          <label htmlFor="f-level">{t('sv.f.level')}</label>
-          <select id="f-level" value={draft.level ?? ''} onChange={upd('level')}>
-            <option value="">{t('sv.f.anyLevel')}</option>
-            {[1, 2, 3, 4, 5].map((n) => (
-              <option key={n} value={String(n)}>
-                {t('sv.f.levelN', { n, name: t(`sv.level.${n}`) })}
-              </option>
-            ))}
-          </select>
-        </div>
-      )}
+      {has('agency') && <AgencySelect id="f-agency" value={draft.agency} onChange={upd('agency')} />}
+      {has('level') && <LevelSelect id="f-level" value={draft.level} onChange={upd('level')} />}
       {has('region') && (
         <div className="field">
           <label htmlFor="f-region">{t('sv.f.region')}</label>
@@ -424,15 +436,36 @@ export function rowsOf(page: number, pageSize: number, total: number, shown: num
  * A listing page (overdue, verdicts): lead, filters, the zone note, then the listing in a card with
  * its exports; texts from "sv.<name>.*" (title, lead, empty).
  */
-export function ListingPage<P extends Paged>({ name, fields, path, params, list, before, children }: { name: string; fields: FilterName[]; path: string; params: string; list: Async<P>; before?: (data: P) => ReactNode; children: (data: P) => ReactNode }) {
+export function ListingPage<P extends Paged>({
+  name,
+  fields,
+  path,
+  params,
+  list,
+  before,
+  filters,
+  onPage,
+  children,
+}: {
+  name: string;
+  fields: FilterName[];
+  path: string;
+  params: string;
+  list: Async<P>;
+  before?: (data: P) => ReactNode;
+  /** A page's own filter form instead of the shared FilterBar (with its own paging). */
+  filters?: ReactNode;
+  onPage?(page: number): void;
+  children: (data: P) => ReactNode;
+}) {
   const { t } = useI18n();
   const { set } = useFilters();
   return (
     <Page title={t(`sv.${name}.title`)}>
       <p className="lead">{t(`sv.${name}.lead`)}</p>
-      <FilterBar fields={fields} />
+      {filters ?? <FilterBar fields={fields} />}
       <p className="muted small-text">{t('sv.zoneNote')}</p>
-      <ListingCard id={`${name}-h`} title={t(`sv.${name}.title`)} actions={<ExportButtons path={path} params={params} />} list={list} empty={t(`sv.${name}.empty`)} onPage={(page) => set({ page }, true)} before={before}>
+      <ListingCard id={`${name}-h`} title={t(`sv.${name}.title`)} actions={<ExportButtons path={path} params={params} />} list={list} empty={t(`sv.${name}.empty`)} onPage={onPage ?? ((page) => set({ page }, true))} before={before}>
         {children}
       </ListingCard>
     </Page>

@@ -89,7 +89,7 @@ export async function runBus(args: BusArgs, io: BusIo): Promise<number> {
       const topology = loadTopology(args.values.get('topology')!);
       const out = args.values.get('out')!;
       const { manifest, written } = await provision({ topology, out, rotate: args.flags.has('rotate'), pathsRoot: args.values.get('paths-root') });
-      for (const s of manifest.servers) io.stdout.write(`${s.role.padEnd(4)} ${s.name.padEnd(20)} client ${s.clientPort}  monitor ${s.monitorPort}${s.leafnodesPort ? `  leafnodes ${s.leafnodesPort}` : ''}  domain ${s.jetstreamDomain}  ${s.config}\n`);
+      for (const s of manifest.servers) io.stdout.write(`${s.role.padEnd(4)} ${s.name.padEnd(20)} client ${s.clientPort}  monitor ${s.monitorPort}${s.leafnodesPort ? `  leafnodes ${s.leafnodesPort}` : ''}${s.routesPort ? `  routes ${s.routesPort} (cluster ${s.cluster})` : ''}  domain ${s.jetstreamDomain}  ${s.config}\n`);
       for (const i of manifest.identities) io.stdout.write(`identity ${i.name.padEnd(16)} account ${i.account.padEnd(10)} server ${i.server.padEnd(20)} ${i.publicKey}\n`);
       io.stdout.write(`${written.length} file(s) written in ${out}${written.length === 0 ? ' (nothing changed)' : ''}\n`);
       return 0;

@@ -12,9 +12,12 @@ import { connect, nkeyAuthenticator, type Msg, type NatsConnection } from '@nats
 import { jetstream, jetstreamManager, AckPolicy, type JetStreamManager } from '@nats-io/jetstream';
 import { createUser, fromSeed } from '@nats-io/nkeys';
 import { Socket } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { randomBytes } from 'node:crypto';
 import { BusNames, RpcMethod, type AgencyCode, type RpcTarget, type StreamSpec } from '@shekara/contracts';
-import { accountOf, ownJetStreams, type ProvisionedBus, type Topology, type IdentityEntry } from '@shekara/bus-topology';
+import { accountOf, ownJetStreams, type ProvisionedBus, type ServerEntry, type Topology, type IdentityEntry } from '@shekara/bus-topology';
 import { connectBus, ensureOwnStreams } from '@shekara/messaging';
 
 export type Outcome = 'allowed' | 'denied';
@@ -83,9 +86,18 @@ export async function runMatrix(bus: ProvisionedBus, o: MatrixOptions = {}): Pro
     };
     await tryConnect('connect-anonymous', { name: 'anonymous' });
     await tryConnect('connect-wrong-nkey', { authenticator: nkeyAuthenticator(createUser().getSeed()) });
-    for (const id of ids.filter((i) => i.server !== s.name)) await tryConnect('connect-as', { name: id.name, authenticator: nkeyAuthenticator(bus.seed(id.name)) });
-    const plain = await plaintextConnect(t.host, s.clientPort, ids.find((i) => i.server === s.name), bus, timeout);
+    // Its key on every server process (every cluster member) but its own server's.
+    for (const id of ids.filter((i) => i.server !== bus.groupOf(s))) await tryConnect('connect-as', { name: id.name, authenticator: nkeyAuthenticator(bus.seed(id.name)) });
+    const plain = await plaintextConnect(t.host, s.clientPort, ids.find((i) => i.server === bus.groupOf(s)), bus, timeout);
     record({ actor: '(attacker)', act: 'connect-plaintext', target: s.name, expect: 'denied' }, plain.ok ? 'allowed' : 'denied', plain.detail);
+  }
+
+  // 1b. Routes into a cluster: only its own members (certificates of the cluster's route CA) may join.
+  for (const s of bus.manifest.servers.filter((x) => x.routesPort)) {
+    for (const attempt of routeAttempts(bus, s)) {
+      const r = await routeConnect(t.host, s.routesPort!, s.cluster!, attempt.cert, timeout);
+      record({ actor: attempt.actor, act: attempt.act, target: s.name, expect: 'denied' }, r.ok ? 'allowed' : 'denied', r.detail);
+    }
   }
 
   // 2. Everyone connects as itself; owners make sure their own streams and consumers exist.
@@ -446,6 +458,84 @@ async function plaintextConnect(host: string, port: number, id: IdentityEntry | 
       if (sent && /PONG\r\n/.test(buf.slice(buf.indexOf('\r\n')))) done(true, 'PONG in plaintext');
       if (sent && buf.includes('-ERR')) done(false, buf.slice(buf.indexOf('-ERR')).split('\r\n')[0]);
     });
+  });
+}
+
+export interface RouteCert {
+  cert: Buffer;
+  key: Buffer;
+}
+
+/**
+ * Who tries to open a route into a cluster member: nobody (plaintext, TLS without a certificate),
+ * and every other server process with the certificates it holds: its client/leaf certificate
+ * (signed by the development CA, as every server's is, the member's own included) and, for a
+ * member of another cluster, its route certificate. Certificates not readable here are skipped.
+ */
+function routeAttempts(bus: ProvisionedBus, target: ServerEntry): Array<{ actor: string; act: string; cert?: RouteCert | 'none' }> {
+  const out: Array<{ actor: string; act: string; cert?: RouteCert | 'none' }> = [
+    { actor: '(attacker)', act: 'route-plaintext' },
+    { actor: '(attacker)', act: 'route-no-cert', cert: 'none' },
+  ];
+  const read = (base: string): RouteCert | undefined => {
+    try {
+      return { cert: readFileSync(bus.path(`${base}.pem`)), key: readFileSync(bus.path(`${base}.key`)) };
+    } catch {
+      return undefined;
+    }
+  };
+  for (const s of bus.manifest.servers) {
+    const dir = dirname(s.config);
+    const own = read(join(dir, 'tls', s.cluster ? s.name : 'server'));
+    if (own) out.push({ actor: s.name, act: 'route-with-server-cert', cert: own });
+    if (s.cluster && s.cluster !== target.cluster) {
+      const route = read(join(dir, 'tls', `${s.name}-route`));
+      if (route) out.push({ actor: s.name, act: 'route-with-other-cluster-cert', cert: route });
+    }
+  }
+  return out;
+}
+
+/**
+ * Opens a route connection the way a server does (TLS first: a route listener with TLS starts the
+ * handshake before anything else; then a route CONNECT and PING): a PONG is the evidence of a route
+ * accepted. `cert` undefined: no TLS at all; 'none': TLS without a client certificate. The server's
+ * certificate is not checked (an attacker does not care whom it talks to).
+ */
+export async function routeConnect(host: string, port: number, cluster: string, cert: RouteCert | 'none' | undefined, timeoutMs: number): Promise<{ ok: boolean; detail: string }> {
+  return new Promise((resolve) => {
+    let sock: Socket | TLSSocket | undefined;
+    let buf = '';
+    let finished = false;
+    const done = (ok: boolean, detail: string) => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      sock?.destroy();
+      resolve({ ok, detail });
+    };
+    const timer = setTimeout(() => done(false, 'no PONG'), timeoutMs);
+    const connectLine = `CONNECT ${JSON.stringify({ verbose: false, pedantic: false, tls_required: cert !== undefined, name: `NROGUE${randomBytes(6).toString('hex').toUpperCase()}`, cluster, headers: true })}\r\nPING\r\n`;
+    const onData = (d: Buffer) => {
+      buf += d.toString('latin1');
+      if (/(^|\r\n)PONG\r\n/.test(buf)) done(true, 'PONG: route accepted');
+      else if (buf.includes('-ERR')) done(false, buf.slice(buf.indexOf('-ERR')).split('\r\n')[0]);
+    };
+    if (cert === undefined) {
+      const raw = new Socket();
+      sock = raw;
+      raw.on('error', (e) => done(false, e.message));
+      raw.on('close', () => done(false, 'closed'));
+      raw.on('data', onData);
+      raw.connect(port, host, () => raw.write(connectLine));
+      return;
+    }
+    const secure = tlsConnect({ host, port, rejectUnauthorized: false, ...(cert === 'none' ? {} : { cert: cert.cert, key: cert.key }) });
+    sock = secure;
+    secure.on('error', (e) => done(false, `TLS: ${/alert [a-z ]+/.exec(e.message)?.[0] ?? e.message.slice(0, 100)}`));
+    secure.on('close', () => done(false, 'closed'));
+    secure.on('data', onData);
+    secure.once('secureConnect', () => secure.write(connectLine));
   });
 }
 

@@ -25,6 +25,10 @@ const WORDS: Record<string, [ru: string, en: string]> = {
   CONFIRMED_LATE: ['подтверждено с опозданием', 'confirmed late'],
   UNCONFIRMED: ['не подтверждено', 'unconfirmed'],
   IN_ADVANCE: ['заблаговременно', 'in advance'],
+  DISCREPANCY: ['расхождение', 'discrepancy'],
+  AWAITING: ['ожидаются показатели', 'awaiting figures'],
+  EXPLAINED: ['расхождение пояснено', 'explained'],
+  AGREED: ['сходится', 'agreed'],
 };
 
 const HEADERS: Record<string, [ru: string, en: string]> = {
@@ -34,6 +38,9 @@ const HEADERS: Record<string, [ru: string, en: string]> = {
   obligation_name: ['обязанность (словами)', 'obligation (in words)'],
   verdict_name: ['оценка (словами)', 'verdict (in words)'],
   due_local: ['срок (местное время)', 'due (local time)'],
+  handing_name: ['передающее подразделение (наименование)', 'handing unit (name)'],
+  receiving_name: ['принимающее подразделение (наименование)', 'receiving unit (name)'],
+  status_name: ['сверка (словами)', 'status (in words)'],
 };
 
 export function word(lang: ExportLang, key: string | undefined | null): string {

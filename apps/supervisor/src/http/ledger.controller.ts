@@ -3,9 +3,13 @@ import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagg
 import { Roles } from '@shekara/auth';
 import type { AuthedRequest } from '@shekara/auth';
 import { Clock } from '@shekara/common';
+import { BankContributionsQuery } from '../queries/bank-contributions.query';
 import { HeatmapQuery } from '../queries/heatmap.query';
 import { JournalQuery } from '../queries/journal.query';
 import { OverdueQuery } from '../queries/overdue.query';
+import { DiscrepanciesQuery, addMonths } from '../queries/discrepancies.query';
+import { localDate, monthOf } from '@shekara/policy';
+import { SupervisorError, SupervisorErrorCode } from '../errors';
 import { RatesQuery } from '../queries/rates.query';
 import { SeriesQuery } from '../queries/series.query';
 import { TimelineQuery } from '../queries/timeline.query';
@@ -15,7 +19,7 @@ import { Scope } from '../verdicts/scope';
 import type { UnitInfo } from '../verdicts/units';
 import type { SupervisorConfig } from '../config';
 import { CAPITAL_ZONE, SUPERVISOR_CONFIG, UNIT_INFOS } from '../tokens';
-import { HeatmapQueryDto, JournalQueryDto, OverdueQueryDto, PagedQuery, SeriesQueryDto, UnitsQueryDto, VerdictsQueryDto } from './query.dto';
+import { BankContributionsQueryDto, DiscrepanciesQueryDto, HeatmapQueryDto, JournalQueryDto, OverdueQueryDto, PagedQuery, SeriesQueryDto, UnitsQueryDto, VerdictsQueryDto } from './query.dto';
 import { queryRange, respond } from './respond';
 
 const EXPORTS = ['application/json', 'text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'];
@@ -37,6 +41,8 @@ export class LedgerController {
     private readonly timelineQuery: TimelineQuery,
     private readonly journalQuery: JournalQuery,
     private readonly unitsQuery: UnitsQuery,
+    private readonly bankQuery: BankContributionsQuery,
+    private readonly discrepanciesQuery: DiscrepanciesQuery,
     @Inject(SUPERVISOR_CONFIG) private readonly config: SupervisorConfig,
     @Inject(UNIT_INFOS) private readonly unitInfos: ReadonlyMap<string, UnitInfo>,
   ) {}
@@ -81,6 +87,21 @@ export class LedgerController {
     return respond(await this.overdueQuery.run({ agency: q.agency, unit: q.unit, level: q.level, region: q.region, obligation: q.obligation }, q.lookbackDays, this.scope(req), q.lang), q.format, this.config.exports, q);
   }
 
+  @Get('discrepancies')
+  @ApiProduces(...EXPORTS)
+  @ApiOperation({
+    summary: 'Clause 9.3: counterpart figures reconciled per month and pair of units from the signed STATISTICS reports and handover acts; by default the unreconciled discrepancies',
+    description: 'Filters: from/to months (YYYY-MM, at most 24), agency/unit/level/region (either side of the pair), status. format=csv|xlsx: the whole filtered listing.',
+  })
+  async discrepancies(@Req() req: AuthedRequest, @Query() q: DiscrepanciesQueryDto): Promise<Record<string, unknown> | StreamableFile> {
+    const to = q.to ?? monthOf(localDate(this.clock.now(), this.zone));
+    const from = q.from ?? addMonths(to, -11);
+    if (from > to) throw new SupervisorError(SupervisorErrorCode.InvalidQuery, undefined, [{ field: 'from', messages: ['from must not be after to'] }]);
+    if (from < addMonths(to, -23)) throw new SupervisorError(SupervisorErrorCode.RangeTooLong, `At most 24 months; the first allowed for ${to} is ${addMonths(to, -23)}.`);
+    const status = q.status === 'all' ? undefined : (q.status ?? 'DISCREPANCY');
+    return respond(await this.discrepanciesQuery.run(from, to, { agency: q.agency, unit: q.unit, level: q.level, region: q.region }, status, this.scope(req), q.lang), q.format, this.config.exports, q);
+  }
+
   @Get('heatmap')
   @ApiProduces(...EXPORTS)
   @ApiOperation({ summary: 'Units × days: each unit’s daily verdict per day (worst over its counterparts), one letter per day; units with most breach days first; breaches=true: only those; group=region|level|agency: also the groups, worst first' })
@@ -102,6 +123,14 @@ export class LedgerController {
   async journal(@Req() req: AuthedRequest, @Query() q: JournalQueryDto): Promise<string> {
     const range = queryRange(q, this.clock.now(), this.zone);
     return (await this.journalQuery.run(range, this.scope(req))).lines;
+  }
+
+  @Get('bank/contributions')
+  @ApiOperation({
+    summary: 'Data bank contributions of a half-year per agency against the clause 5.5 obligation: records by kind, the reports that carried them, the semi-annual verdicts each with what its report contributed',
+  })
+  bankContributions(@Req() req: AuthedRequest, @Query() q: BankContributionsQueryDto) {
+    return this.bankQuery.run(q.period, this.scope(req));
   }
 
   @Get('directory/units')

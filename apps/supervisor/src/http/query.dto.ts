@@ -15,6 +15,8 @@ import { HEATMAP_GROUPS } from '../queries/heatmap.query';
 import type { HeatmapGrouping } from '../queries/heatmap.query';
 import type { Bucket } from '../verdicts/ranges';
 import { VERDICT_NAMES } from '../verdicts/records';
+import { PAIR_STATUSES } from '../queries/discrepancies.query';
+import type { PairStatus } from '@shekara/policy';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -112,6 +114,13 @@ export class VerdictsQueryDto extends PagedQuery {
   period?: string;
 }
 
+export class BankContributionsQueryDto {
+  @ApiPropertyOptional({ description: 'The half-year: YYYY-H1 or YYYY-H2', example: '2026-H2' })
+  @IsString({ message: 'period must be YYYY-H1 or YYYY-H2' })
+  @Matches(/^\d{4}-H[12]$/, { message: 'period must be YYYY-H1 or YYYY-H2' })
+  period!: string;
+}
+
 export class SeriesQueryDto extends UnitFilterQuery {
   @ApiPropertyOptional({ enum: BUCKETS, default: 'day' })
   @IsIn(BUCKETS)
@@ -144,3 +153,23 @@ export class OverdueQueryDto extends OmitType(PagedQuery, ['from', 'to'] as cons
 export class JournalQueryDto extends RangeQuery {}
 
 export class UnitsQueryDto extends OmitType(PagedQuery, ['from', 'to', 'unit'] as const) {}
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/** Months (YYYY-MM, inclusive) instead of dates; `status`: the reconciliation status listed (default DISCREPANCY). */
+export class DiscrepanciesQueryDto extends OmitType(PagedQuery, ['from', 'to'] as const) {
+  @ApiPropertyOptional({ description: 'First month (YYYY-MM), inclusive; default: 11 months before `to`', example: '2026-01' })
+  @IsOptional()
+  @Matches(MONTH, { message: 'from must be a month YYYY-MM' })
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'Last month (YYYY-MM), inclusive; default: the current month (capital zone)', example: '2026-12' })
+  @IsOptional()
+  @Matches(MONTH, { message: 'to must be a month YYYY-MM' })
+  to?: string;
+
+  @ApiPropertyOptional({ enum: PAIR_STATUSES, default: 'DISCREPANCY', description: 'DISCREPANCY: the unreconciled ones; "all": every pair' })
+  @IsOptional()
+  @IsIn([...PAIR_STATUSES, 'all'])
+  status?: PairStatus | 'all';
+}

@@ -1,7 +1,7 @@
 import { create, toBinary } from '@bufbuild/protobuf';
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { AuditAction, AuditEventSchema, MessageKind } from '@shekara/contracts';
+import { AuditAction, AuditEventSchema, DiscrepancyExplanationSchema, MessageKind, StatisticsFigureSchema, StatisticsIndicator } from '@shekara/contracts';
 import { parseAuditEvent } from './audit-event';
 
 const at = new Date('2024-04-09T03:00:00Z');
@@ -76,6 +76,33 @@ describe('parseAuditEvent', () => {
     expect(read.ok && read.alert).toBeUndefined();
   });
 
+  const bankVersion = (o: Omit<MessageInitShape<typeof AuditEventSchema>, '$typeName'> = {}) =>
+    sent({ kind: MessageKind.BANK_VERSION, messageId: 'r-1', reportedAt: undefined, period: '2024-H1', confirms: 'm-0', summary: 'Review', handoverItems: ['MATERIAL', 'CREATE'], ...o });
+
+  it('keeps a data bank version signed to the ledger: its record, contributor, half-year, kind, action and report', () => {
+    const r = parseAuditEvent(bankVersion());
+    expect(r).toEqual({
+      ok: true,
+      event: expect.objectContaining({ action: 'SENT', messageId: 'r-1' }),
+      bank: { eventId: 'e-1', recordId: 'r-1', agency: 'border', contributor: 'border.l4.X', at, period: '2024-H1', kind: 'MATERIAL', action: 'CREATE', source: 'm-0', summary: 'Review' },
+    });
+    const own = parseAuditEvent(bankVersion({ confirms: '', handoverItems: ['TRAVEL_DOCUMENT', 'WITHDRAW'] }));
+    expect(own.ok && own.bank).toMatchObject({ kind: 'TRAVEL_DOCUMENT', action: 'WITHDRAW' });
+    expect(own.ok && own.bank && 'source' in own.bank).toBe(false);
+  });
+
+  it.each<[string, Uint8Array, RegExp]>([
+    ['a contributor of another agency', bankVersion({ senderUnit: 'interior.l4.X' }), /not a unit of border/],
+    ['no half-year', bankVersion({ period: '2024-04' }), /period YYYY-H1/],
+    ['an unknown kind', bankVersion({ handoverItems: ['PERSON', 'CREATE'] }), /\[kind, action\]/],
+    ['no action', bankVersion({ handoverItems: ['MATERIAL'] }), /\[kind, action\]/],
+    ['no sent_at', bankVersion({ sentAt: undefined }), /sent_at/],
+  ])('refuses a data bank version with %s', (_name, bytes, reason) => {
+    const r = parseAuditEvent(bytes);
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.reason).toMatch(reason);
+  });
+
   it('records other actions without a message row, with units and reason', () => {
     const r = parseAuditEvent(sent({ action: AuditAction.REJECTED, units: ['customs.l4.X'], reason: 'bad signature' }));
     expect(r).toEqual({ ok: true, event: expect.objectContaining({ action: 'REJECTED', units: ['customs.l4.X'], reason: 'bad signature' }) });
@@ -101,5 +128,27 @@ describe('parseAuditEvent', () => {
     const r = parseAuditEvent(bytes);
     expect(r.ok).toBe(false);
     expect(!r.ok && r.reason).toMatch(reason);
+  });
+
+  it('keeps a STATISTICS report’s figures and explanations (indicator names as in proto JSON), and refuses more than 100', () => {
+    const figures = [create(StatisticsFigureSchema, { indicator: StatisticsIndicator.PERSONS_HANDED_OVER, counterpartUnit: 'interior.l4.X', value: 3 }), create(StatisticsFigureSchema, { indicator: StatisticsIndicator.SEIZURES, value: 1 })];
+    const explanations = [create(DiscrepancyExplanationSchema, { indicator: StatisticsIndicator.PERSONS_HANDED_OVER, counterpartUnit: 'interior.l4.X', text: 'why' })];
+    const r = parseAuditEvent(sent({ kind: MessageKind.STATISTICS, period: '2026-04', reportedAt: undefined, statisticsFigures: figures, statisticsExplanations: explanations }));
+    expect(r.ok && r.message?.statistics).toEqual({
+      figures: [
+        { indicator: 'STATISTICS_INDICATOR_PERSONS_HANDED_OVER', counterpartUnit: 'interior.l4.X', value: 3 },
+        { indicator: 'STATISTICS_INDICATOR_SEIZURES', value: 1 },
+      ],
+      explanations: [{ indicator: 'STATISTICS_INDICATOR_PERSONS_HANDED_OVER', counterpartUnit: 'interior.l4.X', text: 'why' }],
+    });
+    const many = Array.from({ length: 101 }, () => figures[1]);
+    expect(parseAuditEvent(sent({ kind: MessageKind.STATISTICS, period: '2026-04', statisticsFigures: many }))).toMatchObject({ ok: false, reason: expect.stringContaining('at most 100') });
+  });
+
+  it('keeps the persons an acceptance accepts, and only for an acceptance', () => {
+    const acc = parseAuditEvent(sent({ kind: MessageKind.HANDOVER_ACCEPTANCE, confirms: 'act-1', handoverPersonsAccepted: 2 }));
+    expect(acc.ok && acc.message?.personsAccepted).toBe(2);
+    const dispute = parseAuditEvent(sent({ kind: MessageKind.HANDOVER_DISPUTE, confirms: 'act-1', handoverPersonsAccepted: 2 }));
+    expect(dispute.ok && dispute.message?.personsAccepted).toBeUndefined();
   });
 });

@@ -9,7 +9,7 @@
 import { fromBinary } from '@bufbuild/protobuf';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import type { Timestamp } from '@bufbuild/protobuf/wkt';
-import { AuditAction, AuditEventSchema, MessageKind, isAgencyCode } from '@shekara/contracts';
+import { AuditAction, AuditEventSchema, MessageKind, StatisticsIndicator, isAgencyCode } from '@shekara/contracts';
 import type { AuditEvent } from '@shekara/contracts';
 import { MESSAGE_KINDS } from '@shekara/policy';
 import type { MessageKind as PolicyKind } from '@shekara/policy';
@@ -40,8 +40,8 @@ const KIND_NAMES: Readonly<Record<number, PolicyKind>> = {
   [MessageKind.STATISTICS]: 'STATISTICS',
 };
 
-/** Kinds of messages no obligation judges (hit decisions, data bank versions): sent and audited like reports. */
-const UNJUDGED_KINDS: ReadonlySet<number> = new Set([MessageKind.HIT_DECISION, MessageKind.BANK_VERSION]);
+/** Kinds of messages no obligation judges (hit decisions): sent and audited like reports. Data bank versions: `bankVersion`. */
+const UNJUDGED_KINDS: ReadonlySet<number> = new Set([MessageKind.HIT_DECISION]);
 
 /** One row of ledger_events. */
 export interface LedgerEvent {
@@ -68,6 +68,10 @@ export interface LedgerMessage {
   confirms?: string;
   /** HANDOVER_PROPOSAL: the kinds of its items. */
   items?: string[];
+  /** STATISTICS: the signed figures and explanations (proto JSON names of the indicators). */
+  statistics?: LedgerStatistics;
+  /** HANDOVER_ACCEPTANCE: the persons it accepts. */
+  personsAccepted?: number;
   summary: string;
   node: string;
   eventId: string;
@@ -90,7 +94,44 @@ export interface LedgerLogAlert {
   at: Date;
 }
 
-export type ParsedAuditEvent = { ok: true; event: LedgerEvent; message?: LedgerMessage; alert?: LedgerLogAlert } | { ok: false; reason: string; eventId?: string };
+/**
+ * One row of ledger_bank_versions (from a SENT event of kind BANK_VERSION): a version of a data bank
+ * record its owner's node made, as that node signed it to the ledger (clause 5.5 contributions).
+ */
+export interface LedgerBankVersion {
+  eventId: string;
+  recordId: string;
+  /** The owning agency: the node that made the version. */
+  agency: string;
+  contributor: string;
+  at: Date;
+  /** The half-year it counts for (YYYY-H1/H2, the contributor's local date). */
+  period: string;
+  kind: BankRecordKind;
+  action: BankVersionName;
+  /** The report (SEMIANNUAL, ADVANCE) that carried it, if any. */
+  source?: string;
+  summary: string;
+}
+
+export const BANK_RECORD_KINDS = ['MATERIAL', 'SPECIMEN', 'TRAVEL_DOCUMENT'] as const;
+export type BankRecordKind = (typeof BANK_RECORD_KINDS)[number];
+const BANK_ACTIONS = ['CREATE', 'REVISE', 'WITHDRAW'] as const;
+export type BankVersionName = (typeof BANK_ACTIONS)[number];
+const HALF_YEAR = /^\d{4}-H[12]$/;
+
+/** A STATISTICS report's figures and explanations as the ledger keeps them. */
+export interface LedgerStatistics {
+  figures: { indicator: string; counterpartUnit?: string; value: number }[];
+  explanations: { indicator: string; counterpartUnit: string; text: string }[];
+}
+
+/** At most this many figures and explanations are kept of one report. */
+const MAX_FIGURES = 100;
+
+const indicatorName = (n: number): string => `STATISTICS_INDICATOR_${StatisticsIndicator[n] ?? 'UNSPECIFIED'}`;
+
+export type ParsedAuditEvent = { ok: true; event: LedgerEvent; message?: LedgerMessage; bank?: LedgerBankVersion; alert?: LedgerLogAlert } | { ok: false; reason: string; eventId?: string };
 
 const MAX_ID = 200;
 
@@ -147,6 +188,7 @@ export function checkAuditEvent(ev: AuditEvent): ParsedAuditEvent {
   }
   if (action !== 'SENT') return { ok: true, event };
 
+  if (ev.kind === MessageKind.BANK_VERSION) return bankVersion(ev, event, bad);
   const kind = KIND_NAMES[ev.kind];
   // A message no obligation judges (a hit decision): the ledger keeps its events, with no message to judge.
   if (!kind && UNJUDGED_KINDS.has(ev.kind)) return { ok: true, event };
@@ -172,7 +214,43 @@ export function checkAuditEvent(ev: AuditEvent): ParsedAuditEvent {
   if (eventAt) message.eventAt = eventAt;
   if (ev.confirms) message.confirms = ev.confirms;
   if (ev.handoverItems.length) message.items = ev.handoverItems.slice(0, 10).map((i) => i.slice(0, 20));
+  if (kind === 'STATISTICS' && (ev.statisticsFigures.length || ev.statisticsExplanations.length)) {
+    if (ev.statisticsFigures.length > MAX_FIGURES || ev.statisticsExplanations.length > MAX_FIGURES) return bad(`STATISTICS carries at most ${MAX_FIGURES} figures and ${MAX_FIGURES} explanations`);
+    message.statistics = {
+      figures: ev.statisticsFigures.map((f) => ({ indicator: indicatorName(f.indicator), ...(f.counterpartUnit ? { counterpartUnit: f.counterpartUnit.slice(0, MAX_ID) } : {}), value: f.value })),
+      explanations: ev.statisticsExplanations.map((x) => ({ indicator: indicatorName(x.indicator), counterpartUnit: x.counterpartUnit.slice(0, MAX_ID), text: x.text.slice(0, 2000) })),
+    };
+  }
+  if (kind === 'HANDOVER_ACCEPTANCE' && ev.handoverPersonsAccepted) message.personsAccepted = Math.min(ev.handoverPersonsAccepted, 10_000);
   return { ok: true, event, message };
+}
+
+/**
+ * A data bank version (SENT, kind BANK_VERSION): message_id the record, sender_unit its contributor
+ * (a unit of the node's agency), sent_at when it was made, period its half-year, confirms the report
+ * that carried it, handover_items its kind and action (proto/shekara/v1/audit.proto).
+ */
+function bankVersion(ev: AuditEvent, event: LedgerEvent, bad: (reason: string) => ParsedAuditEvent): ParsedAuditEvent {
+  if (!ev.senderUnit.startsWith(`${ev.node}.`)) return bad(`BANK_VERSION: the contributor ${JSON.stringify(ev.senderUnit)} is not a unit of ${ev.node}`);
+  const at = instant(ev.sentAt);
+  if (!at) return bad('BANK_VERSION needs sent_at');
+  if (!HALF_YEAR.test(ev.period)) return bad('BANK_VERSION needs period YYYY-H1 or YYYY-H2');
+  const [kind, action] = ev.handoverItems;
+  if (!BANK_RECORD_KINDS.includes(kind as BankRecordKind) || !BANK_ACTIONS.includes(action as BankVersionName)) return bad('BANK_VERSION needs handover_items [kind, action]');
+  if (ev.confirms.length > MAX_ID) return bad('confirms is too long');
+  const bank: LedgerBankVersion = {
+    eventId: ev.eventId,
+    recordId: ev.messageId,
+    agency: ev.node,
+    contributor: ev.senderUnit.slice(0, MAX_ID),
+    at,
+    period: ev.period,
+    kind: kind as BankRecordKind,
+    action: action as BankVersionName,
+    summary: ev.summary.slice(0, 300),
+    ...(ev.confirms ? { source: ev.confirms } : {}),
+  };
+  return { ok: true, event, bank };
 }
 
 function instant(ts: Timestamp | undefined): Date | undefined {

@@ -5,7 +5,7 @@ import { Clock } from '@shekara/common';
 import { GroupCommitter } from '@shekara/persistence';
 import type { AuditMessage } from '@shekara/policy';
 import type { MessageSelection } from '../verdicts/ranges';
-import type { LedgerAction, LedgerEvent, LedgerLogAlert, LedgerMessage } from './audit-event';
+import type { LedgerAction, LedgerBankVersion, LedgerEvent, LedgerLogAlert, LedgerMessage, LedgerStatistics } from './audit-event';
 
 /** A ledger message as the engine sees it, plus what listings show. */
 export interface StoredMessage extends AuditMessage {
@@ -14,6 +14,18 @@ export interface StoredMessage extends AuditMessage {
 }
 
 export type TimelineEvent = Omit<LedgerEvent, 'messageId'>;
+
+/** A data bank version as the contributions listing reads it. */
+export interface BankVersionRow {
+  record_id: string;
+  agency: string;
+  contributor: string;
+  at: Date;
+  kind: string;
+  action: string;
+  source: string | null;
+  summary: string;
+}
 
 export interface RejectedEvent {
   stream: string;
@@ -62,10 +74,33 @@ function toMessage(r: MessageRow): StoredMessage {
   return m;
 }
 
+export interface StatisticsRow {
+  id: string;
+  sender: string;
+  period: string;
+  sent_at: Date;
+  statistics: LedgerStatistics | null;
+}
+export interface ActRow {
+  id: string;
+  sender: string;
+  recipients: string[];
+  event_at: Date;
+}
+export interface ActStepRow {
+  id: string;
+  kind: 'HANDOVER_ACCEPTANCE' | 'HANDOVER_DISPUTE' | 'HANDOVER_WITHDRAWAL';
+  sender: string;
+  sent_at: Date;
+  confirms: string;
+  persons_accepted: number | null;
+}
+
 /** An event waiting for its group commit; `outcome` is set by the commit. */
 interface PendingEvent {
   event: LedgerEvent;
   message?: LedgerMessage;
+  bank?: LedgerBankVersion;
   alert?: LedgerLogAlert;
   outcome?: 'recorded' | 'duplicate';
 }
@@ -90,8 +125,8 @@ export class LedgerStore {
    * events may arrive in any order and more than once. Resolves after the commit with whether the
    * event was new.
    */
-  async record(event: LedgerEvent, message?: LedgerMessage, alert?: LedgerLogAlert): Promise<'recorded' | 'duplicate'> {
-    const pending: PendingEvent = { event, message, alert };
+  async record(event: LedgerEvent, message?: LedgerMessage, bank?: LedgerBankVersion, alert?: LedgerLogAlert): Promise<'recorded' | 'duplicate'> {
+    const pending: PendingEvent = { event, message, bank, alert };
     await this.committer.submit(pending);
     return pending.outcome!;
   }
@@ -115,6 +150,7 @@ export class LedgerStore {
       const fresh = new Set(inserted.map((r) => r.event_id));
       for (const item of items) item.outcome = fresh.delete(item.event.eventId) ? 'recorded' : 'duplicate';
       await this.recordMessages(m, items.flatMap((i) => (i.message ? [i.message] : [])), now);
+      await this.recordBankVersions(m, items.flatMap((i) => (i.bank ? [i.bank] : [])), now);
       await this.recordAlerts(m, items.flatMap((i) => (i.alert ? [i.alert] : [])), now);
     });
   }
@@ -130,6 +166,23 @@ export class LedgerStore {
       [
         JSON.stringify(
           alerts.map((a) => ({ event_id: a.eventId, message_id: a.messageId, action: a.action, node: a.node, sender: a.sender, recipients: a.recipients, reason: a.reason, summary: a.summary, at: a.at.toISOString() })),
+        ),
+        now,
+      ],
+    );
+  }
+
+  /** Data bank versions (once each, by event id). */
+  private async recordBankVersions(m: EntityManager, versions: LedgerBankVersion[], now: Date): Promise<void> {
+    if (!versions.length) return;
+    await m.query(
+      `INSERT INTO ledger_bank_versions (event_id, record_id, agency, contributor, at, period, kind, action, source, summary, recorded_at)
+       SELECT x.event_id, x.record_id, x.agency, x.contributor, x.at, x.period, x.kind, x.action, x.source, x.summary, $2
+         FROM jsonb_to_recordset($1::jsonb) AS x(event_id text, record_id text, agency text, contributor text, at timestamptz, period text, kind text, action text, source text, summary text)
+       ON CONFLICT (event_id) DO NOTHING`,
+      [
+        JSON.stringify(
+          versions.map((v) => ({ event_id: v.eventId, record_id: v.recordId, agency: v.agency, contributor: v.contributor, at: v.at.toISOString(), period: v.period, kind: v.kind, action: v.action, source: v.source ?? null, summary: v.summary })),
         ),
         now,
       ],
@@ -156,15 +209,34 @@ export class LedgerStore {
     }));
   }
 
+  /** How many records each of these reports added to the data bank (whenever they were made). */
+  async bankRecordsCarried(reports: readonly string[]): Promise<Map<string, number>> {
+    if (!reports.length) return new Map();
+    const rows: Array<{ source: string; n: number }> = await this.ds.query(
+      `SELECT source, count(*)::int AS n FROM ledger_bank_versions WHERE source = ANY($1::text[]) AND action = 'CREATE' GROUP BY source`,
+      [reports],
+    );
+    return new Map(rows.map((r) => [r.source, r.n]));
+  }
+
+  /** The data bank versions of a half-year (YYYY-H1/H2) of these agencies (all: undefined), in the order they were made. */
+  async bankVersions(period: string, agencies?: readonly string[]): Promise<BankVersionRow[]> {
+    return this.ds.query(
+      `SELECT record_id, agency, contributor, at, kind, action, source, summary FROM ledger_bank_versions
+        WHERE period = $1 AND ($2::text[] IS NULL OR agency = ANY($2::text[])) ORDER BY at, event_id LIMIT 10000`,
+      [period, agencies ?? null],
+    );
+  }
+
   private async recordMessages(m: EntityManager, messages: LedgerMessage[], now: Date): Promise<void> {
     if (!messages.length) return;
     // The version keys the verdict cache: bumped (once a batch) only when a message is really added.
     await m.query(
       `WITH ins AS (
-         INSERT INTO ledger_messages (id, kind, sender, recipients, sent_at, reported_at, period, event_at, confirms, items, summary, node, event_id, recorded_at)
-         SELECT x.id, x.kind, x.sender, x.recipients, x.sent_at, x.reported_at, x.period, x.event_at, x.confirms, x.items, x.summary, x.node, x.event_id, $2
+         INSERT INTO ledger_messages (id, kind, sender, recipients, sent_at, reported_at, period, event_at, confirms, items, statistics, persons_accepted, summary, node, event_id, recorded_at)
+         SELECT x.id, x.kind, x.sender, x.recipients, x.sent_at, x.reported_at, x.period, x.event_at, x.confirms, x.items, x.statistics, x.persons_accepted, x.summary, x.node, x.event_id, $2
            FROM jsonb_to_recordset($1::jsonb) AS x(id text, kind text, sender text, recipients text[], sent_at timestamptz, reported_at timestamptz,
-                period text, event_at timestamptz, confirms text, items text[], summary text, node text, event_id text)
+                period text, event_at timestamptz, confirms text, items text[], statistics jsonb, persons_accepted integer, summary text, node text, event_id text)
          ON CONFLICT (id) DO NOTHING RETURNING 1)
        UPDATE ledger_state SET version = version + 1 WHERE id = 1 AND EXISTS (SELECT 1 FROM ins)`,
       [
@@ -180,6 +252,8 @@ export class LedgerStore {
             event_at: msg.eventAt?.toISOString() ?? null,
             confirms: msg.confirms ?? null,
             items: msg.items ?? null,
+            statistics: msg.statistics ?? null,
+            persons_accepted: msg.personsAccepted ?? null,
             summary: msg.summary,
             node: msg.node,
             event_id: msg.eventId,
@@ -323,6 +397,30 @@ export class LedgerStore {
       [asOf, until, kinds, kinds.map((k) => within[k]), limit],
     );
     return rows.map((r) => ({ obligation: 'HANDOVER_ACCEPTANCE' as const, id: r.id, sender: r.recipients[0], recipients: [r.sender], reportedAt: r.event_at, due: r.due, summary: r.summary }));
+  }
+
+  /**
+   * What the reconciliation of months `from`..`to` (YYYY-MM) rests on: the STATISTICS reports for
+   * those months (every version, ordered by sent_at, id: the latest of a unit corrects the earlier),
+   * and the handover acts handed over between lo and hi with their answers and withdrawals.
+   */
+  async reconciliationFacts(from: string, to: string, lo: Date, hi: Date): Promise<{ reports: StatisticsRow[]; acts: ActRow[]; steps: ActStepRow[] }> {
+    const reports: StatisticsRow[] = await this.ds.query(
+      `SELECT id, sender, period, sent_at, statistics FROM ledger_messages WHERE kind = 'STATISTICS' AND period >= $1 AND period <= $2 ORDER BY sent_at, id`,
+      [from, to],
+    );
+    const acts: ActRow[] = await this.ds.query(
+      `SELECT id, sender, recipients, event_at FROM ledger_messages WHERE kind = 'HANDOVER_PROPOSAL' AND event_at >= $1 AND event_at < $2 ORDER BY event_at, id`,
+      [lo, hi],
+    );
+    const steps: ActStepRow[] = acts.length
+      ? await this.ds.query(
+          `SELECT id, kind, sender, sent_at, confirms, persons_accepted FROM ledger_messages
+            WHERE kind IN ('HANDOVER_ACCEPTANCE', 'HANDOVER_DISPUTE', 'HANDOVER_WITHDRAWAL') AND confirms = ANY($1) ORDER BY sent_at, id`,
+          [acts.map((a) => a.id)],
+        )
+      : [];
+    return { reports, acts, steps };
   }
 
   /** Counts for operations: messages, events, rejects. */

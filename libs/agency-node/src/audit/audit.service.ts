@@ -3,7 +3,7 @@ import { create, toBinary } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { Clock, uuidv7 } from '@shekara/common';
 import { AuditAction as WireAction, AuditEventSchema, MessageKind } from '@shekara/contracts';
-import type { AgencyCode } from '@shekara/contracts';
+import type { AgencyCode, DiscrepancyExplanation, StatisticsFigure } from '@shekara/contracts';
 import type { AgencyNodeConfig } from '../core';
 import type { OutboxItem } from '../store';
 import { NODE_CONFIG, isConfidential } from '../core';
@@ -35,12 +35,19 @@ export enum AuditAction {
   ClassifiedRefused = 'classified-refused',
   /** An administrator changed a user's clearance (local). */
   ClearanceSet = 'clearance-set',
-  /** A version of a data bank record made here (created, revised, withdrawn) (local). */
+  /**
+   * A version of a data bank record made here (created, revised, withdrawn). The ledger hears of it
+   * as a signed SENT event of kind BANK_VERSION (the clause 5.5 contributions it shows the supervisor).
+   */
   BankChanged = 'bank-changed',
   /** Versions of another agency's bank records stored from the bus (local). */
   BankReplicated = 'bank-replicated',
   /** A bank record deleted by the retention job after its review date and grace period (local). */
   BankDeleted = 'bank-deleted',
+  /** An administrator asked the other agencies' nodes for the bank versions this node lacks (local). */
+  BankResyncRequested = 'bank-resync-requested',
+  /** Another agency's node asked for this agency's bank versions; the versions queued for it (local). */
+  BankResyncAnswered = 'bank-resync-answered',
 }
 
 /** The actions the supervisor ledger hears about (sign-ins stay local). */
@@ -51,6 +58,7 @@ const PUBLISHED: Partial<Record<AuditAction, WireAction>> = {
   [AuditAction.Read]: WireAction.READ,
   [AuditAction.Rejected]: WireAction.REJECTED,
   [AuditAction.DeadLettered]: WireAction.DEAD_LETTERED,
+  [AuditAction.BankChanged]: WireAction.SENT,
 };
 
 /** What the ledger needs to know of the message an event concerns. */
@@ -66,6 +74,11 @@ export interface MessageFacts {
   summary?: string;
   /** HANDOVER_PROPOSAL: the kinds of the items handed over. */
   items?: string[];
+  /** STATISTICS: the figures and explanations of the report (the supervisor reconciles them). */
+  figures?: StatisticsFigure[];
+  explanations?: DiscrepancyExplanation[];
+  /** HANDOVER_ACCEPTANCE: the persons it accepts. */
+  personsAccepted?: number;
   /** The message's classification: a CONFIDENTIAL message's summary never goes to the ledger. */
   classification?: string;
 }
@@ -154,6 +167,9 @@ export class AuditService {
       // The ledger (its listings, exports and the scheduler's escalation texts) never holds the text of a CONFIDENTIAL report.
       summary: f?.classification && isConfidential(f.classification) ? '' : (f?.summary ?? '').slice(0, 300),
       handoverItems: f?.items ?? [],
+      statisticsFigures: f?.figures ?? [],
+      statisticsExplanations: f?.explanations ?? [],
+      handoverPersonsAccepted: f?.personsAccepted ?? 0,
     });
   }
 }

@@ -70,6 +70,17 @@ export class AgencyNodeEnvironment extends ServiceEnvironment {
   @IsInt() @Min(100) @Max(10_000) TLOG_CHECKPOINT_MS: number = 1000;
   /** How often every stored message is checked against its signed envelope (the scrub); 0: never. */
   @IsInt() @Min(0) TLOG_SCRUB_MS: number = 10 * 60_000;
+  /**
+   * Off (`false`) only for the benchmark's on/off row (issue #22): the node then appends nothing to its
+   * transparency log, signs no checkpoint and scrubs nothing, so its exchange leaves no evidence. It
+   * warns at boot. What it committed meanwhile is appended at the next start with the log on.
+   */
+  @BoolEnv() @IsBoolean() TLOG_ENABLED: boolean = true;
+  /**
+   * Off (`false`): reports are not filed into the person index, so no possible match is shown on them
+   * (the benchmark's on/off row of the matching on received reports). Filed at the next start with it on.
+   */
+  @BoolEnv() @IsBoolean() PERSON_INDEX_ENABLED: boolean = true;
   /** Where `POST /api/admin/log/export` writes the `shekara verify` export (a directory per export). */
   @IsString() TLOG_EXPORT_DIR: string = 'var/tlog-export';
   /** Machine clients (docs/integration.md): lifetime of a service account's access token. */
@@ -115,7 +126,9 @@ export interface AgencyNodeConfig {
   demoUsers: boolean;
   webDir: string;
   /** The transparency log (defaults: checkpoint every 1 s, scrub every 10 min). */
-  tlog?: { checkpointMs: number; scrubMs: number; exportDir: string };
+  tlog?: { checkpointMs: number; scrubMs: number; exportDir: string; enabled?: boolean };
+  /** Filing reports into the person index (default on; see PERSON_INDEX_ENABLED). */
+  persons?: { indexing: boolean };
   /** Machine clients: token lifetime, webhook retries (defaults: INTEGRATION_DEFAULTS). */
   integration?: IntegrationConfig;
   /** The data bank's retention (defaults: 365 days of grace after the review date, a run every 6 h). */
@@ -178,7 +191,8 @@ export function loadAgencyNodeConfig(env: Environment): AgencyNodeConfig {
     bus: { maxDeliveries: e.BUS_MAX_DELIVERIES, ackWaitMs: e.BUS_ACK_WAIT_MS },
     demoUsers: e.DEMO_USERS,
     webDir: e.WEB_DIR,
-    tlog: { checkpointMs: e.TLOG_CHECKPOINT_MS, scrubMs: e.TLOG_SCRUB_MS, exportDir: e.TLOG_EXPORT_DIR },
+    tlog: { checkpointMs: e.TLOG_CHECKPOINT_MS, scrubMs: e.TLOG_SCRUB_MS, exportDir: e.TLOG_EXPORT_DIR, enabled: e.TLOG_ENABLED },
+    persons: { indexing: e.PERSON_INDEX_ENABLED },
     integration: {
       clientTokenTtlS: e.CLIENT_TOKEN_TTL_S,
       feedPruneMs: e.FEED_PRUNE_MS,

@@ -57,6 +57,14 @@ export class DataBankController {
     return this.bank.contributions(period);
   }
 
+  @Post('resync')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({ summary: "Ask the other agencies' nodes for the bank versions this node lacks: those since the newest held of each (body {full: true}: all)" })
+  resync(@Req() req: AuthedRequest, @Body() body: unknown) {
+    return this.bank.resync(req.user, body);
+  }
+
   @Post('check')
   @HttpCode(200)
   @ApiOperation({ summary: 'Check a travel document (number and issuing state): hit or no hit, tolerant of misreadings' })

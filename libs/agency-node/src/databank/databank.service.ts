@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { create, fromBinary, fromJson, toBinary, toJson } from '@bufbuild/protobuf';
-import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { timestampDate, timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { AuthUser } from '@shekara/auth';
 import { CLEARANCES, mayRead } from '@shekara/auth';
 import { Clock, uuidv7 } from '@shekara/common';
@@ -8,11 +9,13 @@ import {
   AGENCIES,
   BankRecordContentSchema,
   BankRecordVersionSchema,
+  BankResyncRequestSchema,
   BankVersionAction,
   CURRENT_SCHEMA_VERSION,
+  Classification,
   EnvelopeSchema,
   HALF_YEAR_RE,
-  MessageKind,
+  payloadKind,
   SignedBankVersionSchema,
   validateBankContent,
 } from '@shekara/contracts';
@@ -20,17 +23,42 @@ import type { AgencyCode, BankRecordContent, Envelope } from '@shekara/contracts
 import type { Directory } from '@shekara/directory';
 import type { UnitSigner } from '@shekara/security';
 import { AuditAction } from '../audit';
+import type { AuditEntry } from '../audit';
 import type { AgencyNodeConfig } from '../core';
 import { DIRECTORY, NODE_CONFIG, SIGNER } from '../core';
 import { OutboxRelay, WriteBatches } from '../exchange';
+import type { WriteBatch } from '../exchange';
 import { DataBankStore } from '../store';
-import type { BankFilter, BankRecordRow, OutboxItem } from '../store';
+import type { BankFilter, BankRecordRow, BankVersionInput, OutboxItem } from '../store';
 import { signBankVersion, versionRow } from './bank-version';
 import { bankQuery, documentCheck } from './bank-request';
 import { DataBankError, DataBankErrorCode } from './databank.errors';
 import { documentKey, plainDocumentNumber } from './document-key';
 import { tsQueries } from './search-query';
-import { bankItemsOf } from './from-report';
+import { bankItemsOf, recordIdFor } from './from-report';
+
+/** A version ready to be written: its row, its audit entry, and the envelopes carrying it to the other agencies' nodes. */
+export interface PreparedVersion {
+  row: BankVersionInput;
+  audit: AuditEntry;
+  outbox: OutboxItem[];
+}
+
+/** An envelope of the bank (a version, a resync request) from `sender` to `recipients`, made `now`; its kind follows its payload. */
+function bankEnvelope(id: string, sender: string, recipients: string[], now: Date, classification: Classification, payload: Extract<Envelope['payload'], { case: 'bankVersion' | 'bankResyncRequest' }>): Envelope {
+  return create(EnvelopeSchema, {
+    messageId: id,
+    correlationId: '',
+    kind: payloadKind(payload.case),
+    senderUnit: sender,
+    recipientUnits: recipients,
+    createdAt: timestampFromDate(now),
+    reportedAt: timestampFromDate(now),
+    schemaVersion: CURRENT_SCHEMA_VERSION,
+    classification,
+    payload,
+  });
+}
 
 /** A record as the desk shows it. */
 export interface BankRecordView {
@@ -61,6 +89,9 @@ export interface BankVersionView {
   /** The SignedBankVersion exactly as stored (base64): anyone can verify it with the directory. */
   signed: string;
 }
+
+/** A travel document of the bank found by the document check: the record (status and owner only when redacted), whether the number is exactly the one asked. */
+export type DocumentHit = Partial<BankRecordView> & { id: string; ownerAgency: string; exact: boolean; redacted: boolean };
 
 /** A piece of a search snippet: `hit` marks the words that matched. */
 export interface SnippetPart {
@@ -167,43 +198,59 @@ export class DataBankService {
    * answered redacted (that there is one, its status and owner), since the officer at the
    * checkpoint must know to stop the document.
    */
-  async check(user: AuthUser, body: unknown): Promise<{ hit: boolean; records: (Partial<BankRecordView> & { exact: boolean; redacted: boolean })[] }> {
+  async check(user: AuthUser, body: unknown): Promise<{ hit: boolean; records: DocumentHit[] }> {
     const d = documentCheck(body);
-    const rows = await this.store.documents(documentKey(d.issuingState, d.number), this.today(user));
-    const asked = plainDocumentNumber(d.number);
-    const records = rows.map((r) => {
-      const number = String((r.content.travelDocument as { number?: string } | undefined)?.number ?? '');
-      const exact = plainDocumentNumber(number) === asked;
-      if (mayRead(user.clearance, r.classification)) return { ...view(r), exact, redacted: false };
-      const status = (r.content.travelDocument as { status?: string } | undefined)?.status;
-      return { id: r.record_id, ownerAgency: r.owner_agency, classification: r.classification, content: { travelDocument: { status } }, exact, redacted: true };
-    });
+    const records = await this.documentHits(user, d.issuingState, d.number);
     return { hit: records.length > 0, records };
   }
 
   /**
-   * Adds the bank items a SEMIANNUAL or ADVANCE report carries (`bankItemsOf`), once the report is
-   * stored, as records of the sender's agency contributed by its unit, linked to the report. An
-   * item the bank cannot take (e.g. a number with characters no MRZ has) is left out and named; an
-   * item already added (a retry) is not added again.
+   * The active travel documents of the bank under this number and state (folded for misreadings),
+   * each saying whether the number is exactly the one asked, redacted (status and owner only) when
+   * the user is not cleared to read it. Also the person check's source of lost and stolen documents.
    */
-  async fromReport(user: AuthUser, env: Envelope): Promise<{ added: string[]; skipped: { recordId: string; reason: string }[] }> {
-    const added: string[] = [];
+  async documentHits(user: AuthUser, issuingState: string, number: string): Promise<DocumentHit[]> {
+    const rows = await this.store.documents(documentKey(issuingState, number), this.today(user));
+    const asked = plainDocumentNumber(number);
+    return rows.map((r) => {
+      const doc = r.content.travelDocument as { number?: string; status?: string } | undefined;
+      const exact = plainDocumentNumber(String(doc?.number ?? '')) === asked;
+      if (mayRead(user.clearance, r.classification)) return { ...view(r), exact, redacted: false };
+      return { id: r.record_id, ownerAgency: r.owner_agency, classification: r.classification, content: { travelDocument: { status: doc?.status } }, exact, redacted: true };
+    });
+  }
+
+  /**
+   * The bank versions a SEMIANNUAL or ADVANCE report carries (`bankItemsOf`), prepared to be written
+   * in the report's own transaction (`writeIn`): records of the sender's agency contributed by its
+   * unit, linked to the report, each signed and queued for the other agencies' nodes. An item the
+   * bank cannot take (e.g. a number with characters no MRZ has) is left out and named. Record ids
+   * follow from the report's id, so nothing is ever added twice.
+   */
+  fromReport(user: AuthUser, env: Envelope, now: Date): { versions: PreparedVersion[]; skipped: { recordId: string; reason: string }[] } {
+    const versions: PreparedVersion[] = [];
     const skipped: { recordId: string; reason: string }[] = [];
-    for (const item of bankItemsOf(env, this.today(user))) {
+    for (const item of bankItemsOf(env, this.localDate(env.senderUnit, now))) {
       const v = validateBankContent(toJson(BankRecordContentSchema, item.content));
       if (!v.ok) {
         skipped.push({ recordId: item.recordId, reason: v.errors.map((e) => `${e.field}: ${e.messages.join(', ')}`).join('; ') });
         continue;
       }
-      try {
-        await this.write(user, item.recordId, 1, BankVersionAction.CREATE, v.value, env.messageId);
-        added.push(item.recordId);
-      } catch (e) {
-        if (!(e instanceof DataBankError && e.code === DataBankErrorCode.VersionConflict)) throw e;
-      }
+      versions.push(this.prepare(user.username, env.senderUnit, item.recordId, 1, BankVersionAction.CREATE, v.value, now, env.messageId));
     }
-    return { added, skipped };
+    return { versions, skipped };
+  }
+
+  /**
+   * Writes prepared versions in the caller's transaction `m` (one statement: versions, records,
+   * audit rows, outbox rows), through `batch`, whose written rows the caller hands to the dispatch
+   * after its commit.
+   */
+  async writeIn(m: EntityManager, batch: WriteBatch, versions: PreparedVersion[], now: Date): Promise<void> {
+    if (!versions.length) return;
+    batch.send(versions.flatMap((v) => v.outbox));
+    batch.audit(versions.map((v) => v.audit));
+    await batch.write((p) => this.store.writeVersions(versions.map((v) => v.row), now, p.auditJson, p.outboxJson, true, m));
   }
 
   /**
@@ -246,8 +293,13 @@ export class DataBankService {
 
   /** The user's local date (their unit's IANA zone): the review date is a local day. */
   private today(user: AuthUser): string {
-    const zone = this.directory.findUnit(user.unitId) ? this.directory.zoneOf(user.unitId) : 'UTC';
-    return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(this.clock.now());
+    return this.localDate(user.unitId, this.clock.now());
+  }
+
+  /** A unit's local date (its IANA zone) at `at`. */
+  private localDate(unit: string, at: Date): string {
+    const zone = this.directory.findUnit(unit) ? this.directory.zoneOf(unit) : 'UTC';
+    return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
   }
 
   private filter(user: AuthUser, q: ReturnType<typeof bankQuery>): BankFilter {
@@ -263,12 +315,25 @@ export class DataBankService {
    */
   private async write(user: AuthUser, recordId: string, n: number, action: BankVersionAction, content: BankRecordContent, sourceMessageId?: string): Promise<BankRecordView> {
     const now = this.clock.now();
+    const v = this.prepare(user.username, user.unitId, recordId, n, action, content, now, sourceMessageId);
+    const batch = this.writes.begin();
+    batch.send(v.outbox);
+    batch.audit([v.audit]);
+    const result = await batch.write((p) => this.store.writeVersions([v.row], now, p.auditJson, p.outboxJson, true));
+    if (!result.stored.length) throw new DataBankError(DataBankErrorCode.VersionConflict);
+    this.dispatch.handOver(batch.written);
+    const stored = await this.store.record(recordId);
+    return view(stored!);
+  }
+
+  /** A version signed by `unit`, with its audit entry and the envelopes carrying it to the other agencies' nodes. */
+  private prepare(actor: string, unit: string, recordId: string, n: number, action: BankVersionAction, content: BankRecordContent, now: Date, sourceMessageId?: string): PreparedVersion {
     if (!content.reviewOn) content.reviewOn = '';
     const version = create(BankRecordVersionSchema, {
       recordId,
       version: n,
       ownerAgency: this.config.agency,
-      contributorUnit: user.unitId,
+      contributorUnit: unit,
       createdAt: timestampFromDate(now),
       action,
       content,
@@ -276,34 +341,115 @@ export class DataBankService {
     });
     const signed = signBankVersion(this.signer, version);
     const row = versionRow(version, signed);
+    const outbox = this.replication(unit, signed, content, now);
+    const day = this.localDate(unit, now);
+    return {
+      row,
+      outbox,
+      audit: {
+        actor,
+        action: AuditAction.BankChanged,
+        messageId: recordId,
+        units: [unit],
+        // The ledger's event (SENT, kind BANK_VERSION; proto/shekara/v1/audit.proto): the record, its contributor and
+        // recipients, the half-year it counts for (the unit's local date), the report that carried it, its kind and action.
+        message: {
+          kind: 'BANK_VERSION',
+          senderUnit: unit,
+          recipientUnits: this.heads().map((h) => h.unit),
+          sentAt: now,
+          period: `${day.slice(0, 4)}-H${Number(day.slice(5, 7)) <= 6 ? 1 : 2}`,
+          confirms: sourceMessageId ?? null,
+          summary: row.title,
+          items: [row.kind, row.action],
+          classification: row.classification,
+        },
+        details: { version: n, action: row.action, kind: row.kind, ...(sourceMessageId ? { sourceMessageId } : {}) },
+      },
+    };
+  }
+
+  /** Versions sent in answer to one resync request, at most (the requester asks again from its newest). */
+  static readonly RESYNC_PAGE = 2000;
+
+  /**
+   * Resync, asking side: asks each other agency's node (its level-1 unit) for the versions of its
+   * records created since the newest this node holds of it (`full`: all of them), in a signed
+   * BANK_RESYNC_REQUEST sent as the user's unit. The answers arrive as ordinary BANK_VERSION
+   * envelopes, verified and stored as always (idempotent).
+   */
+  async resync(user: AuthUser, body: unknown): Promise<{ requests: { agency: string; messageId: string; since: string | null }[] }> {
+    const full = typeof body === 'object' && body !== null && (body as { full?: unknown }).full;
+    if (full !== undefined && full !== true && full !== false) {
+      throw new DataBankError(DataBankErrorCode.InvalidQuery, undefined, [{ field: 'full', messages: ['full must be true or false', 'full должно быть true или false'] }]);
+    }
+    const now = this.clock.now();
+    const newest = full ? new Map<string, Date>() : await this.store.newestVersions();
+    const requests: { agency: string; messageId: string; since: string | null }[] = [];
+    const items: OutboxItem[] = [];
+    for (const h of this.heads()) {
+      const since = newest.get(h.agency);
+      const id = uuidv7(this.clock);
+      const payload = { case: 'bankResyncRequest' as const, value: create(BankResyncRequestSchema, { ownerAgency: h.agency, ...(since ? { since: timestampFromDate(since) } : {}) }) };
+      const env = bankEnvelope(id, user.unitId, [h.unit], now, Classification.UNCLASSIFIED, payload);
+      items.push({ kind: 'BANK', messageId: id, targetAgency: h.agency, payload: toBinary(EnvelopeSchema, env), signingUnit: user.unitId, natsMsgId: id });
+      requests.push({ agency: h.agency, messageId: id, since: since ? since.toISOString() : null });
+    }
     const batch = this.writes.begin();
-    batch.send(this.replication(user.unitId, signed, content, now));
-    batch.audit([{ actor: user.username, action: AuditAction.BankChanged, messageId: recordId, units: [user.unitId], details: { version: n, action: row.action, kind: row.kind } }]);
-    const result = await batch.write((p) => this.store.writeVersions([row], now, p.auditJson, p.outboxJson, true));
-    if (!result.stored.length) throw new DataBankError(DataBankErrorCode.VersionConflict);
+    batch.send(items);
+    batch.audit([{ actor: user.username, action: AuditAction.BankResyncRequested, units: [user.unitId], details: { requests } }]);
+    await batch.write((p) => this.store.queue(p.outboxJson, p.auditJson));
     this.dispatch.handOver(batch.written);
-    const stored = await this.store.record(recordId);
-    return view(stored!);
+    return { requests };
+  }
+
+  /**
+   * Resync, answering side: another agency's node asked (a verified BANK_RESYNC_REQUEST addressed to
+   * this agency) for this agency's versions created since an instant. Each is queued as it is
+   * stored (its SignedBankVersion), in a BANK_VERSION envelope from its contributing unit to the
+   * requesting agency's level-1 unit, oldest first, at most RESYNC_PAGE; the envelope ids derive
+   * from the request and the version, so a request delivered twice is answered with the same ids
+   * (the bus drops the copies within its duplicate window; the requester stores a version once).
+   */
+  async answerResync(env: Envelope): Promise<number> {
+    if (env.payload.case !== 'bankResyncRequest') return 0;
+    const req = env.payload.value;
+    const requester = this.directory.findUnit(env.senderUnit)?.agency;
+    const to = this.heads().find((h) => h.agency === requester);
+    if (!to) return 0;
+    const since = req.since ? timestampDate(req.since) : null;
+    const rows = await this.store.versionsSince(this.config.agency, since, DataBankService.RESYNC_PAGE);
+    const now = this.clock.now();
+    const items: OutboxItem[] = [];
+    for (const r of rows) {
+      // A contributor with no valid key today cannot send it again (its version stays verifiable where it is).
+      if (!this.directory.signingKeyAt(r.contributor_unit, now)) continue;
+      const signed = fromBinary(SignedBankVersionSchema, r.signed);
+      const version = fromBinary(BankRecordVersionSchema, signed.version);
+      const id = recordIdFor(env.messageId, `${r.record_id}#${r.version}`);
+      const answer = bankEnvelope(id, r.contributor_unit, [to.unit], now, version.content?.classification ?? Classification.CONFIDENTIAL, { case: 'bankVersion', value: signed });
+      items.push({ kind: 'BANK', messageId: id, targetAgency: to.agency, payload: toBinary(EnvelopeSchema, answer), signingUnit: r.contributor_unit, natsMsgId: id });
+    }
+    const batch = this.writes.begin();
+    batch.send(items);
+    batch.audit([{ actor: env.senderUnit, action: AuditAction.BankResyncAnswered, messageId: env.messageId, units: [env.senderUnit], details: { since: since?.toISOString() ?? null, versions: items.length } }]);
+    await batch.write((p) => this.store.queue(p.outboxJson, p.auditJson));
+    this.dispatch.handOver(batch.written);
+    return items.length;
+  }
+
+  /** The level-1 unit of each other agency: where this node's versions go. */
+  private heads(): { agency: AgencyCode; unit: string }[] {
+    const others = AGENCIES.filter((a) => a !== this.config.agency);
+    return others.map((a) => ({ agency: a, unit: this.directory.units({ agency: a, level: 1 })[0]?.id })).filter((h): h is { agency: AgencyCode; unit: string } => !!h.unit);
   }
 
   /** The envelope carrying a signed version to the other agencies' nodes (addressed to their level-1 units), one outbox row per agency. */
   private replication(unit: string, signed: Uint8Array, content: BankRecordContent, now: Date): OutboxItem[] {
-    const others = AGENCIES.filter((a) => a !== this.config.agency);
-    const heads = others.map((a) => ({ agency: a, unit: this.directory.units({ agency: a, level: 1 })[0]?.id })).filter((h): h is { agency: AgencyCode; unit: string } => !!h.unit);
+    const heads = this.heads();
     if (!heads.length) return [];
     const id = uuidv7(this.clock);
-    const env = create(EnvelopeSchema, {
-      messageId: id,
-      correlationId: '',
-      kind: MessageKind.BANK_VERSION,
-      senderUnit: unit,
-      recipientUnits: heads.map((h) => h.unit),
-      createdAt: timestampFromDate(now),
-      reportedAt: timestampFromDate(now),
-      schemaVersion: CURRENT_SCHEMA_VERSION,
-      classification: content.classification,
-      payload: { case: 'bankVersion', value: fromBinary(SignedBankVersionSchema, signed) },
-    });
+    const env = bankEnvelope(id, unit, heads.map((h) => h.unit), now, content.classification, { case: 'bankVersion', value: fromBinary(SignedBankVersionSchema, signed) });
     const payload = toBinary(EnvelopeSchema, env);
     return heads.map((h) => ({ kind: 'BANK' as const, messageId: id, targetAgency: h.agency, payload, signingUnit: unit, natsMsgId: id }));
   }

@@ -238,34 +238,42 @@ export class MessagesService {
         details: { correlationId: env.correlationId },
       })),
     );
+    // What a SEMIANNUAL or ADVANCE report carries for the data bank (5.4, 5.5) is written with it.
+    const contributions = items.map((i) => (i.env.payload.case === 'semiannual' || i.env.payload.case === 'advance' ? { id: i.id, ...this.bank.fromReport(i.user, i.env, i.now) } : undefined));
+    const bankVersions = contributions.flatMap((c) => c?.versions ?? []);
+    const bankBatch = this.writes.begin();
     // A report sent for a period uses up the scheduler's draft for it (DAILY without a period: its local sending date).
     const drafts = items.filter((i) => i.draftPeriod);
-    await batch.write(async (p) => ({
-      outbox: await this.store.insertSent({
-        // The message keeps its signed envelope (signed with the outbox rows): the proof of what it sent.
-        messagesJson: JSON.stringify(items.map(({ id, now, user, env, cols }) => ({ ...messageRow(env, cols, now), created_by: user.username, signed: p.signed.get(id)!.toString('base64') }))),
-        recipientIds: rIds,
-        recipientUnits: rUnits,
-        recipientAgencies: rUnits.map((u) => this.directory.agencyOf(u)),
-        outboxJson: p.outboxJson,
-        auditJson: p.auditJson,
-        draftUnits: drafts.map((i) => i.req.senderUnit),
-        draftKinds: drafts.map((i) => i.cols.kind),
-        draftPeriods: drafts.map((i) => i.draftPeriod),
-        draftIds: drafts.map((i) => i.id),
-      }),
-    }));
-    // Committed (one statement): the dispatch publishes the rows at once.
-    this.dispatch.handOver(batch.written);
+    const writeReports = (m?: EntityManager) =>
+      batch.write(async (p) => ({
+        outbox: await this.store.insertSent(
+          {
+            // The message keeps its signed envelope (signed with the outbox rows): the proof of what it sent.
+            messagesJson: JSON.stringify(items.map(({ id, now, user, env, cols }) => ({ ...messageRow(env, cols, now), created_by: user.username, signed: p.signed.get(id)!.toString('base64') }))),
+            recipientIds: rIds,
+            recipientUnits: rUnits,
+            recipientAgencies: rUnits.map((u) => this.directory.agencyOf(u)),
+            outboxJson: p.outboxJson,
+            auditJson: p.auditJson,
+            draftUnits: drafts.map((i) => i.req.senderUnit),
+            draftKinds: drafts.map((i) => i.cols.kind),
+            draftPeriods: drafts.map((i) => i.draftPeriod),
+            draftIds: drafts.map((i) => i.id),
+          },
+          m,
+        ),
+      }));
+    if (!bankVersions.length) await writeReports();
+    else
+      // The reports and their contributions commit together: a crash between them cannot lose the contributions.
+      await this.store.transaction(async (m) => {
+        await writeReports(m);
+        await this.bank.writeIn(m, bankBatch, bankVersions, items[0].now);
+      });
+    // Committed: the dispatch publishes the rows at once.
+    this.dispatch.handOver([...batch.written, ...bankBatch.written]);
     this.sent.remember(items.map((i) => ({ id: i.id, kind: i.cols.kind, created_at: i.now, sender_unit: i.req.senderUnit, recipient_units: i.req.recipientUnits })));
-    // Sent: what a SEMIANNUAL or ADVANCE report carries for the data bank is added to it (5.4, 5.5).
-    for (const i of items) {
-      if (i.env.payload.case !== 'semiannual' && i.env.payload.case !== 'advance') continue;
-      void this.bank
-        .fromReport(i.user, i.env)
-        .then((r) => r.skipped.length && this.log.warn({ msg: 'report items the data bank could not take', messageId: i.id, skipped: r.skipped }))
-        .catch((err) => this.log.error({ msg: 'report items not added to the data bank', messageId: i.id, error: (err as Error).message }));
-    }
+    for (const c of contributions) if (c?.skipped.length) this.log.warn({ msg: 'report items the data bank could not take', messageId: c.id, skipped: c.skipped });
   }
 
   /** Inbox (messages addressed to the caller's unit) or outbox (sent by it), newest first, unread first in the inbox. */

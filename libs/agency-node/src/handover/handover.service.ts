@@ -15,7 +15,7 @@ import {
 import type { Envelope, FieldError } from '@shekara/contracts';
 import type { AuthUser } from '@shekara/auth';
 import type { Directory } from '@shekara/directory';
-import { HANDOVER_ITEM_KINDS, POLICIES, policyAt } from '@shekara/policy';
+import { HANDOVER_ITEM_KINDS, POLICIES, handoverAcceptBy, policyAt } from '@shekara/policy';
 import { DIRECTORY, LiveEvents, NodeError, NodeErrorCode } from '../core';
 import { messageColumns } from '../envelopes';
 import { OutboxRelay, SingleMessages } from '../exchange';
@@ -32,6 +32,8 @@ type StepCase = 'handoverAcceptance' | 'handoverDispute' | 'handoverWithdrawal';
 export interface HandoverActView extends HandoverAct {
   /** Per step sent by this node: the other side's delivery status (PENDING, DELIVERED, READ, ...). */
   deliveries: Record<string, string>;
+  /** The acceptance deadline (policy data: the handover instant plus the shortest time over its items' kinds). */
+  acceptBy: Date;
 }
 
 /** Proposals may carry a handover time this far back at most. */
@@ -78,15 +80,15 @@ export class HandoverService {
     const { receivingUnit, classification = 'CLASSIFICATION_FOR_OFFICIAL_USE', ...rest } = body;
     const now = this.clock.now();
     const errors: FieldError[] = [];
-    if (typeof receivingUnit !== 'string' || !this.directory.findUnit(receivingUnit)) errors.push({ field: 'receivingUnit', messages: ['receivingUnit must be a unit of the directory'] });
+    if (typeof receivingUnit !== 'string' || !this.directory.findUnit(receivingUnit)) errors.push({ field: 'receivingUnit', messages: ['receivingUnit must be a unit of the directory'], code: 'UNIT_ID' });
     if (typeof classification !== 'string' || !CLASSIFICATIONS.includes(classification)) errors.push({ field: 'classification', messages: [`classification must be one of: ${CLASSIFICATIONS.join(', ')}`] });
     const json: Record<string, unknown> = { officer: user.username, handedAt: now.toISOString(), ...rest };
     errors.push(...validateMessageJson(HandoverProposalSchema, json));
     if (!errors.length) {
       const handedAt = new Date(json.handedAt as string).getTime();
       const skew = policyAt(POLICIES, now).plausibility.clockSkewMs;
-      if (handedAt > now.getTime() + skew) errors.push({ field: 'handedAt', messages: ['handedAt must not be in the future'] });
-      else if (handedAt < now.getTime() - MAX_HANDED_AGO_MS) errors.push({ field: 'handedAt', messages: ['handedAt must be within the last 7 days'] });
+      if (handedAt > now.getTime() + skew) errors.push({ field: 'handedAt', messages: ['handedAt must not be in the future'], code: 'HANDED_IN_FUTURE', params: { latest: now.toISOString() } });
+      else if (handedAt < now.getTime() - MAX_HANDED_AGO_MS) errors.push({ field: 'handedAt', messages: ['handedAt must be within the last 7 days'], code: 'HANDED_TOO_LONG_AGO', params: { earliest: new Date(now.getTime() - MAX_HANDED_AGO_MS).toISOString() } });
     }
     if (errors.length) throw invalid(errors);
     const to = receivingUnit as string;
@@ -161,8 +163,8 @@ export class HandoverService {
     const errors = validateMessageJson(schema, json);
     if (errors.length) throw invalid(errors);
     const refused = (json.refused ?? []) as { itemId: string }[];
-    if (what === 'accept' && refused.length) throw invalid([{ field: 'refused', messages: ['an acceptance of the whole act refuses nothing; use accept-part'] }]);
-    if (what === 'part' && !refused.length) throw invalid([{ field: 'refused', messages: ['refused is required: name each refused item with its reason'] }]);
+    if (what === 'accept' && refused.length) throw invalid([{ field: 'refused', messages: ['an acceptance of the whole act refuses nothing; use accept-part'], code: 'WHOLE_REFUSES_NOTHING' }]);
+    if (what === 'part' && !refused.length) throw invalid([{ field: 'refused', messages: ['refused is required: name each refused item with its reason'], code: 'REQUIRED' }]);
     let written: OutboxRow[] = [];
     let env: Envelope | undefined;
     await this.store.transaction(async (m) => {
@@ -176,13 +178,15 @@ export class HandoverService {
       if (what === 'part') {
         const ids = new Set(act.items.map((i) => i.itemId));
         const unknown = refused.map((r, i) => ({ r, i })).filter(({ r }) => !ids.has(r.itemId));
-        if (unknown.length) throw invalid(unknown.map(({ r, i }) => ({ field: `refused.${i}.itemId`, messages: [`the act has no item ${r.itemId}`] })));
-        if (refused.length === act.items.length) throw invalid([{ field: 'refused', messages: ['refusing every item is a dispute, not an acceptance'] }]);
+        if (unknown.length) throw invalid(unknown.map(({ r, i }) => ({ field: `refused.${i}.itemId`, messages: [`the act has no item ${r.itemId}`], code: 'UNKNOWN_ITEM', params: { itemId: r.itemId } })));
+        if (refused.length === act.items.length) throw invalid([{ field: 'refused', messages: ['refusing every item is a dispute, not an acceptance'], code: 'REFUSE_ALL_IS_DISPUTE' }]);
       }
       const value = fromJson(schema, json as JsonValue);
       const other = what === 'withdraw' ? act.receivingUnit : act.handingUnit;
       env = this.envelope(user.unitId, other, uuidv7(this.clock), actId, Classification[act.classification as keyof typeof Classification] ?? Classification.FOR_OFFICIAL_USE, { case: stepCase, value } as Envelope['payload'], now);
-      written = await this.write(m, user, env, now);
+      const refusedIds = new Set(refused.map((r) => r.itemId));
+      const personsAccepted = stepCase === 'handoverAcceptance' ? act.items.filter((i) => i.kind === 'person' && !refusedIds.has(i.itemId)).length : undefined;
+      written = await this.write(m, user, env, now, personsAccepted);
     });
     this.after(user, env!, written);
     return this.get(user, actId);
@@ -205,9 +209,9 @@ export class HandoverService {
     return env;
   }
 
-  /** Signs and stores one step in m's transaction; the ledger is told the act's item kinds (proposal) or the act (a later step). */
-  private write(m: EntityManager, user: AuthUser, env: Envelope, now: Date): Promise<OutboxRow[]> {
-    return this.single.write(m, user.username, env, now, { confirms: env.payload.case === 'handoverProposal' ? null : env.correlationId, items: itemKinds(env) });
+  /** Signs and stores one step in m's transaction; the ledger is told the act's item kinds (proposal) or the act (a later step), and the persons an acceptance accepts. */
+  private write(m: EntityManager, user: AuthUser, env: Envelope, now: Date, personsAccepted?: number): Promise<OutboxRow[]> {
+    return this.single.write(m, user.username, env, now, { confirms: env.payload.case === 'handoverProposal' ? null : env.correlationId, items: itemKinds(env), ...(personsAccepted !== undefined ? { personsAccepted } : {}) });
   }
 
   /** Committed: the step goes to the dispatch, the unit's desks are told. */
@@ -221,6 +225,10 @@ export class HandoverService {
     const outIds = acts.flatMap((a) => a.history.filter((h) => h.direction === 'OUT').map((h) => h.messageId));
     const rows = outIds.length ? await this.messages.recipients(outIds) : [];
     const status = new Map(rows.map((r) => [r.messageId, r.status as string]));
-    return acts.map((a) => ({ ...a, deliveries: Object.fromEntries(a.history.filter((h) => h.direction === 'OUT').map((h) => [h.messageId, status.get(h.messageId) ?? 'PENDING'])) }));
+    return acts.map((a) => ({
+      ...a,
+      deliveries: Object.fromEntries(a.history.filter((h) => h.direction === 'OUT').map((h) => [h.messageId, status.get(h.messageId) ?? 'PENDING'])),
+      acceptBy: handoverAcceptBy(policyAt(POLICIES, a.handedAt), a.handedAt, [...new Set(a.items.map((i) => i.kind))]),
+    }));
   }
 }

@@ -6,7 +6,7 @@ import type { Directory } from '@shekara/directory';
 import { GroupCommitter } from '@shekara/persistence';
 import { PermanentMessageError } from '@shekara/messaging';
 import type { AgencyNodeConfig } from '../core';
-import { DataBankReplica } from '../databank';
+import { DataBankReplica, DataBankService } from '../databank';
 import { ReceiptsService } from '../receipts';
 import { BUS_NAMES, DIRECTORY, NODE_CONFIG } from '../core';
 import { LogStore } from '../store';
@@ -38,6 +38,7 @@ export class InboxIntake {
     @Inject(BUS_NAMES) private readonly names: BusNames,
     private readonly tlog: LogStore,
     private readonly bank: DataBankReplica,
+    private readonly bankService: DataBankService,
     private readonly alerts: ForkAlerts,
   ) {
     this.checks = new InboxChecks(directory, config.agency as AgencyCode, () => clock.now());
@@ -54,6 +55,10 @@ export class InboxIntake {
   verify(bytes: Uint8Array, sender?: AgencyCode): Verified {
     const checked = this.checks.verify(bytes, sender);
     if (checked.env.payload.case === 'tlogForkAlert') this.alerts.check(checked.env, checked.signerUnit);
+    // A data bank resync request is answered by the owner's node only.
+    if (checked.env.payload.case === 'bankResyncRequest' && checked.env.payload.value.ownerAgency !== this.config.agency) {
+      throw new PermanentMessageError(deadLetterText(DeadLetterReason.NotAddressed, `a bank resync request for ${checked.env.payload.value.ownerAgency}'s records, sent to ${this.config.agency}`));
+    }
     // A data bank version (shared by the agencies, addressed to their level-1 units): its inner
     // signed version is verified too (signer, owner, contributor).
     return checked.env.payload.case === 'bankVersion' ? { ...checked, bank: this.bank.verify(checked.env) } : checked;
@@ -75,9 +80,13 @@ export class InboxIntake {
     if (bank.length) await this.bank.store(bank.map((i) => i.bank!));
     const alerts = items.filter((i) => i.env.payload.case === 'tlogForkAlert');
     if (alerts.length) await this.alerts.store(alerts);
-    const reports = items.filter((i) => !i.bank && !alerts.includes(i) && i.env.payload.case !== 'deliveryReceipt' && i.env.payload.case !== 'readReceipt');
+    // Resync requests: answered with the versions asked for (queued in the outbox), no receipt.
+    const resync = items.filter((i) => i.env.payload.case === 'bankResyncRequest');
+    for (const r of resync) await this.bankService.answerResync(r.env);
+    const rest = items.filter((i) => !i.bank && !resync.includes(i) && !alerts.includes(i));
+    const reports = rest.filter((i) => i.env.payload.case !== 'deliveryReceipt' && i.env.payload.case !== 'readReceipt');
     if (reports.length) await this.reports.store(reports, after);
-    const receipts = items.filter((i) => !i.bank && !alerts.includes(i) && !reports.includes(i));
+    const receipts = rest.filter((i) => !reports.includes(i));
     if (receipts.length) {
       await this.receipts.store(receipts, after);
       // Recorded: each receipt received goes to the transparency log.

@@ -1,8 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
 import { Clock } from '@shekara/common';
-import { LiveEvents } from '../core';
+import { LiveEvents, NODE_CONFIG } from '../core';
+import type { AgencyNodeConfig } from '../core';
 import { PersonsStore } from '../store';
 import { personsOf } from './persons-of';
 
@@ -31,9 +32,14 @@ export class PersonsIndexer implements OnApplicationBootstrap, OnApplicationShut
     private readonly store: PersonsStore,
     private readonly live: LiveEvents,
     private readonly clock: Clock,
+    @Inject(NODE_CONFIG) private readonly config: AgencyNodeConfig,
   ) {}
 
   onApplicationBootstrap(): void {
+    if (this.config.persons?.indexing === false) {
+      this.log.warn({ msg: 'PERSON_INDEX_ENABLED=false: reports are not filed into the person index (no possible matches shown)' });
+      return;
+    }
     this.sub = this.live.all().subscribe(({ event }) => {
       if (event.type !== 'message') return;
       this.waiting.add(event.id);

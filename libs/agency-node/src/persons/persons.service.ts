@@ -8,6 +8,8 @@ import { compare, preparePerson } from '@shekara/matching';
 import type { Candidate, Explanation, PersonRecord } from '@shekara/matching';
 import { AuditAction, auditLogJson } from '../audit';
 import { DIRECTORY, cleared } from '../core';
+import { DataBankService } from '../databank';
+import type { DocumentHit } from '../databank';
 import { MessagesService } from '../desk';
 import { hitDecisionEnvelope } from '../envelopes';
 import { PersonsStore } from '../store';
@@ -88,9 +90,19 @@ const decisionView = (d: MatchDecisionRow): MatchDecision => ({
   decidedAt: d.decided_at,
 });
 
+/** A document of the person the data bank holds as lost, stolen or invalidated: the bank record is the source. */
+export interface BankDocumentMatch {
+  /** The person's document, as given. */
+  document: { number: string; issuingState: string };
+  /** The bank's record (redacted to status and owner when the user is not cleared for it), and whether the number is exactly the person's. */
+  record: DocumentHit;
+}
+
 export interface MessagePersonMatches {
   person: PersonRecord & { role: PersonRole };
   matches: PersonMatch[];
+  /** The person's documents the data bank holds as lost, stolen or invalidated. */
+  documents: BankDocumentMatch[];
 }
 
 /** Possible matches of the persons of a message, and the "check a person" search, from everything the node holds. */
@@ -104,6 +116,7 @@ export class PersonsService {
     @Inject(DIRECTORY) private readonly directory: Directory,
     private readonly clock: Clock,
     private readonly messages: MessagesService,
+    private readonly bank: DataBankService,
   ) {}
 
   async matchesOf(user: AuthUser, messageId: string): Promise<MessagePersonMatches[]> {
@@ -121,7 +134,7 @@ export class PersonsService {
         const d = decided.find((x) => x.person_id === n.record.id && x.candidate_id === m.personId);
         return d ? { ...m, decision: decisionView(d) } : m;
       });
-      out.push({ person: { ...n.record, role: n.role }, matches });
+      out.push({ person: { ...n.record, role: n.role }, matches, documents: await this.bankDocuments(user, n.record) });
     }
     return out;
   }
@@ -216,14 +229,36 @@ export class PersonsService {
   }
 
   /** Checks a person against everything the node holds; the check is audited (who looked for whom, and the hits). */
-  async check(user: AuthUser, body: unknown): Promise<{ candidates: PersonMatch[] }> {
+  async check(user: AuthUser, body: unknown): Promise<{ candidates: PersonMatch[]; documents: BankDocumentMatch[] }> {
     const query = checkRequest(body);
     const candidates = await this.views(user, await this.store.candidates(query, PersonsService.CANDIDATES));
+    const documents = await this.bankDocuments(user, query);
     const { id: _, ...looked } = query;
     await this.store.recordCheck(
-      auditLogJson(this.clock.now(), [{ actor: user.username, action: AuditAction.PersonChecked, units: [user.unitId], details: { query: looked, hits: candidates.filter((c) => c.match).map((c) => c.personId) } }]),
+      auditLogJson(this.clock.now(), [
+        {
+          actor: user.username,
+          action: AuditAction.PersonChecked,
+          units: [user.unitId],
+          details: { query: looked, hits: candidates.filter((c) => c.match).map((c) => c.personId), ...(documents.length && { bankRecords: documents.map((d) => d.record.id) }) },
+        },
+      ]),
     );
-    return { candidates };
+    return { candidates, documents };
+  }
+
+  /**
+   * The person's documents (those with an issuing state: the bank's key needs it) that the data
+   * bank holds as lost, stolen or invalidated, found by the bank's document key (misreadings
+   * folded), active and before their review date.
+   */
+  private async bankDocuments(user: AuthUser, p: PersonRecord): Promise<BankDocumentMatch[]> {
+    const out: BankDocumentMatch[] = [];
+    for (const d of p.documents ?? []) {
+      if (!d.issuingState) continue;
+      for (const record of await this.bank.documentHits(user, d.issuingState, d.number)) out.push({ document: { number: d.number, issuingState: d.issuingState }, record });
+    }
+    return out;
   }
 
   /** The IANA zone of a unit (where its report's event happened), UTC for a unit no longer in the directory. */

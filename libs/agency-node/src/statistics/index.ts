@@ -1,2 +1,1 @@
 export * from './statistics.module';
-export * from './reconcile';

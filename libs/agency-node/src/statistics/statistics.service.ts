@@ -6,15 +6,14 @@ import { Classification, MONTH_RE, MonthlyStatisticsSchema, validateEnvelope, va
 import type { FieldError } from '../core';
 import type { AuthUser } from '@shekara/auth';
 import type { Directory } from '@shekara/directory';
-import { localDate, monthOf, startOfLocalDay } from '@shekara/policy';
+import { localDate, monthOf, reconcile, startOfLocalDay } from '@shekara/policy';
+import type { LatestReport, PairReconciliation } from '@shekara/policy';
 import { DIRECTORY, LiveEvents, NodeError, NodeErrorCode } from '../core';
 import { OutboxRelay, SingleMessages } from '../exchange';
 import { foldAct } from '../handover';
 import type { HandoverAct } from '../handover';
 import { HandoverStore, StatisticsStore } from '../store';
 import type { OutboxRow } from '../store';
-import { reconcile } from './reconcile';
-import type { LatestReport, PairReconciliation } from './reconcile';
 
 const invalid = (fields: FieldError[]) => new NodeError(NodeErrorCode.InvalidBody, undefined, fields);
 
@@ -53,7 +52,7 @@ export class StatisticsService {
     const now = this.clock.now();
     const zone = this.directory.zoneOf(user.unitId);
     const current = monthOf(localDate(now, zone));
-    if (!errors.length && (json.period as string) > current) errors.push({ field: 'period', messages: [`figures for ${json.period as string} cannot be sent before the month has begun (it is ${current} at your unit)`], code: 'PERIOD_NOT_BEGUN', params: { period: json.period as string } });
+    if (!errors.length && (json.period as string) > current) errors.push({ field: 'period', messages: [`figures for ${json.period as string} cannot be sent before the month has begun (it is ${current} at your unit)`], code: 'PERIOD_NOT_BEGUN', params: { period: json.period as string, current } });
     if (errors.length) throw invalid(errors);
     const to = [...new Set(recipientUnits as string[])];
     const outside = to.filter((u) => !this.directory.canSend(user.unitId, u));
@@ -65,7 +64,8 @@ export class StatisticsService {
     if (bad.length) throw invalid(bad);
     let written: OutboxRow[] = [];
     await this.handovers.transaction(async (m) => {
-      written = await this.single.write(m, user.username, env, now);
+      // The ledger is told the figures as signed, so the supervisors reconcile them too.
+      written = await this.single.write(m, user.username, env, now, env.payload.case === 'statistics' ? { figures: env.payload.value.figures, explanations: env.payload.value.explanations } : {});
     });
     this.dispatch.handOver(written);
     this.live.emit(user.unitId, { type: 'message', id, box: 'outbox' });
@@ -90,6 +90,7 @@ export class StatisticsService {
     const acts = ids
       .map((id) => foldAct(id, steps.filter((s) => s.correlation_id === id)))
       .filter((a): a is HandoverAct => !!a && monthOf(localDate(a.handedAt, this.directory.zoneOf(a.handingUnit))) === period);
-    return reconcile(period, [...latest.values()], acts, user.unitId);
+    const persons = acts.map((a) => ({ handingUnit: a.handingUnit, receivingUnit: a.receivingUnit, personsAccepted: a.items.filter((i) => i.kind === 'person' && i.status === 'ACCEPTED').length }));
+    return reconcile(period, [...latest.values()], persons, (a, b) => a === user.unitId || b === user.unitId);
   }
 }

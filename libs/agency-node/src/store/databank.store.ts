@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { auditLogInsert } from './audit.store';
 import { outboxAmong, outboxInsert } from './outbox.store';
 import type { OutboxInserted } from './outbox.store';
@@ -113,11 +114,19 @@ export class DataBankStore {
    * not stored again; a version of a record owned by another agency is never stored; the record row
    * follows the highest version stored (a late version older than the record's is kept, not applied).
    * `onlyIfStored`: the audit and outbox rows are written only if some version was stored (a local
-   * change that lost a race to the same version number writes nothing).
+   * change that lost a race to the same version number writes nothing). `m`: the caller's
+   * transaction (a report's contributions are written with the report).
    */
-  async writeVersions(rows: BankVersionInput[], at: Date, auditJson: string, outboxJson: string, onlyIfStored: boolean): Promise<{ stored: { record_id: string; version: number }[]; outbox: OutboxInserted[] }> {
+  async writeVersions(
+    rows: BankVersionInput[],
+    at: Date,
+    auditJson: string,
+    outboxJson: string,
+    onlyIfStored: boolean,
+    m: EntityManager = this.ds.manager,
+  ): Promise<{ stored: { record_id: string; version: number }[]; outbox: OutboxInserted[] }> {
     const gate = onlyIfStored ? `EXISTS (SELECT 1 FROM ver)` : 'true';
-    const result: { record_id: string | null; version: number | null; outbox_id: string | null; nats_msg_id: string | null; target_agency: string | null }[] = await this.ds.query(
+    const result: { record_id: string | null; version: number | null; outbox_id: string | null; nats_msg_id: string | null; target_agency: string | null }[] = await m.query(
       `WITH x AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(record_id uuid, version integer, owner_agency text, contributor_unit text, action text,
               created_at timestamptz, signed text, content jsonb, source_message_id uuid, kind text, status text, classification text, review_on date,
               title text, topics text[], language text, doc_state text, doc_key text, text text)),
@@ -173,6 +182,33 @@ export class DataBankStore {
        SELECT g.record_id::text, g.owner_agency, to_char(g.review_on, 'YYYY-MM-DD') AS review_on, (SELECT count(*)::int FROM vers WHERE vers.record_id = g.record_id) AS versions FROM gone g`,
       [before, limit, audit.at, audit.actor, audit.action],
     );
+  }
+
+  /**
+   * Resync, asking side: per owning agency, the creation instant of the newest version held here
+   * (the requester asks each owner for what is newer).
+   */
+  async newestVersions(): Promise<Map<string, Date>> {
+    const rows: { owner_agency: string; newest: Date }[] = await this.ds.query(`SELECT owner_agency, max(created_at) AS newest FROM bank_versions GROUP BY owner_agency`);
+    return new Map(rows.map((r) => [r.owner_agency, r.newest]));
+  }
+
+  /** Resync, answering side: the versions of `owner`'s records created at or after `since` (all: null), oldest first, at most `limit`. */
+  async versionsSince(owner: string, since: Date | null, limit: number): Promise<{ record_id: string; version: number; contributor_unit: string; signed: Buffer }[]> {
+    return this.ds.query(
+      `SELECT record_id::text, version, contributor_unit, signed FROM bank_versions
+        WHERE owner_agency = $1 AND ($2::timestamptz IS NULL OR created_at >= $2) ORDER BY created_at, record_id, version LIMIT $3`,
+      [owner, since, limit],
+    );
+  }
+
+  /** Queues envelopes (outbox rows) with their audit rows, in one statement; returns the outbox rows inserted. */
+  async queue(outboxJson: string, auditJson: string): Promise<{ outbox: OutboxInserted[] }> {
+    const rows: { id: string; nats_msg_id: string; target_agency: string }[] = await this.ds.query(
+      `WITH obx AS (${outboxInsert('$1')}), aud AS (${auditLogInsert('$2')}) SELECT id::text, nats_msg_id, target_agency FROM obx`,
+      [outboxJson, auditJson],
+    );
+    return { outbox: rows };
   }
 
   /** Records created (version 1) between `from` and `to`, per owning agency, by kind, with the reports that carried them. */

@@ -1,11 +1,12 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '@shekara/common';
 import { decodeEnvelope, decodeSigned } from '@shekara/contracts';
 import { LogAppender, PgLogStore, PgWitnessStore, entityManagerDb } from '@shekara/tlog';
 import type { CosignatureSigner, LeafInput, WitnessedLog } from '@shekara/tlog';
-import { NodeMetrics } from '../core';
+import { NODE_CONFIG, NodeMetrics } from '../core';
+import type { AgencyNodeConfig } from '../core';
 import type { StoredMessageRow } from '../envelopes';
 
 /** Signed bytes the node sent or received, to be appended to its log. */
@@ -85,17 +86,23 @@ export class LogStore implements OnApplicationShutdown {
   private readonly appender: LogAppender;
   private readonly pending = new Set<Promise<unknown>>();
 
+  /** TLOG_ENABLED: off only for the benchmark's on/off row (nothing is appended). */
+  readonly enabled: boolean;
+
   constructor(
     private readonly ds: DataSource,
     private readonly clock: Clock,
     private readonly metrics: NodeMetrics,
+    @Inject(NODE_CONFIG) config: AgencyNodeConfig,
   ) {
+    this.enabled = config.tlog?.enabled !== false;
     this.log = new PgLogStore(entityManagerDb(ds.manager), clock);
     this.appender = new LogAppender(this.log);
   }
 
   /** Appends the signed bytes (decoded for their id and kind), without waiting: failures are logged and counted. */
   record(items: readonly Signed[]): void {
+    if (!this.enabled) return;
     for (const s of items) {
       let leaf: LeafInput;
       try {
@@ -133,6 +140,7 @@ export class LogStore implements OnApplicationShutdown {
    * received (kept with their record: received_receipts). Returns how many.
    */
   async appendUnlogged(): Promise<number> {
+    if (!this.enabled) return 0;
     const rows = await this.ds.query<{ bytes: Buffer; direction: 'sent' | 'received' }[]>(
       `SELECT m.signed AS bytes, CASE m.direction WHEN 'OUT' THEN 'sent' ELSE 'received' END AS direction
          FROM messages m

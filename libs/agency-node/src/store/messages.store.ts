@@ -79,10 +79,12 @@ export class MessagesStore {
    * (PENDING), one outbox row per recipient agency, the audit entries and their ledger events, and
    * the scheduler's drafts used up, in ONE statement (data-modifying CTEs; its own transaction): a
    * round trip to PostgreSQL costs more here than the inserts themselves. Returns the outbox rows.
+   * `m`: a transaction of the caller's, when more is written with the reports (their data bank
+   * contributions).
    */
-  insertSent(r: SentReports): Promise<OutboxInserted[]> {
+  insertSent(r: SentReports, m?: EntityManager): Promise<OutboxInserted[]> {
     return prepared<OutboxInserted>(
-      this.ds,
+      m ?? this.ds,
       `WITH msg AS (
          INSERT INTO messages (id, direction, kind, sender_unit, recipient_units, correlation_id, classification, created_at,
                                reported_at, period, event_at, confirms, summary, payload, created_by, signed)

@@ -57,6 +57,10 @@ export class TransparencyService implements OnApplicationBootstrap, OnApplicatio
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    if (!this.store.enabled) {
+      this.logger.warn({ msg: 'TLOG_ENABLED=false: this node keeps no transparency log (no evidence of its exchange); for the benchmark only' });
+      return;
+    }
     const appended = await this.store.appendUnlogged();
     if (appended) this.logger.warn({ msg: 'appended entries committed but not logged before', count: appended });
     this.checkpointer.start();

@@ -8,6 +8,7 @@ import type {
   BankTravelDocumentJson,
   BankVersionActionJson,
   SignedBankVersionJson,
+  BankResyncRequestJson,
   TravelDocumentStatusJson,
 } from '../gen/shekara/v1/databank_pb';
 import { BankLanguageSchema, BankVersionActionSchema, TravelDocumentStatusSchema } from '../gen/shekara/v1/databank_pb';
@@ -163,4 +164,13 @@ export class SignedBankVersionDto implements SignedBankVersionJson {
 
   @Bytes(64)
   signature!: string;
+}
+
+export class BankResyncRequestDto implements BankResyncRequestJson {
+  @Rule('isAgency', (v) => typeof v === 'string' && (AGENCIES as readonly string[]).includes(v), 'AGENCY')
+  @Text({ max: 20 })
+  ownerAgency!: string;
+
+  @Timestamp('optional')
+  since?: string;
 }

@@ -57,9 +57,10 @@ import {
   BankSpecimenSchema,
   BankTravelDocumentSchema,
   SignedBankVersionSchema,
+  BankResyncRequestSchema,
 } from '../gen/shekara/v1/databank_pb';
 import { AttachmentDto, PersonDto, TravelDocumentDto } from './common.dto';
-import { BankMaterialDto, BankRecordContentDto, BankRecordVersionDto, BankSpecimenDto, BankTravelDocumentDto, SignedBankVersionDto } from './databank.dto';
+import { BankMaterialDto, BankRecordContentDto, BankRecordVersionDto, BankResyncRequestDto, BankSpecimenDto, BankTravelDocumentDto, SignedBankVersionDto } from './databank.dto';
 import type { DtoClass } from './decorators';
 import { DeliveryReceiptDto, ReadReceiptDto } from './receipts.dto';
 import { HitDecisionDto, MatchedPersonDto } from './persons.dto';
@@ -161,6 +162,7 @@ export const DTO_REGISTRY: ReadonlyArray<readonly [DescMessage, DtoClass]> = [
   [BankRecordVersionSchema, BankRecordVersionDto],
   [SignedBankVersionSchema, SignedBankVersionDto],
   [TlogForkAlertSchema, TlogForkAlertDto],
+  [BankResyncRequestSchema, BankResyncRequestDto],
 ];
 
 /**

@@ -9,6 +9,7 @@ import type { MessageView, Page as PageOf, TimelineEntry } from '@shared/types';
 import { PayloadOf } from '../payload';
 import { MatchesPanel, ReceivedDecisionsPanel } from './Persons';
 import { summaryText } from '../summary';
+import { detainedPersons } from './Handovers';
 
 export const CONFIRM_WITHIN_MS = 2 * 3600_000;
 
@@ -16,6 +17,7 @@ export const CONFIRM_WITHIN_MS = 2 * 3600_000;
 export function MessagePage({ id }: { id: string }) {
   const { t, e, has } = useI18n();
   const { search } = useLocation();
+  const session = useSession();
   const msg = useAsync((signal) => api<MessageView>(`/api/messages/${encodeURIComponent(id)}`, { signal }), [id]);
   const timeline = useAsync((signal) => api<TimelineEntry[]>(`/api/messages/${encodeURIComponent(id)}/timeline`, { signal }), [id]);
   useLiveEvents((e) => {
@@ -36,6 +38,14 @@ export function MessagePage({ id }: { id: string }) {
             <Link className="button secondary small" to={`/messages/${m.id}/print`}>
               {t('print.open')}
             </Link>
+            {m.kind === 'URGENT' && detainedPersons(m).length > 0 && session.me.user.role === 'duty-officer' && (
+              <>
+                {' '}
+                <Link className="button small" to={`/handovers/new?source=${m.id}`}>
+                  {t('ho.newFrom')}
+                </Link>
+              </>
+            )}
           </>
         )
       }

@@ -39,9 +39,15 @@ interface PersonMatch {
   source: { messageId: string; kind: string; topic: string | null; direction: 'OUT' | 'IN'; agency: string; classification: string; date: string; summary?: string };
   decision?: { decision: 'CONFIRMED' | 'REJECTED'; decidedBy: string; decidedAt: string };
 }
+/** A document of the person that the data bank holds as lost, stolen or invalidated (the bank record is the source). */
+interface BankDocumentMatch {
+  document: { number: string; issuingState: string };
+  record: { id: string; ownerAgency: string; title?: string; redacted: boolean; exact: boolean; content?: { travelDocument?: { status?: string } } };
+}
 interface MessagePersonMatches {
   person: PersonRecord & { role: string };
   matches: PersonMatch[];
+  documents?: BankDocumentMatch[];
 }
 
 const personName = (p: { surname: string; givenNames: string; patronymic?: string }) => [p.surname, p.givenNames, p.patronymic].filter(Boolean).join(' ');
@@ -62,7 +68,9 @@ export function MatchesPanel({ id }: { id: string }) {
             {personName(p.person)}
             {p.person.dateOfBirth && `, ${p.person.dateOfBirth}`}
           </h3>
-          {p.matches.length === 0 ? <p className="muted">{t('match.none')}</p> : <MatchList matches={p.matches} personId={p.person.id} onDecided={found.reload} />}
+          {p.matches.length > 0 && <MatchList matches={p.matches} personId={p.person.id} onDecided={found.reload} />}
+          {p.matches.length === 0 && !p.documents?.length && <p className="muted">{t('match.none')}</p>}
+          {!!p.documents?.length && <BankDocuments documents={p.documents} />}
         </div>
       ))}
     </section>
@@ -156,6 +164,29 @@ function Decide({ personId, c, onDecided }: { personId: string; c: PersonMatch; 
   );
 }
 
+/** The person's documents found in the data bank as lost, stolen or invalidated, each linked to its bank record. */
+function BankDocuments({ documents }: { documents: BankDocumentMatch[] }) {
+  const { t, has } = useI18n();
+  const label = (key: string, fallback: string) => (has(key) ? t(key) : fallback);
+  return (
+    <ul className="match-list" aria-label={t('match.bankDocuments')}>
+      {documents.map((d) => {
+        const status = d.record.content?.travelDocument?.status ?? '';
+        return (
+          <li key={`${d.record.id} ${d.document.number}`} data-bank-record={d.record.id} data-hit="true">
+            <p>
+              <strong>{t('match.bankDocument')}:</strong> {d.document.issuingState} {d.document.number} · {label(`bank.opt.${status}`, status)} ·{' '}
+              {t('match.bankOwner', { agency: label(`match.agency.${d.record.ownerAgency}`, d.record.ownerAgency) })}
+              {!d.record.exact && ` · ${t('bank.similar')}`}
+            </p>
+            <p>{d.record.redacted ? <span className="note">{t('bank.redacted', { agency: d.record.ownerAgency })}</span> : <Link to={`/bank/records/${d.record.id}`}>{d.record.title}</Link>}</p>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
 function MatchList({ matches, personId, onDecided }: { matches: PersonMatch[]; personId?: string; onDecided?: () => void }) {
   const { t, has } = useI18n();
   const label = (key: string, fallback: string) => (has(key) ? t(key) : fallback);
@@ -198,14 +229,14 @@ function MatchList({ matches, personId, onDecided }: { matches: PersonMatch[]; p
   );
 }
 
-const FIELDS = ['surname', 'givenNames', 'patronymic', 'dateOfBirth', 'citizenship', 'document'] as const;
+const FIELDS = ['surname', 'givenNames', 'patronymic', 'dateOfBirth', 'citizenship', 'document', 'documentState'] as const;
 type Field = (typeof FIELDS)[number];
 
 /** "Check a person": names in any script, date of birth, citizenship, document; answered from everything the node holds. */
 export function CheckPerson() {
   const { t, lang } = useI18n();
-  const [values, setValues] = useState<Record<Field, string>>({ surname: '', givenNames: '', patronymic: '', dateOfBirth: '', citizenship: '', document: '' });
-  const [result, setResult] = useState<PersonMatch[] | null>(null);
+  const [values, setValues] = useState<Record<Field, string>>({ surname: '', givenNames: '', patronymic: '', dateOfBirth: '', citizenship: '', document: '', documentState: '' });
+  const [result, setResult] = useState<{ candidates: PersonMatch[]; documents: BankDocumentMatch[] } | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<Error | null>(null);
   const [busy, setBusy] = useState(false);
@@ -218,9 +249,10 @@ export function CheckPerson() {
     if (values.patronymic.trim()) body.patronymic = values.patronymic;
     if (values.dateOfBirth) body.dateOfBirth = values.dateOfBirth;
     if (values.citizenship.trim()) body.citizenship = values.citizenship.trim().toUpperCase();
-    if (values.document.trim()) body.documents = [{ number: values.document.trim() }];
+    if (values.document.trim()) body.documents = [{ number: values.document.trim(), ...(values.documentState.trim() && { issuingState: values.documentState.trim().toUpperCase() }) }];
     try {
-      setResult((await api<{ candidates: PersonMatch[] }>('/api/persons/check', { method: 'POST', body })).candidates);
+      const r = await api<{ candidates: PersonMatch[]; documents?: BankDocumentMatch[] }>('/api/persons/check', { method: 'POST', body });
+      setResult({ candidates: r.candidates, documents: r.documents ?? [] });
     } catch (e) {
       if (e instanceof ApiError && e.errors.length) {
         setResult(null);
@@ -232,13 +264,13 @@ export function CheckPerson() {
   };
   const input = (f: Field, type = 'text') => (
     <div className="field" key={f}>
-      <label htmlFor={`check-${f}`}>{t(f === 'document' ? 'match.documentNumber' : `f.${f}`)}</label>
+      <label htmlFor={`check-${f}`}>{t(f === 'document' ? 'match.documentNumber' : f === 'documentState' ? 'match.documentState' : `f.${f}`)}</label>
       <input
         id={`check-${f}`}
         name={f}
         type={type}
         value={values[f]}
-        maxLength={f === 'citizenship' ? 3 : f === 'document' ? 32 : 100}
+        maxLength={f === 'citizenship' || f === 'documentState' ? 3 : f === 'document' ? 32 : 100}
         required={f === 'surname' || f === 'givenNames'}
         aria-invalid={errors[f] ? true : undefined}
         aria-describedby={errors[f] ? `check-${f}-error` : undefined}
@@ -261,6 +293,7 @@ export function CheckPerson() {
         {input('dateOfBirth', 'date')}
         {input('citizenship')}
         {input('document')}
+        {input('documentState')}
         {errors.body && <p className="field-error">{errors.body}</p>}
         <button type="submit" disabled={busy}>
           {t('match.check')}
@@ -269,8 +302,10 @@ export function CheckPerson() {
       {failure && <ErrorBox error={failure} />}
       {result && (
         <section aria-labelledby="check-result-h" aria-live="polite">
-          <h2 id="check-result-h">{t('match.results', { n: String(result.filter((c) => c.match).length) })}</h2>
-          {result.length === 0 ? <p className="muted">{t('match.none')}</p> : <MatchList matches={result} />}
+          <h2 id="check-result-h">{t('match.results', { n: String(result.candidates.filter((c) => c.match).length + result.documents.length) })}</h2>
+          {result.documents.length > 0 && <BankDocuments documents={result.documents} />}
+          {result.candidates.length > 0 && <MatchList matches={result.candidates} />}
+          {result.candidates.length === 0 && result.documents.length === 0 && <p className="muted">{t('match.none')}</p>}
         </section>
       )}
     </Page>

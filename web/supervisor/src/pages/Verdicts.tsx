@@ -52,6 +52,11 @@ export function Verdicts() {
                   <td>{v.to ? <UnitName id={v.to} /> : '—'}</td>
                   <td>
                     {v.period && <div>{v.period}</div>}
+                    {v.obligation === 'SEMIANNUAL' && v.period && (
+                      <div>
+                        <Link to={`/bank?period=${encodeURIComponent(v.period)}`}>{t('sv.verdicts.contributions')}</Link>
+                      </div>
+                    )}
                     {v.ref && (
                       <Link to={`/messages/${encodeURIComponent(v.ref)}`} title={t('sv.verdicts.timelineOf', { id: v.ref })}>
                         {t('sv.verdicts.openReport')} <code>{shortId(v.ref)}</code>

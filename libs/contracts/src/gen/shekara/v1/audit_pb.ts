@@ -14,17 +14,28 @@ import type { Timestamp, TimestampJson } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { MessageKind, MessageKindJson } from "./envelope_pb";
 import { file_shekara_v1_envelope } from "./envelope_pb";
+import type { DiscrepancyExplanation, DiscrepancyExplanationJson, StatisticsFigure, StatisticsFigureJson } from "./statistics_pb";
+import { file_shekara_v1_statistics } from "./statistics_pb";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file shekara/v1/audit.proto.
  */
 export const file_shekara_v1_audit: GenFile = /*@__PURE__*/
-  fileDesc("ChZzaGVrYXJhL3YxL2F1ZGl0LnByb3RvEgpzaGVrYXJhLnYxIusDCgpBdWRpdEV2ZW50EhAKCGV2ZW50X2lkGAEgASgJEgwKBG5vZGUYAiABKAkSJwoGYWN0aW9uGAMgASgOMhcuc2hla2FyYS52MS5BdWRpdEFjdGlvbhImCgJhdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFYWN0b3IYBSABKAkSEgoKbWVzc2FnZV9pZBgGIAEoCRIlCgRraW5kGAcgASgOMhcuc2hla2FyYS52MS5NZXNzYWdlS2luZBITCgtzZW5kZXJfdW5pdBgIIAEoCRIXCg9yZWNpcGllbnRfdW5pdHMYCSADKAkSDQoFdW5pdHMYCiADKAkSKwoHc2VudF9hdBgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLcmVwb3J0ZWRfYXQYDCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg4KBnBlcmlvZBgNIAEoCRIsCghldmVudF9hdBgOIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIY29uZmlybXMYDyABKAkSDgoGcmVhc29uGBAgASgJEg8KB3N1bW1hcnkYESABKAkSFgoOaGFuZG92ZXJfaXRlbXMYEiADKAkiOQoPQXVkaXRFdmVudEJhdGNoEiYKBmV2ZW50cxgBIAMoCzIWLnNoZWthcmEudjEuQXVkaXRFdmVudCJZChBTaWduZWRBdWRpdEJhdGNoEg0KBWJhdGNoGAEgASgMEhMKC3NpZ25lcl91bml0GAIgASgJEg4KBmtleV9pZBgDIAEoCRIRCglzaWduYXR1cmUYBCABKAwqywEKC0F1ZGl0QWN0aW9uEhwKGEFVRElUX0FDVElPTl9VTlNQRUNJRklFRBAAEhUKEUFVRElUX0FDVElPTl9TRU5UEAESGQoVQVVESVRfQUNUSU9OX1JFQ0VJVkVEEAISGgoWQVVESVRfQUNUSU9OX0RFTElWRVJFRBADEhUKEUFVRElUX0FDVElPTl9SRUFEEAQSGQoVQVVESVRfQUNUSU9OX1JFSkVDVEVEEAUSHgoaQVVESVRfQUNUSU9OX0RFQURfTEVUVEVSRUQQBmIGcHJvdG8z", [file_google_protobuf_timestamp, file_shekara_v1_envelope]);
+  fileDesc("ChZzaGVrYXJhL3YxL2F1ZGl0LnByb3RvEgpzaGVrYXJhLnYxIo0FCgpBdWRpdEV2ZW50EhAKCGV2ZW50X2lkGAEgASgJEgwKBG5vZGUYAiABKAkSJwoGYWN0aW9uGAMgASgOMhcuc2hla2FyYS52MS5BdWRpdEFjdGlvbhImCgJhdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFYWN0b3IYBSABKAkSEgoKbWVzc2FnZV9pZBgGIAEoCRIlCgRraW5kGAcgASgOMhcuc2hla2FyYS52MS5NZXNzYWdlS2luZBITCgtzZW5kZXJfdW5pdBgIIAEoCRIXCg9yZWNpcGllbnRfdW5pdHMYCSADKAkSDQoFdW5pdHMYCiADKAkSKwoHc2VudF9hdBgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLcmVwb3J0ZWRfYXQYDCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg4KBnBlcmlvZBgNIAEoCRIsCghldmVudF9hdBgOIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIY29uZmlybXMYDyABKAkSDgoGcmVhc29uGBAgASgJEg8KB3N1bW1hcnkYESABKAkSFgoOaGFuZG92ZXJfaXRlbXMYEiADKAkSOAoSc3RhdGlzdGljc19maWd1cmVzGC0gAygLMhwuc2hla2FyYS52MS5TdGF0aXN0aWNzRmlndXJlEkMKF3N0YXRpc3RpY3NfZXhwbGFuYXRpb25zGC4gAygLMiIuc2hla2FyYS52MS5EaXNjcmVwYW5jeUV4cGxhbmF0aW9uEiEKGWhhbmRvdmVyX3BlcnNvbnNfYWNjZXB0ZWQYLyABKA0iOQoPQXVkaXRFdmVudEJhdGNoEiYKBmV2ZW50cxgBIAMoCzIWLnNoZWthcmEudjEuQXVkaXRFdmVudCJZChBTaWduZWRBdWRpdEJhdGNoEg0KBWJhdGNoGAEgASgMEhMKC3NpZ25lcl91bml0GAIgASgJEg4KBmtleV9pZBgDIAEoCRIRCglzaWduYXR1cmUYBCABKAwqywEKC0F1ZGl0QWN0aW9uEhwKGEFVRElUX0FDVElPTl9VTlNQRUNJRklFRBAAEhUKEUFVRElUX0FDVElPTl9TRU5UEAESGQoVQVVESVRfQUNUSU9OX1JFQ0VJVkVEEAISGgoWQVVESVRfQUNUSU9OX0RFTElWRVJFRBADEhUKEUFVRElUX0FDVElPTl9SRUFEEAQSGQoVQVVESVRfQUNUSU9OX1JFSkVDVEVEEAUSHgoaQVVESVRfQUNUSU9OX0RFQURfTEVUVEVSRUQQBmIGcHJvdG8z", [file_google_protobuf_timestamp, file_shekara_v1_envelope, file_shekara_v1_statistics]);
 
 /**
  * One audit event. Published through the node's outbox (so it is never lost) with
  * `Nats-Msg-Id` = `event_id`; consumers must be idempotent on `event_id`.
+ *
+ * A data bank version (SENT, kind MESSAGE_KIND_BANK_VERSION), published by the owning agency's node
+ * for each version it makes, so the ledger learns the clause 5.5 contributions from signed facts:
+ * `message_id` the record id, `sender_unit` the contributing unit (a unit of `node`),
+ * `recipient_units` the other agencies' level-1 units, `sent_at` when the version was made,
+ * `period` the half-year it counts for (YYYY-H1/H2, the contributing unit's local date),
+ * `confirms` the report (SEMIANNUAL, ADVANCE) that carried it, if any, `summary` the record's title
+ * (empty for a CONFIDENTIAL record), `handover_items` its kind and action
+ * (["MATERIAL"|"SPECIMEN"|"TRAVEL_DOCUMENT", "CREATE"|"REVISE"|"WITHDRAW"]).
  *
  * @generated from message shekara.v1.AuditEvent
  */
@@ -156,11 +167,42 @@ export type AuditEvent = Message<"shekara.v1.AuditEvent"> & {
    * @generated from field: repeated string handover_items = 18;
    */
   handoverItems: string[];
+
+  /**
+   * STATISTICS: the unit's figures for `period` (as signed in the report), for the supervisors'
+   * reconciliation of counterpart figures (clause 9.3). At most 100.
+   *
+   * @generated from field: repeated shekara.v1.StatisticsFigure statistics_figures = 45;
+   */
+  statisticsFigures: StatisticsFigure[];
+
+  /**
+   * STATISTICS: the unit's explanations of discrepancies (as signed in the report). At most 100.
+   *
+   * @generated from field: repeated shekara.v1.DiscrepancyExplanation statistics_explanations = 46;
+   */
+  statisticsExplanations: DiscrepancyExplanation[];
+
+  /**
+   * HANDOVER_ACCEPTANCE: how many persons (items of kind "person") this acceptance accepts.
+   *
+   * @generated from field: uint32 handover_persons_accepted = 47;
+   */
+  handoverPersonsAccepted: number;
 };
 
 /**
  * One audit event. Published through the node's outbox (so it is never lost) with
  * `Nats-Msg-Id` = `event_id`; consumers must be idempotent on `event_id`.
+ *
+ * A data bank version (SENT, kind MESSAGE_KIND_BANK_VERSION), published by the owning agency's node
+ * for each version it makes, so the ledger learns the clause 5.5 contributions from signed facts:
+ * `message_id` the record id, `sender_unit` the contributing unit (a unit of `node`),
+ * `recipient_units` the other agencies' level-1 units, `sent_at` when the version was made,
+ * `period` the half-year it counts for (YYYY-H1/H2, the contributing unit's local date),
+ * `confirms` the report (SEMIANNUAL, ADVANCE) that carried it, if any, `summary` the record's title
+ * (empty for a CONFIDENTIAL record), `handover_items` its kind and action
+ * (["MATERIAL"|"SPECIMEN"|"TRAVEL_DOCUMENT", "CREATE"|"REVISE"|"WITHDRAW"]).
  *
  * @generated from message shekara.v1.AuditEvent
  */
@@ -292,6 +334,28 @@ export type AuditEventJson = {
    * @generated from field: repeated string handover_items = 18;
    */
   handoverItems?: string[];
+
+  /**
+   * STATISTICS: the unit's figures for `period` (as signed in the report), for the supervisors'
+   * reconciliation of counterpart figures (clause 9.3). At most 100.
+   *
+   * @generated from field: repeated shekara.v1.StatisticsFigure statistics_figures = 45;
+   */
+  statisticsFigures?: StatisticsFigureJson[];
+
+  /**
+   * STATISTICS: the unit's explanations of discrepancies (as signed in the report). At most 100.
+   *
+   * @generated from field: repeated shekara.v1.DiscrepancyExplanation statistics_explanations = 46;
+   */
+  statisticsExplanations?: DiscrepancyExplanationJson[];
+
+  /**
+   * HANDOVER_ACCEPTANCE: how many persons (items of kind "person") this acceptance accepts.
+   *
+   * @generated from field: uint32 handover_persons_accepted = 47;
+   */
+  handoverPersonsAccepted?: number;
 };
 
 /**

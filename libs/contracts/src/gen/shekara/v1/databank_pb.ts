@@ -22,7 +22,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file shekara/v1/databank.proto.
  */
 export const file_shekara_v1_databank: GenFile = /*@__PURE__*/
-  fileDesc("ChlzaGVrYXJhL3YxL2RhdGFiYW5rLnByb3RvEgpzaGVrYXJhLnYxIqABCgxCYW5rTWF0ZXJpYWwSJgoEa2luZBgBIAEoDjIYLnNoZWthcmEudjEuTWF0ZXJpYWxLaW5kEg0KBXRpdGxlGAIgASgJEg8KB3N1bW1hcnkYAyABKAkSDAoEYm9keRgEIAEoCRIqCghsYW5ndWFnZRgFIAEoDjIYLnNoZWthcmEudjEuQmFua0xhbmd1YWdlEg4KBnRvcGljcxgGIAMoCSLDAQoMQmFua1NwZWNpbWVuEhUKDWlzc3Vpbmdfc3RhdGUYASABKAkSLwoNZG9jdW1lbnRfdHlwZRgCIAEoDjIYLnNoZWthcmEudjEuRG9jdW1lbnRUeXBlEg4KBnNlcmllcxgDIAEoCRINCgV0aXRsZRgEIAEoCRIQCghmZWF0dXJlcxgFIAEoCRIqCghsYW5ndWFnZRgGIAEoDjIYLnNoZWthcmEudjEuQmFua0xhbmd1YWdlEg4KBnRvcGljcxgHIAMoCSKLAgoSQmFua1RyYXZlbERvY3VtZW50Eg4KBm51bWJlchgBIAEoCRIVCg1pc3N1aW5nX3N0YXRlGAIgASgJEi8KDWRvY3VtZW50X3R5cGUYAyABKA4yGC5zaGVrYXJhLnYxLkRvY3VtZW50VHlwZRIwCgZzdGF0dXMYBCABKA4yIC5zaGVrYXJhLnYxLlRyYXZlbERvY3VtZW50U3RhdHVzEhMKC3JlcG9ydGVkX29uGAUgASgJEhMKC29jY3VycmVkX29uGAYgASgJEhEKCWlzc3VlZF9vbhgHIAEoCRISCgpleHBpcmVzX29uGAggASgJEhoKEm5hdGlvbmFsX3JlZmVyZW5jZRgJIAEoCSL5AQoRQmFua1JlY29yZENvbnRlbnQSLAoIbWF0ZXJpYWwYASABKAsyGC5zaGVrYXJhLnYxLkJhbmtNYXRlcmlhbEgAEiwKCHNwZWNpbWVuGAIgASgLMhguc2hla2FyYS52MS5CYW5rU3BlY2ltZW5IABI5Cg90cmF2ZWxfZG9jdW1lbnQYAyABKAsyHi5zaGVrYXJhLnYxLkJhbmtUcmF2ZWxEb2N1bWVudEgAEjIKDmNsYXNzaWZpY2F0aW9uGAQgASgOMhouc2hla2FyYS52MS5DbGFzc2lmaWNhdGlvbhIRCglyZXZpZXdfb24YBSABKAlCBgoEYm9keSKRAgoRQmFua1JlY29yZFZlcnNpb24SEQoJcmVjb3JkX2lkGAEgASgJEg8KB3ZlcnNpb24YAiABKA0SFAoMb3duZXJfYWdlbmN5GAMgASgJEhgKEGNvbnRyaWJ1dG9yX3VuaXQYBCABKAkSLgoKY3JlYXRlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLQoGYWN0aW9uGAYgASgOMh0uc2hla2FyYS52MS5CYW5rVmVyc2lvbkFjdGlvbhIuCgdjb250ZW50GAcgASgLMh0uc2hla2FyYS52MS5CYW5rUmVjb3JkQ29udGVudBIZChFzb3VyY2VfbWVzc2FnZV9pZBgIIAEoCSJHChFTaWduZWRCYW5rVmVyc2lvbhIPCgd2ZXJzaW9uGAEgASgMEg4KBmtleV9pZBgCIAEoCRIRCglzaWduYXR1cmUYAyABKAwqbwoMQmFua0xhbmd1YWdlEh0KGUJBTktfTEFOR1VBR0VfVU5TUEVDSUZJRUQQABIUChBCQU5LX0xBTkdVQUdFX1JVEAESFAoQQkFOS19MQU5HVUFHRV9LSxACEhQKEEJBTktfTEFOR1VBR0VfRU4QAyqDAgoUVHJhdmVsRG9jdW1lbnRTdGF0dXMSJgoiVFJBVkVMX0RPQ1VNRU5UX1NUQVRVU19VTlNQRUNJRklFRBAAEh8KG1RSQVZFTF9ET0NVTUVOVF9TVEFUVVNfTE9TVBABEicKI1RSQVZFTF9ET0NVTUVOVF9TVEFUVVNfU1RPTEVOX0JMQU5LEAISLQopVFJBVkVMX0RPQ1VNRU5UX1NUQVRVU19TVE9MRU5fRlJPTV9IT0xERVIQAxIiCh5UUkFWRUxfRE9DVU1FTlRfU1RBVFVTX1JFVk9LRUQQBBImCiJUUkFWRUxfRE9DVU1FTlRfU1RBVFVTX0lOVkFMSURBVEVEEAUqmgEKEUJhbmtWZXJzaW9uQWN0aW9uEiMKH0JBTktfVkVSU0lPTl9BQ1RJT05fVU5TUEVDSUZJRUQQABIeChpCQU5LX1ZFUlNJT05fQUNUSU9OX0NSRUFURRABEh4KGkJBTktfVkVSU0lPTl9BQ1RJT05fUkVWSVNFEAISIAocQkFOS19WRVJTSU9OX0FDVElPTl9XSVRIRFJBVxADYgZwcm90bzM", [file_google_protobuf_timestamp, file_shekara_v1_common, file_shekara_v1_reports]);
+  fileDesc("ChlzaGVrYXJhL3YxL2RhdGFiYW5rLnByb3RvEgpzaGVrYXJhLnYxIqABCgxCYW5rTWF0ZXJpYWwSJgoEa2luZBgBIAEoDjIYLnNoZWthcmEudjEuTWF0ZXJpYWxLaW5kEg0KBXRpdGxlGAIgASgJEg8KB3N1bW1hcnkYAyABKAkSDAoEYm9keRgEIAEoCRIqCghsYW5ndWFnZRgFIAEoDjIYLnNoZWthcmEudjEuQmFua0xhbmd1YWdlEg4KBnRvcGljcxgGIAMoCSLDAQoMQmFua1NwZWNpbWVuEhUKDWlzc3Vpbmdfc3RhdGUYASABKAkSLwoNZG9jdW1lbnRfdHlwZRgCIAEoDjIYLnNoZWthcmEudjEuRG9jdW1lbnRUeXBlEg4KBnNlcmllcxgDIAEoCRINCgV0aXRsZRgEIAEoCRIQCghmZWF0dXJlcxgFIAEoCRIqCghsYW5ndWFnZRgGIAEoDjIYLnNoZWthcmEudjEuQmFua0xhbmd1YWdlEg4KBnRvcGljcxgHIAMoCSKLAgoSQmFua1RyYXZlbERvY3VtZW50Eg4KBm51bWJlchgBIAEoCRIVCg1pc3N1aW5nX3N0YXRlGAIgASgJEi8KDWRvY3VtZW50X3R5cGUYAyABKA4yGC5zaGVrYXJhLnYxLkRvY3VtZW50VHlwZRIwCgZzdGF0dXMYBCABKA4yIC5zaGVrYXJhLnYxLlRyYXZlbERvY3VtZW50U3RhdHVzEhMKC3JlcG9ydGVkX29uGAUgASgJEhMKC29jY3VycmVkX29uGAYgASgJEhEKCWlzc3VlZF9vbhgHIAEoCRISCgpleHBpcmVzX29uGAggASgJEhoKEm5hdGlvbmFsX3JlZmVyZW5jZRgJIAEoCSL5AQoRQmFua1JlY29yZENvbnRlbnQSLAoIbWF0ZXJpYWwYASABKAsyGC5zaGVrYXJhLnYxLkJhbmtNYXRlcmlhbEgAEiwKCHNwZWNpbWVuGAIgASgLMhguc2hla2FyYS52MS5CYW5rU3BlY2ltZW5IABI5Cg90cmF2ZWxfZG9jdW1lbnQYAyABKAsyHi5zaGVrYXJhLnYxLkJhbmtUcmF2ZWxEb2N1bWVudEgAEjIKDmNsYXNzaWZpY2F0aW9uGAQgASgOMhouc2hla2FyYS52MS5DbGFzc2lmaWNhdGlvbhIRCglyZXZpZXdfb24YBSABKAlCBgoEYm9keSKRAgoRQmFua1JlY29yZFZlcnNpb24SEQoJcmVjb3JkX2lkGAEgASgJEg8KB3ZlcnNpb24YAiABKA0SFAoMb3duZXJfYWdlbmN5GAMgASgJEhgKEGNvbnRyaWJ1dG9yX3VuaXQYBCABKAkSLgoKY3JlYXRlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLQoGYWN0aW9uGAYgASgOMh0uc2hla2FyYS52MS5CYW5rVmVyc2lvbkFjdGlvbhIuCgdjb250ZW50GAcgASgLMh0uc2hla2FyYS52MS5CYW5rUmVjb3JkQ29udGVudBIZChFzb3VyY2VfbWVzc2FnZV9pZBgIIAEoCSJHChFTaWduZWRCYW5rVmVyc2lvbhIPCgd2ZXJzaW9uGAEgASgMEg4KBmtleV9pZBgCIAEoCRIRCglzaWduYXR1cmUYAyABKAwiVAoRQmFua1Jlc3luY1JlcXVlc3QSFAoMb3duZXJfYWdlbmN5GAEgASgJEikKBXNpbmNlGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCpvCgxCYW5rTGFuZ3VhZ2USHQoZQkFOS19MQU5HVUFHRV9VTlNQRUNJRklFRBAAEhQKEEJBTktfTEFOR1VBR0VfUlUQARIUChBCQU5LX0xBTkdVQUdFX0tLEAISFAoQQkFOS19MQU5HVUFHRV9FThADKoMCChRUcmF2ZWxEb2N1bWVudFN0YXR1cxImCiJUUkFWRUxfRE9DVU1FTlRfU1RBVFVTX1VOU1BFQ0lGSUVEEAASHwobVFJBVkVMX0RPQ1VNRU5UX1NUQVRVU19MT1NUEAESJwojVFJBVkVMX0RPQ1VNRU5UX1NUQVRVU19TVE9MRU5fQkxBTksQAhItCilUUkFWRUxfRE9DVU1FTlRfU1RBVFVTX1NUT0xFTl9GUk9NX0hPTERFUhADEiIKHlRSQVZFTF9ET0NVTUVOVF9TVEFUVVNfUkVWT0tFRBAEEiYKIlRSQVZFTF9ET0NVTUVOVF9TVEFUVVNfSU5WQUxJREFURUQQBSqaAQoRQmFua1ZlcnNpb25BY3Rpb24SIwofQkFOS19WRVJTSU9OX0FDVElPTl9VTlNQRUNJRklFRBAAEh4KGkJBTktfVkVSU0lPTl9BQ1RJT05fQ1JFQVRFEAESHgoaQkFOS19WRVJTSU9OX0FDVElPTl9SRVZJU0UQAhIgChxCQU5LX1ZFUlNJT05fQUNUSU9OX1dJVEhEUkFXEANiBnByb3RvMw", [file_google_protobuf_timestamp, file_shekara_v1_common, file_shekara_v1_reports]);
 
 /**
  * A reference material of clause 5.5: review, recommendation, training or methodical material.
@@ -697,6 +697,67 @@ export type SignedBankVersionJson = {
  */
 export const SignedBankVersionSchema: GenMessage<SignedBankVersion, {jsonType: SignedBankVersionJson}> = /*@__PURE__*/
   messageDesc(file_shekara_v1_databank, 5);
+
+/**
+ * A resync of the data bank (envelope kind MESSAGE_KIND_BANK_RESYNC_REQUEST): a node that lost or
+ * never had versions (a new node, a restored database) asks the node of the owning agency, whose
+ * level-1 unit it is addressed to, for every version of that agency's records created at or after
+ * `since`. The owner answers with the versions as it stores them (SignedBankVersion, signed by their
+ * contributors), each in a BANK_VERSION envelope from its contributing unit to the requesting
+ * agency, oldest first, at most 2,000 per request; the requester verifies them as usual and asks
+ * again from its newest until nothing new comes.
+ *
+ * @generated from message shekara.v1.BankResyncRequest
+ */
+export type BankResyncRequest = Message<"shekara.v1.BankResyncRequest"> & {
+  /**
+   * The agency whose records are asked for: the addressee's. Required.
+   *
+   * @generated from field: string owner_agency = 1;
+   */
+  ownerAgency: string;
+
+  /**
+   * Versions created at or after this instant (UTC); absent: all of them.
+   *
+   * @generated from field: google.protobuf.Timestamp since = 2;
+   */
+  since?: Timestamp | undefined;
+};
+
+/**
+ * A resync of the data bank (envelope kind MESSAGE_KIND_BANK_RESYNC_REQUEST): a node that lost or
+ * never had versions (a new node, a restored database) asks the node of the owning agency, whose
+ * level-1 unit it is addressed to, for every version of that agency's records created at or after
+ * `since`. The owner answers with the versions as it stores them (SignedBankVersion, signed by their
+ * contributors), each in a BANK_VERSION envelope from its contributing unit to the requesting
+ * agency, oldest first, at most 2,000 per request; the requester verifies them as usual and asks
+ * again from its newest until nothing new comes.
+ *
+ * @generated from message shekara.v1.BankResyncRequest
+ */
+export type BankResyncRequestJson = {
+  /**
+   * The agency whose records are asked for: the addressee's. Required.
+   *
+   * @generated from field: string owner_agency = 1;
+   */
+  ownerAgency?: string;
+
+  /**
+   * Versions created at or after this instant (UTC); absent: all of them.
+   *
+   * @generated from field: google.protobuf.Timestamp since = 2;
+   */
+  since?: TimestampJson;
+};
+
+/**
+ * Describes the message shekara.v1.BankResyncRequest.
+ * Use `create(BankResyncRequestSchema)` to create a new message.
+ */
+export const BankResyncRequestSchema: GenMessage<BankResyncRequest, {jsonType: BankResyncRequestJson}> = /*@__PURE__*/
+  messageDesc(file_shekara_v1_databank, 6);
 
 /**
  * Language of a text in the bank.

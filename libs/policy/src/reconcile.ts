@@ -2,9 +2,17 @@
  * Reconciliation of counterpart figures (clause 9.3), pure: for each pair (handing unit A →
  * receiving unit B) and month, A's "persons handed over to B", B's "persons received from A" (each
  * from the unit's latest report for the month: a later report corrects an earlier one) and the
- * persons B accepted in handover acts from A handed over that month, compared.
+ * persons B accepted in handover acts from A handed over that month, compared. The one rule of the
+ * agency node's reconciliation page and of the supervisor ledger's discrepancies.
  */
-import type { HandoverAct } from '../handover';
+
+/** What reconciliation needs of a handover act handed over in the month: who, and the persons accepted. */
+export interface ActPersons {
+  handingUnit: string;
+  receivingUnit: string;
+  /** Persons (items of kind "person") the receiving unit accepted; 0 while undecided, disputed or withdrawn. */
+  personsAccepted: number;
+}
 
 export type PairStatus = 'AGREED' | 'DISCREPANCY' | 'EXPLAINED' | 'AWAITING';
 
@@ -33,7 +41,8 @@ export interface LatestReport {
 const HANDED = 'STATISTICS_INDICATOR_PERSONS_HANDED_OVER';
 const RECEIVED = 'STATISTICS_INDICATOR_PERSONS_RECEIVED';
 
-export function reconcile(period: string, reports: LatestReport[], acts: HandoverAct[], involving: string): PairReconciliation[] {
+/** The pairs `include(handing, receiving)` admits (the caller's scope), sorted by handing then receiving unit. */
+export function reconcile(period: string, reports: LatestReport[], acts: readonly ActPersons[], include: (handing: string, receiving: string) => boolean): PairReconciliation[] {
   const pairs = new Map<string, [string, string]>();
   const add = (a: string, b: string) => pairs.set(`${a}\u0000${b}`, [a, b]);
   for (const r of reports) {
@@ -51,12 +60,12 @@ export function reconcile(period: string, reports: LatestReport[], acts: Handove
   };
   const out: PairReconciliation[] = [];
   for (const [a, b] of [...pairs.values()].sort()) {
-    if (a !== involving && b !== involving) continue;
+    if (!include(a, b)) continue;
     const handedOver = figure(a, HANDED, b);
     const received = figure(b, RECEIVED, a);
     const accepted = acts
       .filter((x) => x.handingUnit === a && x.receivingUnit === b)
-      .reduce((n, x) => n + x.items.filter((i) => i.kind === 'person' && i.status === 'ACCEPTED').length, 0);
+      .reduce((n, x) => n + x.personsAccepted, 0);
     const explanations = [
       ...(byUnit.get(a)?.explanations ?? []).filter((e) => e.indicator === HANDED && e.counterpartUnit === b).map((e) => ({ unit: a, text: e.text })),
       ...(byUnit.get(b)?.explanations ?? []).filter((e) => e.indicator === RECEIVED && e.counterpartUnit === a).map((e) => ({ unit: b, text: e.text })),
