@@ -6,6 +6,8 @@ COPY . .
 RUN bash scripts/build.sh && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
+# pdftotext: the text of PDF attachments of the data bank goes into its search index.
+RUN apt-get update && apt-get install -y --no-install-recommends poppler-utils && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production
 COPY --from=build /app/node_modules ./node_modules

@@ -3,12 +3,14 @@
  * real nodes: a CONFIDENTIAL report from border reaches the migration post. Its duty officer
  * (cleared FOR_OFFICIAL_USE) sees it in the inbox only as restricted, without its text, and opening
  * it is refused in Russian; the senior duty officer (cleared CONFIDENTIAL) opens it under its
- * marking. A FOR_OFFICIAL_USE report prints with its marking. Screenshots in
+ * marking. A FOR_OFFICIAL_USE report prints with its marking. A CONFIDENTIAL urgent report is shown
+ * without its text to the uncleared duty officers of the sending unit ("due now") and of the
+ * receiving one (a notification stored with the summary, as older nodes stored it). Screenshots in
  * test-artifacts/e2e/classification-*.png.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { TestSystem, eventually } from '../support/harness';
-import { INTERIOR, daily } from '../exchange/fixtures';
+import { BORDER, INTERIOR, daily, urgentDetainedMigrants } from '../exchange/fixtures';
 import { WAIT, expectAccessible, lastScreenshot, launchChromium, prepareConsoles, screenshot } from './browser';
 import { PASSWORD } from './browser';
 
@@ -104,5 +106,42 @@ describe('classification at the duty desk (headless Chromium)', () => {
     expect(await marking.isVisible()).toBe(true);
     await shot(p, '04-print-for-official-use');
     await p.emulateMedia({ media: 'screen' });
+  });
+
+  it('a CONFIDENTIAL urgent report: the uncleared officers see its marking, not its text, in "due now" and in the notifications', async () => {
+    const body = urgentDetainedMigrants();
+    body.recipientUnits = [INTERIOR];
+    body.classification = 'CLASSIFICATION_CONFIDENTIAL';
+    body.urgent.summary = 'SECRETWORD: two detained near post 214';
+    const sent = await sys.api('border', 'POST', '/api/messages', body, await sys.login('border', 'senior'));
+    expect(sent.status).toBe(201);
+    const urgentId: string = sent.body.id;
+    // The alert as older nodes stored it: with the summary (in params and in the Russian text).
+    const [{ id }] = await eventually(async () => {
+      const rows = await sys.sql('interior', `SELECT id FROM notifications WHERE message_id = $1`, [urgentId]);
+      return rows.length ? rows : undefined;
+    }, 20_000, 'the alert stored');
+    await sys.sql('interior', `UPDATE notifications SET params = params || jsonb_build_object('summary', $2::text), text = $3 WHERE id = $1`, [id, body.urgent.summary, `Поступило срочное донесение от ${BORDER}: «${body.urgent.summary}».`]);
+
+    // The sending unit's duty officer (FOR_OFFICIAL_USE): the report awaits its confirmation, shown by its marking.
+    const sender = await newPage();
+    await signIn(sender, sys.url('border'), 'border.duty');
+    const owed = sender.getByTestId('pending-confirmation').filter({ hasText: 'Ограниченный доступ: гриф «Конфиденциально» выше вашего допуска' });
+    await owed.waitFor(WAIT);
+    expect(await sender.content()).not.toContain('SECRETWORD');
+    await expectAccessible(sender, 'due now with a restricted urgent report');
+    await shot(sender, '05-due-restricted');
+
+    // The receiving unit's duty officer: the notification without the summary, with the note that it is restricted.
+    const recipient = await newPage();
+    await signIn(recipient, sys.url('interior'), 'interior.duty');
+    await recipient.locator('.notifications').getByText(/гриф выше вашего допуска, содержание по допуску/).first().waitFor(WAIT);
+    expect(await recipient.content()).not.toContain('SECRETWORD');
+    await shot(recipient, '06-notification-restricted');
+
+    // Cleared (the senior officer of the sending unit): the summary with its countdown.
+    const cleared = await newPage();
+    await signIn(cleared, sys.url('border'), 'border.senior');
+    await cleared.getByTestId('pending-confirmation').filter({ hasText: 'SECRETWORD' }).waitFor(WAIT);
   });
 });

@@ -88,19 +88,24 @@ export class ApiError extends Error {
   }
 }
 
-export async function api<T>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}, retried = false): Promise<T> {
+/**
+ * A call of the node's API. `body`: JSON; `raw`: bytes sent as they are (a file upload). Answers the
+ * JSON, or with `blob` the bytes (a download). A refusal throws ApiError.
+ */
+export async function api<T>(path: string, init: { method?: string; body?: unknown; raw?: Blob; blob?: boolean; signal?: AbortSignal } = {}, retried = false): Promise<T> {
   const res = await fetch(path, {
     method: init.method ?? 'GET',
     signal: init.signal,
     headers: {
-      accept: 'application/json',
+      accept: init.blob ? '*/*' : 'application/json',
       // The server answers its messages in the console's language (the same key the I18nProvider keeps).
       'accept-language': localStorage.getItem('shekara.lang') === 'en' ? 'en' : 'ru',
-      ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(init.raw !== undefined ? { 'content-type': 'application/octet-stream' } : init.body !== undefined ? { 'content-type': 'application/json' } : {}),
       ...(token ? { authorization: `Bearer ${token}` } : {}),
     },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    body: init.raw ?? (init.body === undefined ? undefined : JSON.stringify(init.body)),
   });
+  if (res.ok && init.blob) return (await res.blob()) as T;
   const text = await res.text();
   let json: unknown = null;
   try {
@@ -121,6 +126,23 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
     );
   }
   return json as T;
+}
+
+/** Downloads a file of the API (with the token) and hands it to the browser under `filename`. */
+export async function downloadFile(path: string, filename: string): Promise<void> {
+  saveBlob(await api<Blob>(path, { blob: true }), filename);
+}
+
+/** Hands bytes to the browser as a file download named `filename`. */
+export function saveBlob(blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 /** Builds "?a=1&b=2" from the defined, non-empty values. */

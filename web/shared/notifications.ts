@@ -22,7 +22,8 @@ export function notificationText(n: Notification, c: NotificationContext): strin
   const at = (v: string | undefined) => (v ? formatInstant(v, zone) : '—');
   const obligation = n.obligation && c.has(`notif.obligation.${n.obligation}`) ? c.t(`notif.obligation.${n.obligation}`) : (n.obligation ?? '');
   const topic = p.topic && c.has(`enum.${p.topic}`) ? c.t(`enum.${p.topic}`) : '';
-  const summary = p.summary ? c.t('notif.summary', { summary: p.summary }) : p.classification === 'CONFIDENTIAL' ? c.t('notif.restricted') : '';
+  // Restricted (the server withheld the text: above the user's clearance), or a CONFIDENTIAL report's alert (raised without it).
+  const summary = p.summary ? c.t('notif.summary', { summary: p.summary }) : n.restricted ? c.t('notif.restrictedAbove') : p.classification === 'CONFIDENTIAL' ? c.t('notif.restricted') : '';
   return c.t(key, {
     obligation,
     period: n.period ?? '',

@@ -108,14 +108,23 @@ export interface DailyWindow extends DueWindow {
 export interface MonthlyWindow extends DueWindow {
   period: string;
 }
+/** An urgent report awaiting its written confirmation; `restricted`: above the user's clearance, no summary. */
+export interface OwedConfirmation {
+  urgentId: string;
+  summary: string;
+  classification?: string;
+  restricted?: true;
+  reportedAt: string;
+  dueAt: string;
+}
 export interface Due {
   now: string;
   zone: string;
   daily: DailyWindow;
   monthly: MonthlyWindow | null;
-  overdueConfirmations: { urgentId: string; summary: string; reportedAt: string; dueAt: string }[];
+  overdueConfirmations: OwedConfirmation[];
   /** Urgent reports still within their 2 hours for the written confirmation. */
-  pendingConfirmations: { urgentId: string; summary: string; reportedAt: string; dueAt: string }[];
+  pendingConfirmations: OwedConfirmation[];
   drafts: { id: string; kind: Kind; period: string | null; createdAt: string; body: SendMessageRequestJson }[];
 }
 /** GET /api/due/periods: the period a report composed now is for, per scheduled kind. */
@@ -149,6 +158,8 @@ export interface Notification {
   params: Record<string, string>;
   acknowledgedAt: string | null;
   acknowledgedBy: string | null;
+  /** Names a message classified above the user's clearance: its text was withheld by the server. */
+  restricted?: true;
 }
 export interface NotificationPage extends Page<Notification> {
   /** How many of the unit's notifications are not acknowledged. */

@@ -5,20 +5,32 @@ import { EXIT_USAGE, main } from './main';
 const OK = path.resolve(__dirname, '../../../test/fixtures/audit/ok');
 
 /** Runs main with in-memory streams and a fixed "now"; returns what it wrote and its exit code. */
-async function run(argv: string[], now = new Date('2024-03-06T07:00:00Z')) {
+async function run(argv: string[], now = new Date('2024-03-06T07:00:00Z'), language?: 'en' | 'ru') {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const out: string[] = [];
   const err: string[] = [];
   stdout.on('data', (chunk: Buffer) => out.push(chunk.toString()));
   stderr.on('data', (chunk: Buffer) => err.push(chunk.toString()));
-  const code = await main(argv, { stdout, stderr, now: () => now });
+  const code = await main(argv, { stdout, stderr, now: () => now, language });
   return { code, stdout: out.join(''), stderr: err.join('') };
 }
 
 const audit = ['audit', '--directory', `${OK}/pairs.directory.json`, '--journal', `${OK}/pairs.jsonl`, '--from', '2024-02-29', '--to', '2024-03-01'];
 
 describe('main', () => {
+  it('says usage errors in the terminal’s language (audit, verify, clients), or in verify’s --lang', async () => {
+    const ru = await run(['audit', '--from', '2024-13-01'], undefined, 'ru');
+    expect(ru.code).toBe(EXIT_USAGE);
+    expect(ru.stderr).toBe('shekara audit: нужен параметр --directory\nСправка: "shekara audit --help"\n');
+    const en = await run(['audit', '--from', '2024-13-01'], undefined, 'en');
+    expect(en.stderr).toBe('shekara audit: --directory is required\nRun "shekara audit --help" for usage.\n');
+    expect((await run(['verify', '--export', 'x', '--proof', 'y'], undefined, 'ru')).stderr).toContain('укажите либо --export, либо --proof, но не оба');
+    expect((await run(['verify', '--export', 'x', '--proof', 'y', '--lang', 'en'], undefined, 'ru')).stderr).toContain('give either --export or --proof, not both');
+    expect((await run(['clients', 'create', '--bogus', 'x'], undefined, 'ru')).stderr).toMatch(/^shekara clients: --bogus не параметр команды clients create/);
+  });
+
+
   it('uses the injected now when --as-of is absent', async () => {
     const withNow = await run(audit);
     const withAsOf = await run([...audit, '--as-of', '2024-03-06T12:00:00+05:00']);

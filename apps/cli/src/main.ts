@@ -93,7 +93,8 @@ export async function main(argv: readonly string[], io: CliIo & { language?: Lan
       return await runClients({ ...parsed, sub: parsed.sub }, { ...io, language: io.language === 'ru' ? 'ru' : 'en' });
     } catch (e) {
       if (!(e instanceof ClientsUsageError)) throw e;
-      io.stderr.write(`shekara clients: ${e.message}\nRun "shekara clients --help" for usage.\n`);
+      const lang = io.language === 'ru' ? 'ru' : 'en';
+      io.stderr.write(`shekara clients: ${e.render(lang)}\n${lang === 'ru' ? 'Справка: "shekara clients --help"' : 'Run "shekara clients --help" for usage.'}\n`);
       return EXIT_USAGE;
     }
   }
@@ -113,7 +114,8 @@ export async function main(argv: readonly string[], io: CliIo & { language?: Lan
     }
   }
   if (command !== 'audit') {
-    const problem = command === undefined ? 'no command given' : `unknown command ${JSON.stringify(command)}`;
+    const ru = io.language === 'ru';
+    const problem = command === undefined ? (ru ? 'не указана команда' : 'no command given') : ru ? `неизвестная команда ${JSON.stringify(command)}` : `unknown command ${JSON.stringify(command)}`;
     io.stderr.write(`shekara: ${problem}\n${USAGE}\n`);
     return EXIT_USAGE;
   }
@@ -126,12 +128,14 @@ export async function main(argv: readonly string[], io: CliIo & { language?: Lan
     return await runAudit(parsed.options, io);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    io.stderr.write(`shekara audit: ${e.message}\nRun "shekara audit --help" for usage.\n`);
+    // In the terminal's language (LANG / LC_ALL / LC_MESSAGES).
+    const lang = io.language ?? 'en';
+    io.stderr.write(`shekara audit: ${e.render(lang)}\n${lang === 'ru' ? 'Справка: "shekara audit --help"' : 'Run "shekara audit --help" for usage.'}\n`);
     return EXIT_USAGE;
   }
 }
 
-async function verify(argv: readonly string[], io: CliIo): Promise<number> {
+async function verify(argv: readonly string[], io: CliIo & { language?: Language }): Promise<number> {
   try {
     const parsed = parseVerifyArgs(argv);
     if (parsed.help) {
@@ -141,7 +145,9 @@ async function verify(argv: readonly string[], io: CliIo): Promise<number> {
     return await runVerify(parsed.options, io);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    io.stderr.write(`shekara verify: ${e.message}\nRun "shekara verify --help" for usage.\n`);
+    // --lang when given, else the terminal's language.
+    const lang = argv.some((a) => a === '--lang' || a.startsWith('--lang=')) ? langOf(argv) : (io.language ?? 'en');
+    io.stderr.write(`shekara verify: ${e.render(lang)}\n${lang === 'ru' ? 'Справка: "shekara verify --help"' : 'Run "shekara verify --help" for usage.'}\n`);
     return EXIT_USAGE;
   }
 }

@@ -1,6 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
 import { AppError } from '@shekara/server';
-import type { ErrorTable, FieldError } from '@shekara/server';
+import type { Bilingual, ErrorTable, FieldError } from '@shekara/server';
 
 /** Everything the supervisor refuses on purpose. Each code maps to one HTTP status and one message. */
 export enum SupervisorErrorCode {
@@ -23,7 +23,7 @@ const TABLE: ErrorTable<SupervisorErrorCode> = {
 
 /** The supervisor's refusals (one class, its code table above). */
 export class SupervisorError extends AppError<SupervisorErrorCode> {
-  constructor(code: SupervisorErrorCode, detail?: string, fields?: FieldError[]) {
+  constructor(code: SupervisorErrorCode, detail?: Bilingual, fields?: FieldError[]) {
     super(code, TABLE, detail, fields);
     this.name = 'SupervisorError';
   }

@@ -17,6 +17,7 @@ import { TlogForkAlerts1767000000000 } from './migrations/1767000000000-TlogFork
 import { NotificationsStructured1766500000000 } from './migrations/1766500000000-NotificationsStructured';
 import { MessageSearch1766510000000 } from './migrations/1766510000000-MessageSearch';
 import { DataBank1766200000000 } from './migrations/1766200000000-DataBank';
+import { BankAttachments1766800000000 } from './migrations/1766800000000-BankAttachments';
 import { MatchingPersonIndex1764900000000 } from '@shekara/matching';
 import { TransparencyLog1765000000000 } from '@shekara/tlog';
 
@@ -42,6 +43,7 @@ export const AGENCY_NODE_MIGRATIONS = [
   HitDecisions1766600000000,
   TlogForkAlerts1767000000000,
   DataBank1766200000000,
+  BankAttachments1766800000000,
 ];
 
 export function agencyNodeDataSource(url: string): DataSource {

@@ -32,13 +32,14 @@ export const AUTH_ERRORS: Record<AuthErrorCode, { status: HttpStatus; ru: string
 export class AuthError extends HttpException {
   constructor(
     readonly code: AuthErrorCode,
-    detail?: string,
+    /** More than the code's message says, in both languages. */
+    detail?: { en: string; ru: string },
     /** Seconds the client should wait (sent as Retry-After by the auth controller). */
     readonly retryAfterS?: number,
   ) {
     const entry = AUTH_ERRORS[code];
-    const message = detail ? `${entry.en} ${detail}` : entry.en;
-    const localized = { en: message, ru: detail ? `${entry.ru} ${detail}` : entry.ru };
+    const message = detail ? `${entry.en} ${detail.en}` : entry.en;
+    const localized = { en: message, ru: detail ? `${entry.ru} ${detail.ru}` : entry.ru };
     super({ statusCode: entry.status, code, message, localized, ...(retryAfterS ? { retryAfter: retryAfterS } : {}) }, entry.status);
   }
 }

@@ -52,7 +52,9 @@ export class AuthGuard implements CanActivate {
     else if (req.method === 'GET' && req.headers.accept === 'text/event-stream') req.user = await this.auth.verifyCookie(readCookie(req, this.auth.cookieName));
     else throw new AuthError(AuthErrorCode.Unauthenticated);
     const machine = this.reflector.getAllAndOverride<boolean>(MACHINE_KEY, targets) ?? false;
-    if (machine !== !!req.user.client) throw new AuthError(AuthErrorCode.ForbiddenRole, machine ? 'Only machine clients (service accounts) call this.' : 'Machine clients call only the integration API.');
+    if (machine !== !!req.user.client) throw new AuthError(AuthErrorCode.ForbiddenRole, machine
+          ? { en: 'Only machine clients (service accounts) call this.', ru: 'Это вызывают только машинные клиенты (служебные учётные записи).' }
+          : { en: 'Machine clients call only the integration API.', ru: 'Машинные клиенты вызывают только API интеграции.' });
     if (machine) return true;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (roles && !roles.includes(req.user.role)) throw new AuthError(AuthErrorCode.ForbiddenRole);

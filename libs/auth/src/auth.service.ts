@@ -164,7 +164,7 @@ export class AuthService {
    */
   async setClearance(admin: AuthUser, username: string, clearance: Clearance): Promise<{ username: string; unitId: string; clearance: Clearance }> {
     const row = await this.store.setClearance(username, clearance);
-    if (!row) throw new AuthError(AuthErrorCode.UnknownUser, username.slice(0, 100));
+    if (!row) throw new AuthError(AuthErrorCode.UnknownUser, { en: username.slice(0, 100), ru: username.slice(0, 100) });
     this.checked.clear();
     await this.options.onClearanceSet?.({ admin: admin.username, username, unitId: row.unit_id, clearance });
     return { username, unitId: row.unit_id, clearance };
@@ -174,7 +174,7 @@ export class AuthService {
   /** clearance: FOR_OFFICIAL_USE unless given (every officer handles official-use reports; CONFIDENTIAL is granted). */
   async upsertUser(u: { username: string; displayName: string; password: string; unitId: string; role: Role; clearance?: Clearance }): Promise<void> {
     const problem = this.options.checkUnit?.(u.unitId);
-    if (problem) throw new AuthError(AuthErrorCode.UnknownUnit, problem);
+    if (problem) throw new AuthError(AuthErrorCode.UnknownUnit, { en: problem, ru: `(${u.unitId})` });
     const passwordHash = await hashPassword(u.password);
     await this.store.upsertUser({ id: uuidv7(this.clock), username: u.username, displayName: u.displayName, passwordHash, unitId: u.unitId, role: u.role, clearance: u.clearance ?? 'FOR_OFFICIAL_USE', createdAt: this.clock.now() });
   }

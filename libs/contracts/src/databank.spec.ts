@@ -36,3 +36,34 @@ describe('bank record content at the edge', () => {
     expect(['ZZZ', 'SUN', 'kaz', 'KZ'].some(isKnownState)).toBe(false);
   });
 });
+
+describe('attachments named by a record', () => {
+  const ref = (over: Record<string, unknown> = {}) => ({ sha256: 'ab'.repeat(32), size: 26214400, mediaType: 'application/pdf', filename: 'паспорт.pdf', ...over });
+  const material = (attachments: unknown[]) => ({
+    material: { kind: 'MATERIAL_KIND_REVIEW', title: 'Specimen', body: 'See the file.', language: 'BANK_LANGUAGE_EN' },
+    classification: 'CLASSIFICATION_UNCLASSIFIED',
+    attachments,
+  });
+
+  it('accepts files named by hash, size, type and name', () => {
+    const r = validateBankContent(material([ref()]));
+    expect(r).toMatchObject({ ok: true });
+    if (r.ok) expect(r.value.attachments[0]).toMatchObject({ sha256: 'ab'.repeat(32), size: 26214400 });
+  });
+
+  it.each([
+    ['an upper-case hash', { sha256: 'AB'.repeat(32) }, 'attachments.0.sha256'],
+    ['a short hash', { sha256: 'ab' }, 'attachments.0.sha256'],
+    ['a file over 25 MiB', { size: 26214401 }, 'attachments.0.size'],
+    ['an empty file', { size: 0 }, 'attachments.0.size'],
+    ['a name with a directory', { filename: '../etc/passwd' }, 'attachments.0.filename'],
+  ])('refuses %s', (_what, over, field) => {
+    const r = validateBankContent(material([ref(over)]));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors.map((e) => e.field)).toContain(field);
+  });
+
+  it('refuses more than 20 files', () => {
+    expect(validateBankContent(material(Array.from({ length: 21 }, (_, i) => ref({ sha256: i.toString(16).padStart(64, '0') })))).ok).toBe(false);
+  });
+});

@@ -42,6 +42,7 @@ export const FIELD_MESSAGES = {
   ALPHA3: { en: 'must be an ISO 3166-1 alpha-3 code like "CHN"', ru: 'должно быть трёхбуквенным кодом страны ISO 3166-1, например «CHN»' },
   MESSAGE_ID: { en: 'must be a lower-case UUIDv7', ru: 'должно быть идентификатором сообщения (UUIDv7 строчными буквами)' },
   FILENAME: { en: 'must be a file name without directories', ru: 'должно быть именем файла без каталогов' },
+  SHA256: { en: 'must be a SHA-256 digest: 64 lower-case hex digits', ru: 'должно быть хешем SHA-256: 64 шестнадцатеричные цифры строчными буквами' },
   MEDIA_TYPE: { en: 'must be a media type like "application/pdf"', ru: 'должно быть типом содержимого вида «application/pdf»' },
   MONTH: { en: 'must be a month YYYY-MM', ru: 'должно быть месяцем ГГГГ-ММ' },
   PERIOD: { en: 'must be a period YYYY-MM-DD, YYYY-MM or YYYY-H1', ru: 'должно быть периодом ГГГГ-ММ-ДД, ГГГГ-ММ или ГГГГ-H1' },
@@ -98,6 +99,14 @@ export const FIELD_MESSAGES = {
   EVENT_NOT_AHEAD: { en: 'must be ahead of now ({now}): an advance notice precedes its event', ru: 'должно быть позже текущего времени ({now}): заблаговременная информация предшествует событию' },
   PERIOD_OUT_OF_RANGE: { en: 'must be a period from {earliest} to {latest}', ru: 'период должен быть в пределах от {earliest} до {latest}' },
   BORN_IN_FUTURE: { en: 'must not be after today ({today})', ru: 'не может быть позже сегодняшнего дня ({today})' },
+  // --- the node's and the supervisor's own checks
+  UNKNOWN_UNIT: { en: 'must be a unit of the directory', ru: 'должно быть подразделением из справочника' },
+  REGION: { en: 'must be an ISO 3166-2 code such as KZ-19', ru: 'должно быть кодом ISO 3166-2, например KZ-19' },
+  CLIENT_ID: { en: 'must be 3-64 lower-case letters, digits or dashes', ru: 'от 3 до 64 строчных латинских букв, цифр или дефисов' },
+  DATE: { en: 'must be a date YYYY-MM-DD', ru: 'должно быть датой ГГГГ-ММ-ДД' },
+  FROM_AFTER_TO: { en: 'must not be after the end of the range ({to})', ru: 'не может быть позже конца диапазона ({to})' },
+  NOT_JUDGED_BEFORE: { en: 'dates before {date} (the first policy in effect) are not judged', ru: 'даты раньше {date} (начала действия первой политики) не оцениваются' },
+  NOT_JUDGED_AFTER: { en: 'dates after {date} (a year from today) are not judged', ru: 'даты позже {date} (год от сегодняшнего дня) не оцениваются' },
   CLOCK_SKEW: { en: 'the envelope was created after {latest} by the recipient’s clock', ru: 'конверт создан позже {latest} по часам получателя' },
 } as const satisfies Record<string, { en: string; ru: string }>;
 

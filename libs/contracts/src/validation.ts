@@ -37,8 +37,8 @@ export interface FieldError {
   field: string;
   /** In English (the server answers them in the user's language from `code` and `params`). */
   messages: string[];
-  /** What is wrong (field-messages.ts), with the values its message names. */
-  code?: string;
+  /** What is wrong (field-messages.ts), with the values its message names: every error has one (the user reads it in their language). */
+  code: string;
   params?: Record<string, string>;
 }
 
@@ -288,7 +288,7 @@ export function validateBankContent(plain: unknown): BankContentValidation {
   try {
     return { ok: true, value: fromJson(BankRecordContentSchema, plain as JsonValue) };
   } catch (e) {
-    return { ok: false, errors: [{ field: '', messages: [(e as Error).message] }] };
+    return { ok: false, errors: [{ field: '', messages: [(e as Error).message], code: 'INVALID' }] };
   }
 }
 
@@ -301,7 +301,7 @@ export function validateBankVersion(v: BankRecordVersion): FieldError[] {
   try {
     json = toJson(BankRecordVersionSchema, v);
   } catch (e) {
-    return [{ field: 'version', messages: [`the version cannot be represented in JSON: ${(e as Error).message}`] }];
+    return [{ field: 'version', messages: [`the version cannot be represented in JSON: ${(e as Error).message}`], code: 'INVALID' }];
   }
   return validateMessageJson(BankRecordVersionSchema, json, 'version');
 }

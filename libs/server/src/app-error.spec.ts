@@ -1,13 +1,14 @@
 import { HttpStatus } from '@nestjs/common';
 import { AppError, requestLanguage } from './app-error';
-import type { ErrorTable } from './app-error';
+import type { Bilingual, ErrorTable } from './app-error';
+import { bi } from './app-error';
 
 enum Code {
   Nope = 'NOPE',
 }
 const TABLE: ErrorTable<Code> = { [Code.Nope]: { status: HttpStatus.BAD_REQUEST, en: 'Nope.', ru: 'Нет.' } };
 class TestError extends AppError<Code> {
-  constructor(detail?: string) {
+  constructor(detail?: Bilingual) {
     super(Code.Nope, TABLE, detail);
   }
 }
@@ -28,8 +29,8 @@ describe('requestLanguage', () => {
 
 describe('AppError.body', () => {
   it('answers in the user language with the same code, detail appended', () => {
-    const e = new TestError('(x)');
-    expect(e.body('ru')).toEqual({ statusCode: 400, code: 'NOPE', message: 'Нет. (x)' });
+    const e = new TestError(bi('(x)', '(х)'));
+    expect(e.body('ru')).toEqual({ statusCode: 400, code: 'NOPE', message: 'Нет. (х)' });
     expect(e.body('en')).toEqual({ statusCode: 400, code: 'NOPE', message: 'Nope. (x)' });
     expect(e.message).toBe('Nope. (x)');
   });

@@ -1,7 +1,7 @@
 /** Building blocks of the supervisor console: zoned times, verdict badges, filters kept in the URL, exports. */
 import { useMemo, useRef, useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
-import { getToken, query } from '@shared/api';
+import { getToken, query, saveBlob } from '@shared/api';
 import type { Async } from '@shared/components';
 import { Page } from '@shared/components';
 import { ListingCard } from '@shared/listing';
@@ -346,13 +346,19 @@ function fileNameOf(res: Response, fallback: string): string {
   return m ? decodeURIComponent(m[1]) : fallback;
 }
 
-export function ExportButtons({ path, params }: { path: string; params: string }) {
+/**
+ * The export buttons of a listing: CSV and XLSX of the whole filtered listing, and (`journal`: the
+ * range's query) the ledger's journal of the range, which the server streams as it reads the ledger.
+ * Each download shows its progress as it arrives (rows received, and of how many when the server
+ * says: X-Export-Rows) and can be cancelled: the request is aborted, and the server stops its work.
+ */
+export function ExportButtons({ path, params, journal }: { path: string; params: string; journal?: string }) {
   const { t, lang } = useI18n();
   const [status, setStatus] = useState<{ text: string; error?: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
   // The running export's abort: Cancel stops the request (and the server's response) at once.
   const abort = useRef<AbortController | null>(null);
-  const run = async (format: 'csv' | 'xlsx') => {
+  const run = async (format: 'csv' | 'xlsx' | 'jsonl') => {
     const controller = new AbortController();
     abort.current = controller;
     setBusy(true);
@@ -360,7 +366,8 @@ export function ExportButtons({ path, params }: { path: string; params: string }
     try {
       const sep = params ? '&' : '?';
       // lang: a file for people (names in the console's language beside ids, local times with the zone).
-      const res = await fetch(`${path}${params}${sep}format=${format}&lang=${lang}`, { headers: { authorization: `Bearer ${getToken() ?? ''}`, 'accept-language': lang }, signal: controller.signal });
+      const target = format === 'jsonl' ? `/api/journal${journal ?? ''}` : `${path}${params}${sep}format=${format}&lang=${lang}`;
+      const res = await fetch(target, { headers: { authorization: `Bearer ${getToken() ?? ''}`, 'accept-language': lang }, signal: controller.signal });
       if (!res.ok) {
         let message = res.statusText;
         try {
@@ -373,27 +380,35 @@ export function ExportButtons({ path, params }: { path: string; params: string }
         throw new Error(message);
       }
       const name = fileNameOf(res, `export.${format}`);
-      // The body is read as it streams in, with its progress (Content-Length when the server sends it).
+      // The body is read as it streams in, with its progress: rows (lines) received, of X-Export-Rows
+      // when the server says; else bytes of Content-Length when it sends one.
       const total = Number(res.headers.get('content-length') ?? 0);
+      const totalRows = Number(res.headers.get('x-export-rows') ?? 0);
       const chunks: Uint8Array[] = [];
       let got = 0;
+      // Lines received: the header line of a CSV file is not a row.
+      let lines = format === 'csv' ? -1 : 0;
       const reader = res.body!.getReader();
+      const kb = (n: number) => Math.ceil(n / 1024).toLocaleString(lang);
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
         chunks.push(value);
         got += value.length;
-        const kb = (n: number) => Math.ceil(n / 1024).toLocaleString(lang);
-        setStatus({ text: total ? t('sv.export.progress', { got: kb(got), total: kb(total), pct: Math.floor((got / total) * 100) }) : t('sv.export.progressUnknown', { got: kb(got) }) });
+        for (let i = 0; i < value.length; i++) if (value[i] === 10) lines++;
+        const rows = Math.max(0, lines).toLocaleString(lang);
+        setStatus({
+          text:
+            format === 'xlsx'
+              ? total
+                ? t('sv.export.progress', { got: kb(got), total: kb(total), pct: Math.floor((got / total) * 100) })
+                : t('sv.export.progressUnknown', { got: kb(got) })
+              : totalRows
+                ? t('sv.export.progressRows', { rows, total: totalRows.toLocaleString(lang), pct: Math.min(99, Math.floor((Math.max(0, lines) / totalRows) * 100)), got: kb(got) })
+                : t('sv.export.progressRowsUnknown', { rows, got: kb(got) }),
+        });
       }
-      const url = URL.createObjectURL(new Blob(chunks as BlobPart[], { type: res.headers.get('content-type') ?? undefined }));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = name;
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      saveBlob(new Blob(chunks as BlobPart[], { type: res.headers.get('content-type') ?? undefined }), name);
       setStatus({ text: t('sv.export.done', { name }) });
     } catch (e) {
       if (controller.signal.aborted) setStatus({ text: t('sv.export.cancelled') });
@@ -414,6 +429,11 @@ export function ExportButtons({ path, params }: { path: string; params: string }
       <button type="button" className="secondary small" disabled={busy} aria-label={t('sv.export.xlsxLabel')} onClick={() => void run('xlsx')}>
         ⤓ {t('sv.export.xlsx')}
       </button>
+      {journal !== undefined && (
+        <button type="button" className="secondary small" disabled={busy} aria-label={t('sv.export.journalLabel')} onClick={() => void run('jsonl')}>
+          ⤓ {t('sv.export.journal')}
+        </button>
+      )}
       {busy && (
         <button type="button" className="secondary small" onClick={() => abort.current?.abort()}>
           {t('sv.export.cancel')}
@@ -441,6 +461,7 @@ export function ListingPage<P extends Paged>({
   fields,
   path,
   params,
+  journal,
   list,
   before,
   filters,
@@ -451,6 +472,8 @@ export function ListingPage<P extends Paged>({
   fields: FilterName[];
   path: string;
   params: string;
+  /** The ledger journal's export (JSONL) beside CSV/XLSX, if the page has one. */
+  journal?: string;
   list: Async<P>;
   before?: (data: P) => ReactNode;
   /** A page's own filter form instead of the shared FilterBar (with its own paging). */
@@ -465,7 +488,7 @@ export function ListingPage<P extends Paged>({
       <p className="lead">{t(`sv.${name}.lead`)}</p>
       {filters ?? <FilterBar fields={fields} />}
       <p className="muted small-text">{t('sv.zoneNote')}</p>
-      <ListingCard id={`${name}-h`} title={t(`sv.${name}.title`)} actions={<ExportButtons path={path} params={params} />} list={list} empty={t(`sv.${name}.empty`)} onPage={onPage ?? ((page) => set({ page }, true))} before={before}>
+      <ListingCard id={`${name}-h`} title={t(`sv.${name}.title`)} actions={<ExportButtons path={path} params={params} journal={journal} />} list={list} empty={t(`sv.${name}.empty`)} onPage={onPage ?? ((page) => set({ page }, true))} before={before}>
         {children}
       </ListingCard>
     </Page>

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Writable } from 'node:stream';
+import { BilingualError } from '../bilingual-error';
 
 export const CLIENTS_USAGE = `Usage: shekara clients <command> --node URL (--user ADMIN --password-file FILE | --token-file FILE) [options]
 
@@ -21,7 +22,8 @@ export const CLIENTS_USAGE = `Usage: shekara clients <command> --node URL (--use
 
 Exit codes: 0 done; 1 refused by the node (the reason is printed); 64 usage error; 69 node unreachable.`;
 
-export class ClientsUsageError extends Error {}
+/** A usage error of `clients`, in English (its message) and Russian. */
+export class ClientsUsageError extends BilingualError {}
 
 type Sub = 'create' | 'list' | 'revoke' | 'webhook';
 const OPTIONS: Record<Sub, string[]> = {
@@ -41,34 +43,34 @@ export interface ClientsArgs {
 export function parseClientsArgs(argv: readonly string[]): ClientsArgs {
   const [sub, ...rest] = argv;
   if (sub === undefined || sub === '-h' || sub === '--help') return { sub: 'help', options: new Map() };
-  if (!(sub in OPTIONS)) throw new ClientsUsageError(`unknown clients command ${JSON.stringify(sub)}`);
+  if (!(sub in OPTIONS)) throw new ClientsUsageError(`unknown clients command ${JSON.stringify(sub)}`, `неизвестная команда clients ${JSON.stringify(sub)}`);
   const allowed = [...COMMON, ...OPTIONS[sub as Sub]];
   const options = new Map<string, string[]>();
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
-    if (!a.startsWith('--')) throw new ClientsUsageError(`unexpected argument ${a}`);
+    if (!a.startsWith('--')) throw new ClientsUsageError(`unexpected argument ${a}`, `лишний аргумент ${a}`);
     const name = a.slice(2);
-    if (!allowed.includes(name)) throw new ClientsUsageError(`--${name} is not an option of clients ${sub}`);
+    if (!allowed.includes(name)) throw new ClientsUsageError(`--${name} is not an option of clients ${sub}`, `--${name} не параметр команды clients ${sub}`);
     if (FLAGS.includes(name)) {
       options.set(name, ['true']);
       continue;
     }
     const v = rest[++i];
-    if (v === undefined || v.startsWith('--')) throw new ClientsUsageError(`--${name} needs a value`);
-    if (options.has(name) && name !== 'unit') throw new ClientsUsageError(`--${name} given twice`);
+    if (v === undefined || v.startsWith('--')) throw new ClientsUsageError(`--${name} needs a value`, `у параметра --${name} нет значения`);
+    if (options.has(name) && name !== 'unit') throw new ClientsUsageError(`--${name} given twice`, `параметр --${name} указан дважды`);
     options.set(name, [...(options.get(name) ?? []), v]);
   }
   const need = (n: string) => {
-    if (!options.has(n)) throw new ClientsUsageError(`--${n} is required`);
+    if (!options.has(n)) throw new ClientsUsageError(`--${n} is required`, `нужен параметр --${n}`);
   };
   need('node');
-  if (!/^https?:\/\/[^\s]+$/.test(options.get('node')![0])) throw new ClientsUsageError('--node must be an http(s) URL of the node');
-  if (options.has('token-file') === (options.has('user') || options.has('password-file'))) throw new ClientsUsageError('give either --user with --password-file, or --token-file');
+  if (!/^https?:\/\/[^\s]+$/.test(options.get('node')![0])) throw new ClientsUsageError('--node must be an http(s) URL of the node', '--node: нужен адрес узла http(s)');
+  if (options.has('token-file') === (options.has('user') || options.has('password-file'))) throw new ClientsUsageError('give either --user with --password-file, or --token-file', 'укажите либо --user с --password-file, либо --token-file');
   if (options.has('user')) need('password-file');
   if (sub === 'create') ['client-id', 'name', 'unit'].forEach(need);
   if (sub === 'revoke' || sub === 'webhook') need('client-id');
-  if (sub === 'webhook' && options.has('url') === options.has('remove')) throw new ClientsUsageError('give exactly one of --url, --remove');
-  if (options.has('rate') && !/^[1-9]\d{0,5}$/.test(options.get('rate')![0])) throw new ClientsUsageError('--rate must be a whole number of requests a minute');
+  if (sub === 'webhook' && options.has('url') === options.has('remove')) throw new ClientsUsageError('give exactly one of --url, --remove', 'укажите ровно один из параметров --url, --remove');
+  if (options.has('rate') && !/^[1-9]\d{0,5}$/.test(options.get('rate')![0])) throw new ClientsUsageError('--rate must be a whole number of requests a minute', '--rate: целое число запросов в минуту');
   return { sub: sub as Sub, options };
 }
 

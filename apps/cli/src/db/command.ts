@@ -6,6 +6,7 @@
  */
 import type { Writable } from 'node:stream';
 import { provisionDatabase, rolesFromUrls } from '@shekara/persistence';
+import { BilingualError } from '../bilingual-error';
 
 export const DB_USAGE = `Usage: shekara db provision --admin-url URL --database-url URL --migration-url URL [--lang en|ru]
 
@@ -19,17 +20,8 @@ export const DB_USAGE = `Usage: shekara db provision --admin-url URL --database-
 
 Exit codes: 0 done; 1 the server refused (the reason is printed); 64 usage error.`;
 
-export class DbUsageError extends Error {
+export class DbUsageError extends BilingualError {
   override readonly name = 'DbUsageError';
-  constructor(
-    readonly en: string,
-    readonly ru: string,
-  ) {
-    super(en);
-  }
-  render(lang: 'en' | 'ru'): string {
-    return lang === 'ru' ? this.ru : this.en;
-  }
 }
 
 export interface DbArgs {

@@ -45,24 +45,24 @@ export function parseVerifyArgs(argv: readonly string[]): ParsedVerifyArgs {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '-h' || arg === '--help') return { help: true };
-    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument ${JSON.stringify(arg)}`);
+    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument ${JSON.stringify(arg)}`, `лишний аргумент ${JSON.stringify(arg)}`);
     const eq = arg.indexOf('=');
     const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
-    if (name !== 'witness-key' && !(SINGLE as readonly string[]).includes(name)) throw new UsageError(`unknown option --${name}`);
+    if (name !== 'witness-key' && !(SINGLE as readonly string[]).includes(name)) throw new UsageError(`unknown option --${name}`, `неизвестный параметр --${name}`);
     let value: string | undefined;
     if (eq !== -1) value = arg.slice(eq + 1);
     else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) value = argv[++i];
-    if (value === undefined || value === '') throw new UsageError(`--${name} needs a value`);
+    if (value === undefined || value === '') throw new UsageError(`--${name} needs a value`, `у параметра --${name} нет значения`);
     if (name === 'witness-key') witnesses.push(value);
-    else if (values.has(name)) throw new UsageError(`--${name} given twice`);
+    else if (values.has(name)) throw new UsageError(`--${name} given twice`, `параметр --${name} указан дважды`);
     else values.set(name, value);
   }
   const lang = values.get('lang') ?? 'en';
-  if (lang !== 'ru' && lang !== 'en') throw new UsageError(`--lang must be ru or en: ${lang}`);
+  if (lang !== 'ru' && lang !== 'en') throw new UsageError(`--lang must be ru or en: ${lang}`, `--lang: ru или en, а не ${lang}`);
   let quorum: number | undefined;
   if (values.has('quorum')) {
     quorum = Number(values.get('quorum'));
-    if (!/^\d+$/.test(values.get('quorum')!)) throw new UsageError(`--quorum must be a non-negative integer: ${values.get('quorum')}`);
+    if (!/^\d+$/.test(values.get('quorum')!)) throw new UsageError(`--quorum must be a non-negative integer: ${values.get('quorum')}`, `--quorum: нужно целое неотрицательное число, а не ${values.get('quorum')}`);
   }
   const options: VerifyOptions = {
     exportDir: values.get('export'),
@@ -73,9 +73,9 @@ export function parseVerifyArgs(argv: readonly string[]): ParsedVerifyArgs {
     quorum,
     lang,
   };
-  if (options.exportDir && options.proof) throw new UsageError('give either --export or --proof, not both');
-  if (!options.exportDir && !options.proof) throw new UsageError('--export or --proof is required');
-  if (options.proof && (!options.entry || !options.logKey)) throw new UsageError('--proof needs --entry and --log-key');
-  if (options.exportDir && options.entry) throw new UsageError('--entry goes with --proof');
+  if (options.exportDir && options.proof) throw new UsageError('give either --export or --proof, not both', 'укажите либо --export, либо --proof, но не оба');
+  if (!options.exportDir && !options.proof) throw new UsageError('--export or --proof is required', 'нужен параметр --export или --proof');
+  if (options.proof && (!options.entry || !options.logKey)) throw new UsageError('--proof needs --entry and --log-key', 'для --proof нужны --entry и --log-key');
+  if (options.exportDir && options.entry) throw new UsageError('--entry goes with --proof', '--entry указывается вместе с --proof');
   return { help: false, options };
 }

@@ -96,7 +96,7 @@ export async function runVerify(o: VerifyOptions, io: VerifyIo): Promise<number>
   } catch (e) {
     if (!(e instanceof ExportInputError)) throw e;
     await out.flush();
-    io.stderr.write(`shekara verify: ${e.message}\n`);
+    io.stderr.write(`shekara verify: ${e.render(o.lang)}\n`);
     return EXIT_BAD_INPUT;
   }
 }
@@ -108,21 +108,21 @@ async function verifyProofBundle(o: VerifyOptions, sink: { finding(f: Finding): 
     text = await readFile(o.proof!, 'utf8');
     entry = await readFile(o.entry!);
   } catch (e) {
-    throw new ExportInputError((e as Error).message);
+    throw new ExportInputError(`cannot read the proof or the entry: ${(e as Error).message}`, `не удаётся прочитать доказательство или запись: ${(e as Error).message}`);
   }
   let policy: LogPolicy;
   let proof;
   try {
     const logKey = parseVerifierKey(o.logKey!);
-    if (logKey.type !== SIG_TYPE_ED25519) throw new ExportInputError('the log key must be an Ed25519 (type 0x01) verifier key');
+    if (logKey.type !== SIG_TYPE_ED25519) throw new ExportInputError('the log key must be an Ed25519 (type 0x01) verifier key', 'ключ журнала должен быть ключом проверки Ed25519 (тип 0x01)');
     const witnesses = o.witnesses ?? [];
-    for (const w of witnesses) if (parseVerifierKey(w).type !== SIG_TYPE_COSIGNATURE_V1) throw new ExportInputError('witness keys must be cosignature/v1 (type 0x04) verifier keys');
+    for (const w of witnesses) if (parseVerifierKey(w).type !== SIG_TYPE_COSIGNATURE_V1) throw new ExportInputError('witness keys must be cosignature/v1 (type 0x04) verifier keys', 'ключи свидетелей должны быть ключами проверки cosignature/v1 (тип 0x04)');
     const quorum = o.quorum ?? witnesses.length;
-    if (quorum > witnesses.length) throw new ExportInputError(`--quorum ${quorum} is more than the ${witnesses.length} witness keys`);
+    if (quorum > witnesses.length) throw new ExportInputError(`--quorum ${quorum} is more than the ${witnesses.length} witness keys`, `--quorum ${quorum} больше числа ключей свидетелей (${witnesses.length})`);
     policy = { origin: logKey.name, log: [verifierFromKey(o.logKey!)], witnesses: witnesses.map(verifierFromKey), quorum };
     proof = parseTlogProof(text);
   } catch (e) {
-    if (e instanceof TlogError) throw new ExportInputError(e.message);
+    if (e instanceof TlogError) throw new ExportInputError(e.message, `ошибка журнала прозрачности: ${e.message}`);
     throw e;
   }
   try {

@@ -48,20 +48,20 @@ export interface VerifyStats {
 }
 
 function policyOf(manifest: Json, trust: TrustOverride): LogPolicy {
-  if (manifest.format !== EXPORT_FORMAT) throw new ExportInputError(`manifest format is not ${EXPORT_FORMAT}`);
-  if (typeof manifest.origin !== 'string' || !manifest.origin) throw new ExportInputError('manifest has no origin');
+  if (manifest.format !== EXPORT_FORMAT) throw new ExportInputError(`manifest format is not ${EXPORT_FORMAT}`, `формат манифеста не ${EXPORT_FORMAT}`);
+  if (typeof manifest.origin !== 'string' || !manifest.origin) throw new ExportInputError('manifest has no origin', 'в манифесте нет origin');
   const logKey = trust.logKey ?? manifest.log_key;
   const witnesses = trust.witnesses ?? manifest.witnesses;
   const quorum = trust.quorum ?? manifest.quorum;
-  if (typeof logKey !== 'string') throw new ExportInputError('no log key');
-  if (!Array.isArray(witnesses) || witnesses.some((w) => typeof w !== 'string')) throw new ExportInputError('witnesses must be a list of verifier keys');
-  if (typeof quorum !== 'number' || !Number.isInteger(quorum) || quorum < 0 || quorum > witnesses.length) throw new ExportInputError(`quorum must be an integer from 0 to the number of witnesses (${witnesses.length})`);
+  if (typeof logKey !== 'string') throw new ExportInputError('no log key', 'нет ключа журнала');
+  if (!Array.isArray(witnesses) || witnesses.some((w) => typeof w !== 'string')) throw new ExportInputError('witnesses must be a list of verifier keys', 'witnesses должно быть списком ключей проверки');
+  if (typeof quorum !== 'number' || !Number.isInteger(quorum) || quorum < 0 || quorum > witnesses.length) throw new ExportInputError(`quorum must be an integer from 0 to the number of witnesses (${witnesses.length})`, `quorum должно быть целым числом от 0 до числа свидетелей (${witnesses.length})`);
   try {
-    if (parseVerifierKey(logKey).type !== SIG_TYPE_ED25519) throw new ExportInputError('the log key must be an Ed25519 (type 0x01) verifier key');
-    for (const w of witnesses as string[]) if (parseVerifierKey(w).type !== SIG_TYPE_COSIGNATURE_V1) throw new ExportInputError(`witness key ${w.split('+')[0]} must be a cosignature/v1 (type 0x04) verifier key`);
+    if (parseVerifierKey(logKey).type !== SIG_TYPE_ED25519) throw new ExportInputError('the log key must be an Ed25519 (type 0x01) verifier key', 'ключ журнала должен быть ключом проверки Ed25519 (тип 0x01)');
+    for (const w of witnesses as string[]) if (parseVerifierKey(w).type !== SIG_TYPE_COSIGNATURE_V1) throw new ExportInputError(`witness key ${w.split('+')[0]} must be a cosignature/v1 (type 0x04) verifier key`, `ключ свидетеля ${w.split('+')[0]} должен быть ключом проверки cosignature/v1 (тип 0x04)`);
     return { origin: manifest.origin, log: [verifierFromKey(logKey)], witnesses: (witnesses as string[]).map(verifierFromKey), quorum };
   } catch (e) {
-    if (e instanceof TlogError) throw new ExportInputError(e.message);
+    if (e instanceof TlogError) throw new ExportInputError(e.message, `ошибка журнала прозрачности: ${e.message}`);
     throw e;
   }
 }
@@ -113,7 +113,7 @@ async function requireFile(path: string): Promise<void> {
   try {
     if (!(await stat(path)).isFile()) throw new Error('not a file');
   } catch (e) {
-    throw new ExportInputError(`cannot read ${path}: ${(e as Error).message}`);
+    throw new ExportInputError(`cannot read ${path}: ${(e as Error).message}`, `не удаётся прочитать ${path}: ${(e as Error).message}`);
   }
 }
 
@@ -137,7 +137,7 @@ export async function verifyExport(dir: string, trust: TrustOverride, sink: Veri
   try {
     manifest = JSON.parse(await readFile(file('manifest'), 'utf8')) as Json;
   } catch (e) {
-    throw new ExportInputError(`${EXPORT_FILES.manifest} is not JSON: ${(e as Error).message}`);
+    throw new ExportInputError(`${EXPORT_FILES.manifest} is not JSON: ${(e as Error).message}`, `${EXPORT_FILES.manifest} не является JSON: ${(e as Error).message}`);
   }
   const policy = policyOf(manifest, trust);
   const inWorker = (await stat(file('messages'))).size >= (tuning.workerFromBytes ?? 8 << 20);

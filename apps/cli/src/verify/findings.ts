@@ -2,6 +2,8 @@
  * What `shekara verify` can find in an export, with the messages in both languages. A finding is
  * evidence against the export (exit 1); unusable input is not a finding (exit 2).
  */
+import { BilingualError } from '../bilingual-error';
+
 export enum FindingCode {
   BAD_CHECKPOINT = 'BAD_CHECKPOINT',
   QUORUM_NOT_MET = 'QUORUM_NOT_MET',
@@ -76,6 +78,7 @@ export function findingText(f: Finding, lang: Lang): string {
 }
 
 /** Input that cannot be verified at all (exit 2). */
-export class ExportInputError extends Error {
+/** English (its message) and Russian; a system's own text (a file error, a parse error) is quoted in both. */
+export class ExportInputError extends BilingualError {
   override readonly name = 'ExportInputError';
 }

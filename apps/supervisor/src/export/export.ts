@@ -35,9 +35,20 @@ export function keyColumns<T extends object>(keys: readonly (keyof T & string)[]
 }
 
 export function toCsv<T>(listing: Listing<T>): string {
-  const lines = [listing.columns.map((c) => csvField(c.header)).join(',')];
-  for (const row of listing.rows) lines.push(listing.columns.map((c) => csvField(c.value(row))).join(','));
-  return lines.join('\n') + '\n';
+  return [...csvChunks(listing)].join('');
+}
+
+/** Rows of a CSV export per chunk of csvChunks. */
+export const CSV_CHUNK_ROWS = 500;
+
+/** The CSV text of a listing, the header line first, then `rows` rows a chunk (each line ends in \n). */
+export function* csvChunks<T>(listing: Listing<T>, rows = CSV_CHUNK_ROWS): Generator<string> {
+  yield listing.columns.map((c) => csvField(c.header)).join(',') + '\n';
+  for (let i = 0; i < listing.rows.length; i += rows) {
+    let chunk = '';
+    for (const row of listing.rows.slice(i, i + rows)) chunk += listing.columns.map((c) => csvField(c.value(row))).join(',') + '\n';
+    yield chunk;
+  }
 }
 
 /**

@@ -1,8 +1,10 @@
-import { Controller, Get, Header, Inject, Param, Query, Req, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Req, Res, StreamableFile } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@shekara/auth';
 import type { AuthedRequest } from '@shekara/auth';
 import { Clock } from '@shekara/common';
+import { bi } from '@shekara/server';
 import { BankContributionsQuery } from '../queries/bank-contributions.query';
 import { HeatmapQuery } from '../queries/heatmap.query';
 import { JournalQuery } from '../queries/journal.query';
@@ -21,6 +23,8 @@ import type { SupervisorConfig } from '../config';
 import { CAPITAL_ZONE, SUPERVISOR_CONFIG, UNIT_INFOS } from '../tokens';
 import { BankContributionsQueryDto, DiscrepanciesQueryDto, HeatmapQueryDto, JournalQueryDto, OverdueQueryDto, PagedQuery, SeriesQueryDto, UnitsQueryDto, VerdictsQueryDto } from './query.dto';
 import { queryRange, respond } from './respond';
+import { streamResponse } from './stream';
+import { rangeName } from '../queries/listing';
 
 const EXPORTS = ['application/json', 'text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'];
 
@@ -58,33 +62,33 @@ export class LedgerController {
     summary: 'Verdicts of a range (same engine and records as `shekara audit`), filtered by the owing unit, obligation, verdict, period',
     description: 'JSON: { range, asOf, policy, rejected, total, page, pageSize, items }. format=csv|xlsx: the whole filtered listing.',
   })
-  async verdicts(@Req() req: AuthedRequest, @Query() q: VerdictsQueryDto): Promise<Record<string, unknown> | StreamableFile> {
+  async verdicts(@Req() req: AuthedRequest, @Query() q: VerdictsQueryDto, @Res({ passthrough: true }) res: Response): Promise<Record<string, unknown> | StreamableFile> {
     const range = queryRange(q, this.clock.now(), this.zone);
     const result = await this.verdictsQuery.run(range, { agency: q.agency, unit: q.unit, level: q.level, region: q.region, obligation: q.obligation, verdict: q.verdict, period: q.period }, this.scope(req), q.lang);
-    return respond(result, q.format, this.config.exports, q);
+    return respond(result, q.format, this.config.exports, q, res);
   }
 
   @Get('rates')
   @ApiProduces(...EXPORTS)
   @ApiOperation({ summary: 'Per-unit on-time rate (on-time verdicts / judged verdicts) over a range, with the count of each verdict; worst first' })
-  async rates(@Req() req: AuthedRequest, @Query() q: PagedQuery): Promise<Record<string, unknown> | StreamableFile> {
+  async rates(@Req() req: AuthedRequest, @Query() q: PagedQuery, @Res({ passthrough: true }) res: Response): Promise<Record<string, unknown> | StreamableFile> {
     const range = queryRange(q, this.clock.now(), this.zone);
-    return respond(await this.ratesQuery.run(range, { agency: q.agency, unit: q.unit, level: q.level, region: q.region }, this.scope(req), q.lang), q.format, this.config.exports, q);
+    return respond(await this.ratesQuery.run(range, { agency: q.agency, unit: q.unit, level: q.level, region: q.region }, this.scope(req), q.lang), q.format, this.config.exports, q, res);
   }
 
   @Get('rates/series')
   @ApiProduces(...EXPORTS)
   @ApiOperation({ summary: 'On-time rate per day, week or month of a range, for a unit, an agency or the filtered units (charts)' })
-  async series(@Req() req: AuthedRequest, @Query() q: SeriesQueryDto): Promise<Record<string, unknown> | StreamableFile> {
+  async series(@Req() req: AuthedRequest, @Query() q: SeriesQueryDto, @Res({ passthrough: true }) res: Response): Promise<Record<string, unknown> | StreamableFile> {
     const range = queryRange(q, this.clock.now(), this.zone);
-    return respond(await this.seriesQuery.run(range, { agency: q.agency, unit: q.unit, level: q.level, region: q.region }, q.bucket, this.scope(req)), q.format, this.config.exports);
+    return respond(await this.seriesQuery.run(range, { agency: q.agency, unit: q.unit, level: q.level, region: q.region }, q.bucket, this.scope(req)), q.format, this.config.exports, undefined, res);
   }
 
   @Get('overdue')
   @ApiProduces(...EXPORTS)
   @ApiOperation({ summary: 'Now: urgent reports UNCONFIRMED past their deadline (with escalation state) and MISSING periodic reports, due in the last lookbackDays' })
-  async overdue(@Req() req: AuthedRequest, @Query() q: OverdueQueryDto): Promise<Record<string, unknown> | StreamableFile> {
-    return respond(await this.overdueQuery.run({ agency: q.agency, unit: q.unit, level: q.level, region: q.region, obligation: q.obligation }, q.lookbackDays, this.scope(req), q.lang), q.format, this.config.exports, q);
+  async overdue(@Req() req: AuthedRequest, @Query() q: OverdueQueryDto, @Res({ passthrough: true }) res: Response): Promise<Record<string, unknown> | StreamableFile> {
+    return respond(await this.overdueQuery.run({ agency: q.agency, unit: q.unit, level: q.level, region: q.region, obligation: q.obligation }, q.lookbackDays, this.scope(req), q.lang), q.format, this.config.exports, q, res);
   }
 
   @Get('discrepancies')
@@ -96,8 +100,8 @@ export class LedgerController {
   async discrepancies(@Req() req: AuthedRequest, @Query() q: DiscrepanciesQueryDto): Promise<Record<string, unknown> | StreamableFile> {
     const to = q.to ?? monthOf(localDate(this.clock.now(), this.zone));
     const from = q.from ?? addMonths(to, -11);
-    if (from > to) throw new SupervisorError(SupervisorErrorCode.InvalidQuery, undefined, [{ field: 'from', messages: ['from must not be after to'] }]);
-    if (from < addMonths(to, -23)) throw new SupervisorError(SupervisorErrorCode.RangeTooLong, `At most 24 months; the first allowed for ${to} is ${addMonths(to, -23)}.`);
+    if (from > to) throw new SupervisorError(SupervisorErrorCode.InvalidQuery, undefined, [{ field: 'from', messages: ['from must not be after to'], code: 'FROM_AFTER_TO', params: { to } }]);
+    if (from < addMonths(to, -23)) throw new SupervisorError(SupervisorErrorCode.RangeTooLong, bi(`At most 24 months; the first allowed for ${to} is ${addMonths(to, -23)}.`, `Не более 24 месяцев; для ${to} первый допустимый — ${addMonths(to, -23)}.`));
     const status = q.status === 'all' ? undefined : (q.status ?? 'DISCREPANCY');
     return respond(await this.discrepanciesQuery.run(from, to, { agency: q.agency, unit: q.unit, level: q.level, region: q.region }, status, this.scope(req), q.lang), q.format, this.config.exports, q);
   }
@@ -105,9 +109,9 @@ export class LedgerController {
   @Get('heatmap')
   @ApiProduces(...EXPORTS)
   @ApiOperation({ summary: 'Units × days: each unit’s daily verdict per day (worst over its counterparts), one letter per day; units with most breach days first; breaches=true: only those; group=region|level|agency: also the groups, worst first' })
-  async heatmap(@Req() req: AuthedRequest, @Query() q: HeatmapQueryDto): Promise<Record<string, unknown> | StreamableFile> {
+  async heatmap(@Req() req: AuthedRequest, @Query() q: HeatmapQueryDto, @Res({ passthrough: true }) res: Response): Promise<Record<string, unknown> | StreamableFile> {
     const range = queryRange(q, this.clock.now(), this.zone);
-    return respond(await this.heatmapQuery.run(range, { agency: q.agency, unit: q.unit, level: q.level, region: q.region }, this.scope(req), { breachesOnly: q.breaches === 'true', group: q.group, lang: q.lang }), q.format, this.config.exports, q);
+    return respond(await this.heatmapQuery.run(range, { agency: q.agency, unit: q.unit, level: q.level, region: q.region }, this.scope(req), { breachesOnly: q.breaches === 'true', group: q.group, lang: q.lang }), q.format, this.config.exports, q, res);
   }
 
   @Get('messages/:id/timeline')
@@ -117,12 +121,20 @@ export class LedgerController {
   }
 
   @Get('journal')
-  @Header('Content-Type', 'application/x-ndjson; charset=utf-8')
   @ApiProduces('application/x-ndjson')
-  @ApiOperation({ summary: 'The messages the verdicts of a range rest on, as a `shekara audit` JSONL journal (for cross-checking)' })
-  async journal(@Req() req: AuthedRequest, @Query() q: JournalQueryDto): Promise<string> {
+  @ApiOperation({
+    summary: 'The messages the verdicts of a range rest on, as a `shekara audit` JSONL journal (for cross-checking)',
+    description: 'Streamed as the ledger is read (a cursor, a batch at a time): the download starts at once and the console shows its progress; a client that goes away stops the reading and closes the query.',
+  })
+  async journal(@Req() req: AuthedRequest, @Query() q: JournalQueryDto, @Res() res: Response): Promise<void> {
     const range = queryRange(q, this.clock.now(), this.zone);
-    return (await this.journalQuery.run(range, this.scope(req))).lines;
+    const abort = new AbortController();
+    await streamResponse(
+      res,
+      abort,
+      { 'Content-Type': 'application/x-ndjson; charset=utf-8', 'Content-Disposition': `attachment; filename="${rangeName('journal', range)}.jsonl"`, 'Cache-Control': 'no-store' },
+      this.journalQuery.stream(range, this.scope(req), abort.signal),
+    );
   }
 
   @Get('bank/contributions')
@@ -136,7 +148,7 @@ export class LedgerController {
   @Get('directory/units')
   @ApiProduces(...EXPORTS)
   @ApiOperation({ summary: 'Units of the directory (for the filters)' })
-  async units(@Query() q: UnitsQueryDto): Promise<Record<string, unknown> | StreamableFile> {
-    return respond(this.unitsQuery.run({ agency: q.agency, level: q.level, region: q.region }), q.format, this.config.exports, q);
+  async units(@Query() q: UnitsQueryDto, @Res({ passthrough: true }) res: Response): Promise<Record<string, unknown> | StreamableFile> {
+    return respond(this.unitsQuery.run({ agency: q.agency, level: q.level, region: q.region }), q.format, this.config.exports, q, res);
   }
 }

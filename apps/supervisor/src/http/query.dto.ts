@@ -1,7 +1,7 @@
 import { ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { AGENCIES } from '@shekara/contracts';
+import { AGENCIES, withCode } from '@shekara/contracts';
 import { MAX_PAGE } from '@shekara/server';
 import type { AgencyCode } from '@shekara/contracts';
 import { OBLIGATIONS } from '@shekara/policy';
@@ -24,12 +24,12 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 export class RangeQuery {
   @ApiPropertyOptional({ description: 'First local date (YYYY-MM-DD), inclusive', example: '2024-04-01' })
   @IsOptional()
-  @Matches(DATE, { message: 'from must be YYYY-MM-DD' })
+  @Matches(DATE, withCode('DATE'))
   from?: string;
 
   @ApiPropertyOptional({ description: 'Last local date (YYYY-MM-DD), inclusive', example: '2024-04-30' })
   @IsOptional()
-  @Matches(DATE, { message: 'to must be YYYY-MM-DD' })
+  @Matches(DATE, withCode('DATE'))
   to?: string;
 }
 
@@ -56,7 +56,7 @@ export class UnitFilterQuery extends RangeQuery {
 
   @ApiPropertyOptional({ description: 'Region (ISO 3166-2), e.g. KZ-19' })
   @IsOptional()
-  @Matches(/^KZ-[0-9A-Z]{1,4}$/, { message: 'region must be an ISO 3166-2 code such as KZ-19' })
+  @Matches(/^KZ-[0-9A-Z]{1,4}$/, withCode('REGION'))
   region?: string;
 }
 
@@ -110,7 +110,7 @@ export class VerdictsQueryDto extends PagedQuery {
 
   @ApiPropertyOptional({ description: 'Period: YYYY-MM-DD (DAILY), YYYY-MM (MONTHLY), YYYY-H1|H2 (SEMIANNUAL)' })
   @IsOptional()
-  @Matches(/^\d{4}-(\d{2}(-\d{2})?|H[12])$/, { message: 'period must be YYYY-MM-DD, YYYY-MM or YYYY-H1/H2' })
+  @Matches(/^\d{4}-(\d{2}(-\d{2})?|H[12])$/, withCode('PERIOD'))
   period?: string;
 }
 

@@ -64,6 +64,28 @@ type MessageRow = {
 
 const MESSAGE_COLUMNS = 'id, kind, sender, recipients, sent_at, reported_at, period, event_at, confirms, items, summary, node';
 
+/** The messages a range's verdicts rest on (see ranges.ts), ordered by sent_at, id: $1..$6 from selectionParams. */
+const SELECTION_SQL = `WITH base AS (
+     SELECT ${MESSAGE_COLUMNS} FROM ledger_messages
+     WHERE (kind = 'DAILY' AND ((period >= $1 AND period <= $2) OR (period IS NULL AND sent_at >= $3 AND sent_at < $4)))
+        OR (kind = 'MONTHLY' AND period = ANY($5))
+        OR (kind = 'SEMIANNUAL' AND period = ANY($6))
+        OR (kind = 'URGENT' AND reported_at >= $3 AND reported_at < $4)
+        OR (kind = 'ADVANCE' AND sent_at >= $3 AND sent_at < $4)
+        OR (kind = 'HANDOVER_PROPOSAL' AND event_at >= $3 AND event_at < $4))
+   SELECT * FROM base
+   UNION ALL
+   SELECT ${MESSAGE_COLUMNS} FROM ledger_messages
+   WHERE kind = 'URGENT_CONFIRMATION' AND confirms IN (SELECT id FROM base WHERE kind = 'URGENT')
+   UNION ALL
+   SELECT ${MESSAGE_COLUMNS} FROM ledger_messages
+   WHERE kind IN ('HANDOVER_ACCEPTANCE', 'HANDOVER_DISPUTE', 'HANDOVER_WITHDRAWAL') AND confirms IN (SELECT id FROM base WHERE kind = 'HANDOVER_PROPOSAL')
+   ORDER BY sent_at, id`;
+
+function selectionParams(s: MessageSelection): unknown[] {
+  return [s.dailyFrom, s.dailyTo, s.lo, s.hi, s.months, s.halves];
+}
+
 function toMessage(r: MessageRow): StoredMessage {
   const m: StoredMessage = { id: r.id, kind: r.kind, from: r.sender, to: r.recipients, sentAt: r.sent_at, summary: r.summary, node: r.node };
   if (r.reported_at) m.reportedAt = r.reported_at;
@@ -289,26 +311,51 @@ export class LedgerStore {
 
   /** The messages a range's verdicts rest on (see ranges.ts), ordered by sent_at, id. */
   async messagesFor(s: MessageSelection): Promise<StoredMessage[]> {
-    const rows: MessageRow[] = await this.ds.query(
-      `WITH base AS (
-         SELECT ${MESSAGE_COLUMNS} FROM ledger_messages
-         WHERE (kind = 'DAILY' AND ((period >= $1 AND period <= $2) OR (period IS NULL AND sent_at >= $3 AND sent_at < $4)))
-            OR (kind = 'MONTHLY' AND period = ANY($5))
-            OR (kind = 'SEMIANNUAL' AND period = ANY($6))
-            OR (kind = 'URGENT' AND reported_at >= $3 AND reported_at < $4)
-            OR (kind = 'ADVANCE' AND sent_at >= $3 AND sent_at < $4)
-            OR (kind = 'HANDOVER_PROPOSAL' AND event_at >= $3 AND event_at < $4))
-       SELECT * FROM base
-       UNION ALL
-       SELECT ${MESSAGE_COLUMNS} FROM ledger_messages
-       WHERE kind = 'URGENT_CONFIRMATION' AND confirms IN (SELECT id FROM base WHERE kind = 'URGENT')
-       UNION ALL
-       SELECT ${MESSAGE_COLUMNS} FROM ledger_messages
-       WHERE kind IN ('HANDOVER_ACCEPTANCE', 'HANDOVER_DISPUTE', 'HANDOVER_WITHDRAWAL') AND confirms IN (SELECT id FROM base WHERE kind = 'HANDOVER_PROPOSAL')
-       ORDER BY sent_at, id`,
-      [s.dailyFrom, s.dailyTo, s.lo, s.hi, s.months, s.halves],
-    );
+    const rows: MessageRow[] = await this.ds.query(SELECTION_SQL, selectionParams(s));
     return rows.map(toMessage);
+  }
+
+  /**
+   * The same messages as messagesFor, read through a server-side cursor `batch` rows at a time (the
+   * heap holds one batch, whatever the range's size), in one read-only snapshot. Stopping early
+   * (the consumer breaks, or `signal` aborts: a client gone) closes the cursor and its transaction
+   * and cancels a fetch still running on the server (pg_cancel_backend), then frees the connection.
+   */
+  async *streamMessagesFor(s: MessageSelection, signal: AbortSignal, batch = 1000): AsyncGenerator<StoredMessage[]> {
+    const runner = this.ds.createQueryRunner();
+    await runner.connect();
+    let pid: number | undefined;
+    let fetching = false;
+    const cancel = () => {
+      // A fetch under way (the first one sorts the whole selection) is cancelled from another connection.
+      if (fetching && pid !== undefined) void this.ds.query(`SELECT pg_cancel_backend($1)`, [pid]).catch(() => undefined);
+    };
+    signal.addEventListener('abort', cancel);
+    let open = false;
+    try {
+      [{ pid }] = await runner.query(`SELECT pg_backend_pid() AS pid`);
+      await runner.query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`);
+      open = true;
+      await runner.query(`DECLARE ledger_export NO SCROLL CURSOR FOR ${SELECTION_SQL}`, selectionParams(s));
+      while (!signal.aborted) {
+        fetching = true;
+        const rows: MessageRow[] = await runner.query(`FETCH ${Math.max(1, Math.floor(batch))} FROM ledger_export`);
+        fetching = false;
+        if (!rows.length) break;
+        yield rows.map(toMessage);
+      }
+    } catch (e) {
+      if (!signal.aborted) throw e;
+    } finally {
+      signal.removeEventListener('abort', cancel);
+      fetching = false;
+      try {
+        // Closing the transaction closes the cursor; a cancelled one is rolled back the same way.
+        if (open) await runner.query(`ROLLBACK`);
+      } finally {
+        await runner.release();
+      }
+    }
   }
 
   async message(id: string): Promise<StoredMessage | undefined> {

@@ -25,6 +25,8 @@ export class SupervisorMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
+  readonly exportRows = new Counter({ name: 'shekara_export_rows_total', help: 'Ledger rows read by streamed exports (before the caller’s scope), by export', labelNames: ['export'], registers: [this.registry] });
+  readonly exportsRunning = new Gauge({ name: 'shekara_exports_running', help: 'Streamed exports under way (a client gone stops its export)', registers: [this.registry] });
   readonly verdictCache = new Counter({ name: 'shekara_verdict_cache_total', help: 'Verdict computations by cache outcome (hit, miss)', labelNames: ['outcome'], registers: [this.registry] });
 
   constructor() {

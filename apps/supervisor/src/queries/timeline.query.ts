@@ -13,6 +13,7 @@ import { unjudgeable } from '../verdicts/ranges';
 import type { UnitInfo } from '../verdicts/units';
 import { VerdictService } from '../verdicts/verdict.service';
 import type { Scope } from '../verdicts/scope';
+import { verbatim } from '@shekara/server';
 
 /**
  * GET /api/messages/:id/timeline: the message as the ledger knows it, every event about it in
@@ -32,7 +33,7 @@ export class TimelineQuery {
     const [message, events] = await Promise.all([this.store.message(id), this.store.events(id)]);
     // Out of the caller's scope is answered as unknown: whether another agency's message exists is not told.
     const visible = message ? scope.message(message) : events.some((e) => scope.isAll || e.node === scope.agency || e.units.some((u) => scope.unit(u)));
-    if ((!message && events.length === 0) || !visible) throw new SupervisorError(SupervisorErrorCode.MessageNotFound, id);
+    if ((!message && events.length === 0) || !visible) throw new SupervisorError(SupervisorErrorCode.MessageNotFound, verbatim(id));
     const confirmations = message?.kind === 'URGENT' ? await this.store.confirmationsOf(id) : [];
     const escalation = message?.kind === 'URGENT' ? (await this.store.escalations([id])).get(id) : undefined;
     const range = message ? this.rangeOf(message) : undefined;

@@ -65,10 +65,10 @@ export const JUDGED_DAYS_AHEAD = 366;
  * undefined. Stored messages may carry any date (from before the plausibility checks, or from a
  * node that does not check): the ledger keeps them and shows them, but judges only this era.
  */
-export function unjudgeable(range: AuditRange, now: Date, zone: string): { field: 'from' | 'to'; message: string } | undefined {
+export function unjudgeable(range: AuditRange, now: Date, zone: string): { field: 'from' | 'to'; message: string; code: 'NOT_JUDGED_BEFORE' | 'NOT_JUDGED_AFTER'; date: string } | undefined {
   const last = addDays(localDate(now, zone), JUDGED_DAYS_AHEAD);
-  if (range.from < FIRST_JUDGED_DATE) return { field: 'from', message: `dates before ${FIRST_JUDGED_DATE} (the first policy in effect) are not judged` };
-  if (range.to > last) return { field: 'to', message: `dates after ${last} (a year from today) are not judged` };
+  if (range.from < FIRST_JUDGED_DATE) return { field: 'from', message: `dates before ${FIRST_JUDGED_DATE} (the first policy in effect) are not judged`, code: 'NOT_JUDGED_BEFORE', date: FIRST_JUDGED_DATE };
+  if (range.to > last) return { field: 'to', message: `dates after ${last} (a year from today) are not judged`, code: 'NOT_JUDGED_AFTER', date: last };
   return undefined;
 }
 

@@ -9,6 +9,7 @@ import { SupervisorMetrics } from '../ops/metrics';
 import { POLICY_DIRECTORY, VERDICT_CACHE_BUDGET } from '../tokens';
 import { rangeDays, selectionFor } from './ranges';
 import { WeightedLru } from './weighted-lru';
+import { bi } from '@shekara/server';
 
 /** The verdicts of one range as of one instant, with the messages they rest on. */
 export interface VerdictSet {
@@ -41,6 +42,15 @@ export const DEFAULT_VERDICT_CACHE_BUDGET = 120_000;
  * in the heap while computed, and concurrent ones would add up.
  */
 export const LONG_RANGE_DAYS = 92;
+
+/** The one policy in force over a whole range; a range it changes in (or none holds) is refused (INVALID_QUERY). */
+export function rangePolicy(range: AuditRange): Policy {
+  try {
+    return policyForRange(POLICIES, range);
+  } catch (e) {
+    throw new SupervisorError(SupervisorErrorCode.InvalidQuery, bi((e as Error).message, 'Политика отчётности меняется внутри диапазона или не действует в нём: проверьте части диапазона по отдельности.'));
+  }
+}
 
 /** An entry's weight: what it holds, in messages and verdicts. */
 export function weightOf(set: VerdictSet): number {
@@ -115,12 +125,7 @@ export class VerdictService {
   }
 
   private async compute(range: AuditRange, asOf: Date, version: string): Promise<CacheEntry> {
-    let policy: Policy;
-    try {
-      policy = policyForRange(POLICIES, range);
-    } catch (e) {
-      throw new SupervisorError(SupervisorErrorCode.InvalidQuery, (e as Error).message);
-    }
+    const policy = rangePolicy(range);
     const stop = this.metrics.verdictSeconds.startTimer();
     const journal = await this.store.messagesFor(selectionFor(range));
     const { verdicts, rejected } = audit({ policy, directory: this.directory, messages: journal, range, asOf });

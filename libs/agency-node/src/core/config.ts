@@ -101,6 +101,8 @@ export class AgencyNodeEnvironment extends ServiceEnvironment {
   @IsInt() @Min(0) BANK_RETENTION_GRACE_DAYS: number = 365;
   /** Period of the data bank's retention job (0: never runs). */
   @IsInt() @Min(0) BANK_RETENTION_MS: number = 6 * 3600_000;
+  /** How often the node asks again for data bank attachments it still lacks (0: only when a version naming one arrives). */
+  @IsInt() @Min(0) BANK_ATTACHMENT_RETRY_MS: number = 60_000;
 }
 
 export interface AgencyNodeConfig {
@@ -132,7 +134,7 @@ export interface AgencyNodeConfig {
   /** Machine clients: token lifetime, webhook retries (defaults: INTEGRATION_DEFAULTS). */
   integration?: IntegrationConfig;
   /** The data bank's retention (defaults: 365 days of grace after the review date, a run every 6 h). */
-  bank?: { retentionGraceDays: number; retentionMs: number };
+  bank?: { retentionGraceDays: number; retentionMs: number; attachmentRetryMs?: number };
 }
 
 export interface IntegrationConfig {
@@ -198,6 +200,6 @@ export function loadAgencyNodeConfig(env: Environment): AgencyNodeConfig {
       feedPruneMs: e.FEED_PRUNE_MS,
       webhook: { pollMs: e.WEBHOOK_POLL_MS, retryBaseMs: e.WEBHOOK_RETRY_BASE_MS, retryMaxMs: e.WEBHOOK_RETRY_MAX_MS, maxAttempts: e.WEBHOOK_MAX_ATTEMPTS, timeoutMs: e.WEBHOOK_TIMEOUT_MS },
     },
-    bank: { retentionGraceDays: e.BANK_RETENTION_GRACE_DAYS, retentionMs: e.BANK_RETENTION_MS },
+    bank: { retentionGraceDays: e.BANK_RETENTION_GRACE_DAYS, retentionMs: e.BANK_RETENTION_MS, attachmentRetryMs: e.BANK_ATTACHMENT_RETRY_MS },
   };
 }

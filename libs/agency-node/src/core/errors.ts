@@ -1,6 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
 import { AppError } from '@shekara/server';
-import type { ErrorTable, FieldError } from '@shekara/server';
+import type { Bilingual, ErrorTable, FieldError } from '@shekara/server';
 
 export type { FieldError } from '@shekara/server';
 
@@ -60,7 +60,7 @@ const TABLE: ErrorTable<NodeErrorCode> = {
 
 /** The agency node's refusals (one class, its code table above). */
 export class NodeError extends AppError<NodeErrorCode> {
-  constructor(code: NodeErrorCode, detail?: string, fields?: FieldError[], retryAfterS?: number) {
+  constructor(code: NodeErrorCode, detail?: Bilingual, fields?: FieldError[], retryAfterS?: number) {
     super(code, TABLE, detail, fields, retryAfterS);
     this.name = 'NodeError';
   }

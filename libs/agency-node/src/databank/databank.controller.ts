@@ -1,7 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Req, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@shekara/auth';
 import type { AuthedRequest } from '@shekara/auth';
+import { BankAttachments } from './attachments.service';
 import { DataBankService } from './databank.service';
 
 /** The Unified Data Bank at the desk: thin, every rule is in DataBankService. */
@@ -9,7 +11,39 @@ import { DataBankService } from './databank.service';
 @ApiBearerAuth()
 @Controller('api/bank')
 export class DataBankController {
-  constructor(private readonly bank: DataBankService) {}
+  constructor(
+    private readonly bank: DataBankService,
+    private readonly attachments: BankAttachments,
+  ) {}
+
+  @Post('attachments')
+  @Roles('duty-officer', 'supervisor')
+  @ApiConsumes('application/octet-stream')
+  @ApiOperation({
+    summary:
+      'Upload a file for a record of the bank (raw body, ?filename=): PDF, JPEG, PNG, TIFF or an office document, at most 25 MiB, the type sniffed from the bytes; answers the reference to put in the content\'s attachments',
+  })
+  upload(@Req() req: AuthedRequest, @Query('filename') filename: unknown) {
+    return this.attachments.upload(req.user, req, filename);
+  }
+
+  @Get('records/:id/attachments/:sha256')
+  @ApiOperation({ summary: 'Download a file a version of the record names (within the clearance of the record)' })
+  async download(@Req() req: AuthedRequest, @Param('id', new ParseUUIDPipe()) id: string, @Param('sha256') sha256: string, @Res() res: Response): Promise<void> {
+    await this.bank.readable(req.user, id);
+    await this.attachments.download(id, sha256, {
+      head: (type, size, filename) => {
+        const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+        res.status(200);
+        res.setHeader('content-type', type);
+        res.setHeader('content-length', String(size));
+        res.setHeader('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`);
+        res.setHeader('x-content-type-options', 'nosniff');
+        res.setHeader('cache-control', 'private, no-store');
+      },
+      body: res,
+    });
+  }
 
   @Post('records')
   @Roles('duty-officer', 'supervisor')

@@ -8,6 +8,7 @@ import { PermanentMessageError } from '@shekara/messaging';
 import { AuditAction, auditLogJson } from '../audit';
 import { DIRECTORY } from '../core';
 import { DataBankStore } from '../store';
+import { BankAttachments } from './attachments.service';
 import { verifyBankVersion, versionRow } from './bank-version';
 
 /** A bank envelope verified by the inbox (its origin, schema and times) and its version verified here. */
@@ -33,6 +34,7 @@ export class DataBankReplica {
     private readonly records: DataBankStore,
     private readonly clock: Clock,
     @Inject(DIRECTORY) private readonly directory: Directory,
+    private readonly attachments: BankAttachments,
   ) {}
 
   /** Verifies the version an envelope carries (CPU only); throws PermanentMessageError. */
@@ -56,6 +58,12 @@ export class DataBankReplica {
       details: { version: i.version.version, envelope: i.env.messageId },
     }));
     const { stored } = await this.records.writeVersions(rows, now, auditLogJson(now, entries), '[]', false);
+    // Attachments the versions name: their text (if here) into the records' search; the missing ones asked for.
+    const attaching = items.filter((i) => i.version.content?.attachments.length);
+    if (attaching.length) {
+      await this.attachments.indexRecords([...new Set(attaching.map((i) => i.version.recordId))]);
+      this.attachments.kick();
+    }
     if (stored.length < rows.length) {
       const got = new Set(stored.map((s) => `${s.record_id} ${s.version}`));
       const skipped = rows.filter((r) => !got.has(`${r.record_id} ${r.version}`));

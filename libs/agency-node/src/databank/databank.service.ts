@@ -30,6 +30,7 @@ import { OutboxRelay, WriteBatches } from '../exchange';
 import type { WriteBatch } from '../exchange';
 import { DataBankStore } from '../store';
 import type { BankFilter, BankRecordRow, BankVersionInput, OutboxItem } from '../store';
+import { BankAttachments } from './attachments.service';
 import { signBankVersion, versionRow } from './bank-version';
 import { bankQuery, documentCheck } from './bank-request';
 import { DataBankError, DataBankErrorCode } from './databank.errors';
@@ -92,6 +93,14 @@ export interface BankVersionView {
 
 /** A travel document of the bank found by the document check: the record (status and owner only when redacted), whether the number is exactly the one asked. */
 export type DocumentHit = Partial<BankRecordView> & { id: string; ownerAgency: string; exact: boolean; redacted: boolean };
+/** A file of a record; `available`: its bytes are at this node (else still on their way). */
+export interface BankAttachmentView {
+  sha256: string;
+  size: number;
+  mediaType: string;
+  filename: string;
+  available: boolean;
+}
 
 /** A piece of a search snippet: `hit` marks the words that matched. */
 export interface SnippetPart {
@@ -139,18 +148,19 @@ export class DataBankService {
     @Inject(DIRECTORY) private readonly directory: Directory,
     @Inject(NODE_CONFIG) private readonly config: AgencyNodeConfig,
     @Inject(SIGNER) private readonly signer: UnitSigner,
+    private readonly attachments: BankAttachments,
   ) {}
 
   /** A new record owned by the user's agency, contributed by the user's unit. */
   async create(user: AuthUser, body: unknown, sourceMessageId?: string): Promise<BankRecordView> {
-    const content = this.content(body);
+    const content = await this.withAttachments(this.content(body));
     return this.write(user, uuidv7(this.clock), 1, BankVersionAction.CREATE, content, sourceMessageId);
   }
 
   /** A new version of a record of the user's agency. */
   async revise(user: AuthUser, id: string, body: unknown): Promise<BankRecordView> {
     const current = await this.owned(user, id);
-    const content = this.content(body);
+    const content = await this.withAttachments(this.content(body));
     return this.write(user, id, current.version + 1, BankVersionAction.REVISE, content);
   }
 
@@ -161,12 +171,14 @@ export class DataBankService {
     return this.write(user, id, current.version + 1, BankVersionAction.WITHDRAW, content);
   }
 
-  async get(user: AuthUser, id: string): Promise<BankRecordView & { versions: BankVersionView[] }> {
-    const r = await this.store.record(id);
-    if (!r || !mayRead(user.clearance, r.classification)) throw new DataBankError(DataBankErrorCode.RecordNotFound);
+  async get(user: AuthUser, id: string): Promise<BankRecordView & { versions: BankVersionView[]; attachments: BankAttachmentView[] }> {
+    const r = await this.readable(user, id);
     const versions = await this.store.versions(id);
+    const refs = (r.content.attachments ?? []) as Omit<BankAttachmentView, 'available'>[];
+    const here = await this.attachments.available(refs.map((a) => a.sha256));
     return {
       ...view(r),
+      attachments: refs.map((a) => ({ sha256: a.sha256, size: a.size, mediaType: a.mediaType, filename: a.filename, available: here.has(a.sha256) })),
       versions: versions.map((v) => ({
         version: v.version,
         action: v.action,
@@ -276,6 +288,19 @@ export class DataBankService {
     };
   }
 
+  /** The record, if the user's clearance covers it (else "not found"). */
+  async readable(user: AuthUser, id: string): Promise<BankRecordRow> {
+    const r = await this.store.record(id);
+    if (!r || !mayRead(user.clearance, r.classification)) throw new DataBankError(DataBankErrorCode.RecordNotFound);
+    return r;
+  }
+
+  /** The content with its attachments as this node holds them (uploaded here: size and type sniffed here). */
+  private async withAttachments(content: BankRecordContent): Promise<BankRecordContent> {
+    if (content.attachments.length) content.attachments = await this.attachments.resolve(content.attachments);
+    return content;
+  }
+
   private content(body: unknown): BankRecordContent {
     const v = validateBankContent(body);
     if (!v.ok) throw new DataBankError(DataBankErrorCode.InvalidRecord, undefined, v.errors);
@@ -322,6 +347,7 @@ export class DataBankService {
     const result = await batch.write((p) => this.store.writeVersions([v.row], now, p.auditJson, p.outboxJson, true));
     if (!result.stored.length) throw new DataBankError(DataBankErrorCode.VersionConflict);
     this.dispatch.handOver(batch.written);
+    if (content.attachments.length) await this.attachments.indexRecords([recordId]);
     const stored = await this.store.record(recordId);
     return view(stored!);
   }

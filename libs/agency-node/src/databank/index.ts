@@ -6,3 +6,5 @@ export * from './document-key';
 export * from './bank-version';
 export * from './search-query';
 export * from './databank.retention';
+export * from './attachments.service';
+export * from './attachment-type';

@@ -22,6 +22,7 @@ import type { OutboxItem, OutboxRow } from '../store';
 import type { ListQuery } from './list.query';
 import { POLICIES, implausibleTimes, localDate, policyAt } from '@shekara/policy';
 import { SignatureVerifier } from '@shekara/security';
+import { bi } from '@shekara/server';
 
 export interface RecipientStatus {
   unitId: string;
@@ -135,14 +136,14 @@ export class MessagesService {
     const v = validateSendMessageRequest(body);
     if (!v.ok) throw new NodeError(NodeErrorCode.InvalidBody, undefined, v.errors);
     const req = v.value;
-    if (user.role !== 'duty-officer') throw new NodeError(NodeErrorCode.ForbiddenRole, 'Only duty officers send reports.');
-    if (req.senderUnit !== user.unitId) throw new NodeError(NodeErrorCode.NotOwnUnit, `You belong to ${user.unitId}.`);
+    if (user.role !== 'duty-officer') throw new NodeError(NodeErrorCode.ForbiddenRole, bi('Only duty officers send reports.', 'Донесения направляют только дежурные.'));
+    if (req.senderUnit !== user.unitId) throw new NodeError(NodeErrorCode.NotOwnUnit, bi(`You belong to ${user.unitId}.`, `Ваше подразделение: ${user.unitId}.`));
     const outside = req.recipientUnits.filter((r) => !this.directory.canSend(req.senderUnit, r));
-    if (outside.length) throw new NodeError(NodeErrorCode.RecipientOutsideGroups, `Not allowed: ${outside.join(', ')}.`);
+    if (outside.length) throw new NodeError(NodeErrorCode.RecipientOutsideGroups, bi(`Not allowed: ${outside.join(', ')}.`, `Недопустимы: ${outside.join(', ')}.`));
 
     const now = this.clock.now();
     // Every key of the unit revoked or retired (and no new one yet): it cannot sign, so nothing is accepted.
-    if (!this.directory.signingKeyAt(req.senderUnit, now)) throw new NodeError(NodeErrorCode.NoSigningKey, `${req.senderUnit} has no valid key in the directory.`);
+    if (!this.directory.signingKeyAt(req.senderUnit, now)) throw new NodeError(NodeErrorCode.NoSigningKey, bi(`${req.senderUnit} has no valid key in the directory.`, `У ${req.senderUnit} нет действующего ключа в справочнике.`));
     const id = uuidv7(this.clock);
     const env = envelopeFromRequest(req, id, now);
     const claims = timeClaims(env);
@@ -184,11 +185,11 @@ export class MessagesService {
    * audit). Resolves once it is committed; returns its message id.
    */
   async sendBuilt(user: AuthUser, env: Envelope): Promise<string> {
-    if (env.senderUnit !== user.unitId) throw new NodeError(NodeErrorCode.NotOwnUnit, `You belong to ${user.unitId}.`);
+    if (env.senderUnit !== user.unitId) throw new NodeError(NodeErrorCode.NotOwnUnit, bi(`You belong to ${user.unitId}.`, `Ваше подразделение: ${user.unitId}.`));
     const outside = env.recipientUnits.filter((r) => !this.directory.canSend(env.senderUnit, r));
-    if (outside.length) throw new NodeError(NodeErrorCode.RecipientOutsideGroups, `Not allowed: ${outside.join(', ')}.`);
+    if (outside.length) throw new NodeError(NodeErrorCode.RecipientOutsideGroups, bi(`Not allowed: ${outside.join(', ')}.`, `Недопустимы: ${outside.join(', ')}.`));
     const now = this.clock.now();
-    if (!this.directory.signingKeyAt(env.senderUnit, now)) throw new NodeError(NodeErrorCode.NoSigningKey, `${env.senderUnit} has no valid key in the directory.`);
+    if (!this.directory.signingKeyAt(env.senderUnit, now)) throw new NodeError(NodeErrorCode.NoSigningKey, bi(`${env.senderUnit} has no valid key in the directory.`, `У ${env.senderUnit} нет действующего ключа в справочнике.`));
     const cols = messageColumns(env);
     const item: Outgoing = { id: env.messageId, now, user, req: { senderUnit: env.senderUnit, recipientUnits: env.recipientUnits }, env, cols, envelope: encodeEnvelope(env), draftPeriod: null };
     await withLogContext({ messageId: env.messageId, correlationId: env.correlationId }, () => this.committer.submit(item));
@@ -344,7 +345,7 @@ export class MessagesService {
     if (!bad.length) return stored!.signed;
     await this.tlog.flag(id, bad, 'open');
     this.log.warn({ msg: 'integrity failure', messageId: id, fields: bad });
-    throw new NodeError(NodeErrorCode.IntegrityFailure, bad.join(', '));
+    throw new NodeError(NodeErrorCode.IntegrityFailure, bi(`Mismatched: ${bad.join(', ')}.`, `Не совпадают: ${bad.join(', ')}.`));
   }
 
   /** The signature block of a verified signed envelope: the signing unit and key by the directory. */

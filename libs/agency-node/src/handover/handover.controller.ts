@@ -7,6 +7,7 @@ import { DIRECTORY } from '../core';
 import { HANDOVER_STATES } from './act';
 import type { HandoverState } from './act';
 import { HandoverError, HandoverErrorCode } from './handover.errors';
+import type { FieldError } from '@shekara/server';
 import { HandoverService } from './handover.service';
 import { printAct, signaturesOf } from './print';
 
@@ -29,9 +30,9 @@ export class HandoverController {
   @Get()
   @ApiOperation({ summary: 'Acts the unit receives (box=in) or hands over (box=out), newest first' })
   list(@Req() req: AuthedRequest, @Query('box') box = 'in', @Query('state') state?: string) {
-    const fields = [];
-    if (box !== 'in' && box !== 'out') fields.push({ field: 'box', messages: ['box must be "in" or "out"'] });
-    if (state !== undefined && !HANDOVER_STATES.includes(state as HandoverState)) fields.push({ field: 'state', messages: [`state must be one of: ${HANDOVER_STATES.join(', ')}`] });
+    const fields: FieldError[] = [];
+    if (box !== 'in' && box !== 'out') fields.push({ field: 'box', messages: ['box must be "in" or "out"'], code: 'ENUM', params: { values: 'in, out' } });
+    if (state !== undefined && !HANDOVER_STATES.includes(state as HandoverState)) fields.push({ field: 'state', messages: [`state must be one of: ${HANDOVER_STATES.join(', ')}`], code: 'ENUM', params: { values: HANDOVER_STATES.join(', ') } });
     if (fields.length) throw new HandoverError(HandoverErrorCode.InvalidHandover, undefined, fields);
     return this.handovers.list(req.user, box as 'in' | 'out', state as HandoverState | undefined);
   }
@@ -39,7 +40,7 @@ export class HandoverController {
   @Get(':id')
   @ApiOperation({ summary: 'An act with its items and its chain of custody (every signed step)' })
   get(@Req() req: AuthedRequest, @Param('id', new ParseUUIDPipe()) id: string) {
-    return this.handovers.get(req.user, id);
+    return this.handovers.open(req.user, id);
   }
 
   @Get(':id/print')

@@ -1,6 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
 import { AppError } from '@shekara/server';
-import type { ErrorTable, FieldError } from '@shekara/server';
+import type { Bilingual, ErrorTable, FieldError } from '@shekara/server';
 
 /** What the handover desk refuses (clause 9.6). Nothing is stored or sent when it refuses. */
 export enum HandoverErrorCode {
@@ -24,7 +24,7 @@ const TABLE: ErrorTable<HandoverErrorCode> = {
 };
 
 export class HandoverError extends AppError<HandoverErrorCode> {
-  constructor(code: HandoverErrorCode, detail?: string, fields?: FieldError[]) {
+  constructor(code: HandoverErrorCode, detail?: Bilingual, fields?: FieldError[]) {
     super(code, TABLE, detail, fields);
     this.name = 'HandoverError';
   }

@@ -16,7 +16,7 @@ import type { Envelope, FieldError } from '@shekara/contracts';
 import type { AuthUser } from '@shekara/auth';
 import type { Directory } from '@shekara/directory';
 import { HANDOVER_ITEM_KINDS, POLICIES, handoverAcceptBy, policyAt } from '@shekara/policy';
-import { DIRECTORY, LiveEvents, NodeError, NodeErrorCode } from '../core';
+import { DIRECTORY, LiveEvents, NodeError, NodeErrorCode, cleared } from '../core';
 import { messageColumns } from '../envelopes';
 import { OutboxRelay, SingleMessages } from '../exchange';
 import { HandoverStore, MessagesStore } from '../store';
@@ -24,6 +24,7 @@ import type { OutboxRow } from '../store';
 import { foldAct } from './act';
 import type { HandoverAct, HandoverState } from './act';
 import { HandoverError, HandoverErrorCode } from './handover.errors';
+import { bi, verbatim } from '@shekara/server';
 
 /** A step's payload case (after the proposal). */
 type StepCase = 'handoverAcceptance' | 'handoverDispute' | 'handoverWithdrawal';
@@ -34,6 +35,15 @@ export interface HandoverActView extends HandoverAct {
   deliveries: Record<string, string>;
   /** The acceptance deadline (policy data: the handover instant plus the shortest time over its items' kinds). */
   acceptBy: Date;
+  /** Classified above the user's clearance: its items, legal ground, notes and the steps' notes are withheld. */
+  restricted?: true;
+}
+
+/** An act as a user may see it in a list: above their clearance, without its text (classification, parties, states and times stay). */
+export function shownTo(act: HandoverActView, user: Pick<AuthUser, 'clearance'>): HandoverActView {
+  if (cleared(user, act.classification)) return act;
+  const { notes: _notes, sourceMessageId: _source, ...rest } = act;
+  return { ...rest, legalGround: '', items: [], history: act.history.map(({ note: _note, ...h }) => h), restricted: true };
 }
 
 /** Proposals may carry a handover time this far back at most. */
@@ -76,12 +86,12 @@ export class HandoverService {
   /** POST /api/handovers: `{ receivingUnit, classification?, ...HandoverProposal }` (handedAt defaults to now, officer to the user). */
   async propose(user: AuthUser, body: unknown): Promise<HandoverActView> {
     this.mustBeDutyOfficer(user);
-    if (!isObject(body)) throw invalid([{ field: '', messages: ['the body must be a JSON object'] }]);
+    if (!isObject(body)) throw invalid([{ field: '', messages: ['the body must be a JSON object'], code: 'NOT_JSON_OBJECT' }]);
     const { receivingUnit, classification = 'CLASSIFICATION_FOR_OFFICIAL_USE', ...rest } = body;
     const now = this.clock.now();
     const errors: FieldError[] = [];
     if (typeof receivingUnit !== 'string' || !this.directory.findUnit(receivingUnit)) errors.push({ field: 'receivingUnit', messages: ['receivingUnit must be a unit of the directory'], code: 'UNIT_ID' });
-    if (typeof classification !== 'string' || !CLASSIFICATIONS.includes(classification)) errors.push({ field: 'classification', messages: [`classification must be one of: ${CLASSIFICATIONS.join(', ')}`] });
+    if (typeof classification !== 'string' || !CLASSIFICATIONS.includes(classification)) errors.push({ field: 'classification', messages: [`classification must be one of: ${CLASSIFICATIONS.join(', ')}`], code: 'ENUM', params: { values: CLASSIFICATIONS.join(', ') } });
     const json: Record<string, unknown> = { officer: user.username, handedAt: now.toISOString(), ...rest };
     errors.push(...validateMessageJson(HandoverProposalSchema, json));
     if (!errors.length) {
@@ -93,7 +103,7 @@ export class HandoverService {
     if (errors.length) throw invalid(errors);
     const to = receivingUnit as string;
     if (this.directory.agencyOf(to) === this.directory.agencyOf(user.unitId)) throw new HandoverError(HandoverErrorCode.SameAgency);
-    if (!this.directory.canSend(user.unitId, to)) throw new NodeError(NodeErrorCode.RecipientOutsideGroups, `Not allowed: ${to}.`);
+    if (!this.directory.canSend(user.unitId, to)) throw new NodeError(NodeErrorCode.RecipientOutsideGroups, bi(`Not allowed: ${to}.`, `Недопустим: ${to}.`));
     if (typeof json.sourceMessageId === 'string') {
       const source = await this.messages.find(json.sourceMessageId);
       const mine = source && (source.direction === 'OUT' ? source.senderUnit === user.unitId : source.recipientUnits.includes(user.unitId));
@@ -135,7 +145,7 @@ export class HandoverService {
     const ids = await this.store.actsOf(user.unitId, box, 200);
     const rows = await this.store.steps(ids);
     const acts = ids.map((id) => foldAct(id, rows.filter((r) => r.correlation_id === id))).filter((a): a is HandoverAct => !!a);
-    const views = await this.withDeliveries(acts);
+    const views = (await this.withDeliveries(acts)).map((a) => shownTo(a, user));
     return state ? views.filter((a) => a.state === state) : views;
   }
 
@@ -146,15 +156,22 @@ export class HandoverService {
     return (await this.withDeliveries([act]))[0];
   }
 
-  /** The signed envelopes of an act's steps (for its printable form). */
-  async signedSteps(user: AuthUser, actId: string): Promise<{ act: HandoverActView; signed: Map<string, Buffer> }> {
+  /** GET /api/handovers/:id: one act, opened only for users cleared for its classification (403 NOT_CLEARED otherwise). */
+  async open(user: AuthUser, actId: string): Promise<HandoverActView> {
     const act = await this.get(user, actId);
+    if (!cleared(user, act.classification)) throw new NodeError(NodeErrorCode.NotCleared);
+    return act;
+  }
+
+  /** The signed envelopes of an act's steps (for its printable form; by clearance, as open()). */
+  async signedSteps(user: AuthUser, actId: string): Promise<{ act: HandoverActView; signed: Map<string, Buffer> }> {
+    const act = await this.open(user, actId);
     return { act, signed: await this.store.signed(act.history.map((h) => h.messageId)) };
   }
 
   private async decide(user: AuthUser, actId: string, body: unknown, what: 'accept' | 'part' | 'dispute' | 'withdraw'): Promise<HandoverActView> {
     this.mustBeDutyOfficer(user);
-    if (!isObject(body)) throw invalid([{ field: '', messages: ['the body must be a JSON object'] }]);
+    if (!isObject(body)) throw invalid([{ field: '', messages: ['the body must be a JSON object'], code: 'NOT_JSON_OBJECT' }]);
     const now = this.clock.now();
     const stepCase: StepCase = what === 'dispute' ? 'handoverDispute' : what === 'withdraw' ? 'handoverWithdrawal' : 'handoverAcceptance';
     const json: Record<string, unknown> = { officer: user.username, ...body, actId };
@@ -174,7 +191,7 @@ export class HandoverService {
       if (what === 'withdraw' ? act.handingUnit !== user.unitId : act.receivingUnit !== user.unitId) {
         throw new HandoverError(what === 'withdraw' ? HandoverErrorCode.NotYourAct : HandoverErrorCode.NotAddressedToYou);
       }
-      if (act.state !== 'PROPOSED') throw new HandoverError(HandoverErrorCode.AlreadyDecided, `(${act.state})`);
+      if (act.state !== 'PROPOSED') throw new HandoverError(HandoverErrorCode.AlreadyDecided, verbatim(`(${act.state})`));
       if (what === 'part') {
         const ids = new Set(act.items.map((i) => i.itemId));
         const unknown = refused.map((r, i) => ({ r, i })).filter(({ r }) => !ids.has(r.itemId));
@@ -189,12 +206,13 @@ export class HandoverService {
       written = await this.write(m, user, env, now, personsAccepted);
     });
     this.after(user, env!, written);
-    return this.get(user, actId);
+    // The decider sees the act as their clearance allows (above it: without its text).
+    return shownTo(await this.get(user, actId), user);
   }
 
   private mustBeDutyOfficer(user: AuthUser): void {
-    if (user.role !== 'duty-officer') throw new NodeError(NodeErrorCode.ForbiddenRole, 'Only duty officers take handover steps.');
-    if (!this.directory.signingKeyAt(user.unitId, this.clock.now())) throw new NodeError(NodeErrorCode.NoSigningKey, `${user.unitId} has no valid key in the directory.`);
+    if (user.role !== 'duty-officer') throw new NodeError(NodeErrorCode.ForbiddenRole, bi('Only duty officers take handover steps.', 'Действия с актами приёма-передачи выполняют только дежурные.'));
+    if (!this.directory.signingKeyAt(user.unitId, this.clock.now())) throw new NodeError(NodeErrorCode.NoSigningKey, bi(`${user.unitId} has no valid key in the directory.`, `У ${user.unitId} нет действующего ключа в справочнике.`));
   }
 
   private party(act: HandoverAct, user: AuthUser): boolean {

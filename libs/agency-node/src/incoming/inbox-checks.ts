@@ -4,7 +4,7 @@ import type { AgencyCode, Envelope } from '@shekara/contracts';
 import type { Directory } from '@shekara/directory';
 import { PermanentMessageError } from '@shekara/messaging';
 import { POLICIES, envelopeClockSkew, implausibleTimes, policyAt } from '@shekara/policy';
-import type { BankArrival } from '../databank';
+import type { BankArrival, ChunkArrival } from '../databank';
 import { EnvelopeOrigin, timeClaims } from '../envelopes';
 
 /** A message whose origin, schema, times and addressing passed. */
@@ -14,6 +14,8 @@ export interface Verified {
   localRecipients: string[];
   /** A data bank version (MESSAGE_KIND_BANK_VERSION), its inner signed version verified by the intake. */
   bank?: BankArrival;
+  /** A chunk of a data bank attachment (MESSAGE_KIND_BANK_ATTACHMENT_CHUNK), checked by the intake. */
+  chunk?: ChunkArrival;
 }
 
 /**
@@ -52,10 +54,11 @@ export class InboxChecks {
     // The Unified Data Bank is shared by the agencies (clause 10.3), not by interaction groups: a bank
     // version goes to every other agency's node, addressed to its level-1 unit (its inner signed
     // version is checked by the data bank: signer, owner, contributor).
-    // A resync request (a node asking for the versions of this agency's records) likewise.
+    // Its attachments' chunks and the requests for them travel between the same units; a resync request
+    // (a node asking for the versions of this agency's records) likewise.
     // A fork alert of the transparency log goes from a witness's top unit to the log agency's top
     // unit (the alert itself is checked by ForkAlerts: about this node's log, from the signer's witness).
-    if (env.payload.case === 'bankVersion' || env.payload.case === 'bankResyncRequest' || env.payload.case === 'tlogForkAlert') return { env, signerUnit: origin.signerUnit, localRecipients };
+    if (env.payload.case === 'bankVersion' || env.payload.case === 'bankAttachmentChunk' || env.payload.case === 'bankAttachmentRequest' || env.payload.case === 'bankResyncRequest' || env.payload.case === 'tlogForkAlert') return { env, signerUnit: origin.signerUnit, localRecipients };
     const notAllowed = localRecipients.filter((u) => !this.directory.canSend(env.senderUnit, u));
     if (notAllowed.length) throw new PermanentMessageError(deadLetterText(DeadLetterReason.NotPermitted, `${env.senderUnit} shares no interaction group with ${notAllowed.join(', ')}`));
     return { env, signerUnit: origin.signerUnit, localRecipients };

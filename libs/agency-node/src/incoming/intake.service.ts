@@ -6,7 +6,7 @@ import type { Directory } from '@shekara/directory';
 import { GroupCommitter } from '@shekara/persistence';
 import { PermanentMessageError } from '@shekara/messaging';
 import type { AgencyNodeConfig } from '../core';
-import { DataBankReplica, DataBankService } from '../databank';
+import { BankAttachments, DataBankReplica, DataBankService } from '../databank';
 import { ReceiptsService } from '../receipts';
 import { BUS_NAMES, DIRECTORY, NODE_CONFIG } from '../core';
 import { LogStore } from '../store';
@@ -40,6 +40,7 @@ export class InboxIntake {
     private readonly bank: DataBankReplica,
     private readonly bankService: DataBankService,
     private readonly alerts: ForkAlerts,
+    private readonly attachments: BankAttachments,
   ) {
     this.checks = new InboxChecks(directory, config.agency as AgencyCode, () => clock.now());
     this.committer = new GroupCommitter((items) => this.store(items), { maxBatch: 128, parallel: InboxIntake.PARALLEL });
@@ -61,7 +62,10 @@ export class InboxIntake {
     }
     // A data bank version (shared by the agencies, addressed to their level-1 units): its inner
     // signed version is verified too (signer, owner, contributor).
-    return checked.env.payload.case === 'bankVersion' ? { ...checked, bank: this.bank.verify(checked.env) } : checked;
+    if (checked.env.payload.case === 'bankVersion') return { ...checked, bank: this.bank.verify(checked.env) };
+    // A chunk of a bank attachment: its place and length agree with the whole (its hash is checked once all are here).
+    if (checked.env.payload.case === 'bankAttachmentChunk') return { ...checked, chunk: this.attachments.verifyChunk(checked.env) };
+    return checked;
   }
 
   /** Verifies a bus message (CPU only), then stores it with others in one transaction. */
@@ -83,7 +87,12 @@ export class InboxIntake {
     // Resync requests: answered with the versions asked for (queued in the outbox), no receipt.
     const resync = items.filter((i) => i.env.payload.case === 'bankResyncRequest');
     for (const r of resync) await this.bankService.answerResync(r.env);
-    const rest = items.filter((i) => !i.bank && !resync.includes(i) && !alerts.includes(i));
+    const chunks = items.filter((i) => i.chunk);
+    if (chunks.length) await this.attachments.receive(chunks.map((i) => i.chunk!));
+    const asked = items.filter((i) => i.env.payload.case === 'bankAttachmentRequest');
+    // Answered in the background (a request is acknowledged at once; the asker asks again if it gets nothing).
+    if (asked.length) this.attachments.answer(asked.map((i) => i.env));
+    const rest = items.filter((i) => !i.bank && !i.chunk && !asked.includes(i) && !resync.includes(i) && !alerts.includes(i));
     const reports = rest.filter((i) => i.env.payload.case !== 'deliveryReceipt' && i.env.payload.case !== 'readReceipt');
     if (reports.length) await this.reports.store(reports, after);
     const receipts = rest.filter((i) => !reports.includes(i));

@@ -3,6 +3,7 @@ import type { AuthUser } from '@shekara/auth';
 import { NodeError, NodeErrorCode } from '../core';
 import { MessagesService } from '../desk';
 import type { MessageView } from '../desk';
+import { bi } from '@shekara/server';
 
 /**
  * A report sent by a machine client: the desk's own use case (`MessagesService.send`: the same
@@ -17,7 +18,7 @@ export class ClientSend {
   send(client: AuthUser, body: unknown): Promise<MessageView> {
     const sender = body && typeof body === 'object' && !Array.isArray(body) ? (body as { senderUnit?: unknown }).senderUnit : undefined;
     const units = client.client?.units ?? [];
-    if (typeof sender === 'string' && !units.includes(sender)) throw new NodeError(NodeErrorCode.NotBoundUnit, `Bound units: ${units.join(', ')}.`);
+    if (typeof sender === 'string' && !units.includes(sender)) throw new NodeError(NodeErrorCode.NotBoundUnit, bi(`Bound units: ${units.join(', ')}.`, `Привязанные подразделения: ${units.join(', ')}.`));
     // An absent or malformed senderUnit is the validator's to report (400 with the field).
     const unitId = typeof sender === 'string' ? sender : units[0];
     return this.messages.send({ ...client, unitId, role: 'duty-officer' }, body);

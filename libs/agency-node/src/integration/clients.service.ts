@@ -12,6 +12,7 @@ import type { AgencyNodeConfig } from '../core';
 import { AuditStore, IntegrationStore } from '../store';
 import type { ClientAccountRow } from '../store';
 import type { ClientView, CreateClientRequest, CreatedClient, TokenResponse, WebhookSet } from './dto';
+import { bi } from '@shekara/server';
 
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 export const DEFAULT_RATE_PER_MINUTE = 600;
@@ -46,7 +47,7 @@ export class ClientAccounts implements OnModuleInit {
 
   async create(by: string, r: CreateClientRequest): Promise<CreatedClient> {
     const foreign = r.units.filter((u) => this.directory.findUnit(u)?.agency !== this.config.agency);
-    if (foreign.length) throw new NodeError(NodeErrorCode.UnknownUnit, `Not a unit of ${this.config.agency}: ${foreign.join(', ')}.`);
+    if (foreign.length) throw new NodeError(NodeErrorCode.UnknownUnit, bi(`Not a unit of ${this.config.agency}: ${foreign.join(', ')}.`, `Не подразделение ведомства ${this.config.agency}: ${foreign.join(', ')}.`));
     const secret = randomBytes(32).toString('base64url');
     const now = this.clock.now();
     const units = [...new Set(r.units)];

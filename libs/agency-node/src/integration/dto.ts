@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { CLEARANCES } from '@shekara/auth';
 import type { Clearance } from '@shekara/auth';
+import { withCode } from '@shekara/contracts';
 
 /** OAuth2-style client credentials grant (JSON body). */
 export class TokenRequest {
@@ -19,7 +20,7 @@ export class TokenResponse {
 
 export class CreateClientRequest {
   @ApiProperty({ example: 'border-eps', description: 'Lower-case letters, digits and dashes' })
-  @Matches(/^[a-z0-9][a-z0-9-]{2,63}$/, { message: 'must be 3-64 lower-case letters, digits or dashes' })
+  @Matches(/^[a-z0-9][a-z0-9-]{2,63}$/, withCode('CLIENT_ID'))
   clientId: string;
   @ApiProperty({ example: 'Border control system at the checkpoints' }) @IsString() @MinLength(1) @MaxLength(200) name: string;
   @ApiProperty({ type: [String], example: ['border.l4.CP-CN-A-01'], description: 'Units of this agency the system may act for' })

@@ -1,6 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
 import { AppError } from '@shekara/server';
-import type { ErrorTable, FieldError } from '@shekara/server';
+import type { Bilingual, ErrorTable, FieldError } from '@shekara/server';
 
 /** What the person search refuses. Field errors carry their text in English, then in Russian. */
 export enum PersonsErrorCode {
@@ -21,7 +21,7 @@ const TABLE: ErrorTable<PersonsErrorCode> = {
 };
 
 export class PersonsError extends AppError<PersonsErrorCode> {
-  constructor(code: PersonsErrorCode, detail?: string, fields?: FieldError[]) {
+  constructor(code: PersonsErrorCode, detail?: Bilingual, fields?: FieldError[]) {
     super(code, TABLE, detail, fields);
     this.name = 'PersonsError';
   }

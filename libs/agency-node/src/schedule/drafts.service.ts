@@ -9,6 +9,7 @@ import type { AgencyNodeConfig } from '../core';
 import { DIRECTORY, LiveEvents, NODE_CONFIG, NodeError, NodeErrorCode } from '../core';
 import { DraftsStore } from '../store';
 import type { ActivityRow } from '../store';
+import { bi } from '@shekara/server';
 
 /** What a unit exchanged over a span, for the prefilled text of a draft. */
 interface Activity {
@@ -46,13 +47,13 @@ export class DraftsService {
 
   async prepare(req: PrepareDraftsRequest): Promise<{ prepared: number; existing: number }> {
     const kind = kindName(req.kind);
-    if (!['DAILY', 'MONTHLY', 'SEMIANNUAL'].includes(kind)) throw new NodeError(NodeErrorCode.InvalidBody, `No drafts for ${kind}.`);
+    if (!['DAILY', 'MONTHLY', 'SEMIANNUAL'].includes(kind)) throw new NodeError(NodeErrorCode.InvalidBody, bi(`No drafts for ${kind}.`, `Черновики для ${kind} не готовятся.`));
     // The policy in force when the scheduler asks (as it does: when the window opens).
     const policy = policyAt(POLICIES, this.clock.now());
     let prepared = 0;
     for (const unitId of req.unitIds) {
       const unit = this.directory.findUnit(unitId);
-      if (!unit || unit.agency !== this.config.agency) throw new NodeError(NodeErrorCode.UnknownUnit, `${unitId} is not a unit of ${this.config.agency}.`);
+      if (!unit || unit.agency !== this.config.agency) throw new NodeError(NodeErrorCode.UnknownUnit, bi(`${unitId} is not a unit of ${this.config.agency}.`, `${unitId} не подразделение ведомства ${this.config.agency}.`));
       const [from, to] = this.coveredSpan(policy, req.kind, req.period, unit.zone);
       const activity = this.activity(await this.store.activity(unitId, from, to));
       const body = this.body(req.kind, req.period, unitId, activity, unit.checkpointId);
@@ -72,7 +73,7 @@ export class DraftsService {
   }
 
   async discard(unitId: string, id: string): Promise<void> {
-    if (!(await this.store.delete(unitId, id))) throw new NodeError(NodeErrorCode.MessageNotFound, 'No such draft.');
+    if (!(await this.store.delete(unitId, id))) throw new NodeError(NodeErrorCode.MessageNotFound, bi('No such draft.', 'Такого черновика нет.'));
   }
 
   private window(policy: Policy, kind: MessageKind, period: string, zone: string): readonly [number, number] {

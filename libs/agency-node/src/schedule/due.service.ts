@@ -3,10 +3,11 @@ import { Clock } from '@shekara/common';
 import type { Directory } from '@shekara/directory';
 import { POLICIES, addMonths, dailyWindow, localDate, monthOf, monthlyWindow, policyAt } from '@shekara/policy';
 import type { Window } from '@shekara/policy';
+import type { AuthUser } from '@shekara/auth';
 import { DraftsService } from './drafts.service';
 import type { DraftView } from './drafts.service';
 import { DueStore } from '../store';
-import { DIRECTORY } from '../core';
+import { DIRECTORY, cleared } from '../core';
 import { composePeriods } from './compose-periods';
 import type { ComposePeriods } from './compose-periods';
 
@@ -20,13 +21,26 @@ export interface DueWindow {
   counterparts: { unitId: string; sentMessageId: string | null }[];
 }
 
+/**
+ * An urgent report of the unit awaiting its written confirmation. A report classified above the
+ * user's clearance is listed `restricted`, its summary withheld (as in the inbox/outbox).
+ */
+export interface OwedConfirmation {
+  urgentId: string;
+  summary: string;
+  classification: string;
+  restricted?: true;
+  reportedAt: Date;
+  dueAt: Date;
+}
+
 export interface DueView {
   now: Date;
   zone: string;
   daily: DueWindow & { day: string };
   monthly: DueWindow | null;
-  overdueConfirmations: { urgentId: string; summary: string; reportedAt: Date; dueAt: Date }[];
-  pendingConfirmations: { urgentId: string; summary: string; reportedAt: Date; dueAt: Date }[];
+  overdueConfirmations: OwedConfirmation[];
+  pendingConfirmations: OwedConfirmation[];
   drafts: DraftView[];
 }
 
@@ -40,7 +54,9 @@ export class DueService {
     @Inject(DIRECTORY) private readonly directory: Directory,
   ) {}
 
-  async forUnit(unitId: string): Promise<DueView> {
+  /** "Due now" of the user's unit, as the user may read it (summaries by clearance). */
+  async forUser(user: Pick<AuthUser, 'unitId' | 'clearance'>): Promise<DueView> {
+    const unitId = user.unitId;
     const now = this.clock.now();
     // The policy in force now (as the scheduler picks it).
     const policy = policyAt(POLICIES, now);
@@ -57,7 +73,13 @@ export class DueService {
 
     const within = policy.rules.urgentConfirmation.withinMs;
     const urgent = await this.store.unconfirmedUrgent(unitId, now);
-    const owed = urgent.map((u) => ({ urgentId: u.id, summary: u.summary, reportedAt: u.reported_at, dueAt: new Date(u.reported_at.getTime() + within) }));
+    const owed = urgent.map((u): OwedConfirmation => ({
+      urgentId: u.id,
+      classification: u.classification,
+      ...(cleared(user, u.classification) ? { summary: u.summary } : { summary: '', restricted: true }),
+      reportedAt: u.reported_at,
+      dueAt: new Date(u.reported_at.getTime() + within),
+    }));
     return {
       now,
       zone,

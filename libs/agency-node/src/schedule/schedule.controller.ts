@@ -20,7 +20,7 @@ export class ScheduleController {
   @Get('due')
   @ApiOperation({ summary: "Due now for your unit: today's daily window, the monthly window when open, confirmations owed, drafts" })
   dueNow(@Req() req: AuthedRequest) {
-    return this.due.forUnit(req.user.unitId);
+    return this.due.forUser(req.user);
   }
 
   @Get('due/periods')
@@ -46,7 +46,7 @@ export class ScheduleController {
   @Get('notifications')
   @ApiOperation({ summary: 'Notifications raised to your unit (window open, reminders, missing reports, escalations)' })
   list(@Req() req: AuthedRequest, @Query() q: NotificationsQuery) {
-    return this.notifications.list(req.user.unitId, q.page, q.pageSize, q.open);
+    return this.notifications.list(req.user, q.page, q.pageSize, q.open);
   }
 
   @Post('notifications/ack')

@@ -14,6 +14,7 @@ import { foldAct } from '../handover';
 import type { HandoverAct } from '../handover';
 import { HandoverStore, StatisticsStore } from '../store';
 import type { OutboxRow } from '../store';
+import { bi } from '@shekara/server';
 
 const invalid = (fields: FieldError[]) => new NodeError(NodeErrorCode.InvalidBody, undefined, fields);
 
@@ -41,12 +42,12 @@ export class StatisticsService {
 
   /** POST /api/statistics: `{ recipientUnits, ...MonthlyStatistics }`. */
   async send(user: AuthUser, body: unknown): Promise<{ id: string; period: string }> {
-    if (user.role !== 'duty-officer') throw new NodeError(NodeErrorCode.ForbiddenRole, 'Only duty officers send statistics.');
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid([{ field: '', messages: ['the body must be a JSON object'] }]);
+    if (user.role !== 'duty-officer') throw new NodeError(NodeErrorCode.ForbiddenRole, bi('Only duty officers send statistics.', 'Статистику направляют только дежурные.'));
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid([{ field: '', messages: ['the body must be a JSON object'], code: 'NOT_JSON_OBJECT' }]);
     const { recipientUnits, ...json } = body as Record<string, unknown>;
     const errors: FieldError[] = [];
     if (!Array.isArray(recipientUnits) || recipientUnits.length < 1 || recipientUnits.length > 50 || !recipientUnits.every((u) => typeof u === 'string' && this.directory.findUnit(u))) {
-      errors.push({ field: 'recipientUnits', messages: ['recipientUnits must list 1 to 50 units of the directory'] });
+      errors.push({ field: 'recipientUnits', messages: ['recipientUnits must list 1 to 50 units of the directory'], code: 'RECIPIENT_COUNT', params: { max: '50' } });
     }
     errors.push(...validateMessageJson(MonthlyStatisticsSchema, json));
     const now = this.clock.now();
@@ -56,8 +57,8 @@ export class StatisticsService {
     if (errors.length) throw invalid(errors);
     const to = [...new Set(recipientUnits as string[])];
     const outside = to.filter((u) => !this.directory.canSend(user.unitId, u));
-    if (outside.length) throw new NodeError(NodeErrorCode.RecipientOutsideGroups, `Not allowed: ${outside.join(', ')}.`);
-    if (!this.directory.signingKeyAt(user.unitId, now)) throw new NodeError(NodeErrorCode.NoSigningKey, `${user.unitId} has no valid key in the directory.`);
+    if (outside.length) throw new NodeError(NodeErrorCode.RecipientOutsideGroups, bi(`Not allowed: ${outside.join(', ')}.`, `Недопустимы: ${outside.join(', ')}.`));
+    if (!this.directory.signingKeyAt(user.unitId, now)) throw new NodeError(NodeErrorCode.NoSigningKey, bi(`${user.unitId} has no valid key in the directory.`, `У ${user.unitId} нет действующего ключа в справочнике.`));
     const id = uuidv7(this.clock);
     const env = this.single.envelope(user.unitId, to, id, id, Classification.FOR_OFFICIAL_USE, { case: 'statistics', value: fromJson(MonthlyStatisticsSchema, json as JsonValue) }, now);
     const bad = validateEnvelope(env);
@@ -74,7 +75,7 @@ export class StatisticsService {
 
   /** GET /api/statistics/reconciliation?period=YYYY-MM: the pairs the user's unit is one side of. */
   async reconciliation(user: AuthUser, period: unknown): Promise<PairReconciliation[]> {
-    if (typeof period !== 'string' || !MONTH_RE.test(period)) throw new NodeError(NodeErrorCode.InvalidQuery, undefined, [{ field: 'period', messages: ['period must be a month YYYY-MM'] }]);
+    if (typeof period !== 'string' || !MONTH_RE.test(period)) throw new NodeError(NodeErrorCode.InvalidQuery, undefined, [{ field: 'period', messages: ['period must be a month YYYY-MM'], code: 'MONTH' }]);
     const rows = await this.store.ofPeriod(user.unitId, period);
     // The latest report of each unit for the month corrects its earlier ones.
     const latest = new Map<string, LatestReport>();

@@ -88,6 +88,20 @@ export const BANK_TS_CONFIG: Record<string, string> = { ru: 'russian', kk: 'kaza
 const CONFIG_OF = (col: string) => `(CASE ${col} WHEN 'ru' THEN 'russian' WHEN 'kk' THEN 'kazakh' ELSE 'english' END)::regconfig`;
 
 /**
+ * A record's search vector from its columns (`p`: their prefix, e.g. "r."): title A, topics B,
+ * text C, and, if `attachmentText` is given (an SQL expression), the text of its PDF attachments D.
+ * NULL for a record without a language (travel documents).
+ */
+export function bankSearchVector(p: string, attachmentText?: string): string {
+  const cfg = CONFIG_OF(`${p}language`);
+  return `CASE WHEN ${p}language IS NULL THEN NULL ELSE
+    setweight(to_tsvector(${cfg}, ${p}title), 'A')
+    || setweight(to_tsvector(${cfg}, array_to_string(coalesce(${p}topics, '{}'), ' ')), 'B')
+    || setweight(to_tsvector(${cfg}, coalesce(${p}text, '')), 'C')${attachmentText ? `
+    || setweight(to_tsvector(${cfg}, coalesce(${attachmentText}, '')), 'D')` : ''} END`;
+}
+
+/**
  * The WHERE clause of the filters, parameters from `$first` on (in the order of `filterParams`). A
  * record is found only while ACTIVE (unless status asks otherwise), readable by the user's
  * clearance, and not yet at its review date.
@@ -140,16 +154,14 @@ export class DataBankStore {
                  review_on, title, topics, language, doc_state, doc_key, text, search, content)
                SELECT record_id, owner_agency, version, kind, status, classification, contributor_unit, created_at, created_at, review_on, title,
                       coalesce(topics, '{}'), language, doc_state, doc_key, coalesce(text, ''),
-                      CASE WHEN language IS NULL THEN NULL ELSE
-                        setweight(to_tsvector(${CONFIG_OF('language')}, title), 'A')
-                        || setweight(to_tsvector(${CONFIG_OF('language')}, array_to_string(coalesce(topics, '{}'), ' ')), 'B')
-                        || setweight(to_tsvector(${CONFIG_OF('language')}, coalesce(text, '')), 'C') END,
+                      ${bankSearchVector('')},
                       content
                  FROM latest
                ON CONFLICT (record_id) DO UPDATE SET version = EXCLUDED.version, kind = EXCLUDED.kind, status = EXCLUDED.status,
                  classification = EXCLUDED.classification, contributor_unit = EXCLUDED.contributor_unit, updated_at = EXCLUDED.updated_at,
                  review_on = EXCLUDED.review_on, title = EXCLUDED.title, topics = EXCLUDED.topics, language = EXCLUDED.language,
-                 doc_state = EXCLUDED.doc_state, doc_key = EXCLUDED.doc_key, text = EXCLUDED.text, search = EXCLUDED.search, content = EXCLUDED.content
+                 doc_state = EXCLUDED.doc_state, doc_key = EXCLUDED.doc_key, text = EXCLUDED.text, search = EXCLUDED.search, content = EXCLUDED.content,
+                 attachment_text = ''
                WHERE r.version < EXCLUDED.version AND r.owner_agency = EXCLUDED.owner_agency
                RETURNING record_id),
        aud AS (${auditLogInsert('$3', gate)}),
@@ -279,7 +291,7 @@ export class DataBankStore {
        ranked AS (SELECT hit.*, ts_rank_cd(hit.search, hit.tq) AS rank, count(*) OVER () AS total FROM hit WHERE hit.search @@ hit.tq
                    ORDER BY rank DESC, hit.updated_at DESC LIMIT $9 OFFSET $10)
        SELECT ${RECORD_COLUMNS}, r.rank, r.total,
-              ts_headline(${CONFIG_OF('r.language')}, r.title || E'\\n' || left(r.text, 20000), r.tq,
+              ts_headline(${CONFIG_OF('r.language')}, r.title || E'\\n' || left(r.text || E'\\n' || r.attachment_text, 20000), r.tq,
                           'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "') AS snippet
          FROM ranked r ORDER BY r.rank DESC, r.updated_at DESC`,
       [...filterParams(f), f.limit, f.offset, queries.ru, queries.kk, queries.en],

@@ -7,9 +7,9 @@ export class DueStore {
   constructor(private readonly ds: DataSource) {}
 
   /** The unit's URGENT reports of the last 7 days (before `now`) that no confirmation answers yet, oldest first. */
-  unconfirmedUrgent(unitId: string, now: Date): Promise<{ id: string; summary: string; reported_at: Date }[]> {
+  unconfirmedUrgent(unitId: string, now: Date): Promise<{ id: string; summary: string; classification: string; reported_at: Date }[]> {
     return this.ds.query(
-      `SELECT u.id, u.summary, u.reported_at FROM messages u
+      `SELECT u.id, u.summary, u.classification, u.reported_at FROM messages u
         WHERE u.direction = 'OUT' AND u.kind = 'URGENT' AND u.sender_unit = $1 AND u.reported_at > $2::timestamptz - interval '7 days'
           AND NOT EXISTS (SELECT 1 FROM messages c WHERE c.direction = 'OUT' AND c.kind = 'URGENT_CONFIRMATION' AND c.confirms = u.id)
         ORDER BY u.reported_at`,

@@ -1,6 +1,7 @@
 // The node's stores: all of its SQL (see db.ts for which way to PostgreSQL each purpose takes).
 export * from './db';
 export * from './audit.store';
+export * from './bank-attachments.store';
 export * from './databank.store';
 export * from './dead-letters.store';
 export * from './drafts.store';

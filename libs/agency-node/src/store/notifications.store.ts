@@ -30,9 +30,11 @@ export interface StoredNotification {
   text: string;
   acknowledged_at: Date | null;
   acknowledged_by: string | null;
+  /** The stored classification of the message it names (null: none, or not at this node). */
+  message_classification: string | null;
 }
 
-const COLUMNS = `id, at, type, obligation, period, message_id, counterparts, params, text, acknowledged_at, acknowledged_by`;
+const COLUMNS = `n.id, n.at, n.type, n.obligation, n.period, n.message_id, n.counterparts, n.params, n.text, n.acknowledged_at, n.acknowledged_by`;
 
 /** Notifications raised to a unit's duty desk, acknowledged by its officers. */
 @Injectable()
@@ -86,8 +88,12 @@ export class NotificationsStore {
       [unitId, open],
     );
     const rows: StoredNotification[] = await this.ds.query(
-      `SELECT ${COLUMNS} FROM notifications WHERE unit_id = $1 AND (NOT $4 OR acknowledged_at IS NULL)
-         ORDER BY at DESC, id DESC LIMIT $2 OFFSET $3`,
+      // The classification of the message a notification names, read now: the text shown is redacted by it per user.
+      `SELECT ${COLUMNS}, m.classification AS message_classification
+         FROM notifications n
+         LEFT JOIN messages m ON m.id = CASE WHEN n.message_id ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN n.message_id::uuid END
+        WHERE n.unit_id = $1 AND (NOT $4 OR n.acknowledged_at IS NULL)
+        ORDER BY n.at DESC, n.id DESC LIMIT $2 OFFSET $3`,
       [unitId, pageSize, (page - 1) * pageSize, open],
     );
     return { rows, total: n, unacknowledged };

@@ -37,6 +37,10 @@ export const AGENCY_NODE_APP_PRIVILEGES: AppPrivileges = {
   // the retention job after the review date and its grace period; a record row tracks its latest version.
   bank_versions: 'SELECT, INSERT, DELETE',
   bank_records: 'SELECT, INSERT, UPDATE, DELETE',
+  // Attachments: content-addressed; a row is completed (or reset when its chunks fail the hash) and
+  // its chunks are written once, deleted only with a hash mismatch.
+  bank_attachments: 'SELECT, INSERT, UPDATE, DELETE',
+  bank_attachment_chunks: 'SELECT, INSERT, DELETE',
   integration_clients: 'SELECT, INSERT, UPDATE',
   feed_events: 'SELECT, INSERT, DELETE',
 };

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditStore } from './audit.store';
+import { BankAttachmentStore } from './bank-attachments.store';
 import { DataBankStore } from './databank.store';
 import { DatabaseProbe } from './db';
 import { DeadLettersStore } from './dead-letters.store';
@@ -17,7 +18,7 @@ import { ReceiptsStore } from './receipts.store';
 import { StatisticsStore } from './statistics.store';
 import { TlogAlertsStore } from './tlog-alerts.store';
 
-const STORES = [AuditStore, DataBankStore, DatabaseProbe, DeadLettersStore, DraftsStore, DueStore, HandoverStore, IncomingStore, IntegrationStore, LogStore, MessagesStore, NotificationsStore, OutboxStore, PersonsStore, ReceiptsStore, StatisticsStore, TlogAlertsStore];
+const STORES = [AuditStore, BankAttachmentStore, DataBankStore, DatabaseProbe, DeadLettersStore, DraftsStore, DueStore, HandoverStore, IncomingStore, IntegrationStore, LogStore, MessagesStore, NotificationsStore, OutboxStore, PersonsStore, ReceiptsStore, StatisticsStore, TlogAlertsStore];
 
 /** The stores, one per concern: the only code of the node that reaches PostgreSQL. */
 @Module({ providers: STORES, exports: STORES })

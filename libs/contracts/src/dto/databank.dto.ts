@@ -1,5 +1,8 @@
 /** DTOs of shekara/v1/databank.proto: the Unified Data Bank's records, at the HTTP API and on the bus. */
 import type {
+  BankAttachmentChunkJson,
+  BankAttachmentRefJson,
+  BankAttachmentRequestJson,
   BankLanguageJson,
   BankMaterialJson,
   BankRecordContentJson,
@@ -19,7 +22,8 @@ import { MaterialKindSchema } from '../gen/shekara/v1/reports_pb';
 import { AGENCIES } from '../agencies';
 import { isKnownState } from '../states';
 import { Alpha3, MessageId, UnitId } from './common.dto';
-import { Bytes, CalendarDate, Nested, ProtoEnum, Rule, Text, TextList, Timestamp, UInt } from './decorators';
+import { Bytes, CalendarDate, Nested, NestedList, ProtoEnum, Rule, Text, TextList, Timestamp, UInt, UIntList } from './decorators';
+import { FILENAME_RE, MEDIA_TYPE_RE } from '../formats';
 
 /** A document number as an officer types it: the MRZ's letters and digits, spaces and dashes (no "<", no other script). */
 export const BANK_DOCUMENT_NUMBER_RE = /^[A-Za-z0-9][A-Za-z0-9 -]{0,31}$/;
@@ -111,6 +115,55 @@ export class BankTravelDocumentDto implements BankTravelDocumentJson {
   nationalReference?: string;
 }
 
+/** An attachment of the bank: at most 25 MiB (PDF, images, office documents). */
+export const MAX_BANK_ATTACHMENT_BYTES = 25 * 1024 * 1024;
+/** An attachment travels on the bus in chunks of this many bytes (a bus message stays far below the server's 1 MiB max payload). */
+export const BANK_ATTACHMENT_CHUNK_BYTES = 512 * 1024;
+/** Attachments of one record at most. */
+export const MAX_BANK_ATTACHMENTS = 20;
+/** A SHA-256 digest in lower-case hex. */
+export const SHA256_HEX_RE = /^[0-9a-f]{64}$/;
+
+const Sha256 = () => Text({ max: 64, pattern: SHA256_HEX_RE, format: 'SHA256' });
+const FileSize = () => UInt({ presence: 'required', min: 1, max: MAX_BANK_ATTACHMENT_BYTES });
+const MediaType = () => Text({ max: 255, pattern: MEDIA_TYPE_RE, format: 'MEDIA_TYPE', example: 'application/pdf' });
+
+/** What a file's reference and each of its chunks say of the whole: hash, size, type. */
+class AttachmentWholeDto {
+  @Sha256()
+  sha256!: string;
+
+  @FileSize()
+  size!: number;
+
+  @MediaType()
+  mediaType!: string;
+}
+
+export class BankAttachmentRefDto extends AttachmentWholeDto implements BankAttachmentRefJson {
+  @Text({ max: 255, pattern: FILENAME_RE, format: 'FILENAME' })
+  filename!: string;
+}
+
+export class BankAttachmentChunkDto extends AttachmentWholeDto implements BankAttachmentChunkJson {
+  @UInt({ max: MAX_BANK_ATTACHMENT_BYTES / BANK_ATTACHMENT_CHUNK_BYTES - 1 })
+  index?: number;
+
+  @UInt({ presence: 'required', min: 1, max: MAX_BANK_ATTACHMENT_BYTES / BANK_ATTACHMENT_CHUNK_BYTES })
+  count!: number;
+
+  @Bytes(BANK_ATTACHMENT_CHUNK_BYTES)
+  data!: string;
+}
+
+export class BankAttachmentRequestDto implements BankAttachmentRequestJson {
+  @Sha256()
+  sha256!: string;
+
+  @UIntList({ max: MAX_BANK_ATTACHMENT_BYTES / BANK_ATTACHMENT_CHUNK_BYTES, maxValue: MAX_BANK_ATTACHMENT_BYTES / BANK_ATTACHMENT_CHUNK_BYTES - 1 })
+  missing?: number[];
+}
+
 export class BankRecordContentDto implements BankRecordContentJson {
   @Nested(() => BankMaterialDto, 'optional')
   material?: BankMaterialDto;
@@ -126,6 +179,9 @@ export class BankRecordContentDto implements BankRecordContentJson {
 
   @CalendarDate('optional')
   reviewOn?: string;
+
+  @NestedList(() => BankAttachmentRefDto, { min: 0, max: MAX_BANK_ATTACHMENTS, presence: 'optional' })
+  attachments?: BankAttachmentRefDto[];
 }
 
 export class BankRecordVersionDto implements BankRecordVersionJson {

@@ -263,6 +263,19 @@ export function UInt(o: UIntOptions): PropertyDecorator {
   );
 }
 
+/** A repeated uint32 field of 0..`max` distinct items, each in 0..`maxValue`. */
+export function UIntList(o: { max: number; maxValue: number }): PropertyDecorator {
+  return compose(
+    ...presence('optional'),
+    ...listShape(0, o.max),
+    ArrayUnique(undefined, { message: en('DUPLICATES'), ...ctx('DUPLICATES') }),
+    IsInt({ each: true, message: `each of ${en('NOT_INTEGER')}`, ...ctx('NOT_INTEGER') }),
+    Min(0, { each: true, message: `each of ${en('TOO_SMALL', { min: '0' })}`, ...ctx('TOO_SMALL', { min: '0' }) }),
+    Max(o.maxValue, { each: true, message: `each of ${en('TOO_LARGE', { max: String(o.maxValue) })}`, ...ctx('TOO_LARGE', { max: String(o.maxValue) }) }),
+    ApiProperty({ type: 'integer', isArray: true, required: false, maxItems: o.max, uniqueItems: true }),
+  );
+}
+
 /** A bool field (optional: absent means false). */
 export function Bool(): PropertyDecorator {
   return compose(IsOptional(), IsBoolean({ message: en('NOT_BOOLEAN'), ...ctx('NOT_BOOLEAN') }), ApiProperty({ type: Boolean, required: false }));

@@ -51,6 +51,9 @@ import {
   WantedPersonsSchema,
 } from '../gen/shekara/v1/urgent_pb';
 import {
+  BankAttachmentChunkSchema,
+  BankAttachmentRefSchema,
+  BankAttachmentRequestSchema,
   BankMaterialSchema,
   BankRecordContentSchema,
   BankRecordVersionSchema,
@@ -60,7 +63,7 @@ import {
   BankResyncRequestSchema,
 } from '../gen/shekara/v1/databank_pb';
 import { AttachmentDto, PersonDto, TravelDocumentDto } from './common.dto';
-import { BankMaterialDto, BankRecordContentDto, BankRecordVersionDto, BankResyncRequestDto, BankSpecimenDto, BankTravelDocumentDto, SignedBankVersionDto } from './databank.dto';
+import { BankAttachmentChunkDto, BankAttachmentRefDto, BankAttachmentRequestDto, BankMaterialDto, BankRecordContentDto, BankRecordVersionDto, BankResyncRequestDto, BankSpecimenDto, BankTravelDocumentDto, SignedBankVersionDto } from './databank.dto';
 import type { DtoClass } from './decorators';
 import { DeliveryReceiptDto, ReadReceiptDto } from './receipts.dto';
 import { HitDecisionDto, MatchedPersonDto } from './persons.dto';
@@ -163,6 +166,9 @@ export const DTO_REGISTRY: ReadonlyArray<readonly [DescMessage, DtoClass]> = [
   [SignedBankVersionSchema, SignedBankVersionDto],
   [TlogForkAlertSchema, TlogForkAlertDto],
   [BankResyncRequestSchema, BankResyncRequestDto],
+  [BankAttachmentRefSchema, BankAttachmentRefDto],
+  [BankAttachmentChunkSchema, BankAttachmentChunkDto],
+  [BankAttachmentRequestSchema, BankAttachmentRequestDto],
 ];
 
 /**

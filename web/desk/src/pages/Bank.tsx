@@ -5,7 +5,7 @@
  */
 import { useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
-import { api, ApiError, query } from '@shared/api';
+import { api, ApiError, downloadFile, query } from '@shared/api';
 import { ErrorBox, Loading, Page, Time, useAsync } from '@shared/components';
 import { useI18n } from '@shared/i18n';
 import { Link, useLocation } from '@shared/router';
@@ -24,6 +24,13 @@ interface BankRecord {
   title: string;
   topics: string[];
   content: Record<string, any>;
+}
+/** A file of a record, as the signed version names it (sha256, size, type sniffed by the node, name). */
+interface AttachmentRef {
+  sha256: string;
+  size: number;
+  mediaType: string;
+  filename: string;
 }
 interface BankVersion {
   version: number;
@@ -184,7 +191,7 @@ export function BankRecordPage({ id }: { id: string }) {
   const { t } = useI18n();
   const { me } = useSession();
   const { navigate } = useLocation();
-  const rec = useAsync((signal) => api<BankRecord & { versions: BankVersion[] }>(`/api/bank/records/${encodeURIComponent(id)}`, { signal }), [id]);
+  const rec = useAsync((signal) => api<BankRecord & { versions: BankVersion[]; attachments: (AttachmentRef & { available: boolean })[] }>(`/api/bank/records/${encodeURIComponent(id)}`, { signal }), [id]);
   const [failure, setFailure] = useState<Error | null>(null);
   if (rec.error) return <Page title={t('bank.record')}>{<ErrorBox error={rec.error} retry={rec.reload} />}</Page>;
   if (!rec.data) return <Loading />;
@@ -205,6 +212,29 @@ export function BankRecordPage({ id }: { id: string }) {
           </div>
         ))}
       </dl>
+      <h2>{t('bank.attachments')}</h2>
+      {r.attachments.length ? (
+        <ul className="bank-attachments">
+          {r.attachments.map((a) => (
+            <li key={a.sha256} data-sha256={a.sha256}>
+              {a.available ? (
+                <button type="button" onClick={() => void downloadFile(`/api/bank/records/${encodeURIComponent(id)}/attachments/${a.sha256}`, a.filename).catch((e: Error) => setFailure(e))}>
+                  {t('bank.download', { name: a.filename })}
+                </button>
+              ) : (
+                <span>
+                  {a.filename} ({t('bank.notArrived')})
+                </span>
+              )}{' '}
+              <span className="muted">
+                · {fileSize(a.size)} · {a.mediaType}
+              </span>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="muted">{t('bank.noFiles')}</p>
+      )}
       <h2>{t('bank.versions')}</h2>
       <ol className="bank-versions">
         {r.versions.map((v) => (
@@ -234,6 +264,11 @@ export function BankRecordPage({ id }: { id: string }) {
   );
 }
 
+/** A size for people: bytes, KiB or MiB. */
+function fileSize(n: number): string {
+  return n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(0)} KiB` : `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
+
 type Draft = Record<string, string>;
 
 const EMPTY: Draft = { kind: 'TRAVEL_DOCUMENT', classification: 'CLASSIFICATION_FOR_OFFICIAL_USE', number: '', issuingState: '', documentType: 'DOCUMENT_TYPE_PASSPORT', status: 'TRAVEL_DOCUMENT_STATUS_LOST', reportedOn: '', title: '', summary: '', body: '', language: 'BANK_LANGUAGE_RU', topics: '', materialKind: 'MATERIAL_KIND_REVIEW' };
@@ -246,8 +281,8 @@ function draftOf(r: BankRecord): Draft {
     : { ...EMPTY, kind: 'MATERIAL', classification: `CLASSIFICATION_${r.classification}`, title: m?.title ?? '', summary: m?.summary ?? '', body: m?.body ?? '', language: m?.language ?? 'BANK_LANGUAGE_RU', topics: (m?.topics ?? []).join(', '), materialKind: m?.kind ?? 'MATERIAL_KIND_REVIEW' };
 }
 
-function contentOf(d: Draft): unknown {
-  const base = { classification: d.classification };
+function contentOf(d: Draft, files: AttachmentRef[]): unknown {
+  const base = { classification: d.classification, ...(files.length && { attachments: files }) };
   if (d.kind === 'TRAVEL_DOCUMENT') return { ...base, travelDocument: { number: d.number, issuingState: d.issuingState.trim().toUpperCase(), documentType: d.documentType, status: d.status, reportedOn: d.reportedOn } };
   const topics = d.topics.split(',').map((x) => x.trim()).filter(Boolean);
   return { ...base, material: { kind: d.materialKind, title: d.title, ...(d.summary.trim() && { summary: d.summary }), body: d.body, language: d.language, ...(topics.length && { topics }) } };
@@ -258,13 +293,31 @@ export function BankEdit({ id }: { id?: string }) {
   const existing = useAsync((signal) => (id ? api<BankRecord>(`/api/bank/records/${encodeURIComponent(id)}`, { signal }) : Promise.resolve(null)), [id]);
   if (existing.error) return <ErrorBox error={existing.error} />;
   if (id && !existing.data) return <Loading />;
-  return <BankForm id={id} initial={existing.data ? draftOf(existing.data) : EMPTY} />;
+  return <BankForm id={id} initial={existing.data ? draftOf(existing.data) : EMPTY} initialFiles={(existing.data?.content.attachments as AttachmentRef[] | undefined) ?? []} />;
 }
 
-function BankForm({ id, initial }: { id?: string; initial: Draft }) {
+function BankForm({ id, initial, initialFiles }: { id?: string; initial: Draft; initialFiles: AttachmentRef[] }) {
   const { t, lang } = useI18n();
   const { navigate } = useLocation();
   const [d, setD] = useState<Draft>(initial);
+  const [files, setFiles] = useState<AttachmentRef[]>(initialFiles);
+  const [uploading, setUploading] = useState(false);
+  const [fileFailure, setFileFailure] = useState<Error | null>(null);
+  /** Each file chosen goes to the node at once (the type is told from its bytes there); the record names what was taken. */
+  const attach = async (list: FileList | null) => {
+    setFileFailure(null);
+    setUploading(true);
+    try {
+      for (const f of Array.from(list ?? [])) {
+        const ref = await api<AttachmentRef>(`/api/bank/attachments${query({ filename: f.name })}`, { method: 'POST', raw: f });
+        setFiles((now) => (now.some((x) => x.sha256 === ref.sha256) ? now : [...now, ref]));
+      }
+    } catch (e) {
+      setFileFailure(e as Error);
+    } finally {
+      setUploading(false);
+    }
+  };
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<Error | null>(null);
   const set = (k: string) => (e: { target: { value: string } }) => setD({ ...d, [k]: e.target.value });
@@ -273,7 +326,7 @@ function BankForm({ id, initial }: { id?: string; initial: Draft }) {
     setErrors({});
     setFailure(null);
     try {
-      const saved = await api<BankRecord>(id ? `/api/bank/records/${encodeURIComponent(id)}` : '/api/bank/records', { method: id ? 'PUT' : 'POST', body: contentOf(d) });
+      const saved = await api<BankRecord>(id ? `/api/bank/records/${encodeURIComponent(id)}` : '/api/bank/records', { method: id ? 'PUT' : 'POST', body: contentOf(d, files) });
       navigate(`/bank/records/${saved.id}`);
     } catch (e) {
       const f = fieldErrors(e, lang);
@@ -322,7 +375,41 @@ function BankForm({ id, initial }: { id?: string; initial: Draft }) {
             {text('topics', t('bank.topics'), 500)}
           </>
         )}
-        <button type="submit">{t('bank.save')}</button>
+        <Field id="bank-files" label={t('bank.attach')}>
+          <input
+            id="bank-files"
+            type="file"
+            multiple
+            accept=".pdf,.jpg,.jpeg,.png,.tif,.tiff,.docx,.xlsx,.pptx,.odt,.ods,.odp"
+            disabled={uploading}
+            aria-describedby={fileFailure ? 'bank-files-error' : undefined}
+            onChange={(e) => {
+              void attach(e.target.files);
+              e.target.value = '';
+            }}
+          />
+        </Field>
+        {uploading && <p role="status">{t('bank.uploading')}</p>}
+        {fileFailure && (
+          <div className="field-error" id="bank-files-error" role="alert">
+            {fileFailure.message}
+          </div>
+        )}
+        {files.length > 0 && (
+          <ul className="bank-attachments" aria-label={t('bank.attachments')}>
+            {files.map((f) => (
+              <li key={f.sha256} data-sha256={f.sha256}>
+                {f.filename} <span className="muted">· {fileSize(f.size)} · {f.mediaType}</span>{' '}
+                <button type="button" className="secondary" onClick={() => setFiles(files.filter((x) => x.sha256 !== f.sha256))}>
+                  {t('bank.removeFile', { name: f.filename })}
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+        <button type="submit" disabled={uploading}>
+          {t('bank.save')}
+        </button>
       </form>
       {failure && <ErrorBox error={failure} />}
     </Page>

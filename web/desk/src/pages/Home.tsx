@@ -1,13 +1,13 @@
 import { useState } from 'react';
 import { ApiError, api, query, useLiveEvents } from '@shared/api';
 import { ErrorBox, Loading, Page, Pager, Time, useAsync, useNow } from '@shared/components';
-import { URGENT_TOPIC, topicSlug } from '@shared/enums';
+import { URGENT_TOPIC, classificationName, topicSlug } from '@shared/enums';
 import { useI18n } from '@shared/i18n';
 import { Link } from '@shared/router';
 import { useSession } from '@shared/session';
 import { notificationText } from '@shared/notifications';
 import { formatSpan } from '@shared/time';
-import type { DailyWindow, Due, MessageView, MonthlyWindow, NotificationPage, Page as PageOf } from '@shared/types';
+import type { DailyWindow, Due, MessageView, MonthlyWindow, NotificationPage, OwedConfirmation, Page as PageOf } from '@shared/types';
 import { AlertSettings } from '../alerts';
 import { summaryText } from '../summary';
 import { CheckDocument } from './Bank';
@@ -164,7 +164,10 @@ function DueNow() {
             <ul className="plain">
               {due.data.overdueConfirmations.map((o) => (
                 <li key={o.urgentId} className="overdue">
-                  <Link to={`/messages/${o.urgentId}`}>{o.summary}</Link> — <span className="late">{t('due.dueLabel')}</span>
+                  <Link to={`/messages/${o.urgentId}`}>
+                    <OwedSummary o={o} />
+                  </Link>{' '}
+                  — <span className="late">{t('due.dueLabel')}</span>
                   <Time at={o.dueAt} />{' '}
                   <Link className="button small" to={`/compose/confirmation?urgent=${encodeURIComponent(o.urgentId)}`}>
                     {t('due.confirm')}
@@ -198,6 +201,13 @@ function DueNow() {
   );
 }
 
+/** An owed report's summary, or its marking when it is classified above the user's clearance. */
+function OwedSummary({ o }: { o: OwedConfirmation }) {
+  const { t, e } = useI18n();
+  if (!o.restricted) return <>{o.summary || o.urgentId}</>;
+  return <span className="restricted">{t('list.restricted', { marking: e(classificationName(o.classification ?? 'CONFIDENTIAL')) })}</span>;
+}
+
 /** An urgent report still within its 2 hours: a live countdown to its written confirmation. */
 function PendingConfirmation({ o, offset, onDue }: { o: Due['pendingConfirmations'][number]; offset: number; onDue(): void }) {
   const { t } = useI18n();
@@ -206,7 +216,10 @@ function PendingConfirmation({ o, offset, onDue }: { o: Due['pendingConfirmation
   if (left < 0) setTimeout(onDue, 0); // it has just become overdue: the list moves it
   return (
     <li className="pending" data-testid="pending-confirmation">
-      <Link to={`/messages/${o.urgentId}`}>{o.summary}</Link> — {t('due.dueLabel')} <Time at={o.dueAt} />{' '}
+      <Link to={`/messages/${o.urgentId}`}>
+        <OwedSummary o={o} />
+      </Link>{' '}
+      — {t('due.dueLabel')} <Time at={o.dueAt} />{' '}
       <strong className="countdown" role="timer" aria-live="off">
         {t('msg.remaining', { span: formatSpan(Math.max(0, left)) })}
       </strong>{' '}

@@ -1,5 +1,5 @@
 /** The verdict listing: every obligation of the range judged, filtered on the server, paged, exportable. */
-import { api } from '@shared/api';
+import { api, query } from '@shared/api';
 import { useAsync } from '@shared/components';
 import { useI18n } from '@shared/i18n';
 import { Link } from '@shared/router';
@@ -21,6 +21,7 @@ export function Verdicts() {
       fields={['range', 'agency', 'level', 'region', 'unit', 'obligation', 'verdict', 'period']}
       path="/api/verdicts"
       params={p}
+      journal={query({ from: filters.from, to: filters.to })}
       list={list}
       before={(data) => data.rejected?.length > 0 && <p className="note">{t('sv.verdicts.rejected', { n: data.rejected.length })}</p>}
     >

@@ -22,7 +22,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file shekara/v1/databank.proto.
  */
 export const file_shekara_v1_databank: GenFile = /*@__PURE__*/
-  fileDesc("ChlzaGVrYXJhL3YxL2RhdGFiYW5rLnByb3RvEgpzaGVrYXJhLnYxIqABCgxCYW5rTWF0ZXJpYWwSJgoEa2luZBgBIAEoDjIYLnNoZWthcmEudjEuTWF0ZXJpYWxLaW5kEg0KBXRpdGxlGAIgASgJEg8KB3N1bW1hcnkYAyABKAkSDAoEYm9keRgEIAEoCRIqCghsYW5ndWFnZRgFIAEoDjIYLnNoZWthcmEudjEuQmFua0xhbmd1YWdlEg4KBnRvcGljcxgGIAMoCSLDAQoMQmFua1NwZWNpbWVuEhUKDWlzc3Vpbmdfc3RhdGUYASABKAkSLwoNZG9jdW1lbnRfdHlwZRgCIAEoDjIYLnNoZWthcmEudjEuRG9jdW1lbnRUeXBlEg4KBnNlcmllcxgDIAEoCRINCgV0aXRsZRgEIAEoCRIQCghmZWF0dXJlcxgFIAEoCRIqCghsYW5ndWFnZRgGIAEoDjIYLnNoZWthcmEudjEuQmFua0xhbmd1YWdlEg4KBnRvcGljcxgHIAMoCSKLAgoSQmFua1RyYXZlbERvY3VtZW50Eg4KBm51bWJlchgBIAEoCRIVCg1pc3N1aW5nX3N0YXRlGAIgASgJEi8KDWRvY3VtZW50X3R5cGUYAyABKA4yGC5zaGVrYXJhLnYxLkRvY3VtZW50VHlwZRIwCgZzdGF0dXMYBCABKA4yIC5zaGVrYXJhLnYxLlRyYXZlbERvY3VtZW50U3RhdHVzEhMKC3JlcG9ydGVkX29uGAUgASgJEhMKC29jY3VycmVkX29uGAYgASgJEhEKCWlzc3VlZF9vbhgHIAEoCRISCgpleHBpcmVzX29uGAggASgJEhoKEm5hdGlvbmFsX3JlZmVyZW5jZRgJIAEoCSL5AQoRQmFua1JlY29yZENvbnRlbnQSLAoIbWF0ZXJpYWwYASABKAsyGC5zaGVrYXJhLnYxLkJhbmtNYXRlcmlhbEgAEiwKCHNwZWNpbWVuGAIgASgLMhguc2hla2FyYS52MS5CYW5rU3BlY2ltZW5IABI5Cg90cmF2ZWxfZG9jdW1lbnQYAyABKAsyHi5zaGVrYXJhLnYxLkJhbmtUcmF2ZWxEb2N1bWVudEgAEjIKDmNsYXNzaWZpY2F0aW9uGAQgASgOMhouc2hla2FyYS52MS5DbGFzc2lmaWNhdGlvbhIRCglyZXZpZXdfb24YBSABKAlCBgoEYm9keSKRAgoRQmFua1JlY29yZFZlcnNpb24SEQoJcmVjb3JkX2lkGAEgASgJEg8KB3ZlcnNpb24YAiABKA0SFAoMb3duZXJfYWdlbmN5GAMgASgJEhgKEGNvbnRyaWJ1dG9yX3VuaXQYBCABKAkSLgoKY3JlYXRlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLQoGYWN0aW9uGAYgASgOMh0uc2hla2FyYS52MS5CYW5rVmVyc2lvbkFjdGlvbhIuCgdjb250ZW50GAcgASgLMh0uc2hla2FyYS52MS5CYW5rUmVjb3JkQ29udGVudBIZChFzb3VyY2VfbWVzc2FnZV9pZBgIIAEoCSJHChFTaWduZWRCYW5rVmVyc2lvbhIPCgd2ZXJzaW9uGAEgASgMEg4KBmtleV9pZBgCIAEoCRIRCglzaWduYXR1cmUYAyABKAwiVAoRQmFua1Jlc3luY1JlcXVlc3QSFAoMb3duZXJfYWdlbmN5GAEgASgJEikKBXNpbmNlGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCpvCgxCYW5rTGFuZ3VhZ2USHQoZQkFOS19MQU5HVUFHRV9VTlNQRUNJRklFRBAAEhQKEEJBTktfTEFOR1VBR0VfUlUQARIUChBCQU5LX0xBTkdVQUdFX0tLEAISFAoQQkFOS19MQU5HVUFHRV9FThADKoMCChRUcmF2ZWxEb2N1bWVudFN0YXR1cxImCiJUUkFWRUxfRE9DVU1FTlRfU1RBVFVTX1VOU1BFQ0lGSUVEEAASHwobVFJBVkVMX0RPQ1VNRU5UX1NUQVRVU19MT1NUEAESJwojVFJBVkVMX0RPQ1VNRU5UX1NUQVRVU19TVE9MRU5fQkxBTksQAhItCilUUkFWRUxfRE9DVU1FTlRfU1RBVFVTX1NUT0xFTl9GUk9NX0hPTERFUhADEiIKHlRSQVZFTF9ET0NVTUVOVF9TVEFUVVNfUkVWT0tFRBAEEiYKIlRSQVZFTF9ET0NVTUVOVF9TVEFUVVNfSU5WQUxJREFURUQQBSqaAQoRQmFua1ZlcnNpb25BY3Rpb24SIwofQkFOS19WRVJTSU9OX0FDVElPTl9VTlNQRUNJRklFRBAAEh4KGkJBTktfVkVSU0lPTl9BQ1RJT05fQ1JFQVRFEAESHgoaQkFOS19WRVJTSU9OX0FDVElPTl9SRVZJU0UQAhIgChxCQU5LX1ZFUlNJT05fQUNUSU9OX1dJVEhEUkFXEANiBnByb3RvMw", [file_google_protobuf_timestamp, file_shekara_v1_common, file_shekara_v1_reports]);
+  fileDesc("ChlzaGVrYXJhL3YxL2RhdGFiYW5rLnByb3RvEgpzaGVrYXJhLnYxIqABCgxCYW5rTWF0ZXJpYWwSJgoEa2luZBgBIAEoDjIYLnNoZWthcmEudjEuTWF0ZXJpYWxLaW5kEg0KBXRpdGxlGAIgASgJEg8KB3N1bW1hcnkYAyABKAkSDAoEYm9keRgEIAEoCRIqCghsYW5ndWFnZRgFIAEoDjIYLnNoZWthcmEudjEuQmFua0xhbmd1YWdlEg4KBnRvcGljcxgGIAMoCSLDAQoMQmFua1NwZWNpbWVuEhUKDWlzc3Vpbmdfc3RhdGUYASABKAkSLwoNZG9jdW1lbnRfdHlwZRgCIAEoDjIYLnNoZWthcmEudjEuRG9jdW1lbnRUeXBlEg4KBnNlcmllcxgDIAEoCRINCgV0aXRsZRgEIAEoCRIQCghmZWF0dXJlcxgFIAEoCRIqCghsYW5ndWFnZRgGIAEoDjIYLnNoZWthcmEudjEuQmFua0xhbmd1YWdlEg4KBnRvcGljcxgHIAMoCSKLAgoSQmFua1RyYXZlbERvY3VtZW50Eg4KBm51bWJlchgBIAEoCRIVCg1pc3N1aW5nX3N0YXRlGAIgASgJEi8KDWRvY3VtZW50X3R5cGUYAyABKA4yGC5zaGVrYXJhLnYxLkRvY3VtZW50VHlwZRIwCgZzdGF0dXMYBCABKA4yIC5zaGVrYXJhLnYxLlRyYXZlbERvY3VtZW50U3RhdHVzEhMKC3JlcG9ydGVkX29uGAUgASgJEhMKC29jY3VycmVkX29uGAYgASgJEhEKCWlzc3VlZF9vbhgHIAEoCRISCgpleHBpcmVzX29uGAggASgJEhoKEm5hdGlvbmFsX3JlZmVyZW5jZRgJIAEoCSKtAgoRQmFua1JlY29yZENvbnRlbnQSLAoIbWF0ZXJpYWwYASABKAsyGC5zaGVrYXJhLnYxLkJhbmtNYXRlcmlhbEgAEiwKCHNwZWNpbWVuGAIgASgLMhguc2hla2FyYS52MS5CYW5rU3BlY2ltZW5IABI5Cg90cmF2ZWxfZG9jdW1lbnQYAyABKAsyHi5zaGVrYXJhLnYxLkJhbmtUcmF2ZWxEb2N1bWVudEgAEjIKDmNsYXNzaWZpY2F0aW9uGAQgASgOMhouc2hla2FyYS52MS5DbGFzc2lmaWNhdGlvbhIRCglyZXZpZXdfb24YBSABKAkSMgoLYXR0YWNobWVudHMYBiADKAsyHS5zaGVrYXJhLnYxLkJhbmtBdHRhY2htZW50UmVmQgYKBGJvZHkiVwoRQmFua0F0dGFjaG1lbnRSZWYSDgoGc2hhMjU2GAEgASgJEgwKBHNpemUYAiABKA0SEgoKbWVkaWFfdHlwZRgDIAEoCRIQCghmaWxlbmFtZRgEIAEoCSJzChNCYW5rQXR0YWNobWVudENodW5rEg4KBnNoYTI1NhgBIAEoCRIMCgRzaXplGAIgASgNEhIKCm1lZGlhX3R5cGUYAyABKAkSDQoFaW5kZXgYBCABKA0SDQoFY291bnQYBSABKA0SDAoEZGF0YRgGIAEoDCI4ChVCYW5rQXR0YWNobWVudFJlcXVlc3QSDgoGc2hhMjU2GAEgASgJEg8KB21pc3NpbmcYAiADKA0ikQIKEUJhbmtSZWNvcmRWZXJzaW9uEhEKCXJlY29yZF9pZBgBIAEoCRIPCgd2ZXJzaW9uGAIgASgNEhQKDG93bmVyX2FnZW5jeRgDIAEoCRIYChBjb250cmlidXRvcl91bml0GAQgASgJEi4KCmNyZWF0ZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi0KBmFjdGlvbhgGIAEoDjIdLnNoZWthcmEudjEuQmFua1ZlcnNpb25BY3Rpb24SLgoHY29udGVudBgHIAEoCzIdLnNoZWthcmEudjEuQmFua1JlY29yZENvbnRlbnQSGQoRc291cmNlX21lc3NhZ2VfaWQYCCABKAkiRwoRU2lnbmVkQmFua1ZlcnNpb24SDwoHdmVyc2lvbhgBIAEoDBIOCgZrZXlfaWQYAiABKAkSEQoJc2lnbmF0dXJlGAMgASgMIlQKEUJhbmtSZXN5bmNSZXF1ZXN0EhQKDG93bmVyX2FnZW5jeRgBIAEoCRIpCgVzaW5jZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAqbwoMQmFua0xhbmd1YWdlEh0KGUJBTktfTEFOR1VBR0VfVU5TUEVDSUZJRUQQABIUChBCQU5LX0xBTkdVQUdFX1JVEAESFAoQQkFOS19MQU5HVUFHRV9LSxACEhQKEEJBTktfTEFOR1VBR0VfRU4QAyqDAgoUVHJhdmVsRG9jdW1lbnRTdGF0dXMSJgoiVFJBVkVMX0RPQ1VNRU5UX1NUQVRVU19VTlNQRUNJRklFRBAAEh8KG1RSQVZFTF9ET0NVTUVOVF9TVEFUVVNfTE9TVBABEicKI1RSQVZFTF9ET0NVTUVOVF9TVEFUVVNfU1RPTEVOX0JMQU5LEAISLQopVFJBVkVMX0RPQ1VNRU5UX1NUQVRVU19TVE9MRU5fRlJPTV9IT0xERVIQAxIiCh5UUkFWRUxfRE9DVU1FTlRfU1RBVFVTX1JFVk9LRUQQBBImCiJUUkFWRUxfRE9DVU1FTlRfU1RBVFVTX0lOVkFMSURBVEVEEAUqmgEKEUJhbmtWZXJzaW9uQWN0aW9uEiMKH0JBTktfVkVSU0lPTl9BQ1RJT05fVU5TUEVDSUZJRUQQABIeChpCQU5LX1ZFUlNJT05fQUNUSU9OX0NSRUFURRABEh4KGkJBTktfVkVSU0lPTl9BQ1RJT05fUkVWSVNFEAISIAocQkFOS19WRVJTSU9OX0FDVElPTl9XSVRIRFJBVxADYgZwcm90bzM", [file_google_protobuf_timestamp, file_shekara_v1_common, file_shekara_v1_reports]);
 
 /**
  * A reference material of clause 5.5: review, recommendation, training or methodical material.
@@ -448,6 +448,13 @@ export type BankRecordContent = Message<"shekara.v1.BankRecordContent"> & {
    * @generated from field: string review_on = 5;
    */
   reviewOn: string;
+
+  /**
+   * Files attached (PDF, images, office documents), each named by its content's SHA-256; at most 20.
+   *
+   * @generated from field: repeated shekara.v1.BankAttachmentRef attachments = 6;
+   */
+  attachments: BankAttachmentRef[];
 };
 
 /**
@@ -491,6 +498,13 @@ export type BankRecordContentJson = {
    * @generated from field: string review_on = 5;
    */
   reviewOn?: string;
+
+  /**
+   * Files attached (PDF, images, office documents), each named by its content's SHA-256; at most 20.
+   *
+   * @generated from field: repeated shekara.v1.BankAttachmentRef attachments = 6;
+   */
+  attachments?: BankAttachmentRefJson[];
 };
 
 /**
@@ -499,6 +513,245 @@ export type BankRecordContentJson = {
  */
 export const BankRecordContentSchema: GenMessage<BankRecordContent, {jsonType: BankRecordContentJson}> = /*@__PURE__*/
   messageDesc(file_shekara_v1_databank, 3);
+
+/**
+ * A file attached to a record, as the signed version names it. The bytes travel apart, in chunks
+ * (BankAttachmentChunk), and are accepted only if their SHA-256 is `sha256`.
+ *
+ * @generated from message shekara.v1.BankAttachmentRef
+ */
+export type BankAttachmentRef = Message<"shekara.v1.BankAttachmentRef"> & {
+  /**
+   * SHA-256 of the content, 64 lower-case hex digits. Required.
+   *
+   * @generated from field: string sha256 = 1;
+   */
+  sha256: string;
+
+  /**
+   * Size in bytes, 1..26214400 (25 MiB). Required.
+   *
+   * @generated from field: uint32 size = 2;
+   */
+  size: number;
+
+  /**
+   * Media type sniffed from the bytes by the node that took the upload (never the client's word).
+   * Required.
+   *
+   * @generated from field: string media_type = 3;
+   */
+  mediaType: string;
+
+  /**
+   * File name as uploaded, without directories, 1..255 characters. Required.
+   *
+   * @generated from field: string filename = 4;
+   */
+  filename: string;
+};
+
+/**
+ * A file attached to a record, as the signed version names it. The bytes travel apart, in chunks
+ * (BankAttachmentChunk), and are accepted only if their SHA-256 is `sha256`.
+ *
+ * @generated from message shekara.v1.BankAttachmentRef
+ */
+export type BankAttachmentRefJson = {
+  /**
+   * SHA-256 of the content, 64 lower-case hex digits. Required.
+   *
+   * @generated from field: string sha256 = 1;
+   */
+  sha256?: string;
+
+  /**
+   * Size in bytes, 1..26214400 (25 MiB). Required.
+   *
+   * @generated from field: uint32 size = 2;
+   */
+  size?: number;
+
+  /**
+   * Media type sniffed from the bytes by the node that took the upload (never the client's word).
+   * Required.
+   *
+   * @generated from field: string media_type = 3;
+   */
+  mediaType?: string;
+
+  /**
+   * File name as uploaded, without directories, 1..255 characters. Required.
+   *
+   * @generated from field: string filename = 4;
+   */
+  filename?: string;
+};
+
+/**
+ * Describes the message shekara.v1.BankAttachmentRef.
+ * Use `create(BankAttachmentRefSchema)` to create a new message.
+ */
+export const BankAttachmentRefSchema: GenMessage<BankAttachmentRef, {jsonType: BankAttachmentRefJson}> = /*@__PURE__*/
+  messageDesc(file_shekara_v1_databank, 4);
+
+/**
+ * One chunk of an attachment's bytes, sent by a node holding it to a node that asked for it
+ * (MESSAGE_KIND_BANK_ATTACHMENT_CHUNK). Chunk i holds bytes [i * 524288, min(size, (i+1) * 524288)).
+ *
+ * @generated from message shekara.v1.BankAttachmentChunk
+ */
+export type BankAttachmentChunk = Message<"shekara.v1.BankAttachmentChunk"> & {
+  /**
+   * SHA-256 of the whole content, 64 lower-case hex digits. Required.
+   *
+   * @generated from field: string sha256 = 1;
+   */
+  sha256: string;
+
+  /**
+   * Size of the whole content in bytes, 1..26214400. Required.
+   *
+   * @generated from field: uint32 size = 2;
+   */
+  size: number;
+
+  /**
+   * Media type of the content. Required.
+   *
+   * @generated from field: string media_type = 3;
+   */
+  mediaType: string;
+
+  /**
+   * Index of this chunk, 0-based, below `count`. Required.
+   *
+   * @generated from field: uint32 index = 4;
+   */
+  index: number;
+
+  /**
+   * Number of chunks of the content: ceil(size / 524288). Required.
+   *
+   * @generated from field: uint32 count = 5;
+   */
+  count: number;
+
+  /**
+   * The chunk's bytes, 1..524288. Required.
+   *
+   * @generated from field: bytes data = 6;
+   */
+  data: Uint8Array;
+};
+
+/**
+ * One chunk of an attachment's bytes, sent by a node holding it to a node that asked for it
+ * (MESSAGE_KIND_BANK_ATTACHMENT_CHUNK). Chunk i holds bytes [i * 524288, min(size, (i+1) * 524288)).
+ *
+ * @generated from message shekara.v1.BankAttachmentChunk
+ */
+export type BankAttachmentChunkJson = {
+  /**
+   * SHA-256 of the whole content, 64 lower-case hex digits. Required.
+   *
+   * @generated from field: string sha256 = 1;
+   */
+  sha256?: string;
+
+  /**
+   * Size of the whole content in bytes, 1..26214400. Required.
+   *
+   * @generated from field: uint32 size = 2;
+   */
+  size?: number;
+
+  /**
+   * Media type of the content. Required.
+   *
+   * @generated from field: string media_type = 3;
+   */
+  mediaType?: string;
+
+  /**
+   * Index of this chunk, 0-based, below `count`. Required.
+   *
+   * @generated from field: uint32 index = 4;
+   */
+  index?: number;
+
+  /**
+   * Number of chunks of the content: ceil(size / 524288). Required.
+   *
+   * @generated from field: uint32 count = 5;
+   */
+  count?: number;
+
+  /**
+   * The chunk's bytes, 1..524288. Required.
+   *
+   * @generated from field: bytes data = 6;
+   */
+  data?: string;
+};
+
+/**
+ * Describes the message shekara.v1.BankAttachmentChunk.
+ * Use `create(BankAttachmentChunkSchema)` to create a new message.
+ */
+export const BankAttachmentChunkSchema: GenMessage<BankAttachmentChunk, {jsonType: BankAttachmentChunkJson}> = /*@__PURE__*/
+  messageDesc(file_shekara_v1_databank, 5);
+
+/**
+ * A node asks the owner of a record for an attachment's chunks it lacks
+ * (MESSAGE_KIND_BANK_ATTACHMENT_REQUEST); the answer is the chunks, addressed to the asking unit.
+ *
+ * @generated from message shekara.v1.BankAttachmentRequest
+ */
+export type BankAttachmentRequest = Message<"shekara.v1.BankAttachmentRequest"> & {
+  /**
+   * SHA-256 of the content, 64 lower-case hex digits. Required.
+   *
+   * @generated from field: string sha256 = 1;
+   */
+  sha256: string;
+
+  /**
+   * The chunk indexes wanted, at most 64; empty: all of them.
+   *
+   * @generated from field: repeated uint32 missing = 2;
+   */
+  missing: number[];
+};
+
+/**
+ * A node asks the owner of a record for an attachment's chunks it lacks
+ * (MESSAGE_KIND_BANK_ATTACHMENT_REQUEST); the answer is the chunks, addressed to the asking unit.
+ *
+ * @generated from message shekara.v1.BankAttachmentRequest
+ */
+export type BankAttachmentRequestJson = {
+  /**
+   * SHA-256 of the content, 64 lower-case hex digits. Required.
+   *
+   * @generated from field: string sha256 = 1;
+   */
+  sha256?: string;
+
+  /**
+   * The chunk indexes wanted, at most 64; empty: all of them.
+   *
+   * @generated from field: repeated uint32 missing = 2;
+   */
+  missing?: number[];
+};
+
+/**
+ * Describes the message shekara.v1.BankAttachmentRequest.
+ * Use `create(BankAttachmentRequestSchema)` to create a new message.
+ */
+export const BankAttachmentRequestSchema: GenMessage<BankAttachmentRequest, {jsonType: BankAttachmentRequestJson}> = /*@__PURE__*/
+  messageDesc(file_shekara_v1_databank, 6);
 
 /**
  * One version of a record, as signed by the contributing unit.
@@ -631,7 +884,7 @@ export type BankRecordVersionJson = {
  * Use `create(BankRecordVersionSchema)` to create a new message.
  */
 export const BankRecordVersionSchema: GenMessage<BankRecordVersion, {jsonType: BankRecordVersionJson}> = /*@__PURE__*/
-  messageDesc(file_shekara_v1_databank, 4);
+  messageDesc(file_shekara_v1_databank, 7);
 
 /**
  * A version and the contributing unit's signature over its bytes: what every node stores, exactly.
@@ -696,7 +949,7 @@ export type SignedBankVersionJson = {
  * Use `create(SignedBankVersionSchema)` to create a new message.
  */
 export const SignedBankVersionSchema: GenMessage<SignedBankVersion, {jsonType: SignedBankVersionJson}> = /*@__PURE__*/
-  messageDesc(file_shekara_v1_databank, 5);
+  messageDesc(file_shekara_v1_databank, 8);
 
 /**
  * A resync of the data bank (envelope kind MESSAGE_KIND_BANK_RESYNC_REQUEST): a node that lost or
@@ -757,7 +1010,7 @@ export type BankResyncRequestJson = {
  * Use `create(BankResyncRequestSchema)` to create a new message.
  */
 export const BankResyncRequestSchema: GenMessage<BankResyncRequest, {jsonType: BankResyncRequestJson}> = /*@__PURE__*/
-  messageDesc(file_shekara_v1_databank, 6);
+  messageDesc(file_shekara_v1_databank, 9);
 
 /**
  * Language of a text in the bank.

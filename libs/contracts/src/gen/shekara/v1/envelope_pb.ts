@@ -14,7 +14,7 @@ import type { HitDecision, HitDecisionJson } from "./persons_pb";
 import { file_shekara_v1_persons } from "./persons_pb";
 import type { HandoverAcceptance, HandoverAcceptanceJson, HandoverDispute, HandoverDisputeJson, HandoverProposal, HandoverProposalJson, HandoverWithdrawal, HandoverWithdrawalJson } from "./handover_pb";
 import { file_shekara_v1_handover } from "./handover_pb";
-import type { BankResyncRequest, BankResyncRequestJson, SignedBankVersion, SignedBankVersionJson } from "./databank_pb";
+import type { BankAttachmentChunk, BankAttachmentChunkJson, BankAttachmentRequest, BankAttachmentRequestJson, BankResyncRequest, BankResyncRequestJson, SignedBankVersion, SignedBankVersionJson } from "./databank_pb";
 import { file_shekara_v1_databank } from "./databank_pb";
 import type { DeliveryReceipt, DeliveryReceiptJson, ReadReceipt, ReadReceiptJson } from "./receipts_pb";
 import { file_shekara_v1_receipts } from "./receipts_pb";
@@ -32,7 +32,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file shekara/v1/envelope.proto.
  */
 export const file_shekara_v1_envelope: GenFile = /*@__PURE__*/
-  fileDesc("ChlzaGVrYXJhL3YxL2VudmVsb3BlLnByb3RvEgpzaGVrYXJhLnYxIrcJCghFbnZlbG9wZRISCgptZXNzYWdlX2lkGAEgASgJEhYKDmNvcnJlbGF0aW9uX2lkGAIgASgJEiUKBGtpbmQYAyABKA4yFy5zaGVrYXJhLnYxLk1lc3NhZ2VLaW5kEhMKC3NlbmRlcl91bml0GAQgASgJEhcKD3JlY2lwaWVudF91bml0cxgFIAMoCRIuCgpjcmVhdGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtyZXBvcnRlZF9hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFgoOc2NoZW1hX3ZlcnNpb24YCCABKA0SMgoOY2xhc3NpZmljYXRpb24YCSABKA4yGi5zaGVrYXJhLnYxLkNsYXNzaWZpY2F0aW9uEiQKBnVyZ2VudBgUIAEoCzISLnNoZWthcmEudjEuVXJnZW50SAASPQoTdXJnZW50X2NvbmZpcm1hdGlvbhgVIAEoCzIeLnNoZWthcmEudjEuVXJnZW50Q29uZmlybWF0aW9uSAASIgoFZGFpbHkYFiABKAsyES5zaGVrYXJhLnYxLkRhaWx5SAASJgoHbW9udGhseRgXIAEoCzITLnNoZWthcmEudjEuTW9udGhseUgAEiYKB2FkdmFuY2UYGCABKAsyEy5zaGVrYXJhLnYxLkFkdmFuY2VIABIsCgpzZW1pYW5udWFsGBkgASgLMhYuc2hla2FyYS52MS5TZW1pYW5udWFsSAASNwoQZGVsaXZlcnlfcmVjZWlwdBgaIAEoCzIbLnNoZWthcmEudjEuRGVsaXZlcnlSZWNlaXB0SAASLwoMcmVhZF9yZWNlaXB0GBsgASgLMhcuc2hla2FyYS52MS5SZWFkUmVjZWlwdEgAEi8KDGhpdF9kZWNpc2lvbhgcIAEoCzIXLnNoZWthcmEudjEuSGl0RGVjaXNpb25IABI5ChFoYW5kb3Zlcl9wcm9wb3NhbBgoIAEoCzIcLnNoZWthcmEudjEuSGFuZG92ZXJQcm9wb3NhbEgAEj0KE2hhbmRvdmVyX2FjY2VwdGFuY2UYKSABKAsyHi5zaGVrYXJhLnYxLkhhbmRvdmVyQWNjZXB0YW5jZUgAEjcKEGhhbmRvdmVyX2Rpc3B1dGUYKiABKAsyGy5zaGVrYXJhLnYxLkhhbmRvdmVyRGlzcHV0ZUgAEj0KE2hhbmRvdmVyX3dpdGhkcmF3YWwYKyABKAsyHi5zaGVrYXJhLnYxLkhhbmRvdmVyV2l0aGRyYXdhbEgAEjMKCnN0YXRpc3RpY3MYLCABKAsyHS5zaGVrYXJhLnYxLk1vbnRobHlTdGF0aXN0aWNzSAASNQoMYmFua192ZXJzaW9uGB4gASgLMh0uc2hla2FyYS52MS5TaWduZWRCYW5rVmVyc2lvbkgAEjwKE2JhbmtfcmVzeW5jX3JlcXVlc3QYNyABKAsyHS5zaGVrYXJhLnYxLkJhbmtSZXN5bmNSZXF1ZXN0SAASNAoPdGxvZ19mb3JrX2FsZXJ0GDogASgLMhkuc2hla2FyYS52MS5UbG9nRm9ya0FsZXJ0SABCCQoHcGF5bG9hZCJCCgtNZXJrbGVQcm9vZhIQCghzaWJsaW5ncxgBIAMoDBINCgVpbmRleBgCIAEoDRISCgpsZWFmX2NvdW50GAMgASgNInkKDlNpZ25lZEVudmVsb3BlEhAKCGVudmVsb3BlGAEgASgMEg4KBmtleV9pZBgCIAEoCRIRCglzaWduYXR1cmUYAyABKAwSLAoLYmF0Y2hfcHJvb2YYBCABKAsyFy5zaGVrYXJhLnYxLk1lcmtsZVByb29mSgQIBRAKKssECgtNZXNzYWdlS2luZBIcChhNRVNTQUdFX0tJTkRfVU5TUEVDSUZJRUQQABIXChNNRVNTQUdFX0tJTkRfVVJHRU5UEAESJAogTUVTU0FHRV9LSU5EX1VSR0VOVF9DT05GSVJNQVRJT04QAhIWChJNRVNTQUdFX0tJTkRfREFJTFkQAxIYChRNRVNTQUdFX0tJTkRfTU9OVEhMWRAEEhgKFE1FU1NBR0VfS0lORF9BRFZBTkNFEAUSGwoXTUVTU0FHRV9LSU5EX1NFTUlBTk5VQUwQBhIhCh1NRVNTQUdFX0tJTkRfREVMSVZFUllfUkVDRUlQVBAHEh0KGU1FU1NBR0VfS0lORF9SRUFEX1JFQ0VJUFQQCBIdChlNRVNTQUdFX0tJTkRfSElUX0RFQ0lTSU9OEAkSIgoeTUVTU0FHRV9LSU5EX0hBTkRPVkVSX1BST1BPU0FMEAwSJAogTUVTU0FHRV9LSU5EX0hBTkRPVkVSX0FDQ0VQVEFOQ0UQDRIhCh1NRVNTQUdFX0tJTkRfSEFORE9WRVJfRElTUFVURRAOEiQKIE1FU1NBR0VfS0lORF9IQU5ET1ZFUl9XSVRIRFJBV0FMEA8SGwoXTUVTU0FHRV9LSU5EX1NUQVRJU1RJQ1MQEBIdChlNRVNTQUdFX0tJTkRfQkFOS19WRVJTSU9OEAoSJAogTUVTU0FHRV9LSU5EX0JBTktfUkVTWU5DX1JFUVVFU1QQExIgChxNRVNTQUdFX0tJTkRfVExPR19GT1JLX0FMRVJUEBRiBnByb3RvMw", [file_google_protobuf_timestamp, file_shekara_v1_common, file_shekara_v1_persons, file_shekara_v1_handover, file_shekara_v1_databank, file_shekara_v1_receipts, file_shekara_v1_reports, file_shekara_v1_statistics, file_shekara_v1_tlog, file_shekara_v1_urgent]);
+  fileDesc("ChlzaGVrYXJhL3YxL2VudmVsb3BlLnByb3RvEgpzaGVrYXJhLnYxIr8KCghFbnZlbG9wZRISCgptZXNzYWdlX2lkGAEgASgJEhYKDmNvcnJlbGF0aW9uX2lkGAIgASgJEiUKBGtpbmQYAyABKA4yFy5zaGVrYXJhLnYxLk1lc3NhZ2VLaW5kEhMKC3NlbmRlcl91bml0GAQgASgJEhcKD3JlY2lwaWVudF91bml0cxgFIAMoCRIuCgpjcmVhdGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtyZXBvcnRlZF9hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFgoOc2NoZW1hX3ZlcnNpb24YCCABKA0SMgoOY2xhc3NpZmljYXRpb24YCSABKA4yGi5zaGVrYXJhLnYxLkNsYXNzaWZpY2F0aW9uEiQKBnVyZ2VudBgUIAEoCzISLnNoZWthcmEudjEuVXJnZW50SAASPQoTdXJnZW50X2NvbmZpcm1hdGlvbhgVIAEoCzIeLnNoZWthcmEudjEuVXJnZW50Q29uZmlybWF0aW9uSAASIgoFZGFpbHkYFiABKAsyES5zaGVrYXJhLnYxLkRhaWx5SAASJgoHbW9udGhseRgXIAEoCzITLnNoZWthcmEudjEuTW9udGhseUgAEiYKB2FkdmFuY2UYGCABKAsyEy5zaGVrYXJhLnYxLkFkdmFuY2VIABIsCgpzZW1pYW5udWFsGBkgASgLMhYuc2hla2FyYS52MS5TZW1pYW5udWFsSAASNwoQZGVsaXZlcnlfcmVjZWlwdBgaIAEoCzIbLnNoZWthcmEudjEuRGVsaXZlcnlSZWNlaXB0SAASLwoMcmVhZF9yZWNlaXB0GBsgASgLMhcuc2hla2FyYS52MS5SZWFkUmVjZWlwdEgAEi8KDGhpdF9kZWNpc2lvbhgcIAEoCzIXLnNoZWthcmEudjEuSGl0RGVjaXNpb25IABI5ChFoYW5kb3Zlcl9wcm9wb3NhbBgoIAEoCzIcLnNoZWthcmEudjEuSGFuZG92ZXJQcm9wb3NhbEgAEj0KE2hhbmRvdmVyX2FjY2VwdGFuY2UYKSABKAsyHi5zaGVrYXJhLnYxLkhhbmRvdmVyQWNjZXB0YW5jZUgAEjcKEGhhbmRvdmVyX2Rpc3B1dGUYKiABKAsyGy5zaGVrYXJhLnYxLkhhbmRvdmVyRGlzcHV0ZUgAEj0KE2hhbmRvdmVyX3dpdGhkcmF3YWwYKyABKAsyHi5zaGVrYXJhLnYxLkhhbmRvdmVyV2l0aGRyYXdhbEgAEjMKCnN0YXRpc3RpY3MYLCABKAsyHS5zaGVrYXJhLnYxLk1vbnRobHlTdGF0aXN0aWNzSAASNQoMYmFua192ZXJzaW9uGB4gASgLMh0uc2hla2FyYS52MS5TaWduZWRCYW5rVmVyc2lvbkgAEkAKFWJhbmtfYXR0YWNobWVudF9jaHVuaxgyIAEoCzIfLnNoZWthcmEudjEuQmFua0F0dGFjaG1lbnRDaHVua0gAEkQKF2JhbmtfYXR0YWNobWVudF9yZXF1ZXN0GDMgASgLMiEuc2hla2FyYS52MS5CYW5rQXR0YWNobWVudFJlcXVlc3RIABI8ChNiYW5rX3Jlc3luY19yZXF1ZXN0GDcgASgLMh0uc2hla2FyYS52MS5CYW5rUmVzeW5jUmVxdWVzdEgAEjQKD3Rsb2dfZm9ya19hbGVydBg6IAEoCzIZLnNoZWthcmEudjEuVGxvZ0ZvcmtBbGVydEgAQgkKB3BheWxvYWQiQgoLTWVya2xlUHJvb2YSEAoIc2libGluZ3MYASADKAwSDQoFaW5kZXgYAiABKA0SEgoKbGVhZl9jb3VudBgDIAEoDSJ5Cg5TaWduZWRFbnZlbG9wZRIQCghlbnZlbG9wZRgBIAEoDBIOCgZrZXlfaWQYAiABKAkSEQoJc2lnbmF0dXJlGAMgASgMEiwKC2JhdGNoX3Byb29mGAQgASgLMhcuc2hla2FyYS52MS5NZXJrbGVQcm9vZkoECAUQCiqdBQoLTWVzc2FnZUtpbmQSHAoYTUVTU0FHRV9LSU5EX1VOU1BFQ0lGSUVEEAASFwoTTUVTU0FHRV9LSU5EX1VSR0VOVBABEiQKIE1FU1NBR0VfS0lORF9VUkdFTlRfQ09ORklSTUFUSU9OEAISFgoSTUVTU0FHRV9LSU5EX0RBSUxZEAMSGAoUTUVTU0FHRV9LSU5EX01PTlRITFkQBBIYChRNRVNTQUdFX0tJTkRfQURWQU5DRRAFEhsKF01FU1NBR0VfS0lORF9TRU1JQU5OVUFMEAYSIQodTUVTU0FHRV9LSU5EX0RFTElWRVJZX1JFQ0VJUFQQBxIdChlNRVNTQUdFX0tJTkRfUkVBRF9SRUNFSVBUEAgSHQoZTUVTU0FHRV9LSU5EX0hJVF9ERUNJU0lPThAJEiIKHk1FU1NBR0VfS0lORF9IQU5ET1ZFUl9QUk9QT1NBTBAMEiQKIE1FU1NBR0VfS0lORF9IQU5ET1ZFUl9BQ0NFUFRBTkNFEA0SIQodTUVTU0FHRV9LSU5EX0hBTkRPVkVSX0RJU1BVVEUQDhIkCiBNRVNTQUdFX0tJTkRfSEFORE9WRVJfV0lUSERSQVdBTBAPEhsKF01FU1NBR0VfS0lORF9TVEFUSVNUSUNTEBASHQoZTUVTU0FHRV9LSU5EX0JBTktfVkVSU0lPThAKEiYKIk1FU1NBR0VfS0lORF9CQU5LX0FUVEFDSE1FTlRfQ0hVTksQERIoCiRNRVNTQUdFX0tJTkRfQkFOS19BVFRBQ0hNRU5UX1JFUVVFU1QQEhIkCiBNRVNTQUdFX0tJTkRfQkFOS19SRVNZTkNfUkVRVUVTVBATEiAKHE1FU1NBR0VfS0lORF9UTE9HX0ZPUktfQUxFUlQQFGIGcHJvdG8z", [file_google_protobuf_timestamp, file_shekara_v1_common, file_shekara_v1_persons, file_shekara_v1_handover, file_shekara_v1_databank, file_shekara_v1_receipts, file_shekara_v1_reports, file_shekara_v1_statistics, file_shekara_v1_tlog, file_shekara_v1_urgent]);
 
 /**
  * A message on the bus. Built by the sending node from a SendMessageRequest (or by a recipient node
@@ -238,6 +238,22 @@ export type Envelope = Message<"shekara.v1.Envelope"> & {
     case: "bankVersion";
   } | {
     /**
+     * MESSAGE_KIND_BANK_ATTACHMENT_CHUNK.
+     *
+     * @generated from field: shekara.v1.BankAttachmentChunk bank_attachment_chunk = 50;
+     */
+    value: BankAttachmentChunk;
+    case: "bankAttachmentChunk";
+  } | {
+    /**
+     * MESSAGE_KIND_BANK_ATTACHMENT_REQUEST.
+     *
+     * @generated from field: shekara.v1.BankAttachmentRequest bank_attachment_request = 51;
+     */
+    value: BankAttachmentRequest;
+    case: "bankAttachmentRequest";
+  } | {
+    /**
      * MESSAGE_KIND_BANK_RESYNC_REQUEST.
      *
      * @generated from field: shekara.v1.BankResyncRequest bank_resync_request = 55;
@@ -436,6 +452,20 @@ export type EnvelopeJson = {
    * @generated from field: shekara.v1.SignedBankVersion bank_version = 30;
    */
   bankVersion?: SignedBankVersionJson;
+
+  /**
+   * MESSAGE_KIND_BANK_ATTACHMENT_CHUNK.
+   *
+   * @generated from field: shekara.v1.BankAttachmentChunk bank_attachment_chunk = 50;
+   */
+  bankAttachmentChunk?: BankAttachmentChunkJson;
+
+  /**
+   * MESSAGE_KIND_BANK_ATTACHMENT_REQUEST.
+   *
+   * @generated from field: shekara.v1.BankAttachmentRequest bank_attachment_request = 51;
+   */
+  bankAttachmentRequest?: BankAttachmentRequestJson;
 
   /**
    * MESSAGE_KIND_BANK_RESYNC_REQUEST.
@@ -731,6 +761,20 @@ export enum MessageKind {
   BANK_VERSION = 10,
 
   /**
+   * A chunk of a data bank attachment, for a node that asked for it. Payload `bank_attachment_chunk`.
+   *
+   * @generated from enum value: MESSAGE_KIND_BANK_ATTACHMENT_CHUNK = 17;
+   */
+  BANK_ATTACHMENT_CHUNK = 17,
+
+  /**
+   * A node asks for an attachment's chunks it lacks. Payload `bank_attachment_request`.
+   *
+   * @generated from enum value: MESSAGE_KIND_BANK_ATTACHMENT_REQUEST = 18;
+   */
+  BANK_ATTACHMENT_REQUEST = 18,
+
+  /**
    * A node asks the owning agency's node for the versions of its data bank records created since
    * an instant (resync: a new node, a restored database). Payload `bank_resync_request`; answered
    * with BANK_VERSION envelopes.
@@ -754,7 +798,7 @@ export enum MessageKind {
  *
  * @generated from enum shekara.v1.MessageKind
  */
-export type MessageKindJson = "MESSAGE_KIND_UNSPECIFIED" | "MESSAGE_KIND_URGENT" | "MESSAGE_KIND_URGENT_CONFIRMATION" | "MESSAGE_KIND_DAILY" | "MESSAGE_KIND_MONTHLY" | "MESSAGE_KIND_ADVANCE" | "MESSAGE_KIND_SEMIANNUAL" | "MESSAGE_KIND_DELIVERY_RECEIPT" | "MESSAGE_KIND_READ_RECEIPT" | "MESSAGE_KIND_HIT_DECISION" | "MESSAGE_KIND_HANDOVER_PROPOSAL" | "MESSAGE_KIND_HANDOVER_ACCEPTANCE" | "MESSAGE_KIND_HANDOVER_DISPUTE" | "MESSAGE_KIND_HANDOVER_WITHDRAWAL" | "MESSAGE_KIND_STATISTICS" | "MESSAGE_KIND_BANK_VERSION" | "MESSAGE_KIND_BANK_RESYNC_REQUEST" | "MESSAGE_KIND_TLOG_FORK_ALERT";
+export type MessageKindJson = "MESSAGE_KIND_UNSPECIFIED" | "MESSAGE_KIND_URGENT" | "MESSAGE_KIND_URGENT_CONFIRMATION" | "MESSAGE_KIND_DAILY" | "MESSAGE_KIND_MONTHLY" | "MESSAGE_KIND_ADVANCE" | "MESSAGE_KIND_SEMIANNUAL" | "MESSAGE_KIND_DELIVERY_RECEIPT" | "MESSAGE_KIND_READ_RECEIPT" | "MESSAGE_KIND_HIT_DECISION" | "MESSAGE_KIND_HANDOVER_PROPOSAL" | "MESSAGE_KIND_HANDOVER_ACCEPTANCE" | "MESSAGE_KIND_HANDOVER_DISPUTE" | "MESSAGE_KIND_HANDOVER_WITHDRAWAL" | "MESSAGE_KIND_STATISTICS" | "MESSAGE_KIND_BANK_VERSION" | "MESSAGE_KIND_BANK_ATTACHMENT_CHUNK" | "MESSAGE_KIND_BANK_ATTACHMENT_REQUEST" | "MESSAGE_KIND_BANK_RESYNC_REQUEST" | "MESSAGE_KIND_TLOG_FORK_ALERT";
 
 /**
  * Describes the enum shekara.v1.MessageKind.
