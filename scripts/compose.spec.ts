@@ -69,6 +69,25 @@ describe('docker-compose.yml: secrets mounted into their owners only', () => {
   });
 });
 
+describe('docker-compose.yml: the migrations are a step of their own', () => {
+  const all = services();
+
+  it('gives the owners’ URLs to db-migrate only, which runs every app’s migration step before the apps start', () => {
+    for (const [service, block] of all) {
+      const owner = /DATABASE_MIGRATION_URL|_owner:/.test(block);
+      expect({ service, owner }).toEqual({ service, owner: ['db-provision', 'db-migrate'].includes(service) });
+    }
+    const migrate = all.get('db-migrate')!;
+    expect(migrate).toContain('db-provision: { condition: service_completed_successfully }');
+    expect(migrate).toContain('node dist/apps/$$app/src/main.js migrate');
+    for (const app of ['supervisor', ...AGENCIES]) {
+      const block = all.get(app)!;
+      expect({ app, after: block.includes('db-migrate: { condition: service_completed_successfully }') }).toEqual({ app, after: true });
+      expect(block).toMatch(/DATABASE_URL: postgres:\/\/shekara_\w+_app:/);
+    }
+  });
+});
+
 describe('docker-compose.cluster.yml: the optional clustered bus', () => {
   const all = services(clusterText);
   const topology = loadTopology(join(__dirname, '..', 'config', 'bus.docker-cluster.json'));

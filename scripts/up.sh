@@ -44,12 +44,19 @@ source var/secrets.env
 # Each app's database with its owner role (migrations) and its restricted app role (what the app
 # connects as), provisioned by the administrator, whose URL no app gets (docs/database-roles.md).
 PG_ADMIN_URL=${PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}
-db_urls() { # name -> DATABASE_URL and DATABASE_MIGRATION_URL of that app, its database provisioned
+db_urls() { # name -> DATABASE_URL and DATABASE_MIGRATION_URL of that app, its database provisioned and migrated
   local db="shekara_$1"
   DATABASE_URL="postgres://${db}_app@127.0.0.1:5432/$db"
   DATABASE_MIGRATION_URL="postgres://${db}_owner@127.0.0.1:5432/$db"
   node dist/apps/cli/src/main.js db provision --admin-url "$PG_ADMIN_URL" --database-url "$DATABASE_URL" --migration-url "$DATABASE_MIGRATION_URL" >/dev/null
+  # The migration step, as the owner: the app itself is then started with DATABASE_URL only (it
+  # refuses to start on a schema behind its code, and refuses DATABASE_MIGRATION_URL).
+  DATABASE_URL="$DATABASE_URL" DATABASE_MIGRATION_URL="$DATABASE_MIGRATION_URL" node dist/apps/"$1"/src/main.js migrate >>"var/log/$1.log" 2>&1 \
+    || { echo "up: the migration step of $1 failed; see var/log/$1.log" >&2; tail -n 5 "var/log/$1.log" >&2; exit 1; }
 }
+# A server without autovacuum (as on CI machines): the nodes vacuum their outbox themselves, which
+# only the owner may; they get its URL for that round only (DATABASE_MAINTENANCE_URL).
+AUTOVACUUM=$(psql "$PG_ADMIN_URL" -Atc 'SHOW autovacuum' 2>/dev/null || echo on)
 
 # The bus: keys, certificates and picked ports are kept on re-runs ("nothing changed").
 BUS=var/bus
@@ -67,7 +74,9 @@ grep -q 'bus up: every leaf linked to the hub' var/log/bus.log || { echo "up: th
 start() { # name port secret
   local name=$1 port=$2 secret=$3
   db_urls "$name"
-  SHEKARA_AGENCY=$name DATABASE_URL="$DATABASE_URL" DATABASE_MIGRATION_URL="$DATABASE_MIGRATION_URL" BUS_DIR=$BUS BUS_IDENTITY="$name-node" \
+  local maintenance=""
+  [ "$AUTOVACUUM" = off ] && maintenance=$DATABASE_MIGRATION_URL
+  SHEKARA_AGENCY=$name DATABASE_URL="$DATABASE_URL" DATABASE_MAINTENANCE_URL="$maintenance" BUS_DIR=$BUS BUS_IDENTITY="$name-node" \
   HTTP_PORT=$port JWT_SECRET=$secret DIRECTORY_PATH=$DIRECTORY DIRECTORY_AUTHORITY_KEY=$DIRECTORY_AUTHORITY_KEY KEYS_PATH="var/keys/$name/keys.json" DEMO_USERS=true \
   NODE_OPTIONS="$AGENCY_NODE_OPTIONS" nohup node --enable-source-maps "dist/apps/$name/src/main.js" >>"var/log/$name.log" 2>&1 &
   echo $! > "var/run/$name.pid"
@@ -77,7 +86,7 @@ start border 3002 "$BORDER_JWT_SECRET"
 start customs 3003 "$CUSTOMS_JWT_SECRET"
 
 db_urls supervisor
-DATABASE_URL="$DATABASE_URL" DATABASE_MIGRATION_URL="$DATABASE_MIGRATION_URL" BUS_DIR=$BUS BUS_IDENTITY=supervisor \
+DATABASE_URL="$DATABASE_URL" BUS_DIR=$BUS BUS_IDENTITY=supervisor \
 HTTP_PORT=3010 JWT_SECRET="$SUPERVISOR_JWT_SECRET" DIRECTORY_PATH=$DIRECTORY DIRECTORY_AUTHORITY_KEY=$DIRECTORY_AUTHORITY_KEY DEMO_USERS=true \
   NODE_OPTIONS="$SUPERVISOR_NODE_OPTIONS" nohup node --enable-source-maps dist/apps/supervisor/src/main.js >>var/log/supervisor.log 2>&1 &
 echo $! > var/run/supervisor.pid

@@ -121,16 +121,24 @@ export class BenchSystem {
   }
 
   /**
-   * An app's database provisioned as the apps run it (docs/database-roles.md): its owner role (the
-   * migrations) and its restricted app role; dbUrl(name) stays the administrator's, for inspection.
+   * An app's database provisioned and migrated as the apps run it (docs/database-roles.md): its
+   * owner role runs the app's migration step (`main.js migrate`), the app gets its restricted app
+   * role's URL (and, a node, the owner's for the outbox's vacuum only: this machine's server runs
+   * without autovacuum); dbUrl(name) stays the administrator's, for inspection.
    */
-  async provisioned(name: string): Promise<{ DATABASE_URL: string; DATABASE_MIGRATION_URL: string }> {
+  async provisioned(name: string, main: string): Promise<Record<string, string>> {
     const roles = conventionalRoles(`shekara_${this.runId}_${name}`);
     await provisionDatabase(PG_URL, roles);
     this.roles.push(roles);
     this.dbUrl(name);
     const urls = roleUrls(PG_URL, roles);
-    return { DATABASE_URL: urls.appUrl, DATABASE_MIGRATION_URL: urls.migrationUrl };
+    const migrated = spawnSync(process.execPath, [main, 'migrate'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATABASE_URL: urls.appUrl, DATABASE_MIGRATION_URL: urls.migrationUrl },
+      encoding: 'utf8',
+    });
+    if (migrated.status !== 0) throw new Error(`${name} migrate exited ${migrated.status}: ${migrated.stderr}`);
+    return { DATABASE_URL: urls.appUrl, ...(name === 'supervisor' ? {} : { DATABASE_MAINTENANCE_URL: urls.migrationUrl }) };
   }
 
   private async spawnApp(name: string, main: string, env: Record<string, string>, opts: { nodeArgs?: string[] } = {}): Promise<Proc> {
@@ -163,11 +171,12 @@ export class BenchSystem {
   }
 
   async startNode(agency: AgencyCode, opts: { nodeArgs?: string[]; logLevel?: string; env?: Record<string, string> } = {}): Promise<Proc> {
+    const main = join(BUILD, 'apps', agency, 'src', 'main.js');
     return this.spawnApp(
       agency,
-      join(BUILD, 'apps', agency, 'src', 'main.js'),
+      main,
       {
-        ...(await this.provisioned(agency)),
+        ...(await this.provisioned(agency, main)),
         JWT_SECRET: `bench-${this.runId}-${randomBytes(24).toString('hex')}`,
         DIRECTORY_PATH: this.directoryPath,
         KEYS_PATH: join(this.keysDir, agency, 'keys.json'),
@@ -187,8 +196,9 @@ export class BenchSystem {
   }
 
   async startSupervisor(): Promise<Proc> {
-    return this.spawnApp('supervisor', join(BUILD, 'apps', 'supervisor', 'src', 'main.js'), {
-      ...(await this.provisioned('supervisor')),
+    const main = join(BUILD, 'apps', 'supervisor', 'src', 'main.js');
+    return this.spawnApp('supervisor', main, {
+      ...(await this.provisioned('supervisor', main)),
       JWT_SECRET: `bench-${this.runId}-${randomBytes(24).toString('hex')}`,
       DIRECTORY_PATH: this.directoryPath,
       DIRECTORY_AUTHORITY_KEY: this.authorityKey,

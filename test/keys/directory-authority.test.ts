@@ -36,7 +36,6 @@ const supervisor = (directoryPath: string) =>
   startSupervisor(
     {
       databaseUrl: 'postgres://nobody@127.0.0.1:1/none',
-      migrationDatabaseUrl: 'postgres://owner@127.0.0.1:1/none',
       nats: { ...nowhere, identity: 'supervisor' },
       busPrefix: 'authority',
       streamReplicas: 1,

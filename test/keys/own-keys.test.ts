@@ -28,7 +28,6 @@ async function refusedStart(name: string, change: Record<string, string>): Promi
       ...sys.busEnv('interior-node'),
       BUS_PREFIX: sys.runId,
       DATABASE_URL: sys.databaseUrl('interior'),
-      DATABASE_MIGRATION_URL: sys.migrationUrl('interior'),
       JWT_SECRET: 'refused-start-0123456789abcdef0123456789',
       DIRECTORY_PATH: sys.files.directoryPath,
       DIRECTORY_AUTHORITY_KEY: readAuthorityPublicKey(sys.files.authorityPublicKeyPath),

@@ -86,9 +86,17 @@ describe('the node app role', () => {
     ['DELETE a dead letter', `DELETE FROM dead_letters`, 'dead_letters'],
     ['erase a received receipt', `DELETE FROM received_receipts`, 'received_receipts'],
     ['unflag an integrity failure', `DELETE FROM message_integrity_failures`, 'message_integrity_failures'],
+    ['erase a fork alert', `DELETE FROM tlog_alerts`, 'tlog_alerts'],
+    ['rewrite a fork alert', `UPDATE tlog_alerts SET proven = false`, 'tlog_alerts'],
+    ['record a migration as run', `INSERT INTO typeorm_migrations (timestamp, name) VALUES (1, 'Forged1')`, 'typeorm_migrations'],
+    ['forget a migration', `DELETE FROM typeorm_migrations`, 'typeorm_migrations'],
   ])('may not %s: the database refuses (permission, not only the trigger)', async (_, sql, table) => {
     const r = await refusal(app, sql);
     expect(r).toEqual({ code: '42501', message: `permission denied for table ${table}` });
+  });
+
+  it('reads which migrations ran (its boot checks the schema is current), nothing more', async () => {
+    expect((await app.query('SELECT count(*)::int AS n FROM typeorm_migrations')).rows[0].n).toBeGreaterThan(0);
   });
 
   it('leaves the rows as they were', async () => {
@@ -135,6 +143,8 @@ describe('the ledger app role', () => {
     ['rewrite a message', `UPDATE ledger_messages SET sent_at = now()`, 'ledger_messages'],
     ['erase a refusal', 'DELETE FROM ledger_rejects', 'ledger_rejects'],
     ['erase an escalation', 'DELETE FROM escalations', 'escalations'],
+    ['erase a log fork alert', 'DELETE FROM ledger_log_alerts', 'ledger_log_alerts'],
+    ['rewrite a log fork alert', `UPDATE ledger_log_alerts SET reason = 'none'`, 'ledger_log_alerts'],
     ['reset the version', 'DELETE FROM ledger_state', 'ledger_state'],
   ])('may not %s', async (_, sql, table) => {
     expect(await refusal(supervisorApp, sql)).toEqual({ code: '42501', message: `permission denied for table ${table}` });
@@ -149,6 +159,7 @@ describe('the ledger app role', () => {
     const owner = await connect(ledger.migrationUrl);
     expect(await refusal(owner, `UPDATE ledger_events SET actor = 'made.up'`)).toEqual({ code: '42501', message: 'ledger_events is insert-only' });
     expect(await refusal(owner, `DELETE FROM ledger_messages`)).toEqual({ code: '42501', message: 'ledger_messages is insert-only' });
+    expect(await refusal(owner, `DELETE FROM ledger_log_alerts`)).toEqual({ code: '42501', message: 'ledger_log_alerts is insert-only' });
   });
 });
 

@@ -17,7 +17,7 @@ import { PG_URL } from '../support/harness';
 import { TestDatabase } from '../support/database';
 import type { Topology } from '@shekara/bus-topology';
 import { TestBus } from '../support/bus';
-import { AppProcess, freePort, sleep, tail, waitFor } from '../support/processes';
+import { AppProcess, freePort, migrateApp, sleep, tail, waitFor } from '../support/processes';
 import type { AppName } from '../support/processes';
 
 export { sleep, waitFor };
@@ -126,6 +126,8 @@ export class ProcSystem {
     await this.bus.start();
     for (const agency of agencies) {
       await this.database(agency).provision();
+      // The migration step, then the node with DATABASE_URL only (docs/database-roles.md).
+      await migrateApp(agency, { DATABASE_URL: this.databaseUrl(agency), DATABASE_MIGRATION_URL: this.migrationUrl(agency) });
       const port = await freePort();
       const node = new AppProcess(
         agency,
@@ -134,7 +136,8 @@ export class ProcSystem {
           ...this.common(`${agency}-node`),
           SHEKARA_AGENCY: agency,
           DATABASE_URL: this.databaseUrl(agency),
-          DATABASE_MIGRATION_URL: this.migrationUrl(agency),
+          // Only for the outbox's vacuum: this machine's server runs without autovacuum.
+          DATABASE_MAINTENANCE_URL: this.migrationUrl(agency),
           STREAM_REPLICAS: this.replicas(`${agency}-node`),
           JWT_SECRET: this.secret,
           KEYS_PATH: this.files.keyPaths[agency],
@@ -155,10 +158,11 @@ export class ProcSystem {
   async startSupervisor(): Promise<AppProcess> {
     await this.bus.start();
     await this.database('supervisor').provision();
+    await migrateApp('supervisor', { DATABASE_URL: this.databaseUrl('supervisor'), DATABASE_MIGRATION_URL: this.migrationUrl('supervisor') });
     this.supervisor = new AppProcess(
       'supervisor',
       await freePort(),
-      { ...this.common('supervisor'), DATABASE_URL: this.databaseUrl('supervisor'), DATABASE_MIGRATION_URL: this.migrationUrl('supervisor'), STREAM_REPLICAS: this.replicas('supervisor'), JWT_SECRET: this.secret, BUS_ACK_WAIT_MS: '5000', DEMO_USERS: 'false', WEB_DIR: join(this.dir, 'no-web') },
+      { ...this.common('supervisor'), DATABASE_URL: this.databaseUrl('supervisor'), STREAM_REPLICAS: this.replicas('supervisor'), JWT_SECRET: this.secret, BUS_ACK_WAIT_MS: '5000', DEMO_USERS: 'false', WEB_DIR: join(this.dir, 'no-web') },
       join(this.dir, 'supervisor.log'),
     );
     return this.supervisor.start();

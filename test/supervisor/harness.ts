@@ -19,6 +19,7 @@ import { UnitSigner, auditBatchSigningInput } from '@shekara/security';
 import { rpcCall } from '@shekara/messaging';
 import type { AuditMessage } from '@shekara/policy';
 import { startSupervisor } from '../../apps/supervisor/src/bootstrap';
+import { SUPERVISOR_APP_PRIVILEGES, supervisorDataSource } from '../../apps/supervisor/src/data-source';
 import { EXPORT_XLSX_MAX_ROWS_DEFAULT } from '../../apps/supervisor/src/config';
 import type { SupervisorConfig } from '../../apps/supervisor/src/config';
 import { PG_URL, eventually } from '../support/harness';
@@ -125,7 +126,6 @@ export class SupervisorHarness {
   config(): SupervisorConfig {
     return {
       databaseUrl: this.databaseUrl,
-      migrationDatabaseUrl: this.database.migrationUrl,
       nats: this.testBus.settings('supervisor'),
       busPrefix: this.names.prefix,
       streamReplicas: 1,
@@ -144,7 +144,8 @@ export class SupervisorHarness {
   async start(): Promise<this> {
     await this.testBus.start();
     const config = this.config();
-    await this.database.provision();
+    // The migration step (as the owner), then the ledger with its app role's URL (docs/database-roles.md).
+    await this.database.migrate(supervisorDataSource, SUPERVISOR_APP_PRIVILEGES);
     this.app = await startSupervisor(config, { clock: this.options.clock, logger: new JsonLogger('supervisor-test', config.logLevel) });
     return this;
   }

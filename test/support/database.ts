@@ -1,5 +1,6 @@
-import { conventionalRoles, dropProvisioned, provisionDatabase, roleUrls, withDatabase } from '@shekara/persistence';
-import type { DatabaseRoles } from '@shekara/persistence';
+import type { DataSource } from 'typeorm';
+import { conventionalRoles, dropProvisioned, migrateAppDatabase, provisionDatabase, roleUrls, withDatabase } from '@shekara/persistence';
+import type { AppPrivileges, DatabaseRoles } from '@shekara/persistence';
 
 /**
  * An app's database as the tests run it (docs/database-roles.md): provisioned with the
@@ -28,6 +29,16 @@ export class TestDatabase {
   async provision(): Promise<this> {
     if (!this.provisioned) await provisionDatabase(this.serverAdminUrl, this.roles);
     this.provisioned = true;
+    return this;
+  }
+
+  /**
+   * The app's migration step, as `main.js migrate` runs it before the app starts (as the owner;
+   * grants the app role `privileges`): the app itself gets only the app role's URL.
+   */
+  async migrate(dataSource: (url: string) => DataSource, privileges: AppPrivileges): Promise<this> {
+    await this.provision();
+    await migrateAppDatabase(dataSource, { appUrl: this.appUrl, migrationUrl: this.migrationUrl }, privileges);
     return this;
   }
 

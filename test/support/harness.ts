@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { startAgencyNode, DEMO_PASSWORD } from '@shekara/agency-node';
+import { AGENCY_NODE_APP_PRIVILEGES, agencyNodeDataSource, startAgencyNode, DEMO_PASSWORD } from '@shekara/agency-node';
 import type { AgencyNodeConfig, LiveEvent } from '@shekara/agency-node';
 import { JsonLogger } from '@shekara/common';
 import type { Clock } from '@shekara/common';
@@ -49,7 +49,8 @@ export class TestSystem {
     return {
       agency,
       databaseUrl: this.databaseUrl(agency),
-      migrationDatabaseUrl: this.databases.get(agency)!.migrationUrl,
+      // The owner's URL only for the outbox's vacuum (this machine's server runs without autovacuum).
+      maintenanceDatabaseUrl: this.databases.get(agency)!.migrationUrl,
       nats: this.bus.settings(`${agency}-node`),
       busPrefix: this.runId,
       streamReplicas: 1,
@@ -113,7 +114,8 @@ export class TestSystem {
   async startNode(agency: AgencyCode): Promise<NestExpressApplication> {
     await this.startBus();
     const config = this.config(agency);
-    await this.databases.get(agency)!.provision();
+    // The migration step (as the owner), then the node with its app role's URL (docs/database-roles.md).
+    await this.databases.get(agency)!.migrate(agencyNodeDataSource, AGENCY_NODE_APP_PRIVILEGES);
     const app = await startAgencyNode(config, { clock: this.clock, logger: new JsonLogger(`${agency}-test`, config.logLevel) });
     const address = app.getHttpServer().address();
     this.ports.set(agency, typeof address === 'object' && address ? address.port : 0);

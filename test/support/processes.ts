@@ -127,6 +127,26 @@ export function appMain(app: AppName): string {
 }
 
 /**
+ * The built app's migration step (`main.js migrate`, docs/database-roles.md) with the two URLs it
+ * alone is given (DATABASE_URL, DATABASE_MIGRATION_URL): resolves when it exited 0, rejects with its
+ * output otherwise. Run before the app starts, as `npm run up` and docker-compose do.
+ */
+export function migrateApp(app: AppName, urls: { DATABASE_URL: string; DATABASE_MIGRATION_URL: string }): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--enable-source-maps', appMain(app), 'migrate'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...urls },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${app} migrate exited ${code}: ${out.slice(-2000)}`))));
+  });
+}
+
+/**
  * A built app as a child process on a fixed port (kept across restarts, so clients keep their URL).
  * ready() waits for `readyPath` to answer 200.
  */

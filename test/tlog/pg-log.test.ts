@@ -75,7 +75,7 @@ describe('PostgreSQL transparency log', () => {
     for (const b of [1, 2, 5, 13, 1, 40, 7]) {
       const batch = Array.from({ length: b }, (_, i) => entry(n + i));
       const r = await store.append(batch);
-      expect(r).toEqual({ first: n, size: n + b });
+      expect(r).toEqual({ first: n, size: n + b, indexes: batch.map((_, i) => n + i) });
       for (const e of batch) mem.append(hashLeaf(e.data));
       n += b;
       clock.advance(1000);
@@ -298,9 +298,14 @@ describe('through TypeORM: the migration and an EntityManager', () => {
     expect(seen).toEqual([3, 4]);
     const cps = await store.checkpoints();
     expect(verifyConsistency(3, 4, cps[0].root, cps[1].root, await store.consistencyProof(3, 4))).toBe(true);
+    // An entry the log holds is not appended again (a receipt received twice, a catch-up racing an append): it keeps its index.
+    expect(await store.append([entry(1), entry(3), entry(1)])).toEqual({ first: 4, size: 4, indexes: [1, 3, 1] });
+    expect(await store.size()).toBe(4);
     // A transaction that fails leaves nothing behind.
     await expect(store.append([entry(4), { ...entry(5), kind: 'other' as never }])).rejects.toThrow();
     expect(await store.size()).toBe(4);
+    // Fresh entries among known ones; the same bytes under another id are another entry.
+    expect(await store.append([entry(2), entry(4), entry(4), { ...entry(2), messageId: 'another' }])).toEqual({ first: 4, size: 6, indexes: [2, 4, 4, 5] });
     expect((await store.scrub()).problems).toEqual([]);
     expect(() => new Checkpointer(store, { origin: ORIGIN, signer, intervalMs: 11_000 })).toThrow(/interval/);
     await ds.undoLastMigration();

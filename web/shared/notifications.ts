@@ -35,5 +35,8 @@ export function notificationText(n: Notification, c: NotificationContext): strin
     sender: p.senderUnit ? c.unitName(p.senderUnit) : '',
     topic,
     summary,
+    origin: p.origin ?? '',
+    witness: p.witness ?? '',
+    reason: p.reason ?? '',
   }).trim();
 }

@@ -142,7 +142,7 @@ export interface ComposePeriods {
   monthly: ComposePeriod;
   semiannual: ComposePeriod;
 }
-export type NotificationCode = 'WINDOW_OPEN' | 'REMINDER' | 'MISSING' | 'ESCALATION' | 'URGENT_RECEIVED';
+export type NotificationCode = 'WINDOW_OPEN' | 'REMINDER' | 'MISSING' | 'ESCALATION' | 'URGENT_RECEIVED' | 'TLOG_FORK';
 /** GET /api/notifications: structured (code + params), rendered in the user's language (notifications.ts). */
 export interface Notification {
   id: string;

@@ -1,6 +1,7 @@
 // Agency node of the customs bodies. One binary, three configurations: the agency node is
 // @shekara/agency-node, the same code for every agency (no agency-specific code exists); this app
 // only names its agency, which selects its units, keys, database and bus subjects.
-import { runAgencyNode } from '@shekara/agency-node';
+import { migrateAgencyNode, runAgencyNode } from '@shekara/agency-node';
 
-void runAgencyNode('customs', process.env);
+// `main.js migrate`: the database's migration step (run before the node starts; docs/database-roles.md).
+void (process.argv[2] === 'migrate' ? migrateAgencyNode('customs', process.env) : runAgencyNode('customs', process.env));

@@ -2,14 +2,14 @@ import 'reflect-metadata';
 import type { LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { configureHttpApp, loadConfigOrExit, serveWithBus, startOrExit } from '@shekara/server';
+import { configureHttpApp, loadConfigOrExit, runMigrationStep, serveWithBus, startOrExit } from '@shekara/server';
 import { AuthService, DEMO_PASSWORD, assertPrivateSecret } from '@shekara/auth';
 import { Clock, JsonLogger, SystemClock } from '@shekara/common';
 import type { Environment } from '@shekara/common';
 import { BusNames, RpcMethod, DueEscalationsRequestSchema, DueEscalationsResponseSchema, MarkEscalatedRequestSchema, MarkEscalatedResponseSchema, VerdictsRequestSchema, VerdictsResponseSchema } from '@shekara/contracts';
 import { loadSignedDirectory } from '@shekara/directory';
 import { BusEndpoint, ensureStreams, exponentialRetry, manager } from '@shekara/messaging';
-import { prepareAppDatabase } from '@shekara/persistence';
+import { openAppDatabase } from '@shekara/persistence';
 import { loadSupervisorConfig } from './config';
 import type { SupervisorConfig } from './config';
 import { SUPERVISOR_APP_PRIVILEGES, supervisorDataSource } from './data-source';
@@ -34,9 +34,10 @@ export async function startSupervisor(config: SupervisorConfig, options: Supervi
   // The signed directory only (refused unless signed by the configured authority), as the nodes read it.
   const directory = loadSignedDirectory(config.directoryPath, config.directoryAuthorityKey).directory;
 
-  // Migrated as the owner, which grants the app role what the ledger uses (its facts insert-only);
-  // the ledger runs as the restricted app role (docs/database-roles.md).
-  const dataSource = await prepareAppDatabase(supervisorDataSource, { appUrl: config.databaseUrl, migrationUrl: config.migrationDatabaseUrl }, SUPERVISOR_APP_PRIVILEGES);
+  // The ledger runs as the restricted app role, on a schema its migration step (`migrate`, as the
+  // owner, which granted the app role what the ledger uses, its facts insert-only) brought to the
+  // latest migration; it refuses to start otherwise (docs/database-roles.md).
+  const dataSource = await openAppDatabase(supervisorDataSource, config.databaseUrl);
 
   const names = new BusNames(config.busPrefix);
   // The supervisor's identity in the LEDGER account on the hub, where the audit stream lives (docs/bus.md).
@@ -108,4 +109,9 @@ export async function runSupervisor(env: Environment): Promise<void> {
     const app = await startSupervisor(config, { logger });
     return { url: await app.getUrl() };
   });
+}
+
+/** The main() of the supervisor's `migrate` command: its database's migration step, run before it starts. */
+export async function migrateSupervisor(env: Environment): Promise<void> {
+  await runMigrationStep('shekara-supervisor', env, supervisorDataSource, SUPERVISOR_APP_PRIVILEGES);
 }

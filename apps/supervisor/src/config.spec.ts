@@ -3,7 +3,6 @@ import { EXPORT_XLSX_MAX_ROWS_DEFAULT, loadSupervisorConfig } from './config';
 
 const env = {
   DATABASE_URL: 'postgres://shekara_supervisor_app@127.0.0.1:5432/shekara_supervisor',
-  DATABASE_MIGRATION_URL: 'postgres://shekara_supervisor_owner@127.0.0.1:5432/shekara_supervisor',
   JWT_SECRET: 'a-secret-of-at-least-thirty-two-characters',
   HTTP_PORT: '3010',
   DIRECTORY_PATH: 'var/directory.json',
@@ -34,13 +33,12 @@ describe('supervisor configuration', () => {
     expect(() => loadSupervisorConfig({ ...env, JWT_SECRET: 'change-me-supervisor-0123456789abcdef0' })).toThrow(/JWT_SECRET.*published in the repository/);
   });
 
-  it('needs the owner URL for the migrations: the same database, another role than the app', () => {
-    expect(loadSupervisorConfig(env).migrationDatabaseUrl).toBe(env.DATABASE_MIGRATION_URL);
-    const { DATABASE_MIGRATION_URL: _, ...without } = env;
-    expect(() => loadSupervisorConfig(without)).toThrow(/DATABASE_MIGRATION_URL \(missing\)/);
-    expect(() => loadSupervisorConfig({ ...env, DATABASE_MIGRATION_URL: env.DATABASE_URL })).toThrow(/two different roles/);
-    expect(() => loadSupervisorConfig({ ...env, DATABASE_MIGRATION_URL: 'postgres://shekara_supervisor_owner@127.0.0.1:5432/other' })).toThrow(/same server and database/);
-    expect(() => loadSupervisorConfig({ ...env, DATABASE_MIGRATION_URL: 'postgres://shekara_supervisor_owner@elsewhere:5432/shekara_supervisor' })).toThrow(ConfigError);
+  it('refuses the owner URL: the migrations are a step of their own, the running ledger has DATABASE_URL only', () => {
+    expect(loadSupervisorConfig(env).databaseUrl).toBe(env.DATABASE_URL);
+    expect(JSON.stringify(loadSupervisorConfig(env))).not.toContain('owner');
+    expect(() => loadSupervisorConfig({ ...env, DATABASE_MIGRATION_URL: 'postgres://shekara_supervisor_owner@127.0.0.1:5432/shekara_supervisor' })).toThrow(
+      /DATABASE_MIGRATION_URL is for the migration step only/,
+    );
   });
 
   it('refuses to start without its bus (BUS_DIR), with both BUS_DIR and NATS_URL, on an unprovisioned BUS_DIR, or without the directory authority key', () => {

@@ -1,7 +1,6 @@
-import { IsBoolean, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { PrivateSecret } from '@shekara/auth';
 import { ConfigError, validateEnvironment } from '@shekara/common';
-import { rolesFromUrls } from '@shekara/persistence';
 import { BoolEnv, ServiceEnvironment, busFromEnvironment } from '@shekara/server';
 import type { Environment } from '@shekara/common';
 import type { BusSettings } from '@shekara/messaging';
@@ -14,11 +13,10 @@ export class SupervisorEnvironment extends ServiceEnvironment {
   @Matches(/^postgres(ql)?:\/\/.+\/[a-zA-Z_][a-zA-Z0-9_]*$/, { message: 'must be postgres://user@host:port/database' })
   DATABASE_URL: string;
   /**
-   * The same database as the owner role: the migrations run with it (and it grants DATABASE_URL's
-   * role what the app uses); the app itself never connects with it (docs/database-roles.md).
+   * Never given to the running supervisor: the migrations are a step of their own (`main.js migrate`,
+   * docs/database-roles.md), which alone gets the owner's URL. Set, it stops the boot (exit 78).
    */
-  @Matches(/^postgres(ql)?:\/\/.+\/[a-zA-Z_][a-zA-Z0-9_]*$/, { message: 'must be postgres://owner@host:port/database' })
-  DATABASE_MIGRATION_URL: string;
+  @IsOptional() @IsString() DATABASE_MIGRATION_URL?: string;
   @IsInt() @Min(1) @Max(5) STREAM_REPLICAS: number = 1;
   @IsString() @PrivateSecret() JWT_SECRET: string;
   @IsInt() @Min(60) JWT_TTL_S: number = 15 * 60;
@@ -37,8 +35,6 @@ export class SupervisorEnvironment extends ServiceEnvironment {
 
 export interface SupervisorConfig {
   databaseUrl: string;
-  /** The owner's URL: the migrations only (see DATABASE_MIGRATION_URL). */
-  migrationDatabaseUrl: string;
   /** Where and as whom it connects (the `supervisor` identity on the provisioned bus). */
   nats: BusSettings;
   busPrefix: string;
@@ -63,14 +59,11 @@ export interface ExportLimits {
 
 export function loadSupervisorConfig(env: Environment): SupervisorConfig {
   const e = validateEnvironment(SupervisorEnvironment, env);
-  try {
-    rolesFromUrls(e.DATABASE_URL, e.DATABASE_MIGRATION_URL);
-  } catch (err) {
-    throw new ConfigError([(err as Error).message]);
+  if (e.DATABASE_MIGRATION_URL !== undefined) {
+    throw new ConfigError(['DATABASE_MIGRATION_URL is for the migration step only (node dist/apps/supervisor/src/main.js migrate): the running supervisor connects with DATABASE_URL alone (docs/database-roles.md)']);
   }
   return {
     databaseUrl: e.DATABASE_URL,
-    migrationDatabaseUrl: e.DATABASE_MIGRATION_URL,
     nats: busFromEnvironment(e, 'supervisor', (id) => (id.kind === 'ledger' ? undefined : `not an identity of the ledger account (${id.account})`)),
     busPrefix: e.BUS_PREFIX,
     streamReplicas: e.STREAM_REPLICAS,

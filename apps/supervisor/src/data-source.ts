@@ -6,8 +6,9 @@ import { LedgerInsertOnly1766100000000 } from './migrations/1766100000000-Ledger
 import { LedgerHandovers1766300000000 } from './migrations/1766300000000-LedgerHandovers';
 import { LedgerReconciliation1766400000000 } from './migrations/1766400000000-LedgerReconciliation';
 import { LedgerBankVersions1766500000000 } from './migrations/1766500000000-LedgerBankVersions';
+import { LedgerLogAlerts1766600000000 } from './migrations/1766600000000-LedgerLogAlerts';
 
-export const SUPERVISOR_MIGRATIONS = [SupervisorInit1763900000000, AuthSessions1764200000000, AuthClearance1765900000000, LedgerInsertOnly1766100000000, LedgerHandovers1766300000000, LedgerReconciliation1766400000000, LedgerBankVersions1766500000000];
+export const SUPERVISOR_MIGRATIONS = [SupervisorInit1763900000000, AuthSessions1764200000000, AuthClearance1765900000000, LedgerInsertOnly1766100000000, LedgerHandovers1766300000000, LedgerReconciliation1766400000000, LedgerBankVersions1766500000000, LedgerLogAlerts1766600000000];
 
 /**
  * What the supervisor's app role may do with each table (GRANT's words; docs/database-roles.md):
@@ -20,6 +21,7 @@ export const SUPERVISOR_APP_PRIVILEGES: AppPrivileges = {
   ledger_rejects: 'SELECT, INSERT',
   escalations: 'SELECT, INSERT',
   ledger_bank_versions: 'SELECT, INSERT',
+  ledger_log_alerts: 'SELECT, INSERT',
   ledger_state: 'SELECT, UPDATE (version)',
 };
 

@@ -9,7 +9,7 @@ import type { AgencyCode } from '@shekara/contracts';
 import { DirectoryReloader, LiveDirectory, loadAgencyKeys, loadSignedDirectory, requireEveryUnitKey } from '@shekara/directory';
 import type { Directory } from '@shekara/directory';
 import { BusEndpoint, ensureStreams, exponentialRetry, manager } from '@shekara/messaging';
-import { prepareAppDatabase } from '@shekara/persistence';
+import { openAppDatabase } from '@shekara/persistence';
 import { UnitSigner } from '@shekara/security';
 import type { UnitKey } from '@shekara/security';
 import { AgencyNodeModule } from './agency-node.module';
@@ -19,7 +19,7 @@ import type { AgencyNodeConfig } from './core';
 import { agencyNodeDataSource } from './data-source';
 import { AGENCY_NODE_APP_PRIVILEGES } from './store/privileges';
 import { DEMO_PASSWORD, demoUsers } from './demo-users';
-import { configureHttpApp, loadConfigOrExit, serveWithBus, startOrExit } from '@shekara/server';
+import { configureHttpApp, loadConfigOrExit, runMigrationStep, serveWithBus, startOrExit } from '@shekara/server';
 
 export interface AgencyNodeOptions {
   clock?: Clock;
@@ -54,9 +54,10 @@ export async function startAgencyNode(config: AgencyNodeConfig, options: AgencyN
     live.replace(next.directory);
   });
 
-  // Migrated as the owner, which grants the app role what the node uses; the node runs as the
-  // restricted app role (docs/database-roles.md; the database and roles: shekara db provision).
-  const dataSource = await prepareAppDatabase(agencyNodeDataSource, { appUrl: config.databaseUrl, migrationUrl: config.migrationDatabaseUrl }, AGENCY_NODE_APP_PRIVILEGES);
+  // The node runs as the restricted app role, on a schema its migration step (`migrate`, as the
+  // owner, which granted the app role what the node uses) brought to the latest migration; it
+  // refuses to start otherwise (docs/database-roles.md; the database and roles: shekara db provision).
+  const dataSource = await openAppDatabase(agencyNodeDataSource, config.databaseUrl);
 
   const names = new BusNames(config.busPrefix);
   // The node's own identity on its agency's server; its streams (inbox from every sender, dead
@@ -132,4 +133,12 @@ export async function runAgencyNode(agency: AgencyCode, env: Environment): Promi
     const app = await startAgencyNode(config, { logger });
     return { agency, url: await app.getUrl() };
   });
+}
+
+/**
+ * The main() of an agency app's `migrate` command: the migration step of its database (as the owner,
+ * DATABASE_MIGRATION_URL; grants DATABASE_URL's role what the node uses), run before the node starts.
+ */
+export async function migrateAgencyNode(agency: AgencyCode, env: Environment): Promise<void> {
+  await runMigrationStep(`shekara-${agency}`, env, agencyNodeDataSource, AGENCY_NODE_APP_PRIVILEGES);
 }

@@ -13,6 +13,7 @@ import { HandoverActs1766300000000 } from './migrations/1766300000000-HandoverAc
 import { MessageIntegrity1765100000000 } from './migrations/1765100000000-MessageIntegrity';
 import { ReceivedReceipts1766110000000 } from './migrations/1766110000000-ReceivedReceipts';
 import { HitDecisions1766600000000 } from './migrations/1766600000000-HitDecisions';
+import { TlogForkAlerts1767000000000 } from './migrations/1767000000000-TlogForkAlerts';
 import { NotificationsStructured1766500000000 } from './migrations/1766500000000-NotificationsStructured';
 import { MessageSearch1766510000000 } from './migrations/1766510000000-MessageSearch';
 import { DataBank1766200000000 } from './migrations/1766200000000-DataBank';
@@ -40,6 +41,7 @@ export const AGENCY_NODE_MIGRATIONS = [
   NotificationsStructured1766500000000,
   MessageSearch1766510000000,
   HitDecisions1766600000000,
+  TlogForkAlerts1767000000000,
   DataBank1766200000000,
   BankAttachments1766800000000,
 ];

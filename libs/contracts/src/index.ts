@@ -15,6 +15,7 @@ export * from './gen/shekara/v1/audit_pb';
 export * from './gen/shekara/v1/rpc_pb';
 export * from './gen/shekara/v1/persons_pb';
 export * from './gen/shekara/v1/databank_pb';
+export * from './gen/shekara/v1/tlog_pb';
 
 export * from './formats';
 export * from './kinds';

@@ -27,6 +27,7 @@ const KIND_OF_CASE: Readonly<Record<PayloadCase, MessageKind>> = {
   bankVersion: MessageKind.BANK_VERSION,
   bankAttachmentChunk: MessageKind.BANK_ATTACHMENT_CHUNK,
   bankAttachmentRequest: MessageKind.BANK_ATTACHMENT_REQUEST,
+  tlogForkAlert: MessageKind.TLOG_FORK_ALERT,
   bankResyncRequest: MessageKind.BANK_RESYNC_REQUEST,
 };
 

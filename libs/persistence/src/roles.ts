@@ -181,8 +181,8 @@ async function rowsOf<T>(q: Queryable, sql: string, params?: unknown[]): Promise
 /**
  * What the app role may do with each table of its database, in GRANT's words: `SELECT, INSERT`
  * (a log: insert-only), `SELECT, INSERT, UPDATE (signed)` (columns), ``'' `` (nothing). Every table
- * of the schema must be named (a new table without a decision stops the boot), except the
- * migrations' own table, which the app never touches.
+ * of the schema must be named (a new table without a decision stops the migration step), except
+ * the migrations' own table, which the app may only read (to check its schema is current).
  */
 export type AppPrivileges = Readonly<Record<string, string>>;
 
@@ -209,6 +209,8 @@ export async function grantAppPrivileges(q: Queryable, appRole: string, privileg
   await q.query(`REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM ${app}`);
   await q.query(`GRANT USAGE ON SCHEMA public TO ${app}`);
   for (const [t, p] of Object.entries(privileges)) if (p) await q.query(`GRANT ${p} ON TABLE public.${escapeIdentifier(t)} TO ${app}`);
+  // The app reads which migrations ran (it refuses to start behind its code: openAppDatabase), nothing more.
+  if (tables.has('typeorm_migrations')) await q.query(`GRANT SELECT ON TABLE public.typeorm_migrations TO ${app}`);
   const inserts = Object.entries(privileges)
     .filter(([, p]) => /\bINSERT\b/.test(p))
     .map(([t]) => t);

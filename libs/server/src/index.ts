@@ -7,3 +7,4 @@ export * from './environment';
 export * from './shutdown';
 export * from './health.controller';
 export * from './serve';
+export * from './migration-step';

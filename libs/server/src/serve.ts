@@ -52,13 +52,18 @@ export function loadConfigOrExit<T>(service: string, load: () => T): T {
   }
 }
 
-/** Starts a service (`start` resolves with what to log of it), or logs why it could not and exits with 1. */
+/**
+ * Starts a service (`start` resolves with what to log of it), or logs why it could not and exits
+ * with 1, or 78 (EX_CONFIG, the message on stderr too) for a configuration found wrong only at start
+ * (a database schema behind the code: its migration step did not run).
+ */
 export async function startOrExit(logger: JsonLogger, what: string, start: () => Promise<Record<string, unknown>>): Promise<void> {
   try {
     logger.log({ msg: `${what} started`, ...(await start()) });
   } catch (err) {
     logger.fatal({ msg: `${what} failed to start`, err });
     logger.pino.flush();
-    setTimeout(() => process.exit(1), 100);
+    if (err instanceof ConfigError) process.stderr.write(`${what}: ${err.message}\n`);
+    setTimeout(() => process.exit(err instanceof ConfigError ? 78 : 1), 100);
   }
 }

@@ -227,7 +227,8 @@ export async function verifyExport(dir: string, trust: TrustOverride, sink: Veri
       sink.finding({ code: FindingCode.LEAF_MISLABELED, file: leafFile, line, row, detail: `the entry is ${isReceipt ? 'receipt' : 'envelope'} ${env.messageId}` });
       continue;
     }
-    if (!isReceipt) {
+    // A witness's fork alert is kept in tlog_alerts, not as a message row: no row to look for.
+    if (!isReceipt && c !== 'tlogForkAlert') {
       const list = envelopes.get(env.messageId) ?? [];
       list.push({ index, hash, direction: value.direction, hasRow: false });
       envelopes.set(env.messageId, list);

@@ -29,6 +29,13 @@ export class AdminController {
     return { ...(await this.store.counts()), version: await this.store.version() };
   }
 
+  @Get('admin/log-alerts')
+  @Roles('admin')
+  @ApiOperation({ summary: "Fork alerts of the agencies' transparency logs, from the signed audit events of the witness (SENT) and of the forked log's node (RECEIVED), newest first (administrators)" })
+  logAlerts() {
+    return this.store.logAlerts(200).then((items) => ({ items: items.map((a) => ({ ...a, at: a.at.toISOString(), recordedAt: a.recordedAt.toISOString() })) }));
+  }
+
   @Get('admin/rejects')
   @Roles('admin')
   @ApiOperation({ summary: 'Audit events the ledger could not accept, newest first, with the reason (administrators)' })

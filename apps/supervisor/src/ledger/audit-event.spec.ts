@@ -63,6 +63,19 @@ describe('parseAuditEvent', () => {
     expect(r).toEqual({ ok: true, event: expect.objectContaining({ action: 'SENT', messageId: 'm-1' }) });
   });
 
+  it('keeps the SENT and RECEIVED events of a log fork alert as alerts, with no message for the engine to judge', () => {
+    const base = { kind: MessageKind.TLOG_FORK_ALERT, senderUnit: 'border.l1.KZ', recipientUnits: ['interior.l1.KZ'], reason: 'same-size', summary: 'fork of kz.shekara.interior/log at size 3' };
+    const s = parseAuditEvent(sent(base));
+    expect(s).toMatchObject({ ok: true, alert: { action: 'SENT', node: 'border', sender: 'border.l1.KZ', recipients: ['interior.l1.KZ'], reason: 'same-size', summary: base.summary } });
+    expect(s.ok && s.message).toBeUndefined();
+    const r = parseAuditEvent(sent({ ...base, action: AuditAction.RECEIVED, node: 'interior', eventId: 'e-2' }));
+    expect(r).toMatchObject({ ok: true, alert: { action: 'RECEIVED', node: 'interior' } });
+    // An alert needs its addressing; other actions of it are plain events.
+    expect(parseAuditEvent(sent({ ...base, recipientUnits: [] }))).toMatchObject({ ok: false });
+    const read = parseAuditEvent(sent({ ...base, action: AuditAction.READ }));
+    expect(read.ok && read.alert).toBeUndefined();
+  });
+
   const bankVersion = (o: Omit<MessageInitShape<typeof AuditEventSchema>, '$typeName'> = {}) =>
     sent({ kind: MessageKind.BANK_VERSION, messageId: 'r-1', reportedAt: undefined, period: '2024-H1', confirms: 'm-0', summary: 'Review', handoverItems: ['MATERIAL', 'CREATE'], ...o });
 

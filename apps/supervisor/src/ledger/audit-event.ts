@@ -78,6 +78,23 @@ export interface LedgerMessage {
 }
 
 /**
+ * One row of ledger_log_alerts: the SENT (by the witness's node) or RECEIVED (by the node whose log
+ * forked) event of a TLOG_FORK_ALERT message, from a signed audit batch.
+ */
+export interface LedgerLogAlert {
+  eventId: string;
+  messageId: string;
+  action: 'SENT' | 'RECEIVED';
+  node: string;
+  sender: string;
+  recipients: string[];
+  /** same-size | unproven. */
+  reason: string;
+  summary: string;
+  at: Date;
+}
+
+/**
  * One row of ledger_bank_versions (from a SENT event of kind BANK_VERSION): a version of a data bank
  * record its owner's node made, as that node signed it to the ledger (clause 5.5 contributions).
  */
@@ -114,7 +131,7 @@ const MAX_FIGURES = 100;
 
 const indicatorName = (n: number): string => `STATISTICS_INDICATOR_${StatisticsIndicator[n] ?? 'UNSPECIFIED'}`;
 
-export type ParsedAuditEvent = { ok: true; event: LedgerEvent; message?: LedgerMessage; bank?: LedgerBankVersion } | { ok: false; reason: string; eventId?: string };
+export type ParsedAuditEvent = { ok: true; event: LedgerEvent; message?: LedgerMessage; bank?: LedgerBankVersion; alert?: LedgerLogAlert } | { ok: false; reason: string; eventId?: string };
 
 const MAX_ID = 200;
 
@@ -154,6 +171,21 @@ export function checkAuditEvent(ev: AuditEvent): ParsedAuditEvent {
     ...(ev.messageId ? { messageId: ev.messageId } : {}),
     ...(ev.reason ? { reason: ev.reason.slice(0, 2000) } : {}),
   };
+  if (ev.kind === MessageKind.TLOG_FORK_ALERT && (action === 'SENT' || action === 'RECEIVED')) {
+    if (!ev.senderUnit || ev.recipientUnits.length === 0) return bad(`${action} of a log alert needs sender_unit and recipient_units`);
+    const alert: LedgerLogAlert = {
+      eventId: ev.eventId,
+      messageId: ev.messageId,
+      action,
+      node: ev.node,
+      sender: ev.senderUnit.slice(0, MAX_ID),
+      recipients: ev.recipientUnits.slice(0, 10).map((u) => u.slice(0, MAX_ID)),
+      reason: ev.reason.slice(0, 100),
+      summary: ev.summary.slice(0, 300),
+      at,
+    };
+    return { ok: true, event, alert };
+  }
   if (action !== 'SENT') return { ok: true, event };
 
   if (ev.kind === MessageKind.BANK_VERSION) return bankVersion(ev, event, bad);

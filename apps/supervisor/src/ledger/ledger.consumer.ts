@@ -62,7 +62,7 @@ export class LedgerConsumer {
   }
 
   private async record(parsed: Extract<ParsedAuditEvent, { ok: true }>): Promise<void> {
-    const outcome = await this.store.record(parsed.event, parsed.message, parsed.bank);
+    const outcome = await this.store.record(parsed.event, parsed.message, parsed.bank, parsed.alert);
     this.metrics.consumed.inc({ action: parsed.event.action, outcome });
   }
 

@@ -5,7 +5,7 @@ import { Clock } from '@shekara/common';
 import { GroupCommitter } from '@shekara/persistence';
 import type { AuditMessage } from '@shekara/policy';
 import type { MessageSelection } from '../verdicts/ranges';
-import type { LedgerAction, LedgerBankVersion, LedgerEvent, LedgerMessage, LedgerStatistics } from './audit-event';
+import type { LedgerAction, LedgerBankVersion, LedgerEvent, LedgerLogAlert, LedgerMessage, LedgerStatistics } from './audit-event';
 
 /** A ledger message as the engine sees it, plus what listings show. */
 export interface StoredMessage extends AuditMessage {
@@ -123,6 +123,7 @@ interface PendingEvent {
   event: LedgerEvent;
   message?: LedgerMessage;
   bank?: LedgerBankVersion;
+  alert?: LedgerLogAlert;
   outcome?: 'recorded' | 'duplicate';
 }
 
@@ -146,8 +147,8 @@ export class LedgerStore {
    * events may arrive in any order and more than once. Resolves after the commit with whether the
    * event was new.
    */
-  async record(event: LedgerEvent, message?: LedgerMessage, bank?: LedgerBankVersion): Promise<'recorded' | 'duplicate'> {
-    const pending: PendingEvent = { event, message, bank };
+  async record(event: LedgerEvent, message?: LedgerMessage, bank?: LedgerBankVersion, alert?: LedgerLogAlert): Promise<'recorded' | 'duplicate'> {
+    const pending: PendingEvent = { event, message, bank, alert };
     await this.committer.submit(pending);
     return pending.outcome!;
   }
@@ -172,7 +173,25 @@ export class LedgerStore {
       for (const item of items) item.outcome = fresh.delete(item.event.eventId) ? 'recorded' : 'duplicate';
       await this.recordMessages(m, items.flatMap((i) => (i.message ? [i.message] : [])), now);
       await this.recordBankVersions(m, items.flatMap((i) => (i.bank ? [i.bank] : [])), now);
+      await this.recordAlerts(m, items.flatMap((i) => (i.alert ? [i.alert] : [])), now);
     });
+  }
+
+  /** Fork alerts of the agencies' transparency logs (from SENT and RECEIVED events of TLOG_FORK_ALERT messages). */
+  private async recordAlerts(m: EntityManager, alerts: LedgerLogAlert[], now: Date): Promise<void> {
+    if (!alerts.length) return;
+    await m.query(
+      `INSERT INTO ledger_log_alerts (event_id, message_id, action, node, sender, recipients, reason, summary, at, recorded_at)
+       SELECT x.event_id, x.message_id, x.action, x.node, x.sender, x.recipients, x.reason, x.summary, x.at, $2
+         FROM jsonb_to_recordset($1::jsonb) AS x(event_id text, message_id text, action text, node text, sender text, recipients text[], reason text, summary text, at timestamptz)
+       ON CONFLICT (event_id) DO NOTHING`,
+      [
+        JSON.stringify(
+          alerts.map((a) => ({ event_id: a.eventId, message_id: a.messageId, action: a.action, node: a.node, sender: a.sender, recipients: a.recipients, reason: a.reason, summary: a.summary, at: a.at.toISOString() })),
+        ),
+        now,
+      ],
+    );
   }
 
   /** Data bank versions (once each, by event id). */
@@ -190,6 +209,26 @@ export class LedgerStore {
         now,
       ],
     );
+  }
+
+  /** The fork alerts of the agencies' logs, newest first: per alert message, who reported it (the witness SENT, the accused RECEIVED). */
+  async logAlerts(limit = 200): Promise<Array<{ eventId: string; messageId: string; action: string; node: string; sender: string; recipients: string[]; reason: string; summary: string; at: Date; recordedAt: Date }>> {
+    const rows: Array<Record<string, unknown>> = await this.ds.query(
+      `SELECT event_id, message_id, action, node, sender, recipients, reason, summary, at, recorded_at FROM ledger_log_alerts ORDER BY recorded_at DESC, event_id DESC LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r) => ({
+      eventId: r.event_id as string,
+      messageId: r.message_id as string,
+      action: r.action as string,
+      node: r.node as string,
+      sender: r.sender as string,
+      recipients: r.recipients as string[],
+      reason: r.reason as string,
+      summary: r.summary as string,
+      at: r.at as Date,
+      recordedAt: r.recorded_at as Date,
+    }));
   }
 
   /** How many records each of these reports added to the data bank (whenever they were made). */

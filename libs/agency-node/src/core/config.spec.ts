@@ -4,7 +4,6 @@ import { loadAgencyNodeConfig } from './config';
 const env = {
   SHEKARA_AGENCY: 'border',
   DATABASE_URL: 'postgres://shekara_border_app@127.0.0.1:5432/shekara_border',
-  DATABASE_MIGRATION_URL: 'postgres://shekara_border_owner@127.0.0.1:5432/shekara_border',
   JWT_SECRET: 'a-secret-of-at-least-thirty-two-characters',
   KEYS_PATH: 'var/keys/border/keys.json',
   DIRECTORY_PATH: 'var/directory.json',
@@ -32,5 +31,14 @@ describe('agency node configuration', () => {
   it('refuses a switch that is not a boolean', () => {
     expect(() => loadAgencyNodeConfig({ ...env, TLOG_ENABLED: 'sometimes' })).toThrow(ConfigError);
     expect(() => loadAgencyNodeConfig({ ...env, PERSON_INDEX_ENABLED: '2' })).toThrow(/PERSON_INDEX_ENABLED/);
+  });
+
+  it('refuses the owner URL (the migrations are a step of their own) and checks the maintenance URL names the same database as another role', () => {
+    const owner = 'postgres://shekara_border_owner@127.0.0.1:5432/shekara_border';
+    expect(() => loadAgencyNodeConfig({ ...env, DATABASE_MIGRATION_URL: owner })).toThrow(/DATABASE_MIGRATION_URL is for the migration step only/);
+    expect(loadAgencyNodeConfig(env).maintenanceDatabaseUrl).toBeUndefined();
+    expect(loadAgencyNodeConfig({ ...env, DATABASE_MAINTENANCE_URL: owner }).maintenanceDatabaseUrl).toBe(owner);
+    expect(() => loadAgencyNodeConfig({ ...env, DATABASE_MAINTENANCE_URL: env.DATABASE_URL })).toThrow(/two different roles/);
+    expect(() => loadAgencyNodeConfig({ ...env, DATABASE_MAINTENANCE_URL: 'postgres://shekara_border_owner@127.0.0.1:5432/other' })).toThrow(/same server and database/);
   });
 });

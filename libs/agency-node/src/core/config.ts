@@ -1,4 +1,4 @@
-import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { PrivateSecret } from '@shekara/auth';
 import { ConfigError, validateEnvironment } from '@shekara/common';
 import { rolesFromUrls } from '@shekara/persistence';
@@ -14,11 +14,18 @@ export class AgencyNodeEnvironment extends ServiceEnvironment {
   @Matches(/^postgres(ql)?:\/\/.+\/[a-zA-Z_][a-zA-Z0-9_]*$/, { message: 'must be postgres://user@host:port/database' })
   DATABASE_URL: string;
   /**
-   * The same database as the owner role: the migrations run with it (and it grants DATABASE_URL's
-   * role what the app uses); the app itself never connects with it (docs/database-roles.md).
+   * Never given to the running node: the migrations are a step of their own (`main.js migrate`,
+   * docs/database-roles.md), which alone gets the owner's URL. Set, it stops the boot (exit 78).
    */
-  @Matches(/^postgres(ql)?:\/\/.+\/[a-zA-Z_][a-zA-Z0-9_]*$/, { message: 'must be postgres://owner@host:port/database' })
-  DATABASE_MIGRATION_URL: string;
+  @IsOptional() @IsString() DATABASE_MIGRATION_URL?: string;
+  /**
+   * Only on a PostgreSQL server without autovacuum, and only if the outbox is to be vacuumed there
+   * by the node (OUTBOX_VACUUM_MS): the owner's URL, which that round alone connects with (only a
+   * table's owner may vacuum it). Unset (the default, and with autovacuum on), the node holds no
+   * URL but DATABASE_URL.
+   */
+  @IsOptional() @Matches(/^postgres(ql)?:\/\/.+\/[a-zA-Z_][a-zA-Z0-9_]*$/, { message: 'must be postgres://owner@host:port/database' })
+  DATABASE_MAINTENANCE_URL?: string;
   @IsInt() @Min(1) @Max(5) STREAM_REPLICAS: number = 1;
   @IsString() @PrivateSecret() JWT_SECRET: string;
   @IsInt() @Min(60) JWT_TTL_S: number = 15 * 60;
@@ -101,8 +108,8 @@ export class AgencyNodeEnvironment extends ServiceEnvironment {
 export interface AgencyNodeConfig {
   agency: AgencyCode;
   databaseUrl: string;
-  /** The owner's URL: the migrations only (see DATABASE_MIGRATION_URL). */
-  migrationDatabaseUrl: string;
+  /** The owner's URL for the outbox's vacuum on a server without autovacuum only (DATABASE_MAINTENANCE_URL). */
+  maintenanceDatabaseUrl?: string;
   /** Where and as whom the node connects (its own agency's identity on the provisioned bus). */
   nats: BusSettings;
   busPrefix: string;
@@ -145,15 +152,20 @@ export const INTEGRATION_DEFAULTS: IntegrationConfig = {
 
 export function loadAgencyNodeConfig(env: Environment): AgencyNodeConfig {
   const e = validateEnvironment(AgencyNodeEnvironment, env);
-  try {
-    rolesFromUrls(e.DATABASE_URL, e.DATABASE_MIGRATION_URL);
-  } catch (err) {
-    throw new ConfigError([(err as Error).message]);
+  if (e.DATABASE_MIGRATION_URL !== undefined) {
+    throw new ConfigError(['DATABASE_MIGRATION_URL is for the migration step only (node dist/apps/<app>/src/main.js migrate): the running node connects with DATABASE_URL alone (docs/database-roles.md)']);
+  }
+  if (e.DATABASE_MAINTENANCE_URL !== undefined) {
+    try {
+      rolesFromUrls(e.DATABASE_URL, e.DATABASE_MAINTENANCE_URL);
+    } catch (err) {
+      throw new ConfigError([(err as Error).message.replace('DATABASE_MIGRATION_URL', 'DATABASE_MAINTENANCE_URL')]);
+    }
   }
   return {
     agency: e.SHEKARA_AGENCY,
     databaseUrl: e.DATABASE_URL,
-    migrationDatabaseUrl: e.DATABASE_MIGRATION_URL,
+    ...(e.DATABASE_MAINTENANCE_URL ? { maintenanceDatabaseUrl: e.DATABASE_MAINTENANCE_URL } : {}),
     nats: busFromEnvironment(
       e,
       `${e.SHEKARA_AGENCY}-node`,

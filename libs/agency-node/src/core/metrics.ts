@@ -26,6 +26,7 @@ export class NodeMetrics {
   readonly logSize = new Gauge({ name: 'shekara_tlog_checkpoint_size', help: 'Size of the latest signed checkpoint of the transparency log', registers: [this.registry] });
   readonly integrityFailures = new Gauge({ name: 'shekara_integrity_failures', help: 'Messages whose stored row does not match their signed envelope', registers: [this.registry] });
   readonly witnessAlerts = new Counter({ name: 'shekara_tlog_witness_alerts_total', help: "Checkpoints of another agency's log refused as a fork or an unproven history", labelNames: ['origin', 'reason'], registers: [this.registry] });
+  readonly forkAlerts = new Counter({ name: 'shekara_tlog_fork_alerts_total', help: 'Fork alerts kept: raised as a witness (role witness) or received about this node\'s log (role accused)', labelNames: ['role', 'origin'], registers: [this.registry] });
   readonly cosignatures = new Counter({ name: 'shekara_tlog_cosignatures_total', help: 'Cosignatures received for this node\'s checkpoints', labelNames: ['witness'], registers: [this.registry] });
   readonly deliveryLatency = new Histogram({
     name: 'shekara_delivery_latency_seconds',

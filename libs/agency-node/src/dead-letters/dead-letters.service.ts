@@ -100,7 +100,7 @@ export class DeadLettersService {
     await batch.write(async (p) => ({ outbox: await this.auditStore.insertWithEvents(m, p.auditJson, p.outboxJson) }));
     // Tell the sender, when the envelope's origin verified, it is a unit of another agency and the message was a report
     // (a data bank version is not one: its sender keeps no receipts for it, docs/databank.md).
-    const isReport = env && env.payload.case !== 'deliveryReceipt' && env.payload.case !== 'readReceipt' && env.payload.case !== 'bankVersion' && env.payload.case !== 'bankAttachmentChunk' && env.payload.case !== 'bankAttachmentRequest' && env.payload.case !== 'bankResyncRequest';
+    const isReport = env && env.payload.case !== 'deliveryReceipt' && env.payload.case !== 'readReceipt' && env.payload.case !== 'bankVersion' && env.payload.case !== 'bankAttachmentChunk' && env.payload.case !== 'bankAttachmentRequest' && env.payload.case !== 'bankResyncRequest' && env.payload.case !== 'tlogForkAlert';
     if (origin.ok && env && claimedId && sender && isReport && sender.agency !== this.config.agency) {
       const local = env.recipientUnits.filter((u) => this.directory.findUnit(u)?.agency === this.config.agency);
       batch.send(deliveryReceipts(this.clock, this.directory, env, local, DeliveryOutcome.REJECTED, args.reason));

@@ -49,6 +49,10 @@ export class OutboxMaintenance implements OnApplicationBootstrap, OnApplicationS
     const every = this.config.outbox.vacuumMs;
     if (!every) return;
     if (await this.db.autovacuum()) return;
+    if (!this.config.maintenanceDatabaseUrl) {
+      this.log.warn({ msg: 'autovacuum is off on this PostgreSQL server and no DATABASE_MAINTENANCE_URL is given: nothing vacuums the outbox (turn autovacuum on, or give the owner URL for this round)' });
+      return;
+    }
     this.log.warn({ msg: 'autovacuum is off on this PostgreSQL server: the node vacuums its outbox and analyzes its tables itself', everyMs: every });
     this.timer = setInterval(() => void this.run(), every);
     this.timer.unref();

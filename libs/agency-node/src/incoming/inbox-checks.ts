@@ -56,7 +56,9 @@ export class InboxChecks {
     // version is checked by the data bank: signer, owner, contributor).
     // Its attachments' chunks and the requests for them travel between the same units; a resync request
     // (a node asking for the versions of this agency's records) likewise.
-    if (env.payload.case === 'bankVersion' || env.payload.case === 'bankAttachmentChunk' || env.payload.case === 'bankAttachmentRequest' || env.payload.case === 'bankResyncRequest') return { env, signerUnit: origin.signerUnit, localRecipients };
+    // A fork alert of the transparency log goes from a witness's top unit to the log agency's top
+    // unit (the alert itself is checked by ForkAlerts: about this node's log, from the signer's witness).
+    if (env.payload.case === 'bankVersion' || env.payload.case === 'bankAttachmentChunk' || env.payload.case === 'bankAttachmentRequest' || env.payload.case === 'bankResyncRequest' || env.payload.case === 'tlogForkAlert') return { env, signerUnit: origin.signerUnit, localRecipients };
     const notAllowed = localRecipients.filter((u) => !this.directory.canSend(env.senderUnit, u));
     if (notAllowed.length) throw new PermanentMessageError(deadLetterText(DeadLetterReason.NotPermitted, `${env.senderUnit} shares no interaction group with ${notAllowed.join(', ')}`));
     return { env, signerUnit: origin.signerUnit, localRecipients };

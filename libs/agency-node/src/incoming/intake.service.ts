@@ -10,6 +10,7 @@ import { BankAttachments, DataBankReplica, DataBankService } from '../databank';
 import { ReceiptsService } from '../receipts';
 import { BUS_NAMES, DIRECTORY, NODE_CONFIG } from '../core';
 import { LogStore } from '../store';
+import { ForkAlerts } from '../transparency';
 import { IncomingReports } from './reports.service';
 import type { Accepted } from './reports.service';
 import { InboxChecks } from './inbox-checks';
@@ -38,6 +39,7 @@ export class InboxIntake {
     private readonly tlog: LogStore,
     private readonly bank: DataBankReplica,
     private readonly bankService: DataBankService,
+    private readonly alerts: ForkAlerts,
     private readonly attachments: BankAttachments,
   ) {
     this.checks = new InboxChecks(directory, config.agency as AgencyCode, () => clock.now());
@@ -53,6 +55,7 @@ export class InboxIntake {
    */
   verify(bytes: Uint8Array, sender?: AgencyCode): Verified {
     const checked = this.checks.verify(bytes, sender);
+    if (checked.env.payload.case === 'tlogForkAlert') this.alerts.check(checked.env, checked.signerUnit);
     // A data bank resync request is answered by the owner's node only.
     if (checked.env.payload.case === 'bankResyncRequest' && checked.env.payload.value.ownerAgency !== this.config.agency) {
       throw new PermanentMessageError(deadLetterText(DeadLetterReason.NotAddressed, `a bank resync request for ${checked.env.payload.value.ownerAgency}'s records, sent to ${this.config.agency}`));
@@ -79,6 +82,8 @@ export class InboxIntake {
     const after: (() => void)[] = [];
     const bank = items.filter((i) => i.bank);
     if (bank.length) await this.bank.store(bank.map((i) => i.bank!));
+    const alerts = items.filter((i) => i.env.payload.case === 'tlogForkAlert');
+    if (alerts.length) await this.alerts.store(alerts);
     // Resync requests: answered with the versions asked for (queued in the outbox), no receipt.
     const resync = items.filter((i) => i.env.payload.case === 'bankResyncRequest');
     for (const r of resync) await this.bankService.answerResync(r.env);
@@ -87,7 +92,7 @@ export class InboxIntake {
     const asked = items.filter((i) => i.env.payload.case === 'bankAttachmentRequest');
     // Answered in the background (a request is acknowledged at once; the asker asks again if it gets nothing).
     if (asked.length) this.attachments.answer(asked.map((i) => i.env));
-    const rest = items.filter((i) => !i.bank && !i.chunk && !asked.includes(i) && !resync.includes(i));
+    const rest = items.filter((i) => !i.bank && !i.chunk && !asked.includes(i) && !resync.includes(i) && !alerts.includes(i));
     const reports = rest.filter((i) => i.env.payload.case !== 'deliveryReceipt' && i.env.payload.case !== 'readReceipt');
     if (reports.length) await this.reports.store(reports, after);
     const receipts = rest.filter((i) => !reports.includes(i));

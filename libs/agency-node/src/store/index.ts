@@ -17,3 +17,4 @@ export * from './persons.store';
 export * from './receipts.store';
 export * from './statistics.store';
 export * from './store.module';
+export * from './tlog-alerts.store';

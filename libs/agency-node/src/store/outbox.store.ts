@@ -11,9 +11,10 @@ import { NODE_CONFIG } from '../core';
 /**
  * ENVELOPE: a report to a recipient agency (kept until receipts); RECEIPT: a receipt back to a sender;
  * AUDIT: an event for the supervisor ledger; BANK: a data bank version for another agency's node
- * (done once the bus accepted it, like a receipt).
+ * (done once the bus accepted it, like a receipt); ALERT: a witness's fork alert for another agency's
+ * node (docs/transparency-log.md; done once the bus accepted it).
  */
-export type OutboxKind = 'ENVELOPE' | 'RECEIPT' | 'AUDIT' | 'BANK';
+export type OutboxKind = 'ENVELOPE' | 'RECEIPT' | 'AUDIT' | 'BANK' | 'ALERT';
 
 /** What a writer queues for publication (`WriteBatch.send`): an outbox row before it is written. */
 export interface OutboxItem {
@@ -288,11 +289,12 @@ export class OutboxStore {
    * Vacuums the outbox and analyzes the node's tables. VACUUM runs outside a transaction (a
    * connection in autocommit): it takes no lock that writers or the relay wait for. Only a table's
    * owner may vacuum it (PostgreSQL 15/16; the app role would be skipped with a warning), so this
-   * round, and nothing else after the migrations, connects as the owner, for its duration
-   * (docs/database-roles.md).
+   * round, and nothing else, connects as the owner (DATABASE_MAINTENANCE_URL, given only for this),
+   * for its duration (docs/database-roles.md).
    */
   async vacuum(): Promise<void> {
-    const owner = new Client({ connectionString: this.config.migrationDatabaseUrl, application_name: `shekara-${this.config.agency}-maintenance` });
+    if (!this.config.maintenanceDatabaseUrl) throw new Error('no DATABASE_MAINTENANCE_URL: only the owner may vacuum');
+    const owner = new Client({ connectionString: this.config.maintenanceDatabaseUrl, application_name: `shekara-${this.config.agency}-maintenance` });
     await owner.connect();
     try {
       await owner.query('VACUUM (ANALYZE) outbox');

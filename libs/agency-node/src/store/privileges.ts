@@ -17,6 +17,8 @@ export const AGENCY_NODE_APP_PRIVILEGES: AppPrivileges = {
   ...PERSON_INDEX_APP_PRIVILEGES,
   ...TLOG_APP_PRIVILEGES,
   audit_log: 'SELECT, INSERT',
+  // Fork alerts of the transparency log, raised as a witness or received about this node's log.
+  tlog_alerts: 'SELECT, INSERT',
   received_receipts: 'SELECT, INSERT',
   messages: 'SELECT, INSERT, UPDATE (signed)',
   message_recipients: 'SELECT, INSERT, UPDATE',

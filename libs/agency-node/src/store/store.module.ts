@@ -16,8 +16,9 @@ import { OutboxStore } from './outbox.store';
 import { PersonsStore } from './persons.store';
 import { ReceiptsStore } from './receipts.store';
 import { StatisticsStore } from './statistics.store';
+import { TlogAlertsStore } from './tlog-alerts.store';
 
-const STORES = [AuditStore, BankAttachmentStore, DataBankStore, DatabaseProbe, DeadLettersStore, DraftsStore, DueStore, HandoverStore, IncomingStore, IntegrationStore, LogStore, MessagesStore, NotificationsStore, OutboxStore, PersonsStore, ReceiptsStore, StatisticsStore];
+const STORES = [AuditStore, BankAttachmentStore, DataBankStore, DatabaseProbe, DeadLettersStore, DraftsStore, DueStore, HandoverStore, IncomingStore, IntegrationStore, LogStore, MessagesStore, NotificationsStore, OutboxStore, PersonsStore, ReceiptsStore, StatisticsStore, TlogAlertsStore];
 
 /** The stores, one per concern: the only code of the node that reaches PostgreSQL. */
 @Module({ providers: STORES, exports: STORES })

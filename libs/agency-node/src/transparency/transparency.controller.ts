@@ -5,6 +5,7 @@ import { Roles } from '@shekara/auth';
 import { LogStore } from '../store';
 import { TransparencyService } from './transparency.service';
 import { WitnessService } from './witness.service';
+import { ForkAlerts } from './fork-alerts';
 
 export class ProofQuery {
   @IsUUID() messageId: string;
@@ -19,6 +20,7 @@ export class TransparencyController {
     private readonly tlog: TransparencyService,
     private readonly store: LogStore,
     private readonly witness: WitnessService,
+    private readonly alerts: ForkAlerts,
   ) {}
 
   @Get('log/checkpoint')
@@ -44,6 +46,12 @@ export class TransparencyController {
   @ApiOperation({ summary: "This node as a witness: per other agency's log, the last checkpoint size it cosigned and the evidence of a fork it kept" })
   async witnessRecords() {
     return { items: await this.witness.records() };
+  }
+
+  @Get('log/alerts')
+  @ApiOperation({ summary: 'Fork alerts of the transparency log: raised by this node as a witness (role witness) and received from a witness about this node’s log (role accused), newest first' })
+  async forkAlerts() {
+    return { items: await this.alerts.list() };
   }
 
   @Get('integrity')

@@ -9,6 +9,7 @@ import type { PgWitnessStore } from '@shekara/tlog';
 import type { AgencyNodeConfig } from '../core';
 import { BUS_NAMES, DIRECTORY, LOG_KEY, NATS, NODE_CONFIG, NodeMetrics, logOrigin, logVerifiers, witnessName, witnessVerifiers, witnessesOf } from '../core';
 import { LogStore } from '../store';
+import { ForkAlerts } from './fork-alerts';
 
 /** The answer of a witness over the bus: the tlog-witness HTTP status and body. */
 export interface WitnessReply {
@@ -33,7 +34,8 @@ const WITNESS_TIMEOUT_MS = 3000;
  * - as a witness: requests for the other agencies' logs are checked by `PgWitnessStore`
  *   (signature by the origin's log key from the directory, consistency with the last checkpoint
  *   cosigned, under a per-origin lock) and answered with a cosignature, a conflict or a refusal;
- *   a fork or an unproven history is kept as evidence and alerted (log and metric).
+ *   a fork or an unproven history is kept as evidence and alerted (log, metric, and `ForkAlerts`:
+ *   the admins of both agencies and the ledger).
  */
 @Injectable()
 export class WitnessService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -49,6 +51,7 @@ export class WitnessService implements OnApplicationBootstrap, OnApplicationShut
   constructor(
     private readonly store: LogStore,
     private readonly metrics: NodeMetrics,
+    private readonly alerts: ForkAlerts,
     @Inject(NODE_CONFIG) private readonly config: AgencyNodeConfig,
     @Inject(DIRECTORY) private readonly directory: Directory,
     @Inject(BUS_NAMES) private readonly names: BusNames,
@@ -142,6 +145,9 @@ export class WitnessService implements OnApplicationBootstrap, OnApplicationShut
       if (evidence) {
         this.metrics.witnessAlerts.inc({ origin: evidence.origin, reason: evidence.reason });
         this.logger.error({ msg: 'ALERT: a log presented a history inconsistent with what this witness cosigned', origin: evidence.origin, reason: evidence.reason, oldSize: evidence.oldSize });
+        // Raised after the answer: the alert (to the log's agency, the ledger, the admins) never delays it.
+        const e = evidence;
+        setImmediate(() => void this.alerts.raise(e).catch((err: unknown) => this.logger.error({ msg: 'fork alert not raised', origin: e.origin, error: (err as Error).message })));
       }
     } catch (e) {
       this.logger.error({ msg: 'witness request failed', error: (e as Error).message });

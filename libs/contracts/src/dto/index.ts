@@ -6,6 +6,7 @@ export * from './handover.dto';
 export * from './statistics.dto';
 export * from './send-message-request.dto';
 export * from './databank.dto';
+export * from './tlog.dto';
 export type { DtoClass, ErrorContext } from './decorators';
 export { withCode } from './decorators';
 export { DTO_REGISTRY, BUS_ONLY_MESSAGES, dtoFor } from './registry';

@@ -96,6 +96,8 @@ import {
   SemiannualDto,
 } from './reports.dto';
 import { SendMessageRequestDto } from './send-message-request.dto';
+import { TlogForkAlertDto } from './tlog.dto';
+import { TlogForkAlertSchema } from '../gen/shekara/v1/tlog_pb';
 import {
   CrisisPreconditionsDto,
   DetainedMigrantsDto,
@@ -162,6 +164,7 @@ export const DTO_REGISTRY: ReadonlyArray<readonly [DescMessage, DtoClass]> = [
   [BankRecordContentSchema, BankRecordContentDto],
   [BankRecordVersionSchema, BankRecordVersionDto],
   [SignedBankVersionSchema, SignedBankVersionDto],
+  [TlogForkAlertSchema, TlogForkAlertDto],
   [BankResyncRequestSchema, BankResyncRequestDto],
   [BankAttachmentRefSchema, BankAttachmentRefDto],
   [BankAttachmentChunkSchema, BankAttachmentChunkDto],

@@ -8,7 +8,8 @@ interface Item {
 
 /**
  * Group commit for the log: leaves appended at about the same time (by concurrent handlers) go
- * into one transaction; each caller learns its leaf's index once that transaction committed.
+ * into one transaction; each caller learns its leaf's index once that transaction committed (an
+ * entry the log already holds keeps the index it has).
  * One batch at a time: the log's writers are serialized by its lock anyway.
  */
 export class LogAppender {
@@ -17,8 +18,8 @@ export class LogAppender {
   constructor(store: PgLogStore, maxBatch = 1000) {
     this.committer = new GroupCommitter<Item>(
       async (items) => {
-        const { first } = await store.append(items.map((i) => i.entry));
-        items.forEach((item, k) => (item.index = first + k));
+        const { indexes } = await store.append(items.map((i) => i.entry));
+        items.forEach((item, k) => (item.index = indexes[k]));
       },
       { maxBatch, parallel: 1 },
     );

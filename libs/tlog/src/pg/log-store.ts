@@ -119,41 +119,64 @@ export class PgLogStore {
     return Number(r.size);
   }
 
-  /** Appends a batch of leaves in one transaction; returns the index of the first and the new size. */
-  async append(entries: readonly LeafInput[]): Promise<{ first: number; size: number }> {
+  /**
+   * Appends a batch of leaves in one transaction; returns the index of the first appended, the new
+   * size, and each entry's index. An entry the log already holds (the same signed bytes under the
+   * same id: a receipt received again, an append racing the start's catch-up after a crash) is not
+   * appended again: its index is the one it has. Checked under the log's lock, by id (indexed).
+   */
+  async append(entries: readonly LeafInput[]): Promise<{ first: number; size: number; indexes: number[] }> {
     if (!entries.length) throw new RangeError('an empty batch');
     const hashes = entries.map((e) => hashLeaf(e.data));
     let committed: CompactRange | undefined;
     try {
       const result = await this.db.transaction(async (q) => {
         const size = await lockLog(q);
+        const key = (id: string, h: Uint8Array) => `${id}/${Buffer.from(h).toString('hex')}`;
+        const known = new Map<string, number>();
+        const ids = [...new Set(entries.map((e) => e.messageId))];
+        for (const r of await q<{ idx: string; message_id: string; leaf_hash: Buffer }>('SELECT idx, message_id, leaf_hash FROM tlog_leaf WHERE message_id = ANY($1::text[])', [ids]))
+          known.set(key(r.message_id, r.leaf_hash), Number(r.idx));
+        const fresh: number[] = [];
+        const indexes = entries.map((e, k) => {
+          const at = known.get(key(e.messageId, hashes[k]));
+          if (at !== undefined) return at;
+          known.set(key(e.messageId, hashes[k]), size + fresh.length);
+          fresh.push(k);
+          return size + fresh.length - 1;
+        });
+        if (!fresh.length) {
+          committed = this.range?.size === size ? this.range : undefined;
+          return { first: size, size, indexes };
+        }
         const range = this.range?.size === size ? this.range.clone() : await this.loadRange(q, size);
         const levels: number[] = [];
-        const indexes: number[] = [];
+        const nodeIndexes: number[] = [];
         const nodeHashes: Buffer[] = [];
-        for (const h of hashes)
-          range.append(h, (level, index, hash) => {
+        for (const k of fresh)
+          range.append(hashes[k], (level, index, hash) => {
             levels.push(level);
-            indexes.push(index);
+            nodeIndexes.push(index);
             nodeHashes.push(Buffer.from(hash));
           });
         const at = this.clock.now();
+        const added = fresh.map((k) => entries[k]);
         await q(
           `INSERT INTO tlog_leaf (idx, leaf_hash, message_id, kind, direction, entry, appended_at)
            SELECT $5::bigint + o - 1, h, m, k, d, e, $6::timestamptz FROM unnest($1::bytea[], $2::text[], $3::text[], $4::text[], $7::bytea[]) WITH ORDINALITY AS x(h, m, k, d, e, o)`,
           [
-            hashes.map((h) => Buffer.from(h)),
-            entries.map((e) => e.messageId),
-            entries.map((e) => e.kind),
-            entries.map((e) => e.direction),
+            fresh.map((k) => Buffer.from(hashes[k])),
+            added.map((e) => e.messageId),
+            added.map((e) => e.kind),
+            added.map((e) => e.direction),
             size,
             at,
-            entries.map((e) => Buffer.from(e.data.buffer, e.data.byteOffset, e.data.byteLength)),
+            added.map((e) => Buffer.from(e.data.buffer, e.data.byteOffset, e.data.byteLength)),
           ],
         );
-        if (levels.length) await q('INSERT INTO tlog_node (level, idx, hash) SELECT * FROM unnest($1::smallint[], $2::bigint[], $3::bytea[])', [levels, indexes, nodeHashes]);
+        if (levels.length) await q('INSERT INTO tlog_node (level, idx, hash) SELECT * FROM unnest($1::smallint[], $2::bigint[], $3::bytea[])', [levels, nodeIndexes, nodeHashes]);
         committed = range;
-        return { first: size, size: range.size };
+        return { first: size, size: range.size, indexes };
       });
       this.range = committed;
       return result;
