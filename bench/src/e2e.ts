@@ -306,7 +306,7 @@ export function dailyRequest(): SendMessageRequest {
 
 export async function injectOutbox(sys: BenchSystem, senderDb: string, count: number, batch: number): Promise<{ ids: string[]; buildMs: number; insertMs: number; startedAt: number; batchSigning: boolean }> {
   const directory = loadDirectory(sys.directoryPath);
-  const keys = loadAgencyKeys(join(sys.keysDir, 'border.json'), 'border', directory);
+  const keys = loadAgencyKeys(join(sys.keysDir, 'border', 'keys.json'), 'border', directory);
   const signer = new UnitSigner([...keys].map(([keyId, privateKey]) => ({ keyId, privateKey, unitId: directory.keyOwner(keyId)! })));
   const req = dailyRequest();
   const clock = new SystemClock();
