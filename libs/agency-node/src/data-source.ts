@@ -14,6 +14,7 @@ import { MessageIntegrity1765100000000 } from './migrations/1765100000000-Messag
 import { ReceivedReceipts1766110000000 } from './migrations/1766110000000-ReceivedReceipts';
 import { HitDecisions1766600000000 } from './migrations/1766600000000-HitDecisions';
 import { TlogForkAlerts1767000000000 } from './migrations/1767000000000-TlogForkAlerts';
+import { FeedTriggersByKey1767200000000 } from './migrations/1767200000000-FeedTriggersByKey';
 import { NotificationsStructured1766500000000 } from './migrations/1766500000000-NotificationsStructured';
 import { MessageSearch1766510000000 } from './migrations/1766510000000-MessageSearch';
 import { DataBank1766200000000 } from './migrations/1766200000000-DataBank';
@@ -42,6 +43,7 @@ export const AGENCY_NODE_MIGRATIONS = [
   MessageSearch1766510000000,
   HitDecisions1766600000000,
   TlogForkAlerts1767000000000,
+  FeedTriggersByKey1767200000000,
   DataBank1766200000000,
   BankAttachments1766800000000,
 ];
