@@ -98,8 +98,9 @@ export function outboxInsert(param: string, where = 'true'): string {
 export function completeIfAnswered(answered: string, doneAt: string, movedNow?: string): string {
   // A receipt proves the envelope was published, whether or not the outcome of its publication was
   // recorded (it is skipped while the receipt holds the row): a re-send of a row re-opened later
-  // must get a fresh Nats-Msg-Id (publicationId), or the server drops it as a duplicate.
-  return `UPDATE outbox o SET done_at = ${doneAt}, last_published_at = COALESCE(o.last_published_at, ${doneAt}), attempts = GREATEST(o.attempts, 1)
+  // must get a fresh Nats-Msg-Id (publicationId), or the server drops it as a duplicate. (attempts
+  // stays the count of publications recorded: the dispatch's outcome may still come.)
+  return `UPDATE outbox o SET done_at = ${doneAt}, last_published_at = COALESCE(o.last_published_at, ${doneAt})
       FROM (SELECT e.id FROM ${answered} AS x(message_id, agency)
               CROSS JOIN LATERAL (SELECT o.id, o.done_at FROM outbox o WHERE o.message_id = x.message_id AND o.target_agency = x.agency AND o.kind = 'ENVELOPE' LIMIT 1) AS e
               LEFT JOIN LATERAL (SELECT 1 AS open FROM message_recipients r
