@@ -6,7 +6,7 @@
  * certificate gets a PONG), and a hub whose routes also trust the development CA is reported.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { ProvisionedBus } from '@shekara/bus-topology';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -104,34 +104,31 @@ it('reports a hub cluster whose routes also trust the development CA (any server
 });
 
 it('provisions again with other free ports when a picked port was taken before its server started', async () => {
-  // Another process takes the first hub member's client port between the provisioning and the start.
-  // (When another test's process took it first, listen fails with EADDRINUSE: taken all the same.)
-  // (When another test's process held it at that moment, this test did not take it: it tries again.)
-  let taken: Array<{ port: number; server: Server }> = [];
+  // Another process holds a port the first hub member was configured with when its server starts
+  // (the window between picking a free port and binding it). The port is held before provisioning and
+  // written into that member's generated config, so the collision happens every time, not by chance.
+  const holder = createServer();
+  await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
+  const held = (holder.address() as AddressInfo).port;
+  let patches = 0;
   let pb: Awaited<ReturnType<typeof startPrivateBus>> | undefined;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    taken = [];
-    pb = await startPrivateBus(topology(), (dir) => {
-      if (taken.length) return;
-      const port = ProvisionedBus.load(dir).hub().clientPort;
-      const server = createServer();
-      server.on('error', () => undefined);
-      server.listen(port, '127.0.0.1');
-      taken.push({ port, server });
-    });
-    if (taken[0]?.server.listening) break;
-    taken[0]?.server.close();
-    await pb.stop();
-    pb = undefined;
-  }
-  if (!pb) throw new Error('could not hold a picked port in three tries');
   try {
-    expect(taken).toHaveLength(1);
-    expect(taken[0].server.listening).toBe(true);
-    expect(pb.bus.hub().clientPort).not.toBe(taken[0].port);
+    pb = await startPrivateBus(topology(), (dir) => {
+      if (patches++ > 0) return;
+      const member = ProvisionedBus.load(dir).hub();
+      const file = join(dir, 'hub', `${member.name}.conf`);
+      const text = readFileSync(file, 'utf8');
+      const listen = `:${member.clientPort}"`;
+      if (!text.includes(listen)) throw new Error(`${file} does not listen on ${member.clientPort}`);
+      writeFileSync(file, text.replace(listen, `:${held}"`));
+    });
+    // The first start failed on the held port; provisioning ran again and picked other ports.
+    expect(patches).toBe(2);
+    expect(holder.listening).toBe(true);
+    expect(pb.bus.hub().clientPort).not.toBe(held);
     expect(await pb.servers.hubLeafLinks()).toBeGreaterThanOrEqual(5);
   } finally {
-    taken[0]?.server.close();
-    await pb.stop();
+    holder.close();
+    await pb?.stop();
   }
 });
