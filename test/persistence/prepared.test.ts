@@ -59,19 +59,36 @@ describe('prepared statements', () => {
         await tx.query(INSERT, [[300], ['in tx']]);
         return tx.query<{ name: string; setting: string }>(
           `SELECT name, setting FROM pg_settings WHERE name = ANY($1::text[]) ORDER BY name`,
-          [['enable_hashjoin', 'enable_mergejoin', 'enable_seqscan', 'plan_cache_mode', 'synchronous_commit']],
+          [['enable_hashjoin', 'enable_mergejoin', 'enable_seqscan', 'jit', 'plan_cache_mode', 'synchronous_commit']],
         );
       });
       expect(Object.fromEntries(settings.map((x) => [x.name, x.setting]))).toEqual({
         enable_hashjoin: 'off',
         enable_mergejoin: 'off',
         enable_seqscan: 'off',
+        jit: 'off',
         plan_cache_mode: 'force_generic_plan',
         synchronous_commit: 'on',
       });
       expect(await prepared(ds, `SELECT v FROM t WHERE id = $1`, [300])).toEqual([{ v: 'in tx' }]);
       // The settings were the transaction's own.
       expect(await prepared(ds, `SELECT current_setting('enable_seqscan') AS s`, [])).toEqual([{ s: 'on' }]);
+    });
+
+    it('compiles nothing: a scan the settings disable costs 10^10, which would JIT-compile the statement at every run', async () => {
+      // The server's defaults (jit on above a cost of 100,000) with the scans disabled: compiled.
+      const probe = `EXPLAIN (ANALYZE, FORMAT JSON) SELECT NOT EXISTS (SELECT 1 FROM t WHERE v IS NULL) AS none`;
+      const jitOf = (rows: Array<Record<string, unknown>>) => (rows[0]['QUERY PLAN'] as Array<Record<string, unknown>>)[0].JIT;
+      const jitAvailable = (await prepared<{ a: boolean }>(ds, `SELECT pg_jit_available() AS a`, []))[0].a;
+      if (jitAvailable) {
+        const compiled = await ds.transaction(async (m) => {
+          await m.query(`SET LOCAL jit = on; SET LOCAL jit_above_cost = 100000; SET LOCAL enable_seqscan = off`);
+          return jitOf(await m.query(probe));
+        });
+        expect(compiled).toBeDefined();
+      }
+      // In a key-lookup transaction: not.
+      expect(jitOf(await keyLookupTransaction(ds, { durable: true }, (tx) => tx.query(probe, [])))).toBeUndefined();
     });
 
     it('does not wait for the WAL flush when not durable, and rolls everything back on a failure', async () => {
@@ -88,7 +105,7 @@ describe('prepared statements', () => {
 
   describe('KeyLookupPool', () => {
     const SETTINGS = `SELECT name, setting FROM pg_settings WHERE name = ANY($1::text[]) ORDER BY name`;
-    const NAMES = ['enable_bitmapscan', 'enable_hashjoin', 'enable_mergejoin', 'enable_seqscan', 'plan_cache_mode', 'synchronous_commit'];
+    const NAMES = ['enable_bitmapscan', 'enable_hashjoin', 'enable_mergejoin', 'enable_seqscan', 'jit', 'plan_cache_mode', 'synchronous_commit'];
 
     it('runs each statement alone (committed at once), prepared once per connection, with the key-lookup settings as the session\'s own', async () => {
       const pool = new KeyLookupPool(url, { durable: true, max: 1, applicationName: 'prep-test' });
@@ -102,6 +119,7 @@ describe('prepared statements', () => {
           enable_hashjoin: 'off',
           enable_mergejoin: 'off',
           enable_seqscan: 'off',
+          jit: 'off',
           plan_cache_mode: 'force_generic_plan',
           synchronous_commit: 'on',
         });
