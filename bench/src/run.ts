@@ -95,11 +95,26 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
   process.once('SIGTERM', () => void cleanup().then(() => process.exit(143)));
   const hardStop = setTimeout(() => {
-    log('time limit (20 min) reached: stopping');
+    log('time limit (30 min) reached: stopping');
     void cleanup().then(() => process.exit(1));
-  }, 20 * 60_000);
+  }, 30 * 60_000);
   hardStop.unref();
 
+  /** Phases in a system of its own (its own prefix and databases) sharing the run's directory and keys. */
+  const leg = async (name: string, bus: BenchBus, phases: readonly string[], nodeEnv: Record<string, string> = {}): Promise<Record<string, any>> => {
+    const other = new BenchSystem(join(tmp, name), bus);
+    other.directoryPath = sys.directoryPath;
+    other.keysDir = sys.keysDir;
+    other.authorityKey = sys.authorityKey;
+    other.nodeEnv = { ...nodeEnv };
+    const out: Record<string, any> = {};
+    try {
+      await e2ePhases(other, out, phases);
+    } finally {
+      await other.cleanup().catch((e) => log(`cleanup of ${name}: ${e}`));
+    }
+    return out;
+  };
   const result: Record<string, any> = {
     startedAt: new Date(started).toISOString(),
     quick: QUICK,
@@ -117,40 +132,27 @@ async function main(): Promise<void> {
     );
     result.machine.postgres = pg;
     sys.ensureDirectory();
-    if (E2E && BUS === 'ab' && A_PHASES.some((p) => want(p as (typeof PHASES)[number]))) {
-      // A: the old shared server, in a system of its own (its own prefix and databases).
-      const a = new BenchSystem(join(tmp, 'plain-bus'), 'plain');
-      a.directoryPath = sys.directoryPath;
-      a.keysDir = sys.keysDir;
-      a.authorityKey = sys.authorityKey;
-      const resultA: Record<string, any> = {};
-      log('A/B: the API and injected phases on the shared open server first (A), then on the provisioned topology (B)');
-      try {
-        await e2ePhases(a, resultA, A_PHASES);
-      } finally {
-        await a.cleanup().catch((e) => log(`cleanup of A: ${e}`));
-      }
-      result.plainBus = resultA;
-    }
     if (E2E && ONOFF && ONOFF_PHASES.some((p) => want(p as (typeof PHASES)[number]))) {
-      for (const leg of ONOFF_LEGS) {
-        const off = new BenchSystem(join(tmp, leg.key), 'topology');
-        off.directoryPath = sys.directoryPath;
-        off.keysDir = sys.keysDir;
-        off.authorityKey = sys.authorityKey;
-        off.nodeEnv = { ...leg.env };
-        const resultOff: Record<string, any> = {};
-        log(`on/off: the API phases with the ${leg.label} off (${JSON.stringify(leg.env)}), in a system of its own`);
-        try {
-          await e2ePhases(off, resultOff, ONOFF_PHASES);
-        } finally {
-          await off.cleanup().catch((e) => log(`cleanup of ${leg.key}: ${e}`));
-        }
-        result[leg.key] = resultOff;
+      for (const off of ONOFF_LEGS) {
+        log(`on/off: the API phases with the ${off.label} off (${JSON.stringify(off.env)}), in a system of its own`);
+        result[off.key] = await leg(off.key, 'topology', ONOFF_PHASES, off.env);
       }
+    }
+    if (E2E && BUS === 'ab' && A_PHASES.some((p) => want(p as (typeof PHASES)[number]))) {
+      // A: the old shared server, in a system of its own (its own prefix and databases), just before B.
+      log('A/B: the API and injected phases on the shared open server (A), then on the provisioned topology (B)');
+      result.plainBus = await leg('plain-bus', 'plain', A_PHASES);
     }
     result.bus = BUS === 'plain' ? 'plain' : 'topology';
     if (E2E) await e2ePhases(sys, result);
+    // The A/B pair again in the other order (B then A), saturation only: a run slows as it goes (the
+    // earlier legs' dirty pages and WAL), so A B B A gives each side the same mean position.
+    if (E2E && BUS === 'ab' && result.plainBus && want('saturation')) {
+      log('A/B reversed: saturation on the provisioned topology (B), then on the shared open server (A)');
+      const topology = await leg('topology-2', 'topology', ['saturation']);
+      const plain = await leg('plain-bus-2', 'plain', ['saturation']);
+      result.busReversed = { topology, plain };
+    }
     if (want('compliance')) await compliancePhase(sys, tmp, result);
     // The transparency log on its own (issue #17): appends per second, append → checkpoint, and the
     // offline verification of a year's export (bench/src/tlog.ts).
@@ -312,6 +314,7 @@ async function e2ePhases(sys: BenchSystem, result: Record<string, any>, only?: r
   client.close();
   await sys.stop('border');
   await sys.stop('interior');
+  await sys.stop('customs');
 }
 
 /** Raw JetStream and raw PostgreSQL, measured in the same run as Shekara. */
@@ -437,7 +440,8 @@ function gitCommit(): string {
 
 /**
  * The A/B of issue #16: the same phases on the old shared server (A) and on the provisioned
- * topology (B). Target: B's throughput and p99 within 15% of A's.
+ * topology (B). Target: B's throughput and p99 within 15% of A's. Saturation ran twice, A B then
+ * B A: its verdict is on the means of the two orders.
  */
 function abRows(r: Record<string, any>, rows: Row[]): void {
   const a = r.plainBus;
@@ -445,20 +449,30 @@ function abRows(r: Record<string, any>, rows: Row[]): void {
   const n = (x: number) => round(x, 0);
   const within = (b: number, base: number, higherIsBetter: boolean) => (higherIsBetter ? b >= 0.85 * base : b <= 1.15 * base);
   const pct = (b: number, base: number) => `${base ? round((100 * b) / base, 1) : 0}%`;
-  const pairs: [string, any, any][] = [
-    ['at 200 msg/s', a.api200, r.api200],
-    ['at 1,000 msg/s', a.api1000, r.api1000],
-    ['saturation', a.apiSaturation, r.apiSaturation],
-    ['injected at the outbox', a.outboxInjected, r.outboxInjected],
+  const rev = r.busReversed;
+  const pairs: [string, any, any, boolean][] = [
+    ['at 200 msg/s', a.api200, r.api200, true],
+    ['at 1,000 msg/s', a.api1000, r.api1000, true],
+    [rev ? 'saturation, A then B' : 'saturation', a.apiSaturation, r.apiSaturation, !rev],
+    ...(rev ? ([['saturation, B then A', rev.plain?.apiSaturation, rev.topology?.apiSaturation, false]] as [string, any, any, boolean][]) : []),
+    ['injected at the outbox', a.outboxInjected, r.outboxInjected, true],
   ];
-  for (const [label, pa, pb] of pairs) {
+  const push = (label: string, ta: number, tb: number, la: number, lb: number, judged: boolean) => {
+    const tp = judged ? { target: 'B ≥ 85% of A', pass: within(tb, ta, true) } : {};
+    const lp = judged ? { target: 'B ≤ 115% of A', pass: within(lb, la, false) } : {};
+    rows.push({ metric: `A/B bus, ${label}: sustained, shared server → topology`, value: `${n(ta)} → ${n(tb)}`, unit: 'msg/s', ...tp, ratio: pct(tb, ta) });
+    rows.push({ metric: `A/B bus, ${label}: latency p99, shared server → topology`, value: `${la} → ${lb}`, unit: 'ms', ...lp, ratio: pct(lb, la) });
+  };
+  for (const [label, pa, pb, judged] of pairs) {
     if (!pa || !pb) continue;
-    const ta = pa.e2e.sustainedPerSec as number;
-    const tb = pb.e2e.sustainedPerSec as number;
-    rows.push({ metric: `A/B bus, ${label}: sustained, shared server → topology`, value: `${n(ta)} → ${n(tb)}`, unit: 'msg/s', target: 'B ≥ 85% of A', pass: within(tb, ta, true), ratio: pct(tb, ta) });
-    const la = pa.e2e.latencyMs.p99 as number;
-    const lb = pb.e2e.latencyMs.p99 as number;
-    rows.push({ metric: `A/B bus, ${label}: latency p99, shared server → topology`, value: `${la} → ${lb}`, unit: 'ms', target: 'B ≤ 115% of A', pass: within(lb, la, false), ratio: pct(lb, la) });
+    push(label, pa.e2e.sustainedPerSec, pb.e2e.sustainedPerSec, pa.e2e.latencyMs.p99, pb.e2e.latencyMs.p99, judged);
+  }
+  const sats = [a.apiSaturation, r.apiSaturation, rev?.plain?.apiSaturation, rev?.topology?.apiSaturation];
+  if (sats.every(Boolean)) {
+    const mean = (x: any, y: any, f: (p: any) => number) => (f(x) + f(y)) / 2;
+    const t = (p: any) => p.e2e.sustainedPerSec as number;
+    const l = (p: any) => p.e2e.latencyMs.p99 as number;
+    push('saturation, mean of both orders', mean(sats[0], sats[2], t), mean(sats[1], sats[3], t), n(mean(sats[0], sats[2], l)), n(mean(sats[1], sats[3], l)), true);
   }
 }
 
