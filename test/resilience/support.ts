@@ -85,11 +85,9 @@ export class ProcSystem {
     return { BUS_DIR: this.bus.dir, BUS_IDENTITY: identity };
   }
 
-  /** The stream replicas of an app's own streams: R3 on a server clustered with 3 or more members. */
-  private replicas(identity: string): string {
-    if (this.options.streamReplicas) return String(this.options.streamReplicas);
-    const members = this.bus.bus.members(this.bus.bus.identity(identity).server).length;
-    return String(members >= 3 ? 3 : 1);
+  /** STREAM_REPLICAS only when a test sets it: otherwise the apps derive it from the manifest (R3 on a cluster of three). */
+  private replicas(): Record<string, string> {
+    return this.options.streamReplicas ? { STREAM_REPLICAS: String(this.options.streamReplicas) } : {};
   }
 
   private readonly databases = new Map<AgencyCode | 'supervisor', TestDatabase>();
@@ -138,7 +136,7 @@ export class ProcSystem {
           DATABASE_URL: this.databaseUrl(agency),
           // Only for the outbox's vacuum: this machine's server runs without autovacuum.
           DATABASE_MAINTENANCE_URL: this.migrationUrl(agency),
-          STREAM_REPLICAS: this.replicas(`${agency}-node`),
+          ...this.replicas(),
           JWT_SECRET: this.secret,
           KEYS_PATH: this.files.keyPaths[agency],
           DEMO_USERS: 'true',
@@ -162,7 +160,7 @@ export class ProcSystem {
     this.supervisor = new AppProcess(
       'supervisor',
       await freePort(),
-      { ...this.common('supervisor'), DATABASE_URL: this.databaseUrl('supervisor'), STREAM_REPLICAS: this.replicas('supervisor'), JWT_SECRET: this.secret, BUS_ACK_WAIT_MS: '5000', DEMO_USERS: 'false', WEB_DIR: join(this.dir, 'no-web') },
+      { ...this.common('supervisor'), DATABASE_URL: this.databaseUrl('supervisor'), ...this.replicas(), JWT_SECRET: this.secret, BUS_ACK_WAIT_MS: '5000', DEMO_USERS: 'false', WEB_DIR: join(this.dir, 'no-web') },
       join(this.dir, 'supervisor.log'),
     );
     return this.supervisor.start();

@@ -1,7 +1,7 @@
 import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { PrivateSecret } from '@shekara/auth';
 import { ConfigError, validateEnvironment } from '@shekara/common';
-import { BoolEnv, ServiceEnvironment, busFromEnvironment } from '@shekara/server';
+import { BoolEnv, ServiceEnvironment, busFromEnvironment, streamReplicasFromEnvironment } from '@shekara/server';
 import type { Environment } from '@shekara/common';
 import type { BusSettings } from '@shekara/messaging';
 
@@ -17,7 +17,8 @@ export class SupervisorEnvironment extends ServiceEnvironment {
    * docs/database-roles.md), which alone gets the owner's URL. Set, it stops the boot (exit 78).
    */
   @IsOptional() @IsString() DATABASE_MIGRATION_URL?: string;
-  @IsInt() @Min(1) @Max(5) STREAM_REPLICAS: number = 1;
+  /** Unset: as many as servers hold the service's JetStream domain (at most 3); 1 on a plain server. */
+  @IsOptional() @IsInt() @Min(1) @Max(5) STREAM_REPLICAS?: number;
   @IsString() @PrivateSecret() JWT_SECRET: string;
   @IsInt() @Min(60) JWT_TTL_S: number = 15 * 60;
   @IsInt() @Min(600) SESSION_TTL_S: number = 24 * 3600;
@@ -62,11 +63,12 @@ export function loadSupervisorConfig(env: Environment): SupervisorConfig {
   if (e.DATABASE_MIGRATION_URL !== undefined) {
     throw new ConfigError(['DATABASE_MIGRATION_URL is for the migration step only (node dist/apps/supervisor/src/main.js migrate): the running supervisor connects with DATABASE_URL alone (docs/database-roles.md)']);
   }
+  const nats = busFromEnvironment(e, 'supervisor', (id) => (id.kind === 'ledger' ? undefined : `not an identity of the ledger account (${id.account})`));
   return {
     databaseUrl: e.DATABASE_URL,
-    nats: busFromEnvironment(e, 'supervisor', (id) => (id.kind === 'ledger' ? undefined : `not an identity of the ledger account (${id.account})`)),
+    nats,
     busPrefix: e.BUS_PREFIX,
-    streamReplicas: e.STREAM_REPLICAS,
+    streamReplicas: streamReplicasFromEnvironment(nats, e.STREAM_REPLICAS),
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
     jwt: { secret: e.JWT_SECRET, ttlSeconds: e.JWT_TTL_S, sessionTtlSeconds: e.SESSION_TTL_S },
     directoryPath: e.DIRECTORY_PATH,

@@ -12,6 +12,7 @@ export enum BusErrorCode {
   UnknownIdentity = 'UNKNOWN_IDENTITY',
   ToolFailed = 'TOOL_FAILED',
   ServerFailed = 'SERVER_FAILED',
+  ReplicasBeyondServers = 'REPLICAS_BEYOND_SERVERS',
 }
 
 export type Lang = 'en' | 'ru';
@@ -29,6 +30,10 @@ const MESSAGES: Record<BusErrorCode, Record<Lang, (f: string, d: string) => stri
   [BusErrorCode.UnknownIdentity]: { en: (f) => `no identity named ${f} in the provisioned topology`, ru: (f) => `в подготовленной топологии нет идентичности ${f}` },
   [BusErrorCode.ToolFailed]: { en: (f, d) => `${f} failed: ${d}`, ru: (f, d) => `ошибка ${f}: ${d}` },
   [BusErrorCode.ServerFailed]: { en: (f, d) => `nats-server ${f}: ${d}`, ru: (f, d) => `nats-server ${f}: ${d}` },
+  [BusErrorCode.ReplicasBeyondServers]: {
+    en: (f, d) => `STREAM_REPLICAS: ${d.split('|')[0]} replicas asked, but only ${d.split('|')[1]} server(s) hold the JetStream domain of ${f}`,
+    ru: (f, d) => `STREAM_REPLICAS: запрошено реплик ${d.split('|')[0]}, но домен JetStream идентичности ${f} держат только серверов: ${d.split('|')[1]}`,
+  },
 };
 
 export class BusError extends Error {

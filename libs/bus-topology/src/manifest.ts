@@ -132,6 +132,19 @@ export class ProvisionedBus {
     return members.map((s) => `tls://${dialHost(this.topology, s.name)}:${s.clientPort}`);
   }
 
+  /**
+   * The replicas of the identity's own streams: as many as servers hold its JetStream domain (a
+   * cluster's members), at most 3, unless `configured`; more than that is refused (JetStream could
+   * not place them). Undefined for an identity whose account has no JetStream.
+   */
+  streamReplicas(identity: string, configured?: number): number | undefined {
+    const id = this.identity(identity);
+    if (!id.jetstreamDomain) return configured;
+    const held = this.manifest.servers.filter((s) => s.jetstreamDomain === id.jetstreamDomain).length;
+    if (configured !== undefined && configured > held) throw new BusError(BusErrorCode.ReplicasBeyondServers, identity, `${configured}|${held}`);
+    return configured ?? Math.min(3, Math.max(1, held));
+  }
+
   /** The identity's seed (throws a clear error when the file is not mounted here). */
   seed(identity: string): Uint8Array {
     const file = this.path(this.identity(identity).seedFile);

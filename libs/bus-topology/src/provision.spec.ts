@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fromSeed } from '@nats-io/nkeys';
+import { BusError, BusErrorCode } from './errors';
 import { ProvisionedBus } from './manifest';
 import { provision } from './provision';
 import { loadTopology } from './topology';
@@ -120,6 +121,26 @@ describe('provision with clusters', () => {
     const rotated = await provision({ topology: clustered(), out, rotate: true });
     expect(readFileSync(join(out, 'hub/tls/routes-ca.pem'), 'utf8')).not.toBe(routeCa);
     expect(rotated.written).toContain('hub/tls/shekara-hub-1-route.pem');
+  });
+
+  it("derives each identity's stream replicas from the servers holding its JetStream domain, and refuses more", async () => {
+    await provision({ topology: clustered(), out });
+    const bus = ProvisionedBus.load(out);
+    expect(bus.streamReplicas('interior-node')).toBe(3); // a cluster of three
+    expect(bus.streamReplicas('border-node')).toBe(1); // one server
+    expect(bus.streamReplicas('supervisor')).toBe(3); // the hub's domain, a cluster of three
+    expect(bus.streamReplicas('interior-node', 2)).toBe(2);
+    // Three replicas on one server: JetStream could not place them; the boot says why, in both languages.
+    let refused: unknown;
+    try {
+      bus.streamReplicas('border-node', 3);
+    } catch (e) {
+      refused = e;
+    }
+    expect(refused).toBeInstanceOf(BusError);
+    expect((refused as BusError).code).toBe(BusErrorCode.ReplicasBeyondServers);
+    expect((refused as BusError).render('en')).toBe('STREAM_REPLICAS: 3 replicas asked, but only 1 server(s) hold the JetStream domain of border-node');
+    expect((refused as BusError).render('ru')).toContain('запрошено реплик 3');
   });
 
   it('gives member i the configured port + i - 1', async () => {

@@ -73,3 +73,17 @@ export function busFromEnvironment(e: ServiceEnvironment, defaultIdentity: strin
   if (refused) throw new ConfigError([`BUS_IDENTITY ${identity}: ${refused}`]);
   return { kind: 'provisioned', dir: e.BUS_DIR, identity };
 }
+
+/**
+ * The replicas of the service's own streams (STREAM_REPLICAS, else derived): on the provisioned
+ * topology as many as servers hold the identity's JetStream domain (a cluster's members, at most
+ * 3), and more than that is refused; on a plain server as configured, else 1.
+ */
+export function streamReplicasFromEnvironment(bus: BusSettings, configured?: number): number {
+  if (bus.kind !== 'provisioned') return configured ?? 1;
+  try {
+    return ProvisionedBus.load(bus.dir).streamReplicas(bus.identity, configured) ?? configured ?? 1;
+  } catch (err) {
+    throw new ConfigError([(err as Error).message]);
+  }
+}

@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { ConfigError } from '@shekara/common';
+import { loadTopology, provision } from '@shekara/bus-topology';
 import { loadAgencyNodeConfig } from './config';
 
 const env = {
@@ -40,5 +44,21 @@ describe('agency node configuration', () => {
     expect(loadAgencyNodeConfig({ ...env, DATABASE_MAINTENANCE_URL: owner }).maintenanceDatabaseUrl).toBe(owner);
     expect(() => loadAgencyNodeConfig({ ...env, DATABASE_MAINTENANCE_URL: env.DATABASE_URL })).toThrow(/two different roles/);
     expect(() => loadAgencyNodeConfig({ ...env, DATABASE_MAINTENANCE_URL: 'postgres://shekara_border_owner@127.0.0.1:5432/other' })).toThrow(/same server and database/);
+  });
+
+  it('takes its stream replicas from the servers holding its JetStream domain, and refuses more than they are', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'node-config-bus-'));
+    try {
+      await provision({ topology: loadTopology(resolve(__dirname, '../../../../config/bus.cluster.json')), out });
+      const { NATS_URL: _plain, ...provisioned } = { ...env, BUS_DIR: out };
+      // interior's server is a cluster of three (as every agency's in this topology): R3.
+      expect(loadAgencyNodeConfig({ ...provisioned, SHEKARA_AGENCY: 'interior', BUS_IDENTITY: 'interior-node' }).streamReplicas).toBe(3);
+      expect(loadAgencyNodeConfig({ ...provisioned, SHEKARA_AGENCY: 'interior', BUS_IDENTITY: 'interior-node', STREAM_REPLICAS: '1' }).streamReplicas).toBe(1);
+      expect(() => loadAgencyNodeConfig({ ...provisioned, SHEKARA_AGENCY: 'interior', BUS_IDENTITY: 'interior-node', STREAM_REPLICAS: '5' })).toThrow(/5 replicas asked, but only 3 server\(s\) hold/);
+      // A plain server: 1 unless set.
+      expect(loadAgencyNodeConfig(env).streamReplicas).toBe(1);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });

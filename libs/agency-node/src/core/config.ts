@@ -2,7 +2,7 @@ import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 
 import { PrivateSecret } from '@shekara/auth';
 import { ConfigError, validateEnvironment } from '@shekara/common';
 import { rolesFromUrls } from '@shekara/persistence';
-import { BoolEnv, ServiceEnvironment, busFromEnvironment } from '@shekara/server';
+import { BoolEnv, ServiceEnvironment, busFromEnvironment, streamReplicasFromEnvironment } from '@shekara/server';
 import type { BusSettings } from '@shekara/messaging';
 import type { Environment } from '@shekara/common';
 import { AGENCIES } from '@shekara/contracts';
@@ -26,7 +26,8 @@ export class AgencyNodeEnvironment extends ServiceEnvironment {
    */
   @IsOptional() @Matches(/^postgres(ql)?:\/\/.+\/[a-zA-Z_][a-zA-Z0-9_]*$/, { message: 'must be postgres://owner@host:port/database' })
   DATABASE_MAINTENANCE_URL?: string;
-  @IsInt() @Min(1) @Max(5) STREAM_REPLICAS: number = 1;
+  /** Unset: as many as servers hold the service's JetStream domain (at most 3); 1 on a plain server. */
+  @IsOptional() @IsInt() @Min(1) @Max(5) STREAM_REPLICAS?: number;
   @IsString() @PrivateSecret() JWT_SECRET: string;
   @IsInt() @Min(60) JWT_TTL_S: number = 15 * 60;
   @IsInt() @Min(600) SESSION_TTL_S: number = 24 * 3600;
@@ -162,17 +163,18 @@ export function loadAgencyNodeConfig(env: Environment): AgencyNodeConfig {
       throw new ConfigError([(err as Error).message.replace('DATABASE_MIGRATION_URL', 'DATABASE_MAINTENANCE_URL')]);
     }
   }
+  const nats = busFromEnvironment(
+    e,
+    `${e.SHEKARA_AGENCY}-node`,
+    (id, bus) => (bus.topology.accounts.find((a) => a.name === id.account)?.agency === e.SHEKARA_AGENCY ? undefined : `not an identity of the ${e.SHEKARA_AGENCY} agency's account (${id.account})`),
+  );
   return {
     agency: e.SHEKARA_AGENCY,
     databaseUrl: e.DATABASE_URL,
     ...(e.DATABASE_MAINTENANCE_URL ? { maintenanceDatabaseUrl: e.DATABASE_MAINTENANCE_URL } : {}),
-    nats: busFromEnvironment(
-      e,
-      `${e.SHEKARA_AGENCY}-node`,
-      (id, bus) => (bus.topology.accounts.find((a) => a.name === id.account)?.agency === e.SHEKARA_AGENCY ? undefined : `not an identity of the ${e.SHEKARA_AGENCY} agency's account (${id.account})`),
-    ),
+    nats,
     busPrefix: e.BUS_PREFIX,
-    streamReplicas: e.STREAM_REPLICAS,
+    streamReplicas: streamReplicasFromEnvironment(nats, e.STREAM_REPLICAS),
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT, bodyLimit: e.HTTP_BODY_LIMIT },
     jwt: { secret: e.JWT_SECRET, ttlSeconds: e.JWT_TTL_S, sessionTtlSeconds: e.SESSION_TTL_S },
     directoryPath: e.DIRECTORY_PATH,
