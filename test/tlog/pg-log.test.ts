@@ -11,6 +11,7 @@ import {
   CompactRange,
   CosignatureSigner,
   MemoryHashSource,
+  LOG_LOCK,
   LogAppender,
   PgLogStore,
   PgWitnessStore,
@@ -97,6 +98,27 @@ describe('PostgreSQL transparency log', () => {
     await expect(store.inclusionProof(0, n + 1)).rejects.toThrow(/beyond/);
     const leaf = (await store.leavesOf('msg-3'))[0];
     expect(leaf).toMatchObject({ index: 3, kind: 'receipt', direction: 'sent' });
+    expect((await store.scrub()).problems).toEqual([]);
+  });
+
+  it('signs a checkpoint of the committed size while an append holds the log (it does not wait for appends)', async () => {
+    const { size } = await store.append([entry(5000)]);
+    clock.advance(1000);
+    await store.signCheckpoint(ORIGIN, signer);
+    await store.append([entry(5001)]);
+    const appending = await pool.connect();
+    try {
+      // An append in progress: the appenders' lock taken, its transaction open.
+      await appending.query('BEGIN');
+      await appending.query('SELECT pg_advisory_xact_lock($1)', [LOG_LOCK]);
+      clock.advance(1000);
+      const cp = await Promise.race([store.signCheckpoint(ORIGIN, signer), sleep(5000).then(() => 'waited for the append' as const)]);
+      expect(cp).not.toBe('waited for the append');
+      expect((cp as { size: number }).size).toBe(size + 1);
+    } finally {
+      await appending.query('ROLLBACK');
+      appending.release();
+    }
     expect((await store.scrub()).problems).toEqual([]);
   });
 
