@@ -122,8 +122,9 @@ it('provisions again with other free ports when a picked port was taken before i
       if (!text.includes(listen)) throw new Error(`${file} does not listen on ${member.clientPort}`);
       writeFileSync(file, text.replace(listen, `:${held}"`));
     });
-    // The first start failed on the held port; provisioning ran again and picked other ports.
-    expect(patches).toBe(2);
+    // The first start failed on the held port; provisioning ran again and picked other ports (again
+    // if another process on the machine took one of those first).
+    expect(patches).toBeGreaterThanOrEqual(2);
     expect(holder.listening).toBe(true);
     expect(pb.bus.hub().clientPort).not.toBe(held);
     expect(await pb.servers.hubLeafLinks()).toBeGreaterThanOrEqual(5);
