@@ -4,6 +4,7 @@
 import { request } from 'node:http';
 import { createHmac } from 'node:crypto';
 import { startAgencyNode, DEMO_PASSWORD } from '@shekara/agency-node';
+import { AuthService } from '@shekara/auth';
 import { JsonLogger } from '@shekara/common';
 import { TestSystem } from '../support/harness';
 
@@ -148,6 +149,47 @@ describe('sessions and sign-in', () => {
       { ...base, sid: '0190aaaa-0000-7000-8000-000000000000', iat: now, exp: now + 60, iss: 'border', aud: 'border' },
     ])
       expect((await call(url, 'GET', '/api/me', { token: forge(secret, bad) })).status).toBe(401);
+  });
+
+  it('asks the database once for a session that many requests check at once, and believes no check that began before a sign-out', async () => {
+    const store = (sys.app('border').get(AuthService) as unknown as { store: { find(sid: string): Promise<unknown> } }).store;
+    const real = store.find.bind(store);
+    const find = jest.spyOn(store, 'find');
+    try {
+      const r = await login('border.duty');
+      const sid = claims(r.body.accessToken).sid;
+      // The first check takes a while (a busy database): the other requests arrive meanwhile.
+      find.mockImplementationOnce(async (s: string) => {
+        await new Promise((res) => setTimeout(res, 500));
+        return real(s);
+      });
+      const answers = await Promise.all(Array.from({ length: 40 }, () => call(url, 'GET', '/api/me', { token: r.body.accessToken })));
+      expect(answers.every((a) => a.status === 200)).toBe(true);
+      expect(find.mock.calls.filter(([s]) => s === sid)).toHaveLength(1);
+
+      // A check reads the session, then the user signs out before it answers: that request was
+      // checked before the sign-out, but what it read is not kept for the next one.
+      const other = await login('border.duty');
+      const cookie = sessionCookie(other).split(';')[0];
+      let release!: () => void;
+      const gate = new Promise<void>((res) => (release = res));
+      let read!: () => void;
+      const hasRead = new Promise<void>((res) => (read = res));
+      find.mockImplementationOnce(async (s: string) => {
+        const row = await real(s);
+        read();
+        await gate;
+        return row;
+      });
+      const before = call(url, 'GET', '/api/me', { token: other.body.accessToken });
+      await hasRead;
+      expect((await call(url, 'POST', '/api/auth/logout', { cookie, token: other.body.accessToken })).status).toBe(204);
+      release();
+      expect((await before).status).toBe(200);
+      expect((await call(url, 'GET', '/api/me', { token: other.body.accessToken })).status).toBe(401);
+    } finally {
+      find.mockRestore();
+    }
   });
 
   it('refuses a disabled user (sign-in, token and refresh) and a deleted one', async () => {

@@ -199,6 +199,13 @@ export class TestSystem {
   }
 
   /** Runs one query in an agency's database, as the administrator (a superuser: tampering, inspection). */
+  /** A running node's Nest application (tests that look inside it). */
+  app(agency: AgencyCode): NestExpressApplication {
+    const app = this.apps.get(agency);
+    if (!app) throw new Error(`${agency} is not running`);
+    return app;
+  }
+
   async sql<T = any>(agency: AgencyCode, query: string, params: unknown[] = [], as: 'admin' | 'app' = 'admin'): Promise<T[]> {
     const c = new Client({ connectionString: as === 'app' ? this.databaseUrl(agency) : this.adminUrl(agency) });
     await c.connect();

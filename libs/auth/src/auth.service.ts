@@ -63,6 +63,10 @@ export class AuthService {
   private readonly throttle: LoginThrottle;
   private readonly gate: HashGate;
   private readonly checked = new Map<string, { until: number; user: AuthUser | null }>();
+  /** Checks under way: concurrent requests of one session share one query (when its entry expires, every request in flight would otherwise ask at once). */
+  private readonly checking = new Map<string, Promise<AuthUser | null>>();
+  /** Bumped by every forget: a check that began before it is answered but not believed afterwards. */
+  private generation = 0;
   private clientAccounts?: ClientAccountCheck;
 
   constructor(
@@ -127,7 +131,7 @@ export class AuthService {
     }
     for (const id of ids) {
       await this.store.revoke(id, this.clock.now());
-      this.checked.delete(id);
+      this.forget(id);
     }
   }
 
@@ -155,7 +159,7 @@ export class AuthService {
   /** Disables a user (their sessions end at once) or enables them again. */
   async setDisabled(username: string, disabled: boolean): Promise<void> {
     await this.store.setDisabled(username, disabled ? this.clock.now() : null);
-    this.checked.clear();
+    this.forget();
   }
 
   /**
@@ -165,7 +169,7 @@ export class AuthService {
   async setClearance(admin: AuthUser, username: string, clearance: Clearance): Promise<{ username: string; unitId: string; clearance: Clearance }> {
     const row = await this.store.setClearance(username, clearance);
     if (!row) throw new AuthError(AuthErrorCode.UnknownUser, { en: username.slice(0, 100), ru: username.slice(0, 100) });
-    this.checked.clear();
+    this.forget();
     await this.options.onClearanceSet?.({ admin: admin.username, username, unitId: row.unit_id, clearance });
     return { username, unitId: row.unit_id, clearance };
   }
@@ -195,7 +199,19 @@ export class AuthService {
 
   /** Forgets what was checked of a machine client (revoked here: refused at once on this process). */
   forgetClient(accountId: string): void {
-    this.checked.delete(`client:${accountId}`);
+    this.forget(`client:${accountId}`);
+  }
+
+  /** Forgets what was checked of one key, or of every key. */
+  private forget(key?: string): void {
+    this.generation++;
+    if (key === undefined) {
+      this.checked.clear();
+      this.checking.clear();
+    } else {
+      this.checked.delete(key);
+      this.checking.delete(key);
+    }
   }
 
   private async grant(user: AuthUser, sid: string): Promise<Grant> {
@@ -249,9 +265,24 @@ export class AuthService {
     const now = this.clock.now().getTime();
     const hit = this.checked.get(key);
     if (hit && hit.until > now) return hit.user;
-    const user = await check();
-    if (this.checked.size >= MAX_CACHED) this.checked.clear();
-    this.checked.set(key, { until: now + CHECK_TTL_MS, user });
-    return user;
+    const running = this.checking.get(key);
+    if (running) return running;
+    const generation = this.generation;
+    const p = check().then(
+      (user) => {
+        if (this.checking.get(key) === p) this.checking.delete(key);
+        if (generation === this.generation) {
+          if (this.checked.size >= MAX_CACHED) this.checked.clear();
+          this.checked.set(key, { until: now + CHECK_TTL_MS, user });
+        }
+        return user;
+      },
+      (e: unknown) => {
+        if (this.checking.get(key) === p) this.checking.delete(key);
+        throw e;
+      },
+    );
+    this.checking.set(key, p);
+    return p;
   }
 }
