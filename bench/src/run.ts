@@ -242,10 +242,15 @@ async function e2ePhases(sys: BenchSystem, result: Record<string, any>, only?: r
   let lastIds: string[] = [];
   const phase = async (name: string, run: () => Promise<LoadResult>) => {
     const mon = monitor();
+    await eventLoopDelay(sender); // a scrape resets the node's event-loop delay histogram
+    await eventLoopDelay(recipient);
     mon.start();
     const load = await run();
     const usageSending = mon.stop();
-    log(`  ${name}: accepted ${load.accepted} (${round(load.acceptedPerSec, 0)}/s, errors ${load.errors}, shed ${load.shed}), HTTP p50 ${load.httpMs.p50} p99 ${load.httpMs.p99} ms; waiting for receipts`);
+    // A request waits for a blocked event loop before the node takes its "now": in the HTTP time, not
+    // in the end to end one (measured from created_at).
+    const eventLoop = { sender: await eventLoopDelay(sender), recipient: await eventLoopDelay(recipient) };
+    log(`  ${name}: accepted ${load.accepted} (${round(load.acceptedPerSec, 0)}/s, errors ${load.errors}, shed ${load.shed}), HTTP p50 ${load.httpMs.p50} p99 ${load.httpMs.p99} ms; event-loop delay p99 / max: sender ${eventLoop.sender?.p99Ms} / ${eventLoop.sender?.maxMs} ms, recipient ${eventLoop.recipient?.p99Ms} / ${eventLoop.recipient?.maxMs} ms; waiting for receipts`);
     const r = await awaitReceipts(sys, senderDb, load.ids, DRAIN_MS);
     const stats = e2eStats(r.deliveries, r.missing, { from: load.startedAt + WARM_S * 1000, to: load.endedAt });
     const stages = await stageLatencies(sys, senderDb, recipientDb, load.ids);
@@ -253,7 +258,7 @@ async function e2ePhases(sys: BenchSystem, result: Record<string, any>, only?: r
     log(`  ${name}: e2e sustained ${round(stats.sustainedPerSec, 0)} msg/s, latency p50 ${stats.latencyMs.p50} p95 ${stats.latencyMs.p95} p99 ${stats.latencyMs.p99} ms, missing ${stats.missing}, drained ${round(r.waitedMs / 1000, 1)} s after sending`);
     const { ids, ...rest } = load;
     lastIds = ids;
-    return { load: rest, e2e: stats, stages, drainAfterSendingS: round(r.waitedMs / 1000, 1), usage: usageSending };
+    return { load: rest, e2e: stats, stages, drainAfterSendingS: round(r.waitedMs / 1000, 1), usage: usageSending, eventLoop };
   };
   if (want('api200')) {
     log(`API, open loop at 200 msg/s for ${C.lowS} s`);
@@ -430,6 +435,19 @@ async function compliancePhase(sys: BenchSystem, tmp: string, result: Record<str
   await sys.stop('supervisor');
 }
 
+/** The node's event-loop delay since its last scrape (prom-client's histogram, reset by each scrape), in ms. */
+async function eventLoopDelay(node: Proc): Promise<{ p99Ms: number; maxMs: number } | undefined> {
+  try {
+    const text = await (await fetch(`${node.url}/metrics`)).text();
+    const get = (name: string) => Number(new RegExp(`^${name} ([0-9.eE+-]+)`, 'm').exec(text)?.[1]);
+    const p99 = get('nodejs_eventloop_lag_p99_seconds');
+    const max = get('nodejs_eventloop_lag_max_seconds');
+    return Number.isFinite(p99) && Number.isFinite(max) ? { p99Ms: round(p99 * 1000, 1), maxMs: round(max * 1000, 1) } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function gitCommit(): string {
   try {
     return execSync('git rev-parse --short HEAD', { cwd: ROOT, encoding: 'utf8' }).trim();
@@ -588,6 +606,7 @@ function table(r: Record<string, any>): Row[] {
     if (key === 'api200' && p.load.httpMs) {
       const httpTarget: Pick<Row, 'target' | 'pass' | 'ratio'> = commitP99 ? { target: '≤ 2 × raw commit p99 at 200/s', pass: p.load.httpMs.p99 <= 2 * commitP99, ratio: `${n(p.load.httpMs.p99 / commitP99, 2)}×` } : {};
       rows.push({ metric: `  HTTP answer to a send p50 / p99 at ${label} msg/s`, value: `${p.load.httpMs.p50} / ${p.load.httpMs.p99}`, unit: 'ms', ...httpTarget });
+      if (p.eventLoop?.sender) rows.push({ metric: `    the sender's event-loop delay at ${label} msg/s: p99 / max`, value: `${p.eventLoop.sender.p99Ms} / ${p.eventLoop.sender.maxMs}`, unit: 'ms' });
     }
     if (key === 'api200' && p.stages) {
       for (const [stage, v] of Object.entries(p.stages as Record<string, { p50: number; p95: number; p99: number }>)) {
