@@ -10,6 +10,7 @@ import { DataSource } from 'typeorm';
 import { ensureDatabase } from '@shekara/persistence';
 import {
   ALERT_THRESHOLD,
+  MatchingNameCounts1767300000000,
   MatchingPersonIndex1764900000000,
   PersonIndexStore,
   ambiguity,
@@ -35,7 +36,7 @@ export interface MatchingOptions {
 export async function matchingPhase(sys: BenchSystem, result: Record<string, any>, o: MatchingOptions): Promise<void> {
   const url = sys.dbUrl('matching');
   await ensureDatabase(url);
-  const ds = new DataSource({ type: 'postgres', url, migrations: [MatchingPersonIndex1764900000000], poolSize: 1 });
+  const ds = new DataSource({ type: 'postgres', url, migrations: [MatchingPersonIndex1764900000000, MatchingNameCounts1767300000000], poolSize: 1 });
   await ds.initialize();
   await ds.runMigrations();
   await ds.destroy();

@@ -19,7 +19,7 @@ import { NotificationsStructured1766500000000 } from './migrations/1766500000000
 import { MessageSearch1766510000000 } from './migrations/1766510000000-MessageSearch';
 import { DataBank1766200000000 } from './migrations/1766200000000-DataBank';
 import { BankAttachments1766800000000 } from './migrations/1766800000000-BankAttachments';
-import { MatchingPersonIndex1764900000000 } from '@shekara/matching';
+import { MatchingNameCounts1767300000000, MatchingPersonIndex1764900000000 } from '@shekara/matching';
 import { TransparencyLog1765000000000 } from '@shekara/tlog';
 
 /** Every agency node's database gets the same migrations, each applied in that node's own database. */
@@ -46,6 +46,7 @@ export const AGENCY_NODE_MIGRATIONS = [
   FeedTriggersByKey1767200000000,
   DataBank1766200000000,
   BankAttachments1766800000000,
+  MatchingNameCounts1767300000000,
 ];
 
 export function agencyNodeDataSource(url: string): DataSource {

@@ -9,6 +9,7 @@ export * from './keys';
 export * from './memory-index';
 export * from './chinese';
 export * from './pg/person-index.migration';
+export * from './pg/name-counts.migration';
 export * from './pg/person-index.store';
 export { buildEvalSet, buildQueries, evaluate, evaluateAsync, identities, asRecord, type EvalQuery, type EvalResult, type EvalSet, type ClassResult } from './eval/evaluate';
 export { ambiguity, namesakeKey, type Namesake } from './eval/ambiguity';

@@ -2,7 +2,7 @@
  * An in-memory candidate index (the CLI, the evaluation): key -> persons, then rescoring with the
  * engine. The PostgreSQL store (pg/) files the same keys.
  */
-import { compare, isNamesake, preparePerson, withNamesakes, type MatchResult, type PreparedPerson } from './engine';
+import { compare, isNamesake, preparePerson, withNamesakes, type MatchResult, type NameFrequencies, type PreparedPerson } from './engine';
 import { personKeys, queryKeys } from './keys';
 import type { PersonRecord } from './person';
 
@@ -20,15 +20,23 @@ export class MemoryPersonIndex {
   private readonly persons: PreparedPerson[] = [];
   private readonly narrow = new Map<string, number[]>();
   private readonly broad = new Map<string, number[]>();
+  /** Persons per name frequency key (engine.ts, frequencyKeys), counted as they are added. */
+  private readonly counts = new Map<string, number>();
 
   get size(): number {
     return this.persons.length;
+  }
+
+  /** The name frequencies of the persons added so far. */
+  get frequencies(): NameFrequencies {
+    return { persons: this.persons.length, count: (key) => this.counts.get(key) ?? 0 };
   }
 
   add(records: Iterable<PersonRecord>): void {
     for (const r of records) {
       const p = preparePerson(r);
       const n = this.persons.push(p) - 1;
+      for (const k of [p.frequency.surname, p.frequency.given]) if (k !== undefined) this.counts.set(k, (this.counts.get(k) ?? 0) + 1);
       const keys = personKeys(p);
       for (const k of keys.narrow) file(this.narrow, k, n);
       for (const k of keys.broad) file(this.broad, k, n);
@@ -49,7 +57,7 @@ export class MemoryPersonIndex {
     const ranked = () => {
       let chosen = [...hits.keys()];
       if (chosen.length > RESCORE_LIMIT) chosen = chosen.sort((a, b) => hits.get(b)! - hits.get(a)!).slice(0, RESCORE_LIMIT);
-      return rank(q, chosen.map((n) => this.persons[n]), limit);
+      return rank(q, chosen.map((n) => this.persons[n]), limit, this.frequencies);
     };
     collect(this.narrow, keys.narrow);
     if (hits.size > 0) return ranked();
@@ -59,12 +67,13 @@ export class MemoryPersonIndex {
 }
 
 /**
- * Rescores prepared candidates against a query; best first (ties by id), `limit` of them. The
- * candidates include every person filed under the query's names, so namesakes are counted here.
+ * Rescores prepared candidates against a query with the index's name frequencies; best first (ties
+ * by id), `limit` of them. The candidates include every person filed under the query's names, so
+ * namesakes are counted here.
  */
-export function rank(q: PreparedPerson, candidates: Iterable<PreparedPerson>, limit: number): Candidate[] {
+export function rank(q: PreparedPerson, candidates: Iterable<PreparedPerson>, limit: number, freq?: NameFrequencies): Candidate[] {
   let out: Candidate[] = [];
-  for (const c of candidates) out.push({ id: c.record.id, ...compare(q, c) });
+  for (const c of candidates) out.push({ id: c.record.id, ...compare(q, c, freq) });
   const namesakes = out.filter(isNamesake).length;
   if (namesakes > 1) out = out.map((c) => (isNamesake(c) ? { id: c.id, ...withNamesakes(c, namesakes - 1) } : c));
   out.sort((a, b) => b.score - a.score || b.explanation.total - a.explanation.total || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

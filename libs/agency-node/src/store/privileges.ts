@@ -14,6 +14,8 @@ import { TLOG_APP_PRIVILEGES } from '@shekara/tlog';
  */
 export const AGENCY_NODE_APP_PRIVILEGES: AppPrivileges = {
   ...AUTH_APP_PRIVILEGES,
+  // The person index (match_persons) and its name counts (match_name_counts, written by the
+  // filing statement's triggers as the app): @shekara/matching's.
   ...PERSON_INDEX_APP_PRIVILEGES,
   ...TLOG_APP_PRIVILEGES,
   audit_log: 'SELECT, INSERT',

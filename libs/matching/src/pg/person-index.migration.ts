@@ -2,8 +2,12 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 export const PERSON_INDEX_TABLE = 'match_persons';
 
-/** What a node's app role may do with the person index (GRANT's words): index and re-index a person. */
-export const PERSON_INDEX_APP_PRIVILEGES: Readonly<Record<string, string>> = { [PERSON_INDEX_TABLE]: 'SELECT, INSERT, UPDATE' };
+/**
+ * What a node's app role may do with the person index (GRANT's words): index and re-index a
+ * person; the name counts (name-counts.migration.ts) are written by the triggers of the filing
+ * statement, as the app.
+ */
+export const PERSON_INDEX_APP_PRIVILEGES: Readonly<Record<string, string>> = { [PERSON_INDEX_TABLE]: 'SELECT, INSERT, UPDATE', match_name_counts: 'SELECT, INSERT, UPDATE' };
 
 /**
  * The person index of a node: one row per person named in a report, with the keys of keys.ts in

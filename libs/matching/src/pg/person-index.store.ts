@@ -1,12 +1,15 @@
 /**
- * The person index in PostgreSQL (schema: person-index.migration.ts). The one home of its SQL.
- * Candidates come through the GIN indexes only: the narrow keys; when they find nobody, the
- * broad keys; when those find nobody, trigram similarity of the names. They are rescored with the engine, as the in-memory index does.
+ * The person index in PostgreSQL (schema: person-index.migration.ts, name-counts.migration.ts).
+ * The one home of its SQL. Candidates come through the GIN indexes only: the narrow keys; when
+ * they find nobody, the broad keys; when those find nobody, trigram similarity of the names. They
+ * are rescored with the engine and the name frequencies of match_name_counts (kept by its triggers
+ * as persons are filed; read by key), as the in-memory index does with its own counts.
  */
-import { preparePerson, type PreparedPerson } from '../engine';
+import { PERSONS_KEY, preparePerson, type NameFrequencies, type PreparedPerson } from '../engine';
 import { personKeys, queryKeys } from '../keys';
 import { BROAD_LIMIT, rank, RESCORE_LIMIT, TRIGRAM_LIMIT, type Candidate } from '../memory-index';
 import type { PersonRecord } from '../person';
+import { NAME_COUNTS_TABLE as COUNTS } from './name-counts.migration';
 import { PERSON_INDEX_TABLE as T } from './person-index.migration';
 
 /** What the store needs of a pg Pool, PoolClient or Client. */
@@ -40,6 +43,8 @@ export class PersonIndexStore {
       const broad: string[] = [];
       const names: string[] = [];
       const sources: (string | null)[] = [];
+      const surnameKeys: (string | null)[] = [];
+      const givenKeys: (string | null)[] = [];
       for (const { record: r, source } of batch) {
         const p = preparePerson(r);
         const keys = personKeys(p);
@@ -50,14 +55,18 @@ export class PersonIndexStore {
         broad.push(arrayLiteral(keys.broad));
         names.push(nameText(p));
         sources.push(source ?? null);
+        surnameKeys.push(p.frequency.surname ?? null);
+        givenKeys.push(p.frequency.given ?? null);
       }
       await this.db.query(
-        `INSERT INTO ${T} (id, record, narrow_keys, broad_keys, name_keys, source)
-         SELECT id, record::jsonb, narrow::text[], broad::text[], names, source
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u(id, record, narrow, broad, names, source)
+        // The name counts follow in the same statement (match_name_counts' triggers).
+        `INSERT INTO ${T} (id, record, narrow_keys, broad_keys, name_keys, source, surname_key, given_key)
+         SELECT id, record::jsonb, narrow::text[], broad::text[], names, source, s, g
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS u(id, record, narrow, broad, names, source, s, g)
          ON CONFLICT (id) DO UPDATE SET record = EXCLUDED.record, narrow_keys = EXCLUDED.narrow_keys,
-           broad_keys = EXCLUDED.broad_keys, name_keys = EXCLUDED.name_keys, source = EXCLUDED.source`,
-        [ids, records, narrow, broad, names, sources],
+           broad_keys = EXCLUDED.broad_keys, name_keys = EXCLUDED.name_keys, source = EXCLUDED.source,
+           surname_key = EXCLUDED.surname_key, given_key = EXCLUDED.given_key`,
+        [ids, records, narrow, broad, names, sources, surnameKeys, givenKeys],
       );
     }
   }
@@ -72,7 +81,16 @@ export class PersonIndexStore {
     narrow: `SELECT id, record FROM ${T} WHERE narrow_keys && $1::text[] LIMIT ${RESCORE_LIMIT}`,
     broad: `SELECT id, record FROM ${T} WHERE broad_keys && $1::text[] LIMIT ${BROAD_LIMIT}`,
     trigram: `SELECT id, record FROM ${T} WHERE name_keys % $1 LIMIT ${TRIGRAM_LIMIT}`,
+    counts: `SELECT key, n FROM ${COUNTS} WHERE key = ANY($1::text[])`,
   };
+
+  /** The name frequencies of the index for the given keys (and the number of persons). */
+  async frequencies(keys: Iterable<string>, c: Queryable = this.db): Promise<NameFrequencies> {
+    const wanted = [...new Set([PERSONS_KEY, ...keys])];
+    const { rows } = await c.query<{ key: string; n: number }>(PersonIndexStore.SQL.counts, [wanted]);
+    const counts = new Map(rows.map((r) => [r.key, Number(r.n)]));
+    return { persons: counts.get(PERSONS_KEY) ?? 0, count: (key) => counts.get(key) ?? 0 };
+  }
 
   /**
    * Runs `work` in a read-only transaction where the planner may not scan the table: the planner
@@ -109,7 +127,9 @@ export class PersonIndexStore {
       if (keys.narrow.length > 0) take((await c.query(PersonIndexStore.SQL.narrow, [keys.narrow])).rows);
       if (found.size === 0 && keys.broad.length > 0) take((await c.query(PersonIndexStore.SQL.broad, [keys.broad])).rows);
       if (found.size === 0) take((await c.query(PersonIndexStore.SQL.trigram, [nameText(q)])).rows);
-      return rank(q, found.values(), limit);
+      const names: Array<string | undefined> = [q.frequency.surname, q.frequency.given];
+      for (const p of found.values()) names.push(p.frequency.surname, p.frequency.given);
+      return rank(q, found.values(), limit, await this.frequencies(names.filter((k): k is string => k !== undefined), c));
     });
   }
 
