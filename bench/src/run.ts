@@ -9,6 +9,7 @@ import { mkdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execSync } from 'node:child_process';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { DEMO_PASSWORD } from '@shekara/agency-node';
 import { BenchSystem, BUILD, PG_URL, ROOT, sleep } from './system';
 import type { BenchBus, Proc } from './system';
@@ -244,13 +245,24 @@ async function e2ePhases(sys: BenchSystem, result: Record<string, any>, only?: r
     const mon = monitor();
     await eventLoopDelay(sender); // a scrape resets the node's event-loop delay histogram
     await eventLoopDelay(recipient);
+    const timedBefore = await sendTimes(sender);
+    // The bench client's own loop: a stall there delays the sends it times.
+    const clientLoop = monitorEventLoopDelay({ resolution: 10 });
+    clientLoop.enable();
     mon.start();
     const load = await run();
     const usageSending = mon.stop();
+    clientLoop.disable();
     // A request waits for a blocked event loop before the node takes its "now": in the HTTP time, not
     // in the end to end one (measured from created_at).
-    const eventLoop = { sender: await eventLoopDelay(sender), recipient: await eventLoopDelay(recipient) };
-    log(`  ${name}: accepted ${load.accepted} (${round(load.acceptedPerSec, 0)}/s, errors ${load.errors}, shed ${load.shed}), HTTP p50 ${load.httpMs.p50} p99 ${load.httpMs.p99} ms; event-loop delay p99 / max: sender ${eventLoop.sender?.p99Ms} / ${eventLoop.sender?.maxMs} ms, recipient ${eventLoop.recipient?.p99Ms} / ${eventLoop.recipient?.maxMs} ms; waiting for receipts`);
+    const eventLoop = {
+      sender: await eventLoopDelay(sender),
+      recipient: await eventLoopDelay(recipient),
+      client: { p99Ms: round(clientLoop.percentile(99) / 1e6, 1), maxMs: round(clientLoop.max / 1e6, 1) },
+    };
+    // (After the event-loop reading: every scrape resets that histogram.)
+    const inNode = serverP99(timedBefore, await sendTimes(sender));
+    log(`  ${name}: accepted ${load.accepted} (${round(load.acceptedPerSec, 0)}/s, errors ${load.errors}, shed ${load.shed}), HTTP p50 ${load.httpMs.p50} p99 ${load.httpMs.p99} ms (inside the node: p99 ≤ ${inNode?.p99AtMostMs} ms, ${inNode?.overOneSecond} of ${inNode?.count} over 1 s); event-loop delay p99 / max: sender ${eventLoop.sender?.p99Ms} / ${eventLoop.sender?.maxMs} ms, recipient ${eventLoop.recipient?.p99Ms} / ${eventLoop.recipient?.maxMs} ms, bench client ${eventLoop.client.p99Ms} / ${eventLoop.client.maxMs} ms; waiting for receipts`);
     const r = await awaitReceipts(sys, senderDb, load.ids, DRAIN_MS);
     const stats = e2eStats(r.deliveries, r.missing, { from: load.startedAt + WARM_S * 1000, to: load.endedAt });
     const stages = await stageLatencies(sys, senderDb, recipientDb, load.ids);
@@ -258,7 +270,7 @@ async function e2ePhases(sys: BenchSystem, result: Record<string, any>, only?: r
     log(`  ${name}: e2e sustained ${round(stats.sustainedPerSec, 0)} msg/s, latency p50 ${stats.latencyMs.p50} p95 ${stats.latencyMs.p95} p99 ${stats.latencyMs.p99} ms, missing ${stats.missing}, drained ${round(r.waitedMs / 1000, 1)} s after sending`);
     const { ids, ...rest } = load;
     lastIds = ids;
-    return { load: rest, e2e: stats, stages, drainAfterSendingS: round(r.waitedMs / 1000, 1), usage: usageSending, eventLoop };
+    return { load: rest, e2e: stats, stages, drainAfterSendingS: round(r.waitedMs / 1000, 1), usage: usageSending, eventLoop, inNode };
   };
   if (want('api200')) {
     log(`API, open loop at 200 msg/s for ${C.lowS} s`);
@@ -448,6 +460,30 @@ async function eventLoopDelay(node: Proc): Promise<{ p99Ms: number; maxMs: numbe
   }
 }
 
+/** The node's histogram of its sends' time inside it (POST /api/messages answered 2xx): cumulative counts by upper bound (s). */
+async function sendTimes(node: Proc): Promise<Map<string, number> | undefined> {
+  try {
+    const text = await (await fetch(`${node.url}/metrics`)).text();
+    const re = /^shekara_http_request_duration_seconds_bucket\{le="([^"]+)",method="POST",route="\/api\/messages",status="2xx"\} (\d+)$/gm;
+    const m = new Map<string, number>();
+    for (const x of text.matchAll(re)) m.set(x[1], Number(x[2]));
+    return m;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Of the sends between two scrapes: how many, the bucket bound their p99 is under, how many took over 1 s inside the node. */
+function serverP99(before: Map<string, number> | undefined, after: Map<string, number> | undefined): { count: number; p99AtMostMs: number | string; overOneSecond: number } | undefined {
+  if (!before || !after || !after.size) return undefined;
+  const rows = [...after.entries()].map(([le, n]) => ({ le, n: n - (before.get(le) ?? 0) }));
+  const count = rows.find((r) => r.le === '+Inf')?.n ?? 0;
+  if (!count) return undefined;
+  const bound = rows.find((r) => r.n >= 0.99 * count);
+  const under1s = rows.find((r) => r.le === '1')?.n ?? count;
+  return { count, p99AtMostMs: !bound || bound.le === '+Inf' ? '∞' : Number(bound.le) * 1000, overOneSecond: count - under1s };
+}
+
 function gitCommit(): string {
   try {
     return execSync('git rev-parse --short HEAD', { cwd: ROOT, encoding: 'utf8' }).trim();
@@ -606,7 +642,9 @@ function table(r: Record<string, any>): Row[] {
     if (key === 'api200' && p.load.httpMs) {
       const httpTarget: Pick<Row, 'target' | 'pass' | 'ratio'> = commitP99 ? { target: '≤ 2 × raw commit p99 at 200/s', pass: p.load.httpMs.p99 <= 2 * commitP99, ratio: `${n(p.load.httpMs.p99 / commitP99, 2)}×` } : {};
       rows.push({ metric: `  HTTP answer to a send p50 / p99 at ${label} msg/s`, value: `${p.load.httpMs.p50} / ${p.load.httpMs.p99}`, unit: 'ms', ...httpTarget });
+      if (p.inNode) rows.push({ metric: `    the same sends inside the node (first middleware → response finished): p99 at most / over 1 s`, value: `${p.inNode.p99AtMostMs} / ${p.inNode.overOneSecond} of ${p.inNode.count}`, unit: 'ms / sends' });
       if (p.eventLoop?.sender) rows.push({ metric: `    the sender's event-loop delay at ${label} msg/s: p99 / max`, value: `${p.eventLoop.sender.p99Ms} / ${p.eventLoop.sender.maxMs}`, unit: 'ms' });
+      if (p.eventLoop?.client) rows.push({ metric: `    the bench client's event-loop delay at ${label} msg/s: p99 / max`, value: `${p.eventLoop.client.p99Ms} / ${p.eventLoop.client.maxMs}`, unit: 'ms' });
     }
     if (key === 'api200' && p.stages) {
       for (const [stage, v] of Object.entries(p.stages as Record<string, { p50: number; p95: number; p99: number }>)) {

@@ -174,6 +174,13 @@ describe('duty desk HTTP API: bad input changes nothing', () => {
     expect(metrics).toContain('shekara_messages_sent_total');
     expect(metrics).toContain('shekara_outbox_depth');
     expect(metrics).toContain('shekara_consumer_lag');
+    // Each answered request is timed by route pattern and status class (earlier tests sent reports; unknown paths are "other").
+    await fetch(`${sys.url('border')}/api/no-such-thing`);
+    const timed = await fetch(`${sys.url('border')}/metrics`).then((r) => r.text());
+    const count = (labels: string) => Number(new RegExp(`^shekara_http_request_duration_seconds_count\\{${labels}\\} (\\d+)$`, 'm').exec(timed)?.[1] ?? 0);
+    expect(count('method="POST",route="/api/messages",status="2xx"')).toBeGreaterThan(0);
+    expect(count('method="GET",route="other",status="4xx"')).toBeGreaterThan(0);
+    expect(timed).not.toContain('no-such-thing');
     const docs = (await fetch(`${sys.url("border")}/api/docs-json`).then((r) => r.json())) as { paths: Record<string, unknown> };
     expect(Object.keys(docs.paths)).toEqual(expect.arrayContaining(['/api/messages', '/api/auth/login', '/api/admin/dead-letters']));
   });

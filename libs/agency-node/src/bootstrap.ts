@@ -14,7 +14,7 @@ import { UnitSigner } from '@shekara/security';
 import type { UnitKey } from '@shekara/security';
 import { AgencyNodeModule } from './agency-node.module';
 import { AuthService, assertPrivateSecret } from '@shekara/auth';
-import { loadAgencyNodeConfig, logUnit, NodeError, NodeErrorCode } from './core';
+import { loadAgencyNodeConfig, logUnit, NodeError, NodeErrorCode, NodeMetrics } from './core';
 import type { AgencyNodeConfig } from './core';
 import { agencyNodeDataSource } from './data-source';
 import { AGENCY_NODE_APP_PRIVILEGES } from './store/privileges';
@@ -71,7 +71,9 @@ export async function startAgencyNode(config: AgencyNodeConfig, options: AgencyN
     bodyParser: false,
     abortOnError: false,
   });
+  const metrics = app.get(NodeMetrics);
   configureHttpApp(app, {
+    requestTimer: (method, route, status, seconds) => metrics.httpDuration.observe({ method, route, status: `${Math.floor(status / 100)}xx` }, seconds),
     bodyLimit: config.http.bodyLimit,
     webDir: config.webDir,
     invalidInput: (fields) => new NodeError(NodeErrorCode.InvalidBody, undefined, fields),

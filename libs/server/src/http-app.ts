@@ -26,6 +26,11 @@ export interface HttpAppOptions {
   /** The app's error for "the database is away" (503). */
   databaseUnavailable: () => AppError;
   docs: { title: string; description: string };
+  /**
+   * Told of every answered request: method, route pattern (`other` when no route matched), status
+   * and seconds from the request reaching the app's first middleware to its response finished.
+   */
+  requestTimer?: (method: string, route: string, status: number, seconds: number) => void;
 }
 
 /**
@@ -34,6 +39,14 @@ export interface HttpAppOptions {
  * validation of every DTO (unknown fields refused), shutdown hooks, OpenAPI at /api/docs.
  */
 export function configureHttpApp(app: NestExpressApplication, o: HttpAppOptions): void {
+  const timer = o.requestTimer;
+  if (timer) {
+    app.use((req: { method: string; route?: { path?: unknown } }, res: { statusCode: number; once(e: 'finish', f: () => void): void }, next: () => void) => {
+      const started = process.hrtime.bigint();
+      res.once('finish', () => timer(req.method, typeof req.route?.path === 'string' ? req.route.path : 'other', res.statusCode, Number(process.hrtime.bigint() - started) / 1e9));
+      next();
+    });
+  }
   app.useBodyParser('json', { limit: o.bodyLimit });
   app.use(bodyParserErrors(o.bodyLimit));
   app.use(refuseDeepJson);

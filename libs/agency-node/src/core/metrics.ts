@@ -41,6 +41,14 @@ export class NodeMetrics {
     registers: [this.registry],
   });
 
+  readonly httpDuration = new Histogram({
+    name: 'shekara_http_request_duration_seconds',
+    help: "From a request reaching the node's first middleware to its response finished (the time before, in the kernel's queues, is not in it)",
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
