@@ -220,7 +220,8 @@ async function e2ePhases(sys: BenchSystem, result: Record<string, any>, only?: r
       'postgres (all backends)': pidsNamed('postgres'),
     }));
 
-  const client = new ApiClient(sender, 512);
+  // BENCH_CLIENT_SOCKETS: the client's keep-alive connections at most (default 512).
+  const client = new ApiClient(sender, Number(process.env.BENCH_CLIENT_SOCKETS ?? 512));
   await client.login('border.duty', DEMO_PASSWORD);
   result.reportBytes = client.bodyBytes;
 
