@@ -56,6 +56,7 @@ class Messages:
         self._factory = None if hasattr(message_factory, 'GetMessageClass') else message_factory.MessageFactory(pool)
         self.Envelope = self._cls('shekara.v1.Envelope')
         self.SignedEnvelope = self._cls('shekara.v1.SignedEnvelope')
+        self.SignedEnvelopeBundle = self._cls('shekara.v1.SignedEnvelopeBundle')
         kinds = pool.FindEnumTypeByName('shekara.v1.MessageKind')
         self.KIND_DAILY = kinds.values_by_name['MESSAGE_KIND_DAILY'].number
         self.KIND_DELIVERY_RECEIPT = kinds.values_by_name['MESSAGE_KIND_DELIVERY_RECEIPT'].number
@@ -329,6 +330,26 @@ class Nats:
         self.sock.close()
 
 
+def envelopes_of(msgs, head, payload):
+    """The signed envelopes of a bus message and a problem, if any: the message itself, or with the
+    header `Shekara-Bundle: <n>` the n elements of its SignedEnvelopeBundle (docs/protocol.md, "Bundles")."""
+    count = None
+    for line in head.split(b'\r\n')[1:]:
+        name, _, value = line.partition(b':')
+        if name.strip().lower() == b'shekara-bundle':
+            count = value.strip().decode('ascii', 'replace')
+    if count is None:
+        return [payload], None
+    bundle = msgs.SignedEnvelopeBundle()
+    try:
+        bundle.ParseFromString(payload)
+    except Exception as e:  # noqa: BLE001 - any parse failure makes it malformed
+        return [], f'not a SignedEnvelopeBundle: {e}'
+    if not count.isdigit() or int(count) != len(bundle.envelopes) or not 2 <= len(bundle.envelopes) <= 256:
+        return [], f'the bundle holds {len(bundle.envelopes)} envelopes, its header says {count}'
+    return list(bundle.envelopes), None
+
+
 def receipts_consumer(nc, stream, subject, deliver, timeout):
     """
     Receipts on the per-agency bus: the sender's identity may not subscribe to its own inbox subject;
@@ -433,7 +454,7 @@ def send(a):
         m = nc.next_message(deadline)
         if m is None:
             break
-        sid, subject, _, payload = m
+        sid, subject, head, payload = m
         if sid >= 100:
             ack = json.loads(payload or b'{}')
             if 'error' in ack or 'seq' not in ack:
@@ -444,21 +465,25 @@ def send(a):
             continue
         if sid != receipts_sid:
             continue
-        verdict, env = origin(msgs, directory, payload)
-        if verdict != 'ok':
-            result['problems'].append(f'a message on the receipts subject does not verify: {verdict}')
-            continue
-        if env.kind != msgs.KIND_DELIVERY_RECEIPT or env.WhichOneof('payload') != 'delivery_receipt':
-            continue
-        r = env.delivery_receipt
-        if r.message_id not in waiting:
-            continue
-        if env.sender_unit != a.recipient or r.recipient_unit != a.recipient or a.sender not in env.recipient_units or env.correlation_id != r.message_id:
-            result['problems'].append(f'receipt {env.message_id} does not fit report {r.message_id}')
-            continue
-        outcome = 'DELIVERED' if r.outcome == msgs.DELIVERED else 'REJECTED'
-        result['receipts'][r.message_id] = {'outcome': outcome, 'reason': r.reason, 'signedBy': env.sender_unit}
-        waiting.discard(r.message_id)
+        parts, problem = envelopes_of(msgs, head, payload)
+        if problem:
+            result['problems'].append(f'a message on the receipts subject is a malformed bundle: {problem}')
+        for part in parts:
+            verdict, env = origin(msgs, directory, part)
+            if verdict != 'ok':
+                result['problems'].append(f'a message on the receipts subject does not verify: {verdict}')
+                continue
+            if env.kind != msgs.KIND_DELIVERY_RECEIPT or env.WhichOneof('payload') != 'delivery_receipt':
+                continue
+            r = env.delivery_receipt
+            if r.message_id not in waiting:
+                continue
+            if env.sender_unit != a.recipient or r.recipient_unit != a.recipient or a.sender not in env.recipient_units or env.correlation_id != r.message_id:
+                result['problems'].append(f'receipt {env.message_id} does not fit report {r.message_id}')
+                continue
+            outcome = 'DELIVERED' if r.outcome == msgs.DELIVERED else 'REJECTED'
+            result['receipts'][r.message_id] = {'outcome': outcome, 'reason': r.reason, 'signedBy': env.sender_unit}
+            waiting.discard(r.message_id)
     nc.close()
     for message_id in waiting:
         result['problems'].append(f'no verified receipt for {message_id} within {a.timeout} s')

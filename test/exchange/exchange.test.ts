@@ -1,8 +1,9 @@
 import { create, fromBinary, fromJson, toBinary, toJson } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { headers as natsHeaders } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { AuditAction, AuditEventBatchSchema, Classification, decodeSigned, EnvelopeSchema, MessageKind, SendMessageRequestSchema, SignedAuditBatchSchema, SignedEnvelopeSchema } from '@shekara/contracts';
+import { AuditAction, AuditEventBatchSchema, BUNDLE_HEADER, Classification, decodeSigned, encodeBundle, EnvelopeSchema, MessageKind, SendMessageRequestSchema, SignedAuditBatchSchema, SignedEnvelopeSchema } from '@shekara/contracts';
 import type { AgencyCode, AuditEvent } from '@shekara/contracts';
 import { envelopeFromRequest } from '@shekara/agency-node';
 import { loadAgencyKeys, loadDirectory } from '@shekara/directory';
@@ -38,9 +39,9 @@ describe('exchange between the three agency nodes', () => {
   const stored = (agency: AgencyCode, id: string) => sys.sql(agency, `SELECT id FROM messages WHERE id = $1`, [id]);
 
   /** A message signed by a unit of the border agency, built outside the border node (for bus-level tests). */
-  function signedByBorder(mutate?: (b: Uint8Array) => void, kind = MessageKind.DAILY, fields: Record<string, unknown> = {}) {
+  function signedByBorder(mutate?: (b: Uint8Array) => void, kind = MessageKind.DAILY, fields: Record<string, unknown> = {}, as: AgencyCode = 'border') {
     const directory = loadDirectory(sys.files.directoryPath);
-    const keys = loadAgencyKeys(sys.files.keyPaths.border, 'border', directory);
+    const keys = loadAgencyKeys(sys.files.keyPaths[as], as, directory);
     const signer = new UnitSigner([...keys].map(([keyId, privateKey]) => ({ keyId, privateKey, unitId: directory.keyOwner(keyId) })));
     const now = new Date();
     const id = uuidv7(new SystemClock());
@@ -58,7 +59,7 @@ describe('exchange between the three agency nodes', () => {
       ...fields,
     } as never);
     const bytes = toBinary(EnvelopeSchema, env);
-    const sig = signer.sign(BORDER, bytes);
+    const sig = signer.sign(env.senderUnit, bytes);
     mutate?.(sig.signature);
     return { id, bytes: toBinary(SignedEnvelopeSchema, create(SignedEnvelopeSchema, { envelope: bytes, keyId: sig.keyId, signature: sig.signature })) };
   }
@@ -233,6 +234,54 @@ describe('exchange between the three agency nodes', () => {
     const good = signedByBorder();
     await js.publish(sys.names.inboxFrom('interior', 'border'), good.bytes, { msgID: good.id });
     await eventually(async () => (await stored('interior', good.id)).length === 1, 10_000, 'good message after bad ones');
+  });
+  describe('bundles (several envelopes in one bus message, docs/protocol.md)', () => {
+    const bundleHeaders = (count: string) => {
+      const h = natsHeaders();
+      h.set(BUNDLE_HEADER, count);
+      return h;
+    };
+    const deadLetters = async () => {
+      const adminToken = await sys.login('interior', 'admin');
+      return (await sys.api('interior', 'GET', '/api/admin/dead-letters?pageSize=100', undefined, adminToken)).body.items as { messageId: string | null; reason: string; raw?: string }[];
+    };
+
+    it('each envelope is checked on its own: the good ones stored and receipted, a forged one and one signed by another agency dead-lettered with their reasons', async () => {
+      const good = [signedByBorder(), signedByBorder()];
+      const forged = signedByBorder((sig) => (sig[0] ^= 0xff));
+      // Signed by a customs unit, published by border: the bus routes it as from border.
+      const smuggled = signedByBorder(undefined, MessageKind.DAILY, { senderUnit: CUSTOMS }, 'customs');
+      const parts = [good[0], forged, smuggled, good[1]];
+      await jetstream(nc).publish(sys.names.inboxFrom('interior', 'border'), encodeBundle(parts.map((p) => p.bytes)), { msgID: `bundle-${good[0].id}`, headers: bundleHeaders('4') });
+      for (const g of good) await eventually(async () => (await stored('interior', g.id)).length === 1, 15_000, 'the good envelopes stored');
+      const letters = await eventually(async () => {
+        const all = await deadLetters();
+        const byId = new Map(all.filter((d) => d.messageId).map((d) => [d.messageId!, d.reason]));
+        return byId.has(forged.id) && byId.has(smuggled.id) ? byId : undefined;
+      }, 15_000, 'the dead letters');
+      expect(letters.get(forged.id)).toMatch(/^bad signature/);
+      expect(letters.get(smuggled.id)).toMatch(/^wrong sender: signed by .*, not a unit of border/);
+      for (const p of [forged, smuggled]) expect(await stored('interior', p.id)).toHaveLength(0);
+      // Each dead letter is the one envelope (as if it had come alone), with its place in the bundle in the audit.
+      const audit = await sys.sql('interior', `SELECT details FROM audit_log WHERE action = 'dead-lettered' AND (details->>'originalIndex') IS NOT NULL AND details->>'originalSeq' IN (SELECT details->>'originalSeq' FROM audit_log WHERE message_id = $1)`, [forged.id]);
+      expect(audit.map((a) => a.details.originalIndex).sort()).toEqual([1, 2]);
+      // The good ones were answered: receipts came back to border's inbox as for any report.
+      for (const g of good) await eventually(async () => (await sys.sql('interior', `SELECT 1 FROM outbox WHERE message_id = $1 AND kind = 'RECEIPT'`, [g.id])).length > 0, 10_000, 'a receipt for each good envelope');
+    });
+
+    it('a bundle whose header does not tell its count, or that is no bundle, is dead-lettered whole as malformed; nothing of it is stored', async () => {
+      const a = signedByBorder();
+      const b = signedByBorder();
+      const js = jetstream(nc);
+      await js.publish(sys.names.inboxFrom('interior', 'border'), encodeBundle([a.bytes, b.bytes]), { msgID: `bundle-miscount-${a.id}`, headers: bundleHeaders('3') });
+      await js.publish(sys.names.inboxFrom('interior', 'border'), new TextEncoder().encode('no bundle at all'), { msgID: `bundle-garbage-${a.id}`, headers: bundleHeaders('2') });
+      await eventually(async () => (await deadLetters()).filter((d) => /^malformed: (the bundle holds 2 envelopes, its header says 3|not a SignedEnvelopeBundle)/.test(d.reason)).length >= 2, 15_000, 'both dead-lettered');
+      // Later messages are still consumed; the two envelopes of the miscounted bundle were never stored.
+      const after = signedByBorder();
+      await js.publish(sys.names.inboxFrom('interior', 'border'), after.bytes, { msgID: after.id });
+      await eventually(async () => (await stored('interior', after.id)).length === 1, 10_000, 'a message after them');
+      for (const m of [a, b]) expect(await stored('interior', m.id)).toHaveLength(0);
+    });
   });
 });
 

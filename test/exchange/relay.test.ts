@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { fromBinary } from '@bufbuild/protobuf';
-import { AuditAction, AuditEventBatchSchema, SignedAuditBatchSchema, decodeEnvelope, decodeSigned, encodeEnvelope, validateSendMessageRequest } from '@shekara/contracts';
+import { AuditAction, AuditEventBatchSchema, BUNDLE_HEADER, SignedAuditBatchSchema, decodeEnvelope, envelopesOf, decodeSigned, encodeEnvelope, validateSendMessageRequest } from '@shekara/contracts';
 import { MESSAGE_ROW_TYPES, envelopeFromRequest, messageColumns, messageRow } from '@shekara/agency-node';
 import { SystemClock, uuidv7 } from '@shekara/common';
 import { ensureStreams } from '@shekara/messaging';
@@ -150,6 +150,37 @@ describe('outbox relay outcomes', () => {
     } finally {
       await holder.end().catch(() => undefined);
     }
+  });
+
+  it('rows due together to one agency go as bundles: each holds the rows\' bytes exactly, with its count in the header', async () => {
+    const tag = randomUUID();
+    const n = 12;
+    await sys.sql(
+      'border',
+      `INSERT INTO outbox (message_id, kind, target_agency, subject, nats_msg_id, payload, created_at, next_attempt_at)
+       SELECT gen_random_uuid(), 'RECEIPT', 'interior', $1, $2 || '-' || i, convert_to($2 || '-' || i, 'UTF8'), now(), now() FROM generate_series(1, $3::int) AS i`,
+      [sys.names.inboxFrom('interior', 'border'), tag, n],
+    );
+    await eventually(async () => (await sys.sql('border', `SELECT 1 FROM outbox WHERE nats_msg_id LIKE $1 AND done_at IS NOT NULL`, [`${tag}-%`])).length === n, 20_000, 'the rows published');
+    // Read back from interior's inbox stream (nothing consumes it here) what border published.
+    const nc = await sys.connectAs('interior-node');
+    const consumer = await jetstream(nc).consumers.get(sys.names.inboxFromStream('interior').name, { filter_subjects: sys.names.inboxFrom('interior', 'border'), deliver_policy: DeliverPolicy.All });
+    const mine = new Map<string, string | undefined>();
+    let bundles = 0;
+    const batch = await consumer.fetch({ max_messages: 10_000, expires: 3_000 });
+    for await (const m of batch) {
+      const header = m.headers?.get(BUNDLE_HEADER) || undefined;
+      const parts = envelopesOf(m.data, header).map((p) => Buffer.from(p).toString('utf8'));
+      const ours = parts.filter((p) => p.startsWith(tag));
+      if (header && ours.length) bundles++;
+      for (const p of ours) mine.set(p, header);
+      if (mine.size === n) break;
+    }
+    await nc.close();
+    expect([...mine.keys()].sort()).toEqual(Array.from({ length: n }, (_, i) => `${tag}-${i + 1}`).sort());
+    // Claimed by one pass (or two), so in one bundle or a few, not a bus message each.
+    expect([...mine.values()].every((h) => h !== undefined)).toBe(true);
+    expect(bundles).toBeLessThanOrEqual(2);
   });
 
   describe('dispatch: rows a node writes are published right after their commit', () => {

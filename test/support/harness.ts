@@ -43,9 +43,10 @@ export class TestSystem {
   /** The nodes' clock when set before start() (tests that need a given local time); the system clock otherwise. */
   clock?: Clock;
 
-  constructor(private readonly overrides: Partial<AgencyNodeConfig['outbox']> & { maxDeliveries?: number } = {}, private readonly integration?: AgencyNodeConfig['integration']) {}
+  constructor(private readonly overrides: Partial<AgencyNodeConfig['outbox']> & { maxDeliveries?: number; bundles?: boolean } = {}, private readonly integration?: AgencyNodeConfig['integration']) {}
 
   config(agency: AgencyCode): AgencyNodeConfig {
+    const { maxDeliveries, bundles, ...outbox } = this.overrides;
     return {
       agency,
       databaseUrl: this.databaseUrl(agency),
@@ -61,8 +62,8 @@ export class TestSystem {
       directoryPollMs: 200,
       keysPath: this.files.keyPaths[agency],
       logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
-      outbox: { pollMs: 200, resendAfterMs: 30_000, resendMaxMs: 60_000, auditDelayMs: 250, dispatchGraceMs: 5000, vacuumMs: 60_000, retentionDays: 7, pruneMs: 600_000, ...this.overrides },
-      bus: { maxDeliveries: this.overrides.maxDeliveries ?? 5, ackWaitMs: 5_000 },
+      outbox: { pollMs: 200, resendAfterMs: 30_000, resendMaxMs: 60_000, auditDelayMs: 250, dispatchGraceMs: 5000, vacuumMs: 60_000, retentionDays: 7, pruneMs: 600_000, ...outbox },
+      bus: { maxDeliveries: maxDeliveries ?? 5, ackWaitMs: 5_000, bundles: bundles ?? true },
       demoUsers: true,
       webDir: 'dist/web/desk',
       ...(this.integration ? { integration: this.integration } : {}),

@@ -25,3 +25,21 @@ export class PassThroughErrors implements RpcExceptionFilter<unknown> {
     return throwError(() => exception);
   }
 }
+
+/** An element of a bus message (a bundle's envelope) that can never be accepted, with the reason. */
+export interface RefusedPart {
+  /** Its place in the message (0-based). */
+  index: number;
+  data: Uint8Array;
+  reason: string;
+}
+
+/**
+ * What a bus handler returns when it accepted a message only in part (a bundle whose other
+ * envelopes are stored): the transport dead-letters each refused element on its own (with its place
+ * in the message), then acks the message. Should a dead letter not be published, the message is
+ * nak'ed and handled again (the handler's storing is idempotent; the dead letters' ids are the same).
+ */
+export class PartlyRefused {
+  constructor(readonly refused: RefusedPart[]) {}
+}

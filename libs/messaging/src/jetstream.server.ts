@@ -5,10 +5,11 @@ import { jetstream } from '@nats-io/jetstream';
 import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { DeadLetterReason, deadLetterReasonOf, deadLetterText } from '@shekara/contracts';
+import { BUNDLE_HEADER, DeadLetterReason, deadLetterReasonOf, deadLetterText, envelopesOf } from '@shekara/contracts';
 import type { ConsumerSpec } from '@shekara/contracts';
 import { lastValueFrom } from 'rxjs';
-import { PermanentMessageError } from './errors';
+import { PartlyRefused, PermanentMessageError } from './errors';
+import type { RefusedPart } from './errors';
 import { ensureConsumer, manager } from './nats';
 
 /** Handlers bound to this transport use it as the second argument of @EventPattern. */
@@ -23,6 +24,8 @@ export const DeadLetterHeader = {
   OriginalStream: 'Shekara-Original-Stream',
   OriginalSeq: 'Shekara-Original-Seq',
   Deliveries: 'Shekara-Deliveries',
+  /** The element's place in the original message, when only that element was refused (a bundle's envelope). */
+  OriginalIndex: 'Shekara-Original-Index',
 } as const;
 
 export interface JetStreamConsumerOptions extends ConsumerSpec {
@@ -154,7 +157,11 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     const ctx = new JetStreamContext([msg]);
     try {
       const result = await handler(msg.data, ctx);
-      await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+      const value: unknown = await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+      if (value instanceof PartlyRefused && !(await this.deadLetterParts(spec, msg, value.refused))) {
+        msg.nak(this.options.retryDelayMs(msg.info.deliveryCount));
+        return;
+      }
       msg.ack();
     } catch (err) {
       const deliveries = msg.info.deliveryCount;
@@ -163,7 +170,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
         const reason = permanent
           ? err.reason
           : deadLetterText(DeadLetterReason.DeliveriesExhausted, `after ${deliveries} attempts: ${errorText(err)}`);
-        if (await this.deadLetter(spec, msg, reason)) {
+        if (await this.deadLetterWhole(spec, msg, reason)) {
           // No reason on the TERM: nats-server 2.9 ignores "+TERM <reason>" (2.10.4+ understands it), and
           // the message would be redelivered for ever. The reason travels with the dead letter.
           msg.term();
@@ -181,7 +188,39 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     }
   }
 
-  private async deadLetter(spec: JetStreamConsumerOptions, msg: JsMsg, reason: string): Promise<boolean> {
+  /**
+   * Dead-letters a message refused as a whole. A well-formed bundle is dead-lettered envelope by
+   * envelope (each with its place), so that every dead letter is one envelope, as if sent alone.
+   */
+  private async deadLetterWhole(spec: JetStreamConsumerOptions, msg: JsMsg, reason: string): Promise<boolean> {
+    const bundle = msg.headers?.get(BUNDLE_HEADER) || undefined;
+    if (bundle !== undefined) {
+      let parts: Uint8Array[] | undefined;
+      try {
+        parts = envelopesOf(msg.data, bundle);
+      } catch {
+        parts = undefined;
+      }
+      if (parts) return this.deadLetterParts(spec, msg, parts.map((data, index) => ({ index, data, reason })));
+    }
+    return this.deadLetter(spec, msg, reason);
+  }
+
+  /** Dead-letters each refused element of a message accepted in part; true when all were published. */
+  private async deadLetterParts(spec: JetStreamConsumerOptions, msg: JsMsg, parts: RefusedPart[]): Promise<boolean> {
+    if (!spec.deadLetterSubject) {
+      for (const p of parts) this.log.error({ msg: 'part of a message refused for good', route: spec.route, stream: msg.info.stream, seq: msg.seq, index: p.index, reason: p.reason });
+      return true;
+    }
+    const published = await Promise.all(parts.map((p) => this.deadLetter(spec, msg, p.reason, p)));
+    return published.every(Boolean);
+  }
+
+  /**
+   * Publishes a dead letter of the message (or of one element of it: `part`), keyed for the server's
+   * duplicate window by where it was consumed, so a redelivered message's dead letters are dropped.
+   */
+  private async deadLetter(spec: JetStreamConsumerOptions, msg: JsMsg, reason: string, part?: RefusedPart): Promise<boolean> {
     if (!this.nc || !spec.deadLetterSubject) return false;
     try {
       const h = natsHeaders();
@@ -192,11 +231,12 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       h.set(DeadLetterHeader.OriginalStream, msg.info.stream);
       h.set(DeadLetterHeader.OriginalSeq, String(msg.seq));
       h.set(DeadLetterHeader.Deliveries, String(msg.info.deliveryCount));
-      await jetstream(this.nc).publish(spec.deadLetterSubject, msg.data, {
+      if (part) h.set(DeadLetterHeader.OriginalIndex, String(part.index));
+      await jetstream(this.nc).publish(spec.deadLetterSubject, part?.data ?? msg.data, {
         headers: h,
-        msgID: `${msg.info.stream}:${msg.seq}`,
+        msgID: `${msg.info.stream}:${msg.seq}${part ? `:${part.index}` : ''}`,
       });
-      this.log.warn({ msg: 'message dead-lettered', route: spec.route, stream: msg.info.stream, seq: msg.seq, reason });
+      this.log.warn({ msg: 'message dead-lettered', route: spec.route, stream: msg.info.stream, seq: msg.seq, ...(part ? { index: part.index } : {}), reason });
       return true;
     } catch (err) {
       this.log.error({ msg: 'could not publish dead letter; will retry', error: errorText(err) });

@@ -16,7 +16,7 @@ import { connect, nkeyAuthenticator } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { InboxChecks } from '@shekara/agency-node';
 import { Clock, uuidv7 } from '@shekara/common';
-import { AGENCIES, BusNames, DeadLetterReason, DeliveryOutcome, deadLetterReasonOf, isAgencyCode } from '@shekara/contracts';
+import { AGENCIES, BUNDLE_HEADER, BusNames, DeadLetterReason, DeliveryOutcome, deadLetterReasonOf, envelopesOf, isAgencyCode } from '@shekara/contracts';
 import type { AgencyCode } from '@shekara/contracts';
 import { loadAgencyKeys, loadDirectory } from '@shekara/directory';
 import type { CliIo } from '../audit/command';
@@ -232,16 +232,25 @@ async function conformanceRun(o: ConformanceOptions, io: CliIo): Promise<number>
     const messages = await consumer.consume();
     const listening = (async () => {
       for await (const m of messages) {
-        let env;
+        // A node bundles receipts it sends at the same moment (docs/protocol.md, "Bundles").
+        let parts: Uint8Array[];
         try {
-          env = receiptChecks.verify(m.data).env;
+          parts = envelopesOf(m.data, m.headers?.get(BUNDLE_HEADER) || undefined);
         } catch {
-          continue; // not a receipt that verifies (or not ours): a forged one must not pass a case
+          continue; // a malformed bundle carries no receipt that counts
         }
-        const p = env.payload;
-        if (p.case !== 'deliveryReceipt') continue;
-        const s = [...sent.values()].find((x) => x.messageId && x.messageId === p.value.messageId);
-        if (s && env.recipientUnits.includes(units.sender)) s.receipts.push({ outcome: p.value.outcome, reason: p.value.reason, from: env.senderUnit });
+        for (const part of parts) {
+          let env;
+          try {
+            env = receiptChecks.verify(part).env;
+          } catch {
+            continue; // not a receipt that verifies (or not ours): a forged one must not pass a case
+          }
+          const p = env.payload;
+          if (p.case !== 'deliveryReceipt') continue;
+          const s = [...sent.values()].find((x) => x.messageId && x.messageId === p.value.messageId);
+          if (s && env.recipientUnits.includes(units.sender)) s.receipts.push({ outcome: p.value.outcome, reason: p.value.reason, from: env.senderUnit });
+        }
       }
     })();
     for (const c of run) {

@@ -66,6 +66,12 @@ export class AgencyNodeEnvironment extends ServiceEnvironment {
   @IsInt() @Min(1000) OUTBOX_PRUNE_MS: number = 10 * 60_000;
   @IsInt() @Min(1) @Max(1000) BUS_MAX_DELIVERIES: number = 8;
   @IsInt() @Min(1000) BUS_ACK_WAIT_MS: number = 30_000;
+  /**
+   * Envelopes dispatched at the same moment to one agency go in one bus message (a bundle,
+   * docs/protocol.md). Off (`false`): one bus message per envelope (the benchmark's on/off row).
+   * A node accepts bundles either way.
+   */
+  @BoolEnv() @IsBoolean() BUS_BUNDLES: boolean = true;
   @BoolEnv() @IsBoolean() DEMO_USERS: boolean = false;
   /** The transparency log: a checkpoint is signed this often while the log grows (at most 10 s). */
   @IsInt() @Min(100) @Max(10_000) TLOG_CHECKPOINT_MS: number = 1000;
@@ -125,7 +131,7 @@ export interface AgencyNodeConfig {
   keysPath: string;
   logLevel: string;
   outbox: { pollMs: number; resendAfterMs: number; resendMaxMs: number; auditDelayMs: number; dispatchGraceMs: number; vacuumMs: number; retentionDays: number; pruneMs: number };
-  bus: { maxDeliveries: number; ackWaitMs: number };
+  bus: { maxDeliveries: number; ackWaitMs: number; bundles: boolean };
   demoUsers: boolean;
   webDir: string;
   /** The transparency log (defaults: checkpoint every 1 s, scrub every 10 min). */
@@ -192,7 +198,7 @@ export function loadAgencyNodeConfig(env: Environment): AgencyNodeConfig {
       retentionDays: e.OUTBOX_RETENTION_DAYS,
       pruneMs: e.OUTBOX_PRUNE_MS,
     },
-    bus: { maxDeliveries: e.BUS_MAX_DELIVERIES, ackWaitMs: e.BUS_ACK_WAIT_MS },
+    bus: { maxDeliveries: e.BUS_MAX_DELIVERIES, ackWaitMs: e.BUS_ACK_WAIT_MS, bundles: e.BUS_BUNDLES },
     demoUsers: e.DEMO_USERS,
     webDir: e.WEB_DIR,
     tlog: { checkpointMs: e.TLOG_CHECKPOINT_MS, scrubMs: e.TLOG_SCRUB_MS, exportDir: e.TLOG_EXPORT_DIR, enabled: e.TLOG_ENABLED },

@@ -7,6 +7,7 @@ export class NodeMetrics {
   readonly registry = new Registry();
   readonly sent = new Counter({ name: 'shekara_messages_sent_total', help: 'Messages accepted from duty desks', labelNames: ['kind'], registers: [this.registry] });
   readonly published = new Counter({ name: 'shekara_envelopes_published_total', help: 'Envelope publications to JetStream (including re-sends)', registers: [this.registry] });
+  readonly bundled = new Counter({ name: 'shekara_bus_messages_saved_total', help: 'Bus messages saved by bundling: envelopes and receipts published inside a bundle, less the bundles', registers: [this.registry] });
   readonly received = new Counter({ name: 'shekara_messages_received_total', help: 'Messages stored in the inbox (first delivery only)', labelNames: ['kind'], registers: [this.registry] });
   readonly duplicates = new Counter({ name: 'shekara_messages_duplicate_total', help: 'Deliveries of messages already stored', registers: [this.registry] });
   readonly delivered = new Counter({ name: 'shekara_messages_delivered_total', help: 'Delivery receipts recorded for sent messages', labelNames: ['outcome'], registers: [this.registry] });

@@ -23,7 +23,7 @@ export interface DeadLetter {
   reason: string;
   deliveries: number;
   /** Where the original message was, as the transport's headers say (kept in the audit details). */
-  original: { stream: string; seq: string };
+  original: { stream: string; seq: string; index?: number };
   raw: Uint8Array;
 }
 
@@ -95,7 +95,7 @@ export class DeadLettersService {
       messageId: claimedId,
       reason: args.reason,
       message: env && sender && claimedId ? { kind: messageColumns(env).kind, senderUnit: sender.id, recipientUnits: env.recipientUnits.filter((u) => this.directory.findUnit(u)), sentAt: this.clock.now() } : undefined,
-      details: { stream: args.stream, seq: args.seq, originalStream: args.original.stream.slice(0, 200), originalSeq: args.original.seq, ...(env?.messageId && !claimedId ? { claimedMessageId: env.messageId.slice(0, 200) } : {}) },
+      details: { stream: args.stream, seq: args.seq, originalStream: args.original.stream.slice(0, 200), originalSeq: args.original.seq, ...(args.original.index !== undefined ? { originalIndex: args.original.index } : {}), ...(env?.messageId && !claimedId ? { claimedMessageId: env.messageId.slice(0, 200) } : {}) },
     }]);
     await batch.write(async (p) => ({ outbox: await this.auditStore.insertWithEvents(m, p.auditJson, p.outboxJson) }));
     // Tell the sender, when the envelope's origin verified, it is a unit of another agency and the message was a report

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
+import { headers as natsHeaders } from '@nats-io/transport-node';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { jetstream } from '@nats-io/jetstream';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { KeyLookupTx } from '@shekara/persistence';
-import { encodeAuditEventBatch } from '@shekara/contracts';
+import { BUNDLE_HEADER, encodeAuditEventBatch } from '@shekara/contracts';
 import type { AgencyCode, BusNames } from '@shekara/contracts';
 import type { UnitSigner } from '@shekara/security';
 import { Clock } from '@shekara/common';
@@ -16,8 +17,16 @@ import { LogStore, OutboxStore } from '../store';
 import type { DueKey, OutboxRow } from '../store';
 import { auditSigningUnit, signAuditBatch, signRows } from './outbox.signing';
 import { SentMessages } from './sent-messages';
+import { bundlePublications } from './bundles';
+import type { Publication } from './bundles';
 
 type Row = OutboxRow;
+
+function bundleHeaders(count: string) {
+  const h = natsHeaders();
+  h.set(BUNDLE_HEADER, count);
+  return h;
+}
 
 /** A row handed over after its commit, with when (ms). */
 interface Queued {
@@ -280,12 +289,17 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     // Rows are signed when written (WriteBatch); rows written unsigned (by a version before
     // that, still in the outbox at an upgrade) are signed here, a batch at a time.
     const newlySigned = new Set(signRows(this.signer, rows));
-    // Envelopes and receipts one bus message each; audit events one SignedAuditBatch per subject.
-    const publications: { rows: Row[]; subject: string; data: Uint8Array; msgID: string }[] = [];
+    // Envelopes and receipts: those to the same agency in bundles (one bus message each otherwise);
+    // audit events one SignedAuditBatch per subject.
+    const envelopes = rows.filter((r) => r.kind !== 'AUDIT').map((r) => ({ row: r, subject: this.sendingSubject(r), data: r.signed ?? r.payload, msgID: publicationId(r) }));
+    const publications: Publication<Row>[] = this.config.bus.bundles
+      ? bundlePublications(envelopes)
+      : envelopes.map((e) => ({ rows: [e.row], subject: e.subject, data: e.data, msgID: e.msgID }));
+    if (publications.length < envelopes.length) this.metrics.bundled.inc(envelopes.length - publications.length);
     const audits = new Map<string, Row[]>();
     for (const r of rows) {
-      if (r.kind !== 'AUDIT') publications.push({ rows: [r], subject: this.sendingSubject(r), data: r.signed ?? r.payload, msgID: publicationId(r) });
-      else if (audits.has(r.target_agency)) audits.get(r.target_agency)!.push(r);
+      if (r.kind !== 'AUDIT') continue;
+      if (audits.has(r.target_agency)) audits.get(r.target_agency)!.push(r);
       else audits.set(r.target_agency, [r]);
     }
     for (const [agency, group] of audits) {
@@ -299,7 +313,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         msgID: `audit-${createHash('sha256').update(ids.join(' ')).digest('hex').slice(0, 32)}`,
       });
     }
-    const settled = await Promise.allSettled(publications.map((p) => this.js.publish(p.subject, p.data, { msgID: p.msgID })));
+    const settled = await Promise.allSettled(publications.map((p) => this.js.publish(p.subject, p.data, { msgID: p.msgID, ...(p.bundle ? { headers: bundleHeaders(p.bundle) } : {}) })));
     const byRow = new Map<Row, PromiseSettledResult<unknown>>();
     publications.forEach((p, i) => p.rows.forEach((r) => byRow.set(r, settled[i])));
     const results = rows.map((r) => byRow.get(r)!);

@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock, withLogContext } from '@shekara/common';
-import { DeadLetterReason, deadLetterText } from '@shekara/contracts';
+import { DeadLetterReason, deadLetterText, envelopesOf } from '@shekara/contracts';
 import type { AgencyCode, BusNames } from '@shekara/contracts';
 import type { Directory } from '@shekara/directory';
 import { GroupCommitter } from '@shekara/persistence';
-import { PermanentMessageError } from '@shekara/messaging';
+import { PartlyRefused, PermanentMessageError } from '@shekara/messaging';
+import type { RefusedPart } from '@shekara/messaging';
 import type { AgencyNodeConfig } from '../core';
 import { BankAttachments, DataBankReplica, DataBankService } from '../databank';
 import { ReceiptsService } from '../receipts';
@@ -68,11 +69,41 @@ export class InboxIntake {
     return checked;
   }
 
-  /** Verifies a bus message (CPU only), then stores it with others in one transaction. */
-  /** `subject`: the inbox subject it arrived on (`<prefix>.inbox.<me>.from.<sender>`). */
-  async handle(bytes: Uint8Array, subject: string): Promise<void> {
+  /**
+   * Verifies a bus message (CPU only), then stores it with others in one transaction. `subject`: the
+   * inbox subject it arrived on (`<prefix>.inbox.<me>.from.<sender>`); `bundle`: its bundle header,
+   * if it is a bundle (docs/protocol.md, "Bundles"): each envelope is then verified and stored on
+   * its own, and those refused for good are returned for the transport to dead-letter one by one.
+   */
+  async handle(bytes: Uint8Array, subject: string, bundle?: string): Promise<PartlyRefused | undefined> {
     const sender = this.names.inboxSender(subject, this.config.agency);
     if (!sender) throw new PermanentMessageError(deadLetterText(DeadLetterReason.NotAddressed, `not an inbox subject of ${this.config.agency}: ${subject}`));
+    if (bundle === undefined) {
+      await this.accept(bytes, sender);
+      return undefined;
+    }
+    let parts: Uint8Array[];
+    try {
+      parts = envelopesOf(bytes, bundle);
+    } catch (err) {
+      throw new PermanentMessageError(deadLetterText(DeadLetterReason.Malformed, (err as Error).message));
+    }
+    const refused: RefusedPart[] = [];
+    const settled = await Promise.allSettled(
+      parts.map((data, index) =>
+        this.accept(data, sender).catch((err: unknown) => {
+          if (!(err instanceof PermanentMessageError)) throw err;
+          refused.push({ index, data, reason: err.reason });
+        }),
+      ),
+    );
+    // A transient failure (the database): the whole bundle again later; what was stored is not stored twice.
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    return refused.length ? new PartlyRefused(refused.sort((a, b) => a.index - b.index)) : undefined;
+  }
+
+  private async accept(bytes: Uint8Array, sender: AgencyCode): Promise<void> {
     const v = this.verify(bytes, sender);
     await withLogContext({ messageId: v.env.messageId, correlationId: v.env.correlationId }, () => this.committer.submit({ ...v, bytes }));
   }

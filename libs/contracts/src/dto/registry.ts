@@ -6,7 +6,7 @@
 import type { DescMessage } from '@bufbuild/protobuf';
 import { SendMessageRequestSchema } from '../gen/shekara/v1/api_pb';
 import { AttachmentSchema, PersonSchema, TravelDocumentSchema } from '../gen/shekara/v1/common_pb';
-import { EnvelopeSchema, MerkleProofSchema, SignedEnvelopeSchema } from '../gen/shekara/v1/envelope_pb';
+import { EnvelopeSchema, MerkleProofSchema, SignedEnvelopeBundleSchema, SignedEnvelopeSchema } from '../gen/shekara/v1/envelope_pb';
 import { file_shekara_v1_audit } from '../gen/shekara/v1/audit_pb';
 import { file_shekara_v1_rpc } from '../gen/shekara/v1/rpc_pb';
 import { DeliveryReceiptSchema, ReadReceiptSchema } from '../gen/shekara/v1/receipts_pb';
@@ -183,6 +183,7 @@ export const DTO_REGISTRY: ReadonlyArray<readonly [DescMessage, DtoClass]> = [
 export const BUS_ONLY_MESSAGES: readonly DescMessage[] = [
   EnvelopeSchema,
   SignedEnvelopeSchema,
+  SignedEnvelopeBundleSchema,
   MerkleProofSchema,
   ...file_shekara_v1_audit.messages,
   ...file_shekara_v1_rpc.messages,
