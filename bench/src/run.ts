@@ -57,7 +57,7 @@ const A_PHASES = ['api200', 'api1000', 'saturation', 'inject'];
 /**
  * The on/off legs of issue #22 (what this wave added to a report's path, each switched off in a system
  * of its own on the provisioned topology, against the main run with everything on): the transparency
- * log and the matching of received reports. BENCH_ONOFF=0 skips them. (The bus's TLS and accounts are
+ * log and the matching of received reports; and bundles, a gain rather than a cost. BENCH_ONOFF=0 skips them. (The bus's TLS and accounts are
  * the A/B above.)
  */
 const ONOFF = process.env.BENCH_ONOFF !== '0';
@@ -65,6 +65,8 @@ const ONOFF_PHASES = ['api200', 'saturation'];
 const ONOFF_LEGS = [
   { key: 'tlogOff', label: 'transparency log', env: { TLOG_ENABLED: 'false' } },
   { key: 'matchingOff', label: 'matching of received reports', env: { PERSON_INDEX_ENABLED: 'false' } },
+  // Not a cost but a gain (docs/protocol.md, "Bundles"): the row shows what bundling saves.
+  { key: 'bundlesOff', label: 'bundles of envelopes', env: { BUS_BUNDLES: 'false' } },
 ] as const;
 
 const log = (s: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
