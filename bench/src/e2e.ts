@@ -69,7 +69,7 @@ export class ApiClient {
     this.token = JSON.parse(r.text).accessToken;
   }
 
-  request(method: string, path: string, body?: Buffer): Promise<{ status: number; text: string }> {
+  request(method: string, path: string, body?: Buffer, opened?: { value: boolean }): Promise<{ status: number; text: string }> {
     return new Promise((resolve, reject) => {
       const req = http.request(
         { host: '127.0.0.1', port: this.node.port, method, path, agent: this.agent, headers: { 'content-type': 'application/json', ...(body ? { 'content-length': body.length } : {}), ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) } },
@@ -80,24 +80,29 @@ export class ApiClient {
           res.on('error', reject);
         },
       );
+      if (opened) req.once('socket', () => (opened.value = !req.reusedSocket));
       req.setTimeout(30_000, () => req.destroy(new Error('HTTP timeout')));
       req.on('error', reject);
       req.end(body);
     });
   }
 
-  /** Sends one report; resolves with its id (or undefined on an error) and the response time. */
-  async send(): Promise<{ id?: string; ms: number; status: number }> {
+  /**
+   * Sends one report; resolves with its id (or undefined on an error), the response time and whether
+   * it went on a connection opened for it (not a kept-alive one).
+   */
+  async send(): Promise<{ id?: string; ms: number; status: number; newConnection: boolean }> {
     const s = performance.now();
+    const opened = { value: false };
     try {
-      const r = await this.request('POST', '/api/messages', this.body);
+      const r = await this.request('POST', '/api/messages', this.body, opened);
       const ms = performance.now() - s;
-      if (r.status !== 201 && r.status !== 200) return { ms, status: r.status };
+      if (r.status !== 201 && r.status !== 200) return { ms, status: r.status, newConnection: opened.value };
       // The id is the first field of the view: avoid parsing the whole body in the client.
       const m = /"id":"([0-9a-f-]{36})"/.exec(r.text);
-      return { id: m?.[1], ms, status: r.status };
+      return { id: m?.[1], ms, status: r.status, newConnection: opened.value };
     } catch {
-      return { ms: performance.now() - s, status: 0 };
+      return { ms: performance.now() - s, status: 0, newConnection: opened.value };
     }
   }
 
@@ -117,9 +122,28 @@ export interface LoadResult {
   shed: number;
   acceptedPerSec: number;
   httpMs: Percentiles;
+  /** Sends on a connection opened for them (not kept alive), and the sends over 1 s: all, and of them on a new connection. */
+  connections: { newConnections: number; overOneSecond: number; overOneSecondOnNew: number; newConnectionMs: Percentiles };
   ids: string[];
   startedAt: number;
   endedAt: number;
+}
+
+/** Where the slow sends were: on connections opened for them, or on kept-alive ones. */
+class ConnectionStats {
+  private readonly newMs: number[] = [];
+  private over = 0;
+  private overOnNew = 0;
+  add(r: { ms: number; newConnection: boolean }): void {
+    if (r.newConnection) this.newMs.push(r.ms);
+    if (r.ms > 1000) {
+      this.over++;
+      if (r.newConnection) this.overOnNew++;
+    }
+  }
+  result(): LoadResult['connections'] {
+    return { newConnections: this.newMs.length, overOneSecond: this.over, overOneSecondOnNew: this.overOnNew, newConnectionMs: percentiles(this.newMs) };
+  }
 }
 
 /** Open loop: a send every 1/rate s for `seconds`, whatever the responses do (at most maxInFlight pending). */
@@ -129,6 +153,7 @@ export async function openLoop(client: ApiClient, rate: number, seconds: number,
   let errors = 0;
   let shed = 0;
   let inFlight = 0;
+  const conns = new ConnectionStats();
   const pending = new Set<Promise<void>>();
   const startedAt = Date.now();
   const t0 = performance.now();
@@ -146,6 +171,7 @@ export async function openLoop(client: ApiClient, rate: number, seconds: number,
         inFlight--;
         pending.delete(p);
         http.push(r.ms);
+        conns.add(r);
         if (r.id) ids.push(r.id);
         else errors++;
       });
@@ -156,7 +182,7 @@ export async function openLoop(client: ApiClient, rate: number, seconds: number,
   }
   const sentFor = (performance.now() - t0) / 1000;
   await Promise.all(pending);
-  return { mode: `open loop ${rate}/s`, offeredPerSec: rate, seconds: sentFor, accepted: ids.length, errors, shed, acceptedPerSec: ids.length / ((performance.now() - t0) / 1000), httpMs: percentiles(http), ids, startedAt, endedAt: Date.now() };
+  return { mode: `open loop ${rate}/s`, offeredPerSec: rate, seconds: sentFor, accepted: ids.length, errors, shed, acceptedPerSec: ids.length / ((performance.now() - t0) / 1000), httpMs: percentiles(http), connections: conns.result(), ids, startedAt, endedAt: Date.now() };
 }
 
 /** Closed loop: `concurrency` senders, each sending again as soon as its previous report was accepted. */
@@ -167,18 +193,20 @@ export async function closedLoop(client: ApiClient, concurrency: number, seconds
   const startedAt = Date.now();
   const t0 = performance.now();
   const deadline = t0 + seconds * 1000;
+  const conns = new ConnectionStats();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (performance.now() < deadline) {
         const r = await client.send();
         http.push(r.ms);
+        conns.add(r);
         if (r.id) ids.push(r.id);
         else errors++;
       }
     }),
   );
   const s = (performance.now() - t0) / 1000;
-  return { mode: `closed loop, ${concurrency} in flight`, concurrency, seconds: s, accepted: ids.length, errors, shed: 0, acceptedPerSec: ids.length / s, httpMs: percentiles(http), ids, startedAt, endedAt: Date.now() };
+  return { mode: `closed loop, ${concurrency} in flight`, concurrency, seconds: s, accepted: ids.length, errors, shed: 0, acceptedPerSec: ids.length / s, httpMs: percentiles(http), connections: conns.result(), ids, startedAt, endedAt: Date.now() };
 }
 
 export interface Delivery {

@@ -5,7 +5,7 @@
  * Everything runs on 127.0.0.1 with a run-unique bus prefix and databases, bounded in count and
  * time, and is cleaned up at the end (also on failure or Ctrl-C).
  */
-import { mkdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execSync } from 'node:child_process';
@@ -252,10 +252,15 @@ async function e2ePhases(sys: BenchSystem, result: Record<string, any>, only?: r
     // The bench client's own loop: a stall there delays the sends it times.
     const clientLoop = monitorEventLoopDelay({ resolution: 10 });
     clientLoop.enable();
+    const tcpBefore = tcpCounters();
     mon.start();
     const load = await run();
     const usageSending = mon.stop();
     clientLoop.disable();
+    const tcpAfter = tcpCounters();
+    // The machine's TCP counters over the phase: connections the kernel dropped because a listener's
+    // accept queue was full, and the SYNs sent again for them (each a second or more of waiting).
+    const tcp = { listenOverflows: tcpAfter.ListenOverflows - tcpBefore.ListenOverflows, synRetransmits: tcpAfter.TCPSynRetrans - tcpBefore.TCPSynRetrans };
     // A request waits for a blocked event loop before the node takes its "now": in the HTTP time, not
     // in the end to end one (measured from created_at).
     const eventLoop = {
@@ -265,7 +270,9 @@ async function e2ePhases(sys: BenchSystem, result: Record<string, any>, only?: r
     };
     // (After the event-loop reading: every scrape resets that histogram.)
     const inNode = serverP99(timedBefore, await sendTimes(sender));
-    log(`  ${name}: accepted ${load.accepted} (${round(load.acceptedPerSec, 0)}/s, errors ${load.errors}, shed ${load.shed}), HTTP p50 ${load.httpMs.p50} p99 ${load.httpMs.p99} ms (inside the node: p99 ≤ ${inNode?.p99AtMostMs} ms, ${inNode?.overOneSecond} of ${inNode?.count} over 1 s); event-loop delay p99 / max: sender ${eventLoop.sender?.p99Ms} / ${eventLoop.sender?.maxMs} ms, recipient ${eventLoop.recipient?.p99Ms} / ${eventLoop.recipient?.maxMs} ms, bench client ${eventLoop.client.p99Ms} / ${eventLoop.client.maxMs} ms; waiting for receipts`);
+    log(`  ${name}: accepted ${load.accepted} (${round(load.acceptedPerSec, 0)}/s, errors ${load.errors}, shed ${load.shed}), HTTP p50 ${load.httpMs.p50} p99 ${load.httpMs.p99} ms (inside the node: p99 ≤ ${inNode?.p99AtMostMs} ms, ${inNode?.overOneSecond} of ${inNode?.count} over 1 s); event-loop delay p99 / max: sender ${eventLoop.sender?.p99Ms} / ${eventLoop.sender?.maxMs} ms, recipient ${eventLoop.recipient?.p99Ms} / ${eventLoop.recipient?.maxMs} ms, bench client ${eventLoop.client.p99Ms} / ${eventLoop.client.maxMs} ms`);
+    const c = load.connections;
+    log(`    connections: ${c.newConnections} sends on a new connection (HTTP p50 ${c.newConnectionMs.p50} p99 ${c.newConnectionMs.p99} ms); sends over 1 s: ${c.overOneSecond}, ${c.overOneSecondOnNew} of them on a new connection; TCP: listen overflows ${tcp.listenOverflows}, SYN retransmits ${tcp.synRetransmits}; waiting for receipts`);
     const r = await awaitReceipts(sys, senderDb, load.ids, DRAIN_MS);
     const stats = e2eStats(r.deliveries, r.missing, { from: load.startedAt + WARM_S * 1000, to: load.endedAt });
     const stages = await stageLatencies(sys, senderDb, recipientDb, load.ids);
@@ -273,7 +280,7 @@ async function e2ePhases(sys: BenchSystem, result: Record<string, any>, only?: r
     log(`  ${name}: e2e sustained ${round(stats.sustainedPerSec, 0)} msg/s, latency p50 ${stats.latencyMs.p50} p95 ${stats.latencyMs.p95} p99 ${stats.latencyMs.p99} ms, missing ${stats.missing}, drained ${round(r.waitedMs / 1000, 1)} s after sending`);
     const { ids, ...rest } = load;
     lastIds = ids;
-    return { load: rest, e2e: stats, stages, drainAfterSendingS: round(r.waitedMs / 1000, 1), usage: usageSending, eventLoop, inNode };
+    return { load: rest, e2e: stats, stages, drainAfterSendingS: round(r.waitedMs / 1000, 1), usage: usageSending, eventLoop, inNode, tcp };
   };
   if (want('api200')) {
     log(`API, open loop at 200 msg/s for ${C.lowS} s`);
@@ -451,6 +458,14 @@ async function compliancePhase(sys: BenchSystem, tmp: string, result: Record<str
 }
 
 /** The node's event-loop delay since its last scrape (prom-client's histogram, reset by each scrape), in ms. */
+/** TcpExt counters of the machine (/proc/net/netstat): ListenOverflows, TCPSynRetrans. */
+function tcpCounters(): { ListenOverflows: number; TCPSynRetrans: number } {
+  const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n').filter((l) => l.startsWith('TcpExt:'));
+  const [names, values] = lines.map((l) => l.split(/\s+/).slice(1));
+  const get = (k: string) => Number(values?.[names?.indexOf(k) ?? -1] ?? 0) || 0;
+  return { ListenOverflows: get('ListenOverflows'), TCPSynRetrans: get('TCPSynRetrans') };
+}
+
 async function eventLoopDelay(node: Proc): Promise<{ p99Ms: number; maxMs: number } | undefined> {
   try {
     const text = await (await fetch(`${node.url}/metrics`)).text();
