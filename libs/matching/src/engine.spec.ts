@@ -1,4 +1,4 @@
-import { ALERT_THRESHOLD, compare, preparePerson, type NameHow } from './engine';
+import { ALERT_THRESHOLD, compare, namesakeRivals, preparePerson, type MatchResult, type NameHow } from './engine';
 import { foldMisreadings } from './documents';
 import { compareDates } from './dates';
 import type { PersonRecord } from './person';
@@ -142,6 +142,32 @@ describe('namesakes and short names', () => {
     const exact = index.search({ id: 'q', surname: 'Ван', givenNames: 'Вэй', dateOfBirth: '1980-09-20' }, 3);
     expect(exact[0]).toMatchObject({ id: 'b', match: true });
     expect(exact[0].explanation.namesakes).toBeUndefined();
+  });
+
+  it('only namesakes agreeing with the date at least as well count against a candidate', () => {
+    const index = new MemoryPersonIndex();
+    index.add([
+      { id: 'a', surname: 'Wang', givenNames: 'Wei', dateOfBirth: '1980-07-10' },
+      { id: 'b', surname: 'Wang', givenNames: 'Wei', dateOfBirth: '1975-01-01' },
+      { id: 'c', surname: 'Wang', givenNames: 'Wei', dateOfBirth: '1990-03-03' },
+    ]);
+    // a is born within a month of the query, b and c years away: they do not make a ambiguous.
+    const [best, ...rest] = index.search({ id: 'q', surname: 'Ван', givenNames: 'Вэй', dateOfBirth: '1980-07-01' }, 3);
+    expect(best).toMatchObject({ id: 'a', match: true });
+    expect(best.explanation.namesakes).toBeUndefined();
+    // b and c each have two namesakes dated at least as well (a, and each other: both 'different').
+    for (const c of rest) expect(c.explanation.namesakes).toEqual({ count: 2, points: -1.58 });
+    // A namesake as near (within a month too) counts against a, and a against it.
+    index.add([{ id: 'd', surname: 'Wang', givenNames: 'Wei', dateOfBirth: '1980-06-20' }]);
+    const two = index.search({ id: 'q', surname: 'Ван', givenNames: 'Вэй', dateOfBirth: '1980-07-01' }, 2);
+    expect(two.map((c) => c.id).sort()).toEqual(['a', 'd']);
+    for (const c of two) expect(c.explanation.namesakes).toEqual({ count: 1, points: -1 });
+  });
+
+  it('namesakeRivals: the others agreeing with the date at least as well', () => {
+    const at = (points: number) => ({ explanation: { dateOfBirth: { points } } }) as MatchResult;
+    expect(namesakeRivals([at(1.5), at(-5), at(0.5), at(1.5), at(3)])).toEqual([2, 4, 3, 2, 0]);
+    expect(namesakeRivals([at(0.5)])).toEqual([0]);
   });
 
   it('one letter apart in a short name is weak evidence (Chen/Zheng)', () => {
