@@ -14,7 +14,8 @@ import type { PersonRecord } from './person';
  * synthetic evaluation (eval/, bench phase "matching"): both names matching (by transliteration,
  * suffix or one typo) need a date of birth, a document, or a patronymic to reach it; a hard
  * negative (same surname and year of birth, another given name) stays far below it, and a
- * namesake with only a near date falls below it (withNamesakes). Names weigh by their frequency in
+ * namesake with only a near date falls below it when other namesakes are born as near or nearer
+ * (withNamesakes, namesakeRivals). Names weigh by their frequency in
  * the index, and a large index asks more of a candidate without a decisive date (FREQUENCY_WEIGHTS).
  */
 export const ALERT_THRESHOLD = 0.5;
