@@ -55,9 +55,27 @@ describe('variant classes of names', () => {
     ['X/KH (Uzbek)', 'Xolmatov', 'Kholmatov'],
     ['Palladius/Pinyin', 'Чжан', 'Zhang'],
     ['Turkish C', 'Cengiz', 'Дженгиз'],
+    ['Turkish Ğ silent', 'Doğan', 'Доан'],
+    ['Turkish Ğ silent (given name)', 'Uğur', 'Уур'],
+    ['Turkish Ğ read as G', 'Erdoğan', 'Эрдоган'],
+    ['Ё as YO', 'Фёдоров', 'Fyodorov'],
+    ['Ё as E (ICAO)', 'Фёдоров', 'Fedorov'],
+    ['Turkish Ö as Ё', 'Öztürk', 'Ёзтюрк'],
   ])('%s: %s = %s', (_cls, a, b) => {
     const r = compare(preparePerson({ id: 'q', surname: a, givenNames: 'X' }), preparePerson({ id: 'c', surname: b, givenNames: 'X' }));
     expect(['transliteration', 'exact']).toContain(r.explanation.surname.how);
+  });
+
+  it('a typing error on a Turkish name written with Ё or without its silent Ğ is one typo (Доайн / Doğan, Ёмеыр / Ömer)', () => {
+    const q = preparePerson({ id: 'q', surname: 'Ердсоан', givenNames: 'Уур', dateOfBirth: '2003-07-10', sex: 'M' });
+    const r = compare(q, preparePerson({ id: 'c', surname: 'Erdoğan', givenNames: 'Uğur', dateOfBirth: '2003-07-10', sex: 'M' }));
+    expect(r.explanation.surname.how).toBe('one-typo');
+    expect(r.explanation.givenNames.how).toBe('transliteration');
+    expect(r.match).toBe(true);
+    // Ömer written Ёмер, with a letter too many.
+    expect(compare(preparePerson({ id: 'q', surname: 'Коджабаш', givenNames: 'Ёмеыр' }), preparePerson({ id: 'c', surname: 'Kocabaş', givenNames: 'Ömer' })).explanation.givenNames.how).toBe('one-typo');
+    // Only after a vowel: Ğ begins no Turkish word, and a Kazakh Ğ there is a letter (Ğalym is not Alym).
+    expect(compare(preparePerson({ id: 'q', surname: 'Alym', givenNames: 'X' }), preparePerson({ id: 'c', surname: 'Ğalym', givenNames: 'X' })).explanation.surname.how).not.toBe('transliteration');
   });
 
   it('patronymics: -ovich/-uly meet, a different father counts against', () => {
