@@ -1,4 +1,4 @@
-import { ALERT_THRESHOLD, compare, preparePerson, type NameHow } from './engine';
+import { ALERT_THRESHOLD, compare, namesakeRivals, preparePerson, type MatchResult, type NameHow } from './engine';
 import { foldMisreadings } from './documents';
 import { compareDates } from './dates';
 import type { PersonRecord } from './person';
@@ -55,9 +55,27 @@ describe('variant classes of names', () => {
     ['X/KH (Uzbek)', 'Xolmatov', 'Kholmatov'],
     ['Palladius/Pinyin', 'Чжан', 'Zhang'],
     ['Turkish C', 'Cengiz', 'Дженгиз'],
+    ['Turkish Ğ silent', 'Doğan', 'Доан'],
+    ['Turkish Ğ silent (given name)', 'Uğur', 'Уур'],
+    ['Turkish Ğ read as G', 'Erdoğan', 'Эрдоган'],
+    ['Ё as YO', 'Фёдоров', 'Fyodorov'],
+    ['Ё as E (ICAO)', 'Фёдоров', 'Fedorov'],
+    ['Turkish Ö as Ё', 'Öztürk', 'Ёзтюрк'],
   ])('%s: %s = %s', (_cls, a, b) => {
     const r = compare(preparePerson({ id: 'q', surname: a, givenNames: 'X' }), preparePerson({ id: 'c', surname: b, givenNames: 'X' }));
     expect(['transliteration', 'exact']).toContain(r.explanation.surname.how);
+  });
+
+  it('a typing error on a Turkish name written with Ё or without its silent Ğ is one typo (Доайн / Doğan, Ёмеыр / Ömer)', () => {
+    const q = preparePerson({ id: 'q', surname: 'Ердсоан', givenNames: 'Уур', dateOfBirth: '2003-07-10', sex: 'M' });
+    const r = compare(q, preparePerson({ id: 'c', surname: 'Erdoğan', givenNames: 'Uğur', dateOfBirth: '2003-07-10', sex: 'M' }));
+    expect(r.explanation.surname.how).toBe('one-typo');
+    expect(r.explanation.givenNames.how).toBe('transliteration');
+    expect(r.match).toBe(true);
+    // Ömer written Ёмер, with a letter too many.
+    expect(compare(preparePerson({ id: 'q', surname: 'Коджабаш', givenNames: 'Ёмеыр' }), preparePerson({ id: 'c', surname: 'Kocabaş', givenNames: 'Ömer' })).explanation.givenNames.how).toBe('one-typo');
+    // Only after a vowel: Ğ begins no Turkish word, and a Kazakh Ğ there is a letter (Ğalym is not Alym).
+    expect(compare(preparePerson({ id: 'q', surname: 'Alym', givenNames: 'X' }), preparePerson({ id: 'c', surname: 'Ğalym', givenNames: 'X' })).explanation.surname.how).not.toBe('transliteration');
   });
 
   it('patronymics: -ovich/-uly meet, a different father counts against', () => {
@@ -142,6 +160,32 @@ describe('namesakes and short names', () => {
     const exact = index.search({ id: 'q', surname: 'Ван', givenNames: 'Вэй', dateOfBirth: '1980-09-20' }, 3);
     expect(exact[0]).toMatchObject({ id: 'b', match: true });
     expect(exact[0].explanation.namesakes).toBeUndefined();
+  });
+
+  it('only namesakes agreeing with the date at least as well count against a candidate', () => {
+    const index = new MemoryPersonIndex();
+    index.add([
+      { id: 'a', surname: 'Wang', givenNames: 'Wei', dateOfBirth: '1980-07-10' },
+      { id: 'b', surname: 'Wang', givenNames: 'Wei', dateOfBirth: '1975-01-01' },
+      { id: 'c', surname: 'Wang', givenNames: 'Wei', dateOfBirth: '1990-03-03' },
+    ]);
+    // a is born within a month of the query, b and c years away: they do not make a ambiguous.
+    const [best, ...rest] = index.search({ id: 'q', surname: 'Ван', givenNames: 'Вэй', dateOfBirth: '1980-07-01' }, 3);
+    expect(best).toMatchObject({ id: 'a', match: true });
+    expect(best.explanation.namesakes).toBeUndefined();
+    // b and c each have two namesakes dated at least as well (a, and each other: both 'different').
+    for (const c of rest) expect(c.explanation.namesakes).toEqual({ count: 2, points: -1.58 });
+    // A namesake as near (within a month too) counts against a, and a against it.
+    index.add([{ id: 'd', surname: 'Wang', givenNames: 'Wei', dateOfBirth: '1980-06-20' }]);
+    const two = index.search({ id: 'q', surname: 'Ван', givenNames: 'Вэй', dateOfBirth: '1980-07-01' }, 2);
+    expect(two.map((c) => c.id).sort()).toEqual(['a', 'd']);
+    for (const c of two) expect(c.explanation.namesakes).toEqual({ count: 1, points: -1 });
+  });
+
+  it('namesakeRivals: the others agreeing with the date at least as well', () => {
+    const at = (points: number) => ({ explanation: { dateOfBirth: { points } } }) as MatchResult;
+    expect(namesakeRivals([at(1.5), at(-5), at(0.5), at(1.5), at(3)])).toEqual([2, 4, 3, 2, 0]);
+    expect(namesakeRivals([at(0.5)])).toEqual([0]);
   });
 
   it('one letter apart in a short name is weak evidence (Chen/Zheng)', () => {

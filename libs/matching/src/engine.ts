@@ -14,7 +14,8 @@ import type { PersonRecord } from './person';
  * synthetic evaluation (eval/, bench phase "matching"): both names matching (by transliteration,
  * suffix or one typo) need a date of birth, a document, or a patronymic to reach it; a hard
  * negative (same surname and year of birth, another given name) stays far below it, and a
- * namesake with only a near date falls below it (withNamesakes). Names weigh by their frequency in
+ * namesake with only a near date falls below it when other namesakes are born as near or nearer
+ * (withNamesakes, namesakeRivals). Names weigh by their frequency in
  * the index, and a large index asks more of a candidate without a decisive date (FREQUENCY_WEIGHTS).
  */
 export const ALERT_THRESHOLD = 0.5;
@@ -337,9 +338,34 @@ function decisive(date: DateHow, document: Explanation['document']['how']): bool
 }
 
 /**
- * Lowers the score of a candidate who shares his names with `count` others of the index when
- * neither the date of birth nor a document sets him apart: a common name with a near date is
- * weak evidence (Fellegi-Sunter: agreement on a frequent value weighs less).
+ * For each of a query's namesakes (candidates for which isNamesake holds), how many of the others
+ * agree with the query's date of birth at least as well as it does (by the points of the date:
+ * exact, then day and month swapped, then a year off or within a month, within a year, absent,
+ * different): the count withNamesakes weighs. A namesake born further from the query's date than
+ * the candidate does not make him ambiguous (the best-dated of them is not lowered for the others),
+ * while one born as near or nearer does: names and date then say the same of both.
+ */
+export function namesakeRivals(namesakes: readonly MatchResult[]): number[] {
+  const points = namesakes.map((r) => r.explanation.dateOfBirth.points);
+  const descending = [...points].sort((a, b) => b - a);
+  return points.map((p) => {
+    // How many agree at least as well (the namesake itself among them): the first index below p.
+    let lo = 0;
+    let hi = descending.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (descending[mid] >= p) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo - 1;
+  });
+}
+
+/**
+ * Lowers the score of a candidate when `count` other persons of the index share his names and
+ * agree with the query's date at least as well as he does (namesakeRivals), and neither the date
+ * of birth nor a document sets him apart: a common name with a near date is weak evidence
+ * (Fellegi-Sunter: agreement on a frequent value weighs less).
  */
 export function withNamesakes(r: MatchResult, count: number): MatchResult {
   if (count < 1 || decisive(r.explanation.dateOfBirth.how, r.explanation.document.how)) return r;

@@ -2,7 +2,7 @@
  * An in-memory candidate index (the CLI, the evaluation): key -> persons, then rescoring with the
  * engine. The PostgreSQL store (pg/) files the same keys.
  */
-import { compare, isNamesake, preparePerson, withNamesakes, type MatchResult, type NameFrequencies, type PreparedPerson } from './engine';
+import { compare, isNamesake, namesakeRivals, preparePerson, withNamesakes, type MatchResult, type NameFrequencies, type PreparedPerson } from './engine';
 import { personKeys, queryKeys } from './keys';
 import type { PersonRecord } from './person';
 
@@ -69,13 +69,18 @@ export class MemoryPersonIndex {
 /**
  * Rescores prepared candidates against a query with the index's name frequencies; best first (ties
  * by id), `limit` of them. The candidates include every person filed under the query's names, so
- * namesakes are counted here.
+ * namesakes are counted here: each against those agreeing with the query's date at least as well.
  */
 export function rank(q: PreparedPerson, candidates: Iterable<PreparedPerson>, limit: number, freq?: NameFrequencies): Candidate[] {
   let out: Candidate[] = [];
   for (const c of candidates) out.push({ id: c.record.id, ...compare(q, c, freq) });
-  const namesakes = out.filter(isNamesake).length;
-  if (namesakes > 1) out = out.map((c) => (isNamesake(c) ? { id: c.id, ...withNamesakes(c, namesakes - 1) } : c));
+  const namesakes = out.filter(isNamesake);
+  if (namesakes.length > 1) {
+    // Each namesake weighs the others that agree with the query's date at least as well (namesakeRivals).
+    const rivals = namesakeRivals(namesakes);
+    const of = new Map(namesakes.map((c, i) => [c, rivals[i]]));
+    out = out.map((c) => (of.has(c) ? { id: c.id, ...withNamesakes(c, of.get(c)!) } : c));
+  }
   out.sort((a, b) => b.score - a.score || b.explanation.total - a.explanation.total || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return out.slice(0, limit);
 }

@@ -36,7 +36,10 @@ export function words(text: string): string[] {
 const FORMS_CACHE = new Map<string, string[]>();
 const FORMS_CACHE_SIZE = 200_000;
 
-/** Upper-case ASCII Latin readings of one word: one, or two for a word that can be Chinese (Palladius). */
+/**
+ * Upper-case ASCII Latin readings of one word: one, and another for a word that can be Chinese
+ * (Palladius), has Ё (E or YO) or a silent Turkish Ğ.
+ */
 export function latinForms(word: string): string[] {
   const cached = FORMS_CACHE.get(word);
   if (cached !== undefined) return cached;
@@ -53,6 +56,28 @@ function computeLatinForms(word: string): string[] {
     const pinyin = palladiusToPinyin(up);
     forms.push(...(pinyin !== undefined ? [pinyin] : palladiusToPinyinWithTypo(up)));
   }
+  const out = ascii(up);
+  if (out !== '' && !forms.includes(out)) forms.push(out);
+  // Ё is E in passports (ICAO) and YO elsewhere (Fyodor, Kazakh 2021 İO, Turkish Ö: Ёмер Ömer).
+  if (up.includes('Ё')) {
+    const yo = ascii(up.replace(/Ё/g, 'ЙО'));
+    if (yo !== '' && !forms.includes(yo)) forms.push(yo);
+  }
+  // Turkish Ğ after a vowel is silent and Russian writes it so (Doğan Доан, Uğur Уур, Erdoğan
+  // Эрдоан): the reading without it too, after the one with G (which the name is counted under).
+  if (!CYRILLIC.test(up) && SILENT_G.test(up)) {
+    const silent = ascii(up.replace(SILENT_G_ALL, ''));
+    if (silent !== '' && !forms.includes(silent)) forms.push(silent);
+  }
+  return forms;
+}
+
+/** Ğ after a vowel (Turkish yumuşak g; never at the start of a word). */
+const SILENT_G = /(?<=[AEIOUÖÜÂÎÛ])Ğ/u;
+const SILENT_G_ALL = new RegExp(SILENT_G.source, 'gu');
+
+/** An upper-case word in any script as upper-case ASCII Latin (Cyrillic by CYR, diacritics by LAT or dropped). */
+function ascii(up: string): string {
   let out = '';
   for (const ch of up) {
     const m = CYR[ch] ?? LAT[ch];
@@ -63,8 +88,7 @@ function computeLatinForms(word: string): string[] {
       if (/^[A-Z]+$/.test(base)) out += base;
     }
   }
-  if (out !== '' && !forms.includes(out)) forms.push(out);
-  return forms;
+  return out;
 }
 
 /** The phonetic key of an upper-case Latin form (see the file comment). */

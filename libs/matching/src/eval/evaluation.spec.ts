@@ -9,7 +9,8 @@ import { VARIANT_CLASSES } from './generator';
 /**
  * The one class below the 0.98 target, at the floor it reaches: a transliterated name with a date
  * of birth months away cannot be told from a namesake born in the same months, and the engine
- * lowers namesakes without a decisive date (engine.ts, withNamesakes) to keep precision.
+ * lowers namesakes without a decisive date when others are born as near (engine.ts,
+ * withNamesakes, namesakeRivals) to keep precision.
  */
 const FLOOR: Partial<Record<string, number>> = { 'transliteration+dob-within-year': 0.96 };
 
