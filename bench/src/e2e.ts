@@ -54,6 +54,8 @@ export class ApiClient {
   private readonly agent: http.Agent;
   private readonly body: Buffer;
   private token = '';
+  /** Per send since the last `takeWaits()`: ms until it had a socket, and until a new socket was connected. */
+  private waits = { socket: [] as number[], connect: [] as number[] };
   constructor(private readonly node: Proc, maxSockets: number) {
     this.agent = new http.Agent({ keepAlive: true, maxSockets });
     this.body = Buffer.from(JSON.stringify(dailyReport()));
@@ -69,7 +71,7 @@ export class ApiClient {
     this.token = JSON.parse(r.text).accessToken;
   }
 
-  request(method: string, path: string, body?: Buffer, opened?: { value: boolean }): Promise<{ status: number; text: string }> {
+  request(method: string, path: string, body?: Buffer, opened?: { value: SocketHow }): Promise<{ status: number; text: string }> {
     return new Promise((resolve, reject) => {
       const req = http.request(
         { host: '127.0.0.1', port: this.node.port, method, path, agent: this.agent, headers: { 'content-type': 'application/json', ...(body ? { 'content-length': body.length } : {}), ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) } },
@@ -80,7 +82,16 @@ export class ApiClient {
           res.on('error', reject);
         },
       );
-      if (opened) req.once('socket', () => (opened.value = !req.reusedSocket));
+      // A socket taken at once from the free ones is `reusedSocket`; one still connecting was opened for
+      // this request; any other waited in the agent's queue for a socket another request freed.
+      const asked = performance.now();
+      if (opened)
+        req.once('socket', (socket) => {
+          opened.value = req.reusedSocket ? 'kept' : socket.connecting ? 'new' : 'queued';
+          // How long it waited for its socket, and a new one for its connection.
+          this.waits.socket.push(performance.now() - asked);
+          if (socket.connecting) socket.once('connect', () => this.waits.connect.push(performance.now() - asked));
+        });
       req.setTimeout(30_000, () => req.destroy(new Error('HTTP timeout')));
       req.on('error', reject);
       req.end(body);
@@ -88,22 +99,29 @@ export class ApiClient {
   }
 
   /**
-   * Sends one report; resolves with its id (or undefined on an error), the response time and whether
-   * it went on a connection opened for it (not a kept-alive one).
+   * Sends one report; resolves with its id (or undefined on an error), the response time and how it got
+   * its connection (a kept-alive one free at once, one opened for it, or one freed while it queued).
    */
-  async send(): Promise<{ id?: string; ms: number; status: number; newConnection: boolean }> {
+  async send(): Promise<{ id?: string; ms: number; status: number; socket: SocketHow }> {
     const s = performance.now();
-    const opened = { value: false };
+    const opened: { value: SocketHow } = { value: 'queued' };
     try {
       const r = await this.request('POST', '/api/messages', this.body, opened);
       const ms = performance.now() - s;
-      if (r.status !== 201 && r.status !== 200) return { ms, status: r.status, newConnection: opened.value };
+      if (r.status !== 201 && r.status !== 200) return { ms, status: r.status, socket: opened.value };
       // The id is the first field of the view: avoid parsing the whole body in the client.
       const m = /"id":"([0-9a-f-]{36})"/.exec(r.text);
-      return { id: m?.[1], ms, status: r.status, newConnection: opened.value };
+      return { id: m?.[1], ms, status: r.status, socket: opened.value };
     } catch {
-      return { ms: performance.now() - s, status: 0, newConnection: opened.value };
+      return { ms: performance.now() - s, status: 0, socket: opened.value };
     }
+  }
+
+  /** The sends' waits for a socket and for new connections since the last call (p99, max). */
+  takeWaits(): { socketMs: Percentiles; connectMs: Percentiles } {
+    const w = this.waits;
+    this.waits = { socket: [], connect: [] };
+    return { socketMs: percentiles(w.socket), connectMs: percentiles(w.connect) };
   }
 
   close(): void {
@@ -122,27 +140,36 @@ export interface LoadResult {
   shed: number;
   acceptedPerSec: number;
   httpMs: Percentiles;
-  /** Sends on a connection opened for them (not kept alive), and the sends over 1 s: all, and of them on a new connection. */
-  connections: { newConnections: number; overOneSecond: number; overOneSecondOnNew: number; newConnectionMs: Percentiles };
+  /**
+   * Sends on a connection opened for them, sends that queued in the client for a connection (all were
+   * busy), and the sends over 1 s: all, of them on a new connection, of them queued.
+   */
+  connections: { newConnections: number; queued: number; overOneSecond: number; overOneSecondOnNew: number; overOneSecondQueued: number; newConnectionMs: Percentiles };
   ids: string[];
   startedAt: number;
   endedAt: number;
 }
 
 /** Where the slow sends were: on connections opened for them, or on kept-alive ones. */
+export type SocketHow = 'kept' | 'new' | 'queued';
+
 class ConnectionStats {
   private readonly newMs: number[] = [];
+  private queued = 0;
   private over = 0;
   private overOnNew = 0;
-  add(r: { ms: number; newConnection: boolean }): void {
-    if (r.newConnection) this.newMs.push(r.ms);
+  private overQueued = 0;
+  add(r: { ms: number; socket: SocketHow }): void {
+    if (r.socket === 'new') this.newMs.push(r.ms);
+    if (r.socket === 'queued') this.queued++;
     if (r.ms > 1000) {
       this.over++;
-      if (r.newConnection) this.overOnNew++;
+      if (r.socket === 'new') this.overOnNew++;
+      if (r.socket === 'queued') this.overQueued++;
     }
   }
   result(): LoadResult['connections'] {
-    return { newConnections: this.newMs.length, overOneSecond: this.over, overOneSecondOnNew: this.overOnNew, newConnectionMs: percentiles(this.newMs) };
+    return { newConnections: this.newMs.length, queued: this.queued, overOneSecond: this.over, overOneSecondOnNew: this.overOnNew, overOneSecondQueued: this.overQueued, newConnectionMs: percentiles(this.newMs) };
   }
 }
 

@@ -8,7 +8,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execSync } from 'node:child_process';
+import { execFile, execSync } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { DEMO_PASSWORD } from '@shekara/agency-node';
 import { BenchSystem, BUILD, PG_URL, ROOT, sleep } from './system';
@@ -62,6 +62,14 @@ const A_PHASES = ['api200', 'api1000', 'saturation', 'inject'];
  */
 const ONOFF = process.env.BENCH_ONOFF !== '0';
 const ONOFF_PHASES = ['api200', 'saturation'];
+/**
+ * The control leg: everything on, in a system of its own started like the others. The main run
+ * comes after the baselines and the raw path (whose writes PostgreSQL is still flushing) and was
+ * slower than any fresh leg: an on/off row compares each leg with the control, not with the main run.
+ */
+const ONOFF_CONTROL = { key: 'onOffControl', label: 'control (everything on)', env: {} } as const;
+/** The control again after the off legs: a run slows as it goes, so the legs are compared with the mean of both. */
+const ONOFF_CONTROL_END = 'onOffControlEnd';
 const ONOFF_LEGS = [
   { key: 'tlogOff', label: 'transparency log', env: { TLOG_ENABLED: 'false' } },
   { key: 'matchingOff', label: 'matching of received reports', env: { PERSON_INDEX_ENABLED: 'false' } },
@@ -136,10 +144,14 @@ async function main(): Promise<void> {
     result.machine.postgres = pg;
     sys.ensureDirectory();
     if (E2E && ONOFF && ONOFF_PHASES.some((p) => want(p as (typeof PHASES)[number]))) {
+      log('on/off: the API phases with everything on (the control), in a system of its own');
+      result[ONOFF_CONTROL.key] = await leg(ONOFF_CONTROL.key, 'topology', ONOFF_PHASES, ONOFF_CONTROL.env);
       for (const off of ONOFF_LEGS) {
         log(`on/off: the API phases with the ${off.label} off (${JSON.stringify(off.env)}), in a system of its own`);
         result[off.key] = await leg(off.key, 'topology', ONOFF_PHASES, off.env);
       }
+      log('on/off: the control again (everything on), in a system of its own');
+      result[ONOFF_CONTROL_END] = await leg(ONOFF_CONTROL_END, 'topology', ONOFF_PHASES, ONOFF_CONTROL.env);
     }
     if (E2E && BUS === 'ab' && A_PHASES.some((p) => want(p as (typeof PHASES)[number]))) {
       // A: the old shared server, in a system of its own (its own prefix and databases), just before B.
@@ -252,12 +264,16 @@ async function e2ePhases(sys: BenchSystem, result: Record<string, any>, only?: r
     // The bench client's own loop: a stall there delays the sends it times.
     const clientLoop = monitorEventLoopDelay({ resolution: 10 });
     clientLoop.enable();
+    client.takeWaits();
+    const queue = acceptQueue(sender.port);
     const tcpBefore = tcpCounters();
     mon.start();
     const load = await run();
     const usageSending = mon.stop();
     clientLoop.disable();
     const tcpAfter = tcpCounters();
+    const waits = client.takeWaits();
+    const accept = await queue.stop();
     // The machine's TCP counters over the phase: connections the kernel dropped because a listener's
     // accept queue was full, and the SYNs sent again for them (each a second or more of waiting).
     const tcp = { listenOverflows: tcpAfter.ListenOverflows - tcpBefore.ListenOverflows, synRetransmits: tcpAfter.TCPSynRetrans - tcpBefore.TCPSynRetrans };
@@ -272,7 +288,7 @@ async function e2ePhases(sys: BenchSystem, result: Record<string, any>, only?: r
     const inNode = serverP99(timedBefore, await sendTimes(sender));
     log(`  ${name}: accepted ${load.accepted} (${round(load.acceptedPerSec, 0)}/s, errors ${load.errors}, shed ${load.shed}), HTTP p50 ${load.httpMs.p50} p99 ${load.httpMs.p99} ms (inside the node: p99 ≤ ${inNode?.p99AtMostMs} ms, ${inNode?.overOneSecond} of ${inNode?.count} over 1 s); event-loop delay p99 / max: sender ${eventLoop.sender?.p99Ms} / ${eventLoop.sender?.maxMs} ms, recipient ${eventLoop.recipient?.p99Ms} / ${eventLoop.recipient?.maxMs} ms, bench client ${eventLoop.client.p99Ms} / ${eventLoop.client.maxMs} ms`);
     const c = load.connections;
-    log(`    connections: ${c.newConnections} sends on a new connection (HTTP p50 ${c.newConnectionMs.p50} p99 ${c.newConnectionMs.p99} ms); sends over 1 s: ${c.overOneSecond}, ${c.overOneSecondOnNew} of them on a new connection; TCP: listen overflows ${tcp.listenOverflows}, SYN retransmits ${tcp.synRetransmits}; waiting for receipts`);
+    log(`    connections: ${c.newConnections} sends on a new connection (HTTP p50 ${c.newConnectionMs.p50} p99 ${c.newConnectionMs.p99} ms), ${c.queued} queued in the client for a busy connection; sends over 1 s: ${c.overOneSecond} (on a new connection ${c.overOneSecondOnNew}, queued ${c.overOneSecondQueued}); TCP: listen overflows ${tcp.listenOverflows}, SYN retransmits ${tcp.synRetransmits}; wait for a socket p99 / max ${waits.socketMs.p99} / ${waits.socketMs.max} ms, for a new connection p99 / max ${waits.connectMs.p99} / ${waits.connectMs.max} ms; the sender's accept queue: at most ${accept.max} connections, not empty for ${accept.msWithWaiting} ms; waiting for receipts`);
     const r = await awaitReceipts(sys, senderDb, load.ids, DRAIN_MS);
     const stats = e2eStats(r.deliveries, r.missing, { from: load.startedAt + WARM_S * 1000, to: load.endedAt });
     const stages = await stageLatencies(sys, senderDb, recipientDb, load.ids);
@@ -280,7 +296,7 @@ async function e2ePhases(sys: BenchSystem, result: Record<string, any>, only?: r
     log(`  ${name}: e2e sustained ${round(stats.sustainedPerSec, 0)} msg/s, latency p50 ${stats.latencyMs.p50} p95 ${stats.latencyMs.p95} p99 ${stats.latencyMs.p99} ms, missing ${stats.missing}, drained ${round(r.waitedMs / 1000, 1)} s after sending`);
     const { ids, ...rest } = load;
     lastIds = ids;
-    return { load: rest, e2e: stats, stages, drainAfterSendingS: round(r.waitedMs / 1000, 1), usage: usageSending, eventLoop, inNode, tcp };
+    return { load: rest, e2e: stats, stages, drainAfterSendingS: round(r.waitedMs / 1000, 1), usage: usageSending, eventLoop, inNode, tcp, waits, accept };
   };
   if (want('api200')) {
     log(`API, open loop at 200 msg/s for ${C.lowS} s`);
@@ -458,6 +474,34 @@ async function compliancePhase(sys: BenchSystem, tmp: string, result: Record<str
 }
 
 /** The node's event-loop delay since its last scrape (prom-client's histogram, reset by each scrape), in ms. */
+/**
+ * The sender's accept queue, sampled every 50 ms (`ss`: a listening socket's Recv-Q is the number of
+ * connections the kernel completed and the node has not yet accepted): the most seen, and for how
+ * long any waited.
+ */
+function acceptQueue(port: number): { stop: () => Promise<{ max: number; msWithWaiting: number }> } {
+  let max = 0;
+  let samplesWithWaiting = 0;
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    execFile('ss', ['-Hltn', `sport = :${port}`], (err, out) => {
+      busy = false;
+      if (err) return;
+      const q = Number(out.trim().split(/\s+/)[1]);
+      if (q > 0) samplesWithWaiting++;
+      if (q > max) max = q;
+    });
+  }, 50);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      return { max, msWithWaiting: samplesWithWaiting * 50 };
+    },
+  };
+}
+
 /** TcpExt counters of the machine (/proc/net/netstat): ListenOverflows, TCPSynRetrans. */
 function tcpCounters(): { ListenOverflows: number; TCPSynRetrans: number } {
   const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n').filter((l) => l.startsWith('TcpExt:'));
@@ -550,16 +594,33 @@ function abRows(r: Record<string, any>, rows: Row[]): void {
 
 /**
  * The on/off rows of issue #22: the API phases with one thing this wave added switched off against the
- * main run (everything on). No target in the issue: the cost is shown as the ratio on / off.
+ * control leg (everything on, started the same way; the main run in results without one). No target
+ * in the issue: the cost is shown as the ratio on / off.
  */
+/** The mean of two legs' API phases, in the fields the on/off rows read. */
+function meanOfLegs(a: Record<string, any>, b: Record<string, any>): Record<string, any> {
+  const mean = (x: number, y: number) => round((x + y) / 2, 1);
+  const out: Record<string, any> = {};
+  for (const k of ['api200', 'apiSaturation']) {
+    const [x, y] = [a[k], b[k]];
+    if (!x || !y) continue;
+    out[k] = {
+      e2e: { sustainedPerSec: mean(x.e2e.sustainedPerSec, y.e2e.sustainedPerSec), latencyMs: { p99: mean(x.e2e.latencyMs.p99, y.e2e.latencyMs.p99) } },
+      load: { httpMs: { p99: mean(x.load.httpMs.p99, y.load.httpMs.p99) } },
+    };
+  }
+  return out;
+}
+
 function onOffRows(r: Record<string, any>, rows: Row[]): void {
   const pct = (on: number, off: number) => `${off ? round((100 * on) / off, 1) : 0}%`;
+  const on = r[ONOFF_CONTROL.key] && r[ONOFF_CONTROL_END] ? meanOfLegs(r[ONOFF_CONTROL.key], r[ONOFF_CONTROL_END]) : r;
   for (const leg of ONOFF_LEGS) {
     const off = r[leg.key];
     if (!off) continue;
     for (const [label, po, pn] of [
-      ['at 200 msg/s', off.api200, r.api200],
-      ['saturation', off.apiSaturation, r.apiSaturation],
+      ['at 200 msg/s', off.api200, on.api200],
+      ['saturation', off.apiSaturation, on.apiSaturation],
     ] as [string, any, any][]) {
       if (!po || !pn) continue;
       const so = po.e2e.sustainedPerSec as number;
@@ -661,6 +722,11 @@ function table(r: Record<string, any>): Row[] {
       const httpTarget: Pick<Row, 'target' | 'pass' | 'ratio'> = commitP99 ? { target: '≤ 2 × raw commit p99 at 200/s', pass: p.load.httpMs.p99 <= 2 * commitP99, ratio: `${n(p.load.httpMs.p99 / commitP99, 2)}×` } : {};
       rows.push({ metric: `  HTTP answer to a send p50 / p99 at ${label} msg/s`, value: `${p.load.httpMs.p50} / ${p.load.httpMs.p99}`, unit: 'ms', ...httpTarget });
       if (p.inNode) rows.push({ metric: `    the same sends inside the node (first middleware → response finished): p99 at most / over 1 s`, value: `${p.inNode.p99AtMostMs} / ${p.inNode.overOneSecond} of ${p.inNode.count}`, unit: 'ms / sends' });
+      const c = p.load?.connections;
+      if (c) rows.push({ metric: `    the same sends: on a new connection / queued in the client / over 1 s (on a new connection, queued)`, value: `${c.newConnections} / ${c.queued} / ${c.overOneSecond} (${c.overOneSecondOnNew}, ${c.overOneSecondQueued})`, unit: 'sends' });
+      if (p.tcp) rows.push({ metric: `    the machine's TCP listen overflows / SYN retransmits during those sends`, value: `${p.tcp.listenOverflows} / ${p.tcp.synRetransmits}`, unit: '' });
+      if (p.accept) rows.push({ metric: `    the sender's accept queue during those sends (connections made, not yet accepted by the node): at most / not empty for`, value: `${p.accept.max} / ${p.accept.msWithWaiting}`, unit: 'connections / ms' });
+      if (p.waits) rows.push({ metric: `    the same sends' wait in the client for a socket p99 / max, for a new connection p99 / max`, value: `${p.waits.socketMs.p99} / ${p.waits.socketMs.max}, ${p.waits.connectMs.p99} / ${p.waits.connectMs.max}`, unit: 'ms' });
       if (p.eventLoop?.sender) rows.push({ metric: `    the sender's event-loop delay at ${label} msg/s: p99 / max`, value: `${p.eventLoop.sender.p99Ms} / ${p.eventLoop.sender.maxMs}`, unit: 'ms' });
       if (p.eventLoop?.client) rows.push({ metric: `    the bench client's event-loop delay at ${label} msg/s: p99 / max`, value: `${p.eventLoop.client.p99Ms} / ${p.eventLoop.client.maxMs}`, unit: 'ms' });
     }
