@@ -160,12 +160,13 @@ async function main(): Promise<void> {
     }
     result.bus = BUS === 'plain' ? 'plain' : 'topology';
     if (E2E) await e2ePhases(sys, result);
-    // The A/B pair again in the other order (B then A), saturation only: a run slows as it goes (the
-    // earlier legs' dirty pages and WAL), so A B B A gives each side the same mean position.
-    if (E2E && BUS === 'ab' && result.plainBus && want('saturation')) {
-      log('A/B reversed: saturation on the provisioned topology (B), then on the shared open server (A)');
-      const topology = await leg('topology-2', 'topology', ['saturation']);
-      const plain = await leg('plain-bus-2', 'plain', ['saturation']);
+    // The A/B pair again in the other order (B then A), at 200 msg/s and saturation: a run slows as it
+    // goes (the earlier legs' dirty pages and WAL), so A B B A gives each side the same mean position.
+    const reversed = ['api200', 'saturation'].filter((p) => want(p as (typeof PHASES)[number]));
+    if (E2E && BUS === 'ab' && result.plainBus && reversed.length) {
+      log(`A/B reversed: ${reversed.join(', ')} on the provisioned topology (B), then on the shared open server (A)`);
+      const topology = await leg('topology-2', 'topology', reversed);
+      const plain = await leg('plain-bus-2', 'plain', reversed);
       result.busReversed = { topology, plain };
     }
     if (want('compliance')) await compliancePhase(sys, tmp, result);
@@ -556,8 +557,8 @@ function gitCommit(): string {
 
 /**
  * The A/B of issue #16: the same phases on the old shared server (A) and on the provisioned
- * topology (B). Target: B's throughput and p99 within 15% of A's. Saturation ran twice, A B then
- * B A: its verdict is on the means of the two orders.
+ * topology (B). Target: B's throughput and p99 within 15% of A's. 200 msg/s and saturation ran twice,
+ * A B then B A: their verdicts are on the means of the two orders.
  */
 function abRows(r: Record<string, any>, rows: Row[]): void {
   const a = r.plainBus;
@@ -566,11 +567,19 @@ function abRows(r: Record<string, any>, rows: Row[]): void {
   const within = (b: number, base: number, higherIsBetter: boolean) => (higherIsBetter ? b >= 0.85 * base : b <= 1.15 * base);
   const pct = (b: number, base: number) => `${base ? round((100 * b) / base, 1) : 0}%`;
   const rev = r.busReversed;
+  // A phase run in both orders is judged on the means of the two (below), each order shown unjudged.
+  const both = (key: string) => Boolean(rev?.plain?.[key] && rev?.topology?.[key]);
+  const ordered = (key: string, label: string): [string, any, any, boolean][] =>
+    both(key)
+      ? [
+          [`${label}, A then B`, a[key], r[key], false],
+          [`${label}, B then A`, rev.plain[key], rev.topology[key], false],
+        ]
+      : [[label, a[key], r[key], true]];
   const pairs: [string, any, any, boolean][] = [
-    ['at 200 msg/s', a.api200, r.api200, true],
+    ...ordered('api200', 'at 200 msg/s'),
     ['at 1,000 msg/s', a.api1000, r.api1000, true],
-    [rev ? 'saturation, A then B' : 'saturation', a.apiSaturation, r.apiSaturation, !rev],
-    ...(rev ? ([['saturation, B then A', rev.plain?.apiSaturation, rev.topology?.apiSaturation, false]] as [string, any, any, boolean][]) : []),
+    ...ordered('apiSaturation', 'saturation'),
     ['injected at the outbox', a.outboxInjected, r.outboxInjected, true],
   ];
   const push = (label: string, ta: number, tb: number, la: number, lb: number, judged: boolean) => {
@@ -583,20 +592,15 @@ function abRows(r: Record<string, any>, rows: Row[]): void {
     if (!pa || !pb) continue;
     push(label, pa.e2e.sustainedPerSec, pb.e2e.sustainedPerSec, pa.e2e.latencyMs.p99, pb.e2e.latencyMs.p99, judged);
   }
-  const sats = [a.apiSaturation, r.apiSaturation, rev?.plain?.apiSaturation, rev?.topology?.apiSaturation];
-  if (sats.every(Boolean)) {
+  for (const [key, label] of [['api200', 'at 200 msg/s'], ['apiSaturation', 'saturation']]) {
+    if (!both(key) || !a[key] || !r[key]) continue;
     const mean = (x: any, y: any, f: (p: any) => number) => (f(x) + f(y)) / 2;
     const t = (p: any) => p.e2e.sustainedPerSec as number;
     const l = (p: any) => p.e2e.latencyMs.p99 as number;
-    push('saturation, mean of both orders', mean(sats[0], sats[2], t), mean(sats[1], sats[3], t), n(mean(sats[0], sats[2], l)), n(mean(sats[1], sats[3], l)), true);
+    push(`${label}, mean of both orders`, mean(a[key], rev.plain[key], t), mean(r[key], rev.topology[key], t), n(mean(a[key], rev.plain[key], l)), n(mean(r[key], rev.topology[key], l)), true);
   }
 }
 
-/**
- * The on/off rows of issue #22: the API phases with one thing this wave added switched off against the
- * control leg (everything on, started the same way; the main run in results without one). No target
- * in the issue: the cost is shown as the ratio on / off.
- */
 /** The mean of two legs' API phases, in the fields the on/off rows read. */
 function meanOfLegs(a: Record<string, any>, b: Record<string, any>): Record<string, any> {
   const mean = (x: number, y: number) => round((x + y) / 2, 1);
@@ -612,6 +616,11 @@ function meanOfLegs(a: Record<string, any>, b: Record<string, any>): Record<stri
   return out;
 }
 
+/**
+ * The on/off rows of issue #22: the API phases with one thing this wave added switched off against the
+ * control leg (everything on, started the same way; the main run in results without one). No target
+ * in the issue: the cost is shown as the ratio on / off.
+ */
 function onOffRows(r: Record<string, any>, rows: Row[]): void {
   const pct = (on: number, off: number) => `${off ? round((100 * on) / off, 1) : 0}%`;
   const on = r[ONOFF_CONTROL.key] && r[ONOFF_CONTROL_END] ? meanOfLegs(r[ONOFF_CONTROL.key], r[ONOFF_CONTROL_END]) : r;
