@@ -38,7 +38,7 @@ import {
   PgLogStore,
   SIG_TYPE_COSIGNATURE_V1,
   SIG_TYPE_ED25519,
-  TLOG_SCHEMA_SQL,
+  TLOG_ALL_SQL,
   ed25519RawPublicKey,
   ed25519Signer,
   formatCheckpoint,
@@ -90,7 +90,7 @@ export async function appendPhase(seconds = 10, callers = 64): Promise<AppendRes
   await ensureDatabase(url);
   const pool = new Pool({ connectionString: url, max: 4 });
   try {
-    for (const sql of TLOG_SCHEMA_SQL) await pool.query(sql);
+    for (const sql of TLOG_ALL_SQL) await pool.query(sql);
     const clock = new SystemClock();
     const store = new PgLogStore(poolDb(pool), clock);
     const origin = 'kz.shekara.interior/log';

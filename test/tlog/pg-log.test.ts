@@ -15,8 +15,9 @@ import {
   LogAppender,
   PgLogStore,
   PgWitnessStore,
-  TLOG_SCHEMA_SQL,
+  TLOG_ALL_SQL,
   TransparencyLog1765000000000,
+  TransparencyLogAppend1767400000000,
   consistencyProof,
   cosignatureVerifier,
   ed25519Signer,
@@ -49,7 +50,7 @@ async function freshDb(tag: string): Promise<{ url: string; pool: Pool }> {
   const url = withDatabase(PG_URL, `shekara_tlog_${tag}_${randomBytes(4).toString('hex')}`);
   await ensureDatabase(url);
   const pool = new Pool({ connectionString: url, max: 4 });
-  for (const sql of TLOG_SCHEMA_SQL) await pool.query(sql);
+  for (const sql of TLOG_ALL_SQL) await pool.query(sql);
   return { url, pool };
 }
 
@@ -289,13 +290,73 @@ describe('group-committed appends', () => {
   });
 });
 
+describe('appends in one round trip (tlog_append)', () => {
+  let url: string;
+  let pool: Pool;
+  beforeAll(async () => {
+    ({ url, pool } = await freshDb('one'));
+  });
+  afterAll(async () => {
+    await pool?.end();
+    if (url) await dropDatabase(url);
+  });
+
+  /** A store over the pool that counts its statements. */
+  const counted = () => {
+    const db = poolDb(pool);
+    const seen = { statements: 0 };
+    const count = <F extends (...a: never[]) => unknown>(f: F) => ((...a: Parameters<F>) => (seen.statements++, f(...a))) as F;
+    const wrapped = { query: count(db.query), transaction: <T>(fn: (q: typeof db.query) => Promise<T>) => db.transaction((q) => fn(count(q))) };
+    return { store: new PgLogStore(wrapped, new SystemClock()), seen };
+  };
+
+  it('appends in one statement once it knows the log, and takes the long way when another writer moved it or it holds an entry', async () => {
+    const a = counted();
+    const b = counted();
+    // The first append of a process loads the log (the long way); the next ones are one statement each.
+    expect(await a.store.append([entry(0), entry(1)])).toEqual({ first: 0, size: 2, indexes: [0, 1] });
+    a.seen.statements = 0;
+    expect(await a.store.append([entry(2), entry(3), entry(4)])).toEqual({ first: 2, size: 5, indexes: [2, 3, 4] });
+    expect(await a.store.append([entry(5)])).toEqual({ first: 5, size: 6, indexes: [5] });
+    expect(a.seen.statements).toBe(2);
+    // Another writer appends: the first writer's range is behind. Its next append is refused by the
+    // function (nothing written) and done the long way at the right size.
+    expect(await b.store.append([entry(6)])).toEqual({ first: 6, size: 7, indexes: [6] });
+    expect(await a.store.append([entry(7), entry(8)])).toEqual({ first: 7, size: 9, indexes: [7, 8] });
+    // An entry the log holds, among fresh ones, with the writer's range current: the function appends
+    // nothing, the long way keeps the known index and appends the fresh one once.
+    a.seen.statements = 0;
+    expect(await a.store.append([entry(9)])).toEqual({ first: 9, size: 10, indexes: [9] });
+    expect(a.seen.statements).toBe(1);
+    expect(await a.store.append([entry(4), entry(10)])).toEqual({ first: 10, size: 11, indexes: [4, 10] });
+    // Two writers racing from their stale ranges: every leaf once, no gap, the nodes right.
+    await Promise.all([a.store.append([entry(11), entry(12)]), b.store.append([entry(13)]), a.store.append([entry(14)]), b.store.append([entry(15), entry(16)])]);
+    const size = await a.store.size();
+    expect(size).toBe(17);
+    const ids = (await a.store.leaves(0, size)).map((l) => l.messageId).sort();
+    expect(ids).toEqual(Array.from({ length: 17 }, (_, i) => `msg-${i}`).sort());
+    expect((await a.store.scrub()).problems).toEqual([]);
+  });
+
+  it('refuses, changing nothing, a call at a size the log is not at', async () => {
+    const before = Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM tlog_leaf')).rows[0].n);
+    const h = Buffer.from(hashLeaf(entry(99).data));
+    const { rows } = await pool.query<{ appended: boolean; found_size: string }>(
+      'SELECT * FROM tlog_append($1, $2::bytea[], $3::text[], $4::text[], $5::text[], $6::bytea[], now(), $7::smallint[], $8::bigint[], $9::bytea[])',
+      [before + 5, [h], ['msg-99'], ['envelope'], ['sent'], [entry(99).data], [], [], []],
+    );
+    expect(rows[0]).toEqual({ appended: false, found_size: String(before) });
+    expect(Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM tlog_leaf')).rows[0].n)).toBe(before);
+  });
+});
+
 describe('through TypeORM: the migration and an EntityManager', () => {
   const url = withDatabase(PG_URL, `shekara_tlog_orm_${randomBytes(4).toString('hex')}`);
   let ds: DataSource;
 
   beforeAll(async () => {
     await ensureDatabase(url);
-    ds = new DataSource({ type: 'postgres', url, poolSize: 2, migrations: [TransparencyLog1765000000000] });
+    ds = new DataSource({ type: 'postgres', url, poolSize: 2, migrations: [TransparencyLog1765000000000, TransparencyLogAppend1767400000000] });
     await ds.initialize();
     await ds.runMigrations();
   });
@@ -330,6 +391,8 @@ describe('through TypeORM: the migration and an EntityManager', () => {
     expect(await store.append([entry(2), entry(4), entry(4), { ...entry(2), messageId: 'another' }])).toEqual({ first: 4, size: 6, indexes: [2, 4, 4, 5] });
     expect((await store.scrub()).problems).toEqual([]);
     expect(() => new Checkpointer(store, { origin: ORIGIN, signer, intervalMs: 11_000 })).toThrow(/interval/);
+    await ds.undoLastMigration();
+    expect((await ds.query(`SELECT count(*)::int AS n FROM pg_proc WHERE proname = 'tlog_append'`))[0].n).toBe(0);
     await ds.undoLastMigration();
     expect((await ds.query(`SELECT count(*)::int AS n FROM pg_tables WHERE tablename LIKE 'tlog_%'`))[0].n).toBe(0);
   });

@@ -16,7 +16,7 @@ import {
   PgWitnessStore,
   SIG_TYPE_COSIGNATURE_V1,
   SIG_TYPE_ED25519,
-  TLOG_SCHEMA_SQL,
+  TLOG_ALL_SQL,
   cosignatureVerifier,
   ed25519RawPublicKey,
   ed25519Signer,
@@ -118,7 +118,7 @@ describe('export from the PostgreSQL log, verified offline', () => {
   beforeAll(async () => {
     for (const u of urls) await ensureDatabase(u);
     pools = urls.map((u) => new Pool({ connectionString: u, max: 2 }));
-    for (const p of pools) for (const sql of TLOG_SCHEMA_SQL) await p.query(sql);
+    for (const p of pools) for (const sql of TLOG_ALL_SQL) await p.query(sql);
     out = mkdtempSync(path.join(tmpdir(), 'shekara-export-'));
   });
   afterAll(async () => {

@@ -20,7 +20,7 @@ import { MessageSearch1766510000000 } from './migrations/1766510000000-MessageSe
 import { DataBank1766200000000 } from './migrations/1766200000000-DataBank';
 import { BankAttachments1766800000000 } from './migrations/1766800000000-BankAttachments';
 import { MatchingNameCounts1767300000000, MatchingPersonIndex1764900000000 } from '@shekara/matching';
-import { TransparencyLog1765000000000 } from '@shekara/tlog';
+import { TransparencyLog1765000000000, TransparencyLogAppend1767400000000 } from '@shekara/tlog';
 
 /** Every agency node's database gets the same migrations, each applied in that node's own database. */
 export const AGENCY_NODE_MIGRATIONS = [
@@ -47,6 +47,7 @@ export const AGENCY_NODE_MIGRATIONS = [
   DataBank1766200000000,
   BankAttachments1766800000000,
   MatchingNameCounts1767300000000,
+  TransparencyLogAppend1767400000000,
 ];
 
 export function agencyNodeDataSource(url: string): DataSource {

@@ -9,6 +9,12 @@ export interface GroupCommitOptions {
   maxBatch: number;
   /** Batches applied at once (each is one transaction, so at most the pool size). */
   parallel: number;
+  /**
+   * How long a batch that is not full waits for more items before it starts (default 0: only the
+   * callers of the same tick join it). For work nobody waits on, such as the transparency log's
+   * appends: fewer, larger transactions.
+   */
+  lingerMs?: number;
 }
 
 interface Pending<T> {
@@ -22,6 +28,7 @@ export class GroupCommitter<T> {
   private running = 0;
   private applying = 0;
   private scheduled = false;
+  private lingering: ReturnType<typeof setTimeout> | undefined;
 
   /** apply(items) runs one transaction for the items; it throws to fail them all. */
   constructor(
@@ -42,22 +49,33 @@ export class GroupCommitter<T> {
   }
 
   private schedule(): void {
+    // A lingering batch that filled up starts now.
+    if (this.lingering && this.queue.length >= this.options.maxBatch) {
+      clearTimeout(this.lingering);
+      this.lingering = undefined;
+      this.scheduled = false;
+    }
     if (this.scheduled || this.running >= this.options.parallel || !this.queue.length) return;
     this.scheduled = true;
-    // Let the callers of this tick join the batch before it starts.
-    setImmediate(() => {
-      this.scheduled = false;
-      while (this.running < this.options.parallel && this.queue.length) {
-        const batch = this.queue.splice(0, this.options.maxBatch);
-        this.running++;
-        this.applying += batch.length;
-        void this.run(batch).finally(() => {
-          this.running--;
-          this.applying -= batch.length;
-          this.schedule();
-        });
-      }
-    });
+    // Let the callers of this tick (or of the linger) join the batch before it starts.
+    const linger = this.options.lingerMs ?? 0;
+    if (linger > 0 && this.queue.length < this.options.maxBatch) this.lingering = setTimeout(() => this.start(), linger);
+    else setImmediate(() => this.start());
+  }
+
+  private start(): void {
+    this.lingering = undefined;
+    this.scheduled = false;
+    while (this.running < this.options.parallel && this.queue.length) {
+      const batch = this.queue.splice(0, this.options.maxBatch);
+      this.running++;
+      this.applying += batch.length;
+      void this.run(batch).finally(() => {
+        this.running--;
+        this.applying -= batch.length;
+        this.schedule();
+      });
+    }
   }
 
   private async run(batch: Pending<T>[]): Promise<void> {

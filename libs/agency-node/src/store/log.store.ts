@@ -86,6 +86,13 @@ export class LogStore implements OnApplicationShutdown {
   private readonly appender: LogAppender;
   private readonly pending = new Set<Promise<unknown>>();
 
+  /**
+   * How long a batch of leaves waits for more before its append starts: nobody waits on an append,
+   * and at 200 reports/s it makes one append of about ten leaves instead of several of one or two
+   * (each a transaction in PostgreSQL). A checkpoint covers a report that much later.
+   */
+  static readonly LINGER_MS = 25;
+
   /** TLOG_ENABLED: off only for the benchmark's on/off row (nothing is appended). */
   readonly enabled: boolean;
 
@@ -97,7 +104,7 @@ export class LogStore implements OnApplicationShutdown {
   ) {
     this.enabled = config.tlog?.enabled !== false;
     this.log = new PgLogStore(entityManagerDb(ds.manager), clock);
-    this.appender = new LogAppender(this.log);
+    this.appender = new LogAppender(this.log, 1000, LogStore.LINGER_MS);
   }
 
   /** Appends the signed bytes (decoded for their id and kind), without waiting: failures are logged and counted. */

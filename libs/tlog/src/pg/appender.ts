@@ -15,13 +15,14 @@ interface Item {
 export class LogAppender {
   private readonly committer: GroupCommitter<Item>;
 
-  constructor(store: PgLogStore, maxBatch = 1000) {
+  /** lingerMs: how long a batch waits for more leaves before it starts (GroupCommitOptions). */
+  constructor(store: PgLogStore, maxBatch = 1000, lingerMs = 0) {
     this.committer = new GroupCommitter<Item>(
       async (items) => {
         const { indexes } = await store.append(items.map((i) => i.entry));
         items.forEach((item, k) => (item.index = indexes[k]));
       },
-      { maxBatch, parallel: 1 },
+      { maxBatch, parallel: 1, lingerMs },
     );
   }
 

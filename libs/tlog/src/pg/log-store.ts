@@ -136,6 +136,8 @@ export class PgLogStore {
   async append(entries: readonly LeafInput[]): Promise<{ first: number; size: number; indexes: number[] }> {
     if (!entries.length) throw new RangeError('an empty batch');
     const hashes = entries.map((e) => hashLeaf(e.data));
+    const quick = await this.appendAtKnownSize(entries, hashes);
+    if (quick) return quick;
     let committed: CompactRange | undefined;
     try {
       const result = await this.db.transaction(async (q) => {
@@ -192,6 +194,56 @@ export class PgLogStore {
       this.range = undefined;
       throw e;
     }
+  }
+
+  /**
+   * The usual append, in one round trip (tlog_append): this process committed the last append, so
+   * it holds the log's compact range and computes the new nodes itself. Undefined (nothing
+   * appended) when it holds no range, the batch repeats an entry, or the function found the log
+   * moved on or holding one of the entries: the caller then takes the long way.
+   */
+  private async appendAtKnownSize(entries: readonly LeafInput[], hashes: readonly Hash[]): Promise<{ first: number; size: number; indexes: number[] } | undefined> {
+    if (!this.range) return undefined;
+    const keys = new Set(entries.map((e, k) => `${e.messageId}/${Buffer.from(hashes[k]).toString('hex')}`));
+    if (keys.size !== entries.length) return undefined;
+    const size = this.range.size;
+    const range = this.range.clone();
+    const levels: number[] = [];
+    const nodeIndexes: number[] = [];
+    const nodeHashes: Buffer[] = [];
+    for (const h of hashes)
+      range.append(h, (level, index, hash) => {
+        levels.push(level);
+        nodeIndexes.push(index);
+        nodeHashes.push(Buffer.from(hash));
+      });
+    let row: { appended: boolean } | undefined;
+    try {
+      [row] = await this.db.query<{ appended: boolean }>(
+        'SELECT appended FROM tlog_append($1, $2::bytea[], $3::text[], $4::text[], $5::text[], $6::bytea[], $7, $8::smallint[], $9::bigint[], $10::bytea[])',
+        [
+          size,
+          hashes.map((h) => Buffer.from(h)),
+          entries.map((e) => e.messageId),
+          entries.map((e) => e.kind),
+          entries.map((e) => e.direction),
+          entries.map((e) => Buffer.from(e.data.buffer, e.data.byteOffset, e.data.byteLength)),
+          this.clock.now(),
+          levels,
+          nodeIndexes,
+          nodeHashes,
+        ],
+      );
+    } catch (e) {
+      this.range = undefined;
+      throw e;
+    }
+    if (!row?.appended) {
+      this.range = undefined;
+      return undefined;
+    }
+    this.range = range;
+    return { first: size, size: range.size, indexes: entries.map((_, k) => size + k) };
   }
 
   private async loadRange(q: Query, size: number): Promise<CompactRange> {

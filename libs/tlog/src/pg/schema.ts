@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { LOG_LOCK } from './log-store';
 
 /**
  * The transparency log's tables, all insert-only (updates, deletes and truncation are refused by
@@ -85,6 +86,34 @@ export const TLOG_DROP_SQL: readonly string[] = [
   'DROP FUNCTION IF EXISTS tlog_insert_only()',
 ];
 
+/**
+ * An append in one statement (one round trip instead of seven): under the log's lock, appends the
+ * leaves at `p_size` and the nodes they complete, both computed by the caller from the compact range
+ * it holds, if the log is still at that size and holds none of the leaves. Otherwise it appends
+ * nothing (appended = false, with the size found) and the caller takes the long way: it reloads the
+ * range and checks for known entries (PgLogStore.append). Each statement of a plpgsql function
+ * reads a snapshot taken after the lock was granted, so the size it finds is the committed one.
+ */
+export const TLOG_APPEND_SQL: readonly string[] = [
+  `CREATE FUNCTION tlog_append(
+     p_size bigint, p_hashes bytea[], p_ids text[], p_kinds text[], p_directions text[], p_entries bytea[], p_at timestamptz,
+     p_levels smallint[], p_node_indexes bigint[], p_node_hashes bytea[],
+     OUT appended boolean, OUT found_size bigint) LANGUAGE plpgsql AS $$
+   BEGIN
+     PERFORM pg_advisory_xact_lock(${LOG_LOCK});
+     SELECT coalesce(max(idx) + 1, 0) INTO found_size FROM tlog_leaf;
+     IF found_size <> p_size OR EXISTS (
+          SELECT 1 FROM tlog_leaf l JOIN unnest(p_ids, p_hashes) AS x(m, h) ON l.message_id = x.m AND l.leaf_hash = x.h) THEN
+       appended := false;
+       RETURN;
+     END IF;
+     INSERT INTO tlog_leaf (idx, leaf_hash, message_id, kind, direction, entry, appended_at)
+       SELECT p_size + o - 1, h, m, k, d, e, p_at FROM unnest(p_hashes, p_ids, p_kinds, p_directions, p_entries) WITH ORDINALITY AS x(h, m, k, d, e, o);
+     INSERT INTO tlog_node (level, idx, hash) SELECT * FROM unnest(p_levels, p_node_indexes, p_node_hashes);
+     appended := true;
+   END $$`,
+];
+
 /** The migration a node includes in its data source. */
 export class TransparencyLog1765000000000 implements MigrationInterface {
   name = 'TransparencyLog1765000000000';
@@ -97,3 +126,19 @@ export class TransparencyLog1765000000000 implements MigrationInterface {
     for (const sql of TLOG_DROP_SQL) await q.query(sql);
   }
 }
+
+/** tlog_append (TLOG_APPEND_SQL), for logs created by the migration above. */
+export class TransparencyLogAppend1767400000000 implements MigrationInterface {
+  name = 'TransparencyLogAppend1767400000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    for (const sql of TLOG_APPEND_SQL) await q.query(sql);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP FUNCTION IF EXISTS tlog_append');
+  }
+}
+
+/** The whole schema at once (a log's own database in tests and the benchmark): the tables, then tlog_append. */
+export const TLOG_ALL_SQL: readonly string[] = [...TLOG_SCHEMA_SQL, ...TLOG_APPEND_SQL];
