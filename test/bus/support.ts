@@ -50,7 +50,8 @@ export async function provisionAndStart(t: Topology, dir: string, patch?: (dir: 
     patch?.(dir);
     const servers = new BusServers(ProvisionedBus.load(dir));
     try {
-      await servers.start();
+      // 45 s: two test files start buses at once on two cores (a leaf's link came up after 20 s once).
+      await servers.start(45_000);
       return servers;
     } catch (e) {
       await servers.stop();

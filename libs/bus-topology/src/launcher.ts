@@ -90,7 +90,9 @@ export class BusServers {
    */
   async waitLinks(timeoutMs = 20_000): Promise<void> {
     const want = this.bus.manifest.servers.filter((s) => s.role === 'leaf').length;
-    await until(async () => (await this.hubLeafLinks()) >= want, timeoutMs, () => new BusError(BusErrorCode.ServerFailed, this.bus.hub().name, `leaf links not up: ${this.tail(this.bus.hub())}`));
+    // On failure: the hub's log and each leaf's, where a refused or timed-out link shows.
+    const logs = () => [this.bus.hub(), ...this.bus.manifest.servers.filter((s) => s.role === 'leaf')].map((s) => `--- ${s.name}\n${this.tail(s)}`).join('\n');
+    await until(async () => (await this.hubLeafLinks()) >= want, timeoutMs, () => new BusError(BusErrorCode.ServerFailed, this.bus.hub().name, `leaf links not up (${want} wanted) within ${timeoutMs} ms:\n${logs()}`));
   }
 
   /** Whether a server process is running (started and not ended). */
