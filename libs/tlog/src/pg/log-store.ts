@@ -101,6 +101,18 @@ async function fetchNodes(q: Query, ids: Iterable<NodeId>): Promise<MapHashSourc
   return new MapHashSource(map);
 }
 
+/** Appends leaf hashes to a compact range; returns the complete-subtree nodes that finishes, as tlog_node's columns. */
+function appendTo(range: CompactRange, hashes: readonly Hash[]): { levels: number[]; nodeIndexes: number[]; nodeHashes: Buffer[] } {
+  const out = { levels: [] as number[], nodeIndexes: [] as number[], nodeHashes: [] as Buffer[] };
+  for (const h of hashes)
+    range.append(h, (level, index, hash) => {
+      out.levels.push(level);
+      out.nodeIndexes.push(index);
+      out.nodeHashes.push(Buffer.from(hash));
+    });
+  return out;
+}
+
 /** Runs a tree computation against the stored nodes: records what it reads, fetches, computes. */
 async function computeStored<T>(q: Query, compute: (src: HashSource) => T): Promise<T> {
   const rec = new RecordingHashSource();
@@ -160,15 +172,7 @@ export class PgLogStore {
           return { first: size, size, indexes };
         }
         const range = this.range?.size === size ? this.range.clone() : await this.loadRange(q, size);
-        const levels: number[] = [];
-        const nodeIndexes: number[] = [];
-        const nodeHashes: Buffer[] = [];
-        for (const k of fresh)
-          range.append(hashes[k], (level, index, hash) => {
-            levels.push(level);
-            nodeIndexes.push(index);
-            nodeHashes.push(Buffer.from(hash));
-          });
+        const { levels, nodeIndexes, nodeHashes } = appendTo(range, fresh.map((k) => hashes[k]));
         const at = this.clock.now();
         const added = fresh.map((k) => entries[k]);
         await q(
@@ -208,15 +212,7 @@ export class PgLogStore {
     if (keys.size !== entries.length) return undefined;
     const size = this.range.size;
     const range = this.range.clone();
-    const levels: number[] = [];
-    const nodeIndexes: number[] = [];
-    const nodeHashes: Buffer[] = [];
-    for (const h of hashes)
-      range.append(h, (level, index, hash) => {
-        levels.push(level);
-        nodeIndexes.push(index);
-        nodeHashes.push(Buffer.from(hash));
-      });
+    const { levels, nodeIndexes, nodeHashes } = appendTo(range, hashes);
     let row: { appended: boolean } | undefined;
     try {
       [row] = await this.db.query<{ appended: boolean }>(
