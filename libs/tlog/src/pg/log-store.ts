@@ -101,16 +101,41 @@ async function fetchNodes(q: Query, ids: Iterable<NodeId>): Promise<MapHashSourc
   return new MapHashSource(map);
 }
 
-/** Appends leaf hashes to a compact range; returns the complete-subtree nodes that finishes, as tlog_node's columns. */
-function appendTo(range: CompactRange, hashes: readonly Hash[]): { levels: number[]; nodeIndexes: number[]; nodeHashes: Buffer[] } {
-  const out = { levels: [] as number[], nodeIndexes: [] as number[], nodeHashes: [] as Buffer[] };
+/** An entry's identity in the log: its id and leaf hash. */
+const key = (id: string, h: Uint8Array) => `${id}/${Buffer.from(h).toString('hex')}`;
+
+/**
+ * Appends the entries at `range`'s size with the nodes they complete (`range` is extended), in one
+ * statement (tlog_append). False, with nothing written, when the log is not at that size or holds
+ * one of the entries.
+ */
+async function appendRows(q: Query, range: CompactRange, entries: readonly LeafInput[], hashes: readonly Hash[], at: Date): Promise<boolean> {
+  const size = range.size;
+  const levels: number[] = [];
+  const nodeIndexes: number[] = [];
+  const nodeHashes: Buffer[] = [];
   for (const h of hashes)
     range.append(h, (level, index, hash) => {
-      out.levels.push(level);
-      out.nodeIndexes.push(index);
-      out.nodeHashes.push(Buffer.from(hash));
+      levels.push(level);
+      nodeIndexes.push(index);
+      nodeHashes.push(Buffer.from(hash));
     });
-  return out;
+  const [row] = await q<{ appended: boolean }>(
+    'SELECT appended FROM tlog_append($1, $2::bytea[], $3::text[], $4::text[], $5::text[], $6::bytea[], $7, $8::smallint[], $9::bigint[], $10::bytea[])',
+    [
+      size,
+      hashes.map((h) => Buffer.from(h)),
+      entries.map((e) => e.messageId),
+      entries.map((e) => e.kind),
+      entries.map((e) => e.direction),
+      entries.map((e) => Buffer.from(e.data.buffer, e.data.byteOffset, e.data.byteLength)),
+      at,
+      levels,
+      nodeIndexes,
+      nodeHashes,
+    ],
+  );
+  return row?.appended === true;
 }
 
 /** Runs a tree computation against the stored nodes: records what it reads, fetches, computes. */
@@ -154,7 +179,6 @@ export class PgLogStore {
     try {
       const result = await this.db.transaction(async (q) => {
         const size = await lockLog(q);
-        const key = (id: string, h: Uint8Array) => `${id}/${Buffer.from(h).toString('hex')}`;
         const known = new Map<string, number>();
         const ids = [...new Set(entries.map((e) => e.messageId))];
         for (const r of await q<{ idx: string; message_id: string; leaf_hash: Buffer }>('SELECT idx, message_id, leaf_hash FROM tlog_leaf WHERE message_id = ANY($1::text[])', [ids]))
@@ -172,23 +196,9 @@ export class PgLogStore {
           return { first: size, size, indexes };
         }
         const range = this.range?.size === size ? this.range.clone() : await this.loadRange(q, size);
-        const { levels, nodeIndexes, nodeHashes } = appendTo(range, fresh.map((k) => hashes[k]));
-        const at = this.clock.now();
-        const added = fresh.map((k) => entries[k]);
-        await q(
-          `INSERT INTO tlog_leaf (idx, leaf_hash, message_id, kind, direction, entry, appended_at)
-           SELECT $5::bigint + o - 1, h, m, k, d, e, $6::timestamptz FROM unnest($1::bytea[], $2::text[], $3::text[], $4::text[], $7::bytea[]) WITH ORDINALITY AS x(h, m, k, d, e, o)`,
-          [
-            fresh.map((k) => Buffer.from(hashes[k])),
-            added.map((e) => e.messageId),
-            added.map((e) => e.kind),
-            added.map((e) => e.direction),
-            size,
-            at,
-            added.map((e) => Buffer.from(e.data.buffer, e.data.byteOffset, e.data.byteLength)),
-          ],
-        );
-        if (levels.length) await q('INSERT INTO tlog_node (level, idx, hash) SELECT * FROM unnest($1::smallint[], $2::bigint[], $3::bytea[])', [levels, nodeIndexes, nodeHashes]);
+        // Under the lock, at the size just read, with none of these entries logged: it appends.
+        if (!(await appendRows(q, range, fresh.map((k) => entries[k]), fresh.map((k) => hashes[k]), this.clock.now())))
+          throw new Error(`tlog_append refused an append at size ${size} under the log's lock`);
         committed = range;
         return { first: size, size: range.size, indexes };
       });
@@ -208,33 +218,18 @@ export class PgLogStore {
    */
   private async appendAtKnownSize(entries: readonly LeafInput[], hashes: readonly Hash[]): Promise<{ first: number; size: number; indexes: number[] } | undefined> {
     if (!this.range) return undefined;
-    const keys = new Set(entries.map((e, k) => `${e.messageId}/${Buffer.from(hashes[k]).toString('hex')}`));
+    const keys = new Set(entries.map((e, k) => key(e.messageId, hashes[k])));
     if (keys.size !== entries.length) return undefined;
     const size = this.range.size;
     const range = this.range.clone();
-    const { levels, nodeIndexes, nodeHashes } = appendTo(range, hashes);
-    let row: { appended: boolean } | undefined;
+    let appended: boolean;
     try {
-      [row] = await this.db.query<{ appended: boolean }>(
-        'SELECT appended FROM tlog_append($1, $2::bytea[], $3::text[], $4::text[], $5::text[], $6::bytea[], $7, $8::smallint[], $9::bigint[], $10::bytea[])',
-        [
-          size,
-          hashes.map((h) => Buffer.from(h)),
-          entries.map((e) => e.messageId),
-          entries.map((e) => e.kind),
-          entries.map((e) => e.direction),
-          entries.map((e) => Buffer.from(e.data.buffer, e.data.byteOffset, e.data.byteLength)),
-          this.clock.now(),
-          levels,
-          nodeIndexes,
-          nodeHashes,
-        ],
-      );
+      appended = await appendRows(this.db.query, range, entries, hashes, this.clock.now());
     } catch (e) {
       this.range = undefined;
       throw e;
     }
-    if (!row?.appended) {
+    if (!appended) {
       this.range = undefined;
       return undefined;
     }
