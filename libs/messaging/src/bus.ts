@@ -1,8 +1,9 @@
-import { connect, nkeyAuthenticator } from '@nats-io/transport-node';
+import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { ownJetStreams, type IdentityEntry, type OwnJetStream, type ProvisionedBus } from '@shekara/bus-topology';
 import { ensureConsumer, ensureStreams, type ConsumerSettings, type StreamSettings } from './nats';
+import { nativeNkeyAuthenticator } from './nkey-auth';
 
 export interface BusConnection {
   nc: NatsConnection;
@@ -33,7 +34,7 @@ export async function connectBus(bus: ProvisionedBus, identity: string, o: Conne
     // Every process of its server (each member of a clustered one): a member killed, it reconnects to another.
     servers: bus.urls(id.server),
     name: o.name ?? identity,
-    authenticator: nkeyAuthenticator(o.seed ?? bus.seed(identity)),
+    authenticator: nativeNkeyAuthenticator(o.seed ?? bus.seed(identity)),
     tls: { caFile: bus.path(bus.manifest.caFile) },
     inboxPrefix: id.inboxPrefix,
     noAsyncTraces: true,

@@ -4,3 +4,4 @@ export * from './jetstream.server';
 export * from './rpc';
 export * from './bus';
 export * from './endpoint';
+export * from './nkey-auth';

@@ -8,7 +8,7 @@
  * answer from the targeted stream, a message received by a probe subscription, or a forged
  * payload found in a stream or a handler afterwards. Errors, no responders and silence are DENIED.
  */
-import { connect, nkeyAuthenticator, type Msg, type NatsConnection } from '@nats-io/transport-node';
+import { connect, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, AckPolicy, type JetStreamManager } from '@nats-io/jetstream';
 import { createUser, fromSeed } from '@nats-io/nkeys';
 import { Socket } from 'node:net';
@@ -18,7 +18,7 @@ import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { randomBytes } from 'node:crypto';
 import { BusNames, RpcMethod, type AgencyCode, type RpcTarget, type StreamSpec } from '@shekara/contracts';
 import { accountOf, ownJetStreams, type ProvisionedBus, type ServerEntry, type Topology, type IdentityEntry } from '@shekara/bus-topology';
-import { connectBus, ensureOwnStreams } from '@shekara/messaging';
+import { connectBus, ensureOwnStreams, nativeNkeyAuthenticator } from '@shekara/messaging';
 
 export type Outcome = 'allowed' | 'denied';
 
@@ -85,9 +85,9 @@ export async function runMatrix(bus: ProvisionedBus, o: MatrixOptions = {}): Pro
       }
     };
     await tryConnect('connect-anonymous', { name: 'anonymous' });
-    await tryConnect('connect-wrong-nkey', { authenticator: nkeyAuthenticator(createUser().getSeed()) });
+    await tryConnect('connect-wrong-nkey', { authenticator: nativeNkeyAuthenticator(createUser().getSeed()) });
     // Its key on every server process (every cluster member) but its own server's.
-    for (const id of ids.filter((i) => i.server !== bus.groupOf(s))) await tryConnect('connect-as', { name: id.name, authenticator: nkeyAuthenticator(bus.seed(id.name)) });
+    for (const id of ids.filter((i) => i.server !== bus.groupOf(s))) await tryConnect('connect-as', { name: id.name, authenticator: nativeNkeyAuthenticator(bus.seed(id.name)) });
     const plain = await plaintextConnect(t.host, s.clientPort, ids.find((i) => i.server === bus.groupOf(s)), bus, timeout);
     record({ actor: '(attacker)', act: 'connect-plaintext', target: s.name, expect: 'denied' }, plain.ok ? 'allowed' : 'denied', plain.detail);
   }
