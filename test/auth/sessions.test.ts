@@ -6,6 +6,7 @@ import { createHmac } from 'node:crypto';
 import { startAgencyNode, DEMO_PASSWORD } from '@shekara/agency-node';
 import { AuthService } from '@shekara/auth';
 import { JsonLogger } from '@shekara/common';
+import { checkPassword } from '@shekara/security';
 import { TestSystem } from '../support/harness';
 
 jest.setTimeout(60_000);
@@ -105,6 +106,15 @@ describe('sessions and sign-in', () => {
     expect(typeof c.exp).toBe('number');
     expect(typeof c.sid).toBe('string');
     expect((await call(url, 'GET', '/api/me', { token: r.body.accessToken })).status).toBe(200);
+  });
+
+  it('hashes the demo password once: the demo users share one argon2id hash, which checks the demo password and no other', async () => {
+    const hashes = await sys.sql<{ password_hash: string }>('border', `SELECT DISTINCT password_hash FROM users WHERE username LIKE 'border.%'`);
+    expect(hashes).toHaveLength(1);
+    expect(hashes[0].password_hash).toMatch(/^\$argon2id\$/);
+    expect(await checkPassword(hashes[0].password_hash, DEMO_PASSWORD)).toBe(true);
+    expect(await checkPassword(hashes[0].password_hash, `${DEMO_PASSWORD}!`)).toBe(false);
+    for (const who of ['border.duty', 'border.admin']) expect((await login(who)).status).toBe(200);
   });
 
   it('gives every tab a token from the one session (refresh), and sign-out ends it everywhere', async () => {

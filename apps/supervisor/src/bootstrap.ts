@@ -3,7 +3,7 @@ import type { LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { configureHttpApp, loadConfigOrExit, runMigrationStep, serveWithBus, startOrExit } from '@shekara/server';
-import { AuthService, DEMO_PASSWORD, assertPrivateSecret } from '@shekara/auth';
+import { AuthService, assertPrivateSecret } from '@shekara/auth';
 import { Clock, JsonLogger, SystemClock } from '@shekara/common';
 import type { Environment } from '@shekara/common';
 import { BusNames, RpcMethod, DueEscalationsRequestSchema, DueEscalationsResponseSchema, MarkEscalatedRequestSchema, MarkEscalatedResponseSchema, VerdictsRequestSchema, VerdictsResponseSchema } from '@shekara/contracts';
@@ -64,7 +64,7 @@ export async function startSupervisor(config: SupervisorConfig, options: Supervi
 
   if (config.demoUsers) {
     const auth = app.get(AuthService);
-    for (const u of supervisorDemoUsers()) await auth.upsertUser({ ...u, password: DEMO_PASSWORD });
+    await auth.upsertDemoUsers(supervisorDemoUsers());
   }
 
   await serveWithBus(

@@ -18,7 +18,7 @@ import { loadAgencyNodeConfig, logUnit, NodeError, NodeErrorCode, NodeMetrics } 
 import type { AgencyNodeConfig } from './core';
 import { agencyNodeDataSource } from './data-source';
 import { AGENCY_NODE_APP_PRIVILEGES } from './store/privileges';
-import { DEMO_PASSWORD, demoUsers } from './demo-users';
+import { demoUsers } from './demo-users';
 import { configureHttpApp, loadConfigOrExit, runMigrationStep, serveWithBus, startOrExit } from '@shekara/server';
 
 export interface AgencyNodeOptions {
@@ -86,7 +86,7 @@ export async function startAgencyNode(config: AgencyNodeConfig, options: AgencyN
 
   if (config.demoUsers) {
     const auth = app.get(AuthService);
-    for (const u of demoUsers(config.agency)) await auth.upsertUser({ ...u, password: DEMO_PASSWORD });
+    await auth.upsertDemoUsers(demoUsers(config.agency));
   }
 
   await serveWithBus(

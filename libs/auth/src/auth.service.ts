@@ -11,6 +11,27 @@ import { HashGate, LoginThrottle, DEFAULT_THROTTLE } from './login-throttle';
 import { SessionStore } from './session.store';
 import { ROLES } from './user.entity';
 import type { Clearance, Role } from './user.entity';
+import { DEMO_PASSWORD } from './users.sql';
+
+/** A user as an app creates or updates it (the password given apart). */
+export interface NewUser {
+  username: string;
+  displayName: string;
+  unitId: string;
+  role: Role;
+  /** FOR_OFFICIAL_USE unless given. */
+  clearance?: Clearance;
+}
+
+let demoHash: Promise<string> | undefined;
+
+/** The argon2id hash of the demo password, made once per process (its salt shared by the demo users, whose password is published). */
+export function demoPasswordHash(): Promise<string> {
+  demoHash ??= hashPassword(DEMO_PASSWORD);
+  // A failed hash is not kept: the next start tries again.
+  demoHash.catch(() => (demoHash = undefined));
+  return demoHash;
+}
 
 /** What a sign-in or a refresh gives the client: a short access token (and, at sign-in, the session cookie's value). */
 export interface Grant {
@@ -174,12 +195,32 @@ export class AuthService {
     return { username, unitId: row.unit_id, clearance };
   }
 
-  /** Creates or updates a user (idempotent by user name). The app decides which units it serves. */
-  /** clearance: FOR_OFFICIAL_USE unless given (every officer handles official-use reports; CONFIDENTIAL is granted). */
-  async upsertUser(u: { username: string; displayName: string; password: string; unitId: string; role: Role; clearance?: Clearance }): Promise<void> {
+  /**
+   * Creates or updates a user (idempotent by user name). The app decides which units it serves.
+   * clearance: FOR_OFFICIAL_USE unless given (every officer handles official-use reports; CONFIDENTIAL is granted).
+   */
+  async upsertUser(u: NewUser & { password: string }): Promise<void> {
+    this.checkNewUser(u);
+    await this.saveUser(u, await hashPassword(u.password));
+  }
+
+  /**
+   * Creates or updates demo accounts (`DEMO_USERS`), all with the published demo password, whose
+   * argon2id hash is made once per process: a hash costs about 0.3 s of CPU on these machines, and
+   * every start hashed it again for each demo user (a test file's three nodes: twelve times).
+   */
+  async upsertDemoUsers(users: NewUser[]): Promise<void> {
+    for (const u of users) this.checkNewUser(u);
+    const passwordHash = await demoPasswordHash();
+    for (const u of users) await this.saveUser(u, passwordHash);
+  }
+
+  private checkNewUser(u: NewUser): void {
     const problem = this.options.checkUnit?.(u.unitId);
     if (problem) throw new AuthError(AuthErrorCode.UnknownUnit, { en: problem, ru: `(${u.unitId})` });
-    const passwordHash = await hashPassword(u.password);
+  }
+
+  private async saveUser(u: NewUser, passwordHash: string): Promise<void> {
     await this.store.upsertUser({ id: uuidv7(this.clock), username: u.username, displayName: u.displayName, passwordHash, unitId: u.unitId, role: u.role, clearance: u.clearance ?? 'FOR_OFFICIAL_USE', createdAt: this.clock.now() });
   }
 
