@@ -27,9 +27,11 @@ let demoHash: Promise<string> | undefined;
 
 /** The argon2id hash of the demo password, made once per process (its salt shared by the demo users, whose password is published). */
 export function demoPasswordHash(): Promise<string> {
-  demoHash ??= hashPassword(DEMO_PASSWORD);
-  // A failed hash is not kept: the next start tries again.
-  demoHash.catch(() => (demoHash = undefined));
+  if (!demoHash) {
+    demoHash = hashPassword(DEMO_PASSWORD);
+    // A failed hash is not kept: the next start tries again.
+    demoHash.catch(() => (demoHash = undefined));
+  }
   return demoHash;
 }
 
