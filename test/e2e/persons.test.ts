@@ -9,7 +9,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { TestSystem, eventually } from '../support/harness';
-import { BORDER, CUSTOMS, INTERIOR, urgentDetainedMigrants } from '../exchange/fixtures';
+import { BORDER, CUSTOMS, INTERIOR, lateUtcEvening, urgentDetainedMigrants } from '../exchange/fixtures';
 import { PASSWORD, WAIT, expectAccessible, lastScreenshot, launchChromium, prepareConsoles, screenshot } from './browser';
 
 jest.setTimeout(240_000);
@@ -22,6 +22,8 @@ describe('persons at the duty desk (headless Chromium)', () => {
   let interiorReport: string;
   /** The border report (its times are now's: see fresh() in the fixtures). */
   const borderBody = urgentDetainedMigrants();
+  // At an hour when the border unit's local date is a day ahead of UTC's.
+  borderBody.urgent.occurredAt = lateUtcEvening();
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
@@ -68,8 +70,11 @@ describe('persons at the duty desk (headless Chromium)', () => {
     const text = await hit.innerText();
     expect(text).toContain('Возможное совпадение');
     // The occurrence's local date where it happened (the border unit's zone).
-    const zone = (await sys.api('border', 'GET', '/api/directory/me', undefined, await sys.login('border'))).body.zone;
+    const me = await sys.api('border', 'GET', '/api/me', undefined, await sys.login('border'));
+    expect(me.status).toBe(200);
+    const zone: string = me.body.unit.zone;
     const localDay = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(borderBody.urgent.occurredAt));
+    expect(localDay).not.toBe(borderBody.urgent.occurredAt.slice(0, 10));
     expect(text).toContain(`задержан как незаконный мигрант ${localDay}`);
     expect(text).toContain('TURSUNOV AZIZ BAKHTIYOROVICH');
     expect(text).toContain('транслитерация');

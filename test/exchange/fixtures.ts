@@ -26,6 +26,18 @@ export function fresh(body: Record<string, any>, now = new Date()): Record<strin
   return b;
 }
 
+/**
+ * An occurrence time shortly before `now` at which the calendar date in Kazakhstan (UTC+5) is a day
+ * ahead of UTC's: the latest instant at least 15 minutes before `now` between 19:00 and 24:00 UTC (at
+ * most about 19 hours back, so an urgent report still accepts it). A test of "the local date, not
+ * UTC's" uses it, so it cannot pass by the hour of the day it runs at.
+ */
+export function lateUtcEvening(now = new Date()): string {
+  const t = new Date(now.getTime() - 15 * 60_000);
+  if (t.getUTCHours() >= 19) return t.toISOString();
+  return new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), t.getUTCDate()) - 60_000).toISOString();
+}
+
 /** The valid SendMessageRequest fixtures, by file name, with their times moved to now (`fresh`). */
 export function okFixtures(): Map<string, Record<string, any>> {
   const out = new Map<string, Record<string, any>>();

@@ -6,7 +6,7 @@
  * no party to.
  */
 import { TestSystem, eventually } from '../support/harness';
-import { BORDER, CUSTOMS, INTERIOR, urgentDetainedMigrants } from '../exchange/fixtures';
+import { BORDER, CUSTOMS, INTERIOR, lateUtcEvening, urgentDetainedMigrants } from '../exchange/fixtures';
 
 jest.setTimeout(120_000);
 
@@ -18,6 +18,8 @@ describe('persons across agencies at the node', () => {
   let interiorReport: string;
   /** The border report (its times are now's: see fresh() in the fixtures). */
   const borderBody = urgentDetainedMigrants();
+  // At an hour when the border unit's local date is a day ahead of UTC's.
+  borderBody.urgent.occurredAt = lateUtcEvening();
 
   beforeAll(async () => {
     await sys.start(['border', 'interior', 'customs']);
@@ -62,8 +64,11 @@ describe('persons across agencies at the node', () => {
     const hit = atInterior[0].matches[0];
     expect(hit).toMatchObject({ match: true, redacted: false, role: 'detained-migrant', person: { surname: 'TURSUNOV', givenNames: 'AZIZ' } });
     // The date is the occurrence's local date where it happened (the border unit's zone), not UTC's.
-    const borderZone = (await sys.api('border', 'GET', '/api/directory/me', undefined, borderToken)).body.zone;
+    const me = await sys.api('border', 'GET', '/api/me', undefined, borderToken);
+    expect(me.status).toBe(200);
+    const borderZone: string = me.body.unit.zone;
     const localDay = new Intl.DateTimeFormat('en-CA', { timeZone: borderZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(borderBody.urgent.occurredAt));
+    expect(localDay).not.toBe(borderBody.urgent.occurredAt.slice(0, 10));
     expect(hit.source).toMatchObject({ messageId: borderReport, kind: 'URGENT', topic: 'URGENT_TOPIC_DETAINED_MIGRANTS', agency: 'border', direction: 'IN', date: localDay });
     expect(hit.source.summary).toContain('Nur Zholy');
     expect(hit.explanation.surname.how).toBe('transliteration');
