@@ -1,4 +1,5 @@
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import { ed25519RawFromSpki } from '@shekara/security';
 import { DirectoryError, DirectoryErrorCode } from './errors';
 
 /** Length of a raw Ed25519 public key. */
@@ -26,15 +27,11 @@ export function publicKeyFromBase64(b64: string): KeyObject {
   return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' });
 }
 
-/** DER SubjectPublicKeyInfo of an Ed25519 key: this fixed prefix, then the raw 32-byte key (RFC 8410). */
-const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
-
 /** The raw 32 bytes of an Ed25519 key from its DER SubjectPublicKeyInfo. */
 export function rawFromSpki(spki: Buffer): Buffer {
-  if (spki.length !== ED25519_SPKI_PREFIX.length + 32 || !spki.subarray(0, ED25519_SPKI_PREFIX.length).equals(ED25519_SPKI_PREFIX)) {
-    throw new DirectoryError(DirectoryErrorCode.INVALID_KEYS, 'not an Ed25519 key');
-  }
-  return Buffer.from(spki.subarray(ED25519_SPKI_PREFIX.length));
+  const raw = ed25519RawFromSpki(spki);
+  if (!raw) throw new DirectoryError(DirectoryErrorCode.INVALID_KEYS, 'not an Ed25519 key');
+  return raw;
 }
 
 /**

@@ -1,9 +1,7 @@
-import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
+import { sign, type KeyObject } from 'node:crypto';
 import { encode, fromSeed } from '@nats-io/nkeys';
 import type { Authenticator } from '@nats-io/transport-node';
-
-/** The PKCS#8 (RFC 8410) DER header of a raw 32-byte Ed25519 private key. */
-const ED25519_PKCS8_HEADER = Buffer.from('302e020100300506032b657004220420', 'hex');
+import { ed25519PrivateKeyFromSeed } from '@shekara/security';
 
 interface NativeNkey {
   /** The public nkey the server knows the identity by ("U…"). */
@@ -22,7 +20,7 @@ function native(seed: Uint8Array): NativeNkey {
     // The 32-byte Ed25519 seed: nkeys' key pair has it (getRawSeed), though its KeyPair type does not say so.
     const raw = (kp as unknown as { getRawSeed?: () => Uint8Array }).getRawSeed?.();
     if (!raw || raw.length !== 32) throw new Error('this version of @nats-io/nkeys does not give the raw seed');
-    k = { nkey: kp.getPublicKey(), key: createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_HEADER, raw]), format: 'der', type: 'pkcs8' }) };
+    k = { nkey: kp.getPublicKey(), key: ed25519PrivateKeyFromSeed(raw) };
     derived.set(text, k);
   }
   return k;

@@ -7,14 +7,14 @@
  * Deterministic: Ed25519 signatures are, and ids and times come from the fixed clock, so the files
  * are made again byte for byte (scripts/vectors.ts writes them; vectors.spec.ts compares).
  */
-import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
+import { createHash, createPublicKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { Classification, CURRENT_SCHEMA_VERSION, EnvelopeSchema, MessageKind, encodeEnvelope } from '@shekara/contracts';
 import { Directory, buildDirectory, keyIdFor, rawFromSpki } from '@shekara/directory';
 import type { DirectoryData, UnitKey } from '@shekara/directory';
-import { leafHash } from '@shekara/security';
+import { ed25519PrivateKeyFromSeed, leafHash } from '@shekara/security';
 import { ENVELOPE_CASES, pickUnits, signBatchOf, type CaseContext, type CaseKey } from './cases';
 
 /** The recipient's clock of every vector. */
@@ -23,12 +23,10 @@ export const VECTOR_NOW = new Date('2026-07-01T06:00:00.000Z');
 export const VECTOR_AGENCY = 'interior';
 export const VECTOR_PEER = 'border';
 
-const PKCS8_ED25519 = Buffer.from('302e020100300506032b657004220420', 'hex');
-
 /** A fixed Ed25519 key: its 32-byte seed is SHA-256 of a name (test vectors only, never a real key). */
 export function vectorKey(unitId: string, name: string): CaseKey & { seed: Buffer; publicKey: Buffer } {
   const seed = createHash('sha256').update(`shekara conformance vector key: ${name}`).digest();
-  const privateKey: KeyObject = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519, seed]), format: 'der', type: 'pkcs8' });
+  const privateKey: KeyObject = ed25519PrivateKeyFromSeed(seed);
   const publicKey = rawFromSpki(createPublicKey(privateKey).export({ type: 'spki', format: 'der' }));
   return { keyId: keyIdFor(unitId, publicKey), privateKey, seed, publicKey };
 }

@@ -1,4 +1,5 @@
-import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { ed25519PrivateKeyFromSeed as privateFromSeed, ed25519PublicKeyFromRaw as publicFromRaw } from '@shekara/security';
 import { TlogError, TlogErrorCode } from './errors';
 import { fromBase64, toBase64 } from './hash';
 
@@ -130,17 +131,15 @@ export function openNote(msg: string | Note, verifiers: readonly NoteVerifier[])
 
 // ---- Ed25519 keys -------------------------------------------------------------------------------
 
-const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
-const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
-
+// The log's own error (MALFORMED_KEY) for a key of the wrong length; the DER is @shekara/security's.
 export function ed25519PrivateKeyFromSeed(seed: Uint8Array): KeyObject {
   if (seed.length !== 32) throw new TlogError(TlogErrorCode.MALFORMED_KEY, 'an Ed25519 seed is 32 bytes');
-  return createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+  return privateFromSeed(seed);
 }
 
 export function ed25519PublicKeyFromRaw(raw: Uint8Array): KeyObject {
   if (raw.length !== 32) throw new TlogError(TlogErrorCode.MALFORMED_KEY, 'an Ed25519 public key is 32 bytes');
-  return createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, raw]), format: 'der', type: 'spki' });
+  return publicFromRaw(raw);
 }
 
 /** The 32 raw bytes of an Ed25519 public key (from a public or a private KeyObject). */
