@@ -9,7 +9,7 @@ import { ESCALATION_SWEEP_SCHEDULER_ID, JobName, QueueName } from '../../apps/sc
 import { BORDER, urgentDetainedMigrants } from '../exchange/fixtures';
 import { TestSystem, eventually } from '../support/harness';
 import { SupervisorHarness } from '../supervisor/harness';
-import { PrivateRedis, schedulerConfig, startTestScheduler } from './support';
+import { PrivateRedis, finishedJob, schedulerConfig, startTestScheduler } from './support';
 
 jest.setTimeout(180_000);
 
@@ -53,12 +53,7 @@ describe('escalation of an unconfirmed urgent report after Redis is flushed', ()
   };
   async function runSweep(queue: Queue, id: string): Promise<Job> {
     await queue.add(JobName.EscalationSweep, {}, { jobId: id });
-    return eventually(async () => {
-      const job = await queue.getJob(id);
-      const state = await job?.getState();
-      if (state === 'failed') throw new Error(`sweep ${id} failed: ${job?.failedReason}`);
-      return state === 'completed' ? job : undefined;
-    }, 30_000, `sweep ${id}`);
+    return finishedJob(queue, id, 30_000, `sweep ${id}`);
   }
 
   it('is re-derived from the ledger after FLUSHALL and a restart, and fires exactly once', async () => {

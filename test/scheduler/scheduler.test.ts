@@ -7,9 +7,9 @@ import type { RunningScheduler } from '../../apps/scheduler/src/bootstrap';
 import { ESCALATION_SWEEP_SCHEDULER_ID, JobName, QueueName } from '../../apps/scheduler/src/queues';
 import { DEFAULT_TIMETABLE, PERIODIC_OBLIGATIONS, WINDOW_PHASES, cronPattern, levelsOf, periodAt, phaseAt, shiftPeriod, windowOf } from '../../apps/scheduler/src/timetable';
 import type { PeriodicObligation, WindowPhase } from '../../apps/scheduler/src/timetable';
-import { TestSystem, eventually } from '../support/harness';
+import { TestSystem } from '../support/harness';
 import { SupervisorHarness } from '../supervisor/harness';
-import { SHARED_REDIS_URL, dropQueueKeys, schedulerConfig, startTestScheduler } from './support';
+import { SHARED_REDIS_URL, dropQueueKeys, finishedJob, schedulerConfig, startTestScheduler } from './support';
 
 jest.setTimeout(120_000);
 
@@ -24,14 +24,7 @@ function nextPhase(obligation: PeriodicObligation, phase: WindowPhase, zone: str
   return Math.min(...periods.map((p) => phaseAt(windowOf(P, T, obligation, p, zone), phase).getTime()).filter((ms) => ms > after.getTime()));
 }
 
-async function finished(queue: Queue, id: string): Promise<Job> {
-  return eventually(async () => {
-    const job = await queue.getJob(id);
-    const state = await job?.getState();
-    if (state === 'failed') throw new Error(`job ${id} failed: ${job?.failedReason}`);
-    return state === 'completed' ? job : undefined;
-  }, 60_000, `job ${id} to complete`);
-}
+const finished = (queue: Queue, id: string): Promise<Job> => finishedJob(queue, id, 60_000);
 
 describe('scheduler against the real Redis, NATS, agency nodes and supervisor ledger', () => {
   const sys = new TestSystem();

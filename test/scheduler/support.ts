@@ -1,10 +1,12 @@
 import { Redis } from 'ioredis';
+import type { Job, Queue } from 'bullmq';
 import { JsonLogger } from '@shekara/common';
 import { readAuthorityPublicKey } from '@shekara/directory';
 import type { SchedulerConfig } from '../../apps/scheduler/src/config';
 import { startScheduler } from '../../apps/scheduler/src/bootstrap';
 import type { RunningScheduler, SchedulerOptions } from '../../apps/scheduler/src/bootstrap';
 import type { TestSystem } from '../support/harness';
+import { eventually } from '../support/harness';
 
 export const SHARED_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -47,4 +49,17 @@ export async function dropQueueKeys(redisUrl: string, prefix: string): Promise<v
   } finally {
     r.disconnect();
   }
+}
+
+/**
+ * The job `id` once completed, read after its state says so: a Job read before it completed keeps
+ * the returnvalue it had then (null), so its state alone would hand back a stale object. Throws with
+ * the reason if it failed.
+ */
+export function finishedJob(queue: Queue, id: string, timeoutMs: number, what = `job ${id} to complete`): Promise<Job> {
+  return eventually(async () => {
+    const state = await queue.getJobState(id);
+    if (state === 'failed') throw new Error(`job ${id} failed: ${(await queue.getJob(id))?.failedReason}`);
+    return state === 'completed' ? queue.getJob(id) : undefined;
+  }, timeoutMs, what);
 }
