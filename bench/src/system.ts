@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { BusServers, ProvisionedBus, loadTopology, provision } from '@shekara/bus-topology';
+import { BusServers, freePort, loadTopology, provisionAndStart, withFreePorts } from '@shekara/bus-topology';
 import { BusNames } from '@shekara/contracts';
 import { connectBus, ensureStreams } from '@shekara/messaging';
 import type { AgencyCode } from '@shekara/contracts';
@@ -80,18 +80,10 @@ export class BenchSystem {
       }
       return;
     }
-    const t = loadTopology(join(ROOT, 'config', 'bus.json'));
-    const topology = {
-      ...t,
-      prefix: this.runId,
-      hub: { ...t.hub, ports: { client: 0, leafnodes: 0, monitor: 0 } },
-      accounts: t.accounts.map((a) => (a.leaf ? { ...a, leaf: { ...a.leaf, ports: { client: 0, monitor: 0 } } } : a)),
-    };
-    const dir = join(this.tmp, 'bus');
-    await provision({ topology, out: dir });
-    const bus = ProvisionedBus.load(dir);
-    this.servers = new BusServers(bus);
-    await this.servers.start();
+    const topology = { ...withFreePorts(loadTopology(join(ROOT, 'config', 'bus.json'))), prefix: this.runId };
+    // Other free ports if one was taken before its server bound it (the run's own connections take ports too).
+    this.servers = await provisionAndStart(topology, join(this.tmp, 'bus'));
+    const bus = this.servers.bus;
     const { nc } = await connectBus(bus, 'supervisor', { persistent: false });
     try {
       await ensureStreams(await jetstreamManager(nc), [this.names.auditStream()], { replicas: 1, duplicateWindowMs: 120_000 });
@@ -252,18 +244,8 @@ export class BenchSystem {
   }
 }
 
-export async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
+/** A TCP port free on 127.0.0.1 right now. */
+export { freePort };
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -6,16 +6,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { BusServers, MANIFEST_FILE, ProvisionedBus, loadTopology, provision, type Topology } from '@shekara/bus-topology';
+import { BusServers, ProvisionedBus, loadTopology, provisionAndStart as startProvisioned, withFreePorts, type Topology } from '@shekara/bus-topology';
 
 export const TOPOLOGY_FILE = resolve(__dirname, '..', '..', 'config', 'bus.json');
 
 export function freePortsTopology(t: Topology = loadTopology(TOPOLOGY_FILE)): Topology {
-  return {
-    ...t,
-    hub: { ...t.hub, ports: { client: 0, leafnodes: 0, monitor: 0 } },
-    accounts: t.accounts.map((a) => (a.leaf ? { ...a, leaf: { ...a.leaf, ports: { client: 0, monitor: 0 } } } : a)),
-  };
+  return withFreePorts(t);
 }
 
 /**
@@ -39,27 +35,12 @@ export interface PrivateBus {
 }
 
 /**
- * Provisions `t` into `dir` and starts its servers. Free ports are picked at provisioning and bound
- * only when the servers start: another process on this shared machine may take one in between. A
- * server that cannot bind its port ("address already in use") makes it provision again with other
- * free ports (same keys) and start again, up to three times. `patch` edits the generated files.
+ * Provisions `t` into `dir` and starts its servers, picking other free ports if one was taken
+ * (the library's provisionAndStart). 45 s: two test files start buses at once on two cores (a
+ * leaf's link came up after 20 s once).
  */
-export async function provisionAndStart(t: Topology, dir: string, patch?: (dir: string) => void): Promise<BusServers> {
-  for (let attempt = 1; ; attempt++) {
-    await provision({ topology: t, out: dir });
-    patch?.(dir);
-    const servers = new BusServers(ProvisionedBus.load(dir));
-    try {
-      // 45 s: two test files start buses at once on two cores (a leaf's link came up after 20 s once).
-      await servers.start(45_000);
-      return servers;
-    } catch (e) {
-      await servers.stop();
-      if (attempt >= 3 || !/address already in use/.test((e as Error).message)) throw e;
-      // Forget the picked ports (the manifest keeps them) and pick new ones.
-      rmSync(join(dir, MANIFEST_FILE), { force: true });
-    }
-  }
+export function provisionAndStart(t: Topology, dir: string, patch?: (dir: string) => void): Promise<BusServers> {
+  return startProvisioned(t, dir, { timeoutMs: 45_000, patch });
 }
 
 /** `patch` may edit the generated files before the servers start (tests of misconfigurations). */

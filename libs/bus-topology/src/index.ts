@@ -3,3 +3,4 @@ export * from './topology';
 export * from './manifest';
 export * from './provision';
 export * from './launcher';
+export * from './start';
