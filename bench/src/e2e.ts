@@ -117,6 +117,18 @@ export class ApiClient {
     }
   }
 
+  /**
+   * Opens the pool's `n` keep-alive connections before a phase (n requests at once to the node's
+   * liveness route), so that no send of the phase waits for a connection to be made and accepted.
+   * Resolves with the connections then kept open.
+   */
+  async openConnections(n: number): Promise<number> {
+    await Promise.all(Array.from({ length: n }, () => this.request('GET', '/health/live')));
+    // The agent returns a socket to its free list after the response's end, in a later tick.
+    await new Promise((r) => setImmediate(r));
+    return Object.values(this.agent.freeSockets).reduce((sum, list) => sum + (list?.length ?? 0), 0);
+  }
+
   /** The sends' waits for a socket and for new connections since the last call (p99, max). */
   takeWaits(): { socketMs: Percentiles; connectMs: Percentiles } {
     const w = this.waits;

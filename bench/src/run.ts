@@ -77,6 +77,16 @@ const ONOFF_LEGS = [
   { key: 'bundlesOff', label: 'bundles of envelopes', env: { BUS_BUNDLES: 'false' } },
 ] as const;
 
+/**
+ * The bench client's connections to the sender: at most BENCH_CLIENT_SOCKETS (64, the saturation
+ * phase's requests in flight), kept alive and all opened before each API phase, as a duty desk's
+ * browser or a reverse proxy keeps its connections. A loaded node accepts one new connection per
+ * event-loop iteration (libuv >= 1.45), so a client that opens connections on demand during a phase
+ * measures its accept queue: BENCH_CLIENT_PREOPEN=0 does that (docs/performance.md, eighth session).
+ */
+const CLIENT_SOCKETS = Number(process.env.BENCH_CLIENT_SOCKETS ?? 64);
+const CLIENT_PREOPEN = process.env.BENCH_CLIENT_PREOPEN !== '0';
+
 const log = (s: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
 
 interface Row {
@@ -239,8 +249,7 @@ async function e2ePhases(sys: BenchSystem, result: Record<string, any>, only?: r
       'postgres (all backends)': pidsNamed('postgres'),
     }));
 
-  // BENCH_CLIENT_SOCKETS: the client's keep-alive connections at most (default 512).
-  const client = new ApiClient(sender, Number(process.env.BENCH_CLIENT_SOCKETS ?? 512));
+  const client = new ApiClient(sender, CLIENT_SOCKETS);
   await client.login('border.duty', DEMO_PASSWORD);
   result.reportBytes = client.bodyBytes;
 
@@ -269,6 +278,7 @@ async function e2ePhases(sys: BenchSystem, result: Record<string, any>, only?: r
     // The bench client's own loop: a stall there delays the sends it times.
     const clientLoop = monitorEventLoopDelay({ resolution: 10 });
     clientLoop.enable();
+    if (CLIENT_PREOPEN) log(`  client: ${await client.openConnections(CLIENT_SOCKETS)} keep-alive connections open before ${name}`);
     client.takeWaits();
     const queue = acceptQueue(sender.port);
     const tcpBefore = tcpCounters();
@@ -293,7 +303,7 @@ async function e2ePhases(sys: BenchSystem, result: Record<string, any>, only?: r
     const inNode = serverP99(timedBefore, await sendTimes(sender));
     log(`  ${name}: accepted ${load.accepted} (${round(load.acceptedPerSec, 0)}/s, errors ${load.errors}, shed ${load.shed}), HTTP p50 ${load.httpMs.p50} p99 ${load.httpMs.p99} ms (inside the node: p99 ≤ ${inNode?.p99AtMostMs} ms, ${inNode?.overOneSecond} of ${inNode?.count} over 1 s); event-loop delay p99 / max: sender ${eventLoop.sender?.p99Ms} / ${eventLoop.sender?.maxMs} ms, recipient ${eventLoop.recipient?.p99Ms} / ${eventLoop.recipient?.maxMs} ms, bench client ${eventLoop.client.p99Ms} / ${eventLoop.client.maxMs} ms`);
     const c = load.connections;
-    log(`    connections: ${c.newConnections} sends on a new connection (HTTP p50 ${c.newConnectionMs.p50} p99 ${c.newConnectionMs.p99} ms), ${c.queued} queued in the client for a busy connection; sends over 1 s: ${c.overOneSecond} (on a new connection ${c.overOneSecondOnNew}, queued ${c.overOneSecondQueued}); TCP: listen overflows ${tcp.listenOverflows}, SYN retransmits ${tcp.synRetransmits}; wait for a socket p99 / max ${waits.socketMs.p99} / ${waits.socketMs.max} ms, for a new connection p99 / max ${waits.connectMs.p99} / ${waits.connectMs.max} ms; the sender's accept queue: at most ${accept.max} connections, not empty for ${accept.msWithWaiting} ms; waiting for receipts`);
+    log(`    connections: ${c.newConnections} sends on a new connection${c.newConnections ? ` (HTTP p50 ${c.newConnectionMs.p50} p99 ${c.newConnectionMs.p99} ms)` : ''}, ${c.queued} queued in the client for a busy connection; sends over 1 s: ${c.overOneSecond} (on a new connection ${c.overOneSecondOnNew}, queued ${c.overOneSecondQueued}); TCP: listen overflows ${tcp.listenOverflows}, SYN retransmits ${tcp.synRetransmits}; wait for a socket p99 / max ${waits.socketMs.p99} / ${waits.socketMs.max} ms, for a new connection ${c.newConnections ? `p99 / max ${waits.connectMs.p99} / ${waits.connectMs.max} ms` : 'none made'}; the sender's accept queue: at most ${accept.max} connections, not empty for ${accept.msWithWaiting} ms; waiting for receipts`);
     const r = await awaitReceipts(sys, senderDb, load.ids, DRAIN_MS);
     const stats = e2eStats(r.deliveries, r.missing, { from: load.startedAt + WARM_S * 1000, to: load.endedAt });
     const stages = await stageLatencies(sys, senderDb, recipientDb, load.ids);
@@ -742,7 +752,7 @@ function table(r: Record<string, any>): Row[] {
       if (c) rows.push({ metric: `    the same sends: on a new connection / queued in the client / over 1 s (on a new connection, queued)`, value: `${c.newConnections} / ${c.queued} / ${c.overOneSecond} (${c.overOneSecondOnNew}, ${c.overOneSecondQueued})`, unit: 'sends' });
       if (p.tcp) rows.push({ metric: `    the machine's TCP listen overflows / SYN retransmits during those sends`, value: `${p.tcp.listenOverflows} / ${p.tcp.synRetransmits}`, unit: '' });
       if (p.accept) rows.push({ metric: `    the sender's accept queue during those sends (connections made, not yet accepted by the node): at most / not empty for`, value: `${p.accept.max} / ${p.accept.msWithWaiting}`, unit: 'connections / ms' });
-      if (p.waits) rows.push({ metric: `    the same sends' wait in the client for a socket p99 / max, for a new connection p99 / max`, value: `${p.waits.socketMs.p99} / ${p.waits.socketMs.max}, ${p.waits.connectMs.p99} / ${p.waits.connectMs.max}`, unit: 'ms' });
+      if (p.waits) rows.push({ metric: `    the same sends' wait in the client for a socket p99 / max, for a new connection p99 / max`, value: `${p.waits.socketMs.p99} / ${p.waits.socketMs.max}, ${Number.isFinite(p.waits.connectMs.p99) ? `${p.waits.connectMs.p99} / ${p.waits.connectMs.max}` : 'none made'}`, unit: 'ms' });
       if (p.eventLoop?.sender) rows.push({ metric: `    the sender's event-loop delay at ${label} msg/s: p99 / max`, value: `${p.eventLoop.sender.p99Ms} / ${p.eventLoop.sender.maxMs}`, unit: 'ms' });
       if (p.eventLoop?.client) rows.push({ metric: `    the bench client's event-loop delay at ${label} msg/s: p99 / max`, value: `${p.eventLoop.client.p99Ms} / ${p.eventLoop.client.maxMs}`, unit: 'ms' });
     }
