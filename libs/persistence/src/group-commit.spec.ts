@@ -45,24 +45,33 @@ describe('GroupCommitter', () => {
   });
 
   it('with a linger, gathers the items of the next milliseconds into the batch; a full batch does not wait', async () => {
-    const batches: number[][] = [];
-    const g = new GroupCommitter<number>(async (items) => void batches.push(items), { maxBatch: 3, parallel: 1, lingerMs: 40 });
-    const first = g.submit(1);
-    await new Promise((r) => setTimeout(r, 10));
-    const second = g.submit(2); // 10 ms later: joins the first batch
-    await Promise.all([first, second]);
-    expect(batches).toEqual([[1, 2]]);
-    // Without a linger the same two make two batches.
-    const apart: number[][] = [];
-    const h = new GroupCommitter<number>(async (items) => void apart.push(items), { maxBatch: 3, parallel: 1 });
-    const a = h.submit(1);
-    await new Promise((r) => setTimeout(r, 10));
-    await Promise.all([a, h.submit(2)]);
-    expect(apart).toEqual([[1], [2]]);
-    // Three at once fill a batch: it starts at once, not after the linger.
-    const t0 = performance.now();
-    await Promise.all([3, 4, 5].map((i) => g.submit(i)));
-    expect(performance.now() - t0).toBeLessThan(30);
-    expect(batches[1]).toEqual([3, 4, 5]);
+    // Only the linger's timer is faked: the test moves the time, so the machine's load cannot.
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask', 'setInterval', 'clearInterval', 'Date', 'hrtime', 'performance'] });
+    try {
+      const batches: number[][] = [];
+      const g = new GroupCommitter<number>(async (items) => void batches.push(items), { maxBatch: 3, parallel: 1, lingerMs: 40 });
+      const first = g.submit(1);
+      await jest.advanceTimersByTimeAsync(10);
+      const second = g.submit(2); // 10 ms later: joins the first batch
+      await jest.advanceTimersByTimeAsync(29);
+      expect(batches).toEqual([]); // still lingering at 39 ms
+      await jest.advanceTimersByTimeAsync(1);
+      await Promise.all([first, second]);
+      expect(batches).toEqual([[1, 2]]);
+      // Without a linger the same two, one after the other, make two batches.
+      const apart: number[][] = [];
+      const h = new GroupCommitter<number>(async (items) => void apart.push(items), { maxBatch: 3, parallel: 1 });
+      await h.submit(1);
+      await h.submit(2);
+      expect(apart).toEqual([[1], [2]]);
+      // Three at once fill a batch: it is applied with the clock standing still, not after the linger.
+      const filled = Promise.all([3, 4, 5].map((i) => g.submit(i)));
+      const waited = new Promise((_, reject) => setImmediate(() => setImmediate(() => reject(new Error('the full batch waited for the linger')))));
+      waited.catch(() => undefined); // settles after the race when the batch did not wait
+      await Promise.race([filled, waited]);
+      expect(batches[1]).toEqual([3, 4, 5]);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });
