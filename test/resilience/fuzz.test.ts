@@ -93,7 +93,10 @@ function build(fixture: Json, muts: Mutation[]): Request {
           const v = p.length ? parentOf(body, p)?.[p[p.length - 1]] : body;
           return v && typeof v === 'object' && !Array.isArray(v);
         });
-        const p = objs[m.pick % Math.max(1, objs.length)] ?? [];
+        // Only into an object: a key on an array (the body may have become one) would not be sent, and
+        // an own "constructor" there breaks the array methods of the next mutation.
+        if (!objs.length) break;
+        const p = objs[m.pick % objs.length];
         const target = p.length ? parentOf(body, p)[p[p.length - 1]] : body;
         if (target && typeof target === 'object') Object.defineProperty(target, m.key, { value: m.value, enumerable: true, writable: true, configurable: true });
         break;
