@@ -7,12 +7,12 @@
  * Deterministic: Ed25519 signatures are, and ids and times come from the fixed clock, so the files
  * are made again byte for byte (scripts/vectors.ts writes them; vectors.spec.ts compares).
  */
-import { createHash, createPublicKey } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { Classification, CURRENT_SCHEMA_VERSION, EnvelopeSchema, MessageKind, encodeEnvelope } from '@shekara/contracts';
-import { Directory, buildDirectory, keyIdFor, rawFromSpki } from '@shekara/directory';
+import { Directory, buildDirectory, keyIdFor, rawPublicKey } from '@shekara/directory';
 import type { DirectoryData, UnitKey } from '@shekara/directory';
 import { ed25519PrivateKeyFromSeed, leafHash } from '@shekara/security';
 import { ENVELOPE_CASES, pickUnits, signBatchOf, type CaseContext, type CaseKey } from './cases';
@@ -27,7 +27,7 @@ export const VECTOR_PEER = 'border';
 export function vectorKey(unitId: string, name: string): CaseKey & { seed: Buffer; publicKey: Buffer } {
   const seed = createHash('sha256').update(`shekara conformance vector key: ${name}`).digest();
   const privateKey: KeyObject = ed25519PrivateKeyFromSeed(seed);
-  const publicKey = rawFromSpki(createPublicKey(privateKey).export({ type: 'spki', format: 'der' }));
+  const publicKey = rawPublicKey(privateKey);
   return { keyId: keyIdFor(unitId, publicKey), privateKey, seed, publicKey };
 }
 
