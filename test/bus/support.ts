@@ -39,12 +39,12 @@ export interface PrivateBus {
  * (the library's provisionAndStart). 45 s: two test files start buses at once on two cores (a
  * leaf's link came up after 20 s once).
  */
-export function provisionAndStart(t: Topology, dir: string, patch?: (dir: string) => void): Promise<BusServers> {
+export function provisionAndStart(t: Topology, dir: string, patch?: (dir: string) => void | Promise<void>): Promise<BusServers> {
   return startProvisioned(t, dir, { timeoutMs: 45_000, patch });
 }
 
 /** `patch` may edit the generated files before the servers start (tests of misconfigurations). */
-export async function startPrivateBus(t: Topology = freePortsTopology(), patch?: (dir: string) => void): Promise<PrivateBus> {
+export async function startPrivateBus(t: Topology = freePortsTopology(), patch?: (dir: string) => void | Promise<void>): Promise<PrivateBus> {
   const dir = mkdtempSync(join(tmpdir(), 'shekara-bus-'));
   const servers = await provisionAndStart(t, dir, patch);
   const bus = servers.bus;

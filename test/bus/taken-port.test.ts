@@ -20,11 +20,17 @@ describe('bus servers started on free ports', () => {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
-  /** Takes the hub's client port, as another process would, right after provisioning picked it. */
-  const takeHubPort = (dir: string): number => {
+  /**
+   * Takes the hub's client port, as another process would, right after provisioning picked it; resolves
+   * once it is bound (a listen still pending when the hub starts would lose the race to the hub).
+   */
+  const takeHubPort = async (dir: string): Promise<number> => {
     const port = ProvisionedBus.load(dir).hub().clientPort;
     const s = createServer();
-    s.listen(port, '127.0.0.1');
+    await new Promise<void>((resolve, reject) => {
+      s.once('error', reject);
+      s.listen(port, '127.0.0.1', () => resolve());
+    });
     squatters.push(s);
     return port;
   };
@@ -35,8 +41,8 @@ describe('bus servers started on free ports', () => {
     let taken = 0;
     const servers = await provisionAndStart({ ...freePortsTopology(), prefix: 'taken' }, dir, {
       timeoutMs: 45_000,
-      patch: (d) => {
-        if (!taken) taken = takeHubPort(d);
+      patch: async (d) => {
+        if (!taken) taken = await takeHubPort(d);
       },
     });
     try {
@@ -50,6 +56,6 @@ describe('bus servers started on free ports', () => {
   it('gives up after the attempts allowed, with the server\'s reason', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'shekara-taken-'));
     dirs.push(dir);
-    await expect(provisionAndStart({ ...freePortsTopology(), prefix: 'taken2' }, dir, { timeoutMs: 45_000, attempts: 2, patch: (d) => void takeHubPort(d) })).rejects.toThrow(/address already in use/);
+    await expect(provisionAndStart({ ...freePortsTopology(), prefix: 'taken2' }, dir, { timeoutMs: 45_000, attempts: 2, patch: async (d) => void (await takeHubPort(d)) })).rejects.toThrow(/address already in use/);
   });
 });

@@ -19,8 +19,8 @@ export interface ProvisionAndStartOptions {
   timeoutMs?: number;
   /** Provisionings tried when a port is taken (3). */
   attempts?: number;
-  /** Edits the generated files before the servers start (tests of misconfigurations). */
-  patch?: (dir: string) => void;
+  /** Edits the generated files, or acts on them, before the servers start (tests); awaited. */
+  patch?: (dir: string) => void | Promise<void>;
 }
 
 /**
@@ -34,7 +34,7 @@ export async function provisionAndStart(t: Topology, dir: string, o: ProvisionAn
   const attempts = o.attempts ?? 3;
   for (let attempt = 1; ; attempt++) {
     await provision({ topology: t, out: dir });
-    o.patch?.(dir);
+    await o.patch?.(dir);
     const servers = new BusServers(ProvisionedBus.load(dir));
     try {
       await servers.start(o.timeoutMs);
