@@ -103,15 +103,16 @@ describe('Directory', () => {
     expect(() => Directory.fromJSON(raw)).toThrow('units[533] (customs.l3.KZ-27-ORAL).id: level-3 scope must start with "KZ-71-"');
   });
 
-  it('answers 10 000 lookups quickly', () => {
+  // How fast lookups are is the bench's question (timed tests fail on a loaded machine); this one
+  // checks that the three indexes agree with each other for every pair of units it samples.
+  it('answers canSend, zoneOf and counterparts consistently from its indexes', () => {
     const ids = directory.units().map((u) => u.id);
-    const started = process.hrtime.bigint();
-    for (let i = 0; i < 10_000; i++) {
+    for (let i = 0; i < 3 * ids.length; i++) {
       const a = ids[i % ids.length];
-      directory.canSend(a, ids[(i * 7) % ids.length]);
-      directory.zoneOf(a);
-      directory.counterparts(a);
+      const b = ids[(i * 7) % ids.length];
+      const theirs = directory.counterparts(a).map((u) => u.id);
+      expect(directory.canSend(a, b)).toBe(theirs.includes(b));
+      expect(directory.zoneOf(a)).toBe(directory.unit(a).zone);
     }
-    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(200);
   });
 });
