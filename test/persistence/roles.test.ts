@@ -263,3 +263,43 @@ describe('shekara db provision', () => {
     expect(r.stderr).toMatch(/^shekara db provision: the server refused: permission denied/);
   });
 });
+
+/**
+ * The other tests clone their databases from a migrated template (TestDatabase.migrate with
+ * `template`) instead of running the migrations: a clone must be what the migration step makes,
+ * or those tests would check the apps against other privileges than production's.
+ */
+describe('a test database cloned from the migrated template', () => {
+  /** Owner and ACL of every relation and function of the schema, the two roles' names replaced. */
+  async function shape(d: TestDatabase): Promise<string[]> {
+    const admin = new Client({ connectionString: d.adminUrl });
+    await admin.connect();
+    const { rows } = await admin.query<{ line: string }>(
+      `SELECT format('%s %s owner=%s acl=%s', c.relkind, c.relname, pg_get_userbyid(c.relowner), coalesce(c.relacl::text, '-')) AS line
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'
+       UNION ALL
+       SELECT format('f %s owner=%s acl=%s', p.oid::regprocedure, pg_get_userbyid(p.proowner), coalesce(p.proacl::text, '-'))
+         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public'
+           AND NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.objid = p.oid AND x.deptype = 'e')
+       UNION ALL
+       SELECT format('schema owner=%s acl=%s', pg_get_userbyid(nspowner), coalesce(nspacl::text, '-')) FROM pg_namespace WHERE nspname = 'public'
+       ORDER BY 1`,
+    ).finally(() => admin.end());
+    return rows.map((r) => r.line.split(d.roles.app.name).join('APP').split(d.roles.owner.name).join('OWNER'));
+  }
+
+  it('has the same objects, owners and grants as a database the migration step prepared', async () => {
+    const clone = new TestDatabase(PG_URL, `shekara_${run}_clone`);
+    try {
+      await clone.migrate(agencyNodeDataSource, AGENCY_NODE_APP_PRIVILEGES, { template: 'node' });
+      const fresh = await shape(node);
+      expect(fresh.length).toBeGreaterThan(40);
+      expect(fresh.some((l) => /^r audit_log owner=OWNER acl=\{.*APP=/.test(l))).toBe(true);
+      expect(await shape(clone)).toEqual(fresh);
+      // And the app role may not see the template's owner anywhere: nothing is left to the administrator.
+      expect((await shape(clone)).filter((l) => /owner=postgres/.test(l))).toEqual([]);
+    } finally {
+      await clone.drop();
+    }
+  });
+});

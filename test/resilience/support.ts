@@ -241,7 +241,7 @@ export class ProcSystem {
     await Promise.all(apps.map((a) => a.kill('SIGTERM', 10_000)));
     // The private bus goes with its streams.
     await this.bus.stop();
-    for (const d of this.databases.values()) await d.drop().catch(() => undefined);
+    for (const d of this.databases.values()) await d.release().catch(() => undefined);
     if (!process.env.KEEP_RESILIENCE_LOGS) rmSync(this.dir, { recursive: true, force: true });
   }
 }

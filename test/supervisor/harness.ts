@@ -145,7 +145,7 @@ export class SupervisorHarness {
     await this.testBus.start();
     const config = this.config();
     // The migration step (as the owner), then the ledger with its app role's URL (docs/database-roles.md).
-    await this.database.migrate(supervisorDataSource, SUPERVISOR_APP_PRIVILEGES);
+    await this.database.migrate(supervisorDataSource, SUPERVISOR_APP_PRIVILEGES, { template: 'supervisor' });
     this.app = await startSupervisor(config, { clock: this.options.clock, logger: new JsonLogger('supervisor-test', config.logLevel) });
     return this;
   }
@@ -298,7 +298,7 @@ export class SupervisorHarness {
     this.conns.clear();
     // Its own bus goes with it (the connections too); a TestSystem's closes with the TestSystem.
     if (!this.options.testBus) await this.testBus.stop();
-    await this.database.drop().catch(() => undefined);
+    await this.database.release().catch(() => undefined);
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -1,6 +1,10 @@
 import { Client } from 'pg';
 import { existsSync } from 'node:fs';
 import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { DEFERRED_DROPS } from './deferred-drops';
 
 /** Fails fast, with the fix, when a service the integration tests need is down. */
 export default async function globalSetup(): Promise<void> {
@@ -22,4 +26,6 @@ export default async function globalSetup(): Promise<void> {
     s.on('error', (e) => resolve(e.message));
   });
   if (redisPong !== '+PONG') throw new Error(`Redis is not reachable on 127.0.0.1:6379 (${redisPong}); see README "Local services"`);
+  // The workers inherit it: the databases their tests release are dropped by global-teardown.ts.
+  process.env[DEFERRED_DROPS] = join(tmpdir(), `shekara-released-${randomBytes(6).toString('hex')}.jsonl`);
 }

@@ -12,12 +12,12 @@ import type { Clock } from '@shekara/common';
 import { AGENCIES, BusNames } from '@shekara/contracts';
 import type { AgencyCode } from '@shekara/contracts';
 import { ensureDirectoryFiles, readAuthorityPublicKey } from '@shekara/directory';
-import { TestDatabase } from './database';
+import { PG_URL, TestDatabase } from './database';
 import { ensureStreams, manager } from '@shekara/messaging';
 import { waitFor } from './processes';
 import { TestBus } from './bus';
 
-export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export { PG_URL };
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -116,7 +116,7 @@ export class TestSystem {
     await this.startBus();
     const config = this.config(agency);
     // The migration step (as the owner), then the node with its app role's URL (docs/database-roles.md).
-    await this.databases.get(agency)!.migrate(agencyNodeDataSource, AGENCY_NODE_APP_PRIVILEGES);
+    await this.databases.get(agency)!.migrate(agencyNodeDataSource, AGENCY_NODE_APP_PRIVILEGES, { template: 'node' });
     const app = await startAgencyNode(config, { clock: this.clock, logger: new JsonLogger(`${agency}-test`, config.logLevel) });
     const address = app.getHttpServer().address();
     this.ports.set(agency, typeof address === 'object' && address ? address.port : 0);
@@ -220,7 +220,7 @@ export class TestSystem {
   async cleanup(): Promise<void> {
     for (const a of [...this.apps.keys()]) await this.stopNode(a);
     await this.bus.stop();
-    for (const d of this.databases.values()) await d.drop().catch(() => undefined);
+    for (const d of this.databases.values()) await d.release().catch(() => undefined);
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
