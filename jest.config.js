@@ -15,6 +15,9 @@ const swc = [
 ];
 const moduleNameMapper = {
   '^@shekara/(.*)$': '<rootDir>/libs/$1/src/index.ts',
+  // A dynamic import names the compiled file (`await import('./bus/command.js')`, as TypeScript's
+  // nodenext asks); here it is the source beside it.
+  '^(\\.{1,2}/.*)\\.js$': '$1',
 };
 const common = {
   rootDir: __dirname,

@@ -2,19 +2,11 @@
  * `shekara` command line. The edge of the process: the only place that reads the real clock and
  * the process's streams; everything below is given them.
  */
-import { AUDIT_USAGE, UsageError, parseAuditArgs } from './audit/args';
-import { runAudit, type CliIo } from './audit/command';
-import { VERIFY_USAGE, parseVerifyArgs } from './verify/args';
-import { runVerify } from './verify/command';
-import { MATCH_USAGE, MatchUsageError, parseMatchArgs } from './match/args';
-import { runMatch } from './match/command';
-import { MatchCliError, languageFromLocale, message } from './match/messages';
+// Each command's modules are loaded when it runs (an auditor's `verify` does not load the bus, the
+// node or the database drivers of the other commands): `import type` only up here.
+import type { CliIo } from './audit/command';
 import type { Language } from '@shekara/matching';
-import { BUS_USAGE, BusUsageError, parseBusArgs, runBus } from './bus/command';
-import { DB_USAGE, DbUsageError, dbLang, parseDbArgs, runDb } from './db/command';
-import { CONFORMANCE_USAGE, ConformanceUsageError, conformanceLang, parseConformanceArgs, runConformance } from './conformance/command';
-import { DIRECTORY_USAGE, DirectoryUsageError, langOf, parseDirectoryArgs, runDirectory } from './directory/command';
-import { CLIENTS_USAGE, ClientsUsageError, parseClientsArgs, runClients } from './clients/command';
+import { languageFromLocale } from './locale';
 
 export const USAGE = `Usage: shekara <command> [options]
 
@@ -40,6 +32,7 @@ export async function main(argv: readonly string[], io: CliIo & { language?: Lan
   if (command === 'verify') return verify(rest, io);
   if (command === 'match') return match(rest, { ...io, language: io.language ?? 'en' });
   if (command === 'bus') {
+    const { BUS_USAGE, BusUsageError, parseBusArgs, runBus } = await import('./bus/command.js');
     try {
       const parsed = parseBusArgs(rest);
       if (parsed.sub === 'help') {
@@ -54,6 +47,7 @@ export async function main(argv: readonly string[], io: CliIo & { language?: Lan
     }
   }
   if (command === 'conformance') {
+    const { CONFORMANCE_USAGE, ConformanceUsageError, conformanceLang, parseConformanceArgs, runConformance } = await import('./conformance/command.js');
     try {
       const parsed = parseConformanceArgs(rest);
       if (parsed === 'help') {
@@ -69,6 +63,7 @@ export async function main(argv: readonly string[], io: CliIo & { language?: Lan
     }
   }
   if (command === 'directory') {
+    const { DIRECTORY_USAGE, DirectoryUsageError, langOf, parseDirectoryArgs, runDirectory } = await import('./directory/command.js');
     try {
       const parsed = parseDirectoryArgs(rest);
       if (parsed.sub === 'help') {
@@ -84,6 +79,7 @@ export async function main(argv: readonly string[], io: CliIo & { language?: Lan
     }
   }
   if (command === 'clients') {
+    const { CLIENTS_USAGE, ClientsUsageError, parseClientsArgs, runClients } = await import('./clients/command.js');
     try {
       const parsed = parseClientsArgs(rest);
       if (parsed.sub === 'help') {
@@ -99,6 +95,7 @@ export async function main(argv: readonly string[], io: CliIo & { language?: Lan
     }
   }
   if (command === 'db') {
+    const { DB_USAGE, DbUsageError, dbLang, parseDbArgs, runDb } = await import('./db/command.js');
     try {
       const parsed = parseDbArgs(rest);
       if (parsed.sub === 'help') {
@@ -119,6 +116,8 @@ export async function main(argv: readonly string[], io: CliIo & { language?: Lan
     io.stderr.write(`shekara: ${problem}\n${USAGE}\n`);
     return EXIT_USAGE;
   }
+  const { AUDIT_USAGE, UsageError, parseAuditArgs } = await import('./audit/args.js');
+  const { runAudit } = await import('./audit/command.js');
   try {
     const parsed = parseAuditArgs(rest);
     if (parsed.help) {
@@ -136,6 +135,10 @@ export async function main(argv: readonly string[], io: CliIo & { language?: Lan
 }
 
 async function verify(argv: readonly string[], io: CliIo & { language?: Language }): Promise<number> {
+  const { UsageError } = await import('./audit/args.js');
+  const { VERIFY_USAGE, parseVerifyArgs } = await import('./verify/args.js');
+  const { runVerify } = await import('./verify/command.js');
+  const { langOf } = await import('./directory/command.js');
   try {
     const parsed = parseVerifyArgs(argv);
     if (parsed.help) {
@@ -153,6 +156,9 @@ async function verify(argv: readonly string[], io: CliIo & { language?: Language
 }
 
 async function match(argv: readonly string[], io: CliIo & { language: Language }): Promise<number> {
+  const { MATCH_USAGE, MatchUsageError, parseMatchArgs } = await import('./match/args.js');
+  const { runMatch } = await import('./match/command.js');
+  const { MatchCliError, message } = await import('./match/messages.js');
   try {
     const parsed = parseMatchArgs(argv);
     if (parsed.help) {

@@ -30,9 +30,3 @@ export const MATCH_CLI_MESSAGES: Record<MatchCliError, Record<Language, (a: stri
 export function message(language: Language, code: MatchCliError, a = '', b?: string): string {
   return MATCH_CLI_MESSAGES[code][language](a, b);
 }
-
-/** The language of the messages from the locale variables (ru_RU.UTF-8 -> ru; anything else -> en). */
-export function languageFromLocale(env: Readonly<Record<string, string | undefined>>): Language {
-  const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
-  return /^ru([_.-]|$)/i.test(locale) ? 'ru' : 'en';
-}
