@@ -46,7 +46,7 @@ export class TestDatabase {
    * grants the app role `privileges`): the app itself gets only the app role's URL.
    *
    * With `template` (a label: `node`, `supervisor`), a database not provisioned yet is first cloned
-   * from a template its migrations have already been applied to (migrationTemplate): provisioning
+   * from a template its migrations have already been applied to (cloneFromTemplate): provisioning
    * then hands the template's objects to this database's owner, and the migration step finds
    * nothing to apply and grants the privileges, as it does on an app's restart. Running the
    * migrations costs 1-2 s per database; the suite starts about 150 of them. The tests of the
@@ -86,7 +86,7 @@ const TEMPLATE_LOCK = 0x5e4a7a02;
  * The name of the template database for `dataSource`'s migrations: `shekara_tpl_<label>_<hash>`,
  * the hash over each migration's name and code, so that a changed or added migration gets a new one.
  */
-export function templateName(label: string, dataSource: (url: string) => DataSource): string {
+function templateName(label: string, dataSource: (url: string) => DataSource): string {
   const migrations = (dataSource('postgres://template@127.0.0.1/template').options.migrations ?? []) as Array<{ name: string; prototype: { up: () => unknown; down: () => unknown } }>;
   const hash = createHash('sha256');
   for (const m of migrations) hash.update(`${m.name}\n${String(m.prototype.up)}\n${String(m.prototype.down)}\n`);
@@ -133,8 +133,8 @@ async function buildTemplate(admin: Client, adminUrl: string, template: string, 
   } finally {
     await ds.destroy();
   }
+  await admin.query(`ALTER DATABASE ${escapeIdentifier(building)} WITH ALLOW_CONNECTIONS false`);
   await admin.query(`ALTER DATABASE ${escapeIdentifier(building)} RENAME TO ${escapeIdentifier(template)}`);
-  await admin.query(`ALTER DATABASE ${escapeIdentifier(template)} WITH ALLOW_CONNECTIONS false`);
   const stale = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1 AND datname <> $2`, [`shekara\\_tpl\\_${label}\\_%`, template]);
   for (const { datname } of stale.rows) await admin.query(`DROP DATABASE IF EXISTS ${escapeIdentifier(datname)} WITH (FORCE)`).catch(() => undefined);
 }
