@@ -15,6 +15,10 @@ export default async function globalTeardown(): Promise<void> {
   if (failed.length) process.stderr.write(`global teardown: ${failed.length} of ${drops.length} released databases not dropped:\n  ${failed.slice(0, 5).join('\n  ')}\n`);
 }
 
+/**
+ * `dropProvisioned` of libs/persistence, written here: Jest loads this file without the project's
+ * module mapping, and the dependency rules forbid reaching into a library's source by its path.
+ */
 async function drop(d: DeferredDrop): Promise<void> {
   const admin = new Client({ connectionString: d.adminUrl });
   await admin.connect();

@@ -15,7 +15,6 @@ import type { AgencyCode } from '@shekara/contracts';
 const ROOT = resolve(__dirname, '..', '..');
 
 /** A TCP port free on 127.0.0.1 right now. */
-/** A TCP port free on 127.0.0.1 right now. */
 export { freePort };
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
