@@ -24,6 +24,7 @@ import { appendPhase, verifyPhase } from './tlog';
 import { matchingPhase, matchingRows } from './matching';
 import { rawPathPaced, rawPathSaturation } from './raw-path';
 import { dataBankPhase, dataBankRows } from './databank';
+import { httpStackPhase, httpStackRows } from './http-stack';
 import type { ProfileSummary } from './profile';
 
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -35,11 +36,14 @@ const C = QUICK
   : { warmupS: 8, rawMessages: 60_000, pgSeconds: 8, commitS: 20, lowS: 30, highS: 30, satS: 30, satConcurrency: 64, inject: 15_000, profileS: 12 };
 const WARM_S = QUICK ? 3 : 5;
 /** BENCH_ONLY=a,b: run only these phases (for working on one of them; the table shows what ran). */
-const PHASES = ['baselines', 'rawpath', 'api200', 'api1000', 'saturation', 'inject', 'profile', 'compliance', 'tlog', 'matching', 'databank'] as const;
+const PHASES = ['baselines', 'rawpath', 'api200', 'api1000', 'saturation', 'inject', 'profile', 'compliance', 'tlog', 'matching', 'databank', 'http'] as const;
 const ONLY = (process.env.BENCH_ONLY ?? '').split(',').map((x) => x.trim()).filter(Boolean);
 for (const p of ONLY) if (!(PHASES as readonly string[]).includes(p)) throw new Error(`BENCH_ONLY: unknown phase ${p} (phases: ${PHASES.join(', ')})`);
-/** The matching and data bank phases (a million rows in PostgreSQL, CPU-heavy) run only when BENCH_ONLY names them. */
-const wantPhase = (p: (typeof PHASES)[number]) => (p === 'matching' || p === 'databank' ? ONLY.includes(p) : !ONLY.length || ONLY.includes(p));
+/**
+ * The matching and data bank phases (a million rows in PostgreSQL, CPU-heavy) and the HTTP stack
+ * experiment run only when BENCH_ONLY names them.
+ */
+const wantPhase = (p: (typeof PHASES)[number]) => (p === 'matching' || p === 'databank' || p === 'http' ? ONLY.includes(p) : !ONLY.length || ONLY.includes(p));
 const want = wantPhase;
 const E2E = PHASES.slice(0, 7).some(want);
 /** How long a phase may take to drain (every receipt back) after sending stops; what is left is reported missing. */
@@ -200,6 +204,7 @@ async function main(): Promise<void> {
         replicated: n('BENCH_BANK_REPLICATED', QUICK ? 50 : 200),
       });
     }
+    if (want('http')) await httpStackPhase(result, { rate: 200, pacedSeconds: QUICK ? 10 : 20, saturationSeconds: QUICK ? 8 : 15, concurrency: C.satConcurrency, pairs: QUICK ? 2 : 3 });
     if (want('matching')) await matchingPhase(sys, result, QUICK ? { persons: 100_000, perClass: 50, negatives: 300 } : { persons: 1_000_000, perClass: 100, negatives: 1000 });
   } finally {
     await cleanup();
@@ -803,6 +808,7 @@ function table(r: Record<string, any>): Row[] {
   }
   if (r.matching) rows.push(...matchingRows(r.matching));
   if (r.databank) rows.push(...dataBankRows(r.databank));
+  if (r.httpStack) rows.push(...httpStackRows(r.httpStack));
   return rows;
 }
 
