@@ -21,6 +21,7 @@ export * from './formats';
 export * from './kinds';
 export * from './codec';
 export * from './validation';
+export * from './proto-json';
 export * from './field-messages';
 export * from './dto';
 export * from './states';

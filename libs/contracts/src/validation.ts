@@ -10,6 +10,7 @@ import { validateSync, type ValidationError, type ValidatorOptions } from 'class
 import type { ErrorContext } from './dto/decorators';
 import { cacheValidationMetadata } from './dto/metadata-cache';
 import { dtoFor } from './dto/registry';
+import { protoToJson } from './proto-json';
 import { fieldMessage, type FieldCode } from './field-messages';
 import {
   MAX_RECIPIENTS,
@@ -270,7 +271,7 @@ export function validateEnvelope(env: Envelope): FieldError[] {
   if (!desc) throw new Error(`Envelope.${payloadCase} is not a message field`);
   let json: JsonValue;
   try {
-    json = toJson(desc, env.payload.value);
+    json = protoToJson(desc, env.payload.value);
   } catch (e) {
     add(out, payloadCase, 'INVALID', undefined, `the payload cannot be represented in JSON: ${(e as Error).message}`);
     return out;
@@ -299,7 +300,7 @@ export function validateBankContent(plain: unknown): BankContentValidation {
 export function validateBankVersion(v: BankRecordVersion): FieldError[] {
   let json: JsonValue;
   try {
-    json = toJson(BankRecordVersionSchema, v);
+    json = protoToJson(BankRecordVersionSchema, v);
   } catch (e) {
     return [{ field: 'version', messages: [`the version cannot be represented in JSON: ${(e as Error).message}`], code: 'INVALID' }];
   }

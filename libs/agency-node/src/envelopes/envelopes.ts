@@ -1,4 +1,4 @@
-import { create, toJson } from '@bufbuild/protobuf';
+import { create } from '@bufbuild/protobuf';
 import { timestampDate, timestampFromDate } from '@bufbuild/protobuf/wkt';
 import {
   CURRENT_SCHEMA_VERSION,
@@ -12,6 +12,7 @@ import {
   MessageKind,
   kindName,
   payloadKind,
+  protoToJson,
 } from '@shekara/contracts';
 import type { Envelope, MatchedPerson, SendMessageRequest } from '@shekara/contracts';
 
@@ -155,7 +156,7 @@ export function messageRow(env: Envelope, cols: MessageColumns, createdAt: Date)
 }
 
 export function messageColumns(env: Envelope): MessageColumns {
-  const json = toJson(EnvelopeSchema, env, { alwaysEmitImplicit: false }) as Record<string, unknown>;
+  const json = protoToJson(EnvelopeSchema, env, { alwaysEmitImplicit: false }) as Record<string, unknown>;
   const p = env.payload;
   const payloadKey = p.case as string;
   const payload = { [payloadKey]: json[payloadKey] ?? {} };
