@@ -5,7 +5,7 @@
  * The route does what the node's does before the use case: a bearer guard, the JSON body, the
  * contract's validation of a send; it answers a view of the size the node's is. Run by the
  * benchmark, never by hand:
- *   node http-stack-server.js express|fastify
+ *   node http-stack-server.js express|fastify '<authorization header>'
  * Prints `listening <port>` when it is ready.
  */
 import { Body, Controller, Get, HttpCode, Injectable, Module, Post, Req, UnauthorizedException, UnprocessableEntityException, UseGuards, ValidationPipe } from '@nestjs/common';
@@ -16,11 +16,11 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { AppError } from '@shekara/server';
-import { configureHttpApp, MAX_JSON_DEPTH, jsonDepth, keepIdleConnectionsLongerThanClients } from '@shekara/server';
+import { AppError, configureHttpApp, MAX_JSON_DEPTH, jsonDepth, keepIdleConnectionsLongerThanClients } from '@shekara/server';
 import { validateSendMessageRequest } from '@shekara/contracts';
 
-export const BEARER = 'Bearer http-stack-experiment';
+/** The authorization header the bench sends (its second argument). */
+const BEARER = process.argv[3] ?? '';
 
 /** Stands for the node's auth guard with a cached session: a header compared, a user attached. */
 @Injectable()
@@ -74,7 +74,7 @@ const invalid = () => new ExperimentError();
 
 async function main(): Promise<void> {
   const kind = process.argv[2];
-  if (kind !== 'express' && kind !== 'fastify') throw new Error(`usage: http-stack-server.js express|fastify (got ${kind})`);
+  if ((kind !== 'express' && kind !== 'fastify') || !BEARER) throw new Error(`usage: http-stack-server.js express|fastify '<authorization header>' (got ${kind})`);
   let port: number;
   if (kind === 'express') {
     const app = await NestFactory.create<NestExpressApplication>(HttpStackModule, { logger: false, bodyParser: false });

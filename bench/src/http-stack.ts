@@ -45,7 +45,7 @@ export interface HttpStackOptions {
 const log = (s: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] http stack: ${s}\n`);
 
 async function startServer(stack: Stack): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, [SERVER(), stack], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [SERVER(), stack, BEARER], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stderr!.on('data', (c) => (err += c));
   const port = await new Promise<number>((resolve, reject) => {
